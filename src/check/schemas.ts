@@ -1,0 +1,125 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { NodePath } from '../parse/parsed-document.js';
+
+/** The schema files fedc validates with; they live in `schemas/` so editors can use them too. */
+export const SCHEMA_FILES = {
+  federatedResource: 'federated-resource.json',
+  kubeFedCluster: 'kubefedcluster.json',
+  federatedTypeConfig: 'federatedtypeconfig.json',
+  settings: 'fedc-settings.json',
+} as const;
+
+export type SchemaName = keyof typeof SCHEMA_FILES;
+
+const schemaDir = new URL('../../schemas/', import.meta.url);
+
+export interface SchemaError {
+  /** Path of the offending node. */
+  path: NodePath;
+  /** True when the position should be the key (an unknown field), not the value. */
+  atKey: boolean;
+  message: string;
+  /** For unknown fields, the field name (the caller offers a "did you mean"). */
+  unknownField?: string;
+  /** For unknown fields, the fields allowed at that place. */
+  allowedFields?: string[];
+}
+
+let ajv: Ajv | undefined;
+const compiled = new Map<SchemaName, ValidateFunction>();
+
+function validator(name: SchemaName): ValidateFunction {
+  let v = compiled.get(name);
+  if (v) return v;
+  if (!ajv) {
+    ajv = new Ajv({ allErrors: true, strict: true, verbose: true });
+    ajv.addKeyword({ keyword: 'x-kubernetes-preserve-unknown-fields' });
+    for (const file of Object.values(SCHEMA_FILES)) {
+      ajv.addSchema(JSON.parse(readFileSync(fileURLToPath(new URL(file, schemaDir)), 'utf8')));
+    }
+  }
+  const id = `https://fedc.dev/schemas/${SCHEMA_FILES[name]}`;
+  v = ajv.getSchema(id)!;
+  compiled.set(name, v);
+  return v;
+}
+
+/** Validates a value; returns the errors, most specific first, one per offending node. */
+export function validate(name: SchemaName, value: unknown): SchemaError[] {
+  const v = validator(name);
+  if (v(value)) return [];
+  return toSchemaErrors(v.errors ?? []);
+}
+
+function toSchemaErrors(errors: ErrorObject[]): SchemaError[] {
+  const out: SchemaError[] = [];
+  const seen = new Set<string>();
+  for (const e of errors) {
+    const path = pointerToPath(e.instancePath);
+    let err: SchemaError;
+    switch (e.keyword) {
+      case 'additionalProperties': {
+        const field = String(e.params.additionalProperty);
+        const props = (e.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties;
+        err = {
+          path: [...path, field],
+          atKey: true,
+          message: `unknown field "${field}"`,
+          unknownField: field,
+          allowedFields: props ? Object.keys(props) : [],
+        };
+        break;
+      }
+      case 'required':
+        err = { path, atKey: false, message: `missing required field "${String(e.params.missingProperty)}"` };
+        break;
+      case 'type':
+        err = { path, atKey: false, message: `must be ${describeType(e.params.type)}, not ${describeValue(e.data)}` };
+        break;
+      case 'enum':
+        err = {
+          path,
+          atKey: false,
+          message: `must be one of ${(e.params.allowedValues as unknown[]).map((x) => JSON.stringify(x)).join(', ')}, not ${JSON.stringify(e.data)}`,
+        };
+        break;
+      case 'const':
+        err = { path, atKey: false, message: `must be ${JSON.stringify(e.params.allowedValue)}, not ${JSON.stringify(e.data)}` };
+        break;
+      case 'pattern':
+        err = { path, atKey: false, message: `${JSON.stringify(e.data)} does not match ${String(e.params.pattern)}` };
+        break;
+      default:
+        err = { path, atKey: false, message: e.message ?? e.keyword };
+    }
+    const key = `${err.path.join('\u0000')}|${err.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(err);
+  }
+  return out;
+}
+
+function describeType(t: unknown): string {
+  const list = (Array.isArray(t) ? t : String(t).split(',')).filter((x) => x !== 'null');
+  const names = list.map((x) => (x === 'object' ? 'a map' : x === 'array' ? 'a list' : `a ${x}`));
+  return names.join(' or ');
+}
+
+function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a map';
+  return `${typeof v} ${JSON.stringify(v)}`;
+}
+
+function pointerToPath(pointer: string): (string | number)[] {
+  if (!pointer) return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^(0|[1-9][0-9]*)$/.test(s) ? Number(s) : s));
+}

@@ -1,0 +1,16 @@
+import { formatDiagnostics, type Format } from '../diagnostics/format.js';
+import { EXIT_ERRORS, EXIT_OK } from './exit-codes.js';
+import { loadAndCompile } from './load-repo.js';
+import { checkInputDir } from './input-dir.js';
+
+export async function runValidate(dir: string, opts: { format: Format; strict?: boolean }): Promise<number> {
+  const bad = await checkInputDir(dir, opts.format);
+  if (bad !== undefined) return bad;
+  const { result } = await loadAndCompile(dir, opts);
+  process.stderr.write(formatDiagnostics(result.diagnostics, opts.format));
+  if (opts.format === 'text' && !result.failed) {
+    const objects = result.clusters.reduce((n, c) => n + c.objects.length, 0);
+    process.stderr.write(`ok: ${result.clusters.length} clusters, ${objects} objects\n`);
+  }
+  return result.failed ? EXIT_ERRORS : EXIT_OK;
+}

@@ -1,0 +1,58 @@
+import { loadInputs } from './check/load-inputs.js';
+import { hasErrors, promoteWarnings, sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
+import { Reporter } from './diagnostics/reporter.js';
+import type { Cluster } from './model/inputs.js';
+import { parseFiles } from './parse/parse-documents.js';
+import { Locator } from './parse/positions.js';
+import { planPlacement } from './plan/plan-placement.js';
+import type { SourceFile } from './read/source-file.js';
+import { renderClusters, type RenderedObject } from './render/render-clusters.js';
+
+export interface CompileOptions {
+  /** The KubeFed system namespace; default kube-federation-system. */
+  kubefedNamespace?: string;
+  /** Warnings become errors. */
+  strict?: boolean;
+}
+
+export interface ClusterOutput {
+  name: string;
+  /** false: the cluster's status says it is not Ready; KubeFed writes nothing to it, so fedc leaves its output alone. */
+  ready: boolean;
+  objects: RenderedObject[];
+}
+
+export interface CompileResult {
+  /** Sorted by file, line, column. */
+  diagnostics: Diagnostic[];
+  /** Whether any diagnostic is an error; when true, nothing may be written. */
+  failed: boolean;
+  /** Every declared cluster, sorted by name. */
+  clusters: ClusterOutput[];
+}
+
+/**
+ * The pure core: input files in, per-cluster objects and diagnostics out. No IO, no clock, no
+ * randomness: the same files always give the same result. The CLI, tests and benchmarks all use it.
+ */
+export function compile(files: readonly SourceFile[], options: CompileOptions = {}): CompileResult {
+  const kubefedNamespace = options.kubefedNamespace ?? 'kube-federation-system';
+  const parsed = parseFiles(files);
+  const report = new Reporter(new Locator(files));
+  report.diagnostics.push(...parsed.diagnostics);
+  const inputs = loadInputs(parsed.documents, { kubefedNamespace }, report);
+  for (const c of inputs.clusters.filter((c) => c.notReady)) {
+    report.info('FEDC3007', { origin: c.origin, path: ['status', 'conditions'] },
+      `cluster ${c.name} is not Ready: as KubeFed, fedc propagates nothing to it and leaves its output directory as it is`);
+  }
+  const placed = planPlacement(inputs, { kubefedNamespace }, report);
+  const ready = inputs.clusters.filter((c) => !c.notReady).map((c) => c.name);
+  const rendered = renderClusters(placed, ready, report);
+  let diagnostics = sortDiagnostics(report.diagnostics);
+  if (options.strict) diagnostics = promoteWarnings(diagnostics);
+  return {
+    diagnostics,
+    failed: hasErrors(diagnostics),
+    clusters: inputs.clusters.map((c: Cluster) => ({ name: c.name, ready: !c.notReady, objects: rendered.get(c.name) ?? [] })),
+  };
+}

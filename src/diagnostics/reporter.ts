@@ -1,0 +1,42 @@
+import type { Origin } from '../model/inputs.js';
+import { formatPath, type NodePath } from '../parse/parsed-document.js';
+import type { Locator } from '../parse/positions.js';
+import type { Diagnostic, DiagnosticCode, Severity } from './diagnostic.js';
+
+export interface At {
+  origin: Origin;
+  path?: NodePath;
+  /** Point at the map key rather than its value (unknown fields). */
+  atKey?: boolean;
+}
+
+/** Collects diagnostics about input documents, resolving node paths to line and column lazily. */
+export class Reporter {
+  readonly diagnostics: Diagnostic[] = [];
+
+  constructor(private readonly locator: Locator) {}
+
+  error(code: DiagnosticCode, at: At, message: string, hint?: string): void {
+    this.add('error', code, at, message, hint);
+  }
+
+  warning(code: DiagnosticCode, at: At, message: string, hint?: string): void {
+    this.add('warning', code, at, message, hint);
+  }
+
+  info(code: DiagnosticCode, at: At, message: string, hint?: string): void {
+    this.add('info', code, at, message, hint);
+  }
+
+  add(severity: Severity, code: DiagnosticCode, at: At, message: string, hint?: string): void {
+    const path = at.path ?? [];
+    const pos =
+      path.length === 0
+        ? { line: at.origin.line, col: 1 }
+        : this.locator.locate(at.origin.file, at.origin.docIndex, path, at.atKey ?? false);
+    const d: Diagnostic = { code, severity, message, file: at.origin.file, line: pos.line, col: pos.col };
+    if (path.length > 0) d.path = formatPath(path);
+    if (hint) d.hint = hint;
+    this.diagnostics.push(d);
+  }
+}

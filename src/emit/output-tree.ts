@@ -1,0 +1,60 @@
+import type { ClusterOutput } from '../compile.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { CLUSTERS_DIR, layoutCluster, type Layout } from './layout.js';
+import { YamlCache } from './serialize.js';
+
+/** The files fedc wants on disk, and the directories whose fedc-written files it manages. */
+export interface OutputTree {
+  /** Path relative to the output directory -> content. */
+  files: Map<string, string>;
+  /**
+   * Directories (relative) that fedc owns in this run: a fedc-written file in one of them that is
+   * not in `files` is an orphan. Directories of clusters that are not rendered this run (not
+   * Ready, or not selected) are left out, so their files are kept.
+   */
+  scopes: string[];
+  /** Directories (relative) that must be kept out of the scopes even when nested in one. */
+  keep: string[];
+  diagnostics: Diagnostic[];
+}
+
+export interface TreeOptions {
+  layout: Layout;
+  /** Render only these clusters; all when undefined. */
+  only?: readonly string[];
+}
+
+export function buildOutputTree(clusters: readonly ClusterOutput[], options: TreeOptions): OutputTree {
+  const yaml = new YamlCache();
+  const files = new Map<string, string>();
+  const diagnostics: Diagnostic[] = [];
+  const keep: string[] = [];
+  const selected = options.only ? new Set(options.only) : undefined;
+  const scopes: string[] = [];
+  for (const c of clusters) {
+    const dir = `${CLUSTERS_DIR}/${c.name}`;
+    if ((selected && !selected.has(c.name)) || !c.ready) {
+      keep.push(dir);
+      continue;
+    }
+    if (selected) scopes.push(dir);
+    const laid = layoutCluster(c.name, c.objects, options.layout, yaml);
+    for (const [k, v] of laid.files) files.set(k, v);
+    for (const col of laid.collisions) {
+      const [a, b] = col.objects;
+      diagnostics.push({
+        code: 'FEDC5003',
+        severity: 'error',
+        message: `${a!.kind} ${a!.name} from ${a!.source.file} and ${b!.kind} ${b!.name} from ${b!.source.file} would both be written to ${col.file}`,
+        file: b!.source.file,
+        line: b!.source.line,
+        col: 1,
+        hint: 'two target types share a kind name; rename one of the objects',
+      });
+    }
+  }
+  // Without --cluster, the whole clusters/ directory is fedc's: clusters that are no longer
+  // declared lose their files.
+  if (!selected) scopes.push(CLUSTERS_DIR);
+  return { files, scopes, keep, diagnostics };
+}

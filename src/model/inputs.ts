@@ -1,0 +1,64 @@
+import type { FederatedType } from './federated-types.js';
+
+/** Where an input object came from: enough to point a diagnostic or `explain` at it. */
+export interface Origin {
+  file: string;
+  docIndex: number;
+  line: number;
+}
+
+export type Labels = Record<string, string>;
+
+export interface Cluster {
+  name: string;
+  labels: Labels;
+  region?: string;
+  zones: string[];
+  /** status.conditions[type=Ready] is present and not "True". */
+  notReady: boolean;
+  origin: Origin;
+}
+
+export interface LabelSelectorRequirement {
+  key: string;
+  operator: string;
+  values?: string[];
+}
+
+export interface LabelSelector {
+  matchLabels?: Labels | null;
+  matchExpressions?: LabelSelectorRequirement[] | null;
+}
+
+export interface Placement {
+  /** null: absent or null in the input (the selector decides); [] selects nothing. */
+  clusters: string[] | null;
+  clusterSelector: LabelSelector | null;
+}
+
+export interface ClusterOverride {
+  op?: string;
+  path: string;
+  value?: unknown;
+}
+
+export interface Override {
+  clusterName: string;
+  clusterOverrides: ClusterOverride[];
+}
+
+export interface FederatedResource {
+  type: FederatedType;
+  name: string;
+  /** '' for cluster-scoped federated objects. */
+  namespace: string;
+  template: Record<string, unknown>;
+  placement: Placement;
+  overrides: Override[];
+  origin: Origin;
+}
+
+export interface Inputs {
+  clusters: Cluster[];
+  resources: FederatedResource[];
+}

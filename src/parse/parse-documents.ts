@@ -1,0 +1,73 @@
+import { parseAllDocuments } from 'yaml';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { SourceFile } from '../read/source-file.js';
+import { YAML_OPTIONS, type ParsedDocument } from './parsed-document.js';
+import { lineCol } from './positions.js';
+
+/** Aliases resolved per document before fedc calls it an alias bomb. */
+export const MAX_ALIAS_COUNT = 100;
+
+export interface ParseResult {
+  documents: ParsedDocument[];
+  diagnostics: Diagnostic[];
+}
+
+/** YAML text to plain values, one per non-empty document; syntax errors become diagnostics. */
+export function parseFile(file: SourceFile): ParseResult {
+  const documents: ParsedDocument[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const docs = parseAllDocuments(file.text, YAML_OPTIONS);
+  const list = Array.isArray(docs) ? docs : [docs];
+  list.forEach((doc, index) => {
+    if (doc.errors.length > 0) {
+      for (const err of doc.errors) {
+        const { line, col } = lineCol(file.text, err.pos[0]);
+        diagnostics.push({
+          code: 'FEDC1001',
+          severity: 'error',
+          message: `YAML: ${firstLine(err.message)}`,
+          file: file.path,
+          line,
+          col,
+        });
+      }
+      return;
+    }
+    if (doc.contents === null) return; // empty document, e.g. a trailing `---`
+    const start = doc.contents.range?.[0] ?? 0;
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (err) {
+      const { line, col } = lineCol(file.text, start);
+      diagnostics.push({
+        code: 'FEDC1003',
+        severity: 'error',
+        message: `document ${index + 1} expands more than ${MAX_ALIAS_COUNT} YAML aliases; refusing to expand it`,
+        file: file.path,
+        line,
+        col,
+        hint: 'write the repeated values out, or use fewer anchors',
+      });
+      return;
+    }
+    if (value === null || value === undefined) return;
+    documents.push({ file: file.path, index, line: lineCol(file.text, start).line, value });
+  });
+  return { documents, diagnostics };
+}
+
+export function parseFiles(files: readonly SourceFile[]): ParseResult {
+  const documents: ParsedDocument[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const f of files) {
+    const r = parseFile(f);
+    documents.push(...r.documents);
+    diagnostics.push(...r.diagnostics);
+  }
+  return { documents, diagnostics };
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0]!.trim();
+}

@@ -1,0 +1,28 @@
+/** A YAML document of an input file, as a plain JS value with where it came from. */
+export interface ParsedDocument {
+  file: string;
+  /** 0-based index of the document within its file. */
+  index: number;
+  /** 1-based line where the document starts: a cheap position for whole-document diagnostics. */
+  line: number;
+  value: unknown;
+}
+
+/** A path into a document: map keys and sequence indexes. */
+export type NodePath = readonly (string | number)[];
+
+export function formatPath(p: NodePath): string {
+  let out = '';
+  for (const seg of p) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(seg)) out += out ? `.${seg}` : seg;
+    else out += `[${JSON.stringify(seg)}]`;
+  }
+  return out;
+}
+
+/**
+ * How fedc reads YAML: the 1.1 schema, as kubectl and the Kubernetes API machinery read it (so
+ * `yes` is a boolean, as kubectl would apply it), duplicate keys refused.
+ */
+export const YAML_OPTIONS = { version: '1.1', uniqueKeys: true, strict: true, prettyErrors: false } as const;

@@ -1,0 +1,73 @@
+import { isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
+import type { SourceFile } from '../read/source-file.js';
+import { YAML_OPTIONS, type NodePath } from './parsed-document.js';
+
+export interface Position {
+  line: number;
+  col: number;
+}
+
+/** 1-based line and column of a character offset. */
+export function lineCol(text: string, offset: number): Position {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, col: offset - lineStart + 1 };
+}
+
+/**
+ * Finds the line and column of a node inside a document. Parsing keeps no positions (that would
+ * cost on every run); a file is parsed again, once, only when a diagnostic needs a position in it.
+ */
+export class Locator {
+  private readonly texts = new Map<string, string>();
+  private readonly docs = new Map<string, Document[]>();
+
+  constructor(files: readonly SourceFile[]) {
+    for (const f of files) this.texts.set(f.path, f.text);
+  }
+
+  /**
+   * Position of the deepest existing node along `path`. When `key` is true and the last segment is
+   * a map key, the position is the key's rather than the value's.
+   */
+  locate(file: string, docIndex: number, path: NodePath, key = false): Position {
+    const text = this.texts.get(file);
+    if (text === undefined) return { line: 0, col: 0 };
+    let docs = this.docs.get(file);
+    if (!docs) {
+      docs = parseAllDocuments(text, YAML_OPTIONS) as Document[];
+      if (!Array.isArray(docs)) docs = [docs];
+      this.docs.set(file, docs);
+    }
+    const doc = docs[docIndex];
+    if (!doc) return { line: 0, col: 0 };
+    let node: unknown = doc.contents;
+    let offset = (doc.contents as Node | null)?.range?.[0] ?? 0;
+    for (let i = 0; i < path.length; i++) {
+      const seg = path[i]!;
+      const last = i === path.length - 1;
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+        if (!pair) break;
+        const keyNode = pair.key as Node;
+        const valueNode = pair.value as Node | null;
+        if (last && key) {
+          offset = keyNode.range?.[0] ?? offset;
+          break;
+        }
+        offset = valueNode?.range?.[0] ?? keyNode.range?.[0] ?? offset;
+        node = valueNode;
+      } else if (isSeq(node) && typeof seg === 'number') {
+        const item = node.items[seg] as Node | undefined;
+        if (!item) break;
+        offset = item.range?.[0] ?? offset;
+        node = item;
+      } else break;
+    }
+    return lineCol(text, offset);
+  }
+}

@@ -1,0 +1,109 @@
+import type { Reporter } from '../diagnostics/reporter.js';
+import type { Cluster, FederatedResource, Inputs } from '../model/inputs.js';
+import { compileSelector } from './label-selector.js';
+
+/** Namespaces KubeFed never propagates as Namespace objects (their FederatedNamespace still gates). */
+export const SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'default'];
+
+export interface PlacedResource {
+  resource: FederatedResource;
+  /** Clusters the object is propagated to, sorted by name. */
+  clusters: string[];
+}
+
+export interface PlanOptions {
+  kubefedNamespace: string;
+}
+
+/**
+ * KubeFed's placement (KUBEFED-SEMANTICS.md §a): explicit cluster list or label selector,
+ * intersected with the registered clusters and, for namespaced targets, with the placement of the
+ * namespace's FederatedNamespace. What KubeFed drops silently becomes a warning here.
+ */
+export function planPlacement(inputs: Inputs, options: PlanOptions, report: Reporter): PlacedResource[] {
+  const registered = new Map<string, Cluster>(inputs.clusters.map((c) => [c.name, c]));
+  const own = new Map<FederatedResource, Set<string> | undefined>();
+  for (const r of inputs.resources) own.set(r, selectedClusters(r, registered, report));
+
+  // The FederatedNamespace of namespace ns is the one named ns in ns (KubeFed's accessor).
+  const federatedNamespaces = new Map<string, FederatedResource>();
+  for (const r of inputs.resources) {
+    if (r.type.targetKind !== 'Namespace') continue;
+    if (r.name !== r.namespace) {
+      report.warning('FEDC3004', { origin: r.origin, path: ['metadata', 'name'] },
+        `FederatedNamespace ${r.namespace}/${r.name} is ignored: KubeFed only reads the FederatedNamespace named like its namespace`,
+        `rename it to ${r.namespace}`);
+      continue;
+    }
+    federatedNamespaces.set(r.namespace, r);
+  }
+
+  const system = new Set([...SYSTEM_NAMESPACES, options.kubefedNamespace]);
+  const placed: PlacedResource[] = [];
+  for (const r of inputs.resources) {
+    let selected = own.get(r);
+    if (!selected) continue;
+    if (!r.type.propagation) {
+      report.warning('FEDC2006', { origin: r.origin, path: ['kind'] }, `${r.type.federatedKind} has propagation: Disabled in ${r.type.origin}; ${r.namespace ? r.namespace + '/' : ''}${r.name} is not propagated`);
+      continue;
+    }
+    if (r.type.targetKind === 'Namespace') {
+      if (r.name !== r.namespace) continue; // reported above
+      if (system.has(r.name)) {
+        report.info('FEDC3005', { origin: r.origin, path: ['metadata', 'name'] },
+          `namespace ${r.name} is a system namespace: KubeFed never propagates it, but this FederatedNamespace still gates the objects in it`);
+        continue;
+      }
+    }
+    if (r.type.targetScope === 'Namespaced') {
+      const fedNs = federatedNamespaces.get(r.namespace);
+      if (!fedNs) {
+        report.warning('FEDC3003', { origin: r.origin, path: ['metadata', 'namespace'] },
+          `namespace ${r.namespace} has no FederatedNamespace, so KubeFed propagates ${r.type.federatedKind} ${r.name} to no cluster`,
+          `add a FederatedNamespace named ${r.namespace} in namespace ${r.namespace}`);
+        continue;
+      }
+      const nsClusters = own.get(fedNs) ?? new Set<string>();
+      selected = new Set([...selected].filter((c) => nsClusters.has(c)));
+    }
+    const ready = [...selected].filter((c) => !registered.get(c)!.notReady).sort();
+    placed.push({ resource: r, clusters: ready });
+  }
+  return placed;
+}
+
+/** The object's own placement ∩ registered clusters; undefined when the placement is invalid. */
+function selectedClusters(r: FederatedResource, registered: Map<string, Cluster>, report: Reporter): Set<string> | undefined {
+  const { clusters, clusterSelector } = r.placement;
+  if (clusters !== null) {
+    const out = new Set<string>();
+    clusters.forEach((name, i) => {
+      if (registered.has(name)) out.add(name);
+      else {
+        report.warning('FEDC3002', { origin: r.origin, path: ['spec', 'placement', 'clusters', i, 'name'] },
+          `placement names cluster "${name}", which is not a declared KubeFedCluster; KubeFed skips it`,
+          hintForCluster(name, registered));
+      }
+    });
+    return out;
+  }
+  if (clusterSelector === null) {
+    report.warning('FEDC3006', { origin: r.origin, path: ['spec', 'placement'] },
+      `${r.type.federatedKind} ${r.name} has neither placement.clusters nor placement.clusterSelector, so KubeFed propagates it to no cluster`,
+      'add placement.clusterSelector: {} to select every cluster, or list the clusters');
+    return new Set();
+  }
+  const { matcher, problems } = compileSelector(clusterSelector);
+  for (const p of problems) {
+    report.error('FEDC3001', { origin: r.origin, path: ['spec', 'placement', 'clusterSelector', ...p.path] }, `invalid clusterSelector: ${p.message}`);
+  }
+  if (problems.length > 0) return undefined;
+  return new Set([...registered.values()].filter((c) => matcher(c.labels)).map((c) => c.name));
+}
+
+function hintForCluster(name: string, registered: Map<string, Cluster>): string | undefined {
+  const names = [...registered.keys()];
+  const close = names.find((n) => n.toLowerCase() === name.toLowerCase());
+  if (close) return `did you mean ${close}?`;
+  return names.length ? `declared clusters: ${names.join(', ')}` : 'no KubeFedCluster is declared';
+}

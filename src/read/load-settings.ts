@@ -1,0 +1,45 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { validate } from '../check/schemas.js';
+import { didYouMean } from '../check/did-you-mean.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { Reporter } from '../diagnostics/reporter.js';
+import { parseFile } from '../parse/parse-documents.js';
+import { Locator } from '../parse/positions.js';
+import { DEFAULT_SETTINGS, SETTINGS_FILE, type Settings } from './settings.js';
+
+/** Reads `fedc.yaml` at the repo root, if there is one, validated against its schema. */
+export async function loadSettings(root: string): Promise<{ settings: Settings; diagnostics: Diagnostic[] }> {
+  let text: string;
+  try {
+    text = await readFile(path.join(root, SETTINGS_FILE), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { settings: { ...DEFAULT_SETTINGS }, diagnostics: [] };
+    throw err;
+  }
+  return parseSettings(text);
+}
+
+/** Pure half of loadSettings. */
+export function parseSettings(text: string): { settings: Settings; diagnostics: Diagnostic[] } {
+  const file = { path: SETTINGS_FILE, text };
+  const parsed = parseFile(file);
+  const report = new Reporter(new Locator([file]));
+  report.diagnostics.push(...parsed.diagnostics);
+  const doc = parsed.documents[0];
+  if (parsed.documents.length > 1) {
+    const second = parsed.documents[1]!;
+    report.error('FEDC1006', { origin: { file: SETTINGS_FILE, docIndex: second.index, line: second.line } }, 'fedc.yaml must hold one document');
+  }
+  let settings = { ...DEFAULT_SETTINGS };
+  if (doc) {
+    const origin = { file: SETTINGS_FILE, docIndex: doc.index, line: doc.line };
+    const errors = validate('settings', doc.value);
+    for (const e of errors) {
+      const hint = e.unknownField && e.allowedFields ? didYouMean(e.unknownField, e.allowedFields) : undefined;
+      report.error('FEDC1006', { origin, path: e.path, atKey: e.atKey }, `fedc.yaml: ${e.message}`, hint ? `did you mean "${hint}"?` : undefined);
+    }
+    if (errors.length === 0) settings = { ...settings, ...(doc.value as Partial<Settings>) };
+  }
+  return { settings, diagnostics: report.diagnostics };
+}

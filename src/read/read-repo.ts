@@ -1,0 +1,76 @@
+import { lstat, readFile, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { glob } from 'glob';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { SourceFile } from './source-file.js';
+import { SETTINGS_FILE, type Settings } from './settings.js';
+
+/** Files larger than this are refused: a federation manifest is never this big. */
+export const MAX_FILE_BYTES = 8 * 1024 * 1024;
+
+/** Always skipped, whatever the include globs say. */
+const ALWAYS_EXCLUDED = ['**/node_modules/**', '**/.git/**'];
+
+export interface RepoFiles {
+  files: SourceFile[];
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Lists and reads the input files of a repo directory. The output directory is excluded when it
+ * lies inside the repo, so rendered objects are never read back as inputs.
+ */
+export async function readRepo(root: string, settings: Settings, outputDir?: string): Promise<RepoFiles> {
+  const diagnostics: Diagnostic[] = [];
+  const absRoot = path.resolve(root);
+  const realRoot = await realpath(absRoot);
+  const ignore = [...ALWAYS_EXCLUDED, SETTINGS_FILE, ...settings.exclude];
+  if (outputDir) {
+    const rel = path.relative(absRoot, path.resolve(outputDir));
+    if (rel === '') ignore.push('**');
+    else if (!rel.startsWith('..') && !path.isAbsolute(rel)) ignore.push(`${toPosix(rel)}/**`);
+  }
+  const names = await glob(settings.include, { cwd: absRoot, ignore, nodir: true, follow: false, dot: false, posix: true });
+  names.sort();
+  const files: SourceFile[] = [];
+  for (const name of names) {
+    const rel = toPosix(name);
+    const abs = path.join(absRoot, name);
+    const info = await lstat(abs);
+    if (info.isSymbolicLink()) {
+      let target: string;
+      try {
+        target = await realpath(abs);
+      } catch {
+        diagnostics.push(fileDiag('FEDC1004', rel, `symlink ${rel} points to nothing`));
+        continue;
+      }
+      const inside = path.relative(realRoot, target);
+      if (inside.startsWith('..') || path.isAbsolute(inside)) {
+        diagnostics.push(
+          fileDiag('FEDC1004', rel, `symlink ${rel} points outside the input directory; it is not followed`),
+        );
+        continue;
+      }
+      if (!(await stat(target)).isFile()) continue;
+    }
+    const size = (await stat(abs)).size;
+    if (size > MAX_FILE_BYTES) {
+      diagnostics.push(
+        fileDiag('FEDC1002', rel, `${rel} is ${size} bytes; fedc reads at most ${MAX_FILE_BYTES} bytes per file`,
+          'split it into smaller files, or exclude it in fedc.yaml'),
+      );
+      continue;
+    }
+    files.push({ path: rel, text: await readFile(abs, 'utf8') });
+  }
+  return { files, diagnostics };
+}
+
+function fileDiag(code: Diagnostic['code'], file: string, message: string, hint?: string): Diagnostic {
+  return { code, severity: 'error', message, file, line: 0, col: 0, ...(hint ? { hint } : {}) };
+}
+
+export function toPosix(p: string): string {
+  return p.split(path.sep).join('/');
+}

@@ -1,0 +1,25 @@
+/** Settings from `fedc.yaml` at the repo root, merged with command-line flags by the CLI. */
+export interface Settings {
+  /** Globs (relative to the repo root) of input files. */
+  include: string[];
+  /** Globs of files to skip. */
+  exclude: string[];
+  /** Output directory, relative to the repo root. */
+  output: string;
+  /** Treat warnings as errors. */
+  strict: boolean;
+  layout: 'object' | 'manifest';
+  /** Namespace that holds KubeFedClusters and FederatedTypeConfigs. */
+  kubefedNamespace: string;
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  include: ['**/*.yaml', '**/*.yml'],
+  exclude: [],
+  output: 'rendered',
+  strict: false,
+  layout: 'object',
+  kubefedNamespace: 'kube-federation-system',
+};
+
+export const SETTINGS_FILE = 'fedc.yaml';

@@ -1,0 +1,88 @@
+import jsonPatch from 'fast-json-patch';
+import type { Operation } from 'fast-json-patch';
+import type { ClusterOverride } from '../model/inputs.js';
+
+const { applyOperation, unescapePathComponent } = jsonPatch;
+
+/** An override op that cannot be applied; `index` is its position in the cluster's list. */
+export class PatchError extends Error {
+  constructor(
+    readonly index: number,
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}
+
+const INDEX = /^[+-]?[0-9]+$/;
+
+/**
+ * Applies one cluster's overrides to a copy of `doc` with KubeFed's semantics: evanphx/json-patch
+ * v4 as KubeFed calls it (KUBEFED-SEMANTICS.md §b). It differs from RFC 6902 as fast-json-patch
+ * implements it: `op` defaults to replace, replace on a missing object key adds it, negative array
+ * indexes count from the end, and add never creates missing parents. Each op is checked and its
+ * index resolved here; fast-json-patch then performs it. The patch is atomic: on any error the
+ * input is untouched and a PatchError is thrown.
+ */
+export function applyOverrides<T>(doc: T, ops: readonly ClusterOverride[]): T {
+  const out = structuredClone(doc);
+  ops.forEach((o, index) => {
+    const op = o.op || 'replace';
+    const segments = o.path.split('/').slice(1).map(unescapePathComponent);
+    const parentPath = segments.slice(0, -1);
+    const last = segments[segments.length - 1]!;
+    let parent: unknown = out;
+    for (let i = 0; i < parentPath.length; i++) {
+      const seg = parentPath[i]!;
+      const next = child(parent, seg);
+      if (next === undefined || next === null || typeof next !== 'object') {
+        const missing = '/' + o.path.split('/').slice(1, i + 2).join('/');
+        throw new PatchError(
+          index,
+          `${op} ${o.path}: ${missing} does not exist${op === 'add' ? "; KubeFed's add does not create missing parents" : ''}`,
+          op === 'add' && i === parentPath.length - 1
+            ? `add the whole map instead: {op: add, path: ${missing}, value: {${last}: ...}}`
+            : undefined,
+        );
+      }
+      parent = next;
+    }
+    let key = last;
+    if (Array.isArray(parent)) {
+      const len = parent.length;
+      if (op === 'add' && last === '-') key = '-';
+      else {
+        if (!INDEX.test(last)) throw new PatchError(index, `${op} ${o.path}: "${last}" is not an array index`);
+        let idx = Number(last);
+        if (op === 'add') {
+          if (idx < 0) idx += len + 1;
+          if (idx < 0 || idx > len) throw new PatchError(index, `${op} ${o.path}: index ${last} is out of range for a list of ${len}`);
+        } else {
+          if (idx < 0 && op === 'remove') idx += len;
+          if (idx < 0 || idx >= len) throw new PatchError(index, `${op} ${o.path}: index ${last} is out of range for a list of ${len}`);
+        }
+        key = String(idx);
+      }
+    } else if (op === 'remove' && !Object.hasOwn(parent as object, last)) {
+      throw new PatchError(index, `remove ${o.path}: there is no ${last} to remove`);
+    }
+    const escaped = [...parentPath, key].map((s) => s.replace(/~/g, '~0').replace(/\//g, '~1'));
+    const path = '/' + escaped.join('/');
+    // KubeFed marshals a missing value as JSON null.
+    const operation = (op === 'remove' ? { op, path } : { op, path, value: structuredClone(o.value ?? null) }) as Operation;
+    applyOperation(out, operation, false, true, false);
+  });
+  return out;
+}
+
+function child(parent: unknown, seg: string): unknown {
+  if (Array.isArray(parent)) {
+    if (!/^[0-9]+$/.test(seg)) return undefined;
+    return parent[Number(seg)];
+  }
+  if (parent !== null && typeof parent === 'object' && Object.hasOwn(parent, seg)) {
+    return (parent as Record<string, unknown>)[seg];
+  }
+  return undefined;
+}

@@ -1,0 +1,73 @@
+import type { Reporter } from '../diagnostics/reporter.js';
+import type { FederatedResource, Origin } from '../model/inputs.js';
+import type { PlacedResource } from '../plan/plan-placement.js';
+import { checkOverrides } from './check-overrides.js';
+import { applyOverrides, PatchError } from './json-patch.js';
+import { finishObject, objectForCluster } from './object-for-cluster.js';
+
+/** A plain object for one member cluster, and where it came from. */
+export interface RenderedObject {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  /** '' for cluster-scoped objects. */
+  namespace: string;
+  /**
+   * The object. Clusters that get identical objects share one instance, so the emitter can
+   * serialize it once: treat it as read-only.
+   */
+  object: Record<string, unknown>;
+  source: Origin;
+  federatedKind: string;
+  /** Index into spec.overrides applied for this cluster, if any. */
+  overrideIndex?: number;
+}
+
+/** Renders every placed object for every cluster it is placed on: cluster name -> objects. */
+export function renderClusters(placed: readonly PlacedResource[], clusterNames: readonly string[], report: Reporter): Map<string, RenderedObject[]> {
+  const out = new Map<string, RenderedObject[]>(clusterNames.map((c) => [c, []]));
+  for (const p of placed) {
+    const r = p.resource;
+    if (!checkOverrides(r, new Set(p.clusters), report)) continue;
+    const base = objectForCluster(r, report);
+    let shared: Record<string, unknown> | undefined;
+    const perCluster: [string, Record<string, unknown>, number | undefined][] = [];
+    let failed = false;
+    for (const cluster of p.clusters) {
+      const oi = r.overrides.findIndex((o) => o.clusterName === cluster);
+      const ops = oi >= 0 ? r.overrides[oi]!.clusterOverrides : [];
+      if (ops.length === 0) {
+        shared ??= finishObject(base);
+        perCluster.push([cluster, shared, undefined]);
+        continue;
+      }
+      try {
+        perCluster.push([cluster, finishObject(applyOverrides(base, ops)), oi]);
+      } catch (err) {
+        if (!(err instanceof PatchError)) throw err;
+        reportPatchError(r, oi, cluster, err, report);
+        failed = true;
+      }
+    }
+    if (failed) continue;
+    for (const [cluster, object, overrideIndex] of perCluster) {
+      const meta = object.metadata as Record<string, unknown>;
+      out.get(cluster)!.push({
+        apiVersion: String(object.apiVersion),
+        kind: String(object.kind),
+        name: String(meta.name),
+        namespace: typeof meta.namespace === 'string' ? meta.namespace : '',
+        object,
+        source: r.origin,
+        federatedKind: r.type.federatedKind,
+        ...(overrideIndex !== undefined ? { overrideIndex } : {}),
+      });
+    }
+  }
+  return out;
+}
+
+function reportPatchError(r: FederatedResource, oi: number, cluster: string, err: PatchError, report: Reporter): void {
+  report.error('FEDC4005', { origin: r.origin, path: ['spec', 'overrides', oi, 'clusterOverrides', err.index] },
+    `override for cluster "${cluster}" cannot be applied: ${err.message}`, err.hint);
+}
