@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { applyOverrides, PatchError } from '../src/render/json-patch.js';
+
+/** KubeFed's override semantics: evanphx/json-patch v4 as KubeFed calls it (KUBEFED-SEMANTICS.md §b.3). */
+const doc = () => ({
+  metadata: { name: 'x', labels: { a: '1' } },
+  spec: { replicas: 3, list: ['a', 'b', 'c'], nothing: null as unknown },
+});
+
+function fails(ops: Parameters<typeof applyOverrides>[1]): PatchError {
+  try {
+    applyOverrides(doc(), ops);
+  } catch (e) {
+    expect(e).toBeInstanceOf(PatchError);
+    return e as PatchError;
+  }
+  throw new Error('expected a PatchError');
+}
+
+describe('applyOverrides', () => {
+  it('defaults op to replace and keeps list order', () => {
+    const out = applyOverrides(doc(), [
+      { path: '/spec/replicas', value: 5 },
+      { op: 'replace', path: '/spec/replicas', value: 7 },
+    ]);
+    expect(out.spec.replicas).toBe(7);
+  });
+
+  it('replace on a missing object key adds it', () => {
+    const out = applyOverrides(doc(), [{ path: '/spec/paused', value: true }]) as Record<string, any>;
+    expect(out.spec.paused).toBe(true);
+  });
+
+  it('a missing value is JSON null, as KubeFed marshals it', () => {
+    const out = applyOverrides(doc(), [{ op: 'add', path: '/spec/x' }]) as Record<string, any>;
+    expect(out.spec).toHaveProperty('x', null);
+  });
+
+  it('add does not create missing parents', () => {
+    const e = fails([{ op: 'add', path: '/metadata/annotations/foo', value: 'bar' }]);
+    expect(e.index).toBe(0);
+    expect(e.message).toBe("add /metadata/annotations/foo: /metadata/annotations does not exist; KubeFed's add does not create missing parents");
+    expect(e.hint).toBe('add the whole map instead: {op: add, path: /metadata/annotations, value: {foo: ...}}');
+  });
+
+  it('a null intermediate counts as missing', () => {
+    expect(fails([{ op: 'add', path: '/spec/nothing/a', value: 1 }]).message).toMatch(/\/spec\/nothing does not exist/);
+  });
+
+  it('add on lists inserts, appends with -, and counts negative indexes from the end', () => {
+    const r = (path: string) => (applyOverrides(doc(), [{ op: 'add', path, value: 'z' }]) as any).spec.list;
+    expect(r('/spec/list/0')).toEqual(['z', 'a', 'b', 'c']);
+    expect(r('/spec/list/3')).toEqual(['a', 'b', 'c', 'z']);
+    expect(r('/spec/list/-')).toEqual(['a', 'b', 'c', 'z']);
+    expect(r('/spec/list/-1')).toEqual(['a', 'b', 'c', 'z']);
+    expect(r('/spec/list/-4')).toEqual(['z', 'a', 'b', 'c']);
+    expect(fails([{ op: 'add', path: '/spec/list/4', value: 'z' }]).message).toBe('add /spec/list/4: index 4 is out of range for a list of 3');
+    expect(fails([{ op: 'add', path: '/spec/list/-5', value: 'z' }]).message).toBe('add /spec/list/-5: index -5 is out of range for a list of 3');
+  });
+
+  it('replace on lists needs an existing index; negative indexes fail', () => {
+    expect((applyOverrides(doc(), [{ path: '/spec/list/2', value: 'z' }]) as any).spec.list).toEqual(['a', 'b', 'z']);
+    expect(fails([{ path: '/spec/list/3', value: 'z' }]).message).toBe('replace /spec/list/3: index 3 is out of range for a list of 3');
+    expect(fails([{ path: '/spec/list/-1', value: 'z' }]).message).toBe('replace /spec/list/-1: index -1 is out of range for a list of 3');
+  });
+
+  it('remove needs the key; negative list indexes count from the end', () => {
+    expect(fails([{ op: 'remove', path: '/spec/missing' }]).message).toBe('remove /spec/missing: there is no missing to remove');
+    expect((applyOverrides(doc(), [{ op: 'remove', path: '/spec/list/-1' }]) as any).spec.list).toEqual(['a', 'b']);
+    expect((applyOverrides(doc(), [{ op: 'remove', path: '/metadata/labels' }]) as any).metadata).toEqual({ name: 'x' });
+  });
+
+  it('unescapes ~1 and ~0 in segments', () => {
+    const out = applyOverrides(doc(), [{ path: '/metadata/labels/example.com~1a~0b', value: 'v' }]) as any;
+    expect(out.metadata.labels['example.com/a~b']).toBe('v');
+  });
+
+  it('is atomic: a failing op leaves the input untouched and reports its index', () => {
+    const input = doc();
+    let err: unknown;
+    try {
+      applyOverrides(input, [{ path: '/spec/replicas', value: 9 }, { op: 'remove', path: '/nope' }]);
+    } catch (e) {
+      err = e;
+    }
+    expect((err as PatchError).index).toBe(1);
+    expect(input).toEqual(doc());
+  });
+
+  it('values are copied, never shared between clusters', () => {
+    const value = { foo: 'bar' };
+    const out = applyOverrides(doc(), [{ op: 'add', path: '/metadata/annotations', value }]) as any;
+    out.metadata.annotations.foo = 'changed';
+    expect(value.foo).toBe('bar');
+  });
+});
