@@ -81,7 +81,7 @@ function schemaOk(schema: SchemaName, d: Doc, report: Reporter): boolean {
   const errors = validate(schema, d.value);
   for (const e of errors) {
     const hint = e.unknownField && e.allowedFields ? didYouMean(e.unknownField, e.allowedFields) : undefined;
-    report.error('FEDC2001', { origin: d.origin, path: e.path, atKey: e.atKey }, `${d.kind}: ${e.message}`, hint ? `did you mean "${hint}"?` : undefined);
+    report.error('FEDC2001', { origin: d.origin, path: e.path, atKey: e.atKey }, `${d.kind}: ${e.message}`, hint ? `did you mean "${hint}"?` : e.hint);
   }
   return errors.length === 0;
 }

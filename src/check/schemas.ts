@@ -3,15 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { NodePath } from '../parse/parsed-document.js';
 
-/** The schema files fedc validates with; they live in `schemas/` so editors can use them too. */
-export const SCHEMA_FILES = {
-  federatedResource: 'federated-resource.json',
-  kubeFedCluster: 'kubefedcluster.json',
-  federatedTypeConfig: 'federatedtypeconfig.json',
-  settings: 'fedc-settings.json',
-} as const;
+import { AJV_OPTIONS, SCHEMA_FILES, type SchemaName } from './schema-files.js';
 
-export type SchemaName = keyof typeof SCHEMA_FILES;
+export { SCHEMA_FILES, type SchemaName };
 
 const schemaDir = new URL('../../schemas/', import.meta.url);
 
@@ -25,16 +19,23 @@ export interface SchemaError {
   unknownField?: string;
   /** For unknown fields, the fields allowed at that place. */
   allowedFields?: string[];
+  hint?: string;
 }
+
+// The build precompiles the schemas (scripts/build-validators.mjs); running from source, as the
+// tests do, compiles them on first use instead.
+const precompiled = (await import('./validators.generated.js' as string).catch(() => undefined)) as
+  | Record<SchemaName, ValidateFunction>
+  | undefined;
 
 let ajv: Ajv | undefined;
 const compiled = new Map<SchemaName, ValidateFunction>();
 
 function validator(name: SchemaName): ValidateFunction {
-  let v = compiled.get(name);
+  let v = compiled.get(name) ?? precompiled?.[name];
   if (v) return v;
   if (!ajv) {
-    ajv = new Ajv({ allErrors: true, strict: true, verbose: true });
+    ajv = new Ajv(AJV_OPTIONS);
     ajv.addKeyword({ keyword: 'x-kubernetes-preserve-unknown-fields' });
     for (const file of Object.values(SCHEMA_FILES)) {
       ajv.addSchema(JSON.parse(readFileSync(fileURLToPath(new URL(file, schemaDir)), 'utf8')));
@@ -77,6 +78,9 @@ function toSchemaErrors(errors: ErrorObject[]): SchemaError[] {
         break;
       case 'type':
         err = { path, atKey: false, message: `must be ${describeType(e.params.type)}, not ${describeValue(e.data)}` };
+        if (typeof e.data === 'boolean' && String(e.params.type).includes('string')) {
+          err.hint = 'quote the value: YAML 1.1, as kubectl reads it, takes y, yes, on, n, no and off for booleans';
+        }
         break;
       case 'enum':
         err = {

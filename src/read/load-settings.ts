@@ -37,7 +37,7 @@ export function parseSettings(text: string): { settings: Settings; diagnostics: 
     const errors = validate('settings', doc.value);
     for (const e of errors) {
       const hint = e.unknownField && e.allowedFields ? didYouMean(e.unknownField, e.allowedFields) : undefined;
-      report.error('FEDC1006', { origin, path: e.path, atKey: e.atKey }, `fedc.yaml: ${e.message}`, hint ? `did you mean "${hint}"?` : undefined);
+      report.error('FEDC1006', { origin, path: e.path, atKey: e.atKey }, `fedc.yaml: ${e.message}`, hint ? `did you mean "${hint}"?` : e.hint);
     }
     if (errors.length === 0) settings = { ...settings, ...(doc.value as Partial<Settings>) };
   }

@@ -1,0 +1,12 @@
+/** The schema files fedc validates with; they live in `schemas/` so editors can use them too. */
+export const SCHEMA_FILES = {
+  federatedResource: 'federated-resource.json',
+  kubeFedCluster: 'kubefedcluster.json',
+  federatedTypeConfig: 'federatedtypeconfig.json',
+  settings: 'fedc-settings.json',
+} as const;
+
+export type SchemaName = keyof typeof SCHEMA_FILES;
+
+/** Shared by the runtime compiler and the build-time precompiler, so both validate alike. */
+export const AJV_OPTIONS = { allErrors: true, strict: true, verbose: true } as const;
