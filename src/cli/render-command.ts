@@ -76,8 +76,21 @@ export async function runRender(dir: string, opts: RenderFlags): Promise<number>
     process.stderr.write('nothing was written\n');
     return EXIT_ERRORS;
   }
-  const changes = await diffTree(outDir, tree);
   const shown = path.relative(process.cwd(), outDir) || '.';
+  const ioError = (err: unknown): number => {
+    print([{
+      code: 'FEDC5005', severity: 'error', file: '', line: 0, col: 0,
+      message: `cannot write ${shown}: ${(err as Error).message}`,
+      hint: 'the previous output was left as it was',
+    }]);
+    return EXIT_ERRORS;
+  };
+  let changes;
+  try {
+    changes = await diffTree(outDir, tree);
+  } catch (err) {
+    return ioError(err);
+  }
   if (opts.check) {
     const stale = changes.added.length + changes.changed.length + changes.removed.length;
     if (stale === 0) {
@@ -97,7 +110,11 @@ export async function runRender(dir: string, opts: RenderFlags): Promise<number>
     process.stderr.write(lines.join('\n') + '\n');
     return EXIT_ERRORS;
   }
-  await writeTree(outDir, tree, changes);
+  try {
+    await writeTree(outDir, tree, changes);
+  } catch (err) {
+    return ioError(err);
+  }
   for (const c of result.clusters) {
     if (opts.cluster.length && !opts.cluster.includes(c.name)) continue;
     process.stdout.write(`${c.name}: ${c.ready ? `${c.objects.length} objects` : 'not Ready, left as it was'}\n`);
