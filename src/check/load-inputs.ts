@@ -4,7 +4,8 @@ import type { Cluster, FederatedResource, Inputs, Labels, Origin, Override, Plac
 import type { ParsedDocument } from '../parse/parsed-document.js';
 import { didYouMean } from './did-you-mean.js';
 import { checkDnsLabel, checkObjectName } from './names.js';
-import { validate, type SchemaName } from './schemas.js';
+import type { SchemaName } from './schemas.js';
+import { validateDocument } from './validate-document.js';
 
 export const KUBEFED_CORE_API_VERSION = 'core.kubefed.io/v1beta1';
 
@@ -78,12 +79,7 @@ export function loadInputs(parsed: readonly ParsedDocument[], options: LoadOptio
 }
 
 function schemaOk(schema: SchemaName, d: Doc, report: Reporter): boolean {
-  const errors = validate(schema, d.value);
-  for (const e of errors) {
-    const hint = e.unknownField && e.allowedFields ? didYouMean(e.unknownField, e.allowedFields) : undefined;
-    report.error('FEDC2001', { origin: d.origin, path: e.path, atKey: e.atKey }, `${d.kind}: ${e.message}`, hint ? `did you mean "${hint}"?` : e.hint);
-  }
-  return errors.length === 0;
+  return validateDocument(schema, d.value, d.origin, 'FEDC2001', d.kind, report);
 }
 
 function unique(key: string, d: Doc, seen: Map<string, Origin>, report: Reporter): boolean {

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { validate } from '../check/schemas.js';
-import { didYouMean } from '../check/did-you-mean.js';
+import { validateDocument } from '../check/validate-document.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { Reporter } from '../diagnostics/reporter.js';
 import { parseFile } from '../parse/parse-documents.js';
@@ -34,12 +33,7 @@ export function parseSettings(text: string): { settings: Settings; diagnostics: 
   let settings = { ...DEFAULT_SETTINGS };
   if (doc) {
     const origin = { file: SETTINGS_FILE, docIndex: doc.index, line: doc.line };
-    const errors = validate('settings', doc.value);
-    for (const e of errors) {
-      const hint = e.unknownField && e.allowedFields ? didYouMean(e.unknownField, e.allowedFields) : undefined;
-      report.error('FEDC1006', { origin, path: e.path, atKey: e.atKey }, `fedc.yaml: ${e.message}`, hint ? `did you mean "${hint}"?` : e.hint);
-    }
-    if (errors.length === 0) settings = { ...settings, ...(doc.value as Partial<Settings>) };
+    if (validateDocument('settings', doc.value, origin, 'FEDC1006', SETTINGS_FILE, report)) settings = { ...settings, ...(doc.value as Partial<Settings>) };
   }
   return { settings, diagnostics: report.diagnostics };
 }
