@@ -1,0 +1,990 @@
+/**
+ * A corpus of bad inputs for the pure core: every case pins the exact diagnostic code, severity,
+ * file, line and column, and checks that the position points at the offending node (the text at
+ * file:line:col), not just at the start of the document.
+ */
+import { describe, expect, it } from 'vitest';
+import { compile, type CompileResult } from '../src/compile.js';
+import type { Diagnostic } from '../src/diagnostics/diagnostic.js';
+import { parseSettings } from '../src/read/load-settings.js';
+import { files } from './helpers.js';
+
+type Src = Record<string, string>;
+
+interface Compiled {
+  result: CompileResult;
+  src: Src;
+}
+
+function run(src: Src, options: Parameters<typeof compile>[1] = {}): Compiled {
+  return { result: compile(files(src), options), src };
+}
+
+/** code, severity and where: the part of a diagnostic that every case pins. */
+function where(d: Diagnostic): string {
+  return `${d.severity} ${d.code} ${d.file}:${d.line}:${d.col}`;
+}
+
+/** The source text from the diagnostic's line and column to the end of that line. */
+function textAt(src: Src, d: Diagnostic): string {
+  const line = src[d.file]!.split('\n')[d.line - 1];
+  if (line === undefined) throw new Error(`${d.file} has no line ${d.line}`);
+  return line.slice(d.col - 1);
+}
+
+/** The one diagnostic of a run; fails when there are more or fewer. */
+function only({ result }: Compiled): Diagnostic {
+  expect(result.diagnostics.map(where)).toHaveLength(1);
+  return result.diagnostics[0]!;
+}
+
+// Two member clusters, aws (cloud=aws) and gke (cloud=gcp): lines 1-11 and 13-23.
+const CLUSTERS = `apiVersion: core.kubefed.io/v1beta1
+kind: KubeFedCluster
+metadata:
+  name: aws
+  namespace: kube-federation-system
+  labels:
+    cloud: aws
+spec:
+  apiEndpoint: https://aws.example.com
+  secretRef:
+    name: aws
+---
+apiVersion: core.kubefed.io/v1beta1
+kind: KubeFedCluster
+metadata:
+  name: gke
+  namespace: kube-federation-system
+  labels:
+    cloud: gcp
+spec:
+  apiEndpoint: https://gke.example.com
+  secretRef:
+    name: gke
+`;
+
+// The FederatedNamespace that lets objects in namespace web be propagated everywhere.
+const NS = `apiVersion: types.kubefed.io/v1beta1
+kind: FederatedNamespace
+metadata:
+  name: web
+  namespace: web
+spec:
+  placement:
+    clusterSelector: {}
+`;
+
+const BASE: Src = { 'clusters.yaml': CLUSTERS, 'ns.yaml': NS };
+
+/** A FederatedDeployment in web (lines 1-18), followed by `rest` from line 19 on. */
+function deployment(rest: string): string {
+  return `apiVersion: types.kubefed.io/v1beta1
+kind: FederatedDeployment
+metadata:
+  name: app
+  namespace: web
+spec:
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      replicas: 1
+      template:
+        spec:
+          containers:
+          - name: web
+            image: nginx
+  placement:
+${rest}`;
+}
+
+/** A deployment placed on aws and gke (lines 1-21), then `overrides:` on line 22 and `items` from line 23. */
+function withOverrides(items: string): string {
+  return deployment(`    clusters:
+    - name: aws
+    - name: gke
+  overrides:
+${items}`);
+}
+
+describe('the inputs are well formed', () => {
+  it('a clean repo compiles without diagnostics', () => {
+    const { result } = run({ ...BASE, 'd.yaml': deployment('    clusterSelector: {}\n') });
+    expect(result.diagnostics).toEqual([]);
+    expect(result.failed).toBe(false);
+    expect(result.clusters.map((c) => [c.name, c.objects.map((o) => `${o.kind}/${o.name}`)])).toEqual([
+      ['aws', ['Namespace/web', 'Deployment/app']],
+      ['gke', ['Namespace/web', 'Deployment/app']],
+    ]);
+  });
+});
+
+describe('YAML syntax (FEDC1001)', () => {
+  it('a mapping key indented less than its siblings', () => {
+    const c = run({
+      'a.yaml': `apiVersion: types.kubefed.io/v1beta1
+kind: FederatedConfigMap
+metadata:
+  name: cfg
+ namespace: web
+`,
+    });
+    const d = only(c);
+    expect(where(d)).toBe('error FEDC1001 a.yaml:5:1');
+    expect(d.message).toBe('YAML: All mapping items must start at the same column');
+    expect(textAt(c.src, d)).toBe(' namespace: web');
+    expect(c.result.failed).toBe(true);
+  });
+
+  // BUG: a key indented *more* than its siblings is reported twice, on the line before, at the
+  // previous value ("x", 4:9), not on line 5 where the extra indentation is.
+  it.skip('BUG: a mapping key indented more than its siblings', () => {
+    const c = run({
+      'a.yaml': `apiVersion: types.kubefed.io/v1beta1
+kind: FederatedConfigMap
+metadata:
+  name: x
+   namespace: y
+`,
+    });
+    const d = only(c);
+    expect(d.code).toBe('FEDC1001');
+    expect(d.line).toBe(5);
+  });
+
+  it('an unclosed flow map is reported where the closing brace was due', () => {
+    const c = run({
+      'a.yaml': `apiVersion: types.kubefed.io/v1beta1
+kind: FederatedConfigMap
+metadata: {name: cfg, namespace: web
+spec:
+  placement: {}
+`,
+    });
+    const d = only(c);
+    expect(where(d)).toBe('error FEDC1001 a.yaml:4:1');
+    expect(d.message).toBe('YAML: Flow map in block collection must be sufficiently indented and end with a }');
+    expect(textAt(c.src, d)).toBe('spec:');
+    expect(c.result.failed).toBe(true);
+  });
+
+  it('a tab used as indentation', () => {
+    const c = run({
+      'a.yaml': `apiVersion: types.kubefed.io/v1beta1
+kind: FederatedConfigMap
+metadata:
+  name: cfg
+  labels:
+  \tapp: web
+`,
+    });
+    const d = only(c);
+    expect(where(d)).toBe('error FEDC1001 a.yaml:6:3');
+    expect(d.message).toBe('YAML: Tabs are not allowed as indentation');
+    expect(textAt(c.src, d)).toBe('\tapp: web');
+    expect(c.result.failed).toBe(true);
+  });
+
+  it('a duplicate map key points at the second key', () => {
+    const c = run({
+      'a.yaml': `apiVersion: types.kubefed.io/v1beta1
+kind: FederatedConfigMap
+metadata:
+  name: cfg
+  namespace: web
+  name: other
+`,
+    });
+    const d = only(c);
+    expect(where(d)).toBe('error FEDC1001 a.yaml:6:3');
+    expect(d.message).toBe('YAML: Map keys must be unique');
+    expect(textAt(c.src, d)).toBe('name: other');
+    expect(c.result.failed).toBe(true);
+  });
+
+  it('a syntax error in one document leaves the other documents of the file checked', () => {
+    const c = run({
+      ...BASE,
+      'a.yaml': `apiVersion: types.kubefed.io/v1beta1
+kind: FederatedConfigMap
+metadata:
+\tname: cfg
+---
+apiVersion: types.kubefed.io/v1beta1
+kind: FederatedConfigMapp
+metadata:
+  name: cfg2
+  namespace: web
+`,
+    });
+    expect(c.result.diagnostics.map(where)).toEqual(['error FEDC1001 a.yaml:4:1', 'error FEDC2002 a.yaml:7:7']);
+  });
+});
+
+describe('documents that are not Kubernetes objects (FEDC1005)', () => {
+  it('a document that is a list', () => {
+    const c = run({ 'a.yaml': '# a list of names\n- aws\n- gke\n' });
+    const d = only(c);
+    expect(where(d)).toBe('error FEDC1005 a.yaml:2:1');
+    expect(d.message).toBe('document 1 is a list, not a Kubernetes object');
+    expect(c.result.failed).toBe(true);
+  });
+
+  it('a document that is a scalar', () => {
+    const c = run({ 'a.yaml': 'just a string\n' });
+    const d = only(c);
+    expect(where(d)).toBe('error FEDC1005 a.yaml:1:1');
+    expect(d.message).toBe('document 1 is a string, not a Kubernetes object');
+    expect(c.result.failed).toBe(true);
+  });
+
+  it('the second document of a file is a list', () => {
+    const c = run({ ...BASE, 'a.yaml': NS.replace(/web/g, 'api') + '---\n- a\n' });
+    const d = only(c);
+    expect(where(d)).toBe('error FEDC1005 a.yaml:10:1');
+    expect(d.message).toBe('document 2 is a list, not a Kubernetes object');
+  });
+
+  it('a document without apiVersion', () => {
+    const c = run({ 'a.yaml': 'kind: FederatedDeployment\nmetadata:\n  name: app\n' });
+    const d = only(c);
+    expect(where(d)).toBe('error FEDC1005 a.yaml:1:1');
+    expect(d.message).toBe('document 1 has no apiVersion; it is not a Kubernetes object');
+    expect(c.result.failed).toBe(true);
+  });
+
+  it('a document without kind is reported where the document starts, after comments', () => {
+    const c = run({ 'a.yaml': '# app\n\napiVersion: types.kubefed.io/v1beta1\nmetadata:\n  name: app\n' });
+    const d = only(c);
+    expect(where(d)).toBe('error FEDC1005 a.yaml:3:1');
+    expect(d.message).toBe('document 1 has no kind; it is not a Kubernetes object');
+  });
+
+  it('a document with neither', () => {
+    const c = run({ 'a.yaml': 'metadata:\n  name: app\n' });
+    const d = only(c);
+    expect(where(d)).toBe('error FEDC1005 a.yaml:1:1');
+    expect(d.message).toBe('document 1 has no apiVersion and kind; it is not a Kubernetes object');
+  });
+
+  it('empty documents and a trailing --- are not errors', () => {
+    const c = run({ ...BASE, 'a.yaml': '---\n# nothing\n---\n', 'b.yaml': '' });
+    expect(c.result.diagnostics).toEqual([]);
+  });
+});
+
+describe('schema: wrong types and unknown fields (FEDC2001)', () => {
+  it('spec.placement.clusters is a string', () => {
+    const c = run({ ...BASE, 'd.yaml': deployment('    clusters: "aws"\n') });
+    const d = only(c);
+    expect(where(d)).toBe('error FEDC2001 d.yaml:19:15');
+    expect(d.path).toBe('spec.placement.clusters');
+    expect(d.message).toBe('FederatedDeployment: must be a list, not string "aws"');
+    expect(textAt(c.src, d)).toBe('"aws"');
+    expect(c.result.failed).toBe(true);
+  });
+
+  it('clusterName is a number', () => {
+    const c = run({ ...BASE, 'd.yaml': withOverrides('  - clusterName: 3\n    clusterOverrides: []\n') });
+    const d = only(c);
+    expect(where(d)).toBe('error FEDC2001 d.yaml:23:18');
+    expect(d.path).toBe('spec.overrides[0].clusterName');
+    expect(d.message).toBe('FederatedDeployment: must be a string, not number 3');
+    expect(textAt(c.src, d)).toBe('3');
+    expect(c.result.failed).toBe(true);
+  });
+
+  it('an unknown field in spec points at the key and suggests the right one', () => {
+    const src = deployment('    clusterSelector: {}\n').replace('  placement:', '  placment:');
+    const c = run({ ...BASE, 'd.yaml': src });
+    const d = only(c);
+    expect(where(d)).toBe('error FEDC2001 d.yaml:18:3');
+    expect(d.path).toBe('spec.placment');
+    expect(d.message).toBe('FederatedDeployment: unknown field "placment"');
+    expect(d.hint).toBe('did you mean "placement"?');
+    expect(textAt(c.src, d)).toBe('placment:');
+    expect(c.result.failed).toBe(true);
+  });
+
+  it('a federated object without metadata', () => {
+    const c = run({ ...BASE, 'a.yaml': 'apiVersion: types.kubefed.io/v1beta1\nkind: FederatedConfigMap\nspec: {}\n' });
+    const d = only(c);
+    expect(where(d)).toBe('error FEDC2001 a.yaml:1:1');
+    expect(d.message).toBe('FederatedConfigMap: missing required field "metadata"');
+  });
+
+  it('a federated object with the wrong apiVersion', () => {
+    const c = run({ ...BASE, 'd.yaml': deployment('    clusterSelector: {}\n').replace('types.kubefed.io/v1beta1', 'types.kubefed.io/v1') });
+    const d = only(c);
+    expect(where(d)).toBe('error FEDC2001 d.yaml:1:13');
+    expect(d.message).toBe('FederatedDeployment must have apiVersion types.kubefed.io/v1beta1, not types.kubefed.io/v1');
+    expect(textAt(c.src, d)).toBe('types.kubefed.io/v1');
+  });
+
+  it('an override op outside add, remove, replace', () => {
+    const c = run({ ...BASE, 'd.yaml': withOverrides('  - clusterName: aws\n    clusterOverrides:\n    - op: move\n      path: /spec/replicas\n') });
+    const d = only(c);
+    expect(where(d)).toBe('error FEDC2001 d.yaml:25:11');
+    expect(d.path).toBe('spec.overrides[0].clusterOverrides[0].op');
+    expect(d.message).toBe('FederatedDeployment: "move" does not match ^(add|remove|replace)?$');
+  });
+});
+
+describe('unknown kinds (FEDC2002)', () => {
+  it('a misspelt federated kind', () => {
+    const src = deployment('    clusterSelector: {}\n').replace('kind: FederatedDeployment', 'kind: FederatedDeploymnet');
+    const c = run({ ...BASE, 'd.yaml': src });
+    const d = only(c);
+    expect(where(d)).toBe('error FEDC2002 d.yaml:2:7');
+    expect(d.path).toBe('kind');
+    expect(d.message).toBe('unknown kind FederatedDeploymnet (apiVersion types.kubefed.io/v1beta1)');
+    expect(d.hint).toBe('did you mean FederatedDeployment?');
+    expect(textAt(c.src, d)).toBe('FederatedDeploymnet');
+    expect(c.result.failed).toBe(true);
+  });
+
+  it('a plain Deployment gets a hint about wrapping it', () => {
+    const c = run({ ...BASE, 'deploy.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\nspec:\n  replicas: 1\n' });
+    const d = only(c);
+    expect(where(d)).toBe('error FEDC2002 deploy.yaml:2:7');
+    expect(d.message).toBe('unknown kind Deployment (apiVersion apps/v1)');
+    expect(d.hint).toBe(
+      'fedc reads federated objects: put this Deployment in the spec.template of a FederatedDeployment, or exclude the file in fedc.yaml',
+    );
+    expect(c.result.failed).toBe(true);
+  });
+
+  it('a kind nothing declares', () => {
+    const c = run({ 'w.yaml': 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n' });
+    const d = only(c);
+    expect(where(d)).toBe('error FEDC2002 w.yaml:2:7');
+    expect(d.hint).toBe('declare the type with a FederatedTypeConfig, or exclude the file in fedc.yaml');
+  });
+});
+
+describe('label selectors', () => {
+  const selector = (exprs: string) => deployment(`    clusterSelector:\n      matchExpressions:\n${exprs}`);
+
+  it('operator "in" in lower case is a schema error on the operator', () => {
+    const c = run({ ...BASE, 'd.yaml': selector('      - key: cloud\n        operator: in\n        values: [aws]\n') });
+    const d = only(c);
+    expect(where(d)).toBe('error FEDC2001 d.yaml:22:19');
+    expect(d.path).toBe('spec.placement.clusterSelector.matchExpressions[0].operator');
+    expect(d.message).toBe('FederatedDeployment: must be one of "In", "NotIn", "Exists", "DoesNotExist", not "in"');
+    expect(textAt(c.src, d)).toBe('in');
+    expect(c.result.failed).toBe(true);
+  });
+
+  it('In with an empty values list (FEDC3001)', () => {
+    const c = run({ ...BASE, 'd.yaml': selector('      - key: cloud\n        operator: In\n        values: []\n') });
+    const d = only(c);
+    expect(where(d)).toBe('error FEDC3001 d.yaml:23:17');
+    expect(d.path).toBe('spec.placement.clusterSelector.matchExpressions[0].values');
+    expect(d.message).toBe('invalid clusterSelector: operator In needs at least one value');
+    expect(textAt(c.src, d)).toBe('[]');
+    expect(c.result.failed).toBe(true);
+    // KubeFed fails placement for the whole object: it goes nowhere.
+    expect(c.result.clusters.flatMap((cl) => cl.objects.map((o) => o.kind))).not.toContain('Deployment');
+  });
+
+  it('NotIn without values points at the expression', () => {
+    const c = run({ ...BASE, 'd.yaml': selector('      - key: cloud\n        operator: NotIn\n') });
+    const d = only(c);
+    expect(where(d)).toBe('error FEDC3001 d.yaml:21:9');
+    expect(d.message).toBe('invalid clusterSelector: operator NotIn needs at least one value');
+    expect(textAt(c.src, d)).toBe('key: cloud');
+  });
+
+  it('Exists with values', () => {
+    const c = run({ ...BASE, 'd.yaml': selector('      - key: cloud\n        operator: Exists\n        values: [aws]\n') });
+    const d = only(c);
+    expect(where(d)).toBe('error FEDC3001 d.yaml:23:17');
+    expect(d.message).toBe('invalid clusterSelector: operator Exists takes no values');
+    expect(textAt(c.src, d)).toBe('[aws]');
+    expect(c.result.failed).toBe(true);
+  });
+
+  it('an invalid label key in an expression', () => {
+    const c = run({ ...BASE, 'd.yaml': selector('      - key: -cloud_\n        operator: Exists\n') });
+    const d = only(c);
+    expect(where(d)).toBe('error FEDC3001 d.yaml:21:14');
+    expect(d.path).toBe('spec.placement.clusterSelector.matchExpressions[0].key');
+    expect(d.message).toMatch(/^invalid clusterSelector: label key "-cloud_" must be at most 63 characters/);
+    expect(textAt(c.src, d)).toBe('-cloud_');
+    expect(c.result.failed).toBe(true);
+  });
+
+  it('an invalid label key prefix in an expression', () => {
+    const c = run({ ...BASE, 'd.yaml': selector('      - key: Example.COM/cloud\n        operator: Exists\n') });
+    const d = only(c);
+    expect(where(d)).toBe('error FEDC3001 d.yaml:21:14');
+    expect(d.message).toBe('invalid clusterSelector: label key prefix "Example.COM" must be a DNS-1123 subdomain');
+  });
+
+  it('an invalid label value in matchLabels', () => {
+    const c = run({ ...BASE, 'd.yaml': deployment('    clusterSelector:\n      matchLabels:\n        cloud: "-aws-"\n') });
+    const d = only(c);
+    expect(where(d)).toBe('error FEDC3001 d.yaml:21:16');
+    expect(d.path).toBe('spec.placement.clusterSelector.matchLabels.cloud');
+    expect(textAt(c.src, d)).toBe('"-aws-"');
+  });
+
+  // BUG: an invalid label key in matchLabels is reported at its value (21:20, `x`), not at the key.
+  it.skip('BUG: an invalid label key in matchLabels points at the key', () => {
+    const c = run({ ...BASE, 'd.yaml': deployment('    clusterSelector:\n      matchLabels:\n        "bad key": x\n') });
+    const d = only(c);
+    expect(where(d)).toBe('error FEDC3001 d.yaml:21:9');
+  });
+});
+
+describe('override paths', () => {
+  it('a dotted path (FEDC4001) with the JSON pointer it meant', () => {
+    const c = run({ ...BASE, 'd.yaml': withOverrides('  - clusterName: aws\n    clusterOverrides:\n    - path: spec.replicas\n      value: 3\n') });
+    const d = only(c);
+    expect(where(d)).toBe('error FEDC4001 d.yaml:25:13');
+    expect(d.path).toBe('spec.overrides[0].clusterOverrides[0].path');
+    expect(d.message).toBe('override path "spec.replicas" is not a JSON pointer');
+    expect(d.hint).toBe('paths start with "/" and use "/" between fields: /spec/replicas');
+    expect(textAt(c.src, d)).toBe('spec.replicas');
+    expect(c.result.failed).toBe(true);
+  });
+
+  it('an empty path (FEDC4001)', () => {
+    const c = run({ ...BASE, 'd.yaml': withOverrides('  - clusterName: aws\n    clusterOverrides:\n    - path: ""\n      value: 3\n') });
+    const d = only(c);
+    expect(where(d)).toBe('error FEDC4001 d.yaml:25:13');
+    expect(d.message).toBe('override path "" is not a JSON pointer');
+    expect(textAt(c.src, d)).toBe('""');
+    expect(c.result.failed).toBe(true);
+  });
+
+  it('protected paths (FEDC4002); /apiVersion is allowed', () => {
+    const c = run({
+      ...BASE,
+      'd.yaml': withOverrides(`  - clusterName: aws
+    clusterOverrides:
+    - path: /metadata/name
+      value: other
+    - path: /apiVersion
+      value: apps/v1beta2
+    - path: /kind
+      value: StatefulSet
+`),
+    });
+    expect(c.result.diagnostics.map(where)).toEqual(['error FEDC4002 d.yaml:25:13', 'error FEDC4002 d.yaml:29:13']);
+    const [a, b] = c.result.diagnostics;
+    expect(a!.message).toBe('override path "/metadata/name" is protected: KubeFed does not allow overriding it');
+    expect(textAt(c.src, a!)).toBe('/metadata/name');
+    expect(b!.message).toBe('override path "/kind" is protected: KubeFed does not allow overriding it');
+    expect(textAt(c.src, b!)).toBe('/kind');
+    expect(c.result.failed).toBe(true);
+  });
+
+  it('/apiVersion alone renders', () => {
+    const c = run({ ...BASE, 'd.yaml': withOverrides('  - clusterName: aws\n    clusterOverrides:\n    - path: /apiVersion\n      value: apps/v1beta2\n') });
+    expect(c.result.diagnostics).toEqual([]);
+    const aws = c.result.clusters.find((cl) => cl.name === 'aws')!;
+    expect(aws.objects.find((o) => o.kind === 'Deployment')!.apiVersion).toBe('apps/v1beta2');
+  });
+
+  it('/metadata/namespace and /metadata/generateName are protected too', () => {
+    const c = run({
+      ...BASE,
+      'd.yaml': withOverrides(`  - clusterName: gke
+    clusterOverrides:
+    - path: /metadata/namespace
+      value: other
+    - path: /metadata/generateName
+      value: app-
+`),
+    });
+    expect(c.result.diagnostics.map(where)).toEqual(['error FEDC4002 d.yaml:25:13', 'error FEDC4002 d.yaml:27:13']);
+  });
+
+  it('the same cluster twice (FEDC4003) points at the second clusterName', () => {
+    const c = run({
+      ...BASE,
+      'd.yaml': withOverrides(`  - clusterName: aws
+    clusterOverrides:
+    - path: /spec/replicas
+      value: 2
+  - clusterName: gke
+    clusterOverrides: []
+  - clusterName: aws
+    clusterOverrides:
+    - path: /spec/replicas
+      value: 3
+`),
+    });
+    const d = only(c);
+    expect(where(d)).toBe('error FEDC4003 d.yaml:29:18');
+    expect(d.path).toBe('spec.overrides[2].clusterName');
+    expect(d.message).toBe('cluster "aws" appears more than once in overrides');
+    expect(d.hint).toBe('merge it into overrides[0]');
+    expect(textAt(c.src, d)).toBe('aws');
+    expect(c.result.failed).toBe(true);
+    // object-wide, as in KubeFed: the object renders in no cluster
+    expect(c.result.clusters.flatMap((cl) => cl.objects.map((o) => o.kind))).toEqual(['Namespace', 'Namespace']);
+  });
+
+  it('the same path twice for one cluster (FEDC4004) points at the second path', () => {
+    const c = run({
+      ...BASE,
+      'd.yaml': withOverrides(`  - clusterName: aws
+    clusterOverrides:
+    - path: /spec/replicas
+      value: 2
+    - op: replace
+      path: /spec/replicas
+      value: 3
+`),
+    });
+    const d = only(c);
+    expect(where(d)).toBe('error FEDC4004 d.yaml:28:13');
+    expect(d.message).toBe('path "/spec/replicas" appears more than once for cluster "aws"');
+    expect(d.hint).toBe('see clusterOverrides[0]');
+    expect(textAt(c.src, d)).toBe('/spec/replicas');
+    expect(c.result.failed).toBe(true);
+  });
+});
+
+describe('overrides that cannot be applied (FEDC4005)', () => {
+  it('add below a map that does not exist', () => {
+    const c = run({
+      ...BASE,
+      'd.yaml': withOverrides('  - clusterName: aws\n    clusterOverrides:\n    - op: add\n      path: /metadata/annotations/foo\n      value: bar\n'),
+    });
+    const d = only(c);
+    expect(where(d)).toBe('error FEDC4005 d.yaml:25:7');
+    expect(d.path).toBe('spec.overrides[0].clusterOverrides[0]');
+    expect(d.message).toBe(
+      `override for cluster "aws" cannot be applied: add /metadata/annotations/foo: /metadata/annotations does not exist; KubeFed's add does not create missing parents`,
+    );
+    expect(d.hint).toBe('add the whole map instead: {op: add, path: /metadata/annotations, value: {foo: ...}}');
+    expect(textAt(c.src, d)).toBe('op: add');
+    expect(c.result.failed).toBe(true);
+  });
+
+  it('remove of a key that is not there, as the second op of a cluster', () => {
+    const c = run({
+      ...BASE,
+      'd.yaml': withOverrides(`  - clusterName: gke
+    clusterOverrides:
+    - path: /spec/replicas
+      value: 2
+    - op: remove
+      path: /metadata/labels/tier
+`),
+    });
+    const d = only(c);
+    expect(where(d)).toBe('error FEDC4005 d.yaml:27:7');
+    expect(d.path).toBe('spec.overrides[0].clusterOverrides[1]');
+    expect(d.message).toBe('override for cluster "gke" cannot be applied: remove /metadata/labels/tier: there is no tier to remove');
+    expect(textAt(c.src, d)).toBe('op: remove');
+    expect(c.result.failed).toBe(true);
+  });
+
+  it('replace at an index past the end of a list', () => {
+    const c = run({
+      ...BASE,
+      'd.yaml': withOverrides(`  - clusterName: aws
+    clusterOverrides:
+    - op: replace
+      path: /spec/template/spec/containers/1
+      value: {name: sidecar, image: envoy}
+`),
+    });
+    const d = only(c);
+    expect(where(d)).toBe('error FEDC4005 d.yaml:25:7');
+    expect(d.message).toBe(
+      'override for cluster "aws" cannot be applied: replace /spec/template/spec/containers/1: index 1 is out of range for a list of 1',
+    );
+    expect(c.result.failed).toBe(true);
+  });
+
+  it('replace below an index past the end of a list', () => {
+    const c = run({
+      ...BASE,
+      'd.yaml': withOverrides('  - clusterName: aws\n    clusterOverrides:\n    - path: /spec/template/spec/containers/3/image\n      value: nginx:2\n'),
+    });
+    const d = only(c);
+    expect(where(d)).toBe('error FEDC4005 d.yaml:25:7');
+    expect(d.message).toBe(
+      'override for cluster "aws" cannot be applied: replace /spec/template/spec/containers/3/image: /spec/template/spec/containers/3 does not exist',
+    );
+  });
+});
+
+describe('duplicate objects (FEDC2004)', () => {
+  const cm = (name: string, ns = 'web') => `apiVersion: types.kubefed.io/v1beta1
+kind: FederatedConfigMap
+metadata:
+  name: ${name}
+  namespace: ${ns}
+spec:
+  template:
+    data:
+      a: b
+  placement:
+    clusterSelector: {}
+`;
+
+  it('the same kind/namespace/name twice in one file', () => {
+    const c = run({ ...BASE, 'a.yaml': cm('cfg') + '---\n' + cm('cfg') });
+    const d = only(c);
+    expect(where(d)).toBe('error FEDC2004 a.yaml:16:9');
+    expect(d.message).toBe('FederatedConfigMap web/cfg is defined twice');
+    expect(d.hint).toBe('first defined at a.yaml:1');
+    expect(textAt(c.src, d)).toBe('cfg');
+    expect(c.result.failed).toBe(true);
+  });
+
+  it('the same object in two files points at the later file', () => {
+    const c = run({ ...BASE, 'a.yaml': cm('cfg'), 'b.yaml': '# copy\n' + cm('cfg') });
+    const d = only(c);
+    expect(where(d)).toBe('error FEDC2004 b.yaml:5:9');
+    expect(d.hint).toBe('first defined at a.yaml:1');
+    expect(c.result.failed).toBe(true);
+  });
+
+  it('the same name in two namespaces is not a duplicate', () => {
+    const other = NS.replace(/web/g, 'api');
+    const c = run({ ...BASE, 'api.yaml': other, 'a.yaml': cm('cfg'), 'b.yaml': cm('cfg', 'api') });
+    expect(c.result.diagnostics).toEqual([]);
+  });
+
+  it('the same KubeFedCluster twice', () => {
+    const c = run({ 'clusters.yaml': CLUSTERS, 'more.yaml': CLUSTERS.split('---\n')[1]! });
+    const d = only(c);
+    expect(where(d)).toBe('error FEDC2004 more.yaml:4:9');
+    expect(d.message).toBe('KubeFedCluster gke is defined twice');
+    expect(d.hint).toBe('first defined at clusters.yaml:13');
+  });
+});
+
+describe('invalid names (FEDC2003)', () => {
+  const cm = (name: string, ns = 'web') => `apiVersion: types.kubefed.io/v1beta1
+kind: FederatedConfigMap
+metadata:
+  name: ${name}
+  namespace: ${ns}
+spec:
+  placement:
+    clusterSelector: {}
+`;
+  const SUBDOMAIN = 'must be a DNS-1123 subdomain: lowercase letters, digits, "-" and ".", starting and ending with a letter or digit';
+
+  it.each([
+    ['upper case', 'MyConfig', `FederatedConfigMap name "MyConfig" ${SUBDOMAIN}`],
+    ['a slash', 'a/b', `FederatedConfigMap name "a/b" ${SUBDOMAIN}`],
+    ['dot dot', '".."', `FederatedConfigMap name ".." ${SUBDOMAIN}`],
+    ['254 characters', 'a'.repeat(254), `FederatedConfigMap name "${'a'.repeat(254)}" must be no more than 253 characters`],
+  ])('an object name with %s', (_what, name, message) => {
+    const c = run({ ...BASE, 'a.yaml': cm(name) });
+    const d = only(c);
+    expect(where(d)).toBe('error FEDC2003 a.yaml:4:9');
+    expect(d.path).toBe('metadata.name');
+    expect(d.message).toBe(message);
+    expect(textAt(c.src, d)).toBe(name);
+    expect(c.result.failed).toBe(true);
+    expect(c.result.clusters.every((cl) => cl.objects.every((o) => o.kind !== 'ConfigMap'))).toBe(true);
+  });
+
+  it('253 characters is still a valid name', () => {
+    const c = run({ ...BASE, 'a.yaml': cm('a'.repeat(253)) });
+    expect(c.result.diagnostics).toEqual([]);
+  });
+
+  it('an invalid namespace', () => {
+    const c = run({ ...BASE, 'a.yaml': cm('cfg', 'Web') });
+    const d = only(c);
+    expect(where(d)).toBe('error FEDC2003 a.yaml:5:14');
+    expect(d.message).toBe('namespace "Web" must be a DNS-1123 label: lowercase letters, digits and "-", starting and ending with a letter or digit');
+  });
+
+  it('RBAC names may hold ":", but not "/" or be ".."', () => {
+    const role = (name: string) => `apiVersion: types.kubefed.io/v1beta1
+kind: FederatedClusterRole
+metadata:
+  name: ${name}
+spec:
+  placement:
+    clusterSelector: {}
+`;
+    const c = run({ ...BASE, 'r.yaml': [role('"system:reader"'), role('".."'), role('a/b')].join('---\n') });
+    expect(c.result.diagnostics.map(where)).toEqual(['error FEDC2003 r.yaml:12:9', 'error FEDC2003 r.yaml:20:9']);
+    expect(c.result.diagnostics.map((d) => d.message)).toEqual([
+      'FederatedClusterRole name ".." must not be ".."',
+      'FederatedClusterRole name "a/b" must not contain "/", "\\", "%" or NUL',
+    ]);
+  });
+
+  const cluster = (name: string) => `apiVersion: core.kubefed.io/v1beta1
+kind: KubeFedCluster
+metadata:
+  name: ${name}
+  namespace: kube-federation-system
+spec:
+  apiEndpoint: https://example.com
+  secretRef:
+    name: s
+`;
+
+  it.each([['../evil'], ['a/b'], ['"../../etc"'], ['Prod']])('a KubeFedCluster named %s cannot become a directory', (name) => {
+    const c = run({ 'c.yaml': cluster(name) });
+    const d = only(c);
+    expect(where(d)).toBe('error FEDC2003 c.yaml:4:9');
+    expect(d.message).toBe(
+      `cluster name "${name.replace(/"/g, '')}" must be a DNS-1123 label: lowercase letters, digits and "-", starting and ending with a letter or digit`,
+    );
+    expect(d.hint).toBe('a cluster name becomes a directory name in the output');
+    expect(textAt(c.src, d)).toBe(name);
+    expect(c.result.failed).toBe(true);
+    expect(c.result.clusters).toEqual([]);
+  });
+});
+
+describe('bounded inputs', () => {
+  const laughs = `# billion laughs
+apiVersion: types.kubefed.io/v1beta1
+kind: FederatedConfigMap
+metadata:
+  name: lol
+  namespace: web
+spec:
+  template:
+    data:
+      a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+      b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+      c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+      d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+      e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+      f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+      g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+      h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+      i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+`;
+
+  it('a YAML alias bomb is refused, quickly (FEDC1003)', () => {
+    const start = performance.now();
+    const c = run({ ...BASE, 'lol.yaml': laughs });
+    expect(performance.now() - start).toBeLessThan(2000);
+    const d = only(c);
+    // the refused document, where it starts (after the comment)
+    expect(where(d)).toBe('error FEDC1003 lol.yaml:2:1');
+    expect(d.message).toBe('document 1 expands more than 100 YAML aliases; refusing to expand it');
+    expect(d.hint).toBe('write the repeated values out, or use fewer anchors');
+    expect(c.result.failed).toBe(true);
+  });
+
+  it('a few aliases are fine', () => {
+    const src = `apiVersion: types.kubefed.io/v1beta1
+kind: FederatedConfigMap
+metadata:
+  name: small
+  namespace: web
+  labels: &l {app: web}
+spec:
+  template:
+    metadata:
+      labels: *l
+  placement:
+    clusterSelector: {}
+`;
+    const c = run({ ...BASE, 'a.yaml': src });
+    expect(c.result.diagnostics).toEqual([]);
+  });
+});
+
+describe('FederatedTypeConfig conflicts (FEDC2005)', () => {
+  const ftc = (name: string) => `apiVersion: core.kubefed.io/v1beta1
+kind: FederatedTypeConfig
+metadata:
+  name: ${name}
+  namespace: kube-federation-system
+spec:
+  federatedType:
+    group: types.kubefed.io
+    kind: FederatedWidget
+    pluralName: federatedwidgets
+    scope: Namespaced
+    version: v1beta1
+  propagation: Enabled
+  targetType:
+    group: example.com
+    kind: Widget
+    pluralName: widgets
+    scope: Namespaced
+    version: v1
+`;
+
+  it('the same federated kind declared twice points at the second declaration', () => {
+    const c = run({ 'a.yaml': ftc('widgets.example.com'), 'b.yaml': ftc('widgets-again.example.com') });
+    const d = only(c);
+    expect(where(d)).toBe('error FEDC2005 b.yaml:9:11');
+    expect(d.path).toBe('spec.federatedType.kind');
+    expect(d.message).toBe('FederatedWidget is declared by two FederatedTypeConfigs');
+    expect(d.hint).toBe('the other is at a.yaml:1');
+    expect(textAt(c.src, d)).toBe('FederatedWidget');
+    expect(c.result.failed).toBe(true);
+  });
+});
+
+describe('fedc.yaml (FEDC1006)', () => {
+  it('an unknown key, with a suggestion', () => {
+    const { diagnostics, settings } = parseSettings('output: out\noutptu: x\n');
+    expect(diagnostics.map(where)).toEqual(['error FEDC1006 fedc.yaml:2:1']);
+    expect(diagnostics[0]!.message).toBe('fedc.yaml: unknown field "outptu"');
+    expect(diagnostics[0]!.hint).toBe('did you mean "output"?');
+    // an invalid fedc.yaml is not half applied
+    expect(settings.output).toBe('rendered');
+  });
+
+  it('a layout that does not exist', () => {
+    const { diagnostics } = parseSettings('layout: manifests\n');
+    expect(diagnostics.map(where)).toEqual(['error FEDC1006 fedc.yaml:1:9']);
+    expect(diagnostics[0]!.message).toBe('fedc.yaml: must be one of "object", "manifest", not "manifests"');
+  });
+
+  it('two documents', () => {
+    const { diagnostics } = parseSettings('output: a\n---\noutput: b\n');
+    expect(diagnostics.map(where)).toEqual(['error FEDC1006 fedc.yaml:3:1']);
+    expect(diagnostics[0]!.message).toBe('fedc.yaml must hold one document');
+  });
+
+  it('valid settings are applied', () => {
+    const { diagnostics, settings } = parseSettings('output: out\nexclude: ["base/**"]\nlayout: manifest\n');
+    expect(diagnostics).toEqual([]);
+    expect(settings).toMatchObject({ output: 'out', exclude: ['base/**'], layout: 'manifest' });
+  });
+});
+
+describe('warnings, and --strict', () => {
+  // One repo with one of each warning.
+  const src: Src = {
+    ...BASE,
+    'd.yaml': `apiVersion: types.kubefed.io/v1beta1
+kind: FederatedDeployment
+metadata:
+  name: app
+  namespace: web
+spec:
+  template:
+    metadata:
+      annotations:
+        team: web
+    spec:
+      replicas: 1
+  placement:
+    clusters:
+    - name: aws
+    - name: azure
+  overrides:
+  - clusterName: gke
+    clusterOverrides:
+    - path: /spec/replicas
+      value: 2
+`,
+    'orphan.yaml': `apiVersion: types.kubefed.io/v1beta1
+kind: FederatedConfigMap
+metadata:
+  name: cfg
+  namespace: orphan
+spec:
+  placement:
+    clusterSelector: {}
+`,
+    'nowhere.yaml': `apiVersion: types.kubefed.io/v1beta1
+kind: FederatedConfigMap
+metadata:
+  name: nowhere
+  namespace: web
+spec:
+  placement: {}
+`,
+  };
+
+  it('each warning is reported at its node and nothing fails', () => {
+    const c = run(src);
+    expect(c.result.diagnostics.map(where)).toEqual([
+      'warning FEDC4007 d.yaml:10:9',
+      'warning FEDC3002 d.yaml:16:13',
+      'warning FEDC4006 d.yaml:18:18',
+      'warning FEDC3006 nowhere.yaml:7:14',
+      'warning FEDC3003 orphan.yaml:5:14',
+    ]);
+    const [annotations, unknown, notPlaced, noPlacement, notFederated] = c.result.diagnostics;
+    expect(annotations!.path).toBe('spec.template.metadata.annotations');
+    expect(annotations!.message).toBe('annotations in a template are dropped (KubeFed does not propagate them)');
+    expect(textAt(src, annotations!)).toBe('team: web');
+    expect(unknown!.message).toBe('placement names cluster "azure", which is not a declared KubeFedCluster; KubeFed skips it');
+    expect(unknown!.hint).toBe('declared clusters: aws, gke');
+    expect(textAt(src, unknown!)).toBe('azure');
+    expect(notPlaced!.message).toBe('override for cluster "gke", which FederatedDeployment app is not propagated to; it has no effect');
+    expect(textAt(src, notPlaced!)).toBe('gke');
+    expect(noPlacement!.message).toBe(
+      'FederatedConfigMap nowhere has neither placement.clusters nor placement.clusterSelector, so KubeFed propagates it to no cluster',
+    );
+    expect(textAt(src, noPlacement!)).toBe('{}');
+    expect(notFederated!.message).toBe('namespace orphan has no FederatedNamespace, so KubeFed propagates FederatedConfigMap cfg to no cluster');
+    expect(notFederated!.hint).toBe('add a FederatedNamespace named orphan in namespace orphan');
+    expect(textAt(src, notFederated!)).toBe('orphan');
+    expect(c.result.failed).toBe(false);
+    // what is placed still renders: the deployment on aws only, without the annotation
+    const objects = Object.fromEntries(c.result.clusters.map((cl) => [cl.name, cl.objects.map((o) => `${o.kind}/${o.name}`)]));
+    expect(objects).toEqual({ aws: ['Namespace/web', 'Deployment/app'], gke: ['Namespace/web'] });
+    const dep = c.result.clusters[0]!.objects[1]!.object as { metadata: Record<string, unknown> };
+    expect(dep.metadata.annotations).toBeUndefined();
+  });
+
+  it('strict turns every warning into an error at the same place', () => {
+    const loose = run(src).result;
+    const strict = run(src, { strict: true }).result;
+    expect(strict.failed).toBe(true);
+    expect(strict.diagnostics.map(where)).toEqual(loose.diagnostics.map(where).map((w) => w.replace(/^warning/, 'error')));
+  });
+
+  it('no placement at all (FEDC3006) is reported at the spec, and strict fails it', () => {
+    const nowhere = { ...BASE, 'a.yaml': 'apiVersion: types.kubefed.io/v1beta1\nkind: FederatedConfigMap\nmetadata:\n  name: cfg\n  namespace: web\nspec:\n  template:\n    data: {a: b}\n' };
+    const loose = run(nowhere);
+    const d = only(loose);
+    // placement is missing: the position is the spec map that lacks it
+    expect(where(d)).toBe('warning FEDC3006 a.yaml:7:3');
+    expect(d.hint).toBe('add placement.clusterSelector: {} to select every cluster, or list the clusters');
+    expect(loose.result.failed).toBe(false);
+    const strict = run(nowhere, { strict: true }).result;
+    expect(strict.diagnostics.map(where)).toEqual(['error FEDC3006 a.yaml:7:3']);
+    expect(strict.failed).toBe(true);
+  });
+
+  it('an unknown cluster that differs only in case gets a did-you-mean', () => {
+    const c = run({ ...BASE, 'd.yaml': deployment('    clusters:\n    - name: AWS\n') });
+    const d = only(c);
+    expect(where(d)).toBe('warning FEDC3002 d.yaml:20:13');
+    expect(d.hint).toBe('did you mean aws?');
+  });
+
+  it('strict leaves infos alone: a cluster that is not Ready (FEDC3007)', () => {
+    const notReady = CLUSTERS.replace('    name: gke\n', '    name: gke\nstatus:\n  conditions:\n  - type: Ready\n    status: "False"\n');
+    const c = run({ 'clusters.yaml': notReady }, { strict: true });
+    const d = only(c);
+    expect(where(d)).toBe('info FEDC3007 clusters.yaml:26:3');
+    expect(d.path).toBe('status.conditions');
+    expect(c.result.failed).toBe(false);
+    expect(c.result.clusters.map((cl) => [cl.name, cl.ready])).toEqual([['aws', true], ['gke', false]]);
+  });
+
+  // BUG: an override for a cluster the object IS placed on, but which is not Ready, gets FEDC4006
+  // ("which ... is not propagated to; it has no effect"), so `--strict` fails while a cluster is down.
+  it.skip('BUG: an override for a placed cluster that is not Ready is not FEDC4006', () => {
+    const notReady = CLUSTERS.replace('    name: gke\n', '    name: gke\nstatus:\n  conditions:\n  - type: Ready\n    status: "False"\n');
+    const c = run({
+      'clusters.yaml': notReady,
+      'ns.yaml': NS,
+      'd.yaml': withOverrides('  - clusterName: gke\n    clusterOverrides:\n    - path: /spec/replicas\n      value: 2\n'),
+    });
+    expect(c.result.diagnostics.map(where)).toEqual(['info FEDC3007 clusters.yaml:26:3']);
+  });
+});
