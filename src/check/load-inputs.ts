@@ -40,9 +40,14 @@ export function loadInputs(parsed: readonly ParsedDocument[], options: LoadOptio
       continue;
     }
     const obj = v as Obj;
-    const missing = ['apiVersion', 'kind'].filter((k) => typeof obj[k] !== 'string' || obj[k] === '');
+    const missing = ['apiVersion', 'kind'].filter((k) => obj[k] === undefined || obj[k] === null || obj[k] === '');
     if (missing.length > 0) {
       report.error('FEDC1005', { origin }, `document ${p.index + 1} has no ${missing.join(' and ')}; it is not a Kubernetes object`);
+      continue;
+    }
+    const notString = ['apiVersion', 'kind'].filter((k) => typeof obj[k] !== 'string');
+    if (notString.length > 0) {
+      for (const k of notString) report.error('FEDC2001', { origin, path: [k] }, `${k} must be a string, not ${JSON.stringify(obj[k])}`);
       continue;
     }
     docs.push({ origin, value: obj, apiVersion: obj.apiVersion as string, kind: obj.kind as string });
@@ -87,7 +92,7 @@ function unique(key: string, d: Doc, seen: Map<string, Origin>, report: Reporter
   if (first) {
     const [kind, ...rest] = key.split('/');
     const name = rest.filter(Boolean).join('/');
-    report.error('FEDC2004', { origin: d.origin, path: ['metadata', 'name'] }, `${kind} ${name} is defined twice`, `first defined at ${first.file}:${first.line}`);
+    report.error('FEDC2004', { origin: d.origin, path: ['metadata', 'name'] }, `${kind} ${name} is defined twice`, `first defined at ${report.where({ origin: first, path: ['metadata', 'name'] })}`);
     return false;
   }
   seen.set(key, d.origin);
@@ -109,8 +114,11 @@ function buildTypeRegistry(ftcs: Doc[], report: Reporter): Map<string, Federated
     const kind = fed.kind as string;
     const prev = declared.get(kind);
     if (prev) {
-      report.error('FEDC2005', { origin: d.origin, path: ['spec', 'federatedType', 'kind'] }, `${kind} is declared by two FederatedTypeConfigs`, `the other is at ${prev.file}:${prev.line}`);
+      report.error('FEDC2005', { origin: d.origin, path: ['spec', 'federatedType', 'kind'] }, `${kind} is declared by two FederatedTypeConfigs`, `the other is at ${report.where({ origin: prev, path: ['spec', 'federatedType', 'kind'] })}`);
       continue;
+    }
+    if (types.get(kind)?.origin === 'builtin') {
+      report.info('FEDC2008', { origin: d.origin, path: ['spec', 'federatedType', 'kind'] }, `this FederatedTypeConfig replaces fedc's built-in ${kind}`);
     }
     declared.set(kind, d.origin);
     types.set(kind, {
@@ -144,7 +152,7 @@ function toCluster(d: Doc, options: LoadOptions, report: Reporter): Cluster | un
   const name = meta.name as string;
   const problem = checkDnsLabel(name);
   if (problem) {
-    report.error('FEDC2003', { origin: d.origin, path: ['metadata', 'name'] }, `cluster name "${name}" ${problem}`, 'a cluster name becomes a directory name in the output');
+    report.error('FEDC2003', { origin: d.origin, path: ['metadata', 'name'] }, `cluster name ${quoteName(name)} ${problem}`, 'a cluster name becomes a directory name in the output');
     return undefined;
   }
   const ns = meta.namespace as string | undefined;
@@ -176,15 +184,15 @@ function toResource(d: Doc, type: FederatedType, report: Reporter): FederatedRes
   let ok = true;
   const nameProblem = checkObjectName(type.targetKind, name);
   if (nameProblem) {
-    report.error('FEDC2003', { origin: d.origin, path: ['metadata', 'name'] }, `${d.kind} name "${name}" ${nameProblem}`);
+    report.error('FEDC2003', { origin: d.origin, path: ['metadata', 'name'] }, `${d.kind} name ${quoteName(name)} ${nameProblem}`);
     ok = false;
   }
   if (type.federatedScope === 'Namespaced') {
     if (namespace === '') {
-      report.error('FEDC2001', { origin: d.origin, path: ['metadata'] }, `${d.kind} ${name} is namespaced but has no metadata.namespace`);
+      report.error('FEDC2001', { origin: d.origin, path: ['metadata'], atKey: true }, `${d.kind} ${name} is namespaced but has no metadata.namespace`);
       ok = false;
     } else if (checkDnsLabel(namespace)) {
-      report.error('FEDC2003', { origin: d.origin, path: ['metadata', 'namespace'] }, `namespace "${namespace}" ${checkDnsLabel(namespace)}`);
+      report.error('FEDC2003', { origin: d.origin, path: ['metadata', 'namespace'] }, `namespace ${quoteName(namespace)} ${checkDnsLabel(namespace)}`);
       ok = false;
     }
   } else if (namespace !== '') {
@@ -214,3 +222,8 @@ function toResource(d: Doc, type: FederatedType, report: Reporter): FederatedRes
   };
 }
 
+
+/** A name for a message: quoted, and cut short when it is very long. */
+function quoteName(name: string): string {
+  return name.length > 64 ? `"${name.slice(0, 40)}..." (${name.length} characters)` : `"${name}"`;
+}

@@ -74,7 +74,8 @@ function toSchemaErrors(errors: ErrorObject[]): SchemaError[] {
         break;
       }
       case 'required':
-        err = { path, atKey: false, message: `missing required field "${String(e.params.missingProperty)}"` };
+        // at the key of the map that lacks the field
+        err = { path, atKey: path.length > 0, message: `missing required field "${String(e.params.missingProperty)}"` };
         break;
       case 'type':
         err = { path, atKey: false, message: `must be ${describeType(e.params.type)}, not ${describeValue(e.data)}` };

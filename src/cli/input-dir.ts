@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
-import { formatDiagnostics, type Format } from '../diagnostics/format.js';
+import type { Format } from '../diagnostics/format.js';
+import { diagnosticsPrinter } from './print-diagnostics.js';
 import { EXIT_ERRORS } from './exit-codes.js';
 
 /** A missing input directory is an input error with a diagnostic, not a stack trace. */
@@ -9,8 +10,6 @@ export async function checkInputDir(dir: string, format: Format): Promise<number
   } catch {
     // reported below
   }
-  process.stderr.write(
-    formatDiagnostics([{ code: 'FEDC1007', severity: 'error', message: `${dir} is not a directory`, file: '', line: 0, col: 0 }], format),
-  );
+  diagnosticsPrinter(format, true)([{ code: 'FEDC1007', severity: 'error', message: `${dir} is not a directory`, file: '', line: 0, col: 0 }]);
   return EXIT_ERRORS;
 }

@@ -19,7 +19,7 @@ export async function loadAndCompile(dir: string, flags: { strict?: boolean; out
   const outDir = flags.output ? path.resolve(flags.output) : path.resolve(root, settings.output);
   const strict = flags.strict ?? settings.strict;
   if (hasErrors(settingsDiags)) return { settings, outDir, result: failed(settingsDiags) };
-  const read = await readRepo(root, settings, outDir);
+  const read = await readRepo(root, settings);
   const result = compile(read.files, { kubefedNamespace: settings.kubefedNamespace, strict });
   const diagnostics = sortDiagnostics([...settingsDiags, ...read.diagnostics, ...result.diagnostics]);
   return { settings, outDir, result: { ...result, diagnostics, failed: hasErrors(diagnostics) } };

@@ -1,13 +1,14 @@
 import path from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { formatDiagnostics, type Format } from '../diagnostics/format.js';
+import type { Format } from '../diagnostics/format.js';
 import { clusterStream, type Layout } from '../emit/layout.js';
 import { buildOutputTree } from '../emit/output-tree.js';
 import { YamlCache } from '../emit/serialize.js';
-import { diffTree, writeTree } from '../emit/write-tree.js';
+import { diffTree, writeTree, type TreeChanges } from '../emit/write-tree.js';
 import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { checkInputDir } from './input-dir.js';
 import { loadAndCompile } from './load-repo.js';
+import { diagnosticsPrinter } from './print-diagnostics.js';
 
 export interface RenderFlags {
   output?: string;
@@ -20,72 +21,65 @@ export interface RenderFlags {
   strict?: boolean;
 }
 
+const cliError = (code: Diagnostic['code'], message: string, hint?: string): Diagnostic => ({
+  code, severity: 'error', message, file: '', line: 0, col: 0, ...(hint ? { hint } : {}),
+});
+
 export async function runRender(dir: string, opts: RenderFlags): Promise<number> {
   if (opts.stdout && opts.check) return usage('--stdout and --check cannot be used together');
   if (opts.stdout && opts.output) return usage('--stdout writes no files; drop -o/--output');
   const bad = await checkInputDir(dir, opts.format);
   if (bad !== undefined) return bad;
   const { settings, outDir, result } = await loadAndCompile(dir, opts);
-  const print = (diags: readonly Diagnostic[]) => process.stderr.write(formatDiagnostics(diags, opts.format));
-  if (result.failed) {
-    print(result.diagnostics);
-    process.stderr.write('nothing was written\n');
+  // Diagnostics are printed once, at the end, so machine formats stay one document.
+  const diags: Diagnostic[] = [...result.diagnostics];
+  const print = diagnosticsPrinter(opts.format, !opts.stdout);
+  // What a person reads about the run: stdout with text diagnostics, else stderr.
+  const say = (line: string) => (opts.format === 'text' ? process.stdout : process.stderr).write(line + '\n');
+  const fail = (...extra: Diagnostic[]): number => {
+    print([...diags, ...extra]);
     return EXIT_ERRORS;
+  };
+  if (result.failed) {
+    const code = fail();
+    process.stderr.write('nothing was written\n');
+    return code;
   }
 
-  const declared = new Set(result.clusters.map((c) => c.name));
-  const unknown = opts.cluster.filter((c) => !declared.has(c));
+  const declared = result.clusters.map((c) => c.name);
+  const unknown = opts.cluster.filter((c) => !declared.includes(c));
   if (unknown.length > 0) {
-    print([
-      ...result.diagnostics,
-      ...unknown.map((c): Diagnostic => ({
-        code: 'FEDC5004', severity: 'error', message: `--cluster ${c}: no KubeFedCluster named ${c}`, file: '', line: 0, col: 0,
-        hint: declared.size ? `declared clusters: ${[...declared].join(', ')}` : 'no KubeFedCluster is declared',
-      })),
-    ]);
-    return EXIT_ERRORS;
+    const hint = declared.length ? `declared clusters: ${declared.join(', ')}` : 'no KubeFedCluster is declared';
+    return fail(...unknown.map((c) => cliError('FEDC5004', `--cluster ${c}: no KubeFedCluster named ${c}`, hint)));
   }
 
   if (opts.stdout) {
-    const names = opts.cluster.length ? [...new Set(opts.cluster)] : [...declared];
+    const names = opts.cluster.length ? [...new Set(opts.cluster)] : declared;
     if (names.length !== 1) return usage('--stdout prints one cluster: name it with --cluster');
     const cluster = result.clusters.find((c) => c.name === names[0])!;
     if (cluster.objects.length === 0 && !opts.allowEmpty) {
-      print([
-        ...result.diagnostics,
-        {
-          code: 'FEDC5002', severity: 'error', file: '', line: 0, col: 0,
-          message: cluster.ready ? `cluster ${cluster.name} gets no object` : `cluster ${cluster.name} is not Ready, so it gets no object`,
-          hint: 'an empty stream would make Argo CD or Flux prune everything on that cluster; pass --allow-empty if that is what you want',
-        },
-      ]);
-      return EXIT_ERRORS;
+      return fail(cliError('FEDC5002',
+        cluster.ready ? `cluster ${cluster.name} gets no object` : `cluster ${cluster.name} is not Ready, so it gets no object`,
+        'an empty stream would make Argo CD or Flux prune everything on that cluster; pass --allow-empty if that is what you want'));
     }
-    print(result.diagnostics);
+    print(diags);
     process.stdout.write(clusterStream(cluster.objects, new YamlCache()));
     return EXIT_OK;
   }
 
-  print(result.diagnostics);
   const tree = buildOutputTree(result.clusters, {
     layout: opts.layout ?? settings.layout,
     ...(opts.cluster.length ? { only: opts.cluster } : {}),
   });
   if (tree.diagnostics.length > 0) {
-    print(tree.diagnostics);
+    const code = fail(...tree.diagnostics);
     process.stderr.write('nothing was written\n');
-    return EXIT_ERRORS;
+    return code;
   }
-  const shown = path.relative(process.cwd(), outDir) || '.';
-  const ioError = (err: unknown): number => {
-    print([{
-      code: 'FEDC5005', severity: 'error', file: '', line: 0, col: 0,
-      message: `cannot write ${shown}: ${(err as Error).message}`,
-      hint: 'the previous output was left as it was',
-    }]);
-    return EXIT_ERRORS;
-  };
-  let changes;
+  const shown = displayPath(outDir);
+  const ioError = (err: unknown) =>
+    fail(cliError('FEDC5005', `cannot write ${shown}: ${(err as Error).message}`, 'the previous output was left as it was'));
+  let changes: TreeChanges;
   try {
     changes = await diffTree(outDir, tree);
   } catch (err) {
@@ -94,34 +88,30 @@ export async function runRender(dir: string, opts: RenderFlags): Promise<number>
   if (opts.check) {
     const stale = changes.added.length + changes.changed.length + changes.removed.length;
     if (stale === 0) {
+      print(diags);
       process.stderr.write(`${shown} is up to date (${changes.unchanged} files)\n`);
       return EXIT_OK;
     }
-    const lines = [
+    process.stderr.write([
       ...changes.changed.map((f) => `  changed:  ${f}`),
       ...changes.added.map((f) => `  missing:  ${f}`),
       ...changes.removed.map((f) => `  orphaned: ${f}`),
-    ];
-    print([{
-      code: 'FEDC5001', severity: 'error', file: '', line: 0, col: 0,
-      message: `${shown} is stale: ${changes.changed.length} changed, ${changes.added.length} missing, ${changes.removed.length} orphaned`,
-      hint: `run: ${fixCommand(dir, shown, opts)}`,
-    }]);
-    process.stderr.write(lines.join('\n') + '\n');
-    return EXIT_ERRORS;
+    ].join('\n') + '\n');
+    return fail(cliError('FEDC5001',
+      `${shown} is stale: ${changes.changed.length} changed, ${changes.added.length} missing, ${changes.removed.length} orphaned`,
+      `run: ${fixCommand(dir, shown, opts)}`));
   }
   try {
     await writeTree(outDir, tree, changes);
   } catch (err) {
     return ioError(err);
   }
+  print(diags);
   for (const c of result.clusters) {
     if (opts.cluster.length && !opts.cluster.includes(c.name)) continue;
-    process.stdout.write(`${c.name}: ${c.ready ? `${c.objects.length} objects` : 'not Ready, left as it was'}\n`);
+    say(`${c.name}: ${c.ready ? `${c.objects.length} objects` : 'not Ready, left as it was'}`);
   }
-  process.stdout.write(
-    `${shown}: ${changes.added.length} added, ${changes.changed.length} changed, ${changes.removed.length} removed, ${changes.unchanged} unchanged\n`,
-  );
+  say(`${shown}: ${changes.added.length} added, ${changes.changed.length} changed, ${changes.removed.length} removed, ${changes.unchanged} unchanged`);
   return EXIT_OK;
 }
 
@@ -132,6 +122,12 @@ function fixCommand(dir: string, out: string, opts: RenderFlags): string {
   for (const c of opts.cluster) parts.push('--cluster', c);
   if (opts.strict) parts.push('--strict');
   return parts.join(' ');
+}
+
+/** A path as the user should read it: relative when under the working directory. */
+function displayPath(p: string): string {
+  const rel = path.relative(process.cwd(), p);
+  return rel === '' ? '.' : rel.startsWith('..') || path.isAbsolute(rel) ? p : rel;
 }
 
 function usage(message: string): number {

@@ -55,5 +55,5 @@ export function summarize(diags: readonly Diagnostic[]): { errors: number; warni
 function summaryText(diags: readonly Diagnostic[]): string {
   const s = summarize(diags);
   const n = (k: number, w: string) => `${k} ${w}${k === 1 ? '' : 's'}`;
-  return `${n(s.errors, 'error')}, ${n(s.warnings, 'warning')}`;
+  return `${n(s.errors, 'error')}, ${n(s.warnings, 'warning')}${s.infos ? `, ${n(s.infos, 'info')}` : ''}`;
 }

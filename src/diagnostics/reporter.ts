@@ -28,12 +28,21 @@ export class Reporter {
     this.add('info', code, at, message, hint);
   }
 
+  /** `file:line:col` of a node, for hints that point at another place. */
+  where(at: At): string {
+    const pos = this.position(at);
+    return `${at.origin.file}:${pos.line}:${pos.col}`;
+  }
+
+  private position(at: At): { line: number; col: number } {
+    const path = at.path ?? [];
+    if (path.length === 0) return { line: at.origin.line, col: 1 };
+    return this.locator.locate(at.origin.file, at.origin.docIndex, path, at.atKey ?? false);
+  }
+
   add(severity: Severity, code: DiagnosticCode, at: At, message: string, hint?: string): void {
     const path = at.path ?? [];
-    const pos =
-      path.length === 0
-        ? { line: at.origin.line, col: 1 }
-        : this.locator.locate(at.origin.file, at.origin.docIndex, path, at.atKey ?? false);
+    const pos = this.position(at);
     const d: Diagnostic = { code, severity, message, file: at.origin.file, line: pos.line, col: pos.col };
     if (path.length > 0) d.path = formatPath(path);
     if (hint) d.hint = hint;

@@ -20,7 +20,8 @@ export function parseFile(file: SourceFile): ParseResult {
   const list = Array.isArray(docs) ? docs : [docs];
   list.forEach((doc, index) => {
     if (doc.errors.length > 0) {
-      for (const err of doc.errors) {
+      // The first error is the cause; later ones in the same document are mostly its echoes.
+      for (const err of doc.errors.slice(0, 1)) {
         const { line, col } = lineCol(file.text, err.pos[0]);
         diagnostics.push({
           code: 'FEDC1001',

@@ -31,8 +31,9 @@ export class Locator {
   }
 
   /**
-   * Position of the deepest existing node along `path`. When `key` is true and the last segment is
-   * a map key, the position is the key's rather than the value's.
+   * Position of the node at `path`. When `key` is true and the last segment is a map key, the
+   * position is the key's rather than the value's. When the path does not exist (a missing
+   * field), the position is the key of the deepest map entry that does.
    */
   locate(file: string, docIndex: number, path: NodePath, key = false): Position {
     const text = this.texts.get(file);
@@ -47,27 +48,36 @@ export class Locator {
     if (!doc) return { line: 0, col: 0 };
     let node: unknown = doc.contents;
     let offset = (doc.contents as Node | null)?.range?.[0] ?? 0;
+    let lastKey: number | undefined;
+    let resolved = true;
     for (let i = 0; i < path.length; i++) {
       const seg = path[i]!;
-      const last = i === path.length - 1;
       if (isMap(node)) {
         const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
-        if (!pair) break;
-        const keyNode = pair.key as Node;
-        const valueNode = pair.value as Node | null;
-        if (last && key) {
-          offset = keyNode.range?.[0] ?? offset;
+        if (!pair) {
+          resolved = false;
           break;
         }
-        offset = valueNode?.range?.[0] ?? keyNode.range?.[0] ?? offset;
-        node = valueNode;
-      } else if (isSeq(node) && typeof seg === 'number') {
-        const item = node.items[seg] as Node | undefined;
-        if (!item) break;
+        const keyOffset = (pair.key as Node).range?.[0] ?? offset;
+        if (i === path.length - 1 && key) {
+          offset = keyOffset;
+          break;
+        }
+        const value = pair.value as Node | null;
+        offset = value?.range?.[0] ?? keyOffset;
+        lastKey = keyOffset;
+        node = value;
+      } else if (isSeq(node) && typeof seg === 'number' && node.items[seg]) {
+        const item = node.items[seg] as Node;
         offset = item.range?.[0] ?? offset;
+        lastKey = undefined;
         node = item;
-      } else break;
+      } else {
+        resolved = false;
+        break;
+      }
     }
+    if (!resolved && lastKey !== undefined) offset = lastKey;
     return lineCol(text, offset);
   }
 }

@@ -7,6 +7,8 @@ export type Matcher = (labels: Labels) => boolean;
 export interface SelectorProblem {
   /** Path below the selector, e.g. ['matchExpressions', 0, 'values'] */
   path: (string | number)[];
+  /** Point at the map key (a bad label key), not its value. */
+  atKey?: boolean;
   message: string;
 }
 
@@ -19,8 +21,10 @@ export function compileSelector(selector: LabelSelector | null): { matcher: Matc
   const problems: SelectorProblem[] = [];
   const tests: Matcher[] = [];
   for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
-    const p = checkLabelKey(key) ?? checkLabelValue(value);
-    if (p) problems.push({ path: ['matchLabels', key], message: p });
+    const keyProblem = checkLabelKey(key);
+    if (keyProblem) problems.push({ path: ['matchLabels', key], atKey: true, message: keyProblem });
+    const valueProblem = checkLabelValue(value);
+    if (valueProblem) problems.push({ path: ['matchLabels', key], message: valueProblem });
     tests.push((l) => Object.hasOwn(l, key) && l[key] === value);
   }
   (selector.matchExpressions ?? []).forEach((e, i) => {
@@ -31,7 +35,9 @@ export function compileSelector(selector: LabelSelector | null): { matcher: Matc
       case 'In':
       case 'NotIn': {
         if (values.length === 0) {
-          problems.push({ path: ['matchExpressions', i, 'values'], message: `operator ${e.operator} needs at least one value` });
+          // point at `values: []` when it is there, else at the operator that needs it
+          const at = e.values == null ? 'operator' : 'values';
+          problems.push({ path: ['matchExpressions', i, at], message: `operator ${e.operator} needs at least one value` });
         }
         values.forEach((v, j) => {
           const p = checkLabelValue(v);

@@ -7,7 +7,7 @@ export const SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'default'];
 
 export interface PlacedResource {
   resource: FederatedResource;
-  /** Clusters the object is propagated to, sorted by name. */
+  /** Clusters the placement selects, sorted by name, Ready or not (KubeFed writes only to Ready ones). */
   clusters: string[];
 }
 
@@ -66,8 +66,7 @@ export function planPlacement(inputs: Inputs, options: PlanOptions, report: Repo
       const nsClusters = own.get(fedNs) ?? new Set<string>();
       selected = new Set([...selected].filter((c) => nsClusters.has(c)));
     }
-    const ready = [...selected].filter((c) => !registered.get(c)!.notReady).sort();
-    placed.push({ resource: r, clusters: ready });
+    placed.push({ resource: r, clusters: [...selected].sort() });
   }
   return placed;
 }
@@ -88,14 +87,14 @@ function selectedClusters(r: FederatedResource, registered: Map<string, Cluster>
     return out;
   }
   if (clusterSelector === null) {
-    report.warning('FEDC3006', { origin: r.origin, path: ['spec', 'placement'] },
+    report.warning('FEDC3006', { origin: r.origin, path: ['spec', 'placement'], atKey: true },
       `${r.type.federatedKind} ${r.name} has neither placement.clusters nor placement.clusterSelector, so KubeFed propagates it to no cluster`,
       'add placement.clusterSelector: {} to select every cluster, or list the clusters');
     return new Set();
   }
   const { matcher, problems } = compileSelector(clusterSelector);
   for (const p of problems) {
-    report.error('FEDC3001', { origin: r.origin, path: ['spec', 'placement', 'clusterSelector', ...p.path] }, `invalid clusterSelector: ${p.message}`);
+    report.error('FEDC3001', { origin: r.origin, path: ['spec', 'placement', 'clusterSelector', ...p.path], atKey: p.atKey ?? false }, `invalid clusterSelector: ${p.message}`);
   }
   if (problems.length > 0) return undefined;
   return new Set([...registered.values()].filter((c) => matcher(c.labels)).map((c) => c.name));

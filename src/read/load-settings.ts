@@ -33,7 +33,14 @@ export function parseSettings(text: string): { settings: Settings; diagnostics: 
   let settings = { ...DEFAULT_SETTINGS };
   if (doc) {
     const origin = { file: SETTINGS_FILE, docIndex: doc.index, line: doc.line };
-    if (validateDocument('settings', doc.value, origin, 'FEDC1006', SETTINGS_FILE, report)) settings = { ...settings, ...(doc.value as Partial<Settings>) };
+    if (validateDocument('settings', doc.value, origin, 'FEDC1006', SETTINGS_FILE, report)) {
+      const value = doc.value as Partial<Settings>;
+      // A repo must not be able to make fedc write outside its own checkout (think of a pull request).
+      const out = value.output;
+      if (out !== undefined && (path.isAbsolute(out) || path.posix.normalize(out.replace(/\\/g, '/')).startsWith('..'))) {
+        report.error('FEDC1006', { origin, path: ['output'] }, `fedc.yaml: output "${out}" leaves the repository`, 'use a path inside the repository, or pass -o on the command line');
+      } else settings = { ...settings, ...value };
+    }
   }
   return { settings, diagnostics: report.diagnostics };
 }

@@ -4,6 +4,7 @@ import { glob } from 'glob';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { SourceFile } from './source-file.js';
 import { SETTINGS_FILE, type Settings } from './settings.js';
+import { GENERATED_MARKER } from '../model/output-contract.js';
 
 /** Files larger than this are refused: a federation manifest is never this big. */
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
@@ -17,19 +18,14 @@ export interface RepoFiles {
 }
 
 /**
- * Lists and reads the input files of a repo directory. The output directory is excluded when it
- * lies inside the repo, so rendered objects are never read back as inputs.
+ * Lists and reads the input files of a repo directory. Files fedc wrote (they start with its
+ * marker) are skipped, so rendered output is never read back as input, wherever it is.
  */
-export async function readRepo(root: string, settings: Settings, outputDir?: string): Promise<RepoFiles> {
+export async function readRepo(root: string, settings: Settings): Promise<RepoFiles> {
   const diagnostics: Diagnostic[] = [];
   const absRoot = path.resolve(root);
   const realRoot = await realpath(absRoot);
   const ignore = [...ALWAYS_EXCLUDED, SETTINGS_FILE, ...settings.exclude];
-  if (outputDir) {
-    const rel = path.relative(absRoot, path.resolve(outputDir));
-    if (rel === '') ignore.push('**');
-    else if (!rel.startsWith('..') && !path.isAbsolute(rel)) ignore.push(`${toPosix(rel)}/**`);
-  }
   const names = await glob(settings.include, { cwd: absRoot, ignore, nodir: true, follow: false, dot: false, posix: true });
   names.sort();
   const files: SourceFile[] = [];
@@ -62,7 +58,9 @@ export async function readRepo(root: string, settings: Settings, outputDir?: str
       );
       continue;
     }
-    files.push({ path: rel, text: await readFile(abs, 'utf8') });
+    const text = await readFile(abs, 'utf8');
+    if (text.startsWith(GENERATED_MARKER)) continue;
+    files.push({ path: rel, text });
   }
   return { files, diagnostics };
 }

@@ -30,7 +30,10 @@ export function checkOverrides(r: FederatedResource, placed: ReadonlySet<string>
         report.error('FEDC4004', pat, `path "${op.path}" appears more than once for cluster "${o.clusterName}"`, `see clusterOverrides[${seen}]`);
         ok = false;
       } else paths.set(op.path, j);
-      if (!op.path.startsWith('/')) {
+      if (op.path === '') {
+        report.error('FEDC4001', pat, 'override path is empty: it would replace the whole object, which KubeFed refuses', 'name a field, for example /spec/replicas');
+        ok = false;
+      } else if (!op.path.startsWith('/')) {
         const guess = op.path.includes('.') && !op.path.includes('/') ? `/${op.path.split('.').join('/')}` : `/${op.path}`;
         report.error('FEDC4001', pat, `override path "${op.path}" is not a JSON pointer`, `paths start with "/" and use "/" between fields: ${guess}`);
         ok = false;

@@ -14,7 +14,7 @@ export const MANAGED_LABEL = 'kubefed.io/managed';
 export function objectForCluster(r: FederatedResource, report: Reporter): Obj {
   const template = structuredClone(r.template) as Obj;
   const tmeta = isObj(template.metadata) ? template.metadata : {};
-  const at = (...path: string[]) => ({ origin: r.origin, path: ['spec', 'template', ...path] });
+  const at = (...path: string[]) => ({ origin: r.origin, path: ['spec', 'template', ...path], atKey: true });
   if (isObj(tmeta.annotations) && Object.keys(tmeta.annotations).length > 0) {
     report.warning('FEDC4007', at('metadata', 'annotations'),
       'annotations in a template are dropped (KubeFed does not propagate them)',

@@ -23,9 +23,9 @@ export interface RenderedObject {
   overrideIndex?: number;
 }
 
-/** Renders every placed object for every cluster it is placed on: cluster name -> objects. */
-export function renderClusters(placed: readonly PlacedResource[], clusterNames: readonly string[], report: Reporter): Map<string, RenderedObject[]> {
-  const out = new Map<string, RenderedObject[]>(clusterNames.map((c) => [c, []]));
+/** Renders every placed object for every Ready cluster it is placed on: cluster name -> objects. */
+export function renderClusters(placed: readonly PlacedResource[], readyClusters: readonly string[], report: Reporter): Map<string, RenderedObject[]> {
+  const out = new Map<string, RenderedObject[]>(readyClusters.map((c) => [c, []]));
   for (const p of placed) {
     const r = p.resource;
     if (!checkOverrides(r, new Set(p.clusters), report)) continue;
@@ -34,6 +34,7 @@ export function renderClusters(placed: readonly PlacedResource[], clusterNames: 
     const perCluster: [string, Record<string, unknown>, number | undefined][] = [];
     let failed = false;
     for (const cluster of p.clusters) {
+      if (!out.has(cluster)) continue; // not Ready: KubeFed writes nothing there
       const oi = r.overrides.findIndex((o) => o.clusterName === cluster);
       const ops = oi >= 0 ? r.overrides[oi]!.clusterOverrides : [];
       if (ops.length === 0) {
@@ -68,6 +69,6 @@ export function renderClusters(placed: readonly PlacedResource[], clusterNames: 
 }
 
 function reportPatchError(r: FederatedResource, oi: number, cluster: string, err: PatchError, report: Reporter): void {
-  report.error('FEDC4005', { origin: r.origin, path: ['spec', 'overrides', oi, 'clusterOverrides', err.index] },
+  report.error('FEDC4005', { origin: r.origin, path: ['spec', 'overrides', oi, 'clusterOverrides', err.index, 'path'] },
     `override for cluster "${cluster}" cannot be applied: ${err.message}`, err.hint);
 }
