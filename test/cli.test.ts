@@ -561,3 +561,39 @@ describe('fedc.yaml and the input files', () => {
     expect(existsSync(path.join(dir, 'out'))).toBe(false);
   });
 });
+
+describe('interrupted and failed writes', () => {
+  it("an interrupted run's temporary files are removed by the next render and never listed by --check", () => {
+    const dir = seed();
+    expect(cli(dir, 'render', 'in', '-o', 'out').code).toBe(0);
+    const out = path.join(dir, 'out');
+    write(out, 'clusters/cluster1/namespaces/test/.deployment-test.yaml.fedc-tmp', 'half written');
+    const check = cli(dir, 'render', 'in', '-o', 'out', '--check');
+    expect(check.code).toBe(0);
+    expect(cli(dir, 'render', 'in', '-o', 'out').stdout).toContain('out: 0 added, 0 changed, 0 removed, 6 unchanged');
+    expect(existsSync(path.join(out, 'clusters/cluster1/namespaces/test/.deployment-test.yaml.fedc-tmp'))).toBe(false);
+    const after = readTree(out);
+    expect(after).toEqual(EXPECTED);
+  });
+
+  it('a write that fails is FEDC5005, exit 1, and the previous output stays as it was', () => {
+    const dir = seed();
+    expect(cli(dir, 'render', 'in', '-o', 'out').code).toBe(0);
+    const out = path.join(dir, 'out');
+    edit(dir, 'in/test/deployment.yaml', 'image: nginx\n', 'image: nginx:1.25\n');
+    // a new namespace whose directory cannot be created: a file stands where it must go
+    write(dir, 'in/test/configmap.yaml', `apiVersion: types.kubefed.io/v1beta1
+kind: FederatedConfigMap
+metadata: {name: cfg, namespace: test}
+spec: {template: {data: {a: b}}, placement: {clusters: [{name: cluster1}]}}
+`);
+    write(out, 'clusters/cluster1/namespaces/test/configmap-cfg.yaml/blocker', 'not fedc');
+    age(out);
+    const before = snapshot(out);
+    const r = cli(dir, 'render', 'in', '-o', 'out');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^fedc - error FEDC5005: cannot write out: /m);
+    expect(r.stderr).toContain('  hint: the previous output was left as it was');
+    expect(snapshot(out)).toEqual(before);
+  });
+});

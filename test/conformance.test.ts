@@ -45,7 +45,7 @@ function objectsOf(text: string, where: string): Map<string, Obj> {
   const out = new Map<string, Obj>();
   for (const doc of parseAllDocuments(text, { version: '1.1' }) as any[]) {
     if (doc.errors.length) throw new Error(`${where}: ${doc.errors[0].message}`);
-    const v = doc.toJS({ maxAliasCount: -1 }) as Obj | null;
+    const v = doc.toJS() as Obj | null;
     if (v === null || v === undefined) continue;
     const k = keyOf(v);
     if (out.has(k)) throw new Error(`${where}: ${k} appears twice`);
@@ -161,6 +161,15 @@ describe.each(WORKLOADS)('conformance with kubectl kustomize: $clusters clusters
     expect(perCluster).toEqual(meta.perClusterDocs);
     const objectFiles = [...tree.files.keys()].filter((f) => !f.endsWith('/kustomization.yaml'));
     expect(objectFiles.length).toBe(meta.expectedDocs);
+    for (const cluster of overlays) {
+      // Each cluster's kustomization.yaml lists exactly its object files.
+      const prefix = `clusters/${cluster}/`;
+      const kustomization = tree.files.get(`${prefix}kustomization.yaml`);
+      expect(kustomization, `${prefix}kustomization.yaml`).toBeDefined();
+      const listed = (parseAllDocuments(kustomization!, { version: '1.1' })[0] as any).toJS().resources as string[];
+      const own = objectFiles.filter((f) => f.startsWith(prefix)).map((f) => f.slice(prefix.length));
+      expect([...listed].sort(), cluster).toEqual(own.sort());
+    }
   });
 
   it('writes, for every cluster, exactly the objects kubectl kustomize builds from its overlay', () => {

@@ -1,55 +1,5 @@
 #!/usr/bin/env node
-import { Command, CommanderError, Option } from 'commander';
-import { readFileSync } from 'node:fs';
-import { runRender } from './render-command.js';
-import { runValidate } from './validate-command.js';
-import { FORMATS } from '../diagnostics/format.js';
-import { EXIT_USAGE } from './exit-codes.js';
-
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-
-function program(): Command {
-  const p = new Command('fedc')
-    .description('Offline compiler for KubeFed-style federation repos')
-    .version(pkg.version)
-    .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-
-  const format = () => new Option('--format <format>', 'diagnostics format').choices(FORMATS).default('text');
-
-  p.command('validate')
-    .description('check every input against its schema and KubeFed semantics; write nothing')
-    .argument('[dir]', 'federation repo', '.')
-    .addOption(format())
-    .option('--strict', 'treat warnings as errors')
-    .action(async (dir: string, opts) => {
-      process.exitCode = await runValidate(dir, opts);
-    });
-
-  p.command('render')
-    .description('render one directory of plain objects per member cluster')
-    .argument('[dir]', 'federation repo', '.')
-    .option('-o, --output <dir>', 'output directory (default: fedc.yaml output, else <dir>/rendered)')
-    .addOption(new Option('--layout <layout>', 'one file per object, or one manifest.yaml per cluster').choices(['object', 'manifest']))
-    .option('--cluster <name>', 'render only this cluster (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
-    .option('--stdout', 'print one cluster as a YAML stream instead of writing files')
-    .option('--allow-empty', 'with --stdout, succeed even when the cluster gets no object')
-    .option('--check', 'write nothing; exit 1 when the output directory is stale')
-    .addOption(format())
-    .option('--strict', 'treat warnings as errors')
-    .action(async (dir: string, opts) => {
-      process.exitCode = await runRender(dir, opts);
-    });
-  return p;
-}
-
-try {
-  await program().parseAsync(process.argv);
-} catch (err) {
-  if (err instanceof CommanderError) {
-    process.exitCode = err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0 ? 0 : EXIT_USAGE;
-  } else {
-    process.stderr.write(`fedc: internal error: ${(err as Error).message}\n`);
-    process.exitCode = 3;
-  }
-}
+// Writing tens of thousands of files is faster with more of them in flight than libuv's default
+// four threads allow; the pool size is read when the pool first starts, so set it before loading.
+process.env.UV_THREADPOOL_SIZE ??= '16';
+await import('./program.js');

@@ -1,7 +1,24 @@
-import { readdir, readFile, rename, rm, rmdir, mkdir, writeFile } from 'node:fs/promises';
+import { mkdirSync, readdirSync, readFileSync, rmSync, rmdirSync, statSync } from 'node:fs';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { GENERATED_MARKER } from './layout.js';
+import { GENERATED_MARKER } from '../model/output-contract.js';
 import type { OutputTree } from './output-tree.js';
+
+// Reading and listing are synchronous: from the page cache that is fastest. Creating files is
+// disk-bound and goes much faster with many writes in flight (the file system batches them),
+// so writes and renames run through a bounded pool.
+
+/** Writes in flight at once. */
+const WRITE_CONCURRENCY = 64;
+
+/** Runs `task` over `items` with at most `limit` running at once. */
+async function pool<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await task(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
 
 const TMP_SUFFIX = '.fedc-tmp';
 
@@ -11,11 +28,13 @@ export interface TreeChanges {
   changed: string[];
   removed: string[];
   unchanged: number;
+  /** Temporary files an interrupted run left behind (absolute paths); removed by writeTree. */
+  leftovers: string[];
 }
 
 /** Compares the wanted tree with the output directory on disk. */
 export async function diffTree(outDir: string, tree: OutputTree): Promise<TreeChanges> {
-  const onDisk = await ownedFiles(outDir, tree);
+  const { owned: onDisk, leftovers } = ownedFiles(outDir, tree);
   const added: string[] = [];
   const changed: string[] = [];
   let unchanged = 0;
@@ -25,8 +44,8 @@ export async function diffTree(outDir: string, tree: OutputTree): Promise<TreeCh
     else if (current !== content) changed.push(rel);
     else unchanged++;
   }
-  const removed = [...onDisk.keys()].filter((rel) => !tree.files.has(rel) && !rel.endsWith(TMP_SUFFIX));
-  return { added: added.sort(), changed: changed.sort(), removed: removed.sort(), unchanged };
+  const removed = [...onDisk.keys()].filter((rel) => !tree.files.has(rel));
+  return { added: added.sort(), changed: changed.sort(), removed: removed.sort(), unchanged, leftovers };
 }
 
 /**
@@ -36,24 +55,34 @@ export async function diffTree(outDir: string, tree: OutputTree): Promise<TreeCh
  * previous output as it was. Only files that start with fedc's marker are ever deleted.
  */
 export async function writeTree(outDir: string, tree: OutputTree, changes: TreeChanges): Promise<void> {
-  const toWrite = [...changes.added, ...changes.changed];
-  const temps: [string, string][] = [];
+  const made = new Set<string>();
+  const temps: [rel: string, tmp: string, target: string][] = [];
+  for (const rel of [...changes.added, ...changes.changed]) {
+    const target = safeJoin(outDir, rel);
+    const dir = path.dirname(target);
+    temps.push([rel, path.join(dir, `.${path.basename(target)}${TMP_SUFFIX}`), target]);
+  }
   try {
-    for (const rel of toWrite) {
-      const target = safeJoin(outDir, rel);
-      await mkdir(path.dirname(target), { recursive: true });
-      const tmp = path.join(path.dirname(target), `.${path.basename(target)}${TMP_SUFFIX}`);
-      await writeFile(tmp, tree.files.get(rel)!);
-      temps.push([tmp, target]);
+    for (const [, , target] of temps) {
+      const dir = path.dirname(target);
+      if (!made.has(dir)) {
+        mkdirSync(dir, { recursive: true });
+        made.add(dir);
+      }
+    }
+    await pool(temps, WRITE_CONCURRENCY, ([rel, tmp]) => writeFile(tmp, tree.files.get(rel)!));
+    // A rename onto a directory would fail halfway through the commit: refuse before it starts.
+    for (const [rel, , target] of temps) {
+      if (statSync(target, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`${rel} is a directory`);
     }
   } catch (err) {
-    await Promise.all(temps.map(([tmp]) => rm(tmp, { force: true })));
+    await pool(temps, WRITE_CONCURRENCY, ([, tmp]) => rm(tmp, { force: true }));
     throw err;
   }
-  for (const [tmp, target] of temps) await rename(tmp, target);
-  for (const rel of changes.removed) await rm(safeJoin(outDir, rel), { force: true });
-  await removeLeftoverTemps(outDir, tree);
-  for (const rel of changes.removed) await pruneEmptyDirs(outDir, path.dirname(rel));
+  await pool(temps, WRITE_CONCURRENCY, ([, tmp, target]) => rename(tmp, target));
+  for (const rel of changes.removed) rmSync(safeJoin(outDir, rel), { force: true });
+  for (const abs of changes.leftovers) rmSync(abs, { force: true });
+  for (const rel of changes.removed) pruneEmptyDirs(outDir, path.posix.dirname(rel));
 }
 
 /** Joins a relative output path to the output directory, refusing anything that would leave it. */
@@ -64,54 +93,52 @@ export function safeJoin(outDir: string, rel: string): string {
   return full;
 }
 
-/** Files under the tree's scopes (not under a kept directory) whose first line is fedc's marker. */
-async function ownedFiles(outDir: string, tree: OutputTree): Promise<Map<string, string>> {
+/** Every file under the tree's scopes that is not under a kept directory: relative path -> absolute. */
+function scopedFiles(outDir: string, tree: OutputTree): Map<string, string> {
   const out = new Map<string, string>();
+  const root = path.resolve(outDir);
   const keep = tree.keep.map((k) => k + '/');
   for (const scope of tree.scopes) {
-    let entries: string[];
+    let entries;
     try {
-      entries = (await readdir(safeJoin(outDir, scope), { recursive: true, withFileTypes: true }))
-        .filter((e) => e.isFile())
-        .map((e) => path.relative(path.resolve(outDir), path.join(e.parentPath, e.name)).split(path.sep).join('/'));
+      entries = readdirSync(safeJoin(outDir, scope), { recursive: true, withFileTypes: true });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
       throw err;
     }
-    for (const rel of entries) {
-      if (keep.some((k) => rel.startsWith(k))) continue;
-      const content = await readFile(safeJoin(outDir, rel), 'utf8');
-      if (content.startsWith(GENERATED_MARKER) || (rel.endsWith(TMP_SUFFIX) && path.basename(rel).startsWith('.'))) {
-        out.set(rel, content);
-      }
+    for (const e of entries) {
+      if (!e.isFile()) continue;
+      const abs = path.join(e.parentPath, e.name);
+      const rel = path.relative(root, abs).split(path.sep).join('/');
+      if (!keep.some((k) => rel.startsWith(k))) out.set(rel, abs);
     }
   }
   return out;
 }
 
-async function removeLeftoverTemps(outDir: string, tree: OutputTree): Promise<void> {
-  for (const scope of tree.scopes) {
-    let entries;
-    try {
-      entries = await readdir(safeJoin(outDir, scope), { recursive: true, withFileTypes: true });
-    } catch {
+/** Files in scope whose first line is fedc's marker (relative path -> content), and fedc's temporary files. */
+function ownedFiles(outDir: string, tree: OutputTree): { owned: Map<string, string>; leftovers: string[] } {
+  const owned = new Map<string, string>();
+  const leftovers: string[] = [];
+  for (const [rel, abs] of scopedFiles(outDir, tree)) {
+    if (path.posix.basename(rel).startsWith('.') && rel.endsWith(TMP_SUFFIX)) {
+      leftovers.push(abs);
       continue;
     }
-    for (const e of entries) {
-      if (e.isFile() && e.name.startsWith('.') && e.name.endsWith(TMP_SUFFIX)) await rm(path.join(e.parentPath, e.name), { force: true });
-    }
+    const content = readFileSync(abs, 'utf8');
+    if (content.startsWith(GENERATED_MARKER)) owned.set(rel, content);
   }
+  return { owned, leftovers };
 }
 
-async function pruneEmptyDirs(outDir: string, relDir: string): Promise<void> {
+function pruneEmptyDirs(outDir: string, relDir: string): void {
   let rel = relDir;
   while (rel && rel !== '.') {
     try {
-      await rmdir(safeJoin(outDir, rel));
+      rmdirSync(safeJoin(outDir, rel));
     } catch {
       return; // not empty, or already gone
     }
     rel = path.posix.dirname(rel);
   }
 }
-

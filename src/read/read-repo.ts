@@ -1,4 +1,4 @@
-import { lstat, readFile, realpath, stat } from 'node:fs/promises';
+import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { glob } from 'glob';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
@@ -20,11 +20,13 @@ export interface RepoFiles {
 /**
  * Lists and reads the input files of a repo directory. Files fedc wrote (they start with its
  * marker) are skipped, so rendered output is never read back as input, wherever it is.
+ * Reads are synchronous: for thousands of small files that is several times faster than
+ * awaiting each one, and nothing else runs meanwhile.
  */
 export async function readRepo(root: string, settings: Settings): Promise<RepoFiles> {
   const diagnostics: Diagnostic[] = [];
   const absRoot = path.resolve(root);
-  const realRoot = await realpath(absRoot);
+  const realRoot = realpathSync(absRoot);
   const ignore = [...ALWAYS_EXCLUDED, SETTINGS_FILE, ...settings.exclude];
   const names = await glob(settings.include, { cwd: absRoot, ignore, nodir: true, follow: false, dot: false, posix: true });
   names.sort();
@@ -32,11 +34,12 @@ export async function readRepo(root: string, settings: Settings): Promise<RepoFi
   for (const name of names) {
     const rel = toPosix(name);
     const abs = path.join(absRoot, name);
-    const info = await lstat(abs);
+    const info = lstatSync(abs);
+    let size = info.size;
     if (info.isSymbolicLink()) {
       let target: string;
       try {
-        target = await realpath(abs);
+        target = realpathSync(abs);
       } catch {
         diagnostics.push(fileDiag('FEDC1004', rel, `symlink ${rel} points to nothing`));
         continue;
@@ -48,9 +51,10 @@ export async function readRepo(root: string, settings: Settings): Promise<RepoFi
         );
         continue;
       }
-      if (!(await stat(target)).isFile()) continue;
+      const targetInfo = statSync(target);
+      if (!targetInfo.isFile()) continue;
+      size = targetInfo.size;
     }
-    const size = (await stat(abs)).size;
     if (size > MAX_FILE_BYTES) {
       diagnostics.push(
         fileDiag('FEDC1002', rel, `${rel} is ${size} bytes; fedc reads at most ${MAX_FILE_BYTES} bytes per file`,
@@ -58,7 +62,7 @@ export async function readRepo(root: string, settings: Settings): Promise<RepoFi
       );
       continue;
     }
-    const text = await readFile(abs, 'utf8');
+    const text = readFileSync(abs, 'utf8');
     if (text.startsWith(GENERATED_MARKER)) continue;
     files.push({ path: rel, text });
   }
