@@ -94,3 +94,12 @@ describe('applyOverrides', () => {
     expect(value.foo).toBe('bar');
   });
 });
+
+describe('applyOverrides and hostile paths', () => {
+  it('refuses __proto__ anywhere in a path and pollutes nothing', () => {
+    for (const path of ['/__proto__/polluted', '/metadata/__proto__', '/spec/__proto__/x']) {
+      expect(fails([{ op: 'add', path, value: 'yes' }]).message).toBe(`add ${path}: a path may not name __proto__`);
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});

@@ -30,6 +30,7 @@ export function applyOverrides<T>(doc: T, ops: readonly ClusterOverride[]): T {
   ops.forEach((o, index) => {
     const op = o.op || 'replace';
     const segments = o.path.split('/').slice(1).map(unescapePathComponent);
+    if (segments.includes('__proto__')) throw new PatchError(index, `${op} ${o.path}: a path may not name __proto__`);
     const parentPath = segments.slice(0, -1);
     const last = segments[segments.length - 1]!;
     let parent: unknown = out;
@@ -71,7 +72,11 @@ export function applyOverrides<T>(doc: T, ops: readonly ClusterOverride[]): T {
     const path = '/' + escaped.join('/');
     // KubeFed marshals a missing value as JSON null.
     const operation = (op === 'remove' ? { op, path } : { op, path, value: structuredClone(o.value ?? null) }) as Operation;
-    applyOperation(out, operation, false, true, false);
+    try {
+      applyOperation(out, operation, false, true, true); // true: never let a path reach __proto__
+    } catch (err) {
+      throw new PatchError(index, `${op} ${o.path}: ${(err as Error).message.split('\n')[0]}`);
+    }
   });
   return out;
 }
