@@ -1,6 +1,6 @@
 import type { Reporter } from '../diagnostics/reporter.js';
 import { BUILTIN_TYPES, type FederatedType, type Scope } from '../model/federated-types.js';
-import type { Cluster, FederatedResource, Inputs, Labels, Origin, Override, Placement } from '../model/inputs.js';
+import type { Cluster, FederatedResource, Inputs, KubeFedDocument, Labels, Origin, Override, Placement } from '../model/inputs.js';
 import type { ParsedDocument } from '../parse/parsed-document.js';
 import { didYouMean } from './did-you-mean.js';
 import { checkDnsLabel, checkObjectName } from './names.js';
@@ -8,6 +8,14 @@ import type { SchemaName } from './schemas.js';
 import { validateDocument } from './validate-document.js';
 
 export const KUBEFED_CORE_API_VERSION = 'core.kubefed.io/v1beta1';
+
+/** KubeFed's kinds besides clusters, type configs and federated objects: kind -> apiVersion and schema. */
+export const OTHER_KINDS: Record<string, { apiVersion: string; schema: SchemaName }> = {
+  ReplicaSchedulingPreference: { apiVersion: 'scheduling.kubefed.io/v1alpha1', schema: 'replicaSchedulingPreference' },
+  Domain: { apiVersion: 'multiclusterdns.kubefed.io/v1alpha1', schema: 'domain' },
+  ServiceDNSRecord: { apiVersion: 'multiclusterdns.kubefed.io/v1alpha1', schema: 'serviceDNSRecord' },
+  IngressDNSRecord: { apiVersion: 'multiclusterdns.kubefed.io/v1alpha1', schema: 'ingressDNSRecord' },
+};
 
 const REGION_LABELS = ['topology.kubernetes.io/region', 'failure-domain.beta.kubernetes.io/region'];
 const ZONE_LABELS = ['topology.kubernetes.io/zone', 'failure-domain.beta.kubernetes.io/zone'];
@@ -56,10 +64,25 @@ export function loadInputs(parsed: readonly ParsedDocument[], options: LoadOptio
   const types = buildTypeRegistry(docs.filter((d) => d.kind === 'FederatedTypeConfig'), report);
   const clusters: Cluster[] = [];
   const resources: FederatedResource[] = [];
+  const documents = new Map<string, KubeFedDocument[]>(Object.keys(OTHER_KINDS).map((k) => [k, []]));
   const seen = new Map<string, Origin>();
 
   for (const d of docs) {
     if (d.kind === 'FederatedTypeConfig') continue; // handled above
+    const other = OTHER_KINDS[d.kind];
+    if (other) {
+      if (!schemaOk(other.schema, d, report)) continue;
+      const meta = d.value.metadata as Obj;
+      const doc: KubeFedDocument = {
+        kind: d.kind,
+        name: meta.name as string,
+        namespace: (meta.namespace as string | undefined) ?? '',
+        value: d.value,
+        origin: d.origin,
+      };
+      if (unique(`${d.kind}/${doc.namespace}/${doc.name}`, d, seen, report)) documents.get(d.kind)!.push(doc);
+      continue;
+    }
     if (d.kind === 'KubeFedCluster') {
       if (!schemaOk('kubeFedCluster', d, report)) continue;
       const c = toCluster(d, options, report);
@@ -80,7 +103,7 @@ export function loadInputs(parsed: readonly ParsedDocument[], options: LoadOptio
     if (r && unique(`${d.kind}/${r.namespace}/${r.name}`, d, seen, report)) resources.push(r);
   }
   clusters.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { clusters, resources };
+  return { clusters, resources, documents };
 }
 
 function schemaOk(schema: SchemaName, d: Doc, report: Reporter): boolean {
@@ -137,7 +160,7 @@ function buildTypeRegistry(ftcs: Doc[], report: Reporter): Map<string, Federated
 }
 
 function reportUnknownKind(d: Doc, types: Map<string, FederatedType>, report: Reporter): void {
-  const known = [...types.keys(), 'KubeFedCluster', 'FederatedTypeConfig'];
+  const known = [...types.keys(), 'KubeFedCluster', 'FederatedTypeConfig', ...Object.keys(OTHER_KINDS)];
   const guess = didYouMean(d.kind, known);
   const plain = [...types.values()].find((t) => t.targetKind === d.kind);
   let hint: string;

@@ -4,6 +4,10 @@ export const SCHEMA_FILES = {
   kubeFedCluster: 'kubefedcluster.json',
   federatedTypeConfig: 'federatedtypeconfig.json',
   settings: 'fedc-settings.json',
+  replicaSchedulingPreference: 'replicaschedulingpreference.json',
+  domain: 'domain.json',
+  serviceDNSRecord: 'servicednsrecord.json',
+  ingressDNSRecord: 'ingressdnsrecord.json',
 } as const;
 
 export type SchemaName = keyof typeof SCHEMA_FILES;

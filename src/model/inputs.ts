@@ -58,7 +58,22 @@ export interface FederatedResource {
   origin: Origin;
 }
 
+/**
+ * A schema-valid document of one of KubeFed's other kinds (scheduling, DNS), as written; the
+ * stage that uses it (plan/, dns/) reads it into its own types.
+ */
+export interface KubeFedDocument {
+  kind: string;
+  name: string;
+  /** '' when the document has no namespace. */
+  namespace: string;
+  value: Record<string, unknown>;
+  origin: Origin;
+}
+
 export interface Inputs {
   clusters: Cluster[];
   resources: FederatedResource[];
+  /** ReplicaSchedulingPreference, Domain, ServiceDNSRecord, IngressDNSRecord: kind -> documents in input order. */
+  documents: Map<string, KubeFedDocument[]>;
 }
