@@ -5,6 +5,7 @@ import type { Cluster } from './model/inputs.js';
 import { parseFiles } from './parse/parse-documents.js';
 import { Locator } from './parse/positions.js';
 import { planPlacement } from './plan/plan-placement.js';
+import { scheduleReplicas, type PreviousReplicas } from './plan/schedule-replicas.js';
 import type { SourceFile } from './read/source-file.js';
 import { renderClusters, type RenderedObject } from './render/render-clusters.js';
 
@@ -13,6 +14,11 @@ export interface CompileOptions {
   kubefedNamespace?: string;
   /** Warnings become errors. */
   strict?: boolean;
+  /**
+   * Replicas each object has in the previous output, so ReplicaSchedulingPreferences without
+   * rebalance keep replicas where they are, as KubeFed keeps them where they run.
+   */
+  previousReplicas?: PreviousReplicas;
 }
 
 export interface ClusterOutput {
@@ -45,7 +51,8 @@ export function compile(files: readonly SourceFile[], options: CompileOptions = 
     report.info('FEDC3007', { origin: c.origin, path: ['status', 'conditions'] },
       `cluster ${c.name} is not Ready: as KubeFed, fedc propagates nothing to it and leaves its output directory as it is`);
   }
-  const placed = planPlacement(inputs, { kubefedNamespace }, report);
+  const scheduled = scheduleReplicas(inputs, options.previousReplicas ? { previousReplicas: options.previousReplicas } : {}, report);
+  const placed = planPlacement(scheduled, { kubefedNamespace }, report);
   const ready = inputs.clusters.filter((c) => !c.notReady).map((c) => c.name);
   const rendered = renderClusters(placed, ready, report);
   let diagnostics = sortDiagnostics(report.diagnostics);

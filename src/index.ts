@@ -15,3 +15,4 @@ export { buildOutputTree, type OutputTree } from './emit/output-tree.js';
 export { clusterStream, layoutCluster, sortForApply } from './emit/layout.js';
 export { toYaml } from './emit/serialize.js';
 export { diffTree, writeTree } from './emit/write-tree.js';
+export { planReplicas, fnv1_32, type PlanInput, type Plan, type ClusterPreference } from './plan/plan-replicas.js';

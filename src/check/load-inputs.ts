@@ -195,6 +195,7 @@ function toCluster(d: Doc, options: LoadOptions, report: Reporter): Cluster | un
     labels,
     ...(region !== undefined ? { region } : {}),
     zones,
+    ...(meta.annotations ? { annotations: meta.annotations as Labels } : {}),
     notReady: ready !== undefined && ready.status !== 'True',
     origin: d.origin,
   };

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { compile, type CompileResult } from '../compile.js';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { loadSettings } from '../read/load-settings.js';
+import { previousReplicasReader } from '../read/previous-replicas.js';
 import { readRepo } from '../read/read-repo.js';
 import type { Settings } from '../read/settings.js';
 
@@ -20,7 +21,11 @@ export async function loadAndCompile(dir: string, flags: { strict?: boolean; out
   const strict = flags.strict ?? settings.strict;
   if (hasErrors(settingsDiags)) return { settings, outDir, result: failed(settingsDiags) };
   const read = await readRepo(root, settings);
-  const result = compile(read.files, { kubefedNamespace: settings.kubefedNamespace, strict });
+  const result = compile(read.files, {
+    kubefedNamespace: settings.kubefedNamespace,
+    strict,
+    previousReplicas: previousReplicasReader(outDir),
+  });
   const diagnostics = sortDiagnostics([...settingsDiags, ...read.diagnostics, ...result.diagnostics]);
   return { settings, outDir, result: { ...result, diagnostics, failed: hasErrors(diagnostics) } };
 }

@@ -1,7 +1,7 @@
 /**
  * Stable diagnostic codes. A code never changes meaning once released; the README lists them all.
  * 1xxx reading and parsing, 2xxx schema and naming, 3xxx placement, 4xxx templates and overrides,
- * 5xxx output.
+ * 5xxx output, 6xxx DNS.
  */
 export const CODES = {
   FEDC1001: 'YAML syntax error',
@@ -26,6 +26,13 @@ export const CODES = {
   FEDC3005: 'system namespace is never propagated',
   FEDC3006: 'object has no placement',
   FEDC3007: 'cluster is not Ready',
+  FEDC3101: 'ReplicaSchedulingPreference has no target object',
+  FEDC3102: 'ReplicaSchedulingPreference targetKind is not schedulable',
+  FEDC3103: 'ReplicaSchedulingPreference names an unknown cluster',
+  FEDC3104: 'minReplicas add up to more than totalReplicas',
+  FEDC3105: 'minReplicas is above maxReplicas',
+  FEDC3106: 'replicas cannot all be placed',
+  FEDC3107: 'no cluster to schedule on',
   FEDC4001: 'invalid override path',
   FEDC4002: 'protected override path',
   FEDC4003: 'cluster appears more than once in overrides',

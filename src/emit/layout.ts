@@ -3,11 +3,11 @@ import { toYaml, YamlCache } from './serialize.js';
 
 export type Layout = 'object' | 'manifest';
 
-import { GENERATED_MARKER } from '../model/output-contract.js';
+import { CLUSTERS_DIR, GENERATED_MARKER, MANIFEST_FILE, objectFilePath } from '../model/output-contract.js';
 
 export { GENERATED_MARKER };
 
-export const CLUSTERS_DIR = 'clusters';
+export { CLUSTERS_DIR };
 
 /** kustomize's legacy apply order: kinds others depend on first, webhooks last. */
 const ORDER_FIRST = [
@@ -38,10 +38,8 @@ export function sortForApply(objects: RenderedObject[]): RenderedObject[] {
   );
 }
 
-/** Path of an object's file inside its cluster directory: cluster-scoped objects apart. */
 export function objectFileName(o: RenderedObject): string {
-  const base = `${o.kind.toLowerCase()}-${o.name}.yaml`;
-  return o.namespace === '' ? `cluster/${base}` : `namespaces/${o.namespace}/${base}`;
+  return objectFilePath(o.kind, o.namespace, o.name);
 }
 
 export interface ClusterFiles {
@@ -61,8 +59,8 @@ export function layoutCluster(cluster: string, objects: RenderedObject[], layout
   let resources: string[];
   if (layout === 'manifest') {
     const body = sorted.map((o) => `---\n# Source: ${o.source.file}\n${yaml.get(o.object)}`).join('');
-    files.set(`${dir}/manifest.yaml`, `${GENERATED_MARKER} for cluster ${cluster}; do not edit.\n${body}`);
-    resources = ['manifest.yaml'];
+    files.set(`${dir}/${MANIFEST_FILE}`, `${GENERATED_MARKER} for cluster ${cluster}; do not edit.\n${body}`);
+    resources = [MANIFEST_FILE];
   } else {
     resources = [];
     const owners = new Map<string, RenderedObject>();

@@ -14,6 +14,8 @@ export interface Cluster {
   labels: Labels;
   region?: string;
   zones: string[];
+  /** metadata.annotations (the DNS stage reads fedc.dev/ingress-addresses). */
+  annotations?: Labels;
   /** status.conditions[type=Ready] is present and not "True". */
   notReady: boolean;
   origin: Origin;
@@ -40,6 +42,8 @@ export interface ClusterOverride {
   op?: string;
   path: string;
   value?: unknown;
+  /** Set on the /spec/replicas overrides a ReplicaSchedulingPreference writes: that document. */
+  scheduledBy?: Origin;
 }
 
 export interface Override {
@@ -56,6 +60,8 @@ export interface FederatedResource {
   placement: Placement;
   overrides: Override[];
   origin: Origin;
+  /** The ReplicaSchedulingPreference that set this object's placement and replicas, if any. */
+  scheduledBy?: Origin;
 }
 
 /**

@@ -19,7 +19,7 @@ export function checkOverrides(r: FederatedResource, placed: ReadonlySet<string>
       report.error('FEDC4003', at('clusterName'), `cluster "${o.clusterName}" appears more than once in overrides`, `merge it into overrides[${first}]`);
       ok = false;
     } else clusters.set(o.clusterName, i);
-    if (!placed.has(o.clusterName)) {
+    if (!placed.has(o.clusterName) && o.clusterOverrides.some((op) => !op.scheduledBy)) {
       report.warning('FEDC4006', at('clusterName'), `override for cluster "${o.clusterName}", which ${r.type.federatedKind} ${r.name} is not propagated to; it has no effect`);
     }
     const paths = new Map<string, number>();

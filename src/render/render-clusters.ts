@@ -21,6 +21,8 @@ export interface RenderedObject {
   federatedKind: string;
   /** Index into spec.overrides applied for this cluster, if any. */
   overrideIndex?: number;
+  /** The ReplicaSchedulingPreference that set its replicas, if any. */
+  scheduledBy?: Origin;
 }
 
 /** Renders every placed object for every Ready cluster it is placed on: cluster name -> objects. */
@@ -62,6 +64,7 @@ export function renderClusters(placed: readonly PlacedResource[], readyClusters:
         source: r.origin,
         federatedKind: r.type.federatedKind,
         ...(overrideIndex !== undefined ? { overrideIndex } : {}),
+        ...(r.scheduledBy ? { scheduledBy: r.scheduledBy } : {}),
       });
     }
   }
@@ -69,6 +72,9 @@ export function renderClusters(placed: readonly PlacedResource[], readyClusters:
 }
 
 function reportPatchError(r: FederatedResource, oi: number, cluster: string, err: PatchError, report: Reporter): void {
-  report.error('FEDC4005', { origin: r.origin, path: ['spec', 'overrides', oi, 'clusterOverrides', err.index, 'path'] },
-    `override for cluster "${cluster}" cannot be applied: ${err.message}`, err.hint);
+  const scheduledBy = r.overrides[oi]!.clusterOverrides[err.index]!.scheduledBy;
+  const at = scheduledBy
+    ? { origin: scheduledBy, path: ['spec', 'totalReplicas'] }
+    : { origin: r.origin, path: ['spec', 'overrides', oi, 'clusterOverrides', err.index, 'path'] };
+  report.error('FEDC4005', at, `override for cluster "${cluster}" cannot be applied: ${err.message}`, err.hint);
 }
