@@ -26,7 +26,7 @@ export async function readFixture(dir: string): Promise<SourceFile[]> {
 
 export function renderTree(src: SourceFile[], layout: Layout = 'object', options: CompileOptions = {}) {
   const result = compile(src, options);
-  return { result, tree: buildOutputTree(result.clusters, { layout }) };
+  return { result, tree: buildOutputTree(result.clusters, { layout, dns: result.dns }) };
 }
 
 /** Every file under dir, relative path -> content. */
@@ -70,4 +70,18 @@ export function canonical(v: unknown): unknown {
     return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]));
   }
   return v;
+}
+
+/** A KubeFedCluster document; `ready: false` adds a Ready=False condition. */
+export function clusterYaml(name: string, labels: Record<string, string> = {}, ready = true): string {
+  return `apiVersion: core.kubefed.io/v1beta1
+kind: KubeFedCluster
+metadata:
+  name: ${name}
+  namespace: kube-federation-system
+  labels: ${JSON.stringify(labels)}
+spec:
+  apiEndpoint: https://${name}.example.com
+  secretRef: {name: ${name}}
+${ready ? '' : 'status:\n  conditions:\n  - type: Ready\n    status: "False"\n'}`;
 }

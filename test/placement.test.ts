@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { compile } from '../src/compile.js';
 import { compileSelector } from '../src/plan/label-selector.js';
-import { files } from './helpers.js';
+import { clusterYaml, files } from './helpers.js';
 
-const cluster = (name: string, labels: Record<string, string> = {}) => `apiVersion: core.kubefed.io/v1beta1
-kind: KubeFedCluster
-metadata:
-  name: ${name}
-  namespace: kube-federation-system
-  labels: ${JSON.stringify(labels)}
-spec:
-  apiEndpoint: https://${name}.example.com
-  secretRef: {name: ${name}}
-`;
+const cluster = clusterYaml;
 
 const CLUSTERS = cluster('a', { env: 'prod', region: 'eu' }) + '---\n' + cluster('b', { env: 'dev', region: 'eu' }) + '---\n' + cluster('c', { env: 'prod' });
 

@@ -3,18 +3,9 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compile, type CompileOptions } from '../src/compile.js';
 import type { Diagnostic } from '../src/diagnostics/diagnostic.js';
-import { cleanup, fedc, files, ROOT, tempDir } from './helpers.js';
+import { cleanup, clusterYaml, fedc, files, ROOT, tempDir } from './helpers.js';
 
-const cluster = (name: string, labels: Record<string, string> = {}, ready = true) => `apiVersion: core.kubefed.io/v1beta1
-kind: KubeFedCluster
-metadata:
-  name: ${name}
-  namespace: kube-federation-system
-  labels: ${JSON.stringify(labels)}
-spec:
-  apiEndpoint: https://${name}.example.com
-  secretRef: {name: ${name}}
-${ready ? '' : 'status:\n  conditions:\n  - type: Ready\n    status: "False"\n'}`;
+const cluster = clusterYaml;
 
 const NS = `apiVersion: types.kubefed.io/v1beta1
 kind: FederatedNamespace
