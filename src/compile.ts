@@ -1,6 +1,8 @@
 import { loadInputs } from './check/load-inputs.js';
 import { hasErrors, promoteWarnings, sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
 import { Reporter } from './diagnostics/reporter.js';
+import { planDns, type DnsOptions } from './dns/plan-dns.js';
+import type { DnsOutput } from './dns/dns-types.js';
 import type { Cluster } from './model/inputs.js';
 import { parseFiles } from './parse/parse-documents.js';
 import { Locator } from './parse/positions.js';
@@ -19,6 +21,8 @@ export interface CompileOptions {
    * rebalance keep replicas where they are, as KubeFed keeps them where they run.
    */
   previousReplicas?: PreviousReplicas;
+  /** DNS: name servers and hostmaster from fedc.yaml, and the previous zone files (for SOA serials). */
+  dns?: DnsOptions;
 }
 
 export interface ClusterOutput {
@@ -35,6 +39,8 @@ export interface CompileResult {
   failed: boolean;
   /** Every declared cluster, sorted by name. */
   clusters: ClusterOutput[];
+  /** Zone files and DNSEndpoints (empty without Domains and DNS records). */
+  dns: DnsOutput;
 }
 
 /**
@@ -55,11 +61,13 @@ export function compile(files: readonly SourceFile[], options: CompileOptions = 
   const placed = planPlacement(scheduled, { kubefedNamespace }, report);
   const ready = inputs.clusters.filter((c) => !c.notReady).map((c) => c.name);
   const rendered = renderClusters(placed, ready, report);
+  const dns = planDns(scheduled, rendered, options.dns ?? {}, report);
   let diagnostics = sortDiagnostics(report.diagnostics);
   if (options.strict) diagnostics = promoteWarnings(diagnostics);
   return {
     diagnostics,
     failed: hasErrors(diagnostics),
     clusters: inputs.clusters.map((c: Cluster) => ({ name: c.name, ready: !c.notReady, objects: rendered.get(c.name) ?? [] })),
+    dns,
   };
 }

@@ -3,6 +3,7 @@ import { compile, type CompileResult } from '../compile.js';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { loadSettings } from '../read/load-settings.js';
 import { previousReplicasReader } from '../read/previous-replicas.js';
+import { previousZoneReader } from '../read/previous-zones.js';
 import { readRepo } from '../read/read-repo.js';
 import type { Settings } from '../read/settings.js';
 
@@ -25,11 +26,12 @@ export async function loadAndCompile(dir: string, flags: { strict?: boolean; out
     kubefedNamespace: settings.kubefedNamespace,
     strict,
     previousReplicas: previousReplicasReader(outDir),
+    dns: { ...settings.dns, previousZone: previousZoneReader(outDir) },
   });
   const diagnostics = sortDiagnostics([...settingsDiags, ...read.diagnostics, ...result.diagnostics]);
   return { settings, outDir, result: { ...result, diagnostics, failed: hasErrors(diagnostics) } };
 }
 
 function failed(diagnostics: Diagnostic[]): CompileResult {
-  return { diagnostics, failed: true, clusters: [] };
+  return { diagnostics, failed: true, clusters: [], dns: { zones: [], endpoints: [] } };
 }

@@ -69,6 +69,7 @@ export async function runRender(dir: string, opts: RenderFlags): Promise<number>
 
   const tree = buildOutputTree(result.clusters, {
     layout: opts.layout ?? settings.layout,
+    dns: result.dns,
     ...(opts.cluster.length ? { only: opts.cluster } : {}),
   });
   if (tree.diagnostics.length > 0) {
@@ -110,6 +111,10 @@ export async function runRender(dir: string, opts: RenderFlags): Promise<number>
   for (const c of result.clusters) {
     if (opts.cluster.length && !opts.cluster.includes(c.name)) continue;
     say(`${c.name}: ${c.ready ? `${c.objects.length} objects` : 'not Ready, left as it was'}`);
+  }
+  const { zones, endpoints } = result.dns;
+  if (!opts.cluster.length && zones.length + endpoints.length > 0) {
+    say(`dns: ${zones.map((z) => `${z.domain} (serial ${z.serial})`).join(', ') || 'no zone'}; ${endpoints.length} DNSEndpoints`);
   }
   say(`${shown}: ${changes.added.length} added, ${changes.changed.length} changed, ${changes.removed.length} removed, ${changes.unchanged} unchanged`);
   return EXIT_OK;

@@ -47,6 +47,21 @@ export const CODES = {
   FEDC5003: 'two objects map to one output file',
   FEDC5004: 'unknown cluster selected',
   FEDC5005: 'output directory cannot be written',
+  FEDC6001: 'DNS record names an unknown Domain',
+  FEDC6002: 'invalid IP address',
+  FEDC6003: 'invalid DNS name',
+  FEDC6004: 'DNS name beyond DNS limits',
+  FEDC6005: 'CNAME beside other data',
+  FEDC6006: 'conflicting TTLs at one name',
+  FEDC6007: 'cluster has no region or zone',
+  FEDC6008: 'hostname target cannot be resolved offline',
+  FEDC6009: 'hostname target published as a CNAME',
+  FEDC6010: 'ingress host under no Domain',
+  FEDC6011: 'DNS record has no federated object',
+  FEDC6012: 'global service name gets no record',
+  FEDC6013: 'ingress host gets no record',
+  FEDC6014: 'zone has no name server',
+  FEDC6015: 'two Domains declare one zone',
 } as const;
 
 export type DiagnosticCode = keyof typeof CODES;

@@ -1,5 +1,7 @@
 import type { ClusterOutput } from '../compile.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { DnsOutput } from '../dns/dns-types.js';
+import { DNS_DIR, layoutDns } from './dns-files.js';
 import { CLUSTERS_DIR, layoutCluster, type Layout } from './layout.js';
 import { YamlCache } from './serialize.js';
 
@@ -22,6 +24,11 @@ export interface TreeOptions {
   layout: Layout;
   /** Render only these clusters; all when undefined. */
   only?: readonly string[];
+  /**
+   * Zone files and DNSEndpoints, written under dns/ (which fedc then owns) when every cluster is
+   * rendered; with `only`, dns/ is left as it is.
+   */
+  dns?: DnsOutput;
 }
 
 export function buildOutputTree(clusters: readonly ClusterOutput[], options: TreeOptions): OutputTree {
@@ -56,5 +63,9 @@ export function buildOutputTree(clusters: readonly ClusterOutput[], options: Tre
   // Without --cluster, the whole clusters/ directory is fedc's: clusters that are no longer
   // declared lose their files.
   if (!selected) scopes.push(CLUSTERS_DIR);
+  if (!selected && options.dns) {
+    for (const [k, v] of layoutDns(options.dns)) files.set(k, v);
+    scopes.push(DNS_DIR);
+  }
   return { files, scopes, keep, diagnostics };
 }

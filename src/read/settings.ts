@@ -11,6 +11,14 @@ export interface Settings {
   layout: 'object' | 'manifest';
   /** Namespace that holds KubeFedClusters and FederatedTypeConfigs. */
   kubefedNamespace: string;
+  /** Zone files: NS names for Domains without nameServer, and the SOA hostmaster. */
+  dns?: DnsSettings;
+}
+
+export interface DnsSettings {
+  nameServers?: string[];
+  /** An email address (hostmaster@example.com) or its SOA form (hostmaster.example.com). */
+  hostmaster?: string;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
