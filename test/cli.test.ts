@@ -597,3 +597,23 @@ spec: {template: {data: {a: b}}, placement: {clusters: [{name: cluster1}]}}
     expect(snapshot(out)).toEqual(before);
   });
 });
+
+describe('symlinked directories', () => {
+  it('a file reached through a symlinked directory outside the input is FEDC1004, whatever the include globs', () => {
+    const dir = seed();
+    mkdirSync(path.join(dir, 'elsewhere'));
+    cpSync(path.join(dir, 'in/test/namespace.yaml'), path.join(dir, 'elsewhere/namespace.yaml'));
+    symlinkSync(path.join(dir, 'elsewhere'), path.join(dir, 'in/test/linked'));
+    // `test/**` lets glob follow one symlinked directory (bash's rule); fedc resolves every file it
+    // reads, so nothing below the link is read either way
+    write(dir, 'in/fedc.yaml', 'include: ["clusters/**", "test/**"]\n');
+    const r = cli(dir, 'validate', 'in', '--format', 'json');
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).diagnostics).toEqual([
+      {
+        code: 'FEDC1004', severity: 'error', file: 'test/linked', line: 0, col: 0,
+        message: 'symlink test/linked points outside the input directory; it is not followed',
+      },
+    ]);
+  });
+});

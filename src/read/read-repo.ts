@@ -34,27 +34,24 @@ export async function readRepo(root: string, settings: Settings): Promise<RepoFi
   for (const name of names) {
     const rel = toPosix(name);
     const abs = path.join(absRoot, name);
-    const info = lstatSync(abs);
-    let size = info.size;
-    if (info.isSymbolicLink()) {
-      let target: string;
-      try {
-        target = realpathSync(abs);
-      } catch {
-        diagnostics.push(fileDiag('FEDC1004', rel, `symlink ${rel} points to nothing`));
-        continue;
-      }
-      const inside = path.relative(realRoot, target);
-      if (inside.startsWith('..') || path.isAbsolute(inside)) {
-        diagnostics.push(
-          fileDiag('FEDC1004', rel, `symlink ${rel} points outside the input directory; it is not followed`),
-        );
-        continue;
-      }
-      const targetInfo = statSync(target);
-      if (!targetInfo.isFile()) continue;
-      size = targetInfo.size;
+    // Every file is resolved, not only symlinks: a pattern such as `clusters/**` lets glob walk
+    // through one symlinked directory, and the file below it is no symlink itself.
+    let target: string;
+    try {
+      target = realpathSync(abs);
+    } catch {
+      diagnostics.push(fileDiag('FEDC1004', rel, `symlink ${rel} points to nothing`));
+      continue;
     }
+    const inside = path.relative(realRoot, target);
+    if (inside.startsWith('..') || path.isAbsolute(inside)) {
+      const what = lstatSync(abs).isSymbolicLink() ? `symlink ${rel}` : `${rel} (through a symlinked directory)`;
+      diagnostics.push(fileDiag('FEDC1004', rel, `${what} points outside the input directory; it is not followed`));
+      continue;
+    }
+    const info = statSync(target);
+    if (!info.isFile()) continue;
+    const size = info.size;
     if (size > MAX_FILE_BYTES) {
       diagnostics.push(
         fileDiag('FEDC1002', rel, `${rel} is ${size} bytes; fedc reads at most ${MAX_FILE_BYTES} bytes per file`,
