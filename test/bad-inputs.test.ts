@@ -1020,3 +1020,12 @@ spec:
     expect(r.diagnostics.map((d) => [d.code, d.severity, d.line, d.col])).toEqual([['FEDC2008', 'info', 5, 50]]);
   });
 });
+
+describe('integers beyond 2^53', () => {
+  it('are refused with their position rather than rounded', () => {
+    const r = compile(files({ 'a.yaml': 'apiVersion: v1\nkind: X\nmetadata:\n  name: x\n  uid: 9007199254740993\nsafe: 9007199254740991\n' }));
+    expect(r.diagnostics.map((d) => [d.code, d.line, d.col, d.message])).toEqual([
+      ['FEDC1008', 5, 8, 'integer 9007199254740993 is beyond 2^53 and would not be kept exactly'],
+    ]);
+  });
+});

@@ -11,6 +11,7 @@ export const CODES = {
   FEDC1005: 'document is not a Kubernetes object',
   FEDC1006: 'fedc.yaml is invalid',
   FEDC1007: 'input directory cannot be read',
+  FEDC1008: 'integer too large to keep exactly',
   FEDC2001: 'schema violation',
   FEDC2002: 'unknown kind',
   FEDC2003: 'invalid object name',

@@ -1,8 +1,10 @@
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, visit } from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { SourceFile } from '../read/source-file.js';
 import { YAML_OPTIONS, type ParsedDocument } from './parsed-document.js';
 import { lineCol } from './positions.js';
+
+const LONG_DIGITS = /[0-9]{16}/;
 
 /** Aliases resolved per document before fedc calls it an alias bomb. */
 export const MAX_ALIAS_COUNT = 100;
@@ -53,6 +55,25 @@ export function parseFile(file: SourceFile): ParseResult {
       return;
     }
     if (value === null || value === undefined) return;
+    // JavaScript numbers hold integers exactly only up to 2^53; Kubernetes reads int64. A cheap
+    // text test first: only a file with 16 digits in a row can hold such an integer.
+    if (LONG_DIGITS.test(file.text)) {
+      let bad = false;
+      visit(doc, {
+        Scalar(_key, node) {
+          if (typeof node.value === 'number' && Number.isInteger(node.value) && !Number.isSafeInteger(node.value)) {
+            const { line, col } = lineCol(file.text, node.range?.[0] ?? start);
+            diagnostics.push({
+              code: 'FEDC1008', severity: 'error', file: file.path, line, col,
+              message: `integer ${node.source ?? String(node.value)} is beyond 2^53 and would not be kept exactly`,
+              hint: 'quote it if it is a string; fedc cannot carry integers this large',
+            });
+            bad = true;
+          }
+        },
+      });
+      if (bad) return;
+    }
     documents.push({ file: file.path, index, line: lineCol(file.text, start).line, value });
   });
   return { documents, diagnostics };
