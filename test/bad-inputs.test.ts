@@ -138,9 +138,7 @@ metadata:
     expect(c.result.failed).toBe(true);
   });
 
-  // BUG (yaml's error position): a key indented *more* than its siblings is reported at the
-  // previous value ("x", 4:9) as a nested compact mapping, not on line 5 where the indentation is.
-  it.skip('BUG: a mapping key indented more than its siblings', () => {
+  it('a mapping key indented more than its siblings points at that key', () => {
     const c = run({
       'a.yaml': `apiVersion: types.kubefed.io/v1beta1
 kind: FederatedConfigMap
@@ -150,8 +148,9 @@ metadata:
 `,
     });
     const d = only(c);
-    expect(d.code).toBe('FEDC1001');
-    expect(d.line).toBe(5);
+    expect(where(d)).toBe('error FEDC1001 a.yaml:5:4');
+    expect(d.message).toBe('YAML: this key is indented more than the keys above it, so it reads as part of the value on the line before');
+    expect(textAt(c.src, d)).toBe('namespace: y');
   });
 
   it('an unclosed flow map is reported where the closing brace was due', () => {

@@ -1,4 +1,4 @@
-import { parseAllDocuments, visit } from 'yaml';
+import { parseAllDocuments, visit, type YAMLError } from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { SourceFile } from '../read/source-file.js';
 import { YAML_OPTIONS, type ParsedDocument } from './parsed-document.js';
@@ -22,18 +22,7 @@ export function parseFile(file: SourceFile): ParseResult {
   const list = Array.isArray(docs) ? docs : [docs];
   list.forEach((doc, index) => {
     if (doc.errors.length > 0) {
-      // The first error is the cause; later ones in the same document are mostly its echoes.
-      for (const err of doc.errors.slice(0, 1)) {
-        const { line, col } = lineCol(file.text, err.pos[0]);
-        diagnostics.push({
-          code: 'FEDC1001',
-          severity: 'error',
-          message: `YAML: ${firstLine(err.message)}`,
-          file: file.path,
-          line,
-          col,
-        });
-      }
+      diagnostics.push(yamlError(file, doc.errors));
       return;
     }
     if (doc.contents === null) return; // empty document, e.g. a trailing `---`
@@ -88,6 +77,31 @@ export function parseFiles(files: readonly SourceFile[]): ParseResult {
     diagnostics.push(...r.diagnostics);
   }
   return { documents, diagnostics };
+}
+
+/**
+ * One diagnostic per broken document: the first error is the cause, later ones mostly its echoes.
+ * A key indented more than its siblings reads as a value running on from the line above; the yaml
+ * library reports it at that value, so point at the over-indented line instead.
+ */
+function yamlError(file: SourceFile, errors: readonly YAMLError[]): Diagnostic {
+  const multiline = errors.find((e) => e.code === 'MULTILINE_IMPLICIT_KEY');
+  if (multiline) {
+    const nl = file.text.indexOf('\n', multiline.pos[0]);
+    if (nl !== -1 && nl < multiline.pos[1]) {
+      let at = nl + 1;
+      while (file.text[at] === ' ') at++;
+      const { line, col } = lineCol(file.text, at);
+      return {
+        code: 'FEDC1001', severity: 'error', file: file.path, line, col,
+        message: 'YAML: this key is indented more than the keys above it, so it reads as part of the value on the line before',
+        hint: 'line it up with its sibling keys',
+      };
+    }
+  }
+  const err = errors[0]!;
+  const { line, col } = lineCol(file.text, err.pos[0]);
+  return { code: 'FEDC1001', severity: 'error', message: `YAML: ${firstLine(err.message)}`, file: file.path, line, col };
 }
 
 function firstLine(s: string): string {
