@@ -1,20 +1,12 @@
 import type { DnsEndpointObject, DnsOutput } from '../dns/dns-types.js';
-import { GENERATED_MARKER } from '../model/output-contract.js';
+import { DNS_DIR, ENDPOINTS_DIR, GENERATED_MARKER, ZONES_DIR, zoneFilePath } from '../model/output-contract.js';
 import { toYaml } from './serialize.js';
 
-/** Everything DNS under the output directory. */
-export const DNS_DIR = 'dns';
-/** One RFC 1035 zone file per Domain: dns/zones/<domain>.zone */
-export const ZONES_DIR = `${DNS_DIR}/zones`;
-/** DNSEndpoint objects for external-dns, with a kustomization.yaml: dns/endpoints/ */
-export const ENDPOINTS_DIR = `${DNS_DIR}/endpoints`;
+// Everything DNS under the output directory: one RFC 1035 zone file per Domain in dns/zones/,
+// DNSEndpoint objects for external-dns with a kustomization.yaml in dns/endpoints/.
+export { DNS_DIR, ENDPOINTS_DIR, ZONES_DIR, zoneFilePath };
 
 export const DNS_ENDPOINT_API_VERSION = 'multiclusterdns.kubefed.io/v1alpha1';
-
-/** Path of a zone file, relative to the output directory. */
-export function zoneFilePath(file: string): string {
-  return `${ZONES_DIR}/${file}`;
-}
 
 /** The DNSEndpoint object as KubeFed's controller created it in the host cluster. */
 export function dnsEndpointObject(e: DnsEndpointObject): Record<string, unknown> {

@@ -1,9 +1,8 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, rmdirSync, statSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { GENERATED_MARKER } from '../model/output-contract.js';
+import { isGeneratedByFedc } from '../model/output-contract.js';
 import type { OutputTree } from './output-tree.js';
-import { ZONE_GENERATED_MARKER } from './zone-file.js';
 
 // Reading and listing are synchronous: from the page cache that is fastest. Creating files is
 // disk-bound and goes much faster with many writes in flight (the file system batches them),
@@ -127,7 +126,7 @@ function ownedFiles(outDir: string, tree: OutputTree): { owned: Map<string, stri
       continue;
     }
     const content = readFileSync(abs, 'utf8');
-    if (content.startsWith(GENERATED_MARKER) || content.startsWith(ZONE_GENERATED_MARKER)) owned.set(rel, content);
+    if (isGeneratedByFedc(content)) owned.set(rel, content);
   }
   return { owned, leftovers };
 }

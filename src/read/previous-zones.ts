@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { zoneFilePath } from '../emit/dns-files.js';
-import { ZONE_GENERATED_MARKER } from '../emit/zone-file.js';
+import { ZONE_GENERATED_MARKER, zoneFilePath } from '../model/output-contract.js';
 
 /**
  * Reads the zone files of the previous run from the output directory, for SOA serials: the text of

@@ -4,7 +4,7 @@ import { glob } from 'glob';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { SourceFile } from './source-file.js';
 import { SETTINGS_FILE, type Settings } from './settings.js';
-import { GENERATED_MARKER } from '../model/output-contract.js';
+import { isGeneratedByFedc } from '../model/output-contract.js';
 
 /** Files larger than this are refused: a federation manifest is never this big. */
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
@@ -60,7 +60,7 @@ export async function readRepo(root: string, settings: Settings): Promise<RepoFi
       continue;
     }
     const text = readFileSync(abs, 'utf8');
-    if (text.startsWith(GENERATED_MARKER)) continue;
+    if (isGeneratedByFedc(text)) continue;
     files.push({ path: rel, text });
   }
   return { files, diagnostics };
