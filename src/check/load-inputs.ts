@@ -80,13 +80,13 @@ export function loadInputs(parsed: readonly ParsedDocument[], options: LoadOptio
         value: d.value,
         origin: d.origin,
       };
-      if (unique(`${d.kind}/${doc.namespace}/${doc.name}`, d, seen, report)) documents.get(d.kind)!.push(doc);
+      if (unique(d, doc.namespace, doc.name, seen, report)) documents.get(d.kind)!.push(doc);
       continue;
     }
     if (d.kind === 'KubeFedCluster') {
       if (!schemaOk('kubeFedCluster', d, report)) continue;
       const c = toCluster(d, options, report);
-      if (c && unique(`KubeFedCluster/${c.name}`, d, seen, report)) clusters.push(c);
+      if (c && unique(d, '', c.name, seen, report)) clusters.push(c);
       continue;
     }
     const type = types.get(d.kind);
@@ -100,7 +100,7 @@ export function loadInputs(parsed: readonly ParsedDocument[], options: LoadOptio
       continue;
     }
     const r = toResource(d, type, report);
-    if (r && unique(`${d.kind}/${r.namespace}/${r.name}`, d, seen, report)) resources.push(r);
+    if (r && unique(d, r.namespace, r.name, seen, report)) resources.push(r);
   }
   clusters.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { clusters, resources, documents };
@@ -110,12 +110,13 @@ function schemaOk(schema: SchemaName, d: Doc, report: Reporter): boolean {
   return validateDocument(schema, d.value, d.origin, 'FEDC2001', d.kind, report);
 }
 
-function unique(key: string, d: Doc, seen: Map<string, Origin>, report: Reporter): boolean {
+/** False, with FEDC2004, when an object of this kind, namespace and name was already read. */
+function unique(d: Doc, namespace: string, name: string, seen: Map<string, Origin>, report: Reporter): boolean {
+  const key = `${d.kind}/${namespace}/${name}`;
   const first = seen.get(key);
   if (first) {
-    const [kind, ...rest] = key.split('/');
-    const name = rest.filter(Boolean).join('/');
-    report.error('FEDC2004', { origin: d.origin, path: ['metadata', 'name'] }, `${kind} ${name} is defined twice`, `first defined at ${report.where({ origin: first, path: ['metadata', 'name'] })}`);
+    const shown = namespace ? `${namespace}/${name}` : name;
+    report.error('FEDC2004', { origin: d.origin, path: ['metadata', 'name'] }, `${d.kind} ${shown} is defined twice`, `first defined at ${report.where({ origin: first, path: ['metadata', 'name'] })}`);
     return false;
   }
   seen.set(key, d.origin);

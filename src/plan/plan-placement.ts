@@ -1,5 +1,6 @@
 import type { Reporter } from '../diagnostics/reporter.js';
 import type { Cluster, FederatedResource, Inputs } from '../model/inputs.js';
+import { federatedNamespaces, isFederatedNamespace } from './federated-namespaces.js';
 import { compileSelector } from './label-selector.js';
 
 /** Namespaces KubeFed never propagates as Namespace objects (their FederatedNamespace still gates). */
@@ -25,18 +26,13 @@ export function planPlacement(inputs: Inputs, options: PlanOptions, report: Repo
   const own = new Map<FederatedResource, Set<string> | undefined>();
   for (const r of inputs.resources) own.set(r, selectedClusters(r, registered, report));
 
-  // The FederatedNamespace of namespace ns is the one named ns in ns (KubeFed's accessor).
-  const federatedNamespaces = new Map<string, FederatedResource>();
   for (const r of inputs.resources) {
-    if (r.type.targetKind !== 'Namespace') continue;
-    if (r.name !== r.namespace) {
-      report.warning('FEDC3004', { origin: r.origin, path: ['metadata', 'name'] },
-        `FederatedNamespace ${r.namespace}/${r.name} is ignored: KubeFed only reads the FederatedNamespace named like its namespace`,
-        `rename it to ${r.namespace}`);
-      continue;
-    }
-    federatedNamespaces.set(r.namespace, r);
+    if (r.type.targetKind !== 'Namespace' || isFederatedNamespace(r)) continue;
+    report.warning('FEDC3004', { origin: r.origin, path: ['metadata', 'name'] },
+      `FederatedNamespace ${r.namespace}/${r.name} is ignored: KubeFed only reads the FederatedNamespace named like its namespace`,
+      `rename it to ${r.namespace}`);
   }
+  const gates = federatedNamespaces(inputs.resources);
 
   const system = new Set([...SYSTEM_NAMESPACES, options.kubefedNamespace]);
   const placed: PlacedResource[] = [];
@@ -48,7 +44,7 @@ export function planPlacement(inputs: Inputs, options: PlanOptions, report: Repo
       continue;
     }
     if (r.type.targetKind === 'Namespace') {
-      if (r.name !== r.namespace) continue; // reported above
+      if (!isFederatedNamespace(r)) continue; // reported above
       if (system.has(r.name)) {
         report.info('FEDC3005', { origin: r.origin, path: ['metadata', 'name'] },
           `namespace ${r.name} is a system namespace: KubeFed never propagates it, but this FederatedNamespace still gates the objects in it`);
@@ -56,7 +52,7 @@ export function planPlacement(inputs: Inputs, options: PlanOptions, report: Repo
       }
     }
     if (r.type.targetScope === 'Namespaced') {
-      const fedNs = federatedNamespaces.get(r.namespace);
+      const fedNs = gates.get(r.namespace);
       if (!fedNs) {
         report.warning('FEDC3003', { origin: r.origin, path: ['metadata', 'namespace'] },
           `namespace ${r.namespace} has no FederatedNamespace, so KubeFed propagates ${r.type.federatedKind} ${r.name} to no cluster`,

@@ -1,5 +1,6 @@
 import type { Reporter } from '../diagnostics/reporter.js';
 import type { Cluster, ClusterOverride, FederatedResource, Inputs, KubeFedDocument, Override } from '../model/inputs.js';
+import { federatedNamespaces } from './federated-namespaces.js';
 import { compileSelector } from './label-selector.js';
 import { planReplicas, type ClusterPreference } from './plan-replicas.js';
 
@@ -121,7 +122,7 @@ function availableClusters(
 ): string[] | undefined {
   let available = ready.map((c) => c.name);
   if (intersect) {
-    const fedNs = resources.find((r) => r.type.targetKind === 'Namespace' && r.name === target.namespace && r.namespace === target.namespace);
+    const fedNs = federatedNamespaces(resources).get(target.namespace);
     if (!fedNs) {
       report.warning('FEDC3107', { origin: doc.origin, path: ['spec', 'intersectWithClusterSelector'] },
         `intersectWithClusterSelector needs the FederatedNamespace of ${target.namespace}, and there is none; KubeFed schedules nothing`);
