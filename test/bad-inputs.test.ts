@@ -1024,7 +1024,22 @@ describe('integers beyond 2^53', () => {
   it('are refused with their position rather than rounded', () => {
     const r = compile(files({ 'a.yaml': 'apiVersion: v1\nkind: X\nmetadata:\n  name: x\n  uid: 9007199254740993\nsafe: 9007199254740991\n' }));
     expect(r.diagnostics.map((d) => [d.code, d.line, d.col, d.message])).toEqual([
-      ['FEDC1008', 5, 8, 'integer 9007199254740993 is beyond 2^53 and would not be kept exactly'],
+      ['FEDC1008', 5, 8, 'integer beyond 2^53: it would not be kept exactly'],
     ]);
+  });
+
+  it('never repeat a secret value', () => {
+    const secret = `apiVersion: types.kubefed.io/v1beta1
+kind: FederatedSecret
+metadata: {name: db, namespace: web}
+spec:
+  template:
+    stringData:
+      pin: 98765432109876543
+  placement: {clusterSelector: {}}
+`;
+    const r = compile(files({ 's.yaml': secret }));
+    expect(r.diagnostics.map((d) => [d.code, d.line, d.col])).toEqual([['FEDC1008', 7, 12]]);
+    expect(JSON.stringify(r.diagnostics)).not.toContain('98765432109876543');
   });
 });

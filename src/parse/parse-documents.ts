@@ -54,7 +54,8 @@ export function parseFile(file: SourceFile): ParseResult {
             const { line, col } = lineCol(file.text, node.range?.[0] ?? start);
             diagnostics.push({
               code: 'FEDC1008', severity: 'error', file: file.path, line, col,
-              message: `integer ${node.source ?? String(node.value)} is beyond 2^53 and would not be kept exactly`,
+              // the value itself is not repeated: it may be a secret (stringData)
+              message: 'integer beyond 2^53: it would not be kept exactly',
               hint: 'quote it if it is a string; fedc cannot carry integers this large',
             });
             bad = true;
