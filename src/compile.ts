@@ -14,6 +14,8 @@ import { renderClusters, type RenderedObject } from './render/render-clusters.js
 export interface CompileOptions {
   /** The KubeFed system namespace; default kube-federation-system. */
   kubefedNamespace?: string;
+  /** Namespace of namespaced objects that have none (fedc.yaml defaultNamespace). */
+  defaultNamespace?: string;
   /** Warnings become errors. */
   strict?: boolean;
   /**
@@ -52,7 +54,7 @@ export function compile(files: readonly SourceFile[], options: CompileOptions = 
   const parsed = parseFiles(files);
   const report = new Reporter(new Locator(files));
   report.diagnostics.push(...parsed.diagnostics);
-  const inputs = loadInputs(parsed.documents, { kubefedNamespace }, report);
+  const inputs = loadInputs(parsed.documents, { kubefedNamespace, ...(options.defaultNamespace ? { defaultNamespace: options.defaultNamespace } : {}) }, report);
   for (const c of inputs.clusters.filter((c) => c.notReady)) {
     report.info('FEDC3007', { origin: c.origin, path: ['status', 'conditions'] },
       `cluster ${c.name} is not Ready: as KubeFed, fedc propagates nothing to it and leaves its output directory as it is`);

@@ -222,50 +222,67 @@ metadata:
   });
 });
 
-describe('documents that are not Kubernetes objects (FEDC1005)', () => {
+describe('YAML that is not a Kubernetes object: skipped with a warning (FEDC1009), or an error when half of one (FEDC1005)', () => {
   it('a document that is a list', () => {
     const c = run({ 'a.yaml': '# a list of names\n- aws\n- gke\n' });
     const d = only(c);
-    expect(where(d)).toBe('error FEDC1005 a.yaml:2:1');
-    expect(d.message).toBe('document 1 is a list, not a Kubernetes object');
-    expect(c.result.failed).toBe(true);
+    expect(where(d)).toBe('warning FEDC1009 a.yaml:2:1');
+    expect(d.message).toBe('a.yaml looks like a YAML list, with neither apiVersion nor kind: not Kubernetes objects, so it is skipped');
+    expect(d.hint).toBe('exclude it in fedc.yaml (exclude: ["a.yaml"]) to silence this');
+    expect(c.result.failed).toBe(false);
   });
 
   it('a document that is a scalar', () => {
     const c = run({ 'a.yaml': 'just a string\n' });
     const d = only(c);
-    expect(where(d)).toBe('error FEDC1005 a.yaml:1:1');
-    expect(d.message).toBe('document 1 is a string, not a Kubernetes object');
-    expect(c.result.failed).toBe(true);
+    expect(where(d)).toBe('warning FEDC1009 a.yaml:1:1');
+    expect(d.message).toBe('a.yaml looks like a plain value, with neither apiVersion nor kind: not Kubernetes objects, so it is skipped');
   });
 
   it('the second document of a file is a list', () => {
     const c = run({ ...BASE, 'a.yaml': NS.replace(/web/g, 'api') + '---\n- a\n' });
     const d = only(c);
-    expect(where(d)).toBe('error FEDC1005 a.yaml:10:1');
-    expect(d.message).toBe('document 2 is a list, not a Kubernetes object');
+    expect(where(d)).toBe('warning FEDC1009 a.yaml:10:1');
+    expect(d.message).toBe('document 2 of a.yaml looks like a YAML list, with neither apiVersion nor kind: not Kubernetes objects, so skipped');
+    expect(c.result.clusters[0]!.objects.map((o) => o.name)).toContain('api');
   });
 
-  it('a document without apiVersion', () => {
+  it('an Ansible playbook, Helm values and a GitHub workflow say what they look like, once per file', () => {
+    const c = run({
+      'site.yml': '- hosts: all\n  tasks:\n  - name: ping\n    ping: {}\n---\n- hosts: db\n  tasks: []\n',
+      'chart-values/values.yaml': 'replicaCount: 1\nimage:\n  repository: nginx\n',
+      'ci/build.yaml': 'on: [push]\njobs:\n  build:\n    runs-on: ubuntu-latest\n',
+    });
+    expect(c.result.diagnostics.map((d) => `${where(d)} ${d.message}`)).toEqual([
+      'warning FEDC1009 chart-values/values.yaml:1:1 chart-values/values.yaml looks like Helm values, with neither apiVersion nor kind: not Kubernetes objects, so it is skipped',
+      'warning FEDC1009 ci/build.yaml:1:1 ci/build.yaml looks like a GitHub Actions workflow, with neither apiVersion nor kind: not Kubernetes objects, so it is skipped',
+      'warning FEDC1009 site.yml:1:1 site.yml looks like an Ansible playbook, with neither apiVersion nor kind: not Kubernetes objects, so it is skipped',
+    ]);
+    expect(c.result.failed).toBe(false);
+    expect(compile(files(c.src), { strict: true }).failed).toBe(true);
+  });
+
+  it('a document without apiVersion is an error at its kind', () => {
     const c = run({ 'a.yaml': 'kind: FederatedDeployment\nmetadata:\n  name: app\n' });
     const d = only(c);
     expect(where(d)).toBe('error FEDC1005 a.yaml:1:1');
-    expect(d.message).toBe('document 1 has no apiVersion; it is not a Kubernetes object');
+    expect(d.message).toBe('document 1 has a kind but no apiVersion; it is not a Kubernetes object');
+    expect(textAt(c.src, d)).toBe('kind: FederatedDeployment');
     expect(c.result.failed).toBe(true);
   });
 
-  it('a document without kind is reported where the document starts, after comments', () => {
+  it('a document without kind is an error at its apiVersion, after comments', () => {
     const c = run({ 'a.yaml': '# app\n\napiVersion: types.kubefed.io/v1beta1\nmetadata:\n  name: app\n' });
     const d = only(c);
     expect(where(d)).toBe('error FEDC1005 a.yaml:3:1');
-    expect(d.message).toBe('document 1 has no kind; it is not a Kubernetes object');
+    expect(d.message).toBe('document 1 has an apiVersion but no kind; it is not a Kubernetes object');
   });
 
-  it('a document with neither', () => {
+  it('a document with neither is skipped', () => {
     const c = run({ 'a.yaml': 'metadata:\n  name: app\n' });
     const d = only(c);
-    expect(where(d)).toBe('error FEDC1005 a.yaml:1:1');
-    expect(d.message).toBe('document 1 has no apiVersion and kind; it is not a Kubernetes object');
+    expect(where(d)).toBe('warning FEDC1009 a.yaml:1:1');
+    expect(d.message).toBe('a.yaml looks like YAML of another tool, with neither apiVersion nor kind: not Kubernetes objects, so it is skipped');
   });
 
   it('empty documents and a trailing --- are not errors', () => {
@@ -280,7 +297,7 @@ describe('schema: wrong types and unknown fields (FEDC2001)', () => {
     const d = only(c);
     expect(where(d)).toBe('error FEDC2001 d.yaml:19:15');
     expect(d.path).toBe('spec.placement.clusters');
-    expect(d.message).toBe('FederatedDeployment: must be a list, not string "aws"');
+    expect(d.message).toBe('FederatedDeployment: spec.placement.clusters must be a list, not string "aws"');
     expect(textAt(c.src, d)).toBe('"aws"');
     expect(c.result.failed).toBe(true);
   });
@@ -290,7 +307,7 @@ describe('schema: wrong types and unknown fields (FEDC2001)', () => {
     const d = only(c);
     expect(where(d)).toBe('error FEDC2001 d.yaml:23:18');
     expect(d.path).toBe('spec.overrides[0].clusterName');
-    expect(d.message).toBe('FederatedDeployment: must be a string, not number 3');
+    expect(d.message).toBe('FederatedDeployment: spec.overrides[0].clusterName must be a string, not number 3');
     expect(textAt(c.src, d)).toBe('3');
     expect(c.result.failed).toBe(true);
   });
@@ -327,7 +344,7 @@ describe('schema: wrong types and unknown fields (FEDC2001)', () => {
     const d = only(c);
     expect(where(d)).toBe('error FEDC2001 d.yaml:25:11');
     expect(d.path).toBe('spec.overrides[0].clusterOverrides[0].op');
-    expect(d.message).toBe('FederatedDeployment: "move" does not match ^(add|remove|replace)?$');
+    expect(d.message).toBe('FederatedDeployment: spec.overrides[0].clusterOverrides[0].op "move" does not match ^(add|remove|replace)?$');
   });
 });
 
@@ -344,22 +361,37 @@ describe('unknown kinds (FEDC2002)', () => {
     expect(c.result.failed).toBe(true);
   });
 
-  it('a plain Deployment gets a hint about wrapping it', () => {
-    const c = run({ ...BASE, 'deploy.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\nspec:\n  replicas: 1\n' });
+  it('a plain Deployment is a warning (KubeFed propagates it nowhere) with a hint about wrapping it', () => {
+    const c = run({ ...BASE, 'deploy.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\n  namespace: web\nspec:\n  replicas: 1\n' });
     const d = only(c);
-    expect(where(d)).toBe('error FEDC2002 deploy.yaml:2:7');
-    expect(d.message).toBe('unknown kind Deployment (apiVersion apps/v1)');
+    expect(where(d)).toBe('warning FEDC2009 deploy.yaml:2:7');
+    expect(d.message).toBe('Deployment web/app is a plain Kubernetes object, not a federated one: KubeFed leaves it in the host cluster and propagates it to no member cluster');
     expect(d.hint).toBe(
-      'fedc reads federated objects: put this Deployment in the spec.template of a FederatedDeployment, or exclude the file in fedc.yaml',
+      'to propagate it, make it a FederatedDeployment (this object under spec.template, plus a placement: `kubefedctl federate` writes one); otherwise exclude the file in fedc.yaml',
     );
-    expect(c.result.failed).toBe(true);
+    expect(c.result.failed).toBe(false);
+    expect(compile(files(c.src), { strict: true }).diagnostics.map(where)).toEqual(['error FEDC2009 deploy.yaml:2:7']);
   });
 
-  it('a kind nothing declares', () => {
+  it('a plain object of a kind nothing federates', () => {
     const c = run({ 'w.yaml': 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n' });
     const d = only(c);
+    expect(where(d)).toBe('warning FEDC2009 w.yaml:2:7');
+    expect(d.hint).toBe('to propagate it, declare a FederatedTypeConfig for Widget and wrap it in a FederatedWidget; otherwise exclude the file in fedc.yaml');
+  });
+
+  it('a Federated kind nothing declares suggests a FederatedTypeConfig', () => {
+    const c = run({ 'w.yaml': 'apiVersion: types.kubefed.io/v1beta1\nkind: FederatedWidget\nmetadata:\n  name: w\n  namespace: web\nspec: {}\n' });
+    const d = only(c);
     expect(where(d)).toBe('error FEDC2002 w.yaml:2:7');
-    expect(d.hint).toBe('declare the type with a FederatedTypeConfig, or exclude the file in fedc.yaml');
+    expect(d.hint).toBe('declare the type with a FederatedTypeConfig (or an EnableTypeDirective) for Widget');
+  });
+
+  it('an unknown kind of a KubeFed group lists the kinds fedc reads, not a FederatedTypeConfig', () => {
+    const c = run({ 'w.yaml': 'apiVersion: core.kubefed.io/v1beta1\nkind: ClusterThing\nmetadata:\n  name: w\n' });
+    const d = only(c);
+    expect(where(d)).toBe('error FEDC2002 w.yaml:2:7');
+    expect(d.hint).toBe("KubeFed's kinds that fedc reads: KubeFedCluster, FederatedTypeConfig, KubeFedConfig, EnableTypeDirective, ReplicaSchedulingPreference, Domain, ServiceDNSRecord, IngressDNSRecord");
   });
 });
 
@@ -371,7 +403,7 @@ describe('label selectors', () => {
     const d = only(c);
     expect(where(d)).toBe('error FEDC2001 d.yaml:22:19');
     expect(d.path).toBe('spec.placement.clusterSelector.matchExpressions[0].operator');
-    expect(d.message).toBe('FederatedDeployment: must be one of "In", "NotIn", "Exists", "DoesNotExist", not "in"');
+    expect(d.message).toBe('FederatedDeployment: spec.placement.clusterSelector.matchExpressions[0].operator must be one of "In", "NotIn", "Exists", "DoesNotExist", not "in"');
     expect(textAt(c.src, d)).toBe('in');
     expect(c.result.failed).toBe(true);
   });
@@ -733,12 +765,12 @@ spec:
     name: s
 `;
 
-  it.each([['../evil'], ['a/b'], ['"../../etc"'], ['Prod']])('a KubeFedCluster named %s cannot become a directory', (name) => {
+  it.each([['../evil'], ['a/b'], ['"../../etc"'], ['Prod'], ['.hidden'], ['a..b']])('a KubeFedCluster named %s cannot become a directory', (name) => {
     const c = run({ 'c.yaml': cluster(name) });
     const d = only(c);
     expect(where(d)).toBe('error FEDC2003 c.yaml:4:9');
     expect(d.message).toBe(
-      `cluster name "${name.replace(/"/g, '')}" must be a DNS-1123 label: lowercase letters, digits and "-", starting and ending with a letter or digit`,
+      `cluster name "${name.replace(/"/g, '')}" must be a DNS-1123 subdomain: lowercase letters, digits, "-" and ".", starting and ending with a letter or digit`,
     );
     expect(d.hint).toBe('a cluster name becomes a directory name in the output');
     expect(textAt(c.src, d)).toBe(name);
@@ -826,7 +858,7 @@ spec:
     const d = only(c);
     expect(where(d)).toBe('error FEDC2005 b.yaml:9:11');
     expect(d.path).toBe('spec.federatedType.kind');
-    expect(d.message).toBe('FederatedWidget is declared by two FederatedTypeConfigs');
+    expect(d.message).toBe('FederatedWidget is declared twice (by a FederatedTypeConfig or an EnableTypeDirective)');
     expect(d.hint).toBe('the other is at a.yaml:9:11');
     expect(textAt(c.src, d)).toBe('FederatedWidget');
     expect(c.result.failed).toBe(true);
@@ -846,7 +878,7 @@ describe('fedc.yaml (FEDC1006)', () => {
   it('a layout that does not exist', () => {
     const { diagnostics } = parseSettings('layout: manifests\n');
     expect(diagnostics.map(where)).toEqual(['error FEDC1006 fedc.yaml:1:9']);
-    expect(diagnostics[0]!.message).toBe('fedc.yaml: must be one of "object", "manifest", not "manifests"');
+    expect(diagnostics[0]!.message).toBe('fedc.yaml: layout must be one of "object", "manifest", not "manifests"');
   });
 
   it('two documents', () => {

@@ -501,12 +501,13 @@ describe('validate', () => {
 describe('fedc.yaml and the input files', () => {
   const PLAIN = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: plain\nspec:\n  replicas: 1\n';
 
-  it('output: and exclude: are honoured; an excluded plain Deployment is not an error', () => {
+  it('output: and exclude: are honoured; an excluded plain Deployment is not even a warning', () => {
     const dir = seed();
     write(dir, 'in/base/deployment.yaml', PLAIN);
     const unexcluded = cli(dir, 'validate', 'in');
-    expect(unexcluded.code).toBe(1);
-    expect(unexcluded.stderr.split('\n')[0]).toBe('base/deployment.yaml:2:7 - error FEDC2002: unknown kind Deployment (apiVersion apps/v1)');
+    expect(unexcluded.code).toBe(0);
+    expect(unexcluded.stderr.split('\n')[0]).toBe('base/deployment.yaml:2:7 - warning FEDC2009: Deployment plain is a plain Kubernetes object, not a federated one: KubeFed leaves it in the host cluster and propagates it to no member cluster');
+    expect(cli(dir, 'validate', 'in', '--strict').code).toBe(1);
 
     write(dir, 'in/fedc.yaml', 'output: built\nexclude:\n- "base/**"\n');
     expect(cli(dir, 'validate', 'in').stderr).toBe('ok: 2 clusters, 4 objects\n');

@@ -157,14 +157,19 @@ describe('bad DNS input', () => {
     expect(at).toBe('lb.example.net}]}}');
   });
 
-  it('a zone without a name server', () => {
-    const { d } = theError({ ...BASE, 'domain.yaml': DOMAIN.replace('nameServer: ns1.example.net\n', ''), ...WEB, 'rec.yaml': serviceRecord('web') });
-    expect(where(d)).toBe('error FEDC6014 domain.yaml:1:1');
+  it('a zone without a name server gets no zone file, with a warning; its DNSEndpoints are still written', () => {
+    const result = compile(files({ ...BASE, 'domain.yaml': DOMAIN.replace('nameServer: ns1.example.net\n', ''), ...WEB, 'rec.yaml': serviceRecord('web') }));
+    const d = result.diagnostics.find((x) => x.code === 'FEDC6014')!;
+    expect(where(d)).toBe('warning FEDC6014 domain.yaml:1:1');
+    expect(d.message).toBe('zone example.com (Domain fed) has no name server for its SOA and NS records, so no zone file is written for it; its DNSEndpoints are');
+    expect(result.failed).toBe(false);
+    expect(result.dns.zones).toEqual([]);
+    expect(result.dns.endpoints.map((e) => e.name)).toEqual(['service-web']);
   });
 
   it('a name server inside its zone without an address', () => {
     const { d, at } = theError({ ...BASE, 'domain.yaml': DOMAIN.replace('ns1.example.net', 'ns1.example.com'), ...WEB, 'rec.yaml': serviceRecord('web') });
-    expect(where(d)).toBe('error FEDC6014 domain.yaml:7:13');
+    expect(where(d)).toBe('error FEDC6016 domain.yaml:7:13');
     expect(at).toBe('ns1.example.com');
   });
 

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import { parseAllDocuments } from 'yaml';
@@ -46,7 +46,10 @@ describe('schemas/', () => {
       for (const file of walk(input)) {
         for (const doc of parseAllDocuments(readFileSync(file, 'utf8'), { version: '1.1' }) as any[]) {
           const v = doc.toJS();
-          const schema = JSON.parse(readFileSync(path.join(SCHEMAS, `${String(v.kind).toLowerCase()}.json`), 'utf8'));
+          // Fixtures of real repositories also hold files fedc skips (Helm charts, plain objects).
+          const file_ = path.join(SCHEMAS, `${String(v?.kind).toLowerCase()}.json`);
+          if (!existsSync(file_) || String(v.apiVersion).includes('.kubefed.k8s.io/')) continue;
+          const schema = JSON.parse(readFileSync(file_, 'utf8'));
           const validate = editorAjv().compile(schema);
           expect(validate(v), `${file}: ${JSON.stringify(validate.errors)}`).toBe(true);
           checked++;

@@ -1,16 +1,25 @@
-/** The closest candidate within a small edit distance, for "did you mean" hints. */
+/**
+ * The closest candidate within a small edit distance, for "did you mean" hints. The distance
+ * allowed grows with the part of the word that differs from the candidate, not with a prefix
+ * they share: FederatedWidget is not a misspelt FederatedSecret.
+ */
 export function didYouMean(word: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestDist = Infinity;
-  const limit = Math.max(2, Math.floor(word.length / 3));
+  const w = word.toLowerCase();
   for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    const lc = c.toLowerCase();
+    let shared = 0;
+    while (shared < w.length && shared < lc.length && w[shared] === lc[shared]) shared++;
+    const limit = Math.max(2, Math.floor((w.length - shared) / 3));
+    const d = editDistance(w, lc);
+    if (d > limit) continue;
     if (d < bestDist || (d === bestDist && best !== undefined && c < best)) {
       best = c;
       bestDist = d;
     }
   }
-  return bestDist <= limit ? best : undefined;
+  return best;
 }
 
 /** Damerau-Levenshtein (optimal string alignment): a swapped pair of letters costs one edit. */

@@ -1,9 +1,12 @@
 import type { Reporter } from '../diagnostics/reporter.js';
-import { BUILTIN_TYPES, type FederatedType, type Scope } from '../model/federated-types.js';
-import type { Cluster, FederatedResource, Inputs, KubeFedDocument, Labels, Origin, Override, Placement } from '../model/inputs.js';
+import { BUILTIN_API_RESOURCES, groupQualifiedName, matchApiResources, type ApiResource } from '../model/api-resources.js';
+import { BUILTIN_TYPES, FEDERATED_API_VERSION, type FederatedType, type Scope } from '../model/federated-types.js';
+import type { Cluster, ControlPlane, FederatedResource, Inputs, KubeFedDocument, Labels, Origin, Override, Placement } from '../model/inputs.js';
 import type { ParsedDocument } from '../parse/parsed-document.js';
+import { checkOverrideList } from '../render/check-overrides.js';
+import { classifyDocuments, type ObjectDoc } from './classify-documents.js';
 import { didYouMean } from './did-you-mean.js';
-import { checkDnsLabel, checkObjectName } from './names.js';
+import { checkDnsLabel, checkDnsSubdomain, checkObjectName } from './names.js';
 import type { SchemaName } from './schemas.js';
 import { validateDocument } from './validate-document.js';
 
@@ -20,17 +23,18 @@ export const OTHER_KINDS: Record<string, { apiVersion: string; schema: SchemaNam
 const REGION_LABELS = ['topology.kubernetes.io/region', 'failure-domain.beta.kubernetes.io/region'];
 const ZONE_LABELS = ['topology.kubernetes.io/zone', 'failure-domain.beta.kubernetes.io/zone'];
 
-type Obj = Record<string, unknown>;
+/** KubeFed kinds its controllers write; a repo that holds them holds a copy of a cluster's state. */
+const KUBEFED_STATUS_KINDS = new Set(['PropagatedVersion', 'ClusterPropagatedVersion', 'DNSEndpoint', 'FederatedServiceStatus']);
 
-interface Doc {
-  origin: Origin;
-  value: Obj;
-  apiVersion: string;
-  kind: string;
-}
+const KUBEFED_GROUP = /(^|\.)kubefed\.io$/;
+
+type Obj = Record<string, unknown>;
+type Doc = ObjectDoc;
 
 export interface LoadOptions {
   kubefedNamespace: string;
+  /** Namespace of namespaced objects that have none (fedc.yaml defaultNamespace). */
+  defaultNamespace?: string;
 }
 
 /**
@@ -39,36 +43,24 @@ export interface LoadOptions {
  * A document with any error is left out of the inputs.
  */
 export function loadInputs(parsed: readonly ParsedDocument[], options: LoadOptions, report: Reporter): Inputs {
-  const docs: Doc[] = [];
-  for (const p of parsed) {
-    const origin: Origin = { file: p.file, docIndex: p.index, line: p.line };
-    const v = p.value;
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-      report.error('FEDC1005', { origin }, `document ${p.index + 1} is ${Array.isArray(v) ? 'a list' : `a ${typeof v}`}, not a Kubernetes object`);
-      continue;
-    }
-    const obj = v as Obj;
-    const missing = ['apiVersion', 'kind'].filter((k) => obj[k] === undefined || obj[k] === null || obj[k] === '');
-    if (missing.length > 0) {
-      report.error('FEDC1005', { origin }, `document ${p.index + 1} has no ${missing.join(' and ')}; it is not a Kubernetes object`);
-      continue;
-    }
-    const notString = ['apiVersion', 'kind'].filter((k) => typeof obj[k] !== 'string');
-    if (notString.length > 0) {
-      for (const k of notString) report.error('FEDC2001', { origin, path: [k] }, `${k} must be a string, not ${JSON.stringify(obj[k])}`);
-      continue;
-    }
-    docs.push({ origin, value: obj, apiVersion: obj.apiVersion as string, kind: obj.kind as string });
-  }
-
-  const types = buildTypeRegistry(docs.filter((d) => d.kind === 'FederatedTypeConfig'), report);
+  const docs = classifyDocuments(parsed, report);
+  const byKind = (kind: string) => docs.filter((d) => d.kind === kind);
+  const crds = byKind('CustomResourceDefinition');
+  const types = buildTypeRegistry(byKind('FederatedTypeConfig'), byKind('EnableTypeDirective'), crds, report);
+  const controlPlane = readControlPlane(byKind('KubeFedConfig'), options, report);
   const clusters: Cluster[] = [];
   const resources: FederatedResource[] = [];
   const documents = new Map<string, KubeFedDocument[]>(Object.keys(OTHER_KINDS).map((k) => [k, []]));
   const seen = new Map<string, Origin>();
+  const namespaceOf = (meta: Obj): string => {
+    const ns = meta.namespace;
+    if (typeof ns === 'string' && ns !== '') return ns;
+    return options.defaultNamespace ?? '';
+  };
 
   for (const d of docs) {
-    if (d.kind === 'FederatedTypeConfig') continue; // handled above
+    if (HANDLED_KINDS.has(d.kind) && d.apiVersion.startsWith('core.kubefed.io/')) continue; // read above
+    if (d.kind === 'CustomResourceDefinition' && d.apiVersion.startsWith('apiextensions.k8s.io/')) continue;
     const other = OTHER_KINDS[d.kind];
     if (other) {
       if (!schemaOk(other.schema, d, report)) continue;
@@ -76,7 +68,7 @@ export function loadInputs(parsed: readonly ParsedDocument[], options: LoadOptio
       const doc: KubeFedDocument = {
         kind: d.kind,
         name: meta.name as string,
-        namespace: (meta.namespace as string | undefined) ?? '',
+        namespace: d.kind === 'Domain' ? ((meta.namespace as string | undefined) ?? '') : namespaceOf(meta),
         value: d.value,
         origin: d.origin,
       };
@@ -94,16 +86,46 @@ export function loadInputs(parsed: readonly ParsedDocument[], options: LoadOptio
       reportUnknownKind(d, types, report);
       continue;
     }
-    if (!schemaOk('federatedResource', d, report)) continue;
-    if (d.apiVersion !== type.federatedApiVersion) {
+    // Independent checks first, so that one problem never hides another in the same document.
+    const apiVersionOk = d.apiVersion === type.federatedApiVersion;
+    if (!apiVersionOk) {
       report.error('FEDC2001', { origin: d.origin, path: ['apiVersion'] }, `${d.kind} must have apiVersion ${type.federatedApiVersion}, not ${d.apiVersion}`);
-      continue;
     }
-    const r = toResource(d, type, report);
-    if (r && unique(d, r.namespace, r.name, seen, report)) resources.push(r);
+    const overridesOk = checkOverrideList(d.value, d.origin, report);
+    if (!schemaOk('federatedResource', d, report) || !apiVersionOk) continue;
+    const r = toResource(d, type, namespaceOf(d.value.metadata as Obj), report);
+    if (!r) continue;
+    if (!overridesOk) r.invalidOverrides = true;
+    if (unique(d, r.namespace, r.name, seen, report)) resources.push(r);
   }
   clusters.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { clusters, resources, documents };
+  return { clusters, resources, documents, controlPlane };
+}
+
+/** Kinds of core.kubefed.io that are read before the rest (they shape how the rest is read). */
+const HANDLED_KINDS = new Set(['FederatedTypeConfig', 'EnableTypeDirective', 'KubeFedConfig']);
+
+/** KubeFed's KubeFedConfig: the scope of the control plane. Without one, cluster-scoped. */
+function readControlPlane(configs: Doc[], options: LoadOptions, report: Reporter): ControlPlane {
+  let found: { doc: Doc; scope: ControlPlane['scope'] } | undefined;
+  for (const d of configs) {
+    if (!schemaOk('kubeFedConfig', d, report)) continue;
+    const meta = d.value.metadata as Obj;
+    const ns = (meta.namespace as string | undefined) ?? '';
+    if (ns !== options.kubefedNamespace) {
+      report.warning('FEDC2007', { origin: d.origin, path: ns ? ['metadata', 'namespace'] : ['metadata'], atKey: !ns },
+        `KubeFedConfig ${meta.name as string} is ${ns ? `in namespace ${ns}` : 'in no namespace'}; KubeFed reads its configuration from ${options.kubefedNamespace}, so it is ignored`,
+        `move it to ${options.kubefedNamespace}, or set kubefedNamespace in fedc.yaml`);
+      continue;
+    }
+    if (found) {
+      report.error('FEDC2004', { origin: d.origin, path: ['metadata', 'name'] }, 'a second KubeFedConfig: KubeFed reads one',
+        `the first is at ${report.where({ origin: found.doc.origin, path: ['metadata', 'name'] })}`);
+      continue;
+    }
+    found = { doc: d, scope: (d.value.spec as Obj).scope as ControlPlane['scope'] };
+  }
+  return found ? { scope: found.scope, origin: found.doc.origin } : { scope: 'Cluster' };
 }
 
 function schemaOk(schema: SchemaName, d: Doc, report: Reporter): boolean {
@@ -123,9 +145,21 @@ function unique(d: Doc, namespace: string, name: string, seen: Map<string, Origi
   return true;
 }
 
-function buildTypeRegistry(ftcs: Doc[], report: Reporter): Map<string, FederatedType> {
+function buildTypeRegistry(ftcs: Doc[], directives: Doc[], crds: Doc[], report: Reporter): Map<string, FederatedType> {
   const types = new Map<string, FederatedType>(BUILTIN_TYPES.map((t) => [t.federatedKind, t]));
   const declared = new Map<string, Origin>();
+  const declare = (d: Doc, kindPath: string[], t: FederatedType) => {
+    const prev = declared.get(t.federatedKind);
+    if (prev) {
+      report.error('FEDC2005', { origin: d.origin, path: kindPath }, `${t.federatedKind} is declared twice (by a FederatedTypeConfig or an EnableTypeDirective)`, `the other is at ${report.where({ origin: prev, path: kindPath })}`);
+      return;
+    }
+    if (types.get(t.federatedKind)?.origin === 'builtin') {
+      report.info('FEDC2008', { origin: d.origin, path: kindPath }, `this ${d.kind} replaces fedc's built-in ${t.federatedKind}`);
+    }
+    declared.set(t.federatedKind, d.origin);
+    types.set(t.federatedKind, t);
+  };
   for (const d of ftcs) {
     if (d.apiVersion !== KUBEFED_CORE_API_VERSION) {
       report.error('FEDC2001', { origin: d.origin, path: ['apiVersion'] }, `FederatedTypeConfig must have apiVersion ${KUBEFED_CORE_API_VERSION}, not ${d.apiVersion}`);
@@ -135,18 +169,8 @@ function buildTypeRegistry(ftcs: Doc[], report: Reporter): Map<string, Federated
     const spec = d.value.spec as Obj;
     const fed = spec.federatedType as Obj;
     const target = spec.targetType as Obj;
-    const kind = fed.kind as string;
-    const prev = declared.get(kind);
-    if (prev) {
-      report.error('FEDC2005', { origin: d.origin, path: ['spec', 'federatedType', 'kind'] }, `${kind} is declared by two FederatedTypeConfigs`, `the other is at ${report.where({ origin: prev, path: ['spec', 'federatedType', 'kind'] })}`);
-      continue;
-    }
-    if (types.get(kind)?.origin === 'builtin') {
-      report.info('FEDC2008', { origin: d.origin, path: ['spec', 'federatedType', 'kind'] }, `this FederatedTypeConfig replaces fedc's built-in ${kind}`);
-    }
-    declared.set(kind, d.origin);
-    types.set(kind, {
-      federatedKind: kind,
+    declare(d, ['spec', 'federatedType', 'kind'], {
+      federatedKind: fed.kind as string,
       federatedApiVersion: `${(fed.group as string | undefined) ?? ''}/${fed.version as string}`.replace(/^\//, ''),
       federatedScope: fed.scope as Scope,
       targetGroup: (target.group as string | undefined) ?? '',
@@ -157,24 +181,111 @@ function buildTypeRegistry(ftcs: Doc[], report: Reporter): Map<string, Federated
       origin: d.origin.file,
     });
   }
+  const known = [...BUILTIN_API_RESOURCES, ...crds.flatMap(apiResourcesOfCrd)];
+  for (const d of directives) {
+    if (!schemaOk('enableTypeDirective', d, report)) continue;
+    const t = typeFromDirective(d, known, report);
+    if (t) declare(d, ['metadata', 'name'], t);
+  }
   return types;
 }
 
+/**
+ * The FederatedTypeConfig `kubefedctl enable` generates from an EnableTypeDirective: the target
+ * is looked up by name among the built-in resource types and the repo's CRDs (offline, they stand
+ * in for discovery), the federated kind is Federated<Kind>.
+ */
+function typeFromDirective(d: Doc, known: readonly ApiResource[], report: Reporter): FederatedType | undefined {
+  const name = (d.value.metadata as Obj).name as string;
+  const spec = (d.value.spec as Obj | null | undefined) ?? {};
+  const version = spec.targetVersion as string | undefined;
+  const matches = matchApiResources(name, known, version);
+  const at = { origin: d.origin, path: ['metadata', 'name'] };
+  if (matches.length !== 1) {
+    const distinct = [...new Set(matches.map(groupQualifiedName))];
+    if (distinct.length > 1) {
+      report.error('FEDC2013', at, `EnableTypeDirective ${name} matches ${distinct.join(', ')}`, 'name the type with its group: <plural>.<group>');
+      return undefined;
+    }
+    if (matches.length === 0) {
+      report.error('FEDC2013', at, `EnableTypeDirective ${name}${version ? ` (targetVersion ${version})` : ''}: no such resource type among Kubernetes' built-in types and the repo's CustomResourceDefinitions`,
+        'add the CustomResourceDefinition to the repo, or write the FederatedTypeConfig that `kubefedctl enable` generates');
+      return undefined;
+    }
+  }
+  const r = matches[0]!;
+  const group = (spec.federationGroup as string | undefined) ?? FEDERATED_API_VERSION.split('/')[0]!;
+  const fedVersion = (spec.federationVersion as string | undefined) ?? FEDERATED_API_VERSION.split('/')[1]!;
+  return {
+    federatedKind: `Federated${r.kind}`,
+    federatedApiVersion: `${group}/${fedVersion}`,
+    // FederatedNamespace is namespaced so that placement needs only namespaced permissions.
+    federatedScope: r.kind === 'Namespace' && r.group === '' ? 'Namespaced' : r.scope,
+    targetGroup: r.group,
+    targetVersion: version ?? r.version,
+    targetKind: r.kind,
+    targetScope: r.scope,
+    propagation: true,
+    origin: d.origin.file,
+  };
+}
+
+/** What discovery would list for a CRD: one resource per served version, the storage version first. */
+function apiResourcesOfCrd(d: Doc): ApiResource[] {
+  const spec = d.value.spec as Obj | undefined;
+  const names = spec?.names as Obj | undefined;
+  if (!spec || !names || typeof spec.group !== 'string' || typeof names.plural !== 'string' || typeof names.kind !== 'string') return [];
+  const versions = Array.isArray(spec.versions)
+    ? (spec.versions as Obj[]).filter((v) => v && v.served !== false && typeof v.name === 'string')
+      .sort((a, b) => Number(b.storage === true) - Number(a.storage === true)).map((v) => v.name as string)
+    : typeof spec.version === 'string' ? [spec.version] : [];
+  return versions.map((version) => ({
+    plural: names.plural as string,
+    singular: typeof names.singular === 'string' ? names.singular : (names.kind as string).toLowerCase(),
+    kind: names.kind as string,
+    group: spec.group as string,
+    version,
+    scope: spec.scope === 'Cluster' ? 'Cluster' : 'Namespaced',
+    shortNames: Array.isArray(names.shortNames) ? (names.shortNames as string[]).map((n) => String(n).toLowerCase()) : [],
+  }));
+}
+
+/**
+ * A kind that is not one fedc reads. Federated kinds and kinds of KubeFed's groups are errors (a
+ * typo, or a type to declare); anything else is a plain Kubernetes object, which KubeFed leaves
+ * in the host cluster: one warning, and it goes nowhere.
+ */
 function reportUnknownKind(d: Doc, types: Map<string, FederatedType>, report: Reporter): void {
-  const known = [...types.keys(), 'KubeFedCluster', 'FederatedTypeConfig', ...Object.keys(OTHER_KINDS)];
-  const guess = didYouMean(d.kind, known);
-  const plain = [...types.values()].find((t) => t.targetKind === d.kind);
-  let hint: string;
-  if (guess) hint = `did you mean ${guess}?`;
-  else if (plain) hint = `fedc reads federated objects: put this ${d.kind} in the spec.template of a ${plain.federatedKind}, or exclude the file in fedc.yaml`;
-  else hint = 'declare the type with a FederatedTypeConfig, or exclude the file in fedc.yaml';
-  report.error('FEDC2002', { origin: d.origin, path: ['kind'] }, `unknown kind ${d.kind} (apiVersion ${d.apiVersion})`, hint);
+  const group = d.apiVersion.includes('/') ? d.apiVersion.slice(0, d.apiVersion.indexOf('/')) : '';
+  const meta = (d.value.metadata ?? {}) as Obj;
+  const name = typeof meta.name === 'string' ? (typeof meta.namespace === 'string' ? `${meta.namespace}/${meta.name}` : meta.name) : '(unnamed)';
+  if (KUBEFED_STATUS_KINDS.has(d.kind)) {
+    report.warning('FEDC2009', { origin: d.origin, path: ['kind'] }, `${d.kind} ${name} is written by KubeFed's controllers, not read by them; fedc ignores it`, 'exclude the file in fedc.yaml');
+    return;
+  }
+  if (d.kind.startsWith('Federated') || KUBEFED_GROUP.test(group)) {
+    const known = [...types.keys(), 'KubeFedCluster', 'FederatedTypeConfig', 'KubeFedConfig', 'EnableTypeDirective', ...Object.keys(OTHER_KINDS)];
+    const guess = didYouMean(d.kind, known);
+    const hint = guess
+      ? `did you mean ${guess}?`
+      : d.kind.startsWith('Federated')
+        ? `declare the type with a FederatedTypeConfig (or an EnableTypeDirective) for ${d.kind.slice('Federated'.length) || 'its target'}`
+        : `KubeFed's kinds that fedc reads: ${['KubeFedCluster', 'FederatedTypeConfig', 'KubeFedConfig', 'EnableTypeDirective', ...Object.keys(OTHER_KINDS)].join(', ')}`;
+    report.error('FEDC2002', { origin: d.origin, path: ['kind'] }, `unknown kind ${d.kind} (apiVersion ${d.apiVersion})`, hint);
+    return;
+  }
+  const federated = [...types.values()].find((t) => t.targetKind === d.kind);
+  report.warning('FEDC2009', { origin: d.origin, path: ['kind'] },
+    `${d.kind} ${name} is a plain Kubernetes object, not a federated one: KubeFed leaves it in the host cluster and propagates it to no member cluster`,
+    federated
+      ? `to propagate it, make it a ${federated.federatedKind} (this object under spec.template, plus a placement: \`kubefedctl federate\` writes one); otherwise exclude the file in fedc.yaml`
+      : `to propagate it, declare a FederatedTypeConfig for ${d.kind} and wrap it in a Federated${d.kind}; otherwise exclude the file in fedc.yaml`);
 }
 
 function toCluster(d: Doc, options: LoadOptions, report: Reporter): Cluster | undefined {
   const meta = d.value.metadata as Obj;
   const name = meta.name as string;
-  const problem = checkDnsLabel(name);
+  const problem = checkDnsSubdomain(name);
   if (problem) {
     report.error('FEDC2003', { origin: d.origin, path: ['metadata', 'name'] }, `cluster name ${quoteName(name)} ${problem}`, 'a cluster name becomes a directory name in the output');
     return undefined;
@@ -202,10 +313,11 @@ function toCluster(d: Doc, options: LoadOptions, report: Reporter): Cluster | un
   };
 }
 
-function toResource(d: Doc, type: FederatedType, report: Reporter): FederatedResource | undefined {
+function toResource(d: Doc, type: FederatedType, defaulted: string, report: Reporter): FederatedResource | undefined {
   const meta = d.value.metadata as Obj;
   const name = meta.name as string;
-  const namespace = (meta.namespace as string | undefined) ?? '';
+  const own = (meta.namespace as string | undefined) ?? '';
+  const namespace = type.federatedScope === 'Namespaced' ? defaulted : own;
   let ok = true;
   const nameProblem = checkObjectName(type.targetKind, name);
   if (nameProblem) {
@@ -214,13 +326,14 @@ function toResource(d: Doc, type: FederatedType, report: Reporter): FederatedRes
   }
   if (type.federatedScope === 'Namespaced') {
     if (namespace === '') {
-      report.error('FEDC2001', { origin: d.origin, path: ['metadata'], atKey: true }, `${d.kind} ${name} is namespaced but has no metadata.namespace`);
+      report.error('FEDC2001', { origin: d.origin, path: ['metadata'], atKey: true }, `${d.kind} ${name} is namespaced but has no metadata.namespace`,
+        'add metadata.namespace, or set defaultNamespace in fedc.yaml (the namespace `kubectl apply -n` would have given it)');
       ok = false;
     } else if (checkDnsLabel(namespace)) {
       report.error('FEDC2003', { origin: d.origin, path: ['metadata', 'namespace'] }, `namespace ${quoteName(namespace)} ${checkDnsLabel(namespace)}`);
       ok = false;
     }
-  } else if (namespace !== '') {
+  } else if (own !== '') {
     report.error('FEDC2001', { origin: d.origin, path: ['metadata', 'namespace'] }, `${d.kind} is cluster-scoped and must not have metadata.namespace`);
     ok = false;
   }

@@ -8,6 +8,8 @@ export const SCHEMA_FILES = {
   domain: 'domain.json',
   serviceDNSRecord: 'servicednsrecord.json',
   ingressDNSRecord: 'ingressdnsrecord.json',
+  kubeFedConfig: 'kubefedconfig.json',
+  enableTypeDirective: 'enabletypedirective.json',
 } as const;
 
 export type SchemaName = keyof typeof SCHEMA_FILES;

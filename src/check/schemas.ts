@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import type { NodePath } from '../parse/parsed-document.js';
+import { formatPath, type NodePath } from '../parse/parsed-document.js';
 
 import { AJV_OPTIONS, SCHEMA_FILES, type SchemaName } from './schema-files.js';
 
@@ -59,6 +59,8 @@ function toSchemaErrors(errors: ErrorObject[]): SchemaError[] {
   const seen = new Set<string>();
   for (const e of errors) {
     const path = pointerToPath(e.instancePath);
+    // Value errors name their field, so a message read alone (a CI log) says where to look.
+    const field = path.length > 0 ? `${formatPath(path)} ` : '';
     let err: SchemaError;
     switch (e.keyword) {
       case 'additionalProperties': {
@@ -78,7 +80,7 @@ function toSchemaErrors(errors: ErrorObject[]): SchemaError[] {
         err = { path, atKey: path.length > 0, message: `missing required field "${String(e.params.missingProperty)}"` };
         break;
       case 'type':
-        err = { path, atKey: false, message: `must be ${describeType(e.params.type)}, not ${describeValue(e.data)}` };
+        err = { path, atKey: false, message: `${field}must be ${describeType(e.params.type)}, not ${describeValue(e.data)}` };
         if (typeof e.data === 'boolean' && String(e.params.type).includes('string')) {
           err.hint = 'quote the value: YAML 1.1, as kubectl reads it, takes y, yes, on, n, no and off for booleans';
         }
@@ -87,14 +89,14 @@ function toSchemaErrors(errors: ErrorObject[]): SchemaError[] {
         err = {
           path,
           atKey: false,
-          message: `must be one of ${(e.params.allowedValues as unknown[]).map((x) => JSON.stringify(x)).join(', ')}, not ${JSON.stringify(e.data)}`,
+          message: `${field}must be one of ${(e.params.allowedValues as unknown[]).map((x) => JSON.stringify(x)).join(', ')}, not ${JSON.stringify(e.data)}`,
         };
         break;
       case 'const':
-        err = { path, atKey: false, message: `must be ${JSON.stringify(e.params.allowedValue)}, not ${JSON.stringify(e.data)}` };
+        err = { path, atKey: false, message: `${field}must be ${JSON.stringify(e.params.allowedValue)}, not ${JSON.stringify(e.data)}` };
         break;
       case 'pattern':
-        err = { path, atKey: false, message: `${JSON.stringify(e.data)} does not match ${String(e.params.pattern)}` };
+        err = { path, atKey: false, message: `${field}${JSON.stringify(e.data)} does not match ${String(e.params.pattern)}` };
         break;
       default:
         err = { path, atKey: false, message: e.message ?? e.keyword };

@@ -24,6 +24,7 @@ export async function loadAndCompile(dir: string, flags: { strict?: boolean; out
   const read = await readRepo(root, settings);
   const result = compile(read.files, {
     kubefedNamespace: settings.kubefedNamespace,
+    ...(settings.defaultNamespace ? { defaultNamespace: settings.defaultNamespace } : {}),
     strict,
     previousReplicas: previousReplicasReader(outDir),
     dns: { ...settings.dns, previousZone: previousZoneReader(outDir) },

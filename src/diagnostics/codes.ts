@@ -12,6 +12,10 @@ export const CODES = {
   FEDC1006: 'fedc.yaml is invalid',
   FEDC1007: 'input directory cannot be read',
   FEDC1008: 'integer too large to keep exactly',
+  FEDC1009: 'file is not Kubernetes YAML; skipped',
+  FEDC1010: 'Helm chart file; skipped',
+  FEDC1011: 'kustomization file; skipped',
+  FEDC1012: 'map key is not a string',
   FEDC2001: 'schema violation',
   FEDC2002: 'unknown kind',
   FEDC2003: 'invalid object name',
@@ -20,6 +24,11 @@ export const CODES = {
   FEDC2006: 'type propagation disabled',
   FEDC2007: 'KubeFedCluster outside the KubeFed system namespace',
   FEDC2008: 'FederatedTypeConfig replaces a built-in type',
+  FEDC2009: 'plain Kubernetes object is not federated',
+  FEDC2010: 'KubeFed v0.1 API group renamed',
+  FEDC2011: 'federation v2 alpha object',
+  FEDC2012: 'object outside a namespace-scoped control plane',
+  FEDC2013: 'EnableTypeDirective cannot be resolved',
   FEDC3001: 'invalid label selector',
   FEDC3002: 'placement names an unknown cluster',
   FEDC3003: 'namespace is not federated',
@@ -43,6 +52,7 @@ export const CODES = {
   FEDC4007: 'template annotations are dropped',
   FEDC4008: 'template finalizers are dropped',
   FEDC4009: 'template kind or name is ignored',
+  FEDC4010: 'Ingress converted from extensions/v1beta1',
   FEDC5001: 'rendered output is stale',
   FEDC5002: 'no object for the selected cluster',
   FEDC5003: 'two objects map to one output file',
@@ -63,6 +73,7 @@ export const CODES = {
   FEDC6013: 'ingress host gets no record',
   FEDC6014: 'zone has no name server',
   FEDC6015: 'two Domains declare one zone',
+  FEDC6016: 'name server inside its zone has no address',
 } as const;
 
 export type DiagnosticCode = keyof typeof CODES;

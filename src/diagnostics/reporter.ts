@@ -35,17 +35,23 @@ export class Reporter {
   }
 
   private position(at: At): { line: number; col: number } {
-    const path = at.path ?? [];
+    const path = fullPath(at);
     if (path.length === 0) return { line: at.origin.line, col: 1 };
     return this.locator.locate(at.origin.file, at.origin.docIndex, path, at.atKey ?? false);
   }
 
   add(severity: Severity, code: DiagnosticCode, at: At, message: string, hint?: string): void {
-    const path = at.path ?? [];
+    const path = fullPath(at);
     const pos = this.position(at);
     const d: Diagnostic = { code, severity, message, file: at.origin.file, line: pos.line, col: pos.col };
     if (path.length > 0) d.path = formatPath(path);
     if (hint) d.hint = hint;
     this.diagnostics.push(d);
   }
+}
+
+/** The node's path from its document's root (List items sit below `items[i]`). */
+function fullPath(at: At): NodePath {
+  const within = at.origin.within;
+  return within ? [...within, ...(at.path ?? [])] : (at.path ?? []);
 }

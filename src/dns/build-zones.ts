@@ -110,13 +110,14 @@ export function buildZones(domains: readonly DomainZone[], endpoints: readonly P
     const nameServers = nameServersOf(d);
     const nsAt: At = { origin: d.origin, path: ['nameServer'] };
     if (nameServers.length === 0) {
-      report.error('FEDC6014', nsAt, `zone ${d.domain} (Domain ${d.name}) has no name server for its SOA and NS records`,
-        'set nameServer on the Domain (several names may be separated by commas), or dns.nameServers in fedc.yaml');
+      // KubeFed's own external-dns workflow needs no name server: DNSEndpoints are still written.
+      report.warning('FEDC6014', nsAt, `zone ${d.domain} (Domain ${d.name}) has no name server for its SOA and NS records, so no zone file is written for it; its DNSEndpoints are`,
+        'for a zone file, set nameServer on the Domain (several names may be separated by commas), or dns.nameServers in fedc.yaml');
       continue;
     }
     const glueless = nameServers.filter((ns) => isUnder(ns, d.domain) && !['A', 'AAAA'].some((t) => names.get(ns)?.has(t)));
     if (glueless.length > 0) {
-      report.error('FEDC6014', nsAt, `name server ${glueless.join(', ')} is inside zone ${d.domain} but the zone has no address record for it`,
+      report.error('FEDC6016', nsAt, `name server ${glueless.join(', ')} is inside zone ${d.domain} but the zone has no address record for it`,
         'use name servers outside the zone, or publish their addresses (an IngressDNSRecord host, say)');
       continue;
     }

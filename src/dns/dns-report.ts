@@ -33,7 +33,7 @@ export class DnsReport {
   }
 
   private once(code: DiagnosticCode, at: At): boolean {
-    const key = `${code} ${at.origin.file} ${at.origin.docIndex} ${formatPath(at.path ?? [])}`;
+    const key = `${code} ${at.origin.file} ${at.origin.docIndex} ${formatPath([...(at.origin.within ?? []), ...(at.path ?? [])])}`;
     if (this.seen.has(key)) return false;
     this.seen.add(key);
     return true;

@@ -5,6 +5,8 @@ export interface Origin {
   file: string;
   docIndex: number;
   line: number;
+  /** Where the object sits inside its document when that is not the root: an item of a List. */
+  within?: readonly (string | number)[];
 }
 
 export type Labels = Record<string, string>;
@@ -62,6 +64,8 @@ export interface FederatedResource {
   origin: Origin;
   /** The ReplicaSchedulingPreference that set this object's placement and replicas, if any. */
   scheduledBy?: Origin;
+  /** Its overrides failed KubeFed's object-wide checks (reported when read): it renders nowhere. */
+  invalidOverrides?: boolean;
 }
 
 /**
@@ -77,8 +81,16 @@ export interface KubeFedDocument {
   origin: Origin;
 }
 
+/** KubeFedConfig spec.scope: a namespace-scoped control plane federates only its own namespace. */
+export interface ControlPlane {
+  scope: 'Cluster' | 'Namespaced';
+  /** The KubeFedConfig that set it; none for the default, cluster-scoped. */
+  origin?: Origin;
+}
+
 export interface Inputs {
   clusters: Cluster[];
+  controlPlane: ControlPlane;
   resources: FederatedResource[];
   /** ReplicaSchedulingPreference, Domain, ServiceDNSRecord, IngressDNSRecord: kind -> documents in input order. */
   documents: Map<string, KubeFedDocument[]>;

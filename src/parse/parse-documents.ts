@@ -1,7 +1,8 @@
-import { parseAllDocuments, visit, type YAMLError } from 'yaml';
+import { isCollection, parseAllDocuments, visit, type Document, type YAMLError } from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { SourceFile } from '../read/source-file.js';
 import { YAML_OPTIONS, type ParsedDocument } from './parsed-document.js';
+import { chartOf, helmChartRoots, templateActionAt } from './helm-files.js';
 import { lineCol } from './positions.js';
 
 const LONG_DIGITS = /[0-9]{16}/;
@@ -14,18 +15,41 @@ export interface ParseResult {
   diagnostics: Diagnostic[];
 }
 
-/** YAML text to plain values, one per non-empty document; syntax errors become diagnostics. */
+/** Only text with one of these can hold a map key that is itself a map or a list. */
+const MAYBE_COLLECTION_KEY = /\{\{|\?\s|[\]}]\s*:/;
+
+/**
+ * YAML text to plain values, one per non-empty document; syntax errors become diagnostics. A file
+ * that is a Go template (a Helm template: `{{ ... }}` where YAML structure is, so it does not
+ * parse, or parses into maps keyed by maps) is skipped with one warning.
+ */
 export function parseFile(file: SourceFile): ParseResult {
   const documents: ParsedDocument[] = [];
   const diagnostics: Diagnostic[] = [];
   const docs = parseAllDocuments(file.text, YAML_OPTIONS);
   const list = Array.isArray(docs) ? docs : [docs];
+  const mayHaveCollectionKeys = MAYBE_COLLECTION_KEY.test(file.text);
+  const broken = list.some((d) => d.errors.length > 0) || (mayHaveCollectionKeys && list.some((d) => collectionKeyAt(d) !== -1));
+  if (broken) {
+    const action = templateActionAt(file.text);
+    if (action !== -1) return { documents, diagnostics: [helmTemplate(file, action)] };
+  }
   list.forEach((doc, index) => {
     if (doc.errors.length > 0) {
       diagnostics.push(yamlError(file, doc.errors));
       return;
     }
     if (doc.contents === null) return; // empty document, e.g. a trailing `---`
+    const keyAt = mayHaveCollectionKeys ? collectionKeyAt(doc) : -1;
+    if (keyAt !== -1) {
+      const { line, col } = lineCol(file.text, keyAt);
+      diagnostics.push({
+        code: 'FEDC1012', severity: 'error', file: file.path, line, col,
+        message: 'this map key is itself a map or a list; Kubernetes objects have string keys',
+        hint: 'quote the key, or write it as a plain string',
+      });
+      return;
+    }
     const start = doc.contents.range?.[0] ?? 0;
     let value: unknown;
     try {
@@ -69,15 +93,60 @@ export function parseFile(file: SourceFile): ParseResult {
   return { documents, diagnostics };
 }
 
+/** Parses every file but those of Helm charts, which get one warning each. */
 export function parseFiles(files: readonly SourceFile[]): ParseResult {
   const documents: ParsedDocument[] = [];
   const diagnostics: Diagnostic[] = [];
+  const charts = helmChartRoots(files.map((f) => f.path));
   for (const f of files) {
+    const chart = charts.length > 0 ? chartOf(f.path, charts) : undefined;
+    if (chart !== undefined) {
+      diagnostics.push(helmChartFile(f, chart));
+      continue;
+    }
     const r = parseFile(f);
     documents.push(...r.documents);
     diagnostics.push(...r.diagnostics);
   }
   return { documents, diagnostics };
+}
+
+/** Offset of the first map key in the document that is a map or a list, or -1. */
+function collectionKeyAt(doc: Document): number {
+  let at = -1;
+  visit(doc, {
+    Pair(_key, pair) {
+      if (isCollection(pair.key)) {
+        at = pair.key.range?.[0] ?? 0;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return at;
+}
+
+const excludeHint = (glob: string) => `fedc does not run Helm: render the chart with \`helm template\` into federated objects, or exclude it in fedc.yaml (exclude: ["${glob}"])`;
+
+function helmTemplate(file: SourceFile, offset: number): Diagnostic {
+  const { line, col } = lineCol(file.text, offset);
+  return {
+    code: 'FEDC1010', severity: 'warning', file: file.path, line, col,
+    message: `${file.path} is a Go template (a Helm template?), not YAML that Kubernetes reads; it is skipped`,
+    hint: excludeHint(file.path),
+  };
+}
+
+function helmChartFile(file: SourceFile, chart: string): Diagnostic {
+  const chartFile = chart === '.' ? 'Chart.yaml' : `${chart}/Chart.yaml`;
+  const what = /(^|\/)Chart\.ya?ml$/.test(file.path) ? "is a Helm chart's Chart.yaml" : `belongs to the Helm chart of ${chartFile}`;
+  const offset = templateActionAt(file.text);
+  const { line, col } = offset === -1 ? { line: 1, col: 1 } : lineCol(file.text, offset);
+  return {
+    code: 'FEDC1010', severity: 'warning', file: file.path, line, col,
+    message: `${file.path} ${what}; it is skipped`,
+    hint: excludeHint(chart === '.' ? '**' : `${chart}/**`),
+  };
 }
 
 /**

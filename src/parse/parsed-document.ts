@@ -23,6 +23,7 @@ export function formatPath(p: NodePath): string {
 
 /**
  * How fedc reads YAML: the 1.1 schema, as kubectl and the Kubernetes API machinery read it (so
- * `yes` is a boolean, as kubectl would apply it), duplicate keys refused.
+ * `yes` is a boolean, as kubectl would apply it), duplicate keys refused. The library's own
+ * warnings are silenced: what matters becomes a diagnostic, and nothing raw reaches stderr.
  */
-export const YAML_OPTIONS = { version: '1.1', uniqueKeys: true, strict: true, prettyErrors: false } as const;
+export const YAML_OPTIONS = { version: '1.1', uniqueKeys: true, strict: true, prettyErrors: false, logLevel: 'error' } as const;

@@ -35,6 +35,7 @@ export function planPlacement(inputs: Inputs, options: PlanOptions, report: Repo
   const gates = federatedNamespaces(inputs.resources);
 
   const system = new Set([...SYSTEM_NAMESPACES, options.kubefedNamespace]);
+  const limitedScope = inputs.controlPlane.scope === 'Namespaced';
   const placed: PlacedResource[] = [];
   for (const r of inputs.resources) {
     let selected = own.get(r);
@@ -51,8 +52,21 @@ export function planPlacement(inputs: Inputs, options: PlanOptions, report: Repo
         continue;
       }
     }
+    if (limitedScope && (r.type.federatedScope === 'Cluster' || r.namespace !== options.kubefedNamespace)) {
+      report.warning('FEDC2012', { origin: r.origin, path: r.namespace ? ['metadata', 'namespace'] : ['kind'] },
+        r.type.federatedScope === 'Cluster'
+          ? `${r.type.federatedKind} ${r.name} is cluster-scoped; KubeFed's namespace-scoped control plane (KubeFedConfig scope: Namespaced) propagates only namespaced objects of its namespace ${options.kubefedNamespace}`
+          : `${r.type.federatedKind} ${r.name} is in namespace ${r.namespace}; KubeFed's namespace-scoped control plane (KubeFedConfig scope: Namespaced) watches only ${options.kubefedNamespace}, so it is propagated to no cluster`,
+        `move it to namespace ${options.kubefedNamespace}, or make the control plane cluster-scoped (KubeFedConfig spec.scope: Cluster)`);
+      continue;
+    }
     if (r.type.targetScope === 'Namespaced') {
       const fedNs = gates.get(r.namespace);
+      if (!fedNs && limitedScope) {
+        // KubeFed's limitedScope: without a FederatedNamespace, the object's own placement as written.
+        placed.push({ resource: r, clusters: [...selected].sort() });
+        continue;
+      }
       if (!fedNs) {
         report.warning('FEDC3003', { origin: r.origin, path: ['metadata', 'namespace'] },
           `namespace ${r.namespace} has no FederatedNamespace, so KubeFed propagates ${r.type.federatedKind} ${r.name} to no cluster`,

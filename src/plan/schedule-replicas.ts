@@ -71,7 +71,7 @@ export function scheduleReplicas(inputs: Inputs, options: ScheduleOptions, repor
       }
     }
 
-    const available = availableClusters(target, doc, ready, inputs.resources, spec.intersectWithClusterSelector === true, report);
+    const available = availableClusters(target, doc, ready, inputs.resources, spec.intersectWithClusterSelector === true, inputs.controlPlane.scope === 'Namespaced', report);
     if (available === undefined) continue;
 
     const rebalance = spec.rebalance === true;
@@ -118,19 +118,21 @@ function availableClusters(
   ready: Cluster[],
   resources: FederatedResource[],
   intersect: boolean,
+  limitedScope: boolean,
   report: Reporter,
 ): string[] | undefined {
   let available = ready.map((c) => c.name);
   if (intersect) {
     const fedNs = federatedNamespaces(resources).get(target.namespace);
-    if (!fedNs) {
+    // A namespace-scoped control plane needs no FederatedNamespace: then the object's selector alone.
+    if (!fedNs && !limitedScope) {
       report.warning('FEDC3107', { origin: doc.origin, path: ['spec', 'intersectWithClusterSelector'] },
         `intersectWithClusterSelector needs the FederatedNamespace of ${target.namespace}, and there is none; KubeFed schedules nothing`);
       return undefined;
     }
     // compileSelector reports no problems here: planPlacement reports them for both objects.
     const own = compileSelector(target.placement.clusterSelector).matcher;
-    const ns = compileSelector(fedNs.placement.clusterSelector).matcher;
+    const ns = fedNs ? compileSelector(fedNs.placement.clusterSelector).matcher : () => true;
     available = ready.filter((c) => own(c.labels) && ns(c.labels)).map((c) => c.name);
   }
   if (available.length === 0) {

@@ -11,6 +11,8 @@ export interface Settings {
   layout: 'object' | 'manifest';
   /** Namespace that holds KubeFedClusters and FederatedTypeConfigs. */
   kubefedNamespace: string;
+  /** Namespace of namespaced objects without metadata.namespace, as `kubectl apply -n` gives them one. */
+  defaultNamespace?: string;
   /** Zone files: NS names for Domains without nameServer, and the SOA hostmaster. */
   dns?: DnsSettings;
 }
@@ -22,7 +24,7 @@ export interface DnsSettings {
 }
 
 export const DEFAULT_SETTINGS: Settings = {
-  include: ['**/*.yaml', '**/*.yml'],
+  include: ['**/*.yaml', '**/*.yml', '**/*.json'],
   exclude: [],
   output: 'rendered',
   strict: false,

@@ -43,7 +43,9 @@ export function applyOverrides<T>(doc: T, ops: readonly ClusterOverride[]): T {
           index,
           `${op} ${o.path}: ${missing} does not exist${op === 'add' ? "; KubeFed's add does not create missing parents" : ''}`,
           op === 'add' && i === parentPath.length - 1
-            ? `add the whole map instead: {op: add, path: ${missing}, value: {${last}: ...}}`
+            ? last === '-' || INDEX.test(last)
+              ? `add the whole list instead: {op: add, path: ${missing}, value: [...]}`
+              : `add the whole map instead: {op: add, path: ${missing}, value: {${last}: ...}}`
             : undefined,
         );
       }
