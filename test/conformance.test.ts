@@ -1,11 +1,12 @@
 /**
  * Conformance at scale: fedc against `kubectl kustomize`, object for object.
  *
- * /work/shared/bench/gen-workload.mjs writes a KubeFed-style repo (clusters/, namespaces/) and,
- * beside it, kustomize overlays (base/, overlays/<cluster>/) that build exactly what KubeFed's
- * rules propagate to each cluster. fedc renders the federation inputs; every cluster's objects
- * must equal what kustomize builds for that cluster: same objects (kind/namespace/name), same
- * fields and values, key order ignored. The generator's tools are called, never copied.
+ * bench/gen-workload.mjs (the project's own generator, also the benchmark's workload) writes a
+ * KubeFed-style repo (clusters/, namespaces/, and a fedc.yaml that includes only those) and,
+ * beside it, kustomize overlays (base/, overlays/<cluster>/) that build what KubeFed's rules
+ * propagate to each cluster, computed by the generator without any of fedc's code. fedc renders
+ * the federation inputs; every cluster's objects must equal what kustomize builds for that
+ * cluster: same objects (kind/namespace/name), same fields and values, key order ignored.
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -19,12 +20,10 @@ import { buildOutputTree, type OutputTree } from '../src/emit/output-tree.js';
 import { YamlCache } from '../src/emit/serialize.js';
 import { loadSettings } from '../src/read/load-settings.js';
 import { readRepo } from '../src/read/read-repo.js';
-import { canonical, cleanup, SHARED, tempDir } from './helpers.js';
+import { canonical, cleanup, readTree, ROOT, tempDir } from './helpers.js';
 
 const run = promisify(execFile);
-const GEN = path.join(SHARED, 'bench', 'gen-workload.mjs');
-/** fedc's inputs only: base/, overlays/ and meta.json are the generator's reference, not fedc's. */
-const FEDC_YAML = 'include: ["clusters/**", "namespaces/**"]\n';
+const GEN = path.join(ROOT, 'bench', 'gen-workload.mjs');
 
 const WORKLOADS = [
   { clusters: 8, resources: 200, seed: 7 },
@@ -34,8 +33,19 @@ const WORKLOADS = [
 type Obj = Record<string, any>;
 interface Meta {
   clusters: number;
+  resources: number;
   expectedDocs: number;
   perClusterDocs: Record<string, number>;
+  /** Counts of the rules the workload exercises (placements, namespace gate, override ops). */
+  exercised: Record<string, number | Record<string, number>>;
+}
+
+/** Runs the generator; its stdout is one JSON line. */
+function generate(out: string, w: { clusters: number; resources: number; seed: number }) {
+  const gen = spawnSync(process.execPath, [GEN, out, '--clusters', String(w.clusters), '--resources', String(w.resources), '--seed', String(w.seed)], {
+    encoding: 'utf8',
+  });
+  if (gen.status !== 0) throw new Error(`gen-workload.mjs failed: ${gen.stderr}`);
 }
 
 const keyOf = (o: Obj) => `${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
@@ -117,22 +127,19 @@ describe.each(WORKLOADS)('conformance with kubectl kustomize: $clusters clusters
   let result: CompileResult;
   let tree: OutputTree;
   let kustomized: Map<string, string>;
+  let read: Awaited<ReturnType<typeof readRepo>>;
 
   beforeAll(async () => {
     dir = tempDir('fedc-conformance-');
     repo = path.join(dir, 'repo');
-    const gen = spawnSync(process.execPath, [GEN, repo, '--clusters', String(w.clusters), '--resources', String(w.resources), '--seed', String(w.seed)], {
-      encoding: 'utf8',
-    });
-    if (gen.status !== 0) throw new Error(`gen-workload.mjs failed: ${gen.stderr}`);
-    writeFileSync(path.join(repo, 'fedc.yaml'), FEDC_YAML);
+    generate(repo, w);
     meta = JSON.parse(readFileSync(path.join(repo, 'meta.json'), 'utf8')) as Meta;
     overlays = readdirSync(path.join(repo, 'overlays')).sort();
 
     // fedc through its pure core, as the CLI does: settings, files, compile, then the file layout.
     const { settings, diagnostics: settingsDiags } = await loadSettings(repo);
     expect(settingsDiags).toEqual([]);
-    const read = await readRepo(repo, settings);
+    read = await readRepo(repo, settings);
     expect(read.diagnostics).toEqual([]);
     result = compile(read.files, { kubefedNamespace: settings.kubefedNamespace, strict: settings.strict });
     tree = buildOutputTree(result.clusters, { layout: 'object' });
@@ -146,8 +153,26 @@ describe.each(WORKLOADS)('conformance with kubectl kustomize: $clusters clusters
     if (dir) cleanup(dir);
   });
 
+  it('exercises every rule it claims: placements, the namespace gate, every kind of override op', () => {
+    const flat: Record<string, number> = {};
+    const walk = (o: Record<string, unknown>, at: string) => {
+      for (const [k, v] of Object.entries(o)) {
+        if (typeof v === 'number') flat[at + k] = v;
+        else walk(v as Record<string, unknown>, `${at}${k}.`);
+      }
+    };
+    walk(meta.exercised, '');
+    expect(Object.keys(flat).length).toBeGreaterThan(15);
+    expect(Object.entries(flat).filter(([, n]) => n === 0).map(([k]) => k)).toEqual([]);
+    expect(meta.resources).toBe(w.resources);
+    // Some objects reach clusters only where their FederatedNamespace is: fewer copies than their own placement.
+    expect((meta.exercised.namespaces as Record<string, number>).gatedOutCopies).toBeGreaterThan(0);
+  });
+
   it('reads only the federation inputs and compiles without errors', () => {
     expect(existsSync(path.join(repo, 'base'))).toBe(true); // the generator's reference tree is there, and ignored
+    expect(readFileSync(path.join(repo, 'fedc.yaml'), 'utf8')).toMatch(/include: \["clusters\/\*\*", "namespaces\/\*\*"\]/);
+    expect(read.files.every((f) => /^(clusters|namespaces)\//.test(f.path))).toBe(true);
     expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(result.failed).toBe(false);
     expect(tree.diagnostics).toEqual([]);
@@ -210,5 +235,41 @@ describe.each(WORKLOADS)('conformance with kubectl kustomize: $clusters clusters
       else mismatches.push(...compareCluster(`${c.name} (manifest)`, expected, objectsOf(text, file)));
     }
     expect(firstOf(mismatches)).toEqual([]);
+  });
+});
+
+describe('the workload generator', () => {
+  it('writes the same bytes for the same seed, and another workload for another seed', () => {
+    const dir = tempDir('fedc-gen-');
+    try {
+      const w = { clusters: 5, resources: 60, seed: 99 };
+      generate(path.join(dir, 'a'), w);
+      generate(path.join(dir, 'b'), w);
+      generate(path.join(dir, 'c'), { ...w, seed: 100 });
+      const a = readTree(path.join(dir, 'a'));
+      expect(a.size).toBeGreaterThan(30);
+      expect(readTree(path.join(dir, 'b'))).toEqual(a);
+      expect(readTree(path.join(dir, 'c'))).not.toEqual(a);
+    } finally {
+      cleanup(dir);
+    }
+  });
+
+  it('refuses a bad command line, and a non-empty directory that holds no workload, with exit code 2', () => {
+    const r = spawnSync(process.execPath, [GEN, '--clusters', '0'], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('usage:');
+    const dir = tempDir('fedc-gen-');
+    try {
+      writeFileSync(path.join(dir, 'notes.txt'), 'mine\n');
+      const refused = spawnSync(process.execPath, [GEN, dir, '--clusters', '2', '--resources', '5'], { encoding: 'utf8' });
+      expect(refused.status).toBe(2);
+      expect(readFileSync(path.join(dir, 'notes.txt'), 'utf8')).toBe('mine\n');
+      generate(path.join(dir, 'w'), { clusters: 2, resources: 5, seed: 1 });
+      generate(path.join(dir, 'w'), { clusters: 2, resources: 5, seed: 2 }); // a previous workload is replaced
+      expect(JSON.parse(readFileSync(path.join(dir, 'w', 'meta.json'), 'utf8')).seed).toBe(2);
+    } finally {
+      cleanup(dir);
+    }
   });
 });

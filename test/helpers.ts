@@ -11,7 +11,6 @@ import type { SourceFile } from '../src/read/source-file.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 export const CLI = path.join(ROOT, 'dist/cli/main.js');
-export const SHARED = path.resolve(ROOT, '../shared');
 
 /** Inline YAML files for the pure core: `files({'a.yaml': '...'})`. */
 export function files(map: Record<string, string>): SourceFile[] {
