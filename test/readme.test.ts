@@ -12,7 +12,7 @@ describe('README', () => {
   });
 
   it('documents every flag of every command', () => {
-    for (const cmd of ['validate', 'render']) {
+    for (const cmd of ['validate', 'render', 'diff']) {
       const help = fedc([cmd, '--help']).stdout;
       const flags = [...help.matchAll(/(?:^|\s)(--[a-z-]+)/g)].map((m) => m[1]!).filter((f) => f !== '--help');
       expect(flags.length).toBeGreaterThan(1);

@@ -1,8 +1,10 @@
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
+import { runDiff } from './diff-command.js';
 import { runRender } from './render-command.js';
 import { runValidate } from './validate-command.js';
 import { FORMATS } from '../diagnostics/format.js';
+import { DIFF_FORMATS } from '../diff/format/index.js';
 import { EXIT_USAGE } from './exit-codes.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -38,6 +40,22 @@ function program(): Command {
     .option('--strict', 'treat warnings as errors')
     .action(async (dir: string, opts) => {
       process.exitCode = await runRender(dir, opts);
+    });
+
+  p.command('diff')
+    .description('show what a change does to every member cluster: a git ref against the working tree or another ref, or two rendered directories')
+    .argument('[dirs...]', 'federation repo (default .), or two rendered output directories')
+    .option('--base <ref>', 'git ref of the old side (default HEAD)')
+    .option('--head <ref>', 'git ref of the new side (default: the working tree, uncommitted edits included)')
+    .option('--merge-base', 'compare against the merge base of --base and --head, as a pull request does')
+    .addOption(new Option('--format <format>', 'output format').choices(DIFF_FORMATS).default('text'))
+    .option('--no-color', 'no colours (also NO_COLOR=1)')
+    .option('--max-chars <n>', 'markdown: the most characters to print', '65000')
+    .option('--show-secrets', 'show the values of Secrets (local use only)')
+    .option('--exit-code', 'exit 1 when anything changed, 0 when nothing did')
+    .option('--strict', 'treat warnings as errors')
+    .action(async (dirs: string[], opts) => {
+      process.exitCode = await runDiff(dirs, opts);
     });
   return p;
 }

@@ -1,33 +1,28 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { CLUSTERS_DIR, GENERATED_MARKER, MANIFEST_FILE, objectFilePath } from '../model/output-contract.js';
 import { YAML_OPTIONS } from '../parse/parsed-document.js';
 import type { ObjectRef, PreviousReplicas } from '../plan/schedule-replicas.js';
+import type { OutputFiles } from './output-files.js';
 
 /**
  * Reads spec.replicas of objects in a previous fedc output directory, in either layout. Only
  * files fedc wrote count (they start with its marker); anything else is no answer, never a guess.
  */
-export function previousReplicasReader(outDir: string): PreviousReplicas {
+export function previousReplicasReader(output: OutputFiles): PreviousReplicas {
   const manifests = new Map<string, Map<string, number>>();
-  const read = (file: string): string | undefined => {
-    try {
-      const text = readFileSync(file, 'utf8');
-      return text.startsWith(GENERATED_MARKER) ? text : undefined;
-    } catch {
-      return undefined;
-    }
+  const read = (rel: string): string | undefined => {
+    const text = output(rel);
+    return text?.startsWith(GENERATED_MARKER) ? text : undefined;
   };
   const key = (kind: string, namespace: string, name: string) => `${kind}/${namespace}/${name}`;
   return (cluster: string, o: ObjectRef) => {
-    const dir = path.join(outDir, CLUSTERS_DIR, cluster);
-    const text = read(path.join(dir, objectFilePath(o.kind, o.namespace, o.name)));
+    const dir = `${CLUSTERS_DIR}/${cluster}`;
+    const text = read(`${dir}/${objectFilePath(o.kind, o.namespace, o.name)}`);
     if (text !== undefined) return replicasOf(parseAllDocuments(text, YAML_OPTIONS)[0]?.toJS(), o);
     let index = manifests.get(cluster);
     if (!index) {
       index = new Map();
-      const manifest = read(path.join(dir, MANIFEST_FILE));
+      const manifest = read(`${dir}/${MANIFEST_FILE}`);
       for (const doc of manifest === undefined ? [] : parseAllDocuments(manifest, YAML_OPTIONS)) {
         const v = doc.toJS() as { kind?: string; metadata?: { namespace?: string; name?: string } } | null;
         const n = replicasOf(v, undefined);

@@ -10,7 +10,7 @@ import { isGeneratedByFedc } from '../model/output-contract.js';
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
 
 /** Always skipped, whatever the include globs say. */
-const ALWAYS_EXCLUDED = ['**/node_modules/**', '**/.git/**'];
+export const ALWAYS_EXCLUDED = ['**/node_modules/**', '**/.git/**'];
 
 export interface RepoFiles {
   files: SourceFile[];
@@ -66,7 +66,7 @@ export async function readRepo(root: string, settings: Settings): Promise<RepoFi
   return { files, diagnostics };
 }
 
-function fileDiag(code: Diagnostic['code'], file: string, message: string, hint?: string): Diagnostic {
+export function fileDiag(code: Diagnostic['code'], file: string, message: string, hint?: string): Diagnostic {
   return { code, severity: 'error', message, file, line: 0, col: 0, ...(hint ? { hint } : {}) };
 }
 

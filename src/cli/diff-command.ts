@@ -1,0 +1,132 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { formatDiagnostics } from '../diagnostics/format.js';
+import { compareSnapshots } from '../diff/compare-snapshots.js';
+import { DIFF_FORMATS, diffFormatters, type DiffFormat } from '../diff/format/index.js';
+import { snapshotOfCompile, snapshotOfTree, type RenderSnapshot } from '../diff/render-snapshot.js';
+import { gitLocation, mergeBase, resolveCommit } from '../read/git.js';
+import { diskSource, gitSource, type RepoSource } from '../read/repo-source.js';
+import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
+import { compileSource } from './load-repo.js';
+
+export interface DiffFlags {
+  base?: string;
+  head?: string;
+  mergeBase?: boolean;
+  format: DiffFormat;
+  /** false with --no-color. */
+  color: boolean;
+  maxChars: string;
+  showSecrets?: boolean;
+  exitCode?: boolean;
+  strict?: boolean;
+}
+
+const usage = (message: string): number => {
+  process.stderr.write(`fedc diff: ${message}\n`);
+  return EXIT_USAGE;
+};
+
+/**
+ * `fedc diff [dir]`: the render of a git ref (default HEAD) against the working tree or another
+ * ref; `fedc diff DIR_A DIR_B`: two rendered output directories. Prints the comparison; writes
+ * nothing and touches neither the work tree, the index nor the refs.
+ */
+export async function runDiff(args: string[], opts: DiffFlags): Promise<number> {
+  if (!DIFF_FORMATS.includes(opts.format)) return usage(`--format must be one of ${DIFF_FORMATS.join(', ')}`);
+  const maxChars = Number(opts.maxChars);
+  if (!Number.isInteger(maxChars) || maxChars < 200) return usage('--max-chars takes a whole number of at least 200');
+  if (args.length > 2) return usage('give one federation repo, or two rendered output directories');
+
+  let sides: { base: Side; head: Side } | number;
+  if (args.length === 2) {
+    if (opts.base || opts.head || opts.mergeBase) return usage('--base, --head and --merge-base compare git refs of one repo, not two directories');
+    sides = treeSides(args[0]!, args[1]!);
+  } else sides = await repoSides(args[0] ?? '.', opts);
+  if (typeof sides === 'number') return sides;
+
+  const result = compareSnapshots(sides.base.snapshot, sides.head.snapshot, { showSecrets: opts.showSecrets ?? false });
+  const color = opts.format === 'text' && opts.color && process.stdout.isTTY === true && !process.env.NO_COLOR;
+  process.stdout.write(diffFormatters[opts.format].format({ base: sides.base.label, head: sides.head.label, result }, { color, maxChars }));
+  return opts.exitCode && result.changed ? EXIT_ERRORS : EXIT_OK;
+}
+
+interface Side {
+  label: string;
+  snapshot: RenderSnapshot;
+}
+
+async function repoSides(dir: string, opts: DiffFlags): Promise<{ base: Side; head: Side } | number> {
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    // reported below
+  }
+  if (!isDir) return usage(`${dir} is not a directory`);
+  const loc = gitLocation(dir);
+  if (!loc) return usage(`${dir} is not in a git work tree; to compare two rendered directories, give both: fedc diff DIR_A DIR_B`);
+  const commit = (ref: string) => resolveCommit(loc.top, ref);
+  const short = (sha: string) => sha.slice(0, 7);
+
+  const headCommit = opts.head !== undefined ? commit(opts.head) : undefined;
+  if (opts.head !== undefined && !headCommit) return usage(`unknown revision ${opts.head}`);
+  const baseRef = opts.base ?? 'HEAD';
+  let baseCommit = commit(baseRef);
+  if (!baseCommit) return usage(baseRef === 'HEAD' ? 'the repository has no commit yet (HEAD names none); give --base' : `unknown revision ${baseRef}`);
+  let baseLabel = `${baseRef} (${short(baseCommit)})`;
+  if (opts.mergeBase) {
+    const other = headCommit ?? commit('HEAD');
+    const mb = other ? mergeBase(loc.top, baseCommit, other) : undefined;
+    if (!mb) return usage(`${baseRef} and ${opts.head ?? 'HEAD'} have no merge base`);
+    baseCommit = mb;
+    baseLabel = `merge base of ${baseRef} and ${opts.head ?? 'HEAD'} (${short(mb)})`;
+  }
+
+  const base = gitSource(loc.top, loc.prefix, baseCommit, baseLabel);
+  const head: RepoSource = headCommit ? gitSource(loc.top, loc.prefix, headCommit, `${opts.head} (${short(headCommit)})`) : diskSource(dir);
+  const compiled: Side[] = [];
+  let failed = false;
+  for (const source of [base, head]) {
+    const { result } = await compileSource(source, opts.strict !== undefined ? { strict: opts.strict } : {});
+    if (result.failed) {
+      failed = true;
+      const errors = result.diagnostics.filter((d) => d.severity === 'error');
+      process.stderr.write(`fedc diff: ${source.label} does not compile:\n${formatDiagnostics(errors, 'text')}`);
+    }
+    compiled.push({ label: source.label, snapshot: snapshotOfCompile(result) });
+  }
+  if (failed) return EXIT_ERRORS;
+  return { base: compiled[0]!, head: compiled[1]! };
+}
+
+function treeSides(a: string, b: string): { base: Side; head: Side } | number {
+  const sides: Side[] = [];
+  for (const dir of [a, b]) {
+    let files: Map<string, string>;
+    try {
+      files = readTreeFiles(dir);
+    } catch (err) {
+      return usage(`${dir} cannot be read as a rendered output directory: ${(err as Error).message}`);
+    }
+    const { snapshot, problems } = snapshotOfTree(files);
+    if (problems.length > 0) {
+      process.stderr.write(problems.map((p) => `fedc diff: ${path.join(dir, p)}\n`).join(''));
+      return EXIT_ERRORS;
+    }
+    sides.push({ label: dir, snapshot });
+  }
+  return { base: sides[0]!, head: sides[1]! };
+}
+
+/** Every regular file under dir (symlinks not followed), by posix path relative to it. */
+function readTreeFiles(dir: string): Map<string, string> {
+  if (!statSync(dir).isDirectory()) throw new Error('not a directory');
+  const out = new Map<string, string>();
+  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!e.isFile()) continue;
+    const abs = path.join(e.parentPath, e.name);
+    out.set(path.relative(dir, abs).split(path.sep).join('/'), readFileSync(abs, 'utf8'));
+  }
+  return out;
+}

@@ -1,0 +1,74 @@
+import type { DiffResult, ObjectChange } from '../compare-snapshots.js';
+import { describeClusters, describeObject, describeReason, showsDiff, SIGN, summaryLine, type DiffFormatter, type DiffReport } from './describe.js';
+import { secretKeys } from './text.js';
+
+/**
+ * For a pull request comment: a summary table, then a collapsible diff per change. Within
+ * `maxChars` it degrades to the table and one line per change, then to counts alone, and says what
+ * it left out.
+ */
+export const markdownFormat: DiffFormatter = {
+  format(report, { maxChars }) {
+    const full = render(report, 'full');
+    if (full.length <= maxChars) return full;
+    const summary = render(report, 'summary', maxChars);
+    if (summary.length <= maxChars) return summary;
+    const counts = render(report, 'counts', maxChars);
+    if (counts.length <= maxChars) return counts;
+    const note = `\n\n_(cut at ${maxChars} characters)_\n`;
+    return counts.slice(0, Math.max(0, maxChars - note.length)) + note;
+  },
+};
+
+type Level = 'full' | 'summary' | 'counts';
+
+function render({ base, head, result: r }: DiffReport, level: Level, budget?: number): string {
+  const out: string[] = ['### fedc diff', '', `\`${base}\` → \`${head}\`: **${summaryLine(r)}**`];
+  if (!r.changed) {
+    out.push('', 'The rendered output is the same on every cluster.');
+    return out.join('\n') + '\n';
+  }
+  if (level === 'counts') {
+    out.push('', `_The per-cluster table and the ${r.objects.length + r.zones.length + r.endpoints.length} changes are left out: they do not fit in ${budget} characters. Run \`fedc diff\` locally to see them._`);
+    return out.join('\n') + '\n';
+  }
+  out.push('', ...table(r));
+  const clusters: string[] = [];
+  if (r.clusters.added.length) clusters.push(`New clusters: ${r.clusters.added.map((c) => `\`${c}\``).join(', ')}.`);
+  if (r.clusters.removed.length) clusters.push(`Removed clusters: ${r.clusters.removed.map((c) => `\`${c}\``).join(', ')}.`);
+  if (r.clusters.notCompared.length) clusters.push(`Not compared (not Ready): ${r.clusters.notCompared.map((c) => `\`${c}\``).join(', ')}.`);
+  if (clusters.length) out.push('', clusters.join(' '));
+  const compared = r.clusters.compared.length;
+  const changes: { title: string; body: string[] }[] = [];
+  const object = (c: ObjectChange, where: string) => {
+    const title = `<code>${SIGN[c.change]} ${escape(describeObject(c))}</code>: ${describeReason(c)}${where ? `, ${escape(where)}` : ''}`;
+    const body: string[] = [];
+    if (c.secretKeys) body.push(`Secret keys: ${escape(secretKeys(c))} (values are never shown)`, '');
+    if (c.diff) body.push(...fenced('diff', c.diff));
+    changes.push({ title, body });
+  };
+  for (const c of r.objects) if (showsDiff(c)) object(c, describeClusters(c.clusters, compared));
+  for (const z of r.zones) changes.push({ title: `<code>${SIGN[z.change]} zone ${escape(z.domain)}</code>`, body: fenced('diff', [...z.removed.map((x) => `-${x}`), ...z.added.map((x) => `+${x}`)].join('\n')) });
+  for (const e of r.endpoints) object(e, 'for external-dns');
+  if (level === 'full') {
+    for (const c of changes) out.push('', `<details><summary>${c.title}</summary>`, '', ...c.body, '', '</details>');
+  } else {
+    out.push('', ...changes.map((c) => `- ${c.title}`), '', `_The diffs are left out: they do not fit in ${budget} characters. Run \`fedc diff\` locally to see them._`);
+  }
+  return out.join('\n') + '\n';
+}
+
+function table(r: DiffResult): string[] {
+  return ['| cluster | added | changed | removed |', '|---|---:|---:|---:|', ...r.counts.map((c) => `| \`${c.cluster}\` | ${c.added} | ${c.changed} | ${c.removed} |`)];
+}
+
+/** A fenced block whose fence no line of the content can close. */
+function fenced(lang: string, text: string): string[] {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  return [`${fence}${lang}`, text, fence];
+}
+
+function escape(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}

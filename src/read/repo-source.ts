@@ -1,0 +1,92 @@
+import path from 'node:path';
+import { Minimatch } from 'minimatch';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { isGeneratedByFedc } from '../model/output-contract.js';
+import { listTree, readBlobs, type TreeEntry } from './git.js';
+import { loadSettingsSync, parseSettings } from './load-settings.js';
+import { diskOutputFiles, type OutputFiles } from './output-files.js';
+import { ALWAYS_EXCLUDED, fileDiag, MAX_FILE_BYTES, readRepo, type RepoFiles } from './read-repo.js';
+import { DEFAULT_SETTINGS, SETTINGS_FILE, type Settings } from './settings.js';
+import type { SourceFile } from './source-file.js';
+
+/**
+ * Where a federation repo is read from: the directory on disk, or a commit of its git history.
+ * Everything a compile reads goes through it: fedc.yaml, the input files, and the previous output
+ * (replicas and SOA serials), so `fedc render` and both sides of `fedc diff` compile alike.
+ */
+export interface RepoSource {
+  /** How messages name this side: "the working tree", "main (1a2b3c4)". */
+  label: string;
+  readSettings(): { settings: Settings; diagnostics: Diagnostic[] };
+  readInputs(settings: Settings): Promise<RepoFiles>;
+  /** The files of an output directory: relative to the repo root, or absolute (on disk only). */
+  output(dir: string): OutputFiles;
+}
+
+export function diskSource(root: string): RepoSource {
+  const abs = path.resolve(root);
+  return {
+    label: 'the working tree',
+    readSettings: () => loadSettingsSync(abs),
+    readInputs: (settings) => readRepo(abs, settings),
+    output: (dir) => diskOutputFiles(path.resolve(abs, dir)),
+  };
+}
+
+/**
+ * A commit's tree below `prefix` (the repo's directory inside the git work tree), read from git
+ * objects: nothing on disk, in the index or in the refs is touched.
+ */
+export function gitSource(top: string, prefix: string, commit: string, label: string): RepoSource {
+  const entries = listTree(top, commit, prefix);
+  const byPath = new Map(entries.map((e) => [e.path, e]));
+  const text = (e: TreeEntry) => readBlobs(top, [e.oid]).get(e.oid)!.toString('utf8');
+  return {
+    label,
+    readSettings() {
+      const e = byPath.get(SETTINGS_FILE);
+      return e ? parseSettings(text(e)) : { settings: { ...DEFAULT_SETTINGS }, diagnostics: [] };
+    },
+    async readInputs(settings) {
+      const matches = inputMatcher(settings);
+      const diagnostics: Diagnostic[] = [];
+      const chosen: TreeEntry[] = [];
+      for (const e of [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+        if (!matches(e.path)) continue;
+        if (e.mode === '160000') continue; // a submodule: not part of this repository
+        if (e.mode === '120000') {
+          diagnostics.push(fileDiag('FEDC1004', e.path, `symlink ${e.path} is not followed when reading ${label}`));
+          continue;
+        }
+        if (e.size > MAX_FILE_BYTES) {
+          diagnostics.push(fileDiag('FEDC1002', e.path, `${e.path} is ${e.size} bytes; fedc reads at most ${MAX_FILE_BYTES} bytes per file`,
+            'split it into smaller files, or exclude it in fedc.yaml'));
+          continue;
+        }
+        chosen.push(e);
+      }
+      const blobs = readBlobs(top, chosen.map((e) => e.oid));
+      const files: SourceFile[] = [];
+      for (const e of chosen) {
+        const t = blobs.get(e.oid)!.toString('utf8');
+        if (!isGeneratedByFedc(t)) files.push({ path: e.path, text: t });
+      }
+      return { files, diagnostics };
+    },
+    output(dir) {
+      if (path.isAbsolute(dir)) return () => undefined;
+      const base = path.posix.normalize(dir.split(path.sep).join('/')).replace(/\/$/, '');
+      return (rel) => {
+        const e = byPath.get(base === '.' ? rel : `${base}/${rel}`);
+        return e && e.mode !== '120000' && e.mode !== '160000' ? text(e) : undefined;
+      };
+    },
+  };
+}
+
+/** Whether a path (relative, posix) is an input under these settings, as readRepo's glob decides. */
+function inputMatcher(settings: Settings): (rel: string) => boolean {
+  const include = settings.include.map((g) => new Minimatch(g, { dot: false }));
+  const ignore = [...ALWAYS_EXCLUDED, SETTINGS_FILE, ...settings.exclude].map((g) => new Minimatch(g, { dot: true }));
+  return (rel) => include.some((m) => m.match(rel)) && !ignore.some((m) => m.match(rel));
+}

@@ -1,0 +1,268 @@
+/**
+ * `fedc diff` as a user runs it: the built CLI in a temporary git repository with real commits.
+ * The history: `main` has three clusters and a few objects; branch `feature` changes an
+ * override, a Secret, a placement, deletes an object and changes a template every cluster gets;
+ * then `main` moves on (a new object) so that only --merge-base shows the pull request's own changes.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanup, clusterYaml, fedc, tempDir } from './helpers.js';
+
+const PASSWORD_OLD = 'hunter2-old-plain';
+const PASSWORD_NEW = 'correct-horse-new-plain';
+const TOKEN_OLD = Buffer.from('token-old-value').toString('base64');
+const TOKEN_NEW = Buffer.from('token-new-value').toString('base64');
+const SECRETS = [PASSWORD_OLD, PASSWORD_NEW, TOKEN_OLD, TOKEN_NEW, Buffer.from(PASSWORD_OLD).toString('base64'), Buffer.from(PASSWORD_NEW).toString('base64')];
+
+const NAMESPACE = `apiVersion: types.kubefed.io/v1beta1
+kind: FederatedNamespace
+metadata: {name: shop, namespace: shop}
+spec:
+  placement: {clusterSelector: {}}
+`;
+const deployment = (clouds: string, awsReplicas: number) => `apiVersion: types.kubefed.io/v1beta1
+kind: FederatedDeployment
+metadata: {name: web, namespace: shop}
+spec:
+  template:
+    spec:
+      replicas: 2
+      selector: {matchLabels: {app: web}}
+      template:
+        metadata: {labels: {app: web}}
+        spec:
+          containers:
+          - {name: web, image: "nginx:1.25"}
+  placement:
+    clusterSelector:
+      matchExpressions:
+      - {key: cloud, operator: In, values: [${clouds}]}
+  overrides:
+  - clusterName: aws
+    clusterOverrides:
+    - {path: /spec/replicas, value: ${awsReplicas}}
+`;
+const secret = (password: string, token: string) => `apiVersion: types.kubefed.io/v1beta1
+kind: FederatedSecret
+metadata: {name: db, namespace: shop}
+spec:
+  template:
+    type: Opaque
+    stringData: {password: ${password}}
+    data: {token: ${token}, user: ${Buffer.from('app').toString('base64')}}
+  placement: {clusterSelector: {}}
+`;
+const configMap = (name: string, level: string) => `apiVersion: types.kubefed.io/v1beta1
+kind: FederatedConfigMap
+metadata: {name: ${name}, namespace: shop}
+spec:
+  template:
+    data: {LOG_LEVEL: ${level}}
+  placement: {clusterSelector: {}}
+`;
+
+const CLUSTERS = clusterYaml('aws', { cloud: 'aws' }) + '---\n' + clusterYaml('azure', { cloud: 'azure' }) + '---\n' + clusterYaml('gke', { cloud: 'gcp' });
+
+let dir = '';
+let repo = '';
+
+function git(...args: string[]): string {
+  const r = spawnSync('git', args, {
+    cwd: repo,
+    encoding: 'utf8',
+    env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com', GIT_CONFIG_GLOBAL: '/dev/null' },
+  });
+  if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+function write(rel: string, text: string): void {
+  mkdirSync(path.dirname(path.join(repo, rel)), { recursive: true });
+  writeFileSync(path.join(repo, rel), text);
+}
+
+const diff = (...args: string[]) => fedc(['diff', ...args], repo);
+
+beforeAll(() => {
+  dir = tempDir('fedc-diff-');
+  repo = path.join(dir, 'fleet');
+  mkdirSync(repo);
+  git('init', '-q', '-b', 'main');
+  write('clusters.yaml', CLUSTERS);
+  write('shop/namespace.yaml', NAMESPACE);
+  write('shop/web.yaml', deployment('aws, azure', 3));
+  write('shop/db.yaml', secret(PASSWORD_OLD, TOKEN_OLD));
+  write('shop/flags.yaml', configMap('flags', 'info'));
+  write('shop/legacy.yaml', configMap('legacy', 'info'));
+  git('add', '-A');
+  git('commit', '-qm', 'base');
+  git('checkout', '-qb', 'feature');
+  write('shop/web.yaml', deployment('aws, azure, gcp', 5));
+  write('shop/db.yaml', secret(PASSWORD_NEW, TOKEN_NEW));
+  write('shop/flags.yaml', configMap('flags', 'debug'));
+  rmSync(path.join(repo, 'shop/legacy.yaml'));
+  git('add', '-A');
+  git('commit', '-qm', 'feature');
+  git('checkout', '-q', 'main');
+  write('shop/added-on-main.yaml', configMap('added-on-main', 'info'));
+  git('add', '-A');
+  git('commit', '-qm', 'main moves on');
+  git('checkout', '-q', 'feature');
+});
+
+afterAll(() => {
+  if (dir) cleanup(dir);
+});
+
+interface JsonDiff {
+  changed: boolean;
+  clusters: { compared: string[]; added: string[]; removed: string[] };
+  counts: { cluster: string; added: number; changed: number; removed: number }[];
+  objects: { change: string; reason: string; kind: string; namespace: string; name: string; clusters: string[]; diff: string; secretKeys?: Record<string, string[]> }[];
+}
+
+const summary = (j: JsonDiff) => j.objects.map((o) => `${o.change} ${o.reason} ${o.kind} ${o.namespace}/${o.name} [${o.clusters.join(' ')}]`);
+
+describe('fedc diff between git refs', () => {
+  it('--merge-base shows exactly what the pull request changes, on the clusters it changes', () => {
+    const r = diff('--base', 'main', '--head', 'feature', '--merge-base', '--format', 'json');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as JsonDiff;
+    expect(summary(j)).toEqual([
+      'changed modified ConfigMap shop/flags [aws azure gke]',
+      'removed deleted ConfigMap shop/legacy [aws azure gke]',
+      'changed modified Deployment shop/web [aws]',
+      'added placed Deployment shop/web [gke]',
+      'changed modified Secret shop/db [aws azure gke]',
+    ]);
+    expect(j.counts).toEqual([
+      { cluster: 'aws', added: 0, changed: 3, removed: 1 },
+      { cluster: 'azure', added: 0, changed: 2, removed: 1 },
+      { cluster: 'gke', added: 1, changed: 2, removed: 1 },
+    ]);
+    const web = j.objects.find((o) => o.name === 'web' && o.change === 'changed')!;
+    expect(web.diff).toBe('@@ -6,7 +6,7 @@\n   labels:\n     kubefed.io/managed: "true"\n spec:\n-  replicas: 3\n+  replicas: 5\n   selector:\n     matchLabels:\n       app: web');
+    expect(j.objects.find((o) => o.kind === 'Secret')!.secretKeys).toEqual({ added: [], removed: [], changed: ['data.token', 'stringData.password'] });
+  });
+
+  it('without --merge-base, what landed on the base branch meanwhile shows up as a revert', () => {
+    const j = JSON.parse(diff('--base', 'main', '--head', 'feature', '--format', 'json').stdout) as JsonDiff;
+    expect(summary(j)).toContain('removed deleted ConfigMap shop/added-on-main [aws azure gke]');
+  });
+
+  it('the default compares HEAD with the working tree, uncommitted edits included, and leaves the work tree, index and refs alone', () => {
+    expect(diff('--exit-code').code).toBe(0);
+    expect(diff().stdout).toBe('fedc diff: HEAD (' + git('rev-parse', '--short=7', 'HEAD').trim() + ') -> the working tree\n\nno change\n');
+    write('shop/flags.yaml', configMap('flags', 'warn'));
+    // What fedc must not touch, read without running git commands that could refresh the index.
+    const state = () => [git('rev-parse', 'HEAD', 'main', 'feature'), readFileSync(path.join(repo, '.git/index')).toString('base64'), readFileSync(path.join(repo, 'shop/flags.yaml'), 'utf8')];
+    const before = state();
+    try {
+      const r = diff('--no-color');
+      expect(r.stdout).toContain('~ v1 ConfigMap shop/flags: changed, on all 3 clusters\n@@ -6,4 +6,4 @@\n   labels:\n     kubefed.io/managed: "true"\n data:\n-  LOG_LEVEL: debug\n+  LOG_LEVEL: warn\n');
+      expect(r.stdout.endsWith('\n3 clusters changed: 0 objects added, 3 changed, 0 removed\n')).toBe(true);
+      expect(diff('--exit-code').code).toBe(1);
+      expect(diff('--base', 'main', '--head', 'feature', '--merge-base').code).toBe(0);
+      expect(state()).toEqual(before);
+    } finally {
+      git('checkout', '-q', '--', 'shop/flags.yaml');
+    }
+  });
+
+  it('a change identical on every cluster is shown once, naming the clusters', () => {
+    const r = diff('--base', 'main', '--head', 'feature', '--merge-base', '--no-color');
+    expect(r.stdout.match(/ConfigMap shop\/flags/g)).toHaveLength(1);
+    expect(r.stdout).toContain('~ v1 ConfigMap shop/flags: changed, on all 3 clusters\n');
+    expect(r.stdout).toContain('+ apps/v1 Deployment shop/web: newly placed (placement changed), on gke\n');
+    expect(r.stdout).toContain('- v1 ConfigMap shop/legacy: deleted, on all 3 clusters\n');
+  });
+
+  it('an unknown ref and a bad command line exit 2; a side that does not compile exits 1 and is named', () => {
+    const unknown = diff('--base', 'no-such-branch');
+    expect([unknown.code, unknown.stderr]).toEqual([2, 'fedc diff: unknown revision no-such-branch\n']);
+    expect(diff('--base', '--help=x').code).toBe(2);
+    expect(diff('--max-chars', 'ten').code).toBe(2);
+    write('shop/broken.yaml', 'apiVersion: types.kubefed.io/v1beta1\nkind: FederatedConfigMap\nmetadata: {name: broken, namespace: shop}\nspec:\n  placement: {clusters: aws}\n');
+    try {
+      const r = diff();
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe('fedc diff: the working tree does not compile:\nshop/broken.yaml:5:25 - error FEDC2001: FederatedConfigMap: spec.placement.clusters must be a list, not string "aws"\n1 error, 0 warnings\n');
+    } finally {
+      rmSync(path.join(repo, 'shop/broken.yaml'));
+    }
+  });
+});
+
+describe('secrets', () => {
+  it('no Secret value, plain or base64, old or new, reaches stdout or stderr in any format; the diff names the keys', () => {
+    const runs = ['text', 'markdown', 'json'].flatMap((format) => [
+      diff('--base', 'main', '--head', 'feature', '--merge-base', '--format', format),
+      diff('--base', 'main', '--head', 'feature', '--format', format, '--max-chars', '400'),
+    ]);
+    // an error path: the new side fails to compile next to the Secret
+    write('shop/db.yaml', secret(PASSWORD_NEW, TOKEN_NEW).replace('type: Opaque', 'type: [Opaque]') + '  overrides: [{clusterName: aws, clusterOverrides: [{path: stringData.password, value: ' + PASSWORD_NEW + '}]}]\n');
+    try {
+      runs.push(diff(), diff('--format', 'json'));
+      expect(runs.at(-1)!.code).toBe(1);
+    } finally {
+      git('checkout', '-q', '--', 'shop/db.yaml');
+    }
+    for (const r of runs) for (const s of SECRETS) expect(r.stdout + r.stderr).not.toContain(s);
+    const text = runs[0]!.stdout;
+    expect(text).toContain('  secret keys: ~data.token, ~stringData.password\n');
+    expect(text).toContain('-  token: (redacted)\n+  token: (redacted, changed)\n   user: (redacted)\n');
+    // the test can fail: --show-secrets shows them
+    const shown = diff('--base', 'main', '--head', 'feature', '--merge-base', '--show-secrets').stdout;
+    expect(shown).toContain(PASSWORD_NEW);
+    expect(shown).toContain(TOKEN_OLD);
+  });
+});
+
+describe('markdown within a budget', () => {
+  it('is whole when it fits, then degrades to one line per change, then to counts, and says what it left out', () => {
+    const args = ['--base', 'main', '--head', 'feature', '--merge-base', '--format', 'markdown'];
+    const full = diff(...args).stdout;
+    expect(full).toContain('| `gke` | 1 | 2 | 1 |');
+    expect(full).toContain('<details><summary><code>~ v1 ConfigMap shop/flags</code>: changed, on all 3 clusters</summary>');
+    expect(full).toContain('```diff\n@@ -6,4 +6,4 @@');
+    const summary = diff(...args, '--max-chars', String(full.length - 1)).stdout;
+    expect(summary.length).toBeLessThan(full.length);
+    expect(summary).not.toContain('```diff');
+    expect(summary).toContain('- <code>~ v1 ConfigMap shop/flags</code>: changed, on all 3 clusters\n');
+    expect(summary).toContain('_The diffs are left out: they do not fit in ' + (full.length - 1) + ' characters.');
+    const counts = diff(...args, '--max-chars', '300').stdout;
+    expect(counts.length).toBeLessThanOrEqual(300);
+    expect(counts).toContain('_The per-cluster table and the 5 changes are left out');
+    const tiny = diff(...args, '--max-chars', '200').stdout;
+    expect(tiny.length).toBeLessThanOrEqual(200);
+    expect(tiny).toContain('cut at 200 characters');
+  });
+});
+
+describe('two rendered directories', () => {
+  it('compares the same objects as the git diff, in either layout, and layout never shows', () => {
+    const out = path.join(dir, 'out');
+    const render = (ref: string, layout: string) => {
+      const wt = path.join(dir, `wt-${ref}-${layout}`);
+      git('worktree', 'add', '-q', '--detach', wt, ref);
+      const target = path.join(out, `${ref}-${layout}`);
+      expect(fedc(['render', wt, '-o', target, '--layout', layout]).code).toBe(0);
+      git('worktree', 'remove', '--force', wt);
+      return target;
+    };
+    const base = git('merge-base', 'main', 'feature').trim();
+    const fromGit = JSON.parse(diff('--base', 'main', '--head', 'feature', '--merge-base', '--format', 'json').stdout) as JsonDiff;
+    const a = render(base, 'object');
+    const b = render(git('rev-parse', 'feature').trim(), 'manifest');
+    const j = JSON.parse(fedc(['diff', a, b, '--format', 'json']).stdout) as JsonDiff;
+    expect(j.objects).toEqual(fromGit.objects);
+    expect(j.counts).toEqual(fromGit.counts);
+    const same = fedc(['diff', a, render(base, 'manifest'), '--exit-code']);
+    expect([same.code, same.stdout.split('\n').at(-2)]).toEqual([0, 'no change']);
+    expect(fedc(['diff', a, b, '--base', 'main']).code).toBe(2);
+  });
+});
