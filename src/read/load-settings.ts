@@ -5,7 +5,6 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { Reporter } from '../diagnostics/reporter.js';
 import { parseFile } from '../parse/parse-documents.js';
 import { Locator } from '../parse/positions.js';
-import { decodeSource } from './decode-source.js';
 import { DEFAULT_SETTINGS, SETTINGS_FILE, type Settings } from './settings.js';
 
 /** Reads `fedc.yaml` at the repo root, if there is one, validated against its schema. */
@@ -14,16 +13,14 @@ export async function loadSettings(root: string): Promise<{ settings: Settings; 
 }
 
 export function loadSettingsSync(root: string): { settings: Settings; diagnostics: Diagnostic[] } {
-  let bytes: Buffer;
+  let text: string;
   try {
-    bytes = readFileSync(path.join(root, SETTINGS_FILE));
+    text = readFileSync(path.join(root, SETTINGS_FILE), 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { settings: { ...DEFAULT_SETTINGS }, diagnostics: [] };
     throw err;
   }
-  const decoded = decodeSource(bytes, SETTINGS_FILE);
-  if (decoded.diagnostic) return { settings: { ...DEFAULT_SETTINGS }, diagnostics: [decoded.diagnostic] };
-  return parseSettings(decoded.text);
+  return parseSettings(text);
 }
 
 /** Pure half of loadSettings. */
