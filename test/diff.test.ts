@@ -1,115 +1,22 @@
-/**
- * `fedc diff` as a user runs it: the built CLI in a temporary git repository with real commits.
- * The history: `main` has three clusters and a few objects; branch `feature` changes an
- * override, a Secret, a placement, deletes an object and changes a template every cluster gets;
- * then `main` moves on (a new object) so that only --merge-base shows the pull request's own changes.
- */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+/** `fedc diff` as a user runs it: the built CLI in a temporary git repository with real commits (test/fleet-repo.ts). */
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanup, clusterYaml, fedc, tempDir } from './helpers.js';
-
-const PASSWORD_OLD = 'hunter2-old-plain';
-const PASSWORD_NEW = 'correct-horse-new-plain';
-const TOKEN_OLD = Buffer.from('token-old-value').toString('base64');
-const TOKEN_NEW = Buffer.from('token-new-value').toString('base64');
-const SECRETS = [PASSWORD_OLD, PASSWORD_NEW, TOKEN_OLD, TOKEN_NEW, Buffer.from(PASSWORD_OLD).toString('base64'), Buffer.from(PASSWORD_NEW).toString('base64')];
-
-const NAMESPACE = `apiVersion: types.kubefed.io/v1beta1
-kind: FederatedNamespace
-metadata: {name: shop, namespace: shop}
-spec:
-  placement: {clusterSelector: {}}
-`;
-const deployment = (clouds: string, awsReplicas: number) => `apiVersion: types.kubefed.io/v1beta1
-kind: FederatedDeployment
-metadata: {name: web, namespace: shop}
-spec:
-  template:
-    spec:
-      replicas: 2
-      selector: {matchLabels: {app: web}}
-      template:
-        metadata: {labels: {app: web}}
-        spec:
-          containers:
-          - {name: web, image: "nginx:1.25"}
-  placement:
-    clusterSelector:
-      matchExpressions:
-      - {key: cloud, operator: In, values: [${clouds}]}
-  overrides:
-  - clusterName: aws
-    clusterOverrides:
-    - {path: /spec/replicas, value: ${awsReplicas}}
-`;
-const secret = (password: string, token: string) => `apiVersion: types.kubefed.io/v1beta1
-kind: FederatedSecret
-metadata: {name: db, namespace: shop}
-spec:
-  template:
-    type: Opaque
-    stringData: {password: ${password}}
-    data: {token: ${token}, user: ${Buffer.from('app').toString('base64')}}
-  placement: {clusterSelector: {}}
-`;
-const configMap = (name: string, level: string) => `apiVersion: types.kubefed.io/v1beta1
-kind: FederatedConfigMap
-metadata: {name: ${name}, namespace: shop}
-spec:
-  template:
-    data: {LOG_LEVEL: ${level}}
-  placement: {clusterSelector: {}}
-`;
-
-const CLUSTERS = clusterYaml('aws', { cloud: 'aws' }) + '---\n' + clusterYaml('azure', { cloud: 'azure' }) + '---\n' + clusterYaml('gke', { cloud: 'gcp' });
+import { configMap, createFleetRepo, PASSWORD_NEW, secret, SECRETS, TOKEN_NEW, TOKEN_OLD, type FleetRepo } from './fleet-repo.js';
+import { cleanup, fedc, tempDir } from './helpers.js';
 
 let dir = '';
 let repo = '';
-
-function git(...args: string[]): string {
-  const r = spawnSync('git', args, {
-    cwd: repo,
-    encoding: 'utf8',
-    env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com', GIT_CONFIG_GLOBAL: '/dev/null' },
-  });
-  if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
-
-function write(rel: string, text: string): void {
-  mkdirSync(path.dirname(path.join(repo, rel)), { recursive: true });
-  writeFileSync(path.join(repo, rel), text);
-}
+let fleet: FleetRepo;
+const git = (...args: string[]) => fleet.git(...args);
+const write = (rel: string, text: string) => fleet.write(rel, text);
 
 const diff = (...args: string[]) => fedc(['diff', ...args], repo);
 
 beforeAll(() => {
   dir = tempDir('fedc-diff-');
   repo = path.join(dir, 'fleet');
-  mkdirSync(repo);
-  git('init', '-q', '-b', 'main');
-  write('clusters.yaml', CLUSTERS);
-  write('shop/namespace.yaml', NAMESPACE);
-  write('shop/web.yaml', deployment('aws, azure', 3));
-  write('shop/db.yaml', secret(PASSWORD_OLD, TOKEN_OLD));
-  write('shop/flags.yaml', configMap('flags', 'info'));
-  write('shop/legacy.yaml', configMap('legacy', 'info'));
-  git('add', '-A');
-  git('commit', '-qm', 'base');
-  git('checkout', '-qb', 'feature');
-  write('shop/web.yaml', deployment('aws, azure, gcp', 5));
-  write('shop/db.yaml', secret(PASSWORD_NEW, TOKEN_NEW));
-  write('shop/flags.yaml', configMap('flags', 'debug'));
-  rmSync(path.join(repo, 'shop/legacy.yaml'));
-  git('add', '-A');
-  git('commit', '-qm', 'feature');
-  git('checkout', '-q', 'main');
-  write('shop/added-on-main.yaml', configMap('added-on-main', 'info'));
-  git('add', '-A');
-  git('commit', '-qm', 'main moves on');
-  git('checkout', '-q', 'feature');
+  fleet = createFleetRepo(repo);
 });
 
 afterAll(() => {

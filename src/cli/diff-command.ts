@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { formatDiagnostics } from '../diagnostics/format.js';
 import { compareSnapshots } from '../diff/compare-snapshots.js';
 import { DIFF_FORMATS, diffFormatters, type DiffFormat } from '../diff/format/index.js';
@@ -57,47 +58,77 @@ interface Side {
 }
 
 async function repoSides(dir: string, opts: DiffFlags): Promise<{ base: Side; head: Side } | number> {
+  const r = await renderRefSides(dir, opts);
+  if (r.ok) return r;
+  if (r.message) return usage(r.message);
+  for (const f of r.failures) process.stderr.write(`fedc diff: ${f.label} does not compile:\n${formatDiagnostics(f.errors, 'text')}`);
+  return r.exit;
+}
+
+export interface RefSides {
+  base: Side;
+  head: Side;
+  /** The new side's diagnostics (warnings and infos: a side with errors fails). */
+  headDiagnostics: Diagnostic[];
+}
+
+export type RefSidesResult =
+  | ({ ok: true } & RefSides)
+  | { ok: false; exit: number; message?: string; failures: { label: string; errors: Diagnostic[] }[] };
+
+export interface RefOptions {
+  base?: string;
+  head?: string;
+  mergeBase?: boolean;
+  strict?: boolean;
+}
+
+/**
+ * Both sides of a diff of one repo, each compiled as `fedc render` compiles it: `base` (default
+ * HEAD, or its merge base with `head`) from git objects, `head` from git objects or the working
+ * tree. Shared by `fedc diff` and the GitHub Action.
+ */
+export async function renderRefSides(dir: string, opts: RefOptions): Promise<RefSidesResult> {
+  const fail = (message: string): RefSidesResult => ({ ok: false, exit: EXIT_USAGE, message, failures: [] });
   let isDir = false;
   try {
     isDir = statSync(dir).isDirectory();
   } catch {
     // reported below
   }
-  if (!isDir) return usage(`${dir} is not a directory`);
+  if (!isDir) return fail(`${dir} is not a directory`);
   const loc = gitLocation(dir);
-  if (!loc) return usage(`${dir} is not in a git work tree; to compare two rendered directories, give both: fedc diff DIR_A DIR_B`);
+  if (!loc) return fail(`${dir} is not in a git work tree; to compare two rendered directories, give both: fedc diff DIR_A DIR_B`);
   const commit = (ref: string) => resolveCommit(loc.top, ref);
   const short = (sha: string) => sha.slice(0, 7);
 
   const headCommit = opts.head !== undefined ? commit(opts.head) : undefined;
-  if (opts.head !== undefined && !headCommit) return usage(`unknown revision ${opts.head}`);
+  if (opts.head !== undefined && !headCommit) return fail(`unknown revision ${opts.head}`);
   const baseRef = opts.base ?? 'HEAD';
   let baseCommit = commit(baseRef);
-  if (!baseCommit) return usage(baseRef === 'HEAD' ? 'the repository has no commit yet (HEAD names none); give --base' : `unknown revision ${baseRef}`);
+  if (!baseCommit) return fail(baseRef === 'HEAD' ? 'the repository has no commit yet (HEAD names none); give --base' : `unknown revision ${baseRef}`);
   let baseLabel = `${baseRef} (${short(baseCommit)})`;
   if (opts.mergeBase) {
     const other = headCommit ?? commit('HEAD');
     const mb = other ? mergeBase(loc.top, baseCommit, other) : undefined;
-    if (!mb) return usage(`${baseRef} and ${opts.head ?? 'HEAD'} have no merge base`);
+    if (!mb) return fail(`${baseRef} and ${opts.head ?? 'HEAD'} have no merge base (in a shallow clone, fetch the history)`);
     baseCommit = mb;
     baseLabel = `merge base of ${baseRef} and ${opts.head ?? 'HEAD'} (${short(mb)})`;
   }
 
   const base = gitSource(loc.top, loc.prefix, baseCommit, baseLabel);
   const head: RepoSource = headCommit ? gitSource(loc.top, loc.prefix, headCommit, `${opts.head} (${short(headCommit)})`) : diskSource(dir);
-  const compiled: Side[] = [];
-  let failed = false;
+  const sides: Side[] = [];
+  const failures: { label: string; errors: Diagnostic[] }[] = [];
+  let headDiagnostics: Diagnostic[] = [];
   for (const source of [base, head]) {
     const { result } = await compileSource(source, opts.strict !== undefined ? { strict: opts.strict } : {});
-    if (result.failed) {
-      failed = true;
-      const errors = result.diagnostics.filter((d) => d.severity === 'error');
-      process.stderr.write(`fedc diff: ${source.label} does not compile:\n${formatDiagnostics(errors, 'text')}`);
-    }
-    compiled.push({ label: source.label, snapshot: snapshotOfCompile(result) });
+    if (result.failed) failures.push({ label: source.label, errors: result.diagnostics.filter((d) => d.severity === 'error') });
+    if (source === head) headDiagnostics = result.diagnostics;
+    sides.push({ label: source.label, snapshot: snapshotOfCompile(result) });
   }
-  if (failed) return EXIT_ERRORS;
-  return { base: compiled[0]!, head: compiled[1]! };
+  if (failures.length > 0) return { ok: false, exit: EXIT_ERRORS, failures };
+  return { ok: true, base: sides[0]!, head: sides[1]!, headDiagnostics };
 }
 
 function treeSides(a: string, b: string): { base: Side; head: Side } | number {

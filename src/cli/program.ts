@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
+import { runArgoGenerate } from './argocd-command.js';
 import { runDiff } from './diff-command.js';
 import { runRender } from './render-command.js';
 import { runValidate } from './validate-command.js';
@@ -56,6 +57,14 @@ function program(): Command {
     .option('--strict', 'treat warnings as errors')
     .action(async (dirs: string[], opts) => {
       process.exitCode = await runDiff(dirs, opts);
+    });
+
+  p.command('argocd')
+    .description("Argo CD config-management plugin (plugin.yaml)")
+    .command('generate')
+    .description('print the objects of the cluster named by ARGOCD_ENV_FEDC_CLUSTER (or the plugin parameter cluster), as argocd-cmp-server runs it')
+    .action(async () => {
+      process.exitCode = await runArgoGenerate();
     });
   return p;
 }

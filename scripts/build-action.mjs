@@ -1,0 +1,18 @@
+// Bundles the GitHub Action (dist/action/index.js, built by `npm run build`) and everything it
+// imports into one file, so the runner installs nothing: `node scripts/build-action.mjs [OUT]`
+// (default action/dist/index.mjs, which is committed; test/action.test.ts checks it is fresh).
+import { build } from 'esbuild';
+
+const out = process.argv[2] ?? 'action/dist/index.mjs';
+await build({
+  entryPoints: ['dist/action/index.js'],
+  outfile: out,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  legalComments: 'eof',
+  logLevel: 'warning',
+  // CommonJS dependencies (ajv) call require(); an ES module has none of its own.
+  banner: { js: "import { createRequire as __fedcRequire } from 'node:module';\nconst require = __fedcRequire(import.meta.url);" },
+});

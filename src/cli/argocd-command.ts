@@ -1,0 +1,37 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { SETTINGS_FILE } from '../read/settings.js';
+import { EXIT_USAGE } from './exit-codes.js';
+import { runRender } from './render-command.js';
+
+/**
+ * `fedc argocd generate`: the generate command of fedc's Argo CD config-management plugin.
+ * argocd-cmp-server runs it without a shell in the application's directory of a fresh copy of the
+ * repository, so it takes everything from the environment Argo CD sets: the member cluster from
+ * ARGOCD_ENV_FEDC_CLUSTER (the Application's plugin env) or the plugin parameter `cluster`
+ * (PARAM_CLUSTER). It prints that cluster's objects, and only them, on stdout, exactly as
+ * `fedc render --stdout --cluster` does; diagnostics go to stderr. An empty stream fails: with
+ * pruning on, Argo CD would delete everything on the cluster.
+ */
+export async function runArgoGenerate(env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const cluster = (env.ARGOCD_ENV_FEDC_CLUSTER ?? env.PARAM_CLUSTER ?? '').trim();
+  if (!cluster) {
+    process.stderr.write('fedc argocd generate: no member cluster: set FEDC_CLUSTER in the Application\'s plugin env (spec.source.plugin.env), or the plugin parameter cluster\n');
+    return EXIT_USAGE;
+  }
+  return runRender(federationRoot(process.cwd(), env.ARGOCD_APP_SOURCE_PATH), { stdout: true, cluster: [cluster], format: 'text' });
+}
+
+/**
+ * The federation repo an application path belongs to: the nearest directory, from the app's
+ * directory up to the repository's root, that holds a fedc.yaml; else the app's directory.
+ */
+export function federationRoot(appDir: string, sourcePath: string | undefined): string {
+  const depth = sourcePath ? sourcePath.split('/').filter((s) => s !== '' && s !== '.').length : 0;
+  let dir = path.resolve(appDir);
+  for (let i = 0; i <= depth; i++) {
+    if (existsSync(path.join(dir, SETTINGS_FILE))) return dir;
+    dir = path.dirname(dir);
+  }
+  return path.resolve(appDir);
+}

@@ -1,0 +1,113 @@
+/**
+ * The Argo CD plugin as argocd-cmp-server runs it: plugin.yaml's generate command, exec'd without
+ * a shell, in the application's directory of a fresh copy of the repository (no .git), with the
+ * environment Argo CD sets; `fedc` is on PATH as an npm install puts it there.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import { canonical, CLI, cleanup, fedc, readTree, ROOT, tempDir } from './helpers.js';
+
+interface Plugin {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string };
+  spec: { version: string; generate: { command: string[]; args?: string[] }; parameters?: { static?: { name: string }[] } };
+}
+
+const plugin = parseYaml(readTree(ROOT).get('plugin.yaml')!) as Plugin;
+let dir = '';
+let repo = '';
+let bin = '';
+
+/** Runs the generate command as argocd-cmp-server does: exec (no shell) in the app directory. */
+function generate(appPath: string, extraEnv: Record<string, string>) {
+  const [cmd, ...args] = [...plugin.spec.generate.command, ...(plugin.spec.generate.args ?? [])];
+  const r = spawnSync(cmd!, args, {
+    cwd: path.join(repo, appPath),
+    encoding: 'utf8',
+    shell: false,
+    env: {
+      PATH: `${bin}${path.delimiter}${process.env.PATH}`,
+      HOME: dir,
+      ARGOCD_APP_NAME: 'fleet-aks',
+      ARGOCD_APP_NAMESPACE: 'argocd',
+      ARGOCD_APP_REVISION: '4f8a2b1c9d0e7f6a5b4c3d2e1f0a9b8c7d6e5f4a',
+      ARGOCD_APP_SOURCE_PATH: appPath,
+      ARGOCD_APP_SOURCE_REPO_URL: 'https://git.example.com/acme/fleet.git',
+      ARGOCD_APP_SOURCE_TARGET_REVISION: 'main',
+      KUBE_VERSION: '1.31.2',
+      KUBE_API_VERSIONS: 'v1,apps/v1,batch/v1,networking.k8s.io/v1,rbac.authorization.k8s.io/v1',
+      ...extraEnv,
+    },
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+type Obj = Record<string, any>;
+const objects = (text: string) =>
+  new Map((parseAllDocuments(text, { version: '1.1' }) as any[]).map((d) => d.toJS() as Obj).filter(Boolean).map((o) => [`${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`, canonical(o)]));
+
+beforeAll(() => {
+  dir = tempDir('fedc-argocd-');
+  repo = path.join(dir, 'repo');
+  // A fresh copy of the repository, as the repo-server hands it over: no .git.
+  cpSync(path.join(ROOT, 'fixtures/real-world-mix/input'), path.join(repo, 'fleet'), { recursive: true });
+  mkdirSync(path.join(repo, 'fleet/apps'), { recursive: true });
+  expect(existsSync(path.join(repo, '.git'))).toBe(false);
+  bin = path.join(dir, 'bin');
+  mkdirSync(bin);
+  writeFileSync(path.join(bin, 'fedc'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
+  chmodSync(path.join(bin, 'fedc'), 0o755);
+});
+
+afterAll(() => {
+  if (dir) cleanup(dir);
+});
+
+describe('plugin.yaml', () => {
+  it('is a v2 ConfigManagementPlugin whose generate command needs no shell', () => {
+    expect([plugin.apiVersion, plugin.kind, plugin.metadata.name, plugin.spec.version]).toEqual(['argoproj.io/v1alpha1', 'ConfigManagementPlugin', 'fedc', 'v1']);
+    expect(plugin.spec.generate.command).toEqual(['fedc', 'argocd', 'generate']);
+    expect(plugin.spec.generate.command.concat(plugin.spec.generate.args ?? []).join(' ')).not.toMatch(/\b(sh|bash)\b|[|;&$`]/);
+    expect(plugin.spec.parameters?.static?.map((p) => p.name)).toEqual(['cluster']);
+  });
+});
+
+describe('generate, as argocd-cmp-server runs it', () => {
+  it('prints exactly the objects fedc render writes for that cluster, only manifests on stdout', () => {
+    const out = path.join(dir, 'rendered');
+    expect(fedc(['render', path.join(repo, 'fleet'), '-o', out]).code).toBe(0);
+    const r = generate('fleet', { ARGOCD_ENV_FEDC_CLUSTER: 'aks.westeurope' });
+    expect(r.code).toBe(0);
+    const rendered = [...readTree(path.join(out, 'clusters/aks.westeurope'))].filter(([f]) => f !== 'kustomization.yaml').map(([, t]) => t).join('---\n');
+    expect(Object.fromEntries(objects(r.stdout))).toEqual(Object.fromEntries(objects(rendered)));
+    expect(objects(r.stdout).size).toBe(5);
+    expect(r.stdout.startsWith('---\napiVersion: v1\nkind: Namespace\n')).toBe(true);
+    expect(r.stderr).toContain('warning FEDC2009'); // diagnostics go to stderr
+  });
+
+  it('finds the federation root above the app path, and takes the cluster from the plugin parameter too', () => {
+    const fromParam = generate('fleet/apps', { PARAM_CLUSTER: 'eks.us-east-1' });
+    expect(fromParam.code).toBe(0);
+    expect([...objects(fromParam.stdout).keys()]).toEqual(['Namespace//shop', 'Service/shop/web', 'Deployment/shop/web', 'Ingress/shop/web', 'Widget/shop/blue']);
+  });
+
+  it('fails, with nothing on stdout, for a cluster that would get no object, an unknown cluster and no cluster', () => {
+    writeFileSync(path.join(repo, 'fleet/clusters/empty.yaml'), 'apiVersion: core.kubefed.io/v1beta1\nkind: KubeFedCluster\nmetadata: {name: empty, namespace: kube-federation-system, labels: {cloud: none, topology.kubernetes.io/region: nowhere, topology.kubernetes.io/zone: nowhere-1}}\nspec: {apiEndpoint: https://empty.example.com, secretRef: {name: empty}}\n');
+    // only the FederatedNamespace and the Widget select every cluster; narrow them so empty gets nothing
+    const ns = path.join(repo, 'fleet/shop/namespace.yaml');
+    writeFileSync(ns, 'apiVersion: types.kubefed.io/v1beta1\nkind: FederatedNamespace\nmetadata:\n  name: shop\nspec:\n  placement:\n    clusterSelector:\n      matchExpressions: [{key: cloud, operator: In, values: [aws, azure, gcp]}]\n');
+    const empty = generate('fleet', { ARGOCD_ENV_FEDC_CLUSTER: 'empty' });
+    expect([empty.code, empty.stdout]).toEqual([1, '']);
+    expect(empty.stderr).toContain('error FEDC5002: cluster empty gets no object');
+    const unknown = generate('fleet', { ARGOCD_ENV_FEDC_CLUSTER: 'nope' });
+    expect([unknown.code, unknown.stdout]).toEqual([1, '']);
+    expect(unknown.stderr).toContain('error FEDC5004: --cluster nope: no KubeFedCluster named nope');
+    const none = generate('fleet', {});
+    expect([none.code, none.stdout]).toEqual([2, '']);
+    expect(none.stderr).toContain('no member cluster: set FEDC_CLUSTER');
+  });
+});
