@@ -13,6 +13,8 @@ await build({
   target: 'node20',
   legalComments: 'eof',
   logLevel: 'warning',
+  // The bundle names each module by its path; keep node_modules/... even where it is a symlink.
+  preserveSymlinks: true,
   // CommonJS dependencies (ajv) call require(); an ES module has none of its own.
   banner: { js: "import { createRequire as __fedcRequire } from 'node:module';\nconst require = __fedcRequire(import.meta.url);" },
 });
