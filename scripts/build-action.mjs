@@ -1,6 +1,8 @@
 // Bundles the GitHub Action (dist/action/index.js, built by `npm run build`) and everything it
 // imports into one file, so the runner installs nothing: `node scripts/build-action.mjs [OUT]`
 // (default action/dist/index.mjs, which is committed; test/action.test.ts checks it is fresh).
+import { copyFileSync } from 'node:fs';
+import path from 'node:path';
 import { build } from 'esbuild';
 
 const out = process.argv[2] ?? 'action/dist/index.mjs';
@@ -18,3 +20,5 @@ await build({
   // CommonJS dependencies (ajv) call require(); an ES module has none of its own.
   banner: { js: "import { createRequire as __fedcRequire } from 'node:module';\nconst require = __fedcRequire(import.meta.url);" },
 });
+// Kubernetes' schemas (dist/kubernetes/schemas.cjs, from npm run build), which the bundle loads from beside itself.
+copyFileSync('dist/kubernetes/schemas.cjs', path.join(path.dirname(out), 'kubernetes-schemas.cjs'));

@@ -4,12 +4,14 @@ import { Reporter } from './diagnostics/reporter.js';
 import { planDns, type DnsOptions } from './dns/plan-dns.js';
 import type { DnsOutput } from './dns/dns-types.js';
 import type { Cluster } from './model/inputs.js';
-import { parseFiles } from './parse/parse-documents.js';
+import { parseFile, parseFiles } from './parse/parse-documents.js';
 import { Locator } from './parse/positions.js';
 import { planPlacement } from './plan/plan-placement.js';
 import { scheduleReplicas, type PreviousReplicas } from './plan/schedule-replicas.js';
 import type { SourceFile } from './read/source-file.js';
 import { renderClusters, type RenderedObject } from './render/render-clusters.js';
+import { crdsOfFiles } from './validate/crd-schemas.js';
+import { checkKubernetesSchemas } from './validate/validate-rendered.js';
 
 export interface CompileOptions {
   /** The KubeFed system namespace; default kube-federation-system. */
@@ -25,6 +27,13 @@ export interface CompileOptions {
   previousReplicas?: PreviousReplicas;
   /** DNS: name servers and hostmaster from fedc.yaml, and the previous zone files (for SOA serials). */
   dns?: DnsOptions;
+  /**
+   * Kubernetes version of the clusters without a fedc.dev/kubernetes-version label ("1.30"); the
+   * CLI passes KUBE_VERSION, else fedc.yaml's kubernetesVersion. Default: DEFAULT_KUBERNETES_VERSION.
+   */
+  kubernetesVersion?: string;
+  /** Files of fedc.yaml's `crds:`, read only for the schemas of their CustomResourceDefinitions. */
+  crdFiles?: readonly SourceFile[];
 }
 
 export interface ClusterOutput {
@@ -52,9 +61,15 @@ export interface CompileResult {
 export function compile(files: readonly SourceFile[], options: CompileOptions = {}): CompileResult {
   const kubefedNamespace = options.kubefedNamespace ?? 'kube-federation-system';
   const parsed = parseFiles(files);
-  const report = new Reporter(new Locator(files));
+  // A crds: file that is an input too is read once, as an input.
+  const crdFiles = (options.crdFiles ?? []).filter((f) => !files.some((i) => i.path === f.path));
+  const report = new Reporter(new Locator([...files, ...crdFiles]));
   report.diagnostics.push(...parsed.diagnostics);
-  const inputs = loadInputs(parsed.documents, { kubefedNamespace, ...(options.defaultNamespace ? { defaultNamespace: options.defaultNamespace } : {}) }, report);
+  // Each file alone: a Helm chart's crds/ directory is plain YAML, which Helm does not template.
+  const parsedCrds = crdFiles.map(parseFile);
+  for (const p of parsedCrds) report.diagnostics.push(...p.diagnostics);
+  const extraCrds = crdsOfFiles(parsedCrds.flatMap((p) => p.documents), crdFiles.map((f) => f.path), report);
+  const inputs = loadInputs(parsed.documents, { kubefedNamespace, ...(options.defaultNamespace ? { defaultNamespace: options.defaultNamespace } : {}), crds: extraCrds }, report);
   for (const c of inputs.clusters.filter((c) => c.notReady)) {
     report.info('FEDC3007', { origin: c.origin, path: ['status', 'conditions'] },
       `cluster ${c.name} is not Ready: as KubeFed, fedc propagates nothing to it and leaves its output directory as it is`);
@@ -63,6 +78,10 @@ export function compile(files: readonly SourceFile[], options: CompileOptions = 
   const placed = planPlacement(scheduled, { kubefedNamespace }, report);
   const ready = inputs.clusters.filter((c) => !c.notReady).map((c) => c.name);
   const rendered = renderClusters(placed, ready, report);
+  checkKubernetesSchemas(placed, rendered, inputs.clusters, {
+    ...(options.kubernetesVersion !== undefined ? { kubernetesVersion: options.kubernetesVersion } : {}),
+    crds: [...inputs.crds, ...extraCrds],
+  }, report);
   const dns = planDns(scheduled, rendered, options.dns ?? {}, report);
   let diagnostics = sortDiagnostics(report.diagnostics);
   if (options.strict) diagnostics = promoteWarnings(diagnostics);

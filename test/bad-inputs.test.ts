@@ -87,10 +87,10 @@ metadata:
 spec:
   template:
     metadata:
-      labels:
-        app: web
+      labels: {app: web}
     spec:
       replicas: 1
+      selector: {matchLabels: {app: web}}
       template:
         spec:
           containers:
@@ -513,9 +513,10 @@ describe('override paths', () => {
     expect(c.result.failed).toBe(true);
   });
 
-  it('/apiVersion alone renders', () => {
+  it('/apiVersion alone renders (and an apiVersion the cluster no longer serves is reported at the override)', () => {
     const c = run({ ...BASE, 'd.yaml': withOverrides('  - clusterName: aws\n    clusterOverrides:\n    - path: /apiVersion\n      value: apps/v1beta2\n') });
-    expect(c.result.diagnostics).toEqual([]);
+    expect(c.result.diagnostics.map(where)).toEqual(['error FEDC7003 d.yaml:26:14']);
+    expect(textAt(c.src, c.result.diagnostics[0]!)).toBe('apps/v1beta2');
     const aws = c.result.clusters.find((cl) => cl.name === 'aws')!;
     expect(aws.objects.find((o) => o.kind === 'Deployment')!.apiVersion).toBe('apps/v1beta2');
   });
@@ -909,7 +910,7 @@ spec:
       annotations:
         team: web
     spec:
-      replicas: 1
+      {replicas: 1, selector: {matchLabels: {app: web}}, template: {spec: {containers: [{name: web, image: nginx}]}}}
   placement:
     clusters:
     - name: aws

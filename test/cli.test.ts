@@ -266,6 +266,8 @@ describe('render -o', () => {
         '  missing:  clusters/cluster2/kustomization.yaml',
         '  orphaned: clusters/cluster2/cluster/namespace-old.yaml',
         '  orphaned: clusters/gone/kustomization.yaml',
+        // listed, never a failure: an Argo CD directory application would apply it
+        '  foreign:  clusters/cluster2/cluster/extra.yaml (not written by fedc; left alone)',
         'fedc - error FEDC5001: out is stale: 1 changed, 1 missing, 2 orphaned',
         '  hint: run: fedc render in -o out',
         '1 error, 0 warnings',
@@ -613,7 +615,7 @@ describe('symlinked directories', () => {
     expect(JSON.parse(r.stdout).diagnostics).toEqual([
       {
         code: 'FEDC1004', severity: 'error', file: 'test/linked', line: 0, col: 0,
-        message: 'symlink test/linked points outside the input directory; it is not followed',
+        message: 'symlinked directory test/linked points outside the input directory; it is not followed',
       },
     ]);
   });

@@ -464,9 +464,12 @@ spec:
   targetType: {group: extensions, kind: Ingress, pluralName: ingresses, scope: Namespaced, version: v1beta1}
   propagation: Enabled
 `;
-    const result = compile(files({ ...BASE, 'ftc.yaml': ftc, 'ing.yaml': v1beta1Ingress() }));
+    // On Kubernetes 1.21, which still serves it (deprecated: FEDC7004 at the type's target version).
+    const result = compile(files({ ...BASE, 'ftc.yaml': ftc, 'ing.yaml': v1beta1Ingress() }), { kubernetesVersion: '1.21' });
     expect(result.failed).toBe(false);
-    expect(result.diagnostics.map((d) => d.code)).toEqual(['FEDC2008']);
+    expect(result.diagnostics.map(where)).toEqual(['info FEDC2008 ftc.yaml:7:50', 'warning FEDC7004 ftc.yaml:8:101']);
+    expect(textAt({ 'ftc.yaml': ftc }, result.diagnostics[1]!)).toBe('v1beta1}');
+    expect(result.diagnostics[1]!.message).toBe('FederatedIngress (as declared here): extensions/v1beta1 Ingress is deprecated since Kubernetes 1.14 and removed in 1.22, so clusters a, b and c (Kubernetes 1.21) warn about it: use networking.k8s.io/v1 Ingress');
     const o = ingressOf(result, 'a');
     expect(o.apiVersion).toBe('extensions/v1beta1');
     expect(o.spec).toEqual({
@@ -476,8 +479,8 @@ spec:
   });
 
   it('a template apiVersion of networking.k8s.io/v1beta1 wins, and the body is kept', () => {
-    const result = compile(files({ ...BASE, 'ing.yaml': v1beta1Ingress('', '    apiVersion: networking.k8s.io/v1beta1\n') }));
-    expect(result.diagnostics).toEqual([]);
+    const result = compile(files({ ...BASE, 'ing.yaml': v1beta1Ingress('', '    apiVersion: networking.k8s.io/v1beta1\n') }), { kubernetesVersion: '1.21' });
+    expect(result.diagnostics.map(where)).toEqual(['warning FEDC7004 ing.yaml:8:17']);
     const o = ingressOf(result, 'a');
     expect(o.apiVersion).toBe('networking.k8s.io/v1beta1');
     expect((o.spec as Obj).backend).toEqual({ serviceName: 'default', servicePort: 8080 });
@@ -494,7 +497,9 @@ spec:
 `),
     };
     const result = compile(files(src));
-    expect(result.diagnostics.map(where)).toEqual(['info FEDC4010 ing.yaml:9:7']);
+    // Kubernetes 1.36, the default, no longer serves extensions/v1beta1: reported at that override.
+    expect(result.diagnostics.map(where)).toEqual(['info FEDC4010 ing.yaml:9:7', 'error FEDC7003 ing.yaml:28:14']);
+    expect(textAt(src, result.diagnostics[1]!)).toBe('extensions/v1beta1');
     expect(ingressOf(result, 'a')).toEqual(V1_INGRESS);
     const c = ingressOf(result, 'c');
     expect(c.apiVersion).toBe('extensions/v1beta1');
@@ -512,8 +517,9 @@ spec:
 `, '    apiVersion: extensions/v1beta1\n'),
     };
     const result = compile(files(src));
-    expect(result.diagnostics.map(where)).toEqual(['info FEDC4010 ing.yaml:29:14']);
-    expect(result.diagnostics[0]!.message).toBe(
+    expect(result.diagnostics.map(where)).toEqual(['error FEDC7003 ing.yaml:8:17', 'info FEDC4010 ing.yaml:29:14']);
+    expect(result.diagnostics[0]!.message).toMatch(/^FederatedIngress web: extensions\/v1beta1 Ingress is no longer served by Kubernetes 1.22 and later, so clusters a and b \(Kubernetes 1.36\) refuse it/);
+    expect(result.diagnostics[1]!.message).toBe(
       'FederatedIngress web: the override /apiVersion for cluster "c" makes the object networking.k8s.io/v1; its extensions/v1beta1 fields are converted as the API server would: '
       + 'spec.backend -> spec.defaultBackend, backend.serviceName/servicePort -> backend.service.name/port.number, pathType ImplementationSpecific added',
     );

@@ -24,6 +24,10 @@ spec:
   template:
     spec:
       replicas: 1
+      selector: {matchLabels: {app: app}}
+      template:
+        metadata: {labels: {app: app}}
+        spec: {containers: [{name: app, image: nginx}]}
   placement: ${placement}
 ${overrides}`;
 

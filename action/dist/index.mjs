@@ -12,12 +12,12 @@ var __require = /* @__PURE__ */ ((x2) => typeof require !== "undefined" ? requir
   if (typeof require !== "undefined") return require.apply(this, arguments);
   throw Error('Dynamic require of "' + x2 + '" is not supported');
 });
-var __esm = (fn, res, err) => function __init() {
-  if (err) throw err[0];
+var __esm = (fn, res, err2) => function __init() {
+  if (err2) throw err2[0];
   try {
     return fn && (res = (0, fn[__getOwnPropNames(fn)[0]])(fn = 0)), res;
   } catch (e) {
-    throw err = [e], e;
+    throw err2 = [e], e;
   }
 };
 var __commonJS = (cb, mod) => function __require2() {
@@ -59,10 +59,10 @@ var require_identity = __commonJS({
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
+    var isAlias2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
     var isMap2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
-    var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
+    var isPair3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
     var isScalar2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection2(node) {
@@ -94,12 +94,12 @@ var require_identity = __commonJS({
     exports.SCALAR = SCALAR;
     exports.SEQ = SEQ;
     exports.hasAnchor = hasAnchor;
-    exports.isAlias = isAlias;
+    exports.isAlias = isAlias2;
     exports.isCollection = isCollection2;
     exports.isDocument = isDocument;
     exports.isMap = isMap2;
     exports.isNode = isNode;
-    exports.isPair = isPair2;
+    exports.isPair = isPair3;
     exports.isScalar = isScalar2;
     exports.isSeq = isSeq2;
   }
@@ -113,7 +113,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit2(node, visitor) {
+    function visit3(node, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity.isDocument(node)) {
         const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
@@ -122,20 +122,20 @@ var require_visit = __commonJS({
       } else
         visit_(null, node, visitor_, Object.freeze([]));
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path12) {
-      const ctrl = callVisitor(key, node, visitor, path12);
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP;
+    visit3.REMOVE = REMOVE;
+    function visit_(key, node, visitor, path15) {
+      const ctrl = callVisitor(key, node, visitor, path15);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path12, ctrl);
-        return visit_(key, ctrl, visitor, path12);
+        replaceNode(key, path15, ctrl);
+        return visit_(key, ctrl, visitor, path15);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path12 = Object.freeze(path12.concat(node));
+          path15 = Object.freeze(path15.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path12);
+            const ci = visit_(i, node.items[i], visitor, path15);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -146,13 +146,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path12 = Object.freeze(path12.concat(node));
-          const ck = visit_("key", node.key, visitor, path12);
+          path15 = Object.freeze(path15.concat(node));
+          const ck = visit_("key", node.key, visitor, path15);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path12);
+          const cv = visit_("value", node.value, visitor, path15);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -173,17 +173,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path12) {
-      const ctrl = await callVisitor(key, node, visitor, path12);
+    async function visitAsync_(key, node, visitor, path15) {
+      const ctrl = await callVisitor(key, node, visitor, path15);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path12, ctrl);
-        return visitAsync_(key, ctrl, visitor, path12);
+        replaceNode(key, path15, ctrl);
+        return visitAsync_(key, ctrl, visitor, path15);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path12 = Object.freeze(path12.concat(node));
+          path15 = Object.freeze(path15.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path12);
+            const ci = await visitAsync_(i, node.items[i], visitor, path15);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -194,13 +194,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path12 = Object.freeze(path12.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path12);
+          path15 = Object.freeze(path15.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path15);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path12);
+          const cv = await visitAsync_("value", node.value, visitor, path15);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -227,23 +227,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path12) {
+    function callVisitor(key, node, visitor, path15) {
       if (typeof visitor === "function")
-        return visitor(key, node, path12);
+        return visitor(key, node, path15);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path12);
+        return visitor.Map?.(key, node, path15);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path12);
+        return visitor.Seq?.(key, node, path15);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path12);
+        return visitor.Pair?.(key, node, path15);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path12);
+        return visitor.Scalar?.(key, node, path15);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path12);
+        return visitor.Alias?.(key, node, path15);
       return void 0;
     }
-    function replaceNode(key, path12, node) {
-      const parent = path12[path12.length - 1];
+    function replaceNode(key, path15, node) {
+      const parent = path15[path15.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -258,7 +258,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports.visit = visit2;
+    exports.visit = visit3;
     exports.visitAsync = visitAsync;
   }
 });
@@ -268,7 +268,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -330,8 +330,8 @@ var require_directives = __commonJS({
               if (parts.length < 2)
                 return false;
             }
-            const [handle, prefix] = parts;
-            this.tags[handle] = prefix;
+            const [handle, prefix2] = parts;
+            this.tags[handle] = prefix2;
             return true;
           }
           case "%YAML": {
@@ -381,12 +381,12 @@ var require_directives = __commonJS({
         const [, handle, suffix] = source.match(/^(.*!)([^!]*)$/s);
         if (!suffix)
           onError(`The ${source} tag has no suffix`);
-        const prefix = this.tags[handle];
-        if (prefix) {
+        const prefix2 = this.tags[handle];
+        if (prefix2) {
           try {
-            return prefix + decodeURIComponent(suffix);
-          } catch (error) {
-            onError(String(error));
+            return prefix2 + decodeURIComponent(suffix);
+          } catch (error2) {
+            onError(String(error2));
             return null;
           }
         }
@@ -400,9 +400,9 @@ var require_directives = __commonJS({
        * taking into account current tag prefixes and defaults.
        */
       tagString(tag) {
-        for (const [handle, prefix] of Object.entries(this.tags)) {
-          if (tag.startsWith(prefix))
-            return handle + escapeTagName(tag.substring(prefix.length));
+        for (const [handle, prefix2] of Object.entries(this.tags)) {
+          if (tag.startsWith(prefix2))
+            return handle + escapeTagName(tag.substring(prefix2.length));
         }
         return tag[0] === "!" ? tag : `!<${tag}>`;
       }
@@ -412,18 +412,18 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
           const tags = {};
-          visit2.visit(doc.contents, (_key, node) => {
+          visit3.visit(doc.contents, (_key, node) => {
             if (identity.isNode(node) && node.tag)
               tags[node.tag] = true;
           });
           tagNames = Object.keys(tags);
         } else
           tagNames = [];
-        for (const [handle, prefix] of tagEntries) {
-          if (handle === "!!" && prefix === "tag:yaml.org,2002:")
+        for (const [handle, prefix2] of tagEntries) {
+          if (handle === "!!" && prefix2 === "tag:yaml.org,2002:")
             continue;
-          if (!doc || tagNames.some((tn) => tn.startsWith(prefix)))
-            lines.push(`%TAG ${handle} ${prefix}`);
+          if (!doc || tagNames.some((tn) => tn.startsWith(prefix2)))
+            lines.push(`%TAG ${handle} ${prefix2}`);
         }
         return lines.join("\n");
       }
@@ -439,7 +439,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     function anchorIsValid(anchor) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
         const sa = JSON.stringify(anchor);
@@ -450,7 +450,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit2.visit(root, {
+      visit3.visit(root, {
         Value(_key, node) {
           if (node.anchor)
             anchors.add(node.anchor);
@@ -458,14 +458,14 @@ var require_anchors = __commonJS({
       });
       return anchors;
     }
-    function findNewAnchor(prefix, exclude) {
+    function findNewAnchor(prefix2, exclude) {
       for (let i = 1; true; ++i) {
-        const name = `${prefix}${i}`;
+        const name = `${prefix2}${i}`;
         if (!exclude.has(name))
           return name;
       }
     }
-    function createNodeAnchors(doc, prefix) {
+    function createNodeAnchors(doc, prefix2) {
       const aliasObjects = [];
       const sourceObjects = /* @__PURE__ */ new Map();
       let prevAnchors = null;
@@ -473,7 +473,7 @@ var require_anchors = __commonJS({
         onAnchor: (source) => {
           aliasObjects.push(source);
           prevAnchors ?? (prevAnchors = anchorNames(doc));
-          const anchor = findNewAnchor(prefix, prevAnchors);
+          const anchor = findNewAnchor(prefix2, prevAnchors);
           prevAnchors.add(anchor);
           return anchor;
         },
@@ -488,9 +488,9 @@ var require_anchors = __commonJS({
             if (typeof ref === "object" && ref.anchor && (identity.isScalar(ref.node) || identity.isCollection(ref.node))) {
               ref.node.anchor = ref.anchor;
             } else {
-              const error = new Error("Failed to resolve repeated object (this should not happen)");
-              error.source = source;
-              throw error;
+              const error2 = new Error("Failed to resolve repeated object (this should not happen)");
+              error2.source = source;
+              throw error2;
             }
           }
         },
@@ -630,7 +630,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -656,7 +656,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit2.visit(doc, {
+          visit3.visit(doc, {
             Node: (_key, node) => {
               if (identity.isAlias(node) || identity.hasAnchor(node))
                 nodes.push(node);
@@ -855,10 +855,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path12, value) {
+    function collectionFromPath(schema, path15, value) {
       let v = value;
-      for (let i = path12.length - 1; i >= 0; --i) {
-        const k2 = path12[i];
+      for (let i = path15.length - 1; i >= 0; --i) {
+        const k2 = path15[i];
         if (typeof k2 === "number" && Number.isInteger(k2) && k2 >= 0) {
           const a = [];
           a[k2] = v;
@@ -877,7 +877,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path12) => path12 == null || typeof path12 === "object" && !!path12[Symbol.iterator]().next().done;
+    var isEmptyPath = (path15) => path15 == null || typeof path15 === "object" && !!path15[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -907,11 +907,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path12, value) {
-        if (isEmptyPath(path12))
+      addIn(path15, value) {
+        if (isEmptyPath(path15))
           this.add(value);
         else {
-          const [key, ...rest] = path12;
+          const [key, ...rest] = path15;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -925,8 +925,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path12) {
-        const [key, ...rest] = path12;
+      deleteIn(path15) {
+        const [key, ...rest] = path15;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -940,8 +940,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path12, keepScalar) {
-        const [key, ...rest] = path12;
+      getIn(path15, keepScalar) {
+        const [key, ...rest] = path15;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -959,8 +959,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path12) {
-        const [key, ...rest] = path12;
+      hasIn(path15) {
+        const [key, ...rest] = path15;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -970,8 +970,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path12, value) {
-        const [key, ...rest] = path12;
+      setIn(path15, value) {
+        const [key, ...rest] = path15;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -2466,10 +2466,10 @@ var require_int = __commonJS({
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
     var intResolve = (str, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix);
-    function intStringify(node, radix, prefix) {
+    function intStringify(node, radix, prefix2) {
       const { value } = node;
       if (intIdentify(value) && value >= 0)
-        return prefix + value.toString(radix);
+        return prefix2 + value.toString(radix);
       return stringifyNumber.stringifyNumber(node);
     }
     var intOct = {
@@ -2931,11 +2931,11 @@ var require_int2 = __commonJS({
       const n = parseInt(str, radix);
       return sign === "-" ? -1 * n : n;
     }
-    function intStringify(node, radix, prefix) {
+    function intStringify(node, radix, prefix2) {
       const { value } = node;
       if (intIdentify(value)) {
         const str = value.toString(radix);
-        return value < 0 ? "-" + prefix + str.substr(1) : prefix + str;
+        return value < 0 ? "-" + prefix2 + str.substr(1) : prefix2 + str;
       }
       return stringifyNumber.stringifyNumber(node);
     }
@@ -3423,7 +3423,7 @@ var require_Document = __commonJS({
     var applyReviver = require_applyReviver();
     var createNode = require_createNode();
     var directives = require_directives();
-    var Document = class _Document {
+    var Document2 = class _Document {
       constructor(value, replacer, options) {
         this.commentBefore = null;
         this.comment = null;
@@ -3486,9 +3486,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path12, value) {
+      addIn(path15, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path12, value);
+          this.contents.addIn(path15, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3563,14 +3563,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path12) {
-        if (Collection.isEmptyPath(path12)) {
+      deleteIn(path15) {
+        if (Collection.isEmptyPath(path15)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path12) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path15) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3585,10 +3585,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path12, keepScalar) {
-        if (Collection.isEmptyPath(path12))
+      getIn(path15, keepScalar) {
+        if (Collection.isEmptyPath(path15))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path12, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path15, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3599,10 +3599,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path12) {
-        if (Collection.isEmptyPath(path12))
+      hasIn(path15) {
+        if (Collection.isEmptyPath(path15))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path12) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path15) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3619,13 +3619,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path12, value) {
-        if (Collection.isEmptyPath(path12)) {
+      setIn(path15, value) {
+        if (Collection.isEmptyPath(path15)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path12), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path15), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path12, value);
+          this.contents.setIn(path15, value);
         }
       }
       /**
@@ -3713,7 +3713,7 @@ var require_Document = __commonJS({
         return true;
       throw new Error("Expected a YAML collection as document contents");
     }
-    exports.Document = Document;
+    exports.Document = Document2;
   }
 });
 
@@ -3740,12 +3740,12 @@ var require_errors = __commonJS({
         super("YAMLWarning", pos, code, message);
       }
     };
-    var prettifyError = (src, lc) => (error) => {
-      if (error.pos[0] === -1)
+    var prettifyError = (src, lc) => (error2) => {
+      if (error2.pos[0] === -1)
         return;
-      error.linePos = error.pos.map((pos) => lc.linePos(pos));
-      const { line, col } = error.linePos[0];
-      error.message += ` at line ${line}, column ${col}`;
+      error2.linePos = error2.pos.map((pos) => lc.linePos(pos));
+      const { line, col } = error2.linePos[0];
+      error2.message += ` at line ${line}, column ${col}`;
       let ci = col - 1;
       let lineStr = src.substring(lc.lineStarts[line - 1], lc.lineStarts[line]).replace(/[\n\r]+$/, "");
       if (ci >= 60 && lineStr.length > 80) {
@@ -3763,12 +3763,12 @@ var require_errors = __commonJS({
       }
       if (/[^ ]/.test(lineStr)) {
         let count = 1;
-        const end = error.linePos[1];
+        const end = error2.linePos[1];
         if (end?.line === line && end.col > col) {
           count = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
         const pointer2 = " ".repeat(ci) + "^".repeat(count);
-        error.message += `:
+        error2.message += `:
 
 ${lineStr}
 ${pointer2}
@@ -4571,7 +4571,7 @@ var require_resolve_block_scalar = __commonJS({
       const mode = source[0];
       let indent = 0;
       let chomp = "";
-      let error = -1;
+      let error2 = -1;
       for (let i = 1; i < source.length; ++i) {
         const ch = source[i];
         if (!chomp && (ch === "-" || ch === "+"))
@@ -4580,12 +4580,12 @@ var require_resolve_block_scalar = __commonJS({
           const n = Number(ch);
           if (!indent && n)
             indent = n;
-          else if (error === -1)
-            error = offset + i;
+          else if (error2 === -1)
+            error2 = offset + i;
         }
       }
-      if (error !== -1)
-        onError(error, "UNEXPECTED_TOKEN", `Block scalar header includes extra characters: ${source}`);
+      if (error2 !== -1)
+        onError(error2, "UNEXPECTED_TOKEN", `Block scalar header includes extra characters: ${source}`);
       let hasSpace = false;
       let comment2 = "";
       let length = source.length;
@@ -4881,8 +4881,8 @@ var require_compose_scalar = __commonJS({
       try {
         const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
         scalar = identity.isScalar(res) ? res : new Scalar.Scalar(res);
-      } catch (error) {
-        const msg = error instanceof Error ? error.message : String(error);
+      } catch (error2) {
+        const msg = error2 instanceof Error ? error2.message : String(error2);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
         scalar = new Scalar.Scalar(value);
       }
@@ -5005,8 +5005,8 @@ var require_compose_node = __commonJS({
             node = composeCollection.composeCollection(CN, ctx, token, props, onError);
             if (anchor)
               node.anchor = anchor.source.substring(1);
-          } catch (error) {
-            const message = error instanceof Error ? error.message : String(error);
+          } catch (error2) {
+            const message = error2 instanceof Error ? error2.message : String(error2);
             onError(token, "RESOURCE_EXHAUSTION", message);
           }
           break;
@@ -5078,13 +5078,13 @@ var require_compose_node = __commonJS({
 var require_compose_doc = __commonJS({
   "node_modules/yaml/dist/compose/compose-doc.js"(exports) {
     "use strict";
-    var Document = require_Document();
+    var Document2 = require_Document();
     var composeNode = require_compose_node();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
     function composeDoc(options, directives, { offset, start, value, end }, onError) {
       const opts = Object.assign({ _directives: directives }, options);
-      const doc = new Document.Document(void 0, opts);
+      const doc = new Document2.Document(void 0, opts);
       const ctx = {
         atKey: false,
         atRoot: true,
@@ -5123,7 +5123,7 @@ var require_composer = __commonJS({
     "use strict";
     var node_process = __require("process");
     var directives = require_directives();
-    var Document = require_Document();
+    var Document2 = require_Document();
     var errors = require_errors();
     var identity = require_identity();
     var composeDoc = require_compose_doc();
@@ -5271,11 +5271,11 @@ ${cb}` : comment2;
             break;
           case "error": {
             const msg = token.source ? `${token.message}: ${JSON.stringify(token.source)}` : token.message;
-            const error = new errors.YAMLParseError(getErrorPos(token), "UNEXPECTED_TOKEN", msg);
+            const error2 = new errors.YAMLParseError(getErrorPos(token), "UNEXPECTED_TOKEN", msg);
             if (this.atDirectives || !this.doc)
-              this.errors.push(error);
+              this.errors.push(error2);
             else
-              this.doc.errors.push(error);
+              this.doc.errors.push(error2);
             break;
           }
           case "doc-end": {
@@ -5312,7 +5312,7 @@ ${end.comment}` : end.comment;
           this.doc = null;
         } else if (forceDoc) {
           const opts = Object.assign({ _directives: this.directives }, this.options);
-          const doc = new Document.Document(void 0, opts);
+          const doc = new Document2.Document(void 0, opts);
           if (this.atDirectives)
             this.onError(endOffset, "MISSING_CHAR", "Missing directives-end indicator line");
           doc.range = [0, endOffset, endOffset];
@@ -5578,17 +5578,17 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit2(cst, visitor) {
+    function visit3(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path12) => {
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP;
+    visit3.REMOVE = REMOVE;
+    visit3.itemAtPath = (cst, path15) => {
       let item = cst;
-      for (const [field, index] of path12) {
+      for (const [field, index] of path15) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5597,23 +5597,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path12) => {
-      const parent = visit2.itemAtPath(cst, path12.slice(0, -1));
-      const field = path12[path12.length - 1][0];
+    visit3.parentCollection = (cst, path15) => {
+      const parent = visit3.itemAtPath(cst, path15.slice(0, -1));
+      const field = path15[path15.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path12, item, visitor) {
-      let ctrl = visitor(item, path12);
+    function _visit(path15, item, visitor) {
+      let ctrl = visitor(item, path15);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path12.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path15.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -5624,12 +5624,12 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path12);
+            ctrl = ctrl(item, path15);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path12) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path15) : ctrl;
     }
-    exports.visit = visit2;
+    exports.visit = visit3;
   }
 });
 
@@ -6053,9 +6053,9 @@ var require_lexer = __commonJS({
         }
       }
       *parseQuotedScalar() {
-        const quote2 = this.charAt(0);
-        let end = this.buffer.indexOf(quote2, this.pos + 1);
-        if (quote2 === "'") {
+        const quote3 = this.charAt(0);
+        let end = this.buffer.indexOf(quote3, this.pos + 1);
+        if (quote3 === "'") {
           while (end !== -1 && this.buffer[end + 1] === "'")
             end = this.buffer.indexOf("'", end + 2);
         } else {
@@ -6588,8 +6588,8 @@ var require_parser = __commonJS({
       peek(n) {
         return this.stack[this.stack.length - n];
       }
-      *pop(error) {
-        const token = error ?? this.stack.pop();
+      *pop(error2) {
+        const token = error2 ?? this.stack.pop();
         if (!token) {
           const message = "Tried to pop an empty stack";
           yield { type: "error", offset: this.offset, source: "", message };
@@ -7234,34 +7234,34 @@ var require_public_api = __commonJS({
   "node_modules/yaml/dist/public-api.js"(exports) {
     "use strict";
     var composer = require_composer();
-    var Document = require_Document();
+    var Document2 = require_Document();
     var errors = require_errors();
     var log = require_log();
     var identity = require_identity();
-    var lineCounter = require_line_counter();
+    var lineCounter2 = require_line_counter();
     var parser = require_parser();
     function parseOptions(options) {
       const prettyErrors = options.prettyErrors !== false;
-      const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
+      const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter2.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
     function parseAllDocuments5(source, options = {}) {
-      const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
-      const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
+      const { lineCounter: lineCounter3, prettyErrors } = parseOptions(options);
+      const parser$1 = new parser.Parser(lineCounter3?.addNewLine);
       const composer$1 = new composer.Composer(options);
       const docs = Array.from(composer$1.compose(parser$1.parse(source)));
-      if (prettyErrors && lineCounter2)
+      if (prettyErrors && lineCounter3)
         for (const doc of docs) {
-          doc.errors.forEach(errors.prettifyError(source, lineCounter2));
-          doc.warnings.forEach(errors.prettifyError(source, lineCounter2));
+          doc.errors.forEach(errors.prettifyError(source, lineCounter3));
+          doc.warnings.forEach(errors.prettifyError(source, lineCounter3));
         }
       if (docs.length > 0)
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
     function parseDocument(source, options = {}) {
-      const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
-      const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
+      const { lineCounter: lineCounter3, prettyErrors } = parseOptions(options);
+      const parser$1 = new parser.Parser(lineCounter3?.addNewLine);
       const composer$1 = new composer.Composer(options);
       let doc = null;
       for (const _doc of composer$1.compose(parser$1.parse(source), true, source.length)) {
@@ -7272,9 +7272,9 @@ var require_public_api = __commonJS({
           break;
         }
       }
-      if (prettyErrors && lineCounter2) {
-        doc.errors.forEach(errors.prettifyError(source, lineCounter2));
-        doc.warnings.forEach(errors.prettifyError(source, lineCounter2));
+      if (prettyErrors && lineCounter3) {
+        doc.errors.forEach(errors.prettifyError(source, lineCounter3));
+        doc.warnings.forEach(errors.prettifyError(source, lineCounter3));
       }
       return doc;
     }
@@ -7317,7 +7317,7 @@ var require_public_api = __commonJS({
       }
       if (identity.isDocument(value) && !_replacer)
         return value.toString(options);
-      return new Document.Document(value, _replacer, options).toString(options);
+      return new Document2.Document(value, _replacer, options).toString(options);
     }
     exports.parse = parse;
     exports.parseAllDocuments = parseAllDocuments5;
@@ -7331,7 +7331,7 @@ var require_dist = __commonJS({
   "node_modules/yaml/dist/index.js"(exports) {
     "use strict";
     var composer = require_composer();
-    var Document = require_Document();
+    var Document2 = require_Document();
     var Schema = require_Schema();
     var errors = require_errors();
     var Alias = require_Alias();
@@ -7342,12 +7342,12 @@ var require_dist = __commonJS({
     var YAMLSeq = require_YAMLSeq();
     var cst = require_cst();
     var lexer = require_lexer();
-    var lineCounter = require_line_counter();
+    var lineCounter2 = require_line_counter();
     var parser = require_parser();
     var publicApi = require_public_api();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     exports.Composer = composer.Composer;
-    exports.Document = Document.Document;
+    exports.Document = Document2.Document;
     exports.Schema = Schema.Schema;
     exports.YAMLError = errors.YAMLError;
     exports.YAMLParseError = errors.YAMLParseError;
@@ -7367,14 +7367,14 @@ var require_dist = __commonJS({
     exports.YAMLSeq = YAMLSeq.YAMLSeq;
     exports.CST = cst;
     exports.Lexer = lexer.Lexer;
-    exports.LineCounter = lineCounter.LineCounter;
+    exports.LineCounter = lineCounter2.LineCounter;
     exports.Parser = parser.Parser;
     exports.parse = publicApi.parse;
     exports.parseAllDocuments = publicApi.parseAllDocuments;
     exports.parseDocument = publicApi.parseDocument;
     exports.stringify = publicApi.stringify;
-    exports.visit = visit2.visit;
-    exports.visitAsync = visit2.visitAsync;
+    exports.visit = visit3.visit;
+    exports.visitAsync = visit3.visitAsync;
   }
 });
 
@@ -7564,26 +7564,26 @@ var require_scope = __commonJS({
       toName(nameOrPrefix) {
         return nameOrPrefix instanceof code_1.Name ? nameOrPrefix : this.name(nameOrPrefix);
       }
-      name(prefix) {
-        return new code_1.Name(this._newName(prefix));
+      name(prefix2) {
+        return new code_1.Name(this._newName(prefix2));
       }
-      _newName(prefix) {
-        const ng = this._names[prefix] || this._nameGroup(prefix);
-        return `${prefix}${ng.index++}`;
+      _newName(prefix2) {
+        const ng = this._names[prefix2] || this._nameGroup(prefix2);
+        return `${prefix2}${ng.index++}`;
       }
-      _nameGroup(prefix) {
+      _nameGroup(prefix2) {
         var _a2, _b;
-        if (((_b = (_a2 = this._parent) === null || _a2 === void 0 ? void 0 : _a2._prefixes) === null || _b === void 0 ? void 0 : _b.has(prefix)) || this._prefixes && !this._prefixes.has(prefix)) {
-          throw new Error(`CodeGen: prefix "${prefix}" is not allowed in this scope`);
+        if (((_b = (_a2 = this._parent) === null || _a2 === void 0 ? void 0 : _a2._prefixes) === null || _b === void 0 ? void 0 : _b.has(prefix2)) || this._prefixes && !this._prefixes.has(prefix2)) {
+          throw new Error(`CodeGen: prefix "${prefix2}" is not allowed in this scope`);
         }
-        return this._names[prefix] = { prefix, index: 0 };
+        return this._names[prefix2] = { prefix: prefix2, index: 0 };
       }
     };
     exports.Scope = Scope;
     var ValueScopeName = class extends code_1.Name {
-      constructor(prefix, nameStr) {
+      constructor(prefix2, nameStr) {
         super(nameStr);
-        this.prefix = prefix;
+        this.prefix = prefix2;
       }
       setValue(value, { property, itemIndex }) {
         this.value = value;
@@ -7602,33 +7602,33 @@ var require_scope = __commonJS({
       get() {
         return this._scope;
       }
-      name(prefix) {
-        return new ValueScopeName(prefix, this._newName(prefix));
+      name(prefix2) {
+        return new ValueScopeName(prefix2, this._newName(prefix2));
       }
       value(nameOrPrefix, value) {
         var _a2;
         if (value.ref === void 0)
           throw new Error("CodeGen: ref must be passed in value");
         const name = this.toName(nameOrPrefix);
-        const { prefix } = name;
+        const { prefix: prefix2 } = name;
         const valueKey = (_a2 = value.key) !== null && _a2 !== void 0 ? _a2 : value.ref;
-        let vs = this._values[prefix];
+        let vs = this._values[prefix2];
         if (vs) {
           const _name = vs.get(valueKey);
           if (_name)
             return _name;
         } else {
-          vs = this._values[prefix] = /* @__PURE__ */ new Map();
+          vs = this._values[prefix2] = /* @__PURE__ */ new Map();
         }
         vs.set(valueKey, name);
-        const s = this._scope[prefix] || (this._scope[prefix] = []);
+        const s = this._scope[prefix2] || (this._scope[prefix2] = []);
         const itemIndex = s.length;
         s[itemIndex] = value.ref;
-        name.setValue(value, { property: prefix, itemIndex });
+        name.setValue(value, { property: prefix2, itemIndex });
         return name;
       }
-      getValue(prefix, keyOrRef) {
-        const vs = this._values[prefix];
+      getValue(prefix2, keyOrRef) {
+        const vs = this._values[prefix2];
         if (!vs)
           return;
         return vs.get(keyOrRef);
@@ -7649,11 +7649,11 @@ var require_scope = __commonJS({
       }
       _reduceValues(values, valueCode, usedValues = {}, getCode) {
         let code = code_1.nil;
-        for (const prefix in values) {
-          const vs = values[prefix];
+        for (const prefix2 in values) {
+          const vs = values[prefix2];
           if (!vs)
             continue;
-          const nameSet = usedValues[prefix] = usedValues[prefix] || /* @__PURE__ */ new Map();
+          const nameSet = usedValues[prefix2] = usedValues[prefix2] || /* @__PURE__ */ new Map();
           vs.forEach((name) => {
             if (nameSet.has(name))
               return;
@@ -7818,9 +7818,9 @@ var require_codegen = __commonJS({
       }
     };
     var Throw = class extends Node {
-      constructor(error) {
+      constructor(error2) {
         super();
-        this.error = error;
+        this.error = error2;
       }
       render({ _n }) {
         return `throw ${this.error};` + _n;
@@ -8057,9 +8057,9 @@ var require_codegen = __commonJS({
       }
     };
     var Catch = class extends BlockNode {
-      constructor(error) {
+      constructor(error2) {
         super();
-        this.error = error;
+        this.error = error2;
       }
       render(opts) {
         return `catch(${this.error})` + super.render(opts);
@@ -8086,12 +8086,12 @@ var require_codegen = __commonJS({
         return this._root.render(this.opts);
       }
       // returns unique name in the internal scope
-      name(prefix) {
-        return this._scope.name(prefix);
+      name(prefix2) {
+        return this._scope.name(prefix2);
       }
       // reserves unique name in the external scope
-      scopeName(prefix) {
-        return this._extScope.name(prefix);
+      scopeName(prefix2) {
+        return this._extScope.name(prefix2);
       }
       // reserves unique name in the external scope and assigns value to it
       scopeValue(prefixOrName, value) {
@@ -8100,8 +8100,8 @@ var require_codegen = __commonJS({
         vs.add(name);
         return name;
       }
-      getScopeValue(prefix, keyOrRef) {
-        return this._extScope.getValue(prefix, keyOrRef);
+      getScopeValue(prefix2, keyOrRef) {
+        return this._extScope.getValue(prefix2, keyOrRef);
       }
       // return code that assigns values in the external scope to the names that are used internally
       // (same names that were returned by gen.scopeName or gen.scopeValue)
@@ -8250,9 +8250,9 @@ var require_codegen = __commonJS({
         this._blockNode(node);
         this.code(tryBody);
         if (catchCode) {
-          const error = this.name("e");
-          this._currNode = node.catch = new Catch(error);
-          catchCode(error);
+          const error2 = this.name("e");
+          this._currNode = node.catch = new Catch(error2);
+          catchCode(error2);
         }
         if (finallyCode) {
           this._currNode = node.finally = new Finally();
@@ -8261,8 +8261,8 @@ var require_codegen = __commonJS({
         return this._endBlockNode(Catch, Finally);
       }
       // `throw` statement
-      throw(error) {
-        return this._leafNode(new Throw(error));
+      throw(error2) {
+        return this._leafNode(new Throw(error2));
       }
       // start self-balancing block
       block(body, nodeCount) {
@@ -8618,10 +8618,10 @@ var require_errors2 = __commonJS({
     exports.keyword$DataError = {
       message: ({ keyword, schemaType }) => schemaType ? (0, codegen_1.str)`"${keyword}" keyword must be ${schemaType} ($data)` : (0, codegen_1.str)`"${keyword}" keyword is invalid ($data)`
     };
-    function reportError(cxt, error = exports.keywordError, errorPaths, overrideAllErrors) {
+    function reportError(cxt, error2 = exports.keywordError, errorPaths, overrideAllErrors) {
       const { it } = cxt;
       const { gen, compositeRule, allErrors } = it;
-      const errObj = errorObjectCode(cxt, error, errorPaths);
+      const errObj = errorObjectCode(cxt, error2, errorPaths);
       if (overrideAllErrors !== null && overrideAllErrors !== void 0 ? overrideAllErrors : compositeRule || allErrors) {
         addError(gen, errObj);
       } else {
@@ -8629,10 +8629,10 @@ var require_errors2 = __commonJS({
       }
     }
     exports.reportError = reportError;
-    function reportExtraError(cxt, error = exports.keywordError, errorPaths) {
+    function reportExtraError(cxt, error2 = exports.keywordError, errorPaths) {
       const { it } = cxt;
       const { gen, compositeRule, allErrors } = it;
-      const errObj = errorObjectCode(cxt, error, errorPaths);
+      const errObj = errorObjectCode(cxt, error2, errorPaths);
       addError(gen, errObj);
       if (!(compositeRule || allErrors)) {
         returnErrors(it, names_1.default.vErrors);
@@ -8647,21 +8647,21 @@ var require_errors2 = __commonJS({
     function extendErrors({ gen, keyword, schemaValue, data, errsCount, it }) {
       if (errsCount === void 0)
         throw new Error("ajv implementation error");
-      const err = gen.name("err");
+      const err2 = gen.name("err");
       gen.forRange("i", errsCount, names_1.default.errors, (i) => {
-        gen.const(err, (0, codegen_1._)`${names_1.default.vErrors}[${i}]`);
-        gen.if((0, codegen_1._)`${err}.instancePath === undefined`, () => gen.assign((0, codegen_1._)`${err}.instancePath`, (0, codegen_1.strConcat)(names_1.default.instancePath, it.errorPath)));
-        gen.assign((0, codegen_1._)`${err}.schemaPath`, (0, codegen_1.str)`${it.errSchemaPath}/${keyword}`);
+        gen.const(err2, (0, codegen_1._)`${names_1.default.vErrors}[${i}]`);
+        gen.if((0, codegen_1._)`${err2}.instancePath === undefined`, () => gen.assign((0, codegen_1._)`${err2}.instancePath`, (0, codegen_1.strConcat)(names_1.default.instancePath, it.errorPath)));
+        gen.assign((0, codegen_1._)`${err2}.schemaPath`, (0, codegen_1.str)`${it.errSchemaPath}/${keyword}`);
         if (it.opts.verbose) {
-          gen.assign((0, codegen_1._)`${err}.schema`, schemaValue);
-          gen.assign((0, codegen_1._)`${err}.data`, data);
+          gen.assign((0, codegen_1._)`${err2}.schema`, schemaValue);
+          gen.assign((0, codegen_1._)`${err2}.data`, data);
         }
       });
     }
     exports.extendErrors = extendErrors;
     function addError(gen, errObj) {
-      const err = gen.const("err", errObj);
-      gen.if((0, codegen_1._)`${names_1.default.vErrors} === null`, () => gen.assign(names_1.default.vErrors, (0, codegen_1._)`[${err}]`), (0, codegen_1._)`${names_1.default.vErrors}.push(${err})`);
+      const err2 = gen.const("err", errObj);
+      gen.if((0, codegen_1._)`${names_1.default.vErrors} === null`, () => gen.assign(names_1.default.vErrors, (0, codegen_1._)`[${err2}]`), (0, codegen_1._)`${names_1.default.vErrors}.push(${err2})`);
       gen.code((0, codegen_1._)`${names_1.default.errors}++`);
     }
     function returnErrors(it, errs) {
@@ -8683,19 +8683,19 @@ var require_errors2 = __commonJS({
       schema: new codegen_1.Name("schema"),
       parentSchema: new codegen_1.Name("parentSchema")
     };
-    function errorObjectCode(cxt, error, errorPaths) {
+    function errorObjectCode(cxt, error2, errorPaths) {
       const { createErrors } = cxt.it;
       if (createErrors === false)
         return (0, codegen_1._)`{}`;
-      return errorObject(cxt, error, errorPaths);
+      return errorObject(cxt, error2, errorPaths);
     }
-    function errorObject(cxt, error, errorPaths = {}) {
+    function errorObject(cxt, error2, errorPaths = {}) {
       const { gen, it } = cxt;
       const keyValues = [
         errorInstancePath(it, errorPaths),
         errorSchemaPath(cxt, errorPaths)
       ];
-      extraErrorProps(cxt, error, keyValues);
+      extraErrorProps(cxt, error2, keyValues);
       return gen.object(...keyValues);
     }
     function errorInstancePath({ errorPath }, { instancePath }) {
@@ -8789,15 +8789,15 @@ var require_rules = __commonJS({
     }
     exports.isJSONType = isJSONType;
     function getRules() {
-      const groups = {
+      const groups2 = {
         number: { type: "number", rules: [] },
         string: { type: "string", rules: [] },
         array: { type: "array", rules: [] },
         object: { type: "object", rules: [] }
       };
       return {
-        types: { ...groups, integer: true, boolean: true, null: true },
-        rules: [{ rules: [] }, groups.number, groups.string, groups.array, groups.object],
+        types: { ...groups2, integer: true, boolean: true, null: true },
+        rules: [{ rules: [] }, groups2.number, groups2.string, groups2.array, groups2.object],
         post: { rules: [] },
         all: {},
         keywords: {}
@@ -10218,20 +10218,20 @@ var require_compile = __commonJS({
     var util_1 = require_util();
     var validate_1 = require_validate();
     var SchemaEnv = class {
-      constructor(env) {
+      constructor(env2) {
         var _a2;
         this.refs = {};
         this.dynamicAnchors = {};
         let schema;
-        if (typeof env.schema == "object")
-          schema = env.schema;
-        this.schema = env.schema;
-        this.schemaId = env.schemaId;
-        this.root = env.root || this;
-        this.baseId = (_a2 = env.baseId) !== null && _a2 !== void 0 ? _a2 : (0, resolve_1.normalizeId)(schema === null || schema === void 0 ? void 0 : schema[env.schemaId || "$id"]);
-        this.schemaPath = env.schemaPath;
-        this.localRefs = env.localRefs;
-        this.meta = env.meta;
+        if (typeof env2.schema == "object")
+          schema = env2.schema;
+        this.schema = env2.schema;
+        this.schemaId = env2.schemaId;
+        this.root = env2.root || this;
+        this.baseId = (_a2 = env2.baseId) !== null && _a2 !== void 0 ? _a2 : (0, resolve_1.normalizeId)(schema === null || schema === void 0 ? void 0 : schema[env2.schemaId || "$id"]);
+        this.schemaPath = env2.schemaPath;
+        this.localRefs = env2.localRefs;
+        this.meta = env2.meta;
         this.$async = schema === null || schema === void 0 ? void 0 : schema.$async;
         this.refs = {};
       }
@@ -10415,15 +10415,15 @@ var require_compile = __commonJS({
           baseId = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, schId);
         }
       }
-      let env;
+      let env2;
       if (typeof schema != "boolean" && schema.$ref && !(0, util_1.schemaHasRulesButRef)(schema, this.RULES)) {
         const $ref = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, schema.$ref);
-        env = resolveSchema.call(this, root, $ref);
+        env2 = resolveSchema.call(this, root, $ref);
       }
       const { schemaId } = this.opts;
-      env = env || new SchemaEnv({ schema, schemaId, root, baseId });
-      if (env.schema !== env.root.schema)
-        return env;
+      env2 = env2 || new SchemaEnv({ schema, schemaId, root, baseId });
+      if (env2.schema !== env2.root.schema)
+        return env2;
       return void 0;
     }
   }
@@ -10607,8 +10607,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path12) {
-      let input = path12;
+    function removeDotSegments(path15) {
+      let input = path15;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -10682,11 +10682,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path12) {
-      if (path12 === "" || path12[0] === "/") {
-        return removeDotSegments(path12);
+    function removeDotSegmentsRelative(path15) {
+      if (path15 === "" || path15[0] === "/") {
+        return removeDotSegments(path15);
       }
-      const segments = path12.split("/");
+      const segments = path15.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -11049,8 +11049,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path12 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path12 && path12 !== "/" ? path12 : void 0;
+        const path15 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path15 && path15 !== "/" ? path15 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -11742,7 +11742,7 @@ var require_core = __commonJS({
         uriResolver
       };
     }
-    var Ajv2 = class {
+    var Ajv3 = class {
       constructor(opts = {}) {
         this.schemas = {};
         this.refs = {};
@@ -11992,12 +11992,12 @@ var require_core = __commonJS({
           return this;
         }
         keywordMetaschema.call(this, def);
-        const definition = {
+        const definition2 = {
           ...def,
           type: (0, dataType_1.getJSONTypes)(def.type),
           schemaType: (0, dataType_1.getJSONTypes)(def.schemaType)
         };
-        (0, util_1.eachItem)(keyword, definition.type.length === 0 ? (k2) => addRule.call(this, k2, definition) : (k2) => definition.type.forEach((t) => addRule.call(this, k2, definition, t)));
+        (0, util_1.eachItem)(keyword, definition2.type.length === 0 ? (k2) => addRule.call(this, k2, definition2) : (k2) => definition2.type.forEach((t) => addRule.call(this, k2, definition2, t)));
         return this;
       }
       getKeyword(keyword) {
@@ -12112,9 +12112,9 @@ var require_core = __commonJS({
         }
       }
     };
-    Ajv2.ValidationError = validation_error_1.default;
-    Ajv2.MissingRefError = ref_error_1.default;
-    exports.default = Ajv2;
+    Ajv3.ValidationError = validation_error_1.default;
+    Ajv3.MissingRefError = ref_error_1.default;
+    exports.default = Ajv3;
     function checkOptions(checkOpts, options, msg, log = "error") {
       for (const key in checkOpts) {
         const opt = key;
@@ -12190,9 +12190,9 @@ var require_core = __commonJS({
         throw new Error('$data keyword must have "code" or "validate" function');
       }
     }
-    function addRule(keyword, definition, dataType) {
+    function addRule(keyword, definition2, dataType) {
       var _a2;
-      const post = definition === null || definition === void 0 ? void 0 : definition.post;
+      const post = definition2 === null || definition2 === void 0 ? void 0 : definition2.post;
       if (dataType && post)
         throw new Error('keyword with "post" flag cannot have "type"');
       const { RULES } = this;
@@ -12202,22 +12202,22 @@ var require_core = __commonJS({
         RULES.rules.push(ruleGroup);
       }
       RULES.keywords[keyword] = true;
-      if (!definition)
+      if (!definition2)
         return;
       const rule = {
         keyword,
         definition: {
-          ...definition,
-          type: (0, dataType_1.getJSONTypes)(definition.type),
-          schemaType: (0, dataType_1.getJSONTypes)(definition.schemaType)
+          ...definition2,
+          type: (0, dataType_1.getJSONTypes)(definition2.type),
+          schemaType: (0, dataType_1.getJSONTypes)(definition2.schemaType)
         }
       };
-      if (definition.before)
-        addBeforeRule.call(this, ruleGroup, rule, definition.before);
+      if (definition2.before)
+        addBeforeRule.call(this, ruleGroup, rule, definition2.before);
       else
         ruleGroup.rules.push(rule);
       RULES.all[keyword] = rule;
-      (_a2 = definition.implements) === null || _a2 === void 0 ? void 0 : _a2.forEach((kwd) => this.addKeyword(kwd));
+      (_a2 = definition2.implements) === null || _a2 === void 0 ? void 0 : _a2.forEach((kwd) => this.addKeyword(kwd));
     }
     function addBeforeRule(ruleGroup, rule, before) {
       const i = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before);
@@ -12277,8 +12277,8 @@ var require_ref = __commonJS({
       schemaType: "string",
       code(cxt) {
         const { gen, schema: $ref, it } = cxt;
-        const { baseId, schemaEnv: env, validateName, opts, self } = it;
-        const { root } = env;
+        const { baseId, schemaEnv: env2, validateName, opts, self } = it;
+        const { root } = env2;
         if (($ref === "#" || $ref === "#/") && baseId === root.baseId)
           return callRootRef();
         const schOrEnv = compile_1.resolveRef.call(self, root, baseId, $ref);
@@ -12288,8 +12288,8 @@ var require_ref = __commonJS({
           return callValidate(schOrEnv);
         return inlineRefSchema(schOrEnv);
         function callRootRef() {
-          if (env === root)
-            return callRef(cxt, validateName, env, env.$async);
+          if (env2 === root)
+            return callRef(cxt, validateName, env2, env2.$async);
           const rootName = gen.scopeValue("root", { ref: root });
           return callRef(cxt, (0, codegen_1._)`${rootName}.validate`, root, root.$async);
         }
@@ -12319,14 +12319,14 @@ var require_ref = __commonJS({
     exports.getValidate = getValidate;
     function callRef(cxt, v, sch, $async) {
       const { gen, it } = cxt;
-      const { allErrors, schemaEnv: env, opts } = it;
+      const { allErrors, schemaEnv: env2, opts } = it;
       const passCxt = opts.passContext ? names_1.default.this : codegen_1.nil;
       if ($async)
         callAsyncRef();
       else
         callSyncRef();
       function callAsyncRef() {
-        if (!env.$async)
+        if (!env2.$async)
           throw new Error("async schema referenced by sync schema");
         const valid = gen.let("valid");
         gen.try(() => {
@@ -12416,7 +12416,7 @@ var require_limitNumber = __commonJS({
       exclusiveMaximum: { okStr: "<", ok: ops.LT, fail: ops.GTE },
       exclusiveMinimum: { okStr: ">", ok: ops.GT, fail: ops.LTE }
     };
-    var error = {
+    var error2 = {
       message: ({ keyword, schemaCode }) => (0, codegen_1.str)`must be ${KWDs[keyword].okStr} ${schemaCode}`,
       params: ({ keyword, schemaCode }) => (0, codegen_1._)`{comparison: ${KWDs[keyword].okStr}, limit: ${schemaCode}}`
     };
@@ -12425,7 +12425,7 @@ var require_limitNumber = __commonJS({
       type: "number",
       schemaType: "number",
       $data: true,
-      error,
+      error: error2,
       code(cxt) {
         const { keyword, data, schemaCode } = cxt;
         cxt.fail$data((0, codegen_1._)`${data} ${KWDs[keyword].fail} ${schemaCode} || isNaN(${data})`);
@@ -12441,7 +12441,7 @@ var require_multipleOf = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
-    var error = {
+    var error2 = {
       message: ({ schemaCode }) => (0, codegen_1.str)`must be multiple of ${schemaCode}`,
       params: ({ schemaCode }) => (0, codegen_1._)`{multipleOf: ${schemaCode}}`
     };
@@ -12450,7 +12450,7 @@ var require_multipleOf = __commonJS({
       type: "number",
       schemaType: "number",
       $data: true,
-      error,
+      error: error2,
       code(cxt) {
         const { gen, data, schemaCode, it } = cxt;
         const prec = it.opts.multipleOfPrecision;
@@ -12497,7 +12497,7 @@ var require_limitLength = __commonJS({
     var codegen_1 = require_codegen();
     var util_1 = require_util();
     var ucs2length_1 = require_ucs2length();
-    var error = {
+    var error2 = {
       message({ keyword, schemaCode }) {
         const comp = keyword === "maxLength" ? "more" : "fewer";
         return (0, codegen_1.str)`must NOT have ${comp} than ${schemaCode} characters`;
@@ -12509,7 +12509,7 @@ var require_limitLength = __commonJS({
       type: "string",
       schemaType: "number",
       $data: true,
-      error,
+      error: error2,
       code(cxt) {
         const { keyword, data, schemaCode, it } = cxt;
         const op = keyword === "maxLength" ? codegen_1.operators.GT : codegen_1.operators.LT;
@@ -12529,7 +12529,7 @@ var require_pattern = __commonJS({
     var code_1 = require_code2();
     var util_1 = require_util();
     var codegen_1 = require_codegen();
-    var error = {
+    var error2 = {
       message: ({ schemaCode }) => (0, codegen_1.str)`must match pattern "${schemaCode}"`,
       params: ({ schemaCode }) => (0, codegen_1._)`{pattern: ${schemaCode}}`
     };
@@ -12538,7 +12538,7 @@ var require_pattern = __commonJS({
       type: "string",
       schemaType: "string",
       $data: true,
-      error,
+      error: error2,
       code(cxt) {
         const { gen, data, $data, schema, schemaCode, it } = cxt;
         const u = it.opts.unicodeRegExp ? "u" : "";
@@ -12564,7 +12564,7 @@ var require_limitProperties = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
-    var error = {
+    var error2 = {
       message({ keyword, schemaCode }) {
         const comp = keyword === "maxProperties" ? "more" : "fewer";
         return (0, codegen_1.str)`must NOT have ${comp} than ${schemaCode} properties`;
@@ -12576,7 +12576,7 @@ var require_limitProperties = __commonJS({
       type: "object",
       schemaType: "number",
       $data: true,
-      error,
+      error: error2,
       code(cxt) {
         const { keyword, data, schemaCode } = cxt;
         const op = keyword === "maxProperties" ? codegen_1.operators.GT : codegen_1.operators.LT;
@@ -12595,7 +12595,7 @@ var require_required = __commonJS({
     var code_1 = require_code2();
     var codegen_1 = require_codegen();
     var util_1 = require_util();
-    var error = {
+    var error2 = {
       message: ({ params: { missingProperty } }) => (0, codegen_1.str)`must have required property '${missingProperty}'`,
       params: ({ params: { missingProperty } }) => (0, codegen_1._)`{missingProperty: ${missingProperty}}`
     };
@@ -12604,7 +12604,7 @@ var require_required = __commonJS({
       type: "object",
       schemaType: "array",
       $data: true,
-      error,
+      error: error2,
       code(cxt) {
         const { gen, schema, schemaCode, data, $data, it } = cxt;
         const { opts } = it;
@@ -12675,7 +12675,7 @@ var require_limitItems = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
-    var error = {
+    var error2 = {
       message({ keyword, schemaCode }) {
         const comp = keyword === "maxItems" ? "more" : "fewer";
         return (0, codegen_1.str)`must NOT have ${comp} than ${schemaCode} items`;
@@ -12687,7 +12687,7 @@ var require_limitItems = __commonJS({
       type: "array",
       schemaType: "number",
       $data: true,
-      error,
+      error: error2,
       code(cxt) {
         const { keyword, data, schemaCode } = cxt;
         const op = keyword === "maxItems" ? codegen_1.operators.GT : codegen_1.operators.LT;
@@ -12718,7 +12718,7 @@ var require_uniqueItems = __commonJS({
     var codegen_1 = require_codegen();
     var util_1 = require_util();
     var equal_1 = require_equal();
-    var error = {
+    var error2 = {
       message: ({ params: { i, j: j2 } }) => (0, codegen_1.str)`must NOT have duplicate items (items ## ${j2} and ${i} are identical)`,
       params: ({ params: { i, j: j2 } }) => (0, codegen_1._)`{i: ${i}, j: ${j2}}`
     };
@@ -12727,7 +12727,7 @@ var require_uniqueItems = __commonJS({
       type: "array",
       schemaType: "boolean",
       $data: true,
-      error,
+      error: error2,
       code(cxt) {
         const { gen, data, $data, schema, parentSchema, schemaCode, it } = cxt;
         if (!$data && !schema)
@@ -12784,14 +12784,14 @@ var require_const = __commonJS({
     var codegen_1 = require_codegen();
     var util_1 = require_util();
     var equal_1 = require_equal();
-    var error = {
+    var error2 = {
       message: "must be equal to constant",
       params: ({ schemaCode }) => (0, codegen_1._)`{allowedValue: ${schemaCode}}`
     };
     var def = {
       keyword: "const",
       $data: true,
-      error,
+      error: error2,
       code(cxt) {
         const { gen, data, $data, schemaCode, schema } = cxt;
         if ($data || schema && typeof schema == "object") {
@@ -12813,7 +12813,7 @@ var require_enum = __commonJS({
     var codegen_1 = require_codegen();
     var util_1 = require_util();
     var equal_1 = require_equal();
-    var error = {
+    var error2 = {
       message: "must be equal to one of the allowed values",
       params: ({ schemaCode }) => (0, codegen_1._)`{allowedValues: ${schemaCode}}`
     };
@@ -12821,7 +12821,7 @@ var require_enum = __commonJS({
       keyword: "enum",
       schemaType: "array",
       $data: true,
-      error,
+      error: error2,
       code(cxt) {
         const { gen, data, $data, schema, schemaCode, it } = cxt;
         if (!$data && schema.length === 0)
@@ -12900,7 +12900,7 @@ var require_additionalItems = __commonJS({
     exports.validateAdditionalItems = void 0;
     var codegen_1 = require_codegen();
     var util_1 = require_util();
-    var error = {
+    var error2 = {
       message: ({ params: { len } }) => (0, codegen_1.str)`must NOT have more than ${len} items`,
       params: ({ params: { len } }) => (0, codegen_1._)`{limit: ${len}}`
     };
@@ -12909,7 +12909,7 @@ var require_additionalItems = __commonJS({
       type: "array",
       schemaType: ["boolean", "object"],
       before: "uniqueItems",
-      error,
+      error: error2,
       code(cxt) {
         const { parentSchema, it } = cxt;
         const { items } = parentSchema;
@@ -13028,7 +13028,7 @@ var require_items2020 = __commonJS({
     var util_1 = require_util();
     var code_1 = require_code2();
     var additionalItems_1 = require_additionalItems();
-    var error = {
+    var error2 = {
       message: ({ params: { len } }) => (0, codegen_1.str)`must NOT have more than ${len} items`,
       params: ({ params: { len } }) => (0, codegen_1._)`{limit: ${len}}`
     };
@@ -13037,7 +13037,7 @@ var require_items2020 = __commonJS({
       type: "array",
       schemaType: ["object", "boolean"],
       before: "uniqueItems",
-      error,
+      error: error2,
       code(cxt) {
         const { schema, parentSchema, it } = cxt;
         const { prefixItems } = parentSchema;
@@ -13061,7 +13061,7 @@ var require_contains = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
     var util_1 = require_util();
-    var error = {
+    var error2 = {
       message: ({ params: { min, max } }) => max === void 0 ? (0, codegen_1.str)`must contain at least ${min} valid item(s)` : (0, codegen_1.str)`must contain at least ${min} and no more than ${max} valid item(s)`,
       params: ({ params: { min, max } }) => max === void 0 ? (0, codegen_1._)`{minContains: ${min}}` : (0, codegen_1._)`{minContains: ${min}, maxContains: ${max}}`
     };
@@ -13071,7 +13071,7 @@ var require_contains = __commonJS({
       schemaType: ["object", "boolean"],
       before: "uniqueItems",
       trackErrors: true,
-      error,
+      error: error2,
       code(cxt) {
         const { gen, schema, parentSchema, data, it } = cxt;
         let min;
@@ -13249,7 +13249,7 @@ var require_propertyNames = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
     var util_1 = require_util();
-    var error = {
+    var error2 = {
       message: "property name must be valid",
       params: ({ params }) => (0, codegen_1._)`{propertyName: ${params.propertyName}}`
     };
@@ -13257,7 +13257,7 @@ var require_propertyNames = __commonJS({
       keyword: "propertyNames",
       type: "object",
       schemaType: ["object", "boolean"],
-      error,
+      error: error2,
       code(cxt) {
         const { gen, schema, data, it } = cxt;
         if ((0, util_1.alwaysValidSchema)(it, schema))
@@ -13294,7 +13294,7 @@ var require_additionalProperties = __commonJS({
     var codegen_1 = require_codegen();
     var names_1 = require_names();
     var util_1 = require_util();
-    var error = {
+    var error2 = {
       message: "must NOT have additional properties",
       params: ({ params }) => (0, codegen_1._)`{additionalProperty: ${params.additionalProperty}}`
     };
@@ -13304,7 +13304,7 @@ var require_additionalProperties = __commonJS({
       schemaType: ["boolean", "object"],
       allowUndefined: true,
       trackErrors: true,
-      error,
+      error: error2,
       code(cxt) {
         const { gen, schema, parentSchema, data, errsCount, it } = cxt;
         if (!errsCount)
@@ -13578,7 +13578,7 @@ var require_oneOf = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
     var util_1 = require_util();
-    var error = {
+    var error2 = {
       message: "must match exactly one schema in oneOf",
       params: ({ params }) => (0, codegen_1._)`{passingSchemas: ${params.passing}}`
     };
@@ -13586,7 +13586,7 @@ var require_oneOf = __commonJS({
       keyword: "oneOf",
       schemaType: "array",
       trackErrors: true,
-      error,
+      error: error2,
       code(cxt) {
         const { gen, schema, parentSchema, it } = cxt;
         if (!Array.isArray(schema))
@@ -13663,7 +13663,7 @@ var require_if = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
     var util_1 = require_util();
-    var error = {
+    var error2 = {
       message: ({ params }) => (0, codegen_1.str)`must match "${params.ifClause}" schema`,
       params: ({ params }) => (0, codegen_1._)`{failingKeyword: ${params.ifClause}}`
     };
@@ -13671,7 +13671,7 @@ var require_if = __commonJS({
       keyword: "if",
       schemaType: ["object", "boolean"],
       trackErrors: true,
-      error,
+      error: error2,
       code(cxt) {
         const { gen, parentSchema, it } = cxt;
         if (parentSchema.then === void 0 && parentSchema.else === void 0) {
@@ -13797,7 +13797,7 @@ var require_format = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
-    var error = {
+    var error2 = {
       message: ({ schemaCode }) => (0, codegen_1.str)`must match format "${schemaCode}"`,
       params: ({ schemaCode }) => (0, codegen_1._)`{format: ${schemaCode}}`
     };
@@ -13806,7 +13806,7 @@ var require_format = __commonJS({
       type: ["number", "string"],
       schemaType: "string",
       $data: true,
-      error,
+      error: error2,
       code(cxt, ruleType) {
         const { gen, data, $data, schema, schemaCode, it } = cxt;
         const { opts, errSchemaPath, schemaEnv, self } = it;
@@ -13961,7 +13961,7 @@ var require_discriminator = __commonJS({
     var compile_1 = require_compile();
     var ref_error_1 = require_ref_error();
     var util_1 = require_util();
-    var error = {
+    var error2 = {
       message: ({ params: { discrError, tagName } }) => discrError === types_1.DiscrError.Tag ? `tag "${tagName}" must be string` : `value of tag "${tagName}" must be in oneOf`,
       params: ({ params: { discrError, tag, tagName } }) => (0, codegen_1._)`{error: ${discrError}, tag: ${tagName}, tagValue: ${tag}}`
     };
@@ -13969,7 +13969,7 @@ var require_discriminator = __commonJS({
       keyword: "discriminator",
       type: "object",
       schemaType: "object",
-      error,
+      error: error2,
       code(cxt) {
         const { gen, data, schema, parentSchema, it } = cxt;
         const { oneOf } = parentSchema;
@@ -14225,7 +14225,7 @@ var require_ajv = __commonJS({
     var draft7MetaSchema = require_json_schema_draft_07();
     var META_SUPPORT_DATA = ["/properties"];
     var META_SCHEMA_ID = "http://json-schema.org/draft-07/schema";
-    var Ajv2 = class extends core_1.default {
+    var Ajv3 = class extends core_1.default {
       _addVocabularies() {
         super._addVocabularies();
         draft7_1.default.forEach((v) => this.addVocabulary(v));
@@ -14244,11 +14244,11 @@ var require_ajv = __commonJS({
         return this.opts.defaultMeta = super.defaultMeta() || (this.getSchema(META_SCHEMA_ID) ? META_SCHEMA_ID : void 0);
       }
     };
-    exports.Ajv = Ajv2;
-    module.exports = exports = Ajv2;
-    module.exports.Ajv = Ajv2;
+    exports.Ajv = Ajv3;
+    module.exports = exports = Ajv3;
+    module.exports.Ajv = Ajv3;
     Object.defineProperty(exports, "__esModule", { value: true });
-    exports.default = Ajv2;
+    exports.default = Ajv3;
     var validate_1 = require_validate();
     Object.defineProperty(exports, "KeywordCxt", { enumerable: true, get: function() {
       return validate_1.KeywordCxt;
@@ -16055,7 +16055,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 in data) {
-      if (!(key0 === "include" || key0 === "exclude" || key0 === "output" || key0 === "strict" || key0 === "layout" || key0 === "kubefedNamespace" || key0 === "defaultNamespace" || key0 === "dns")) {
+      if (!func2.call(schema18.properties, key0)) {
         const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema18, data };
         if (vErrors === null) {
           vErrors = [err0];
@@ -16072,7 +16072,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i0 = 0; i0 < len0; i0++) {
           let data1 = data0[i0];
           if (typeof data1 === "string") {
-            if (func2(data1) < 1) {
+            if (func3(data1) < 1) {
               const err1 = { instancePath: instancePath + "/include/" + i0, schemaPath: "#/properties/include/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema18.properties.include.items, data: data1 };
               if (vErrors === null) {
                 vErrors = [err1];
@@ -16108,7 +16108,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i1 = 0; i1 < len1; i1++) {
           let data3 = data2[i1];
           if (typeof data3 === "string") {
-            if (func2(data3) < 1) {
+            if (func3(data3) < 1) {
               const err4 = { instancePath: instancePath + "/exclude/" + i1, schemaPath: "#/properties/exclude/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema18.properties.exclude.items, data: data3 };
               if (vErrors === null) {
                 vErrors = [err4];
@@ -16140,7 +16140,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.output !== void 0) {
       let data4 = data.output;
       if (typeof data4 === "string") {
-        if (func2(data4) < 1) {
+        if (func3(data4) < 1) {
           const err7 = { instancePath: instancePath + "/output", schemaPath: "#/properties/output/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema18.properties.output, data: data4 };
           if (vErrors === null) {
             vErrors = [err7];
@@ -16195,7 +16195,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.kubefedNamespace !== void 0) {
       let data7 = data.kubefedNamespace;
       if (typeof data7 === "string") {
-        if (func2(data7) < 1) {
+        if (func3(data7) < 1) {
           const err12 = { instancePath: instancePath + "/kubefedNamespace", schemaPath: "#/properties/kubefedNamespace/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema18.properties.kubefedNamespace, data: data7 };
           if (vErrors === null) {
             vErrors = [err12];
@@ -16217,7 +16217,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.defaultNamespace !== void 0) {
       let data8 = data.defaultNamespace;
       if (typeof data8 === "string") {
-        if (func2(data8) > 63) {
+        if (func3(data8) > 63) {
           const err14 = { instancePath: instancePath + "/defaultNamespace", schemaPath: "#/properties/defaultNamespace/maxLength", keyword: "maxLength", params: { limit: 63 }, message: "must NOT have more than 63 characters", schema: 63, parentSchema: schema18.properties.defaultNamespace, data: data8 };
           if (vErrors === null) {
             vErrors = [err14];
@@ -16245,103 +16245,161 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.dns !== void 0) {
-      let data9 = data.dns;
-      if (data9 && typeof data9 == "object" && !Array.isArray(data9)) {
-        for (const key1 in data9) {
-          if (!(key1 === "nameServers" || key1 === "hostmaster")) {
-            const err17 = { instancePath: instancePath + "/dns", schemaPath: "#/properties/dns/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema18.properties.dns, data: data9 };
-            if (vErrors === null) {
-              vErrors = [err17];
-            } else {
-              vErrors.push(err17);
-            }
-            errors++;
-          }
-        }
-        if (data9.nameServers !== void 0) {
-          let data10 = data9.nameServers;
-          if (Array.isArray(data10)) {
-            if (data10.length < 1) {
-              const err18 = { instancePath: instancePath + "/dns/nameServers", schemaPath: "#/properties/dns/properties/nameServers/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema18.properties.dns.properties.nameServers, data: data10 };
-              if (vErrors === null) {
-                vErrors = [err18];
-              } else {
-                vErrors.push(err18);
-              }
-              errors++;
-            }
-            const len2 = data10.length;
-            for (let i2 = 0; i2 < len2; i2++) {
-              let data11 = data10[i2];
-              if (typeof data11 === "string") {
-                if (!pattern5.test(data11)) {
-                  const err19 = { instancePath: instancePath + "/dns/nameServers/" + i2, schemaPath: "#/properties/dns/properties/nameServers/items/pattern", keyword: "pattern", params: { pattern: "^(?=.{1,254}$)([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$" }, message: 'must match pattern "^(?=.{1,254}$)([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$"', schema: "^(?=.{1,254}$)([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$", parentSchema: schema18.properties.dns.properties.nameServers.items, data: data11 };
-                  if (vErrors === null) {
-                    vErrors = [err19];
-                  } else {
-                    vErrors.push(err19);
-                  }
-                  errors++;
-                }
-              } else {
-                const err20 = { instancePath: instancePath + "/dns/nameServers/" + i2, schemaPath: "#/properties/dns/properties/nameServers/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema18.properties.dns.properties.nameServers.items.type, parentSchema: schema18.properties.dns.properties.nameServers.items, data: data11 };
-                if (vErrors === null) {
-                  vErrors = [err20];
-                } else {
-                  vErrors.push(err20);
-                }
-                errors++;
-              }
-            }
+    if (data.kubernetesVersion !== void 0) {
+      let data9 = data.kubernetesVersion;
+      if (typeof data9 === "string") {
+        if (!pattern5.test(data9)) {
+          const err17 = { instancePath: instancePath + "/kubernetesVersion", schemaPath: "#/properties/kubernetesVersion/pattern", keyword: "pattern", params: { pattern: "^v?1\\.(0|[1-9][0-9]?)(\\.[0-9]+)?$" }, message: 'must match pattern "^v?1\\.(0|[1-9][0-9]?)(\\.[0-9]+)?$"', schema: "^v?1\\.(0|[1-9][0-9]?)(\\.[0-9]+)?$", parentSchema: schema18.properties.kubernetesVersion, data: data9 };
+          if (vErrors === null) {
+            vErrors = [err17];
           } else {
-            const err21 = { instancePath: instancePath + "/dns/nameServers", schemaPath: "#/properties/dns/properties/nameServers/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema18.properties.dns.properties.nameServers.type, parentSchema: schema18.properties.dns.properties.nameServers, data: data10 };
-            if (vErrors === null) {
-              vErrors = [err21];
-            } else {
-              vErrors.push(err21);
-            }
-            errors++;
+            vErrors.push(err17);
           }
+          errors++;
         }
-        if (data9.hostmaster !== void 0) {
-          let data12 = data9.hostmaster;
-          if (typeof data12 === "string") {
-            if (!pattern6.test(data12)) {
-              const err22 = { instancePath: instancePath + "/dns/hostmaster", schemaPath: "#/properties/dns/properties/hostmaster/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9._+-]+(@|\\.)[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*\\.?$" }, message: 'must match pattern "^[A-Za-z0-9._+-]+(@|\\.)[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*\\.?$"', schema: "^[A-Za-z0-9._+-]+(@|\\.)[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*\\.?$", parentSchema: schema18.properties.dns.properties.hostmaster, data: data12 };
+      } else {
+        const err18 = { instancePath: instancePath + "/kubernetesVersion", schemaPath: "#/properties/kubernetesVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema18.properties.kubernetesVersion.type, parentSchema: schema18.properties.kubernetesVersion, data: data9 };
+        if (vErrors === null) {
+          vErrors = [err18];
+        } else {
+          vErrors.push(err18);
+        }
+        errors++;
+      }
+    }
+    if (data.crds !== void 0) {
+      let data10 = data.crds;
+      if (Array.isArray(data10)) {
+        const len2 = data10.length;
+        for (let i2 = 0; i2 < len2; i2++) {
+          let data11 = data10[i2];
+          if (typeof data11 === "string") {
+            if (func3(data11) < 1) {
+              const err19 = { instancePath: instancePath + "/crds/" + i2, schemaPath: "#/properties/crds/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema18.properties.crds.items, data: data11 };
               if (vErrors === null) {
-                vErrors = [err22];
+                vErrors = [err19];
               } else {
-                vErrors.push(err22);
+                vErrors.push(err19);
               }
               errors++;
             }
           } else {
-            const err23 = { instancePath: instancePath + "/dns/hostmaster", schemaPath: "#/properties/dns/properties/hostmaster/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema18.properties.dns.properties.hostmaster.type, parentSchema: schema18.properties.dns.properties.hostmaster, data: data12 };
+            const err20 = { instancePath: instancePath + "/crds/" + i2, schemaPath: "#/properties/crds/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema18.properties.crds.items.type, parentSchema: schema18.properties.crds.items, data: data11 };
             if (vErrors === null) {
-              vErrors = [err23];
+              vErrors = [err20];
             } else {
-              vErrors.push(err23);
+              vErrors.push(err20);
             }
             errors++;
           }
         }
       } else {
-        const err24 = { instancePath: instancePath + "/dns", schemaPath: "#/properties/dns/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema18.properties.dns.type, parentSchema: schema18.properties.dns, data: data9 };
+        const err21 = { instancePath: instancePath + "/crds", schemaPath: "#/properties/crds/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema18.properties.crds.type, parentSchema: schema18.properties.crds, data: data10 };
         if (vErrors === null) {
-          vErrors = [err24];
+          vErrors = [err21];
         } else {
-          vErrors.push(err24);
+          vErrors.push(err21);
+        }
+        errors++;
+      }
+    }
+    if (data.dns !== void 0) {
+      let data12 = data.dns;
+      if (data12 && typeof data12 == "object" && !Array.isArray(data12)) {
+        for (const key1 in data12) {
+          if (!(key1 === "nameServers" || key1 === "hostmaster")) {
+            const err22 = { instancePath: instancePath + "/dns", schemaPath: "#/properties/dns/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema18.properties.dns, data: data12 };
+            if (vErrors === null) {
+              vErrors = [err22];
+            } else {
+              vErrors.push(err22);
+            }
+            errors++;
+          }
+        }
+        if (data12.nameServers !== void 0) {
+          let data13 = data12.nameServers;
+          if (Array.isArray(data13)) {
+            if (data13.length < 1) {
+              const err23 = { instancePath: instancePath + "/dns/nameServers", schemaPath: "#/properties/dns/properties/nameServers/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema18.properties.dns.properties.nameServers, data: data13 };
+              if (vErrors === null) {
+                vErrors = [err23];
+              } else {
+                vErrors.push(err23);
+              }
+              errors++;
+            }
+            const len3 = data13.length;
+            for (let i3 = 0; i3 < len3; i3++) {
+              let data14 = data13[i3];
+              if (typeof data14 === "string") {
+                if (!pattern6.test(data14)) {
+                  const err24 = { instancePath: instancePath + "/dns/nameServers/" + i3, schemaPath: "#/properties/dns/properties/nameServers/items/pattern", keyword: "pattern", params: { pattern: "^(?=.{1,254}$)([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$" }, message: 'must match pattern "^(?=.{1,254}$)([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$"', schema: "^(?=.{1,254}$)([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$", parentSchema: schema18.properties.dns.properties.nameServers.items, data: data14 };
+                  if (vErrors === null) {
+                    vErrors = [err24];
+                  } else {
+                    vErrors.push(err24);
+                  }
+                  errors++;
+                }
+              } else {
+                const err25 = { instancePath: instancePath + "/dns/nameServers/" + i3, schemaPath: "#/properties/dns/properties/nameServers/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema18.properties.dns.properties.nameServers.items.type, parentSchema: schema18.properties.dns.properties.nameServers.items, data: data14 };
+                if (vErrors === null) {
+                  vErrors = [err25];
+                } else {
+                  vErrors.push(err25);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err26 = { instancePath: instancePath + "/dns/nameServers", schemaPath: "#/properties/dns/properties/nameServers/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema18.properties.dns.properties.nameServers.type, parentSchema: schema18.properties.dns.properties.nameServers, data: data13 };
+            if (vErrors === null) {
+              vErrors = [err26];
+            } else {
+              vErrors.push(err26);
+            }
+            errors++;
+          }
+        }
+        if (data12.hostmaster !== void 0) {
+          let data15 = data12.hostmaster;
+          if (typeof data15 === "string") {
+            if (!pattern7.test(data15)) {
+              const err27 = { instancePath: instancePath + "/dns/hostmaster", schemaPath: "#/properties/dns/properties/hostmaster/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9._+-]+(@|\\.)[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*\\.?$" }, message: 'must match pattern "^[A-Za-z0-9._+-]+(@|\\.)[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*\\.?$"', schema: "^[A-Za-z0-9._+-]+(@|\\.)[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*\\.?$", parentSchema: schema18.properties.dns.properties.hostmaster, data: data15 };
+              if (vErrors === null) {
+                vErrors = [err27];
+              } else {
+                vErrors.push(err27);
+              }
+              errors++;
+            }
+          } else {
+            const err28 = { instancePath: instancePath + "/dns/hostmaster", schemaPath: "#/properties/dns/properties/hostmaster/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema18.properties.dns.properties.hostmaster.type, parentSchema: schema18.properties.dns.properties.hostmaster, data: data15 };
+            if (vErrors === null) {
+              vErrors = [err28];
+            } else {
+              vErrors.push(err28);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err29 = { instancePath: instancePath + "/dns", schemaPath: "#/properties/dns/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema18.properties.dns.type, parentSchema: schema18.properties.dns, data: data12 };
+        if (vErrors === null) {
+          vErrors = [err29];
+        } else {
+          vErrors.push(err29);
         }
         errors++;
       }
     }
   } else {
-    const err25 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema18.type, parentSchema: schema18, data };
+    const err30 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema18.type, parentSchema: schema18, data };
     if (vErrors === null) {
-      vErrors = [err25];
+      vErrors = [err30];
     } else {
-      vErrors.push(err25);
+      vErrors.push(err30);
     }
     errors++;
   }
@@ -16918,7 +16976,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.domain !== void 0) {
       let data9 = data.domain;
       if (typeof data9 === "string") {
-        if (func2(data9) < 1) {
+        if (func3(data9) < 1) {
           const err14 = { instancePath: instancePath + "/domain", schemaPath: "#/properties/domain/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema20.properties.domain, data: data9 };
           if (vErrors === null) {
             vErrors = [err14];
@@ -17162,7 +17220,7 @@ function validate16(data, { instancePath = "", parentData, parentDataProperty, r
         if (data9.domainRef !== void 0) {
           let data10 = data9.domainRef;
           if (typeof data10 === "string") {
-            if (func2(data10) < 1) {
+            if (func3(data10) < 1) {
               const err16 = { instancePath: instancePath + "/spec/domainRef", schemaPath: "#/properties/spec/properties/domainRef/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema21.properties.spec.properties.domainRef, data: data10 };
               if (vErrors === null) {
                 vErrors = [err16];
@@ -18076,7 +18134,7 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (typeof data12 === "string") {
-                if (!pattern7.test(data12)) {
+                if (!pattern8.test(data12)) {
                   const err21 = { instancePath: instancePath + "/spec/controllerDuration/availableDelay", schemaPath: "#/properties/spec/properties/controllerDuration/properties/availableDelay/pattern", keyword: "pattern", params: { pattern: "^([0-9]+(\\.[0-9]+)?(ns|us|\xB5s|ms|s|m|h))+$" }, message: 'must match pattern "^([0-9]+(\\.[0-9]+)?(ns|us|\xB5s|ms|s|m|h))+$"', schema: "^([0-9]+(\\.[0-9]+)?(ns|us|\xB5s|ms|s|m|h))+$", parentSchema: schema23.properties.spec.properties.controllerDuration.properties.availableDelay, data: data12 };
                   if (vErrors === null) {
                     vErrors = [err21];
@@ -18099,7 +18157,7 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (typeof data13 === "string") {
-                if (!pattern7.test(data13)) {
+                if (!pattern8.test(data13)) {
                   const err23 = { instancePath: instancePath + "/spec/controllerDuration/unavailableDelay", schemaPath: "#/properties/spec/properties/controllerDuration/properties/unavailableDelay/pattern", keyword: "pattern", params: { pattern: "^([0-9]+(\\.[0-9]+)?(ns|us|\xB5s|ms|s|m|h))+$" }, message: 'must match pattern "^([0-9]+(\\.[0-9]+)?(ns|us|\xB5s|ms|s|m|h))+$"', schema: "^([0-9]+(\\.[0-9]+)?(ns|us|\xB5s|ms|s|m|h))+$", parentSchema: schema23.properties.spec.properties.controllerDuration.properties.unavailableDelay, data: data13 };
                   if (vErrors === null) {
                     vErrors = [err23];
@@ -18122,7 +18180,7 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (typeof data14 === "string") {
-                if (!pattern7.test(data14)) {
+                if (!pattern8.test(data14)) {
                   const err25 = { instancePath: instancePath + "/spec/controllerDuration/cacheSyncTimeout", schemaPath: "#/properties/spec/properties/controllerDuration/properties/cacheSyncTimeout/pattern", keyword: "pattern", params: { pattern: "^([0-9]+(\\.[0-9]+)?(ns|us|\xB5s|ms|s|m|h))+$" }, message: 'must match pattern "^([0-9]+(\\.[0-9]+)?(ns|us|\xB5s|ms|s|m|h))+$"', schema: "^([0-9]+(\\.[0-9]+)?(ns|us|\xB5s|ms|s|m|h))+$", parentSchema: schema23.properties.spec.properties.controllerDuration.properties.cacheSyncTimeout, data: data14 };
                   if (vErrors === null) {
                     vErrors = [err25];
@@ -18170,7 +18228,7 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (typeof data16 === "string") {
-                if (!pattern7.test(data16)) {
+                if (!pattern8.test(data16)) {
                   const err29 = { instancePath: instancePath + "/spec/leaderElect/leaseDuration", schemaPath: "#/properties/spec/properties/leaderElect/properties/leaseDuration/pattern", keyword: "pattern", params: { pattern: "^([0-9]+(\\.[0-9]+)?(ns|us|\xB5s|ms|s|m|h))+$" }, message: 'must match pattern "^([0-9]+(\\.[0-9]+)?(ns|us|\xB5s|ms|s|m|h))+$"', schema: "^([0-9]+(\\.[0-9]+)?(ns|us|\xB5s|ms|s|m|h))+$", parentSchema: schema23.properties.spec.properties.leaderElect.properties.leaseDuration, data: data16 };
                   if (vErrors === null) {
                     vErrors = [err29];
@@ -18193,7 +18251,7 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (typeof data17 === "string") {
-                if (!pattern7.test(data17)) {
+                if (!pattern8.test(data17)) {
                   const err31 = { instancePath: instancePath + "/spec/leaderElect/renewDeadline", schemaPath: "#/properties/spec/properties/leaderElect/properties/renewDeadline/pattern", keyword: "pattern", params: { pattern: "^([0-9]+(\\.[0-9]+)?(ns|us|\xB5s|ms|s|m|h))+$" }, message: 'must match pattern "^([0-9]+(\\.[0-9]+)?(ns|us|\xB5s|ms|s|m|h))+$"', schema: "^([0-9]+(\\.[0-9]+)?(ns|us|\xB5s|ms|s|m|h))+$", parentSchema: schema23.properties.spec.properties.leaderElect.properties.renewDeadline, data: data17 };
                   if (vErrors === null) {
                     vErrors = [err31];
@@ -18216,7 +18274,7 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (typeof data18 === "string") {
-                if (!pattern7.test(data18)) {
+                if (!pattern8.test(data18)) {
                   const err33 = { instancePath: instancePath + "/spec/leaderElect/retryPeriod", schemaPath: "#/properties/spec/properties/leaderElect/properties/retryPeriod/pattern", keyword: "pattern", params: { pattern: "^([0-9]+(\\.[0-9]+)?(ns|us|\xB5s|ms|s|m|h))+$" }, message: 'must match pattern "^([0-9]+(\\.[0-9]+)?(ns|us|\xB5s|ms|s|m|h))+$"', schema: "^([0-9]+(\\.[0-9]+)?(ns|us|\xB5s|ms|s|m|h))+$", parentSchema: schema23.properties.spec.properties.leaderElect.properties.retryPeriod, data: data18 };
                   if (vErrors === null) {
                     vErrors = [err33];
@@ -18375,7 +18433,7 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (typeof data25 === "string") {
-                if (!pattern7.test(data25)) {
+                if (!pattern8.test(data25)) {
                   const err47 = { instancePath: instancePath + "/spec/clusterHealthCheck/period", schemaPath: "#/properties/spec/properties/clusterHealthCheck/properties/period/pattern", keyword: "pattern", params: { pattern: "^([0-9]+(\\.[0-9]+)?(ns|us|\xB5s|ms|s|m|h))+$" }, message: 'must match pattern "^([0-9]+(\\.[0-9]+)?(ns|us|\xB5s|ms|s|m|h))+$"', schema: "^([0-9]+(\\.[0-9]+)?(ns|us|\xB5s|ms|s|m|h))+$", parentSchema: schema23.properties.spec.properties.clusterHealthCheck.properties.period, data: data25 };
                   if (vErrors === null) {
                     vErrors = [err47];
@@ -18444,7 +18502,7 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (typeof data28 === "string") {
-                if (!pattern7.test(data28)) {
+                if (!pattern8.test(data28)) {
                   const err53 = { instancePath: instancePath + "/spec/clusterHealthCheck/timeout", schemaPath: "#/properties/spec/properties/clusterHealthCheck/properties/timeout/pattern", keyword: "pattern", params: { pattern: "^([0-9]+(\\.[0-9]+)?(ns|us|\xB5s|ms|s|m|h))+$" }, message: 'must match pattern "^([0-9]+(\\.[0-9]+)?(ns|us|\xB5s|ms|s|m|h))+$"', schema: "^([0-9]+(\\.[0-9]+)?(ns|us|\xB5s|ms|s|m|h))+$", parentSchema: schema23.properties.spec.properties.clusterHealthCheck.properties.timeout, data: data28 };
                   if (vErrors === null) {
                     vErrors = [err53];
@@ -18821,7 +18879,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
         if (data9.federationGroup !== void 0) {
           let data12 = data9.federationGroup;
           if (typeof data12 === "string") {
-            if (func2(data12) < 1) {
+            if (func3(data12) < 1) {
               const err18 = { instancePath: instancePath + "/spec/federationGroup", schemaPath: "#/properties/spec/properties/federationGroup/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema24.properties.spec.properties.federationGroup, data: data12 };
               if (vErrors === null) {
                 vErrors = [err18];
@@ -18843,7 +18901,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
         if (data9.federationVersion !== void 0) {
           let data13 = data9.federationVersion;
           if (typeof data13 === "string") {
-            if (func2(data13) < 1) {
+            if (func3(data13) < 1) {
               const err20 = { instancePath: instancePath + "/spec/federationVersion", schemaPath: "#/properties/spec/properties/federationVersion/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema24.properties.spec.properties.federationVersion, data: data13 };
               if (vErrors === null) {
                 vErrors = [err20];
@@ -18876,7 +18934,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
   validate19.errors = vErrors;
   return errors === 0;
 }
-var federatedResource, schema11, schema12, pattern0, kubeFedCluster, schema13, federatedTypeConfig, schema14, schema15, pattern1, settings, schema18, func2, pattern4, pattern5, pattern6, replicaSchedulingPreference, schema19, domain, schema20, serviceDNSRecord, schema21, ingressDNSRecord, schema22, kubeFedConfig, schema23, pattern7, enableTypeDirective, schema24;
+var federatedResource, schema11, schema12, pattern0, kubeFedCluster, schema13, federatedTypeConfig, schema14, schema15, pattern1, settings, schema18, func2, func3, pattern4, pattern5, pattern6, pattern7, replicaSchedulingPreference, schema19, domain, schema20, serviceDNSRecord, schema21, ingressDNSRecord, schema22, kubeFedConfig, schema23, pattern8, enableTypeDirective, schema24;
 var init_validators_generated = __esm({
   "dist/check/validators.generated.js"() {
     "use strict";
@@ -18891,11 +18949,13 @@ var init_validators_generated = __esm({
     schema15 = { "type": "object", "required": ["kind", "pluralName", "scope", "version"], "properties": { "group": { "type": "string" }, "version": { "type": "string" }, "kind": { "type": "string", "pattern": "^[A-Z][A-Za-z0-9]*$" }, "pluralName": { "type": "string" }, "scope": { "type": "string", "enum": ["Namespaced", "Cluster"] } } };
     pattern1 = new RegExp("^[A-Z][A-Za-z0-9]*$", "u");
     settings = validate13;
-    schema18 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://fedc.dev/schemas/fedc-settings.json", "title": "fedc.yaml", "description": "Optional settings at the root of a federation repo. Command-line flags win over these.", "type": "object", "additionalProperties": false, "properties": { "include": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "Globs of input files, relative to the repo root. Default: all *.yaml, *.yml and *.json files." }, "exclude": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "Globs of files that are not inputs (for example a kustomize base kept in the same repo)." }, "output": { "type": "string", "minLength": 1, "description": "Output directory, relative to the repo root. Default: rendered" }, "strict": { "type": "boolean", "description": "Treat warnings as errors." }, "layout": { "type": "string", "enum": ["object", "manifest"], "description": "object: one file per object; manifest: one manifest.yaml per cluster." }, "kubefedNamespace": { "type": "string", "minLength": 1, "description": "The KubeFed system namespace. Default: kube-federation-system" }, "defaultNamespace": { "type": "string", "maxLength": 63, "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "description": "Namespace of namespaced objects without metadata.namespace, as `kubectl apply -n NS` would give them one. Default: none; such objects are errors." }, "dns": { "type": "object", "additionalProperties": false, "description": "Zone files under <output>/dns/zones/.", "properties": { "nameServers": { "type": "array", "minItems": 1, "items": { "type": "string", "pattern": "^(?=.{1,254}$)([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$" }, "description": "NS records (the first is the SOA MNAME) of zones whose Domain has no nameServer." }, "hostmaster": { "type": "string", "pattern": "^[A-Za-z0-9._+-]+(@|\\.)[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*\\.?$", "description": "SOA RNAME: an email address (hostmaster@example.com) or its DNS form. Default: hostmaster.<zone>" } } } } };
-    func2 = require_ucs2length().default;
+    schema18 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://fedc.dev/schemas/fedc-settings.json", "title": "fedc.yaml", "description": "Optional settings at the root of a federation repo. Command-line flags win over these.", "type": "object", "additionalProperties": false, "properties": { "include": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "Globs of input files, relative to the repo root. Default: all *.yaml, *.yml and *.json files." }, "exclude": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "Globs of files that are not inputs (for example a kustomize base kept in the same repo)." }, "output": { "type": "string", "minLength": 1, "description": "Output directory, relative to the repo root. Default: rendered" }, "strict": { "type": "boolean", "description": "Treat warnings as errors." }, "layout": { "type": "string", "enum": ["object", "manifest"], "description": "object: one file per object; manifest: one manifest.yaml per cluster." }, "kubefedNamespace": { "type": "string", "minLength": 1, "description": "The KubeFed system namespace. Default: kube-federation-system" }, "defaultNamespace": { "type": "string", "maxLength": 63, "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "description": "Namespace of namespaced objects without metadata.namespace, as `kubectl apply -n NS` would give them one. Default: none; such objects are errors." }, "kubernetesVersion": { "type": "string", "pattern": "^v?1\\.(0|[1-9][0-9]?)(\\.[0-9]+)?$", "description": `Kubernetes version of the member clusters (quote it: "1.30"), for checking rendered objects against Kubernetes' schemas and API versions. A KubeFedCluster's fedc.dev/kubernetes-version label wins, then KUBE_VERSION (Argo CD). Default: 1.36` }, "crds": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "Globs of files of CustomResourceDefinitions (they may lie outside include), read only for their schemas, which check the custom resources fedc renders; never rendered." }, "dns": { "type": "object", "additionalProperties": false, "description": "Zone files under <output>/dns/zones/.", "properties": { "nameServers": { "type": "array", "minItems": 1, "items": { "type": "string", "pattern": "^(?=.{1,254}$)([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$" }, "description": "NS records (the first is the SOA MNAME) of zones whose Domain has no nameServer." }, "hostmaster": { "type": "string", "pattern": "^[A-Za-z0-9._+-]+(@|\\.)[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*\\.?$", "description": "SOA RNAME: an email address (hostmaster@example.com) or its DNS form. Default: hostmaster.<zone>" } } } } };
+    func2 = Object.prototype.hasOwnProperty;
+    func3 = require_ucs2length().default;
     pattern4 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
-    pattern5 = new RegExp("^(?=.{1,254}$)([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$", "u");
-    pattern6 = new RegExp("^[A-Za-z0-9._+-]+(@|\\.)[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*\\.?$", "u");
+    pattern5 = new RegExp("^v?1\\.(0|[1-9][0-9]?)(\\.[0-9]+)?$", "u");
+    pattern6 = new RegExp("^(?=.{1,254}$)([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$", "u");
+    pattern7 = new RegExp("^[A-Za-z0-9._+-]+(@|\\.)[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*\\.?$", "u");
     replicaSchedulingPreference = validate14;
     schema19 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://fedc.dev/schemas/replicaschedulingpreference.json", "title": "ReplicaSchedulingPreference (scheduling.kubefed.io/v1alpha1)", "description": "Splits totalReplicas of the FederatedDeployment or FederatedReplicaSet with the same namespace and name over clusters, as KubeFed's scheduler does.", "type": "object", "required": ["apiVersion", "kind", "metadata", "spec"], "properties": { "apiVersion": { "const": "scheduling.kubefed.io/v1alpha1" }, "kind": { "const": "ReplicaSchedulingPreference" }, "metadata": { "type": "object", "required": ["name"], "properties": { "name": { "type": "string" }, "namespace": { "type": "string" }, "labels": { "type": ["object", "null"], "additionalProperties": { "type": "string" } }, "annotations": { "type": ["object", "null"], "additionalProperties": { "type": "string" } } } }, "spec": { "type": "object", "additionalProperties": false, "required": ["targetKind", "totalReplicas"], "properties": { "targetKind": { "type": "string", "description": "FederatedDeployment or FederatedReplicaSet" }, "totalReplicas": { "type": "integer", "minimum": 0, "maximum": 2147483647 }, "rebalance": { "type": "boolean" }, "intersectWithClusterSelector": { "type": "boolean" }, "clusters": { "type": ["object", "null"], "description": 'cluster name or "*" -> preferences', "additionalProperties": { "type": "object", "additionalProperties": false, "properties": { "minReplicas": { "type": "integer", "minimum": 0 }, "maxReplicas": { "type": "integer", "minimum": 0 }, "weight": { "type": "integer", "minimum": 0 } } } } } }, "status": { "type": "object" } } };
     domain = validate15;
@@ -18906,7 +18966,7 @@ var init_validators_generated = __esm({
     schema22 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://fedc.dev/schemas/ingressdnsrecord.json", "title": "IngressDNSRecord (multiclusterdns.kubefed.io/v1alpha1)", "description": "Publishes A records for the hosts of the federated Ingress with the same namespace and name.", "type": "object", "required": ["apiVersion", "kind", "metadata", "spec"], "properties": { "apiVersion": { "const": "multiclusterdns.kubefed.io/v1alpha1" }, "kind": { "const": "IngressDNSRecord" }, "metadata": { "type": "object", "required": ["name"], "properties": { "name": { "type": "string" }, "namespace": { "type": "string" }, "labels": { "type": ["object", "null"], "additionalProperties": { "type": "string" } }, "annotations": { "type": ["object", "null"], "additionalProperties": { "type": "string" } } } }, "spec": { "type": "object", "additionalProperties": false, "properties": { "hosts": { "type": ["array", "null"], "items": { "type": "string" } }, "recordTTL": { "type": "integer", "minimum": 0, "maximum": 2147483647, "description": "Seconds; 0 or absent means 180. At most 2^31-1 (RFC 2181 8)." } } }, "status": { "type": "object", "properties": { "dns": { "type": ["array", "null"], "items": { "type": "object", "required": ["cluster"], "properties": { "cluster": { "type": "string" }, "loadBalancer": { "type": "object", "properties": { "ingress": { "type": ["array", "null"], "items": { "type": "object", "properties": { "ip": { "type": "string" }, "hostname": { "type": "string" } } } } } } } } } } } } };
     kubeFedConfig = validate18;
     schema23 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://fedc.dev/schemas/kubefedconfig.json", "title": "KubeFedConfig (core.kubefed.io/v1beta1)", "description": "KubeFed's control-plane configuration, in the KubeFed system namespace. fedc reads spec.scope: Namespaced is KubeFed's namespace-scoped control plane (only the KubeFed namespace is federated, and a FederatedNamespace is optional). The other fields configure controllers and do not change what is propagated.", "type": "object", "required": ["apiVersion", "kind", "metadata", "spec"], "properties": { "apiVersion": { "const": "core.kubefed.io/v1beta1" }, "kind": { "const": "KubeFedConfig" }, "metadata": { "type": "object", "required": ["name"], "properties": { "name": { "type": "string" }, "namespace": { "type": "string" }, "labels": { "type": ["object", "null"], "additionalProperties": { "type": "string" } }, "annotations": { "type": ["object", "null"], "additionalProperties": { "type": "string" } } } }, "spec": { "type": "object", "required": ["scope"], "additionalProperties": false, "properties": { "scope": { "type": "string", "enum": ["Cluster", "Namespaced"] }, "controllerDuration": { "type": ["object", "null"], "additionalProperties": false, "properties": { "availableDelay": { "type": ["string", "null"], "pattern": "^([0-9]+(\\.[0-9]+)?(ns|us|\xB5s|ms|s|m|h))+$" }, "unavailableDelay": { "type": ["string", "null"], "pattern": "^([0-9]+(\\.[0-9]+)?(ns|us|\xB5s|ms|s|m|h))+$" }, "cacheSyncTimeout": { "type": ["string", "null"], "pattern": "^([0-9]+(\\.[0-9]+)?(ns|us|\xB5s|ms|s|m|h))+$" } } }, "leaderElect": { "type": ["object", "null"], "additionalProperties": false, "properties": { "leaseDuration": { "type": ["string", "null"], "pattern": "^([0-9]+(\\.[0-9]+)?(ns|us|\xB5s|ms|s|m|h))+$" }, "renewDeadline": { "type": ["string", "null"], "pattern": "^([0-9]+(\\.[0-9]+)?(ns|us|\xB5s|ms|s|m|h))+$" }, "retryPeriod": { "type": ["string", "null"], "pattern": "^([0-9]+(\\.[0-9]+)?(ns|us|\xB5s|ms|s|m|h))+$" }, "resourceLock": { "type": "string", "enum": ["configmaps", "endpoints", "leases", "configmapsleases", "endpointsleases"] } } }, "featureGates": { "type": ["array", "null"], "items": { "type": "object", "required": ["name", "configuration"], "additionalProperties": false, "properties": { "name": { "type": "string" }, "configuration": { "type": "string", "enum": ["Enabled", "Disabled"] } } } }, "clusterHealthCheck": { "type": ["object", "null"], "additionalProperties": false, "properties": { "period": { "type": ["string", "null"], "pattern": "^([0-9]+(\\.[0-9]+)?(ns|us|\xB5s|ms|s|m|h))+$" }, "failureThreshold": { "type": "integer", "minimum": 1 }, "successThreshold": { "type": "integer", "minimum": 1 }, "timeout": { "type": ["string", "null"], "pattern": "^([0-9]+(\\.[0-9]+)?(ns|us|\xB5s|ms|s|m|h))+$" } } }, "syncController": { "type": ["object", "null"], "additionalProperties": false, "properties": { "maxConcurrentReconciles": { "type": "integer", "minimum": 1 }, "adoptResources": { "type": "string", "enum": ["Enabled", "Disabled"] } } }, "statusController": { "type": ["object", "null"], "additionalProperties": false, "properties": { "maxConcurrentReconciles": { "type": "integer", "minimum": 1 } } } } }, "status": { "type": "object" } } };
-    pattern7 = new RegExp("^([0-9]+(\\.[0-9]+)?(ns|us|\xB5s|ms|s|m|h))+$", "u");
+    pattern8 = new RegExp("^([0-9]+(\\.[0-9]+)?(ns|us|\xB5s|ms|s|m|h))+$", "u");
     enableTypeDirective = validate19;
     schema24 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://fedc.dev/schemas/enabletypedirective.json", "title": "EnableTypeDirective (core.kubefed.io/v1beta1)", "description": "What `kubefedctl enable -f` reads: metadata.name names the target type (plural, singular, kind, short name or <plural>.<group>); fedc reads it as the FederatedTypeConfig kubefedctl would generate.", "type": "object", "required": ["apiVersion", "kind", "metadata"], "properties": { "apiVersion": { "const": "core.kubefed.io/v1beta1" }, "kind": { "const": "EnableTypeDirective" }, "metadata": { "type": "object", "required": ["name"], "properties": { "name": { "type": "string" }, "namespace": { "type": "string" }, "labels": { "type": ["object", "null"], "additionalProperties": { "type": "string" } }, "annotations": { "type": ["object", "null"], "additionalProperties": { "type": "string" } } } }, "spec": { "type": ["object", "null"], "additionalProperties": false, "properties": { "targetVersion": { "type": "string" }, "comparisonField": { "type": "string", "enum": ["Generation", "ResourceVersion"] }, "federationGroup": { "type": "string", "minLength": 1 }, "federationVersion": { "type": "string", "minLength": 1 } } } } };
   }
@@ -18986,14 +19046,14 @@ var require_helpers = __commonJS({
       return true;
     }
     exports.isInteger = isInteger;
-    function escapePathComponent(path12) {
-      if (path12.indexOf("/") === -1 && path12.indexOf("~") === -1)
-        return path12;
-      return path12.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapePathComponent(path15) {
+      if (path15.indexOf("/") === -1 && path15.indexOf("~") === -1)
+        return path15;
+      return path15.replace(/~/g, "~0").replace(/\//g, "~1");
     }
     exports.escapePathComponent = escapePathComponent;
-    function unescapePathComponent2(path12) {
-      return path12.replace(/~1/g, "/").replace(/~0/g, "~");
+    function unescapePathComponent2(path15) {
+      return path15.replace(/~1/g, "/").replace(/~0/g, "~");
     }
     exports.unescapePathComponent = unescapePathComponent2;
     function _getPathRecursive(root, obj) {
@@ -19017,11 +19077,11 @@ var require_helpers = __commonJS({
       if (root === obj) {
         return "/";
       }
-      var path12 = _getPathRecursive(root, obj);
-      if (path12 === "") {
+      var path15 = _getPathRecursive(root, obj);
+      if (path15 === "") {
         throw new Error("Object not found in root");
       }
-      return "/" + path12;
+      return "/" + path15;
     }
     exports.getPath = getPath;
     function hasUndefined(obj) {
@@ -19216,8 +19276,8 @@ var require_core3 = __commonJS({
         if (!mutateDocument) {
           document = helpers_js_1._deepClone(document);
         }
-        var path12 = operation.path || "";
-        var keys = path12.split("/");
+        var path15 = operation.path || "";
+        var keys = path15.split("/");
         var obj = document;
         var t = 1;
         var len = keys.length;
@@ -19347,8 +19407,8 @@ var require_core3 = __commonJS({
           }
         } else if (operation.op === "move" || operation.op === "copy") {
           var existingValue = { op: "_get", path: operation.from, value: void 0 };
-          var error = validate2([existingValue], document);
-          if (error && error.name === "OPERATION_PATH_UNRESOLVABLE") {
+          var error2 = validate2([existingValue], document);
+          if (error2 && error2.name === "OPERATION_PATH_UNRESOLVABLE") {
             throw new exports.JsonPatchError("Cannot perform the operation from a path that does not exist", "OPERATION_FROM_UNRESOLVABLE", index, operation, document);
           }
         }
@@ -19524,7 +19584,7 @@ var require_duplex = __commonJS({
       return temp;
     }
     exports.generate = generate;
-    function _generate(mirror, obj, patches, path12, invertible) {
+    function _generate(mirror, obj, patches, path15, invertible) {
       if (obj === mirror) {
         return;
       }
@@ -19541,27 +19601,27 @@ var require_duplex = __commonJS({
         if (helpers_js_1.hasOwnProperty(obj, key) && !(obj[key] === void 0 && oldVal !== void 0 && Array.isArray(obj) === false)) {
           var newVal = obj[key];
           if (typeof oldVal == "object" && oldVal != null && typeof newVal == "object" && newVal != null && Array.isArray(oldVal) === Array.isArray(newVal)) {
-            _generate(oldVal, newVal, patches, path12 + "/" + helpers_js_1.escapePathComponent(key), invertible);
+            _generate(oldVal, newVal, patches, path15 + "/" + helpers_js_1.escapePathComponent(key), invertible);
           } else {
             if (oldVal !== newVal) {
               changed = true;
               if (invertible) {
-                patches.push({ op: "test", path: path12 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(oldVal) });
+                patches.push({ op: "test", path: path15 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(oldVal) });
               }
-              patches.push({ op: "replace", path: path12 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(newVal) });
+              patches.push({ op: "replace", path: path15 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(newVal) });
             }
           }
         } else if (Array.isArray(mirror) === Array.isArray(obj)) {
           if (invertible) {
-            patches.push({ op: "test", path: path12 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(oldVal) });
+            patches.push({ op: "test", path: path15 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(oldVal) });
           }
-          patches.push({ op: "remove", path: path12 + "/" + helpers_js_1.escapePathComponent(key) });
+          patches.push({ op: "remove", path: path15 + "/" + helpers_js_1.escapePathComponent(key) });
           deleted = true;
         } else {
           if (invertible) {
-            patches.push({ op: "test", path: path12, value: mirror });
+            patches.push({ op: "test", path: path15, value: mirror });
           }
-          patches.push({ op: "replace", path: path12, value: obj });
+          patches.push({ op: "replace", path: path15, value: obj });
           changed = true;
         }
       }
@@ -19571,7 +19631,7 @@ var require_duplex = __commonJS({
       for (var t = 0; t < newKeys.length; t++) {
         var key = newKeys[t];
         if (!helpers_js_1.hasOwnProperty(mirror, key) && obj[key] !== void 0) {
-          patches.push({ op: "add", path: path12 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(obj[key]) });
+          patches.push({ op: "add", path: path15 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(obj[key]) });
         }
       }
     }
@@ -19603,7 +19663,7 @@ var require_fast_json_patch = __commonJS({
 });
 
 // dist/action/run-action.js
-import path11 from "node:path";
+import path14 from "node:path";
 
 // dist/diagnostics/format.js
 function formatDiagnostics(diags, format) {
@@ -19760,16 +19820,16 @@ var Diff = class {
       }
     }
   }
-  addToPath(path12, added, removed, oldPosInc, options) {
-    const last = path12.lastComponent;
+  addToPath(path15, added, removed, oldPosInc, options) {
+    const last = path15.lastComponent;
     if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
       return {
-        oldPos: path12.oldPos + oldPosInc,
+        oldPos: path15.oldPos + oldPosInc,
         lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
       };
     } else {
       return {
-        oldPos: path12.oldPos + oldPosInc,
+        oldPos: path15.oldPos + oldPosInc,
         lastComponent: { count: 1, added, removed, previousComponent: last }
       };
     }
@@ -20031,14 +20091,28 @@ function splitLines(text) {
 // dist/emit/serialize.js
 var import_yaml = __toESM(require_dist(), 1);
 function toYaml(value) {
-  return (0, import_yaml.stringify)(value, {
-    version: "1.1",
-    indent: 2,
-    indentSeq: false,
-    lineWidth: 0,
-    minContentWidth: 0,
-    aliasDuplicateObjects: false
+  const text = (0, import_yaml.stringify)(value, OPTIONS);
+  return YAML11_BREAKS.test(text) ? escapeBreaks(value) : text;
+}
+var OPTIONS = {
+  version: "1.1",
+  indent: 2,
+  indentSeq: false,
+  lineWidth: 0,
+  minContentWidth: 0,
+  aliasDuplicateObjects: false
+};
+var YAML11_BREAKS = /[\u0085\u2028\u2029]/;
+var ESCAPES = { "\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P" };
+function escapeBreaks(value) {
+  const doc = new import_yaml.Document(value, OPTIONS);
+  (0, import_yaml.visit)(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value === "string" && YAML11_BREAKS.test(node.value))
+        node.type = "QUOTE_DOUBLE";
+    }
   });
+  return doc.toString(OPTIONS).replace(/[\u0085\u2028\u2029]/g, (c) => ESCAPES[c]);
 }
 var YamlCache = class {
   cache = /* @__PURE__ */ new WeakMap();
@@ -20232,7 +20306,7 @@ function compareSnapshots(base, head, options = {}) {
   const yaml = new YamlCache();
   const text = (o) => o ? yaml.get(o.object) : "";
   const context = options.context ?? 3;
-  const groups = /* @__PURE__ */ new Map();
+  const groups2 = /* @__PURE__ */ new Map();
   const counts = /* @__PURE__ */ new Map();
   const count = (cluster, change) => {
     let c = counts.get(cluster);
@@ -20283,17 +20357,17 @@ function compareSnapshots(base, head, options = {}) {
       const reason = change === "changed" ? "modified" : change === "added" ? !base.clusters.has(cluster) ? "cluster-added" : inBase.has(key) ? "placed" : "created" : !head.clusters.has(cluster) ? "cluster-removed" : inHead.has(key) ? "unplaced" : "deleted";
       count(cluster, change);
       const group = `${change}${reason}${key}${bt}${at}`;
-      const existing = groups.get(group);
+      const existing = groups2.get(group);
       if (existing) {
         existing.clusters.push(cluster);
         continue;
       }
       const o = after ?? before;
-      groups.set(group, { change, reason, apiVersion: o.apiVersion, kind: o.kind, namespace: o.namespace, name: o.name, clusters: [cluster], ...diffOf(before, after, bt, at) });
+      groups2.set(group, { change, reason, apiVersion: o.apiVersion, kind: o.kind, namespace: o.namespace, name: o.name, clusters: [cluster], ...diffOf(before, after, bt, at) });
     }
   }
   const byObject = (a, b) => cmp(a.namespace, b.namespace) || cmp(a.kind, b.kind) || cmp(a.name, b.name) || cmp(a.apiVersion, b.apiVersion) || cmp(a.clusters[0] ?? "", b.clusters[0] ?? "");
-  const objects = [...groups.values()].sort(byObject);
+  const objects = [...groups2.values()].sort(byObject);
   const zones = [];
   for (const domain2 of [.../* @__PURE__ */ new Set([...base.zones.keys(), ...head.zones.keys()])].sort(cmp)) {
     const b = new Set(base.zones.get(domain2)?.records ?? []);
@@ -20486,8 +20560,8 @@ function git(cwd, args, input) {
 }
 function gitLocation(dir) {
   try {
-    const [top, prefix] = git(dir, ["rev-parse", "--show-toplevel", "--show-prefix"]).toString("utf8").split("\n");
-    return { top, prefix: prefix ?? "" };
+    const [top, prefix2] = git(dir, ["rev-parse", "--show-toplevel", "--show-prefix"]).toString("utf8").split("\n");
+    return { top, prefix: prefix2 ?? "" };
   } catch {
     return void 0;
   }
@@ -20508,8 +20582,8 @@ function mergeBase(top, a, b) {
     return void 0;
   }
 }
-function listTree(top, commit, prefix) {
-  const out = git(top, ["ls-tree", "-r", "-z", "-l", "--full-tree", commit, "--", prefix === "" ? "." : prefix]).toString("utf8");
+function listTree(top, commit, prefix2) {
+  const out = git(top, ["ls-tree", "-r", "-z", "-l", "--full-tree", commit, "--", prefix2 === "" ? "." : prefix2]).toString("utf8");
   const entries = [];
   for (const rec of out.split("\0")) {
     if (rec === "")
@@ -20519,9 +20593,9 @@ function listTree(top, commit, prefix) {
     if (type !== "blob" && type !== "commit")
       continue;
     const full = rec.slice(tab + 1);
-    if (!full.startsWith(prefix))
+    if (!full.startsWith(prefix2))
       continue;
-    entries.push({ mode, oid, size: size === "-" ? 0 : Number(size), path: full.slice(prefix.length) });
+    entries.push({ mode, oid, size: size === "-" ? 0 : Number(size), path: full.slice(prefix2.length) });
   }
   return entries;
 }
@@ -20641,19 +20715,19 @@ function balancedWithBudget(str, masked, budget) {
 }
 function maskUnmatchedOpens(masked, budget) {
   budget.remaining -= masked.length;
-  const open = [];
+  const open2 = [];
   for (let i = 0; i < masked.length; i++) {
     const c = masked.charCodeAt(i);
     if (c === 123) {
-      open.push(i);
-    } else if (c === 125 && open.length) {
-      open.pop();
+      open2.push(i);
+    } else if (c === 125 && open2.length) {
+      open2.pop();
     }
   }
   let out = "";
   let last = 0;
-  for (let i = 0; i < open.length; i++) {
-    const at = open[i];
+  for (let i = 0; i < open2.length; i++) {
+    const at = open2[i];
     out += masked.slice(last, at) + "\0";
     last = at + 1;
   }
@@ -20738,9 +20812,9 @@ function combine(acc, pre, values, max, maxLength, dropEmpties, budget) {
   let length = 0;
   let nonEmpty;
   outer: for (let a = 0; a < acc.length; a++) {
-    const prefix = acc[a] + pre;
+    const prefix2 = acc[a] + pre;
     let vs = values;
-    if (dropEmpties && !prefix) {
+    if (dropEmpties && !prefix2) {
       if (!nonEmpty)
         nonEmpty = values.filter((v) => v);
       vs = nonEmpty;
@@ -20748,7 +20822,7 @@ function combine(acc, pre, values, max, maxLength, dropEmpties, budget) {
     for (let v = 0; v < vs.length; v++) {
       if (out.length >= max)
         break outer;
-      const expansion = prefix + vs[v];
+      const expansion = prefix2 + vs[v];
       if (length + expansion.length > maxLength)
         break outer;
       out.push(expansion);
@@ -22437,10 +22511,10 @@ var Minimatch = class {
       }
       return filtered.join("/");
     }).join("|");
-    const [open, close] = set.length > 1 ? ["(?:", ")"] : ["", ""];
-    re = "^" + open + re + close + "$";
+    const [open2, close] = set.length > 1 ? ["(?:", ")"] : ["", ""];
+    re = "^" + open2 + re + close + "$";
     if (this.partial) {
-      re = "^(?:\\/|" + open + re.slice(1, -1) + close + ")$";
+      re = "^(?:\\/|" + open2 + re.slice(1, -1) + close + ")$";
     }
     if (this.negate)
       re = "^(?!" + re + ").+$";
@@ -22523,10 +22597,10 @@ function didYouMean(word, candidates) {
   const w = word.toLowerCase();
   for (const c of candidates) {
     const lc = c.toLowerCase();
-    let shared = 0;
-    while (shared < w.length && shared < lc.length && w[shared] === lc[shared])
-      shared++;
-    const limit = Math.max(2, Math.floor((w.length - shared) / 3));
+    let shared2 = 0;
+    while (shared2 < w.length && shared2 < lc.length && w[shared2] === lc[shared2])
+      shared2++;
+    const limit = Math.max(2, Math.floor((w.length - shared2) / 3));
     const d3 = editDistance(w, lc);
     if (d3 > limit)
       continue;
@@ -22604,15 +22678,15 @@ function toSchemaErrors(errors) {
   const out = [];
   const seen = /* @__PURE__ */ new Set();
   for (const e of errors) {
-    const path12 = pointerToPath(e.instancePath);
-    const field = path12.length > 0 ? `${formatPath(path12)} ` : "";
-    let err;
+    const path15 = pointerToPath(e.instancePath);
+    const field = path15.length > 0 ? `${formatPath(path15)} ` : "";
+    let err2;
     switch (e.keyword) {
       case "additionalProperties": {
         const field2 = String(e.params.additionalProperty);
         const props = e.parentSchema?.properties;
-        err = {
-          path: [...path12, field2],
+        err2 = {
+          path: [...path15, field2],
           atKey: true,
           message: `unknown field "${field2}"`,
           unknownField: field2,
@@ -22621,35 +22695,35 @@ function toSchemaErrors(errors) {
         break;
       }
       case "required":
-        err = { path: path12, atKey: path12.length > 0, message: `missing required field "${String(e.params.missingProperty)}"` };
+        err2 = { path: path15, atKey: path15.length > 0, message: `missing required field "${String(e.params.missingProperty)}"` };
         break;
       case "type":
-        err = { path: path12, atKey: false, message: `${field}must be ${describeType(e.params.type)}, not ${describeValue(e.data)}` };
+        err2 = { path: path15, atKey: false, message: `${field}must be ${describeType(e.params.type)}, not ${describeValue(e.data)}` };
         if (typeof e.data === "boolean" && String(e.params.type).includes("string")) {
-          err.hint = "quote the value: YAML 1.1, as kubectl reads it, takes y, yes, on, n, no and off for booleans";
+          err2.hint = "quote the value: YAML 1.1, as kubectl reads it, takes y, yes, on, n, no and off for booleans";
         }
         break;
       case "enum":
-        err = {
-          path: path12,
+        err2 = {
+          path: path15,
           atKey: false,
           message: `${field}must be one of ${e.params.allowedValues.map((x2) => JSON.stringify(x2)).join(", ")}, not ${JSON.stringify(e.data)}`
         };
         break;
       case "const":
-        err = { path: path12, atKey: false, message: `${field}must be ${JSON.stringify(e.params.allowedValue)}, not ${JSON.stringify(e.data)}` };
+        err2 = { path: path15, atKey: false, message: `${field}must be ${JSON.stringify(e.params.allowedValue)}, not ${JSON.stringify(e.data)}` };
         break;
       case "pattern":
-        err = { path: path12, atKey: false, message: `${field}${JSON.stringify(e.data)} does not match ${String(e.params.pattern)}` };
+        err2 = { path: path15, atKey: false, message: `${field}${JSON.stringify(e.data)} does not match ${String(e.params.pattern)}` };
         break;
       default:
-        err = { path: path12, atKey: false, message: e.message ?? e.keyword };
+        err2 = { path: path15, atKey: false, message: e.message ?? e.keyword };
     }
-    const key = `${err.path.join("\0")}|${err.message}`;
+    const key = `${err2.path.join("\0")}|${err2.message}`;
     if (seen.has(key))
       continue;
     seen.add(key);
-    out.push(err);
+    out.push(err2);
   }
   return out;
 }
@@ -22705,17 +22779,17 @@ var Reporter = class {
     return `${at.origin.file}:${pos.line}:${pos.col}`;
   }
   position(at) {
-    const path12 = fullPath(at);
-    if (path12.length === 0)
+    const path15 = fullPath(at);
+    if (path15.length === 0)
       return { line: at.origin.line, col: 1 };
-    return this.locator.locate(at.origin.file, at.origin.docIndex, path12, at.atKey ?? false);
+    return this.locator.locate(at.origin.file, at.origin.docIndex, path15, at.atKey ?? false);
   }
   add(severity, code, at, message, hint) {
-    const path12 = fullPath(at);
+    const path15 = fullPath(at);
     const pos = this.position(at);
     const d3 = { code, severity, message, file: at.origin.file, line: pos.line, col: pos.col };
-    if (path12.length > 0)
-      d3.path = formatPath(path12);
+    if (path15.length > 0)
+      d3.path = formatPath(path15);
     if (hint)
       d3.hint = hint;
     this.diagnostics.push(d3);
@@ -22773,7 +22847,7 @@ var Locator = class {
    * position is the key's rather than the value's. When the path does not exist (a missing
    * field), the position is the key of the deepest map entry that does.
    */
-  locate(file, docIndex, path12, key = false) {
+  locate(file, docIndex, path15, key = false) {
     const text = this.texts.get(file);
     if (text === void 0)
       return { line: 0, col: 0 };
@@ -22791,8 +22865,8 @@ var Locator = class {
     let offset = doc.contents?.range?.[0] ?? 0;
     let lastKey;
     let resolved = true;
-    for (let i = 0; i < path12.length; i++) {
-      const seg = path12[i];
+    for (let i = 0; i < path15.length; i++) {
+      const seg = path15[i];
       if ((0, import_yaml3.isMap)(node)) {
         const pair = node.items.find((p) => (0, import_yaml3.isPair)(p) && (0, import_yaml3.isScalar)(p.key) && String(p.key.value) === String(seg));
         if (!pair) {
@@ -22800,7 +22874,7 @@ var Locator = class {
           break;
         }
         const keyOffset = pair.key.range?.[0] ?? offset;
-        if (i === path12.length - 1 && key) {
+        if (i === path15.length - 1 && key) {
           offset = keyOffset;
           break;
         }
@@ -22829,6 +22903,15 @@ var LONG_DIGITS = /[0-9]{16}/;
 var MAX_ALIAS_COUNT = 100;
 var MAYBE_COLLECTION_KEY = /\{\{|\?\s|[\]}]\s*:/;
 function parseFile(file) {
+  try {
+    return parseFileUnguarded(file);
+  } catch (err2) {
+    if (err2 instanceof RangeError)
+      return { documents: [], diagnostics: [tooDeep(file, 0, void 0)] };
+    throw err2;
+  }
+}
+function parseFileUnguarded(file) {
   const documents = [];
   const diagnostics = [];
   const docs = (0, import_yaml4.parseAllDocuments)(file.text, YAML_OPTIONS);
@@ -22840,9 +22923,12 @@ function parseFile(file) {
     if (action !== -1)
       return { documents, diagnostics: [helmTemplate(file, action)] };
   }
+  const longDigits = LONG_DIGITS.test(file.text);
+  const lineOf = lineCounter(file.text);
   list.forEach((doc, index) => {
     if (doc.errors.length > 0) {
-      diagnostics.push(yamlError(file, doc.errors));
+      const exhausted = doc.errors.some((e) => e.code === "RESOURCE_EXHAUSTION");
+      diagnostics.push(exhausted ? tooDeep(file, doc.range?.[0] ?? 0, index) : yamlError(file, doc.errors));
       return;
     }
     if (doc.contents === null)
@@ -22865,7 +22951,11 @@ function parseFile(file) {
     let value;
     try {
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    } catch (err) {
+    } catch (err2) {
+      if (err2 instanceof RangeError) {
+        diagnostics.push(tooDeep(file, start, index));
+        return;
+      }
       const { line, col } = lineCol(file.text, start);
       diagnostics.push({
         code: "FEDC1003",
@@ -22880,7 +22970,11 @@ function parseFile(file) {
     }
     if (value === null || value === void 0)
       return;
-    if (LONG_DIGITS.test(file.text)) {
+    if (nestedDeeper(value, MAX_DEPTH)) {
+      diagnostics.push(tooDeep(file, deepNodeAt(doc, MAX_DEPTH) ?? start, index));
+      return;
+    }
+    if (longDigits) {
       let bad = false;
       (0, import_yaml4.visit)(doc, {
         Scalar(_key, node) {
@@ -22903,9 +22997,74 @@ function parseFile(file) {
       if (bad)
         return;
     }
-    documents.push({ file: file.path, index, line: lineCol(file.text, start).line, value });
+    documents.push({ file: file.path, index, line: lineOf(start), value });
   });
   return { documents, diagnostics };
+}
+var MAX_DEPTH = 256;
+function tooDeep(file, offset, index) {
+  const { line, col } = lineCol(file.text, offset);
+  const what = index === void 0 ? file.path : `document ${index + 1}`;
+  return {
+    code: "FEDC1016",
+    severity: "error",
+    file: file.path,
+    line,
+    col,
+    message: `${what} nests maps and lists more than ${MAX_DEPTH} levels deep; fedc refuses it`,
+    hint: "no Kubernetes object nests this deep: is the file generated by mistake?"
+  };
+}
+function nestedDeeper(v, limit) {
+  if (v === null || typeof v !== "object")
+    return false;
+  if (limit === 0)
+    return true;
+  if (Array.isArray(v)) {
+    for (const x2 of v)
+      if (nestedDeeper(x2, limit - 1))
+        return true;
+    return false;
+  }
+  for (const k2 in v)
+    if (nestedDeeper(v[k2], limit - 1))
+      return true;
+  return false;
+}
+function deepNodeAt(doc, limit) {
+  const anchors = /* @__PURE__ */ new Map();
+  const go = (node, depth) => {
+    if ((0, import_yaml4.isAlias)(node))
+      return go(anchors.get(node.source), depth);
+    if (!(0, import_yaml4.isCollection)(node))
+      return void 0;
+    if (node.anchor)
+      anchors.set(node.anchor, node);
+    if (depth > limit)
+      return node.range?.[0];
+    for (const item of node.items) {
+      const at = (0, import_yaml4.isPair)(item) ? go(item.value, depth + 1) : go(item, depth + 1);
+      if (at !== void 0)
+        return at;
+    }
+    return void 0;
+  };
+  return go(doc.contents, 1);
+}
+function lineCounter(text) {
+  let at = 0;
+  let line = 1;
+  return (offset) => {
+    if (offset < at) {
+      at = 0;
+      line = 1;
+    }
+    for (let i = text.indexOf("\n", at); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) {
+      line++;
+      at = i + 1;
+    }
+    return line;
+  };
 }
 function parseFiles(files) {
   const documents = [];
@@ -22984,12 +23143,117 @@ function yamlError(file, errors) {
       };
     }
   }
-  const err = errors[0];
-  const { line, col } = lineCol(file.text, err.pos[0]);
-  return { code: "FEDC1001", severity: "error", message: `YAML: ${firstLine(err.message)}`, file: file.path, line, col };
+  const err2 = errors[0];
+  const { line, col } = lineCol(file.text, err2.pos[0]);
+  return { code: "FEDC1001", severity: "error", message: `YAML: ${firstLine(err2.message)}`, file: file.path, line, col };
 }
 function firstLine(s) {
   return s.split("\n")[0].trim();
+}
+
+// dist/read/decode-source.js
+var UTF8 = new TextDecoder("utf-8", { fatal: true });
+var UTF16LE = new TextDecoder("utf-16le", { fatal: true });
+var UTF16BE = new TextDecoder("utf-16be", { fatal: true });
+var UTF8_LENIENT = new TextDecoder("utf-8");
+var FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F\uFFFE\uFFFF]/;
+function decodeSource(bytes, file) {
+  let text;
+  const utf16 = bytes.length >= 2 && (bytes[0] === 255 && bytes[1] === 254 || bytes[0] === 254 && bytes[1] === 255);
+  if (utf16) {
+    try {
+      text = (bytes[0] === 255 ? UTF16LE : UTF16BE).decode(bytes);
+    } catch {
+      return { diagnostic: error("FEDC1013", file, 1, 1, "the file starts with a UTF-16 byte-order mark but is not valid UTF-16", "save it as UTF-8") };
+    }
+  } else {
+    try {
+      text = UTF8.decode(bytes);
+    } catch {
+      const at = firstInvalidUtf8(bytes);
+      const { line, col } = bytePosition(bytes, at);
+      const byte = at < bytes.length ? `byte 0x${bytes[at].toString(16).padStart(2, "0")}` : "the file ends inside a character";
+      return {
+        diagnostic: error("FEDC1013", file, line, col, `invalid UTF-8 (${byte}); Kubernetes refuses such a file, and fedc does not guess what was meant`, "save the file as UTF-8 (a Latin-1 or Windows-1252 file has to be converted, e.g. with iconv -f latin1 -t utf-8)")
+      };
+    }
+  }
+  const m = FORBIDDEN.exec(text);
+  if (m) {
+    const { line, col } = textPosition(text, m.index);
+    const code = m[0].charCodeAt(0);
+    const name = code === 0 ? "a NUL character (U+0000)" : `the control character U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
+    const nuls = code === 0 && text.length > 8 && countNul(text) * 4 >= text.length;
+    return {
+      diagnostic: error("FEDC1014", file, line, col, `${name}: YAML does not allow it in a file, and Kubernetes refuses the file`, nuls ? "the file is full of NUL characters: is it UTF-16 without a byte-order mark? Save it as UTF-8" : 'remove it; a value that needs it can say so with an escape inside double quotes ("\\t", "\\x1b")')
+    };
+  }
+  return { text };
+}
+function error(code, file, line, col, message, hint) {
+  return { code, severity: "error", message, file, line, col, hint };
+}
+function countNul(text) {
+  let n = 0;
+  for (let i = text.indexOf("\0"); i !== -1; i = text.indexOf("\0", i + 1))
+    n++;
+  return n;
+}
+function textPosition(text, offset) {
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return { line, col: offset - start + 1 };
+}
+function bytePosition(bytes, offset) {
+  let line = 1;
+  let start = 0;
+  for (let i = bytes.indexOf(10); i !== -1 && i < offset; i = bytes.indexOf(10, i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return { line, col: UTF8_LENIENT.decode(bytes.subarray(start, offset)).length + 1 };
+}
+function firstInvalidUtf8(b) {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i];
+    if (c < 128) {
+      i++;
+      continue;
+    }
+    let n;
+    let lo = 128;
+    let hi = 191;
+    if (c >= 194 && c <= 223)
+      n = 1;
+    else if (c >= 224 && c <= 239) {
+      n = 2;
+      if (c === 224)
+        lo = 160;
+      if (c === 237)
+        hi = 159;
+    } else if (c >= 240 && c <= 244) {
+      n = 3;
+      if (c === 240)
+        lo = 144;
+      if (c === 244)
+        hi = 143;
+    } else
+      return i;
+    for (let k2 = 1; k2 <= n; k2++) {
+      const d3 = b[i + k2];
+      if (d3 === void 0)
+        return i;
+      if (k2 === 1 ? d3 < lo || d3 > hi : d3 < 128 || d3 > 191)
+        return i;
+    }
+    i += n + 1;
+  }
+  return b.length;
 }
 
 // dist/read/settings.js
@@ -23005,15 +23269,18 @@ var SETTINGS_FILE = "fedc.yaml";
 
 // dist/read/load-settings.js
 function loadSettingsSync(root) {
-  let text;
+  let bytes;
   try {
-    text = readFileSync2(path3.join(root, SETTINGS_FILE), "utf8");
-  } catch (err) {
-    if (err.code === "ENOENT")
+    bytes = readFileSync2(path3.join(root, SETTINGS_FILE));
+  } catch (err2) {
+    if (err2.code === "ENOENT")
       return { settings: { ...DEFAULT_SETTINGS }, diagnostics: [] };
-    throw err;
+    throw err2;
   }
-  return parseSettings(text);
+  const decoded = decodeSource(bytes, SETTINGS_FILE);
+  if (decoded.diagnostic)
+    return { settings: { ...DEFAULT_SETTINGS }, diagnostics: [decoded.diagnostic] };
+  return parseSettings(decoded.text);
 }
 function parseSettings(text) {
   const file = { path: SETTINGS_FILE, text };
@@ -24801,12 +25068,12 @@ var PathBase = class {
   /**
    * Get the Path object referenced by the string path, resolved from this Path
    */
-  resolve(path12) {
-    if (!path12) {
+  resolve(path15) {
+    if (!path15) {
       return this;
     }
-    const rootPath = this.getRootString(path12);
-    const dir = path12.substring(rootPath.length);
+    const rootPath = this.getRootString(path15);
+    const dir = path15.substring(rootPath.length);
     const dirParts = dir.split(this.splitSep);
     const result = rootPath ? this.getRoot(rootPath).#resolveParts(dirParts) : this.#resolveParts(dirParts);
     return result;
@@ -25558,8 +25825,8 @@ var PathWin32 = class _PathWin32 extends PathBase {
   /**
    * @internal
    */
-  getRootString(path12) {
-    return win32.parse(path12).root;
+  getRootString(path15) {
+    return win32.parse(path15).root;
   }
   /**
    * @internal
@@ -25605,8 +25872,8 @@ var PathPosix = class _PathPosix extends PathBase {
   /**
    * @internal
    */
-  getRootString(path12) {
-    return path12.startsWith("/") ? "/" : "";
+  getRootString(path15) {
+    return path15.startsWith("/") ? "/" : "";
   }
   /**
    * @internal
@@ -25695,11 +25962,11 @@ var PathScurryBase = class {
   /**
    * Get the depth of a provided path, string, or the cwd
    */
-  depth(path12 = this.cwd) {
-    if (typeof path12 === "string") {
-      path12 = this.cwd.resolve(path12);
+  depth(path15 = this.cwd) {
+    if (typeof path15 === "string") {
+      path15 = this.cwd.resolve(path15);
     }
-    return path12.depth();
+    return path15.depth();
   }
   /**
    * Return the cache of child entries.  Exposed so subclasses can create
@@ -25931,7 +26198,7 @@ var PathScurryBase = class {
       results.push(withFileTypes ? entry : entry.fullpath());
     }
     const dirs = /* @__PURE__ */ new Set();
-    const walk = (dir, cb) => {
+    const walk2 = (dir, cb) => {
       dirs.add(dir);
       dir.readdirCB((er, entries) => {
         if (er) {
@@ -25950,10 +26217,10 @@ var PathScurryBase = class {
             results.push(withFileTypes ? e : e.fullpath());
           }
           if (follow && e.isSymbolicLink()) {
-            e.realpath().then((r) => r?.isUnknown() ? r.lstat() : r).then((r) => r?.shouldWalk(dirs, walkFilter) ? walk(r, next) : next());
+            e.realpath().then((r) => r?.isUnknown() ? r.lstat() : r).then((r) => r?.shouldWalk(dirs, walkFilter) ? walk2(r, next) : next());
           } else {
             if (e.shouldWalk(dirs, walkFilter)) {
-              walk(e, next);
+              walk2(e, next);
             } else {
               next();
             }
@@ -25963,7 +26230,7 @@ var PathScurryBase = class {
     };
     const start = entry;
     return new Promise((res, rej) => {
-      walk(start, (er) => {
+      walk2(start, (er) => {
         if (er)
           return rej(er);
         res(results);
@@ -26186,9 +26453,9 @@ var PathScurryBase = class {
     process2();
     return results;
   }
-  chdir(path12 = this.cwd) {
+  chdir(path15 = this.cwd) {
     const oldCwd = this.cwd;
-    this.cwd = typeof path12 === "string" ? this.cwd.resolve(path12) : path12;
+    this.cwd = typeof path15 === "string" ? this.cwd.resolve(path15) : path15;
     this.cwd[setAsCwd](oldCwd);
   }
 };
@@ -26544,8 +26811,8 @@ var MatchRecord = class {
   }
   // match, absolute, ifdir
   entries() {
-    return [...this.store.entries()].map(([path12, n]) => [
-      path12,
+    return [...this.store.entries()].map(([path15, n]) => [
+      path15,
       !!(n & 2),
       !!(n & 1)
     ]);
@@ -26750,9 +27017,9 @@ var GlobUtil = class {
   signal;
   maxDepth;
   includeChildMatches;
-  constructor(patterns, path12, opts) {
+  constructor(patterns, path15, opts) {
     this.patterns = patterns;
-    this.path = path12;
+    this.path = path15;
     this.opts = opts;
     this.#sep = !opts.posix && opts.platform === "win32" ? "\\" : "/";
     this.includeChildMatches = opts.includeChildMatches !== false;
@@ -26771,11 +27038,11 @@ var GlobUtil = class {
       });
     }
   }
-  #ignored(path12) {
-    return this.seen.has(path12) || !!this.#ignore?.ignored?.(path12);
+  #ignored(path15) {
+    return this.seen.has(path15) || !!this.#ignore?.ignored?.(path15);
   }
-  #childrenIgnored(path12) {
-    return !!this.#ignore?.childrenIgnored?.(path12);
+  #childrenIgnored(path15) {
+    return !!this.#ignore?.childrenIgnored?.(path15);
   }
   // backpressure mechanism
   pause() {
@@ -26990,8 +27257,8 @@ var GlobUtil = class {
 };
 var GlobWalker = class extends GlobUtil {
   matches = /* @__PURE__ */ new Set();
-  constructor(patterns, path12, opts) {
-    super(patterns, path12, opts);
+  constructor(patterns, path15, opts) {
+    super(patterns, path15, opts);
   }
   matchEmit(e) {
     this.matches.add(e);
@@ -27028,8 +27295,8 @@ var GlobWalker = class extends GlobUtil {
 };
 var GlobStream = class extends GlobUtil {
   results;
-  constructor(patterns, path12, opts) {
-    super(patterns, path12, opts);
+  constructor(patterns, path15, opts) {
+    super(patterns, path15, opts);
     this.results = new Minipass({
       signal: this.signal,
       objectMode: true
@@ -27330,8 +27597,12 @@ async function readRepo(root, settings2) {
   const absRoot = path5.resolve(root);
   const realRoot = realpathSync2(absRoot);
   const ignore = [...ALWAYS_EXCLUDED, SETTINGS_FILE, ...settings2.exclude];
-  const names = await glob(settings2.include, { cwd: absRoot, ignore, nodir: true, follow: false, dot: false, posix: true });
+  const walk2 = new Glob(settings2.include, { cwd: absRoot, ignore, nodir: true, follow: false, dot: false, posix: true });
+  const names = await walk2.walk();
   names.sort();
+  const links = new SymlinkedDirs(absRoot, realRoot, settings2.include, ignore);
+  links.scan(walk2.scurry.cwd);
+  const expectedPrefix = realRoot + path5.sep;
   const files = [];
   for (const name of names) {
     const rel = toPosix(name);
@@ -27339,15 +27610,21 @@ async function readRepo(root, settings2) {
     let target;
     try {
       target = realpathSync2(abs);
-    } catch {
-      diagnostics.push(fileDiag("FEDC1004", rel, `symlink ${rel} points to nothing`));
+    } catch (err2) {
+      if (links.covers(rel) || links.add(rel))
+        continue;
+      const loop = err2.code === "ELOOP";
+      diagnostics.push(fileDiag("FEDC1004", rel, loop ? `symlink ${rel} is a symlink loop; it is not followed` : `symlink ${rel} points to nothing`));
       continue;
     }
-    const inside = path5.relative(realRoot, target);
-    if (inside.startsWith("..") || path5.isAbsolute(inside)) {
-      const what = lstatSync2(abs).isSymbolicLink() ? `symlink ${rel}` : `${rel} (through a symlinked directory)`;
-      diagnostics.push(fileDiag("FEDC1004", rel, `${what} points outside the input directory; it is not followed`));
-      continue;
+    if (target !== expectedPrefix + name.split("/").join(path5.sep)) {
+      if (links.covers(rel) || links.add(rel))
+        continue;
+      const inside2 = path5.relative(realRoot, target);
+      if (inside2.startsWith("..") || path5.isAbsolute(inside2)) {
+        diagnostics.push(fileDiag("FEDC1004", rel, `symlink ${rel} points outside the input directory; it is not followed`));
+        continue;
+      }
     }
     const info = statSync(target);
     if (!info.isFile())
@@ -27357,13 +27634,111 @@ async function readRepo(root, settings2) {
       diagnostics.push(fileDiag("FEDC1002", rel, `${rel} is ${size} bytes; fedc reads at most ${MAX_FILE_BYTES} bytes per file`, "split it into smaller files, or exclude it in fedc.yaml"));
       continue;
     }
-    const text = readFileSync4(abs, "utf8");
-    if (isGeneratedByFedc(text))
+    const bytes = readFileSync4(abs);
+    if (startsWithMarker(bytes))
       continue;
-    files.push({ path: rel, text });
+    const decoded = decodeSource(bytes, rel);
+    if (decoded.diagnostic) {
+      diagnostics.push(decoded.diagnostic);
+      continue;
+    }
+    files.push({ path: rel, text: decoded.text });
   }
+  diagnostics.push(...links.diagnostics());
   return { files, diagnostics };
 }
+var MARKERS = [GENERATED_MARKER, ZONE_GENERATED_MARKER].map((m) => Buffer.from(m, "utf8"));
+function startsWithMarker(bytes) {
+  return MARKERS.some((m) => bytes.length >= m.length && bytes.compare(m, 0, m.length, 0, m.length) === 0);
+}
+var SymlinkedDirs = class {
+  absRoot;
+  realRoot;
+  found = /* @__PURE__ */ new Map();
+  include;
+  ignore;
+  constructor(absRoot, realRoot, include, ignore) {
+    this.absRoot = absRoot;
+    this.realRoot = realRoot;
+    this.include = include.map((g) => new Minimatch(g, { dot: false }));
+    this.ignore = ignore.map((g) => new Minimatch(g, { dot: true }));
+  }
+  /** Every symlink in a directory glob read, without reading anything more than glob did. */
+  scan(start) {
+    const stack = [start];
+    while (stack.length > 0) {
+      const dir = stack.pop();
+      if (!dir.calledReaddir())
+        continue;
+      for (const entry of dir.readdirCached()) {
+        if (entry.isSymbolicLink()) {
+          const rel = entry.relativePosix();
+          if (this.relevant(rel))
+            this.add(rel);
+        } else if (entry.isDirectory())
+          stack.push(entry);
+      }
+    }
+  }
+  /** Whether an include glob could match something below `rel`, and no ignore glob drops it. */
+  relevant(rel) {
+    if (!this.include.some((m) => m.match(rel, true)))
+      return false;
+    return !this.ignore.some((m) => m.match(rel) || m.match(`${rel}/x`));
+  }
+  /**
+   * Records the symlinked directory on the way to `rel` (or `rel` itself), if there is one: true
+   * when there is. Only the first symlink on the way counts: nothing below it is read.
+   */
+  add(rel) {
+    const parts = rel.split("/");
+    for (let i = 1; i <= parts.length; i++) {
+      const sub = parts.slice(0, i).join("/");
+      const abs = path5.join(this.absRoot, ...parts.slice(0, i));
+      let link = false;
+      try {
+        link = lstatSync2(abs).isSymbolicLink();
+      } catch {
+        return false;
+      }
+      if (!link)
+        continue;
+      if (this.found.has(sub))
+        return true;
+      let target;
+      try {
+        if (!statSync(abs).isDirectory())
+          return false;
+        target = realpathSync2(abs);
+      } catch {
+        return false;
+      }
+      const inside2 = path5.relative(this.realRoot, target);
+      const outside = inside2.startsWith("..") || path5.isAbsolute(inside2);
+      this.found.set(sub, { outside, target: outside ? "" : toPosix(inside2) || "." });
+      return true;
+    }
+    return false;
+  }
+  /** Whether `rel` is below a symlinked directory already recorded. */
+  covers(rel) {
+    for (let i = rel.indexOf("/"); i !== -1; i = rel.indexOf("/", i + 1))
+      if (this.found.has(rel.slice(0, i)))
+        return true;
+    return false;
+  }
+  diagnostics() {
+    return [...this.found].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([rel, { outside, target }]) => outside ? fileDiag("FEDC1004", rel, `symlinked directory ${rel} points outside the input directory; it is not followed`) : {
+      code: "FEDC1015",
+      severity: "info",
+      file: rel,
+      line: 0,
+      col: 0,
+      message: `symlinked directory ${rel} (to ${target}) is not followed: files are read where they are, once`,
+      hint: "to read them under this name too, replace the symlink by a directory"
+    });
+  }
+};
 function fileDiag(code, file, message, hint) {
   return { code, severity: "error", message, file, line: 0, col: 0, ...hint ? { hint } : {} };
 }
@@ -27381,8 +27756,8 @@ function diskSource(root) {
     output: (dir) => diskOutputFiles(path6.resolve(abs, dir))
   };
 }
-function gitSource(top, prefix, commit, label) {
-  const entries = listTree(top, commit, prefix);
+function gitSource(top, prefix2, commit, label) {
+  const entries = listTree(top, commit, prefix2);
   const byPath = new Map(entries.map((e) => [e.path, e]));
   const text = (e) => readBlobs(top, [e.oid]).get(e.oid).toString("utf8");
   return {
@@ -27413,9 +27788,14 @@ function gitSource(top, prefix, commit, label) {
       const blobs = readBlobs(top, chosen.map((e) => e.oid));
       const files = [];
       for (const e of chosen) {
-        const t = blobs.get(e.oid).toString("utf8");
-        if (!isGeneratedByFedc(t))
-          files.push({ path: e.path, text: t });
+        const blob = blobs.get(e.oid);
+        if (isGeneratedByFedc(blob.subarray(0, 32).toString("latin1")))
+          continue;
+        const decoded = decodeSource(blob, e.path);
+        if (decoded.diagnostic)
+          diagnostics.push(decoded.diagnostic);
+        else
+          files.push({ path: e.path, text: decoded.text });
       }
       return { files, diagnostics };
     },
@@ -27571,23 +27951,23 @@ function checkOverrideList(doc, origin, report) {
     o.clusterOverrides.forEach((op, j2) => {
       if (!isObj2(op) || typeof op.path !== "string")
         return;
-      const path12 = op.path;
+      const path15 = op.path;
       const pat = at("clusterOverrides", j2, "path");
-      const seen = paths.get(path12);
+      const seen = paths.get(path15);
       if (seen !== void 0) {
-        report.error("FEDC4004", pat, `path "${path12}" appears more than once for cluster "${String(clusterName)}"`, `see clusterOverrides[${seen}]`);
+        report.error("FEDC4004", pat, `path "${path15}" appears more than once for cluster "${String(clusterName)}"`, `see clusterOverrides[${seen}]`);
         ok = false;
       } else
-        paths.set(path12, j2);
-      if (path12 === "") {
+        paths.set(path15, j2);
+      if (path15 === "") {
         report.error("FEDC4001", pat, "override path is empty: it would replace the whole object, which KubeFed refuses", "name a field, for example /spec/replicas");
         ok = false;
-      } else if (!path12.startsWith("/")) {
-        const guess = path12.includes(".") && !path12.includes("/") ? `/${path12.split(".").join("/")}` : `/${path12}`;
-        report.error("FEDC4001", pat, `override path "${path12}" is not a JSON pointer`, `paths start with "/" and use "/" between fields: ${guess}`);
+      } else if (!path15.startsWith("/")) {
+        const guess = path15.includes(".") && !path15.includes("/") ? `/${path15.split(".").join("/")}` : `/${path15}`;
+        report.error("FEDC4001", pat, `override path "${path15}" is not a JSON pointer`, `paths start with "/" and use "/" between fields: ${guess}`);
         ok = false;
-      } else if (PROTECTED_PATHS.includes(path12)) {
-        report.error("FEDC4002", pat, `override path "${path12}" is protected: KubeFed does not allow overriding it`);
+      } else if (PROTECTED_PATHS.includes(path15)) {
+        report.error("FEDC4002", pat, `override path "${path15}" is protected: KubeFed does not allow overriding it`);
         ok = false;
       }
     });
@@ -27633,7 +28013,7 @@ function classifyDocuments(parsed, report) {
       notes.set(file, n = {});
     return n;
   };
-  const visit2 = (value, origin, inList) => {
+  const visit3 = (value, origin, inList) => {
     const file = origin.file;
     const basename = path7.posix.basename(file);
     const isMap2 = typeof value === "object" && value !== null && !Array.isArray(value);
@@ -27676,7 +28056,7 @@ function classifyDocuments(parsed, report) {
     if (isList(kind, obj)) {
       const items = obj.items;
       const within = origin.within ?? [];
-      items.forEach((item, i) => visit2(item, { ...origin, within: [...within, "items", i] }, true));
+      items.forEach((item, i) => visit3(item, { ...origin, within: [...within, "items", i] }, true));
       return;
     }
     if (isAlphaEra(group, version)) {
@@ -27703,7 +28083,7 @@ function classifyDocuments(parsed, report) {
     out.push({ origin, value: value2, apiVersion, kind });
   };
   for (const p of parsed)
-    visit2(p.value, { file: p.file, docIndex: p.index, line: p.line }, false);
+    visit3(p.value, { file: p.file, docIndex: p.index, line: p.line }, false);
   for (const [file, n] of notes) {
     if (n.foreign) {
       const { origin, what, count } = n.foreign;
@@ -27799,10 +28179,10 @@ function checkObjectName(targetKind, name) {
 }
 function checkLabelKey(key) {
   const slash = key.lastIndexOf("/");
-  const prefix = slash >= 0 ? key.slice(0, slash) : void 0;
+  const prefix2 = slash >= 0 ? key.slice(0, slash) : void 0;
   const name = slash >= 0 ? key.slice(slash + 1) : key;
-  if (prefix !== void 0 && (prefix.length === 0 || checkDnsSubdomain(prefix))) {
-    return `label key prefix "${prefix}" must be a DNS-1123 subdomain`;
+  if (prefix2 !== void 0 && (prefix2.length === 0 || checkDnsSubdomain(prefix2))) {
+    return `label key prefix "${prefix2}" must be a DNS-1123 subdomain`;
   }
   if (name.length === 0 || name.length > 63 || !/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(name)) {
     return `label key "${key}" must be at most 63 characters of letters, digits, "-", "_" and ".", starting and ending with a letter or digit (with an optional DNS subdomain prefix and "/")`;
@@ -27832,7 +28212,8 @@ function loadInputs(parsed, options, report) {
   const docs = classifyDocuments(parsed, report);
   const byKind = (kind) => docs.filter((d3) => d3.kind === kind);
   const crds = byKind("CustomResourceDefinition");
-  const types2 = buildTypeRegistry(byKind("FederatedTypeConfig"), byKind("EnableTypeDirective"), crds, report);
+  const extra = (options.crds ?? []).map((c) => ({ ...c, apiVersion: String(c.value.apiVersion), kind: "CustomResourceDefinition" }));
+  const types2 = buildTypeRegistry(byKind("FederatedTypeConfig"), byKind("EnableTypeDirective"), [...crds, ...extra], report);
   const controlPlane = readControlPlane(byKind("KubeFedConfig"), options, report);
   const clusters = [];
   const resources = [];
@@ -27894,7 +28275,7 @@ function loadInputs(parsed, options, report) {
       resources.push(r);
   }
   clusters.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-  return { clusters, resources, documents, controlPlane };
+  return { clusters, resources, documents, controlPlane, crds: crds.map((d3) => ({ value: d3.value, origin: d3.origin })) };
 }
 var HANDLED_KINDS = /* @__PURE__ */ new Set(["FederatedTypeConfig", "EnableTypeDirective", "KubeFedConfig"]);
 function readControlPlane(configs, options, report) {
@@ -27964,7 +28345,8 @@ function buildTypeRegistry(ftcs, directives, crds, report) {
       targetKind: target.kind,
       targetScope: target.scope,
       propagation: spec.propagation === "Enabled",
-      origin: d3.origin.file
+      origin: d3.origin.file,
+      declaration: { origin: d3.origin, versionPath: ["spec", "targetType", "version"] }
     });
   }
   const known = [...BUILTIN_API_RESOURCES, ...crds.flatMap(apiResourcesOfCrd)];
@@ -27972,8 +28354,9 @@ function buildTypeRegistry(ftcs, directives, crds, report) {
     if (!schemaOk("enableTypeDirective", d3, report))
       continue;
     const t = typeFromDirective(d3, known, report);
+    const versionPath = d3.value.spec?.targetVersion !== void 0 ? ["spec", "targetVersion"] : ["metadata", "name"];
     if (t)
-      declare(d3, ["metadata", "name"], t);
+      declare(d3, ["metadata", "name"], { ...t, declaration: { origin: d3.origin, versionPath } });
   }
   return types2;
 }
@@ -28047,9 +28430,9 @@ function reportUnknownKind(d3, types2, report) {
 function toCluster(d3, options, report) {
   const meta = d3.value.metadata;
   const name = meta.name;
-  const problem = checkDnsSubdomain(name);
-  if (problem) {
-    report.error("FEDC2003", { origin: d3.origin, path: ["metadata", "name"] }, `cluster name ${quoteName(name)} ${problem}`, "a cluster name becomes a directory name in the output");
+  const problem2 = checkDnsSubdomain(name);
+  if (problem2) {
+    report.error("FEDC2003", { origin: d3.origin, path: ["metadata", "name"] }, `cluster name ${quoteName(name)} ${problem2}`, "a cluster name becomes a directory name in the output");
     return void 0;
   }
   const ns = meta.namespace;
@@ -28210,8 +28593,8 @@ function addressKey(ip) {
     const [head, tail] = ip.includes("::") ? ip.split("::") : [ip, void 0];
     const h = head ? head.split(":") : [];
     const t = tail !== void 0 && tail !== "" ? tail.split(":") : [];
-    const groups = tail === void 0 ? h : [...h, ...Array(8 - h.length - t.length).fill("0"), ...t];
-    return "6" + groups.map((g) => g.padStart(4, "0")).join(":");
+    const groups2 = tail === void 0 ? h : [...h, ...Array(8 - h.length - t.length).fill("0"), ...t];
+    return "6" + groups2.map((g) => g.padStart(4, "0")).join(":");
   }
   return "9" + ip;
 }
@@ -28255,13 +28638,13 @@ function nextSerial(s) {
   const n = (s + 1) % 2 ** 32;
   return n === 0 ? 1 : n;
 }
-function chooseSerial(render2, previous, readSerial) {
+function chooseSerial(render3, previous, readSerial) {
   if (previous === void 0)
     return FIRST_SERIAL;
   const prev = readSerial(previous);
   if (prev === void 0)
     return FIRST_SERIAL;
-  return records(render2(prev)) === records(previous) ? prev : nextSerial(prev);
+  return records(render3(prev)) === records(previous) ? prev : nextSerial(prev);
 }
 function records(text) {
   return text.split("\n").filter((l) => l.trim() !== "" && !l.startsWith(";")).join("\n");
@@ -28356,9 +28739,9 @@ function buildZones(domains, endpoints, settings2, report) {
     }
     const hostmaster = rname(settings2.hostmaster, d3.domain);
     const comments = [`zone ${d3.domain} from Domain ${d3.name} (${d3.origin.file}).`];
-    const render2 = (serial2) => zoneFileText({ domain: d3.domain, comments, nameServers, hostmaster, serial: serial2, rrsets });
-    const serial = chooseSerial(render2, settings2.previousZone?.(d3.domain), readZoneSerial);
-    zones.push({ domain: d3.domain, domainName: d3.name, source: d3.origin, file: zoneFileName(d3.domain), nameServers, hostmaster, serial, rrsets, text: render2(serial) });
+    const render3 = (serial2) => zoneFileText({ domain: d3.domain, comments, nameServers, hostmaster, serial: serial2, rrsets });
+    const serial = chooseSerial(render3, settings2.previousZone?.(d3.domain), readZoneSerial);
+    zones.push({ domain: d3.domain, domainName: d3.name, source: d3.origin, file: zoneFileName(d3.domain), nameServers, hostmaster, serial, rrsets, text: render3(serial) });
   }
   return zones;
 }
@@ -28713,7 +29096,7 @@ function deriveIngressStatus(doc, world, report) {
   return out;
 }
 function clusterPlace(c) {
-  const at = (path12) => ({ origin: c.origin, path: path12 });
+  const at = (path15) => ({ origin: c.origin, path: path15 });
   const regionKey = REGION_LABELS2.find((k2) => c.labels[k2] !== void 0 && c.labels[k2] !== "");
   const zoneKey = ZONE_LABELS2.find((k2) => c.labels[k2] !== void 0 && c.labels[k2] !== "");
   const region = c.region === void 0 || c.region === "" ? void 0 : { text: c.region, at: at(regionKey ? ["metadata", "labels", regionKey] : ["status", "region"]) };
@@ -28730,7 +29113,7 @@ function serviceEndpoints(doc, domain2, dns, report) {
   const ttl = typeof spec.recordTTL === "number" && spec.recordTTL > 0 ? spec.recordTTL : DEFAULT_TTL;
   const labels = externalName ? { serviceName: doc.name } : void 0;
   const recordAt = { origin, path: ["metadata", "name"] };
-  const prefix = [
+  const prefix2 = [
     externalName ? { text: externalName, at: { origin, path: ["spec", "externalName"] } } : { text: doc.name, at: recordAt },
     { text: doc.namespace, at: { origin, path: ["metadata", "namespace"] } },
     { text: String(spec.domainRef), at: { origin, path: ["spec", "domainRef"] } },
@@ -28755,13 +29138,13 @@ function serviceEndpoints(doc, domain2, dns, report) {
     else if (up !== void 0)
       out.push({ ...base, type: "CNAME", targets: [{ kind: "hostname", value: up, at: recordAt }] });
   };
-  const globalName = name([...prefix, apex]);
+  const globalName = name([...prefix2, apex]);
   for (const entry of dns) {
     if (!entry.region)
       continue;
-    const regionName = name([...prefix, entry.region, apex]);
+    const regionName = name([...prefix2, entry.region, apex]);
     for (const zone of entry.zones)
-      push(name([...prefix, zone, entry.region, apex]), entry.targets, regionName);
+      push(name([...prefix2, zone, entry.region, apex]), entry.targets, regionName);
     push(regionName, entry.targets, globalName);
     push(globalName, entry.targets, void 0);
   }
@@ -28849,9 +29232,9 @@ function recordNameOk(doc, report) {
     report.error("FEDC2003", { origin: doc.origin, path: ["metadata", "namespace"] }, `namespace "${doc.namespace}" ${nsProblem}`);
     return false;
   }
-  const problem = doc.kind === "ServiceDNSRecord" ? checkDnsLabel(doc.name) : checkDnsSubdomain(`ingress-${doc.name}`);
-  if (problem) {
-    report.error("FEDC2003", { origin: doc.origin, path: ["metadata", "name"] }, `${doc.kind} name "${doc.name}" ${problem}`);
+  const problem2 = doc.kind === "ServiceDNSRecord" ? checkDnsLabel(doc.name) : checkDnsSubdomain(`ingress-${doc.name}`);
+  if (problem2) {
+    report.error("FEDC2003", { origin: doc.origin, path: ["metadata", "name"] }, `${doc.kind} name "${doc.name}" ${problem2}`);
     return false;
   }
   return true;
@@ -28998,7 +29381,10 @@ function hintForCluster(name, registered) {
   const close = names.find((n) => n.toLowerCase() === name.toLowerCase());
   if (close)
     return `did you mean ${close}?`;
-  return names.length ? `declared clusters: ${names.join(", ")}` : "no KubeFedCluster is declared";
+  return names.length ? `declared clusters: ${someNames(names)}` : "no KubeFedCluster is declared";
+}
+function someNames(names, max = 20) {
+  return names.length <= max ? names.join(", ") : `${names.slice(0, max).join(", ")} and ${names.length - max} more`;
 }
 
 // dist/plan/plan-replicas.js
@@ -29111,7 +29497,7 @@ function scheduleReplicas(inputs, options, report) {
   const rewritten = /* @__PURE__ */ new Map();
   for (const doc of preferences) {
     const spec = doc.value.spec;
-    const at = (...path12) => ({ origin: doc.origin, path: ["spec", ...path12] });
+    const at = (...path15) => ({ origin: doc.origin, path: ["spec", ...path15] });
     const targetKind = spec.targetKind;
     if (!SCHEDULABLE_KINDS.includes(targetKind)) {
       report.error("FEDC3102", at("targetKind"), `targetKind ${targetKind} cannot be scheduled: KubeFed schedules only ${SCHEDULABLE_KINDS.join(" and ")}`);
@@ -29307,26 +29693,26 @@ function convertBackend(backend, at, changes, problems) {
   if (present.length === 0)
     return backend;
   const first = [...at, present[0]];
-  const problem = (path12, message, hint) => {
-    problems.push(hint ? { path: path12, message, hint } : { path: path12, message });
+  const problem2 = (path15, message, hint) => {
+    problems.push(hint ? { path: path15, message, hint } : { path: path15, message });
     return backend;
   };
   if (Object.hasOwn(backend, "service")) {
-    return problem(first, `a backend has both service (networking.k8s.io/v1) and ${present.join("/")} (extensions/v1beta1): a networking.k8s.io/v1 API server rejects ${present.join(" and ")} as ${present.length > 1 ? "unknown fields, or drops them" : "an unknown field, or drops it"}`, "keep only service");
+    return problem2(first, `a backend has both service (networking.k8s.io/v1) and ${present.join("/")} (extensions/v1beta1): a networking.k8s.io/v1 API server rejects ${present.join(" and ")} as ${present.length > 1 ? "unknown fields, or drops them" : "an unknown field, or drops it"}`, "keep only service");
   }
   if (Object.hasOwn(backend, "resource")) {
-    return problem(first, `a backend has both resource and ${present.join("/")}: the API server accepts one of them, not both`);
+    return problem2(first, `a backend has both resource and ${present.join("/")}: the API server accepts one of them, not both`);
   }
   const name = backend.serviceName ?? "";
   const port = backend.servicePort ?? null;
   const namePath = [...at, "serviceName"];
   const portPath = [...at, "servicePort"];
   if (typeof name !== "string")
-    return problem(namePath, `serviceName must be a string, not ${describe(name)}`);
+    return problem2(namePath, `serviceName must be a string, not ${describe(name)}`);
   let portField;
   if (typeof port === "string") {
     if (/^[0-9]+$/.test(port)) {
-      return problem(portPath, `servicePort "${port}" is a string, so the API server reads it as a port name, and a port name must contain a letter`, `write the number without quotes: servicePort: ${Number(port)}`);
+      return problem2(portPath, `servicePort "${port}" is a string, so the API server reads it as a port name, and a port name must contain a letter`, `write the number without quotes: servicePort: ${Number(port)}`);
     }
     if (port !== "")
       portField = { name: port };
@@ -29334,19 +29720,19 @@ function convertBackend(backend, at, changes, problems) {
     if (port !== 0)
       portField = { number: port };
   } else if (port !== null) {
-    return problem(portPath, `servicePort must be a port number or a port name, not ${describe(port)}`);
+    return problem2(portPath, `servicePort must be a port number or a port name, not ${describe(port)}`);
   }
   if (name === "" && portField === void 0) {
-    return problem(first, "a backend with neither a serviceName nor a servicePort: the API server requires a service or a resource");
+    return problem2(first, "a backend with neither a serviceName nor a servicePort: the API server requires a service or a resource");
   }
   if (portField === void 0 && port !== null) {
-    return problem(portPath, `servicePort ${describe(port)} is not a port: the API server requires a port number or name`);
+    return problem2(portPath, `servicePort ${describe(port)} is not a port: the API server requires a port number or name`);
   }
   if (portField === void 0) {
-    return problem(Object.hasOwn(backend, "servicePort") ? portPath : namePath, `backend of service ${name} has no servicePort: the API server requires the port`, "add servicePort: <number or name>");
+    return problem2(Object.hasOwn(backend, "servicePort") ? portPath : namePath, `backend of service ${name} has no servicePort: the API server requires the port`, "add servicePort: <number or name>");
   }
   if (name === "") {
-    return problem(Object.hasOwn(backend, "serviceName") ? namePath : portPath, "a backend has a servicePort but no serviceName: the API server requires the service name", "add serviceName: <service>");
+    return problem2(Object.hasOwn(backend, "serviceName") ? namePath : portPath, "a backend has a servicePort but no serviceName: the API server requires the service name", "add serviceName: <service>");
   }
   for (const k2 of present) {
     const kind = k2 === "serviceName" ? "serviceName" : portField.number !== void 0 ? "servicePortNumber" : "servicePortName";
@@ -29393,19 +29779,19 @@ var MANAGED_LABEL = "kubefed.io/managed";
 function objectForCluster(r, report) {
   const template = structuredClone(r.template);
   const tmeta = isObj4(template.metadata) ? template.metadata : {};
-  const at = (...path12) => ({ origin: r.origin, path: ["spec", "template", ...path12], atKey: true });
+  const at = (...path15) => ({ origin: r.origin, path: ["spec", "template", ...path15], atKey: true });
   if (isObj4(tmeta.annotations) && Object.keys(tmeta.annotations).length > 0) {
     report.warning("FEDC4007", at("metadata", "annotations"), "annotations in a template are dropped (KubeFed does not propagate them)", "set annotations with an override: {op: add, path: /metadata/annotations, value: {...}}");
   }
   if (Array.isArray(tmeta.finalizers) && tmeta.finalizers.length > 0) {
     report.warning("FEDC4008", at("metadata", "finalizers"), "finalizers in a template are dropped (KubeFed does not propagate them)");
   }
-  for (const [field, forced, path12] of [
+  for (const [field, forced, path15] of [
     ["name", r.name, ["metadata", "name"]],
     ["namespace", r.namespace, ["metadata", "namespace"]]
   ]) {
     if (typeof tmeta[field] === "string" && tmeta[field] !== forced) {
-      report.warning("FEDC4009", at(...path12), `the template's ${field} "${tmeta[field]}" is ignored; the object gets the federated object's ${field} "${forced}"`);
+      report.warning("FEDC4009", at(...path15), `the template's ${field} "${tmeta[field]}" is ignored; the object gets the federated object's ${field} "${forced}"`);
     }
   }
   if (typeof template.kind === "string" && template.kind !== r.type.targetKind) {
@@ -29450,6 +29836,34 @@ function finishObject(obj) {
 }
 function isObj4(v) {
   return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+// dist/render/override-paths.js
+function pointer(path15) {
+  return path15.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+function isPrefix(prefix2, path15) {
+  if (prefix2.length > path15.length)
+    return false;
+  return prefix2.every((seg, i) => {
+    const p = path15[i];
+    if (String(seg) === String(p))
+      return true;
+    return typeof p === "number" && (seg === "-" || /^-[0-9]+$/.test(String(seg)));
+  });
+}
+function lastIndex(list, test) {
+  for (let i = list.length - 1; i >= 0; i--)
+    if (test(list[i]))
+      return i;
+  return -1;
+}
+var isRemove = (o) => (o.op || "replace") === "remove";
+function lastWriter(ops, path15, removes = false) {
+  return lastIndex(ops, (o) => (removes || !isRemove(o)) && isPrefix(pointer(o.path), path15));
+}
+function opNode(o, oi, j2) {
+  return ["spec", "overrides", oi, "clusterOverrides", j2, isRemove(o) ? "path" : "value"];
 }
 
 // dist/render/ingress-conversions.js
@@ -29544,32 +29958,26 @@ var IngressConversions = class {
     return this.baseConversion;
   }
   /** The last add or replace op that wrote the node at `path` (or a parent of it), else the template. */
-  source(path12, ops, oi, cluster) {
-    for (let j2 = ops.length - 1; j2 >= 0; j2--) {
-      const op = ops[j2];
-      if ((op.op || "replace") === "remove")
-        continue;
-      if (isPrefix(pointer(op.path), path12))
-        return { op: j2, oi, cluster };
-    }
-    return "template";
+  source(path15, ops, oi, cluster) {
+    const j2 = lastWriter(ops, path15);
+    return j2 >= 0 ? { op: j2, oi, cluster } : "template";
   }
   /**
    * What made the cluster's object need a conversion its template does not: the op that set its
    * apiVersion (when the template's object is not a v1 Ingress), else the last op that touched the
    * node (removing a pathType, say), else the cluster's last op.
    */
-  fallback(path12, ops, oi, cluster, baseNotV1) {
+  fallback(path15, ops, oi, cluster, baseNotV1) {
     let j2 = baseNotV1 ? lastIndex(ops, (o) => o.path === "/apiVersion") : -1;
     if (j2 < 0)
-      j2 = lastIndex(ops, (o) => isPrefix(path12, pointer(o.path)));
+      j2 = lastIndex(ops, (o) => isPrefix(path15, pointer(o.path)));
     if (j2 < 0)
       j2 = ops.length - 1;
     return { op: j2, oi, cluster };
   }
-  problem(src, path12, message, hint) {
+  problem(src, path15, message, hint) {
     const { r, report } = this;
-    const at = src === "template" ? { origin: r.origin, path: ["spec", "template", ...path12], atKey: true } : { origin: r.origin, path: opNode(r.overrides[src.oi].clusterOverrides[src.op], src.oi, src.op) };
+    const at = src === "template" ? { origin: r.origin, path: ["spec", "template", ...path15], atKey: true } : { origin: r.origin, path: opNode(r.overrides[src.oi].clusterOverrides[src.op], src.oi, src.op) };
     const who = src === "template" ? "" : ` (override ${r.overrides[src.oi].clusterOverrides[src.op].path} for cluster "${src.cluster}")`;
     const key = JSON.stringify([at.path, message]);
     if (this.errors.has(key))
@@ -29577,29 +29985,7 @@ var IngressConversions = class {
     this.errors.set(key, () => report.error("FEDC2001", at, `${r.type.federatedKind} ${r.name}${who}: ${message}`, hint));
   }
 };
-function opNode(o, oi, j2) {
-  return ["spec", "overrides", oi, "clusterOverrides", j2, (o.op || "replace") === "remove" ? "path" : "value"];
-}
 var HINT = "write the networking.k8s.io/v1 form: backend: {service: {name: ..., port: {number: ...}}}, spec.defaultBackend, and a pathType on every path";
-function pointer(path12) {
-  return path12.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
-}
-function isPrefix(prefix, path12) {
-  if (prefix.length > path12.length)
-    return false;
-  return prefix.every((seg, i) => {
-    const p = path12[i];
-    if (String(seg) === String(p))
-      return true;
-    return typeof p === "number" && (seg === "-" || /^-[0-9]+$/.test(String(seg)));
-  });
-}
-function lastIndex(list, test) {
-  for (let i = list.length - 1; i >= 0; i--)
-    if (test(list[i]))
-      return i;
-  return -1;
-}
 function samePath(a, b) {
   return a.length === b.length && a.every((s, i) => s === b[i]);
 }
@@ -29662,12 +30048,12 @@ function applyOverrides(doc, ops) {
       throw new PatchError(index, `remove ${o.path}: there is no ${last} to remove`);
     }
     const escaped = [...parentPath, key].map((s) => s.replace(/~/g, "~0").replace(/\//g, "~1"));
-    const path12 = "/" + escaped.join("/");
-    const operation = op === "remove" ? { op, path: path12 } : { op, path: path12, value: structuredClone(o.value ?? null) };
+    const path15 = "/" + escaped.join("/");
+    const operation = op === "remove" ? { op, path: path15 } : { op, path: path15, value: structuredClone(o.value ?? null) };
     try {
       applyOperation(out, operation, false, true, true);
-    } catch (err) {
-      throw new PatchError(index, `${op} ${o.path}: ${err.message.split("\n")[0]}`);
+    } catch (err2) {
+      throw new PatchError(index, `${op} ${o.path}: ${err2.message.split("\n")[0]}`);
     }
   });
   return out;
@@ -29693,7 +30079,7 @@ function renderClusters(placed, readyClusters, report) {
       continue;
     const base = objectForCluster(r, report);
     const ingress = r.type.targetKind === "Ingress" ? new IngressConversions(r, base, report) : void 0;
-    let shared;
+    let shared2;
     const perCluster = [];
     let failed2 = false;
     for (const cluster of p.clusters) {
@@ -29702,17 +30088,17 @@ function renderClusters(placed, readyClusters, report) {
       const oi = r.overrides.findIndex((o) => o.clusterName === cluster);
       const ops = oi >= 0 ? r.overrides[oi].clusterOverrides : [];
       if (ops.length === 0) {
-        shared ??= ingress ? ingress.shared() : finishObject(base);
-        perCluster.push([cluster, shared, void 0]);
+        shared2 ??= ingress ? ingress.shared() : finishObject(base);
+        perCluster.push([cluster, shared2, void 0]);
         continue;
       }
       let object;
       try {
         object = finishObject(applyOverrides(base, ops));
-      } catch (err) {
-        if (!(err instanceof PatchError))
-          throw err;
-        reportPatchError(r, oi, cluster, err, report);
+      } catch (err2) {
+        if (!(err2 instanceof PatchError))
+          throw err2;
+        reportPatchError(r, oi, cluster, err2, report);
         failed2 = true;
         continue;
       }
@@ -29739,19 +30125,853 @@ function renderClusters(placed, readyClusters, report) {
   }
   return out;
 }
-function reportPatchError(r, oi, cluster, err, report) {
-  const scheduledBy = r.overrides[oi].clusterOverrides[err.index].scheduledBy;
-  const at = scheduledBy ? { origin: scheduledBy, path: ["spec", "totalReplicas"] } : { origin: r.origin, path: ["spec", "overrides", oi, "clusterOverrides", err.index, "path"] };
-  report.error("FEDC4005", at, `override for cluster "${cluster}" cannot be applied: ${err.message}`, err.hint);
+function reportPatchError(r, oi, cluster, err2, report) {
+  const scheduledBy = r.overrides[oi].clusterOverrides[err2.index].scheduledBy;
+  const at = scheduledBy ? { origin: scheduledBy, path: ["spec", "totalReplicas"] } : { origin: r.origin, path: ["spec", "overrides", oi, "clusterOverrides", err2.index, "path"] };
+  report.error("FEDC4005", at, `override for cluster "${cluster}" cannot be applied: ${err2.message}`, err2.hint);
+}
+
+// dist/validate/crd-schemas.js
+var import_ajv2 = __toESM(require_ajv(), 1);
+
+// dist/validate/kubernetes-formats.js
+var BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+var QUANTITY = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[KMGTPE]i|[numkMGTPE]|[eE][+-]?[0-9]+)?$/;
+var DATE_TIME = /^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\.[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$/;
+var DATE = /^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/;
+var INT32 = 2 ** 31;
+var KUBERNETES_FORMATS = {
+  byte: {
+    type: "string",
+    validate: (s) => BASE64.test(s.replace(/[\r\n]/g, "")),
+    describe: "base64-encoded"
+  },
+  int32: {
+    type: "number",
+    validate: (n) => Number.isInteger(n) && n >= -INT32 && n < INT32,
+    describe: `a 32-bit integer (-${INT32} to ${INT32 - 1})`
+  },
+  // Integers beyond 2^53 are refused when the YAML is read (FEDC1008).
+  int64: { type: "number", validate: (n) => Number.isInteger(n), describe: "a 64-bit integer" },
+  double: { type: "number", validate: () => true, describe: "a number" },
+  float: { type: "number", validate: () => true, describe: "a number" },
+  quantity: {
+    type: "string",
+    validate: QUANTITY,
+    describe: "a quantity, such as 500m, 2Gi, 1.5 or 1e3"
+  },
+  "date-time": {
+    type: "string",
+    validate: (s) => DATE_TIME.test(s),
+    describe: "an RFC 3339 date and time, such as 2024-05-01T12:00:00Z"
+  },
+  date: { type: "string", validate: (s) => DATE.test(s), describe: "a date, such as 2024-05-01" }
+};
+
+// dist/validate/crd-schemas.js
+var isObj5 = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+function crdsOfFiles(parsed, files, report) {
+  const out = [];
+  const found = /* @__PURE__ */ new Set();
+  const visit3 = (v, origin) => {
+    if (!isObj5(v))
+      return;
+    if (Array.isArray(v.items) && typeof v.kind === "string" && v.kind.endsWith("List")) {
+      v.items.forEach((item, i) => visit3(item, { ...origin, within: [...origin.within ?? [], "items", i] }));
+      return;
+    }
+    if (isCrd(v)) {
+      out.push({ value: v, origin });
+      found.add(origin.file);
+    }
+  };
+  for (const p of parsed)
+    visit3(p.value, { file: p.file, docIndex: p.index, line: p.line });
+  for (const f of files) {
+    if (found.has(f))
+      continue;
+    report.warning("FEDC7007", { origin: { file: f, docIndex: 0, line: 1 } }, `${f} is listed under crds: in fedc.yaml but holds no CustomResourceDefinition`, "crds: names files of CustomResourceDefinitions (apiextensions.k8s.io/v1), read for their schemas");
+  }
+  return out;
+}
+function isCrd(v) {
+  return v.kind === "CustomResourceDefinition" && typeof v.apiVersion === "string" && v.apiVersion.startsWith("apiextensions.k8s.io/");
+}
+var CustomResourceTypes = class {
+  report;
+  byKind = /* @__PURE__ */ new Map();
+  compiled = /* @__PURE__ */ new Map();
+  constructor(crds, report) {
+    this.report = report;
+    for (const crd of crds) {
+      const spec = crd.value.spec;
+      const names = isObj5(spec) ? spec.names : void 0;
+      if (!isObj5(spec) || !isObj5(names) || typeof spec.group !== "string" || typeof names.kind !== "string")
+        continue;
+      const key = `${spec.group}/${names.kind}`;
+      if (this.byKind.has(key))
+        continue;
+      const meta = isObj5(crd.value.metadata) ? crd.value.metadata : {};
+      const name = typeof meta.name === "string" ? meta.name : key;
+      const shared2 = isObj5(spec.validation) && isObj5(spec.validation.openAPIV3Schema) ? spec.validation.openAPIV3Schema : void 0;
+      const versions = [];
+      if (Array.isArray(spec.versions)) {
+        spec.versions.forEach((v, i) => {
+          if (!isObj5(v) || typeof v.name !== "string")
+            return;
+          const own = isObj5(v.schema) && isObj5(v.schema.openAPIV3Schema) ? v.schema.openAPIV3Schema : void 0;
+          versions.push({
+            crd,
+            name,
+            version: v.name,
+            served: v.served !== false,
+            deprecated: v.deprecated === true,
+            ...typeof v.deprecationWarning === "string" ? { deprecationWarning: v.deprecationWarning } : {},
+            ...own ?? shared2 ? { schema: own ?? shared2 } : {},
+            schemaPath: own ? ["spec", "versions", i, "schema", "openAPIV3Schema"] : ["spec", "validation", "openAPIV3Schema"]
+          });
+        });
+      } else if (typeof spec.version === "string") {
+        versions.push({ crd, name, version: spec.version, served: true, deprecated: false, ...shared2 ? { schema: shared2 } : {}, schemaPath: ["spec", "validation", "openAPIV3Schema"] });
+      }
+      this.byKind.set(key, versions);
+    }
+  }
+  /** The versions the repo's CRD of this group and kind declares; undefined when there is no CRD. */
+  versions(group, kind) {
+    return this.byKind.get(`${group}/${kind}`);
+  }
+  /** The version's validator, compiled on first use; null when it has no usable schema. */
+  validator(v) {
+    if (this.compiled.has(v))
+      return this.compiled.get(v);
+    let fn = null;
+    if (v.schema) {
+      try {
+        fn = ajv2().compile(toJsonSchema(v.schema));
+      } catch (err2) {
+        this.report.warning("FEDC7007", { origin: v.crd.origin, path: v.schemaPath, atKey: true }, `the schema of ${v.name} (version ${v.version}) cannot be used: ${err2.message.split("\n")[0]}; its custom resources are not checked`);
+      }
+    }
+    this.compiled.set(v, fn);
+    return fn;
+  }
+};
+var shared;
+function ajv2() {
+  if (shared)
+    return shared;
+  shared = new import_ajv2.Ajv({ allErrors: true, strict: false, logger: false, validateFormats: true });
+  for (const [name, f] of Object.entries(KUBERNETES_FORMATS)) {
+    shared.addFormat(name, { type: f.type, validate: f.validate });
+  }
+  return shared;
+}
+var KEPT = /* @__PURE__ */ new Set([
+  "type",
+  "required",
+  "enum",
+  "format",
+  "pattern",
+  "minimum",
+  "maximum",
+  "minLength",
+  "maxLength",
+  "minItems",
+  "maxItems",
+  "uniqueItems",
+  "multipleOf",
+  "minProperties",
+  "maxProperties"
+]);
+function toJsonSchema(s) {
+  if (!isObj5(s))
+    return {};
+  const out = {};
+  for (const [k2, v] of Object.entries(s)) {
+    if (KEPT.has(k2))
+      out[k2] = v;
+    else if (k2 === "properties" && isObj5(v))
+      out.properties = Object.fromEntries(Object.entries(v).map(([p, sub]) => [p, toJsonSchema(sub)]));
+    else if (k2 === "items")
+      out.items = Array.isArray(v) ? v.map(toJsonSchema) : toJsonSchema(v);
+    else if (k2 === "additionalProperties")
+      out.additionalProperties = typeof v === "boolean" ? v : toJsonSchema(v);
+    else if ((k2 === "allOf" || k2 === "anyOf" || k2 === "oneOf") && Array.isArray(v))
+      out[k2] = v.map(toJsonSchema);
+    else if (k2 === "not")
+      out.not = toJsonSchema(v);
+  }
+  if (s.exclusiveMinimum === true && typeof s.minimum === "number") {
+    out.exclusiveMinimum = s.minimum;
+    delete out.minimum;
+  }
+  if (s.exclusiveMaximum === true && typeof s.maximum === "number") {
+    out.exclusiveMaximum = s.maximum;
+    delete out.maximum;
+  }
+  if (s["x-kubernetes-int-or-string"] === true) {
+    delete out.type;
+    if (!out.anyOf)
+      out.anyOf = [{ type: "integer" }, { type: "string" }];
+  }
+  if (s.nullable === true) {
+    if (typeof out.type === "string")
+      out.type = [out.type, "null"];
+    if (Array.isArray(out.enum))
+      out.enum = [...out.enum, null];
+  }
+  if (out.additionalProperties === false)
+    delete out.additionalProperties;
+  return out;
+}
+
+// dist/validate/builtin-schemas.js
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fileURLToPath as fileURLToPath4 } from "node:url";
+var CANDIDATES = ["./kubernetes-schemas.cjs", "../../dist/kubernetes/schemas.cjs"].map((p) => fileURLToPath4(new URL(p, import.meta.url)));
+var bundled;
+var loaded = /* @__PURE__ */ new Map();
+function bundle() {
+  if (bundled)
+    return bundled;
+  const file = CANDIDATES.find((f) => existsSync(f));
+  if (!file)
+    throw new Error(`fedc: the Kubernetes schemas are not built (${CANDIDATES[1]} is missing): run npm run build`);
+  bundled = createRequire(file)(file);
+  return bundled;
+}
+function schemaKubernetesVersion() {
+  return bundle().index.kubernetesVersion;
+}
+function schemaSource() {
+  return bundle().index.source;
+}
+function builtinKind(apiVersion, kind) {
+  return bundle().index.kinds[apiVersion]?.[kind];
+}
+function isBuiltinGroup(group) {
+  const b = bundle().index;
+  groups ??= new Set(Object.keys(b.kinds).map((av) => av.includes("/") ? av.slice(0, av.indexOf("/")) : ""));
+  return groups.has(group);
+}
+var groups;
+function builtinApiVersionsOf(kind) {
+  return Object.entries(bundle().index.kinds).filter(([, kinds]) => kinds[kind] !== void 0).map(([av]) => av);
+}
+function builtinKinds(apiVersion) {
+  return Object.keys(bundle().index.kinds[apiVersion] ?? {}).filter((k2) => !k2.endsWith("List"));
+}
+function definition(id) {
+  let d3 = loaded.get(id);
+  if (d3)
+    return d3;
+  const factory = bundle().factories[id];
+  if (!factory)
+    throw new Error(`fedc: no Kubernetes schema definition ${id}`);
+  d3 = {};
+  loaded.set(id, d3);
+  factory(d3, definition, KUBERNETES_FORMATS);
+  return d3;
+}
+
+// dist/validate/field-walk.js
+var isObj6 = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+var OBJECT_META = "IoK8sApimachineryPkgApisMetaV1ObjectMeta";
+function unknownFields(value, node) {
+  const out = [];
+  walk(value, node, [], out);
+  return out;
+}
+function walk(value, node, path15, out) {
+  if (node === "" || node === "*" || value === null || typeof value !== "object")
+    return;
+  if (typeof node === "string") {
+    const fields = definition(node).fields;
+    if (typeof fields === "string")
+      walk(value, fields, path15, out);
+    else
+      walkObject(value, fields, path15, out);
+  } else if ("list" in node) {
+    if (!Array.isArray(value))
+      return;
+    for (let i = 0; i < value.length; i++) {
+      path15.push(i);
+      walk(value[i], node.list, path15, out);
+      path15.pop();
+    }
+  } else if ("map" in node) {
+    if (!isObj6(value))
+      return;
+    for (const k2 in value) {
+      if (!Object.hasOwn(value, k2))
+        continue;
+      path15.push(k2);
+      walk(value[k2], node.map, path15, out);
+      path15.pop();
+    }
+  } else if ("fields" in node)
+    walkObject(value, node.fields, path15, out);
+  else
+    walkSchema(value, node.schema, node.root ?? false, path15, out);
+}
+function walkObject(value, fields, path15, out) {
+  if (!isObj6(value))
+    return;
+  for (const k2 in value) {
+    if (!Object.hasOwn(value, k2))
+      continue;
+    const spec = Object.hasOwn(fields, k2) ? fields[k2] : void 0;
+    path15.push(k2);
+    if (spec === void 0)
+      out.push({ path: [...path15], field: k2, allowed: Object.keys(fields) });
+    else
+      walk(value[k2], spec, path15, out);
+    path15.pop();
+  }
+}
+function walkSchema(value, schema, root, path15, out) {
+  if (Array.isArray(value)) {
+    if (!isObj6(schema.items))
+      return;
+    for (let i = 0; i < value.length; i++) {
+      path15.push(i);
+      walkSchema(value[i], schema.items, false, path15, out);
+      path15.pop();
+    }
+    return;
+  }
+  if (!isObj6(value) || schema.type !== void 0 && schema.type !== "object")
+    return;
+  const props = isObj6(schema.properties) ? schema.properties : {};
+  const preserve = schema["x-kubernetes-preserve-unknown-fields"] === true;
+  const resource = root || schema["x-kubernetes-embedded-resource"] === true;
+  const additional = schema.additionalProperties;
+  for (const [k2, v] of Object.entries(value)) {
+    if (resource && (k2 === "apiVersion" || k2 === "kind"))
+      continue;
+    path15.push(k2);
+    const sub = Object.hasOwn(props, k2) ? props[k2] : void 0;
+    if (resource && k2 === "metadata")
+      walk(v, OBJECT_META, path15, out);
+    else if (isObj6(sub))
+      walkSchema(v, sub, false, path15, out);
+    else if (isObj6(additional))
+      walkSchema(v, additional, false, path15, out);
+    else if (!preserve && additional !== true)
+      out.push({ path: [...path15], field: k2, allowed: Object.keys(props) });
+    path15.pop();
+  }
+}
+
+// dist/validate/kubernetes-versions.js
+var DEFAULT_KUBERNETES_VERSION = "1.36";
+var KUBERNETES_VERSION_LABEL = "fedc.dev/kubernetes-version";
+function parseKubernetesVersion(text) {
+  const m = /^v?1\.(0|[1-9][0-9]?)(?:\.[0-9]+)?(?:[-+][0-9A-Za-z.+-]*)?$/.exec(text.trim());
+  return m ? Number(m[1]) : void 0;
+}
+var showVersion = (minor) => `1.${minor}`;
+var ROWS3 = [
+  // removed in 1.16
+  ["extensions/v1beta1", "Deployment DaemonSet ReplicaSet", null, 9, 16, "apps/v1"],
+  ["apps/v1beta1", "Deployment StatefulSet ControllerRevision", null, 9, 16, "apps/v1"],
+  ["apps/v1beta2", "Deployment StatefulSet DaemonSet ReplicaSet ControllerRevision", null, 9, 16, "apps/v1"],
+  ["extensions/v1beta1", "NetworkPolicy", null, 9, 16, "networking.k8s.io/v1"],
+  ["extensions/v1beta1", "PodSecurityPolicy", null, 10, 16, "policy/v1beta1", "PodSecurityPolicy is gone since Kubernetes 1.25: use Pod Security Admission (namespace labels pod-security.kubernetes.io/enforce)"],
+  // removed in 1.22
+  ["extensions/v1beta1", "Ingress", null, 14, 22, "networking.k8s.io/v1"],
+  ["networking.k8s.io/v1beta1", "Ingress IngressClass", null, 19, 22, "networking.k8s.io/v1"],
+  ["admissionregistration.k8s.io/v1beta1", "MutatingWebhookConfiguration ValidatingWebhookConfiguration", null, 16, 22, "admissionregistration.k8s.io/v1"],
+  ["apiextensions.k8s.io/v1beta1", "CustomResourceDefinition", null, 16, 22, "apiextensions.k8s.io/v1"],
+  ["apiregistration.k8s.io/v1beta1", "APIService", null, 19, 22, "apiregistration.k8s.io/v1"],
+  ["authentication.k8s.io/v1beta1", "TokenReview", null, 19, 22, "authentication.k8s.io/v1"],
+  ["authorization.k8s.io/v1beta1", "SubjectAccessReview LocalSubjectAccessReview SelfSubjectAccessReview SelfSubjectRulesReview", null, 19, 22, "authorization.k8s.io/v1"],
+  ["certificates.k8s.io/v1beta1", "CertificateSigningRequest", null, 19, 22, "certificates.k8s.io/v1"],
+  ["coordination.k8s.io/v1beta1", "Lease", null, 19, 22, "coordination.k8s.io/v1"],
+  ["rbac.authorization.k8s.io/v1beta1", "ClusterRole ClusterRoleBinding Role RoleBinding", null, 17, 22, "rbac.authorization.k8s.io/v1"],
+  ["rbac.authorization.k8s.io/v1alpha1", "ClusterRole ClusterRoleBinding Role RoleBinding", null, 17, 22, "rbac.authorization.k8s.io/v1"],
+  ["scheduling.k8s.io/v1beta1", "PriorityClass", null, 14, 22, "scheduling.k8s.io/v1"],
+  ["storage.k8s.io/v1beta1", "CSIDriver CSINode StorageClass VolumeAttachment", null, 19, 22, "storage.k8s.io/v1"],
+  // removed in 1.25
+  ["batch/v1beta1", "CronJob", null, 21, 25, "batch/v1"],
+  ["discovery.k8s.io/v1beta1", "EndpointSlice", null, 21, 25, "discovery.k8s.io/v1"],
+  ["events.k8s.io/v1beta1", "Event", null, 22, 25, "events.k8s.io/v1"],
+  ["autoscaling/v2beta1", "HorizontalPodAutoscaler", null, 22, 25, "autoscaling/v2"],
+  ["policy/v1beta1", "PodDisruptionBudget", null, 21, 25, "policy/v1"],
+  ["policy/v1beta1", "PodSecurityPolicy", null, 21, 25, void 0, "PodSecurityPolicy has no replacement API: use Pod Security Admission (namespace labels pod-security.kubernetes.io/enforce) or a policy engine"],
+  ["node.k8s.io/v1beta1", "RuntimeClass", null, 22, 25, "node.k8s.io/v1"],
+  // removed in 1.26
+  ["flowcontrol.apiserver.k8s.io/v1beta1", "FlowSchema PriorityLevelConfiguration", null, 23, 26, "flowcontrol.apiserver.k8s.io/v1"],
+  ["autoscaling/v2beta2", "HorizontalPodAutoscaler", null, 23, 26, "autoscaling/v2"],
+  // removed in 1.27
+  ["storage.k8s.io/v1beta1", "CSIStorageCapacity", null, 24, 27, "storage.k8s.io/v1"],
+  // removed in 1.29, 1.32
+  ["flowcontrol.apiserver.k8s.io/v1beta2", "FlowSchema PriorityLevelConfiguration", 23, 26, 29, "flowcontrol.apiserver.k8s.io/v1"],
+  ["flowcontrol.apiserver.k8s.io/v1beta3", "FlowSchema PriorityLevelConfiguration", 26, 29, 32, "flowcontrol.apiserver.k8s.io/v1"],
+  // deprecated, still served
+  ["v1", "Endpoints", null, 33, null, "discovery.k8s.io/v1 EndpointSlice"],
+  // the stable versions that replaced them, and when they arrived
+  ["apps/v1", "Deployment DaemonSet ReplicaSet StatefulSet ControllerRevision", 9, null, null],
+  ["networking.k8s.io/v1", "Ingress IngressClass", 19, null, null],
+  ["networking.k8s.io/v1", "NetworkPolicy", 7, null, null],
+  ["batch/v1", "CronJob", 21, null, null],
+  ["policy/v1", "PodDisruptionBudget", 21, null, null],
+  ["autoscaling/v2", "HorizontalPodAutoscaler", 23, null, null],
+  ["discovery.k8s.io/v1", "EndpointSlice", 21, null, null],
+  ["events.k8s.io/v1", "Event", 19, null, null],
+  ["node.k8s.io/v1", "RuntimeClass", 20, null, null],
+  ["flowcontrol.apiserver.k8s.io/v1", "FlowSchema PriorityLevelConfiguration", 29, null, null],
+  ["storage.k8s.io/v1", "CSIStorageCapacity", 24, null, null],
+  ["storage.k8s.io/v1", "CSIDriver", 18, null, null],
+  ["storage.k8s.io/v1", "CSINode", 17, null, null],
+  ["certificates.k8s.io/v1", "CertificateSigningRequest", 19, null, null],
+  ["admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration ValidatingWebhookConfiguration", 16, null, null],
+  ["apiextensions.k8s.io/v1", "CustomResourceDefinition", 16, null, null],
+  ["rbac.authorization.k8s.io/v1", "ClusterRole ClusterRoleBinding Role RoleBinding", 8, null, null],
+  ["scheduling.k8s.io/v1", "PriorityClass", 14, null, null],
+  ["coordination.k8s.io/v1", "Lease", 14, null, null],
+  ["apiregistration.k8s.io/v1", "APIService", 10, null, null]
+];
+var TABLE = /* @__PURE__ */ new Map();
+for (const [apiVersion, kinds, introduced, deprecated, removed, replacement, note] of ROWS3) {
+  for (const kind of kinds.split(" ")) {
+    TABLE.set(`${apiVersion} ${kind}`, {
+      apiVersion,
+      kind,
+      ...introduced !== null ? { introduced } : {},
+      ...deprecated !== null ? { deprecated } : {},
+      ...removed !== null ? { removed } : {},
+      ...replacement ? { replacement } : {},
+      ...note ? { note } : {}
+    });
+  }
+}
+function apiLifecycle(apiVersion, kind) {
+  return TABLE.get(`${apiVersion} ${kind}`);
+}
+function servedBy(minor, life) {
+  if (!life)
+    return { state: "served" };
+  if (life.introduced !== void 0 && minor < life.introduced)
+    return { state: "not-yet", from: life.introduced };
+  if (life.removed !== void 0 && minor >= life.removed)
+    return { state: "removed", since: life.removed };
+  if (life.deprecated !== void 0 && minor >= life.deprecated)
+    return { state: "deprecated", since: life.deprecated };
+  return { state: "served" };
+}
+
+// dist/validate/schema-problems.js
+function valueAt(root, path15) {
+  let v = root;
+  for (const seg of path15) {
+    if (Array.isArray(v) && typeof seg === "number")
+      v = v[seg];
+    else if (v !== null && typeof v === "object" && !Array.isArray(v) && Object.hasOwn(v, String(seg)))
+      v = v[String(seg)];
+    else
+      return void 0;
+  }
+  return v;
+}
+var an = (w) => /^[aeiou]/.test(w) ? `an ${w}` : `a ${w}`;
+function describeType2(t) {
+  const list = (Array.isArray(t) ? t : String(t).split(",")).filter((x2) => x2 !== "null");
+  return [...new Set(list.map((x2) => x2 === "object" ? "a map" : x2 === "array" ? "a list" : an(String(x2))))].join(" or ");
+}
+function describeValue3(v, secret) {
+  if (v === null)
+    return "null";
+  if (Array.isArray(v))
+    return "a list";
+  if (typeof v === "object")
+    return "a map";
+  if (secret)
+    return an(typeof v);
+  const s = JSON.stringify(v);
+  return `${typeof v} ${s.length > 60 ? `${s.slice(0, 40)}..."` : s}`;
+}
+var quote2 = (v, secret) => secret ? "the value" : JSON.stringify(v);
+function schemaProblems(errors, object, secret) {
+  const composite = new Set(errors.filter((e) => e.keyword === "oneOf" || e.keyword === "anyOf").map((e) => e.instancePath));
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  const push = (p) => {
+    const key = `${JSON.stringify(p.path)}|${p.missing ?? ""}|${p.message}`;
+    if (seen.has(key))
+      return;
+    seen.add(key);
+    out.push(p);
+  };
+  for (const e of errors) {
+    const inBranch = [...composite].some((c) => e.keyword !== "oneOf" && e.keyword !== "anyOf" && (e.instancePath === c || e.instancePath.startsWith(`${c}/`)));
+    if (inBranch)
+      continue;
+    const path15 = pointerToPath(e.instancePath);
+    const data = valueAt(object, path15);
+    if (e.keyword === "type" && data instanceof Date && String(e.params.type).includes("string"))
+      continue;
+    const field = path15.length > 0 ? `${formatPath(path15)} ` : "";
+    if (e.keyword === "oneOf" || e.keyword === "anyOf") {
+      push(compositeProblem(errors, e, path15, data, field, secret));
+      continue;
+    }
+    push(problem(e, path15, data, field, secret));
+  }
+  return out;
+}
+function problem(e, path15, data, field, secret) {
+  const p = e.params;
+  switch (e.keyword) {
+    case "required":
+      return { path: path15, atKey: path15.length > 0, missing: String(p.missingProperty), message: `${formatPath([...path15, String(p.missingProperty)])} is required` };
+    case "type": {
+      const hint = typeof data === "boolean" && String(p.type).includes("string") ? "quote the value: YAML 1.1, as kubectl reads it, takes y, yes, on, n, no and off for booleans" : typeof data === "string" && /integer|number/.test(String(p.type)) && /^-?[0-9.]+$/.test(data) ? "write the number without quotes" : void 0;
+      return { path: path15, atKey: false, message: `${field}must be ${describeType2(p.type)}, not ${describeValue3(data, secret)}`, ...hint ? { hint } : {} };
+    }
+    case "enum":
+      return { path: path15, atKey: false, message: `${field}must be one of ${p.allowedValues.map((x2) => JSON.stringify(x2)).join(", ")}, not ${quote2(data, secret)}` };
+    case "const":
+      return { path: path15, atKey: false, message: `${field}must be ${JSON.stringify(p.allowedValue)}, not ${quote2(data, secret)}` };
+    case "format": {
+      const f = KUBERNETES_FORMATS[String(p.format)];
+      const what = f ? f.describe : `in format ${String(p.format)}`;
+      const hint = p.format === "byte" ? "data holds base64-encoded values; put plain text under stringData instead, or encode it (base64 -w0)" : void 0;
+      return { path: path15, atKey: false, message: `${field}must be ${what}${secret ? "" : `, not ${describeValue3(data, secret)}`}`, ...hint ? { hint } : {} };
+    }
+    case "pattern":
+      return { path: path15, atKey: false, message: `${field}${secret ? "does" : `${quote2(data, secret)} does`} not match ${String(p.pattern)}` };
+    case "minimum":
+    case "maximum":
+    case "exclusiveMinimum":
+    case "exclusiveMaximum":
+    case "minLength":
+    case "maxLength":
+    case "minItems":
+    case "maxItems":
+    case "minProperties":
+    case "maxProperties":
+    case "multipleOf":
+      return { path: path15, atKey: false, message: `${field}${LIMITS[e.keyword]} ${String(p.limit ?? p.multipleOf)}${secret ? "" : `, not ${describeValue3(data, secret)}`}` };
+    case "uniqueItems":
+      return { path: path15, atKey: false, message: `${field}must not hold the same item twice (items ${String(p.j)} and ${String(p.i)})` };
+    case "additionalProperties":
+      return { path: [...path15, String(p.additionalProperty)], atKey: true, message: `unknown field "${String(p.additionalProperty)}"` };
+    case "not":
+      return { path: path15, atKey: false, message: `${field}must not match the schema under "not"` };
+    default:
+      return { path: path15, atKey: false, message: `${field}${e.message ?? `fails ${e.keyword}`}` };
+  }
+}
+var LIMITS = {
+  minimum: "must be at least",
+  maximum: "must be at most",
+  exclusiveMinimum: "must be more than",
+  exclusiveMaximum: "must be less than",
+  minLength: "must have at least this many characters:",
+  maxLength: "must have at most this many characters:",
+  minItems: "must have at least this many items:",
+  maxItems: "must have at most this many items:",
+  minProperties: "must have at least this many fields:",
+  maxProperties: "must have at most this many fields:",
+  multipleOf: "must be a multiple of"
+};
+function compositeProblem(errors, e, path15, data, field, secret) {
+  const branches = errors.filter((b) => b !== e && b.instancePath === e.instancePath && b.keyword !== "oneOf" && b.keyword !== "anyOf");
+  const typeErrors = branches.filter((b) => b.keyword === "type").map((b) => String(b.params.type));
+  const specific = branches.find((b) => {
+    if (b.keyword === "type")
+      return false;
+    const applies = b.keyword === "format" ? KUBERNETES_FORMATS[String(b.params.format)]?.type : b.keyword === "pattern" ? "string" : void 0;
+    return applies === void 0 || !typeErrors.some((t) => applies === "number" ? t === "integer" || t === "number" : t === applies);
+  });
+  if (specific && branches.some((b) => b.keyword === "type" && !typeMatches(b.params.type, data)))
+    return problem(specific, path15, data, field, secret);
+  if (typeErrors.length > 0) {
+    return { path: path15, atKey: false, message: `${field}must be ${describeType2(typeErrors.join(","))}, not ${describeValue3(data, secret)}` };
+  }
+  return { path: path15, atKey: false, message: `${field}matches none of the forms its schema allows (${e.keyword})` };
+}
+function typeMatches(t, data) {
+  const list = Array.isArray(t) ? t : String(t).split(",");
+  return list.some((x2) => x2 === "integer" ? Number.isInteger(data) : x2 === "array" ? Array.isArray(data) : x2 === "object" ? data !== null && typeof data === "object" && !Array.isArray(data) : x2 === "null" ? data === null : typeof data === x2);
+}
+
+// dist/validate/validate-rendered.js
+var OBJECT_META2 = "IoK8sApimachineryPkgApisMetaV1ObjectMeta";
+function checkKubernetesSchemas(placed, rendered, clusters, options, report) {
+  const versions = clusterVersions(clusters, options.kubernetesVersion, report);
+  const resources = new Map(placed.map((p) => [p.resource.origin, p.resource]));
+  const instances = /* @__PURE__ */ new Map();
+  for (const [cluster, objects] of rendered) {
+    for (const ro of objects) {
+      let g = instances.get(ro.object);
+      if (!g)
+        instances.set(ro.object, g = { ro, clusters: [] });
+      g.clusters.push(cluster);
+    }
+  }
+  const check2 = new ObjectCheck(new CustomResourceTypes(options.crds, report), versions, report);
+  for (const { ro, clusters: names } of instances.values()) {
+    const r = resources.get(ro.source);
+    if (r)
+      check2.object(ro, r, names);
+  }
+  check2.flush();
+}
+function clusterVersions(clusters, fallback, report) {
+  const bundled2 = parseKubernetesVersion(schemaKubernetesVersion());
+  const newer = /* @__PURE__ */ new Set();
+  const tooNew = (minor, at) => {
+    if (minor <= bundled2 || newer.has(minor))
+      return;
+    newer.add(minor);
+    const message = `Kubernetes ${showVersion(minor)} is newer than fedc's schemas (Kubernetes ${schemaKubernetesVersion()}, from ${schemaSource()}): objects are checked against those, and API versions removed after ${schemaKubernetesVersion()} are not known`;
+    if (at)
+      report.info("FEDC7008", at, message);
+    else
+      report.diagnostics.push({ code: "FEDC7008", severity: "info", message, file: "", line: 0, col: 0 });
+  };
+  let base = parseKubernetesVersion(DEFAULT_KUBERNETES_VERSION);
+  if (fallback !== void 0) {
+    const v = parseKubernetesVersion(fallback);
+    if (v === void 0) {
+      report.diagnostics.push({ code: "FEDC7006", severity: "error", message: `kubernetesVersion "${fallback}" is not a Kubernetes version`, file: "", line: 0, col: 0, hint: "write it as 1.30 (or v1.30.2)" });
+    } else {
+      base = v;
+      tooNew(v, void 0);
+    }
+  }
+  const out = /* @__PURE__ */ new Map();
+  for (const c of clusters) {
+    const label = c.labels[KUBERNETES_VERSION_LABEL];
+    let minor = base;
+    if (label !== void 0) {
+      const at = { origin: c.origin, path: ["metadata", "labels", KUBERNETES_VERSION_LABEL] };
+      const v = parseKubernetesVersion(String(label));
+      if (v === void 0) {
+        report.error("FEDC7006", at, `cluster ${c.name}: ${KUBERNETES_VERSION_LABEL} "${String(label)}" is not a Kubernetes version`, "write it as 1.30 (or v1.30.2)");
+      } else {
+        minor = v;
+        tooNew(v, at);
+      }
+    }
+    out.set(c.name, minor);
+  }
+  return out;
+}
+var ObjectCheck = class {
+  crds;
+  versions;
+  report;
+  findings = /* @__PURE__ */ new Map();
+  noSchema = /* @__PURE__ */ new Set();
+  constructor(crds, versions, report) {
+    this.crds = crds;
+    this.versions = versions;
+    this.report = report;
+  }
+  object(ro, r, clusters) {
+    const oi = ro.overrideIndex;
+    const ops = oi !== void 0 ? r.overrides[oi].clusterOverrides : [];
+    const obj = ro.object;
+    const { apiVersion, kind } = ro;
+    const group = apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.indexOf("/")) : "";
+    const version = apiVersion.slice(apiVersion.indexOf("/") + 1);
+    const label = `${r.type.federatedKind} ${r.name}`;
+    const apiAt = this.source(["apiVersion"], r, ops, oi, {});
+    const pairs = clusters.map((c) => [c, this.versions.get(c) ?? parseKubernetesVersion(DEFAULT_KUBERNETES_VERSION)]);
+    const id = builtinKind(apiVersion, kind);
+    const life = apiLifecycle(apiVersion, kind);
+    let errors = [];
+    let fields;
+    if (id !== void 0 || life !== void 0 || isBuiltinGroup(group)) {
+      if (!this.served(apiVersion, kind, id, life, pairs, prefix(r, apiAt), apiAt))
+        return;
+      if (id === void 0)
+        return;
+      const def = definition(id);
+      if (!def.validate(obj))
+        errors = def.validate.errors ?? [];
+      fields = id;
+    } else {
+      const versions = this.crds.versions(group, kind);
+      const v = versions?.find((x2) => x2.version === version);
+      if (!versions) {
+        this.missingSchema(group, kind, apiVersion, r, void 0);
+        return;
+      }
+      if (!v || !v.served) {
+        const servedVersions = versions.filter((x2) => x2.served).map((x2) => x2.version);
+        this.add("FEDC7003", "error", apiAt.at, `crd|${apiVersion}|${kind}`, () => `${prefix(r, apiAt)}: the CustomResourceDefinition ${versions[0]?.name ?? `${group}/${kind}`} does not serve ${version}${v ? " (served: false)" : ""}; it serves ${servedVersions.join(", ") || "no version"}`, pairs, servedVersions.length ? `use ${group}/${servedVersions[0]}` : void 0);
+        return;
+      }
+      if (v.deprecated) {
+        this.add("FEDC7004", "warning", apiAt.at, `crd|${apiVersion}|${kind}`, () => `${prefix(r, apiAt)}: ${apiVersion} ${kind} is deprecated${v.deprecationWarning ? `: ${v.deprecationWarning}` : ` by its CustomResourceDefinition ${v.name}`}`, pairs);
+      }
+      if (!v.schema) {
+        this.missingSchema(group, kind, apiVersion, r, `its CustomResourceDefinition ${v.name} gives no schema for ${version}`);
+        return;
+      }
+      const fn = this.crds.validator(v);
+      if (!fn)
+        return;
+      if (!fn(obj))
+        errors = [...fn.errors ?? []];
+      const meta = definition(OBJECT_META2).validate;
+      if (obj.metadata !== void 0 && !meta(obj.metadata, { instancePath: "/metadata", parentData: obj, parentDataProperty: "metadata", rootData: obj })) {
+        errors.push(...definition(OBJECT_META2).validate.errors ?? []);
+      }
+      fields = { schema: v.schema, root: true };
+    }
+    const secret = kind === "Secret" && group === "";
+    for (const p of schemaProblems(errors, obj, secret))
+      this.problem(p, r, ops, oi, label);
+    for (const u of unknownFields(obj, fields)) {
+      const guess = didYouMean(u.field, u.allowed);
+      const src = this.source(u.path, r, ops, oi, { unknown: true });
+      this.add("FEDC7002", "warning", src.at, `${src.cluster ?? ""}|unknown`, () => `${label}${src.who}: unknown field "${formatPath(u.path)}"; the API server drops it (kubectl's field validation reports it)`, pairs, guess ? `did you mean "${guess}"?` : void 0);
+    }
+  }
+  /** Reports API versions the clusters do not (or no longer) serve; false when none of them serves it. */
+  served(apiVersion, kind, id, life, pairs, who, apiAt) {
+    const removed = [];
+    const notYet = [];
+    const deprecated = [];
+    const unknown = [];
+    let removedIn = 0;
+    let deprecatedIn = 0;
+    let from = 0;
+    for (const p of pairs) {
+      if (!id && !life) {
+        unknown.push(p);
+        continue;
+      }
+      const s = servedBy(p[1], life);
+      if (s.state === "removed")
+        removed.push(p), removedIn = s.since;
+      else if (s.state === "not-yet")
+        notYet.push(p), from = s.from;
+      else if (s.state === "deprecated")
+        deprecated.push(p), deprecatedIn = s.since;
+    }
+    const what = `${apiVersion} ${kind}`;
+    const instead = life?.replacement ? `use ${life.replacement}${life.replacement.includes(" ") ? "" : ` ${kind}`}` : void 0;
+    const hint = [life?.note, life && instead ? conversionHint(life) : void 0].filter(Boolean).join("; ") || void 0;
+    if (removed.length) {
+      this.add("FEDC7003", "error", apiAt.at, `removed|${what}`, (cs) => `${who}: ${what} is no longer served by Kubernetes ${showVersion(removedIn)} and later, so ${inClusters(cs)} ${refuse(cs)} it${instead ? `: ${instead}` : ""}`, removed, hint);
+    }
+    if (notYet.length) {
+      this.add("FEDC7003", "error", apiAt.at, `not-yet|${what}`, (cs) => `${who}: ${what} is served from Kubernetes ${showVersion(from)} on, so ${inClusters(cs)} ${refuse(cs)} it`, notYet, `if the cluster runs a later version, say so with its ${KUBERNETES_VERSION_LABEL} label`);
+    }
+    if (unknown.length) {
+      const elsewhere = builtinApiVersionsOf(kind).filter((av) => servedBy(Math.max(...pairs.map((p) => p[1])), apiLifecycle(av, kind)).state === "served");
+      this.add("FEDC7003", "error", apiAt.at, `unknown|${what}`, () => `${who}: Kubernetes serves no ${kind} in ${apiVersion}`, unknown, elsewhere.length ? `${kind} is served as ${elsewhere.join(", ")}` : builtinKinds(apiVersion).length ? `did you mean ${didYouMean(kind, builtinKinds(apiVersion)) ?? `one of ${builtinKinds(apiVersion).slice(0, 8).join(", ")}`}?` : void 0);
+    }
+    if (deprecated.length) {
+      this.add("FEDC7004", "warning", apiAt.at, `deprecated|${what}`, (cs) => `${who}: ${what} is deprecated since Kubernetes ${showVersion(deprecatedIn)}${life?.removed ? ` and removed in ${showVersion(life.removed)}` : ""}, so ${inClusters(cs)} ${cs.length === 1 ? "warns" : "warn"} about it${instead ? `: ${instead}` : ""}`, deprecated, hint);
+    }
+    return removed.length + notYet.length + unknown.length < pairs.length;
+  }
+  problem(p, r, ops, oi, label) {
+    const src = this.source(p.path, r, ops, oi, p.missing !== void 0 ? { missing: p.missing, atKey: p.atKey } : { atKey: p.atKey });
+    this.add("FEDC7001", "error", src.at, `${src.cluster ?? ""}|${p.message}`, () => `${label}${src.who}: ${p.message}`, [], p.hint);
+  }
+  /**
+   * Who wrote the node at `path` of a cluster's object: the last override op whose path leads to
+   * it (for a missing field, the op that removed it), else the template (apiVersion: else the
+   * type's declaration; kind, name and namespace: the federated object, which sets them).
+   */
+  source(path15, r, ops, oi, opts) {
+    const full = opts.missing !== void 0 ? [...path15, opts.missing] : path15;
+    let j2 = lastWriter(ops, full);
+    const removedIt = lastIndex(ops, (o) => isRemove(o) && samePath2(pointer(o.path), full));
+    if (removedIt > j2)
+      j2 = removedIt;
+    if (j2 >= 0 && oi !== void 0) {
+      const op = ops[j2];
+      const cluster = r.overrides[oi].clusterName;
+      if (op.scheduledBy) {
+        return { at: { origin: op.scheduledBy, path: ["spec", "totalReplicas"] }, cluster, who: ` (the replicas its ReplicaSchedulingPreference plans for cluster "${cluster}")` };
+      }
+      const node = opNode(op, oi, j2);
+      const rest = path15.slice(pointer(op.path).length);
+      const who = ` (override ${op.path} for cluster "${cluster}")`;
+      if (isRemove(op) || rest.length === 0 && opts.unknown) {
+        return { at: { origin: r.origin, path: [...node.slice(0, -1), "path"] }, cluster, who };
+      }
+      return { at: { origin: r.origin, path: [...node, ...rest], atKey: (opts.unknown || opts.atKey) === true && rest.length > 0 }, cluster, who };
+    }
+    const template = r.template;
+    if (path15[0] === "apiVersion" && path15.length === 1 && typeof template.apiVersion !== "string") {
+      const d3 = r.type.declaration;
+      return d3 ? { at: { origin: d3.origin, path: d3.versionPath }, who: "", declared: true } : { at: { origin: r.origin, path: ["kind"] }, who: "" };
+    }
+    if (path15[0] === "kind" && path15.length === 1 || path15[0] === "metadata" && (path15[1] === "name" || path15[1] === "namespace") && path15.length === 2) {
+      return { at: { origin: r.origin, path: path15[0] === "kind" ? ["kind"] : ["metadata", path15[1]] }, who: "" };
+    }
+    return { at: { origin: r.origin, path: ["spec", "template", ...path15], atKey: opts.unknown === true || opts.atKey === true }, who: "" };
+  }
+  missingSchema(group, kind, apiVersion, r, why) {
+    const key = `${group}/${kind}`;
+    if (this.noSchema.has(key))
+      return;
+    this.noSchema.add(key);
+    const d3 = r.type.targetKind === kind ? r.type.declaration : void 0;
+    const at = d3 ? d3.versionPath[d3.versionPath.length - 1] === "version" ? { origin: d3.origin, path: d3.versionPath.slice(0, -1), atKey: true } : { origin: d3.origin, path: d3.versionPath } : { origin: r.origin, path: ["kind"] };
+    this.report.info("FEDC7005", at, `${kind} (${apiVersion}) has no schema: ${why ?? "no CustomResourceDefinition for it among the inputs or in crds: of fedc.yaml"}, so its objects are not checked`, why ? void 0 : "list the file of its CustomResourceDefinition under crds: in fedc.yaml");
+  }
+  add(code, severity, at, what, message, clusters, hint) {
+    const o = at.origin;
+    const key = JSON.stringify([code, o.file, o.docIndex, o.within ?? null, at.path ?? [], at.atKey ?? false, what]);
+    let f = this.findings.get(key);
+    if (!f)
+      this.findings.set(key, f = { code, severity, at, message, ...hint ? { hint } : {}, clusters: /* @__PURE__ */ new Map() });
+    for (const [c, v] of clusters)
+      f.clusters.set(c, v);
+  }
+  flush() {
+    for (const f of this.findings.values()) {
+      const clusters = [...f.clusters].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      this.report.add(f.severity, f.code, f.at, f.message(clusters), f.hint);
+    }
+  }
+};
+function prefix(r, src) {
+  return src.declared ? `${r.type.federatedKind} (as declared here)` : `${r.type.federatedKind} ${r.name}${src.who}`;
+}
+function inClusters(cs) {
+  const shown = cs.slice(0, 5);
+  const names = shown.map(([name, v], i) => i === shown.length - 1 || shown[i + 1][1] !== v ? `${name} (Kubernetes ${showVersion(v)})` : name);
+  const more = cs.length - shown.length;
+  const list = more > 0 ? `${names.join(", ")} and ${more} more` : names.length > 1 ? `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}` : names[0] ?? "";
+  return `${cs.length === 1 ? "cluster" : "clusters"} ${list}`;
+}
+var refuse = (cs) => cs.length === 1 ? "refuses" : "refuse";
+function conversionHint(life) {
+  if (life.kind === "Ingress" && life.apiVersion !== "networking.k8s.io/v1") {
+    return "in networking.k8s.io/v1 a backend is {service: {name: ..., port: {number: ...}}}, spec.backend is spec.defaultBackend, and every path has a pathType";
+  }
+  return "the kubectl-convert plugin rewrites a manifest to another API version (kubectl convert -f FILE --output-version VERSION)";
+}
+function samePath2(a, b) {
+  return a.length === b.length && a.every((s, i) => String(s) === String(b[i]));
 }
 
 // dist/compile.js
 function compile(files, options = {}) {
   const kubefedNamespace = options.kubefedNamespace ?? "kube-federation-system";
   const parsed = parseFiles(files);
-  const report = new Reporter(new Locator(files));
+  const crdFiles = (options.crdFiles ?? []).filter((f) => !files.some((i) => i.path === f.path));
+  const report = new Reporter(new Locator([...files, ...crdFiles]));
   report.diagnostics.push(...parsed.diagnostics);
-  const inputs = loadInputs(parsed.documents, { kubefedNamespace, ...options.defaultNamespace ? { defaultNamespace: options.defaultNamespace } : {} }, report);
+  const parsedCrds = crdFiles.map(parseFile);
+  for (const p of parsedCrds)
+    report.diagnostics.push(...p.diagnostics);
+  const extraCrds = crdsOfFiles(parsedCrds.flatMap((p) => p.documents), crdFiles.map((f) => f.path), report);
+  const inputs = loadInputs(parsed.documents, { kubefedNamespace, ...options.defaultNamespace ? { defaultNamespace: options.defaultNamespace } : {}, crds: extraCrds }, report);
   for (const c of inputs.clusters.filter((c2) => c2.notReady)) {
     report.info("FEDC3007", { origin: c.origin, path: ["status", "conditions"] }, `cluster ${c.name} is not Ready: as KubeFed, fedc propagates nothing to it and leaves its output directory as it is`);
   }
@@ -29759,6 +30979,10 @@ function compile(files, options = {}) {
   const placed = planPlacement(scheduled, { kubefedNamespace }, report);
   const ready = inputs.clusters.filter((c) => !c.notReady).map((c) => c.name);
   const rendered = renderClusters(placed, ready, report);
+  checkKubernetesSchemas(placed, rendered, inputs.clusters, {
+    ...options.kubernetesVersion !== void 0 ? { kubernetesVersion: options.kubernetesVersion } : {},
+    crds: [...inputs.crds, ...extraCrds]
+  }, report);
   const dns = planDns(scheduled, rendered, options.dns ?? {}, report);
   let diagnostics = sortDiagnostics(report.diagnostics);
   if (options.strict)
@@ -29819,11 +31043,6 @@ function previousZoneReader(output) {
 }
 
 // dist/cli/load-repo.js
-async function loadAndCompile(dir, flags) {
-  const root = path8.resolve(dir);
-  const { settings: settings2, result } = await compileSource(diskSource(root), flags);
-  return { settings: settings2, result, outDir: flags.output ? path8.resolve(flags.output) : path8.resolve(root, settings2.output) };
-}
 async function compileSource(source, flags) {
   const { settings: settings2, diagnostics: settingsDiags } = source.readSettings();
   const strict = flags.strict ?? settings2.strict;
@@ -29831,15 +31050,33 @@ async function compileSource(source, flags) {
     return { settings: settings2, result: failed(settingsDiags) };
   const read = await source.readInputs(settings2);
   const output = source.output(flags.output ? path8.resolve(flags.output) : settings2.output);
+  const kube = kubernetesVersion(settings2);
+  const crds = settings2.crds?.length ? await source.readInputs({ ...settings2, include: settings2.crds, exclude: [] }) : { files: [], diagnostics: [] };
+  if (settings2.crds?.length && crds.files.length === 0 && crds.diagnostics.length === 0) {
+    crds.diagnostics.push({ code: "FEDC7007", severity: "warning", message: `no file matches crds: ${settings2.crds.join(", ")} in fedc.yaml`, file: SETTINGS_FILE, line: 0, col: 0 });
+  }
   const result = compile(read.files, {
     kubefedNamespace: settings2.kubefedNamespace,
     ...settings2.defaultNamespace ? { defaultNamespace: settings2.defaultNamespace } : {},
     strict,
     previousReplicas: previousReplicasReader(output),
-    dns: { ...settings2.dns, previousZone: previousZoneReader(output) }
+    dns: { ...settings2.dns, previousZone: previousZoneReader(output) },
+    ...kube.version !== void 0 ? { kubernetesVersion: kube.version } : {},
+    crdFiles: crds.files
   });
-  const diagnostics = sortDiagnostics([...settingsDiags, ...read.diagnostics, ...result.diagnostics]);
+  const diagnostics = sortDiagnostics([...settingsDiags, ...read.diagnostics, ...kube.diagnostics, ...crds.diagnostics, ...result.diagnostics]);
   return { settings: settings2, result: { ...result, diagnostics, failed: hasErrors(diagnostics) } };
+}
+function kubernetesVersion(settings2) {
+  const env2 = process.env.KUBE_VERSION?.trim();
+  if (!env2)
+    return { ...settings2.kubernetesVersion !== void 0 ? { version: settings2.kubernetesVersion } : {}, diagnostics: [] };
+  if (parseKubernetesVersion(env2) !== void 0)
+    return { version: env2, diagnostics: [] };
+  return {
+    ...settings2.kubernetesVersion !== void 0 ? { version: settings2.kubernetesVersion } : {},
+    diagnostics: [{ code: "FEDC7006", severity: "error", message: `KUBE_VERSION "${env2}" is not a Kubernetes version`, file: "", line: 0, col: 0, hint: "KUBE_VERSION looks like 1.30 or v1.30.2; unset it to use kubernetesVersion in fedc.yaml" }]
+  };
 }
 function failed(diagnostics) {
   return { diagnostics, failed: true, clusters: [], dns: { zones: [], endpoints: [] } };
@@ -29895,7 +31132,7 @@ async function renderRefSides(dir, opts) {
 }
 
 // dist/cli/render-command.js
-import path10 from "node:path";
+import path13 from "node:path";
 
 // dist/emit/layout.js
 var ORDER_FIRST = [
@@ -29979,6 +31216,18 @@ ${yaml.get(o.object)}`).join("");
 }
 
 // dist/emit/output-tree.js
+function collisionDiagnostic(col) {
+  const [a, b] = col.objects;
+  return {
+    code: "FEDC5003",
+    severity: "error",
+    message: `${a.kind} ${a.name} from ${a.source.file} and ${b.kind} ${b.name} from ${b.source.file} would both be written to ${col.file}`,
+    file: b.source.file,
+    line: b.source.line,
+    col: 1,
+    hint: "two target types share a kind name; rename one of the objects"
+  };
+}
 function buildOutputTree(clusters, options) {
   const yaml = new YamlCache();
   const files = /* @__PURE__ */ new Map();
@@ -29997,18 +31246,8 @@ function buildOutputTree(clusters, options) {
     const laid = layoutCluster(c.name, c.objects, options.layout, yaml);
     for (const [k2, v] of laid.files)
       files.set(k2, v);
-    for (const col of laid.collisions) {
-      const [a, b] = col.objects;
-      diagnostics.push({
-        code: "FEDC5003",
-        severity: "error",
-        message: `${a.kind} ${a.name} from ${a.source.file} and ${b.kind} ${b.name} from ${b.source.file} would both be written to ${col.file}`,
-        file: b.source.file,
-        line: b.source.line,
-        col: 1,
-        hint: "two target types share a kind name; rename one of the objects"
-      });
-    }
+    for (const col of laid.collisions)
+      diagnostics.push(collisionDiagnostic(col));
   }
   if (!selected)
     scopes.push(CLUSTERS_DIR);
@@ -30021,21 +31260,234 @@ function buildOutputTree(clusters, options) {
 }
 
 // dist/emit/write-tree.js
-import { mkdirSync, readdirSync as readdirSync3, readFileSync as readFileSync6, rmSync, rmdirSync, statSync as statSync3 } from "node:fs";
-import { rename, rm, writeFile } from "node:fs/promises";
+import { existsSync as existsSync2, lstatSync as lstatSync4, mkdirSync, readdirSync as readdirSync3, readFileSync as readFileSync7, realpathSync as realpathSync3, rmSync as rmSync2, rmdirSync, statSync as statSync4 } from "node:fs";
+import { open, rename, rm } from "node:fs/promises";
+import path10 from "node:path";
+
+// dist/emit/commit-journal.js
+import { closeSync, fsyncSync, lstatSync as lstatSync3, openSync, readFileSync as readFileSync6, renameSync, rmSync, statSync as statSync3, unlinkSync, writeSync } from "node:fs";
+import { hostname } from "node:os";
 import path9 from "node:path";
+var JOURNAL_FILE = ".fedc-journal";
+var JOURNAL_TMP = `${JOURNAL_FILE}.tmp`;
+var TMP_SUFFIX = ".fedc-tmp";
+var JournalError = class extends Error {
+};
+function tempPath(target) {
+  return path9.join(path9.dirname(target), `.${path9.basename(target)}${TMP_SUFFIX}`);
+}
+function newJournal(renames2, deletes) {
+  return { fedc: "commit-journal", version: 1, pid: process.pid, hostname: hostname(), started: (/* @__PURE__ */ new Date()).toISOString(), renames: renames2, deletes };
+}
+function writeJournal(outDir, journal) {
+  const tmp = path9.join(outDir, JOURNAL_TMP);
+  const fd = openSync(tmp, "w", 420);
+  try {
+    writeSync(fd, JSON.stringify(journal) + "\n");
+    fsyncSync(fd);
+  } catch (err2) {
+    closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw err2;
+  }
+  closeSync(fd);
+  renameSync(tmp, path9.join(outDir, JOURNAL_FILE));
+  syncDir(outDir);
+}
+function removeJournal(outDir) {
+  rmSync(path9.join(outDir, JOURNAL_FILE), { force: true });
+  syncDir(outDir);
+}
+function readJournal(outDir) {
+  let text;
+  try {
+    text = readFileSync6(path9.join(outDir, JOURNAL_FILE), "utf8");
+  } catch (err2) {
+    if (err2.code === "ENOENT")
+      return void 0;
+    throw err2;
+  }
+  let v;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    throw new JournalError("it is not JSON");
+  }
+  if (!v || v.fedc !== "commit-journal" || v.version !== 1 || !Array.isArray(v.renames) || !Array.isArray(v.deletes)) {
+    throw new JournalError("it is not a journal fedc wrote");
+  }
+  for (const rel of [...v.renames, ...v.deletes]) {
+    const why = badPath(rel);
+    if (why)
+      throw new JournalError(`it names ${JSON.stringify(rel)}, ${why}`);
+  }
+  return {
+    fedc: "commit-journal",
+    version: 1,
+    pid: Number(v.pid) || 0,
+    hostname: String(v.hostname ?? ""),
+    started: String(v.started ?? ""),
+    renames: v.renames,
+    deletes: v.deletes
+  };
+}
+function badPath(rel) {
+  if (typeof rel !== "string" || rel === "")
+    return "which is not a path";
+  if (/[\\\0]/.test(rel) || rel.startsWith("/"))
+    return "which is not a relative POSIX path";
+  const parts = rel.split("/");
+  if (parts.some((p) => p === "" || p === "." || p === ".."))
+    return "which is not a normalized path";
+  if (parts[0] !== CLUSTERS_DIR && parts[0] !== DNS_DIR)
+    return `which is outside ${CLUSTERS_DIR}/ and ${DNS_DIR}/`;
+  if (parts.length < 2)
+    return "which is not a file fedc writes";
+  return void 0;
+}
+function recoverCommit(outDir) {
+  const journal = readJournal(outDir);
+  if (!journal)
+    return void 0;
+  const pending = [];
+  let lost = false;
+  for (const rel of journal.renames) {
+    const target = inside(outDir, rel);
+    const tmp = tempPath(target);
+    if (isFile(tmp))
+      pending.push([tmp, target]);
+    else if (!isFile(target))
+      lost = true;
+  }
+  const dirs = /* @__PURE__ */ new Set();
+  if (lost) {
+    for (const [tmp] of pending)
+      rmSync(tmp, { force: true });
+    removeJournal(outDir);
+    return { outcome: "rolled back", journal, files: pending.length, deleted: 0 };
+  }
+  for (const [tmp, target] of pending) {
+    renameSync(tmp, target);
+    dirs.add(path9.dirname(target));
+  }
+  let deleted = 0;
+  for (const rel of journal.deletes) {
+    const file = inside(outDir, rel);
+    let text;
+    try {
+      text = readFileSync6(file, "utf8");
+    } catch {
+      continue;
+    }
+    if (!isGeneratedByFedc(text))
+      continue;
+    unlinkSync(file);
+    dirs.add(path9.dirname(file));
+    deleted++;
+  }
+  for (const d3 of dirs)
+    syncDir(d3);
+  removeJournal(outDir);
+  return { outcome: "finished", journal, files: pending.length, deleted };
+}
+function inside(outDir, rel) {
+  let dir = outDir;
+  const parts = rel.split("/");
+  for (const p of parts.slice(0, -1)) {
+    dir = path9.join(dir, p);
+    let link = false;
+    try {
+      link = lstatSync3(dir).isSymbolicLink();
+    } catch {
+      break;
+    }
+    if (link)
+      throw new JournalError(`it names ${rel}, and ${path9.relative(outDir, dir)} is a symlink`);
+  }
+  return path9.join(outDir, ...parts);
+}
+function isFile(p) {
+  try {
+    return lstatSync3(p).isFile();
+  } catch {
+    return false;
+  }
+}
+function syncDir(dir) {
+  let fd;
+  try {
+    fd = openSync(dir, "r");
+  } catch {
+    return;
+  }
+  try {
+    fsyncSync(fd);
+  } catch {
+  } finally {
+    closeSync(fd);
+  }
+}
+
+// dist/emit/io-faults.js
+import { writeSync as writeSync2 } from "node:fs";
+var env = process.env;
+function countHook(name) {
+  const m = /^([A-Z]+):(\d+)$/.exec(env[name] ?? "");
+  return m ? { code: m[1], n: Number(m[2]) } : void 0;
+}
+var crashAfter = env.FEDC_TEST_CRASH_AFTER_RENAMES === void 0 ? void 0 : Number(env.FEDC_TEST_CRASH_AFTER_RENAMES);
+var failWrite = countHook("FEDC_TEST_FAIL_WRITE");
+var failRename = countHook("FEDC_TEST_FAIL_RENAME");
+var writes = 0;
+var renames = 0;
+function fault(code, syscall, file) {
+  const err2 = new Error(`${code}: injected failure, ${syscall} '${file}'`);
+  err2.code = code;
+  err2.syscall = syscall;
+  err2.path = file;
+  return err2;
+}
+function writeFault(file) {
+  if (!failWrite)
+    return void 0;
+  return ++writes === failWrite.n ? fault(failWrite.code, "write", file) : void 0;
+}
+function renameFault(file) {
+  if (!failRename)
+    return void 0;
+  return ++renames === failRename.n ? fault(failRename.code, "rename", file) : void 0;
+}
+function renameConcurrency(usual) {
+  return crashAfter === void 0 ? usual : 1;
+}
+function crashPoint(done) {
+  if (crashAfter === void 0 || done !== crashAfter)
+    return;
+  writeSync2(2, `fedc-test: stopped after ${done} renames
+`);
+  process.kill(process.pid, "SIGSTOP");
+}
+
+// dist/emit/write-tree.js
 var WRITE_CONCURRENCY = 64;
 async function pool(items, limit, task) {
   let next = 0;
+  let failure;
   const worker = async () => {
-    while (next < items.length)
-      await task(items[next++]);
+    while (!failure && next < items.length) {
+      try {
+        await task(items[next++]);
+      } catch (err2) {
+        failure ??= { err: err2 };
+      }
+    }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure)
+    throw failure.err;
 }
-var TMP_SUFFIX = ".fedc-tmp";
 async function diffTree(outDir, tree) {
-  const { owned: onDisk, leftovers } = ownedFiles(outDir, tree);
+  const { owned: onDisk, leftovers, foreign, symlinks } = ownedFiles(outDir, tree);
   const added = [];
   const changed = [];
   let unchanged = 0;
@@ -30049,85 +31501,209 @@ async function diffTree(outDir, tree) {
       unchanged++;
   }
   const removed = [...onDisk.keys()].filter((rel) => !tree.files.has(rel));
-  return { added: added.sort(), changed: changed.sort(), removed: removed.sort(), unchanged, leftovers };
+  return { added: added.sort(), changed: changed.sort(), removed: removed.sort(), unchanged, leftovers, foreign: foreign.sort(), symlinks: symlinks.sort() };
 }
-async function writeTree(outDir, tree, changes) {
-  const made = /* @__PURE__ */ new Set();
+var SymlinkInOutputError = class extends Error {
+  link;
+  file;
+  constructor(link, file) {
+    super(`${link} is a symlink; fedc does not write through symlinks (it would write ${file} wherever it points)`);
+    this.link = link;
+    this.file = file;
+  }
+};
+var CommitInterruptedError = class extends Error {
+  cause;
+  done;
+  total;
+  constructor(cause, done, total) {
+    super(cause.message);
+    this.cause = cause;
+    this.done = done;
+    this.total = total;
+  }
+};
+async function writeTree(outDir, tree, changes, options = {}) {
   const temps = [];
   for (const rel of [...changes.added, ...changes.changed]) {
     const target = safeJoin(outDir, rel);
-    const dir = path9.dirname(target);
-    temps.push([rel, path9.join(dir, `.${path9.basename(target)}${TMP_SUFFIX}`), target]);
+    temps.push([rel, tempPath(target), target]);
   }
+  if (temps.length + changes.removed.length + changes.leftovers.length === 0)
+    return;
+  refuseSymlinks(changes, [...changes.added, ...changes.changed, ...changes.removed]);
+  const root = path10.resolve(outDir);
+  const touched = /* @__PURE__ */ new Set();
   try {
+    const made = /* @__PURE__ */ new Set();
     for (const [, , target] of temps) {
-      const dir = path9.dirname(target);
-      if (!made.has(dir)) {
-        mkdirSync(dir, { recursive: true });
-        made.add(dir);
+      const dir = path10.dirname(target);
+      touched.add(dir);
+      if (made.has(dir))
+        continue;
+      made.add(dir);
+      const first = mkdirSync(dir, { recursive: true });
+      for (let d3 = dir; first !== void 0; d3 = path10.dirname(d3)) {
+        touched.add(path10.dirname(d3));
+        if (d3 === first || d3 === root || path10.dirname(d3) === d3)
+          break;
       }
     }
-    await pool(temps, WRITE_CONCURRENCY, ([rel, tmp]) => writeFile(tmp, tree.files.get(rel)));
+    await pool(temps, WRITE_CONCURRENCY, ([rel, tmp]) => writeDurable(tmp, tree.files.get(rel)));
     for (const [rel, , target] of temps) {
-      if (statSync3(target, { throwIfNoEntry: false })?.isDirectory())
+      if (statSync4(target, { throwIfNoEntry: false })?.isDirectory())
         throw new Error(`${rel} is a directory`);
     }
-  } catch (err) {
+    options.lock?.assertHeld();
+    writeJournal(outDir, newJournal(temps.map(([rel]) => rel), changes.removed));
+  } catch (err2) {
     await pool(temps, WRITE_CONCURRENCY, ([, tmp]) => rm(tmp, { force: true }));
-    throw err;
+    throw err2;
   }
-  await pool(temps, WRITE_CONCURRENCY, ([, tmp, target]) => rename(tmp, target));
-  for (const rel of changes.removed)
-    rmSync(safeJoin(outDir, rel), { force: true });
+  let done = 0;
+  try {
+    crashPoint(0);
+    await pool(temps, renameConcurrency(WRITE_CONCURRENCY), async ([, tmp, target]) => {
+      const fault2 = renameFault(target);
+      if (fault2)
+        throw fault2;
+      await rename(tmp, target);
+      crashPoint(++done);
+    });
+    for (const rel of changes.removed) {
+      const file = safeJoin(outDir, rel);
+      rmSync2(file, { force: true });
+      touched.add(path10.dirname(file));
+    }
+  } catch (err2) {
+    throw new CommitInterruptedError(err2, done, temps.length);
+  }
   for (const abs of changes.leftovers)
-    rmSync(abs, { force: true });
+    rmSync2(abs, { force: true });
+  await pool([...touched], WRITE_CONCURRENCY, syncDirAsync);
+  removeJournal(outDir);
   for (const rel of changes.removed)
-    pruneEmptyDirs(outDir, path9.posix.dirname(rel));
+    pruneEmptyDirs(outDir, path10.posix.dirname(rel));
+}
+async function writeDurable(file, content) {
+  const fault2 = writeFault(file);
+  const h = await open(file, "w");
+  try {
+    if (fault2) {
+      await h.writeFile(content.slice(0, content.length >> 1));
+      throw fault2;
+    }
+    await h.writeFile(content);
+    await h.datasync();
+  } finally {
+    await h.close();
+  }
+}
+async function syncDirAsync(dir) {
+  let h;
+  try {
+    h = await open(dir, "r");
+  } catch {
+    return;
+  }
+  try {
+    await h.sync();
+  } catch {
+  } finally {
+    await h.close();
+  }
+}
+function refuseSymlinks(changes, paths) {
+  if (changes.symlinks.length === 0)
+    return;
+  const links = new Set(changes.symlinks);
+  for (const rel of paths) {
+    for (let i = rel.indexOf("/"); i !== -1; i = rel.indexOf("/", i + 1)) {
+      const dir = rel.slice(0, i);
+      if (links.has(dir))
+        throw new SymlinkInOutputError(dir, rel);
+    }
+  }
+}
+function outputLeavesRepo(root, outDir) {
+  const realRoot = realpathSync3(root);
+  let existing = path10.resolve(outDir);
+  const rest = [];
+  while (!existsSync2(existing)) {
+    rest.unshift(path10.basename(existing));
+    const up = path10.dirname(existing);
+    if (up === existing)
+      break;
+    existing = up;
+  }
+  const real = path10.join(realpathSync3(existing), ...rest);
+  const rel = path10.relative(realRoot, real);
+  return rel.startsWith("..") || path10.isAbsolute(rel) ? real : void 0;
 }
 function safeJoin(outDir, rel) {
-  const root = path9.resolve(outDir);
-  const full = path9.resolve(root, rel);
-  if (full !== root && !full.startsWith(root + path9.sep))
+  const root = path10.resolve(outDir);
+  const full = path10.resolve(root, rel);
+  if (full !== root && !full.startsWith(root + path10.sep))
     throw new Error(`refusing to write outside ${root}: ${rel}`);
   return full;
 }
 function scopedFiles(outDir, tree) {
   const out = /* @__PURE__ */ new Map();
-  const root = path9.resolve(outDir);
+  const symlinks = [];
+  const root = path10.resolve(outDir);
   const keep = tree.keep.map((k2) => k2 + "/");
-  for (const scope of tree.scopes) {
+  scopes: for (const scope of tree.scopes) {
+    const parts = scope.split("/");
+    for (let i = 1; i <= parts.length; i++) {
+      const sub = parts.slice(0, i).join("/");
+      if (lstatSync4(safeJoin(outDir, sub), { throwIfNoEntry: false })?.isSymbolicLink()) {
+        if (!symlinks.includes(sub))
+          symlinks.push(sub);
+        continue scopes;
+      }
+    }
     let entries;
     try {
       entries = readdirSync3(safeJoin(outDir, scope), { recursive: true, withFileTypes: true });
-    } catch (err) {
-      if (err.code === "ENOENT")
+    } catch (err2) {
+      if (err2.code === "ENOENT")
         continue;
-      throw err;
+      throw err2;
     }
     for (const e of entries) {
-      if (!e.isFile())
+      const link = e.isSymbolicLink();
+      if (!link && !e.isFile())
         continue;
-      const abs = path9.join(e.parentPath, e.name);
-      const rel = path9.relative(root, abs).split(path9.sep).join("/");
-      if (!keep.some((k2) => rel.startsWith(k2)))
+      const abs = path10.join(e.parentPath, e.name);
+      const rel = path10.relative(root, abs).split(path10.sep).join("/");
+      if (keep.some((k2) => rel.startsWith(k2)))
+        continue;
+      if (link)
+        symlinks.push(rel);
+      else
         out.set(rel, abs);
     }
   }
-  return out;
+  return { files: out, symlinks };
 }
+var APPLIED_IN_CLUSTER_DIR = new RegExp(`^${CLUSTERS_DIR}/[^/]+/.+\\.(ya?ml|json)$`);
 function ownedFiles(outDir, tree) {
   const owned = /* @__PURE__ */ new Map();
   const leftovers = [];
-  for (const [rel, abs] of scopedFiles(outDir, tree)) {
-    if (path9.posix.basename(rel).startsWith(".") && rel.endsWith(TMP_SUFFIX)) {
+  const foreign = [];
+  const { files, symlinks } = scopedFiles(outDir, tree);
+  for (const [rel, abs] of files) {
+    if (path10.posix.basename(rel).startsWith(".") && rel.endsWith(TMP_SUFFIX)) {
       leftovers.push(abs);
       continue;
     }
-    const content = readFileSync6(abs, "utf8");
+    const content = readFileSync7(abs, "utf8");
     if (isGeneratedByFedc(content))
       owned.set(rel, content);
+    else if (APPLIED_IN_CLUSTER_DIR.test(rel))
+      foreign.push(rel);
   }
-  return { owned, leftovers };
+  return { owned, leftovers, foreign, symlinks };
 }
 function pruneEmptyDirs(outDir, relDir) {
   let rel = relDir;
@@ -30137,8 +31713,251 @@ function pruneEmptyDirs(outDir, relDir) {
     } catch {
       return;
     }
-    rel = path9.posix.dirname(rel);
+    rel = path10.posix.dirname(rel);
   }
+}
+
+// dist/emit/output-lock.js
+import { randomUUID } from "node:crypto";
+import { closeSync as closeSync2, fstatSync, linkSync, mkdirSync as mkdirSync2, openSync as openSync2, readdirSync as readdirSync4, readFileSync as readFileSync8, readSync, renameSync as renameSync2, rmdirSync as rmdirSync2, statSync as statSync5, unlinkSync as unlinkSync2, writeSync as writeSync3 } from "node:fs";
+import { hostname as hostname2 } from "node:os";
+import path11 from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+var LOCK_FILE = ".fedc-lock";
+var LockBusyError = class extends Error {
+  lockPath;
+  state;
+  waitedMs;
+  limitMs;
+  /** `limitMs`: how long the caller was willing to wait (0: not at all). */
+  constructor(lockPath, state, waitedMs, limitMs) {
+    super(`${lockPath} is held`);
+    this.lockPath = lockPath;
+    this.state = state;
+    this.waitedMs = waitedMs;
+    this.limitMs = limitMs;
+  }
+};
+var LockLostError = class extends Error {
+};
+var POLL_MS = 100;
+var UNREADABLE_STALE_MS = 5e3;
+async function acquireLock(outDir, options) {
+  const lockPath = path11.join(outDir, LOCK_FILE);
+  const createdFrom = mkdirSync2(outDir, { recursive: true });
+  const me = { pid: process.pid, hostname: hostname2(), started: (/* @__PURE__ */ new Date()).toISOString(), token: randomUUID() };
+  const procStart = processStart(process.pid);
+  if (procStart !== void 0)
+    me.procStart = procStart;
+  const body = JSON.stringify(me) + "\n";
+  const begun = Date.now();
+  let waiting = false;
+  const draft = path11.join(outDir, `${LOCK_FILE}.${me.token}`);
+  const writeDraft = () => {
+    const fd = openSync2(draft, "wx", 420);
+    try {
+      writeSync3(fd, body);
+    } finally {
+      closeSync2(fd);
+    }
+  };
+  const dropDraft = () => {
+    try {
+      unlinkSync2(draft);
+    } catch {
+    }
+  };
+  try {
+    writeDraft();
+  } catch (err2) {
+    dropDraft();
+    if (createdFrom !== void 0)
+      removeIfEmpty(outDir, createdFrom);
+    throw err2;
+  }
+  for (; ; ) {
+    try {
+      linkSync(draft, lockPath);
+    } catch (err2) {
+      const code = err2.code;
+      if (code === "ENOENT") {
+        mkdirSync2(outDir, { recursive: true });
+        writeDraft();
+        continue;
+      }
+      if (code !== "EEXIST") {
+        dropDraft();
+        throw err2;
+      }
+      const seen = inspect(lockPath);
+      if (!seen)
+        continue;
+      if (seen.stale) {
+        takeOver(lockPath, seen.ino);
+        continue;
+      }
+      const waited = Date.now() - begun;
+      if (waited >= options.waitMs) {
+        dropDraft();
+        throw new LockBusyError(lockPath, seen.state, waited, options.waitMs);
+      }
+      if (!waiting) {
+        waiting = true;
+        options.onWait?.(seen.state);
+      }
+      await sleep(Math.min(POLL_MS, options.waitMs - waited));
+      continue;
+    }
+    dropDraft();
+    return held(lockPath, me.token, outDir, createdFrom);
+  }
+}
+function lockState(outDir) {
+  return inspect(path11.join(outDir, LOCK_FILE))?.state;
+}
+function held(lockPath, token, outDir, createdFrom) {
+  const signals = ["SIGINT", "SIGTERM", "SIGHUP"];
+  let released = false;
+  const mine = () => readHolder(lockPath)?.token === token;
+  const release = () => {
+    if (released)
+      return;
+    released = true;
+    for (const s of signals)
+      process.off(s, onSignal);
+    process.off("exit", release);
+    try {
+      if (mine())
+        unlinkSync2(lockPath);
+    } catch {
+    }
+    if (createdFrom !== void 0)
+      removeIfEmpty(outDir, createdFrom);
+  };
+  const onSignal = (signal) => {
+    release();
+    process.kill(process.pid, signal);
+  };
+  for (const s of signals)
+    process.once(s, onSignal);
+  process.once("exit", release);
+  return {
+    path: lockPath,
+    assertHeld() {
+      if (!mine())
+        throw new LockLostError(`another fedc render took over ${lockPath}`);
+    },
+    release
+  };
+}
+function removeIfEmpty(dir, top) {
+  let d3 = dir;
+  for (; ; ) {
+    try {
+      if (readdirSync4(d3).length > 0)
+        return;
+      rmdirSync2(d3);
+    } catch {
+      return;
+    }
+    if (path11.resolve(d3) === path11.resolve(top))
+      return;
+    const up = path11.dirname(d3);
+    if (up === d3)
+      return;
+    d3 = up;
+  }
+}
+function inspect(lockPath) {
+  let fd;
+  try {
+    fd = openSync2(lockPath, "r");
+  } catch (err2) {
+    if (err2.code === "ENOENT")
+      return void 0;
+    throw err2;
+  }
+  let text;
+  let ino;
+  let mtimeMs;
+  try {
+    const st = fstatSync(fd);
+    ino = st.ino;
+    mtimeMs = st.mtimeMs;
+    const buf = Buffer.alloc(Math.min(st.size, 4096));
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    text = buf.subarray(0, n).toString("utf8");
+  } finally {
+    closeSync2(fd);
+  }
+  const holder = parseHolder(text);
+  if (!holder) {
+    const old = Date.now() - mtimeMs > UNREADABLE_STALE_MS;
+    return { state: { alive: !old }, stale: old, ino };
+  }
+  const alive = isAlive(holder);
+  return { state: { holder, alive }, stale: !alive, ino };
+}
+function readHolder(lockPath) {
+  try {
+    return parseHolder(readFileSync8(lockPath, "utf8"));
+  } catch {
+    return void 0;
+  }
+}
+function parseHolder(text) {
+  try {
+    const v = JSON.parse(text);
+    if (typeof v.pid === "number" && Number.isInteger(v.pid) && v.pid > 0 && typeof v.hostname === "string" && typeof v.started === "string" && typeof v.token === "string")
+      return v;
+  } catch {
+  }
+  return void 0;
+}
+function isAlive(h) {
+  if (h.hostname !== hostname2())
+    return true;
+  if (h.pid === process.pid)
+    return false;
+  try {
+    process.kill(h.pid, 0);
+  } catch (err2) {
+    if (err2.code === "ESRCH")
+      return false;
+  }
+  if (h.procStart !== void 0) {
+    const now = processStart(h.pid);
+    if (now !== void 0 && now !== h.procStart)
+      return false;
+  }
+  return true;
+}
+function processStart(pid) {
+  let stat2;
+  try {
+    stat2 = readFileSync8(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return void 0;
+  }
+  const fields = stat2.slice(stat2.lastIndexOf(")") + 2).split(" ");
+  return fields[19];
+}
+function takeOver(lockPath, staleIno) {
+  const aside = `${lockPath}.stale-${process.pid}-${randomUUID().slice(0, 8)}`;
+  try {
+    renameSync2(lockPath, aside);
+  } catch (err2) {
+    if (err2.code === "ENOENT")
+      return;
+    throw err2;
+  }
+  if (statSync5(aside).ino !== staleIno) {
+    try {
+      linkSync(aside, lockPath);
+    } catch {
+    }
+  }
+  unlinkSync2(aside);
 }
 
 // dist/cli/input-dir.js
@@ -30165,7 +31984,173 @@ async function checkInputDir(dir, format) {
   return EXIT_ERRORS;
 }
 
+// dist/cli/output-guard.js
+import { hostname as hostname3 } from "node:os";
+import path12 from "node:path";
+var OutputEscapesError = class extends Error {
+  outDir;
+  real;
+  constructor(outDir, real) {
+    super(`${outDir} leads to ${real}`);
+    this.outDir = outDir;
+    this.real = real;
+  }
+};
+var GuardIoError = class extends Error {
+  step;
+  cause;
+  constructor(step, cause) {
+    super(cause?.message ?? String(cause));
+    this.step = step;
+    this.cause = cause;
+  }
+};
+function outputDirOf(root, output, settings2) {
+  return output ? path12.resolve(output) : path12.resolve(root, settings2.output);
+}
+function guardOutput(inner, options) {
+  const guard = {
+    source: {
+      ...inner,
+      readInputs: async (settings2) => {
+        if (guard.outDir !== void 0)
+          return inner.readInputs(settings2);
+        const outDir = outputDirOf(options.root, options.output, settings2);
+        guard.outDir = outDir;
+        if (!options.output) {
+          const real = outputLeavesRepo(options.root, outDir);
+          if (real !== void 0)
+            throw new OutputEscapesError(outDir, real);
+        }
+        const onWait = (state) => options.say(`fedc: ${options.shown(outDir)} is being written by ${holderText(state)}; waiting up to ${options.waitMs / 1e3} s for it to finish`);
+        if (options.mode === "write") {
+          try {
+            guard.lock = await acquireLock(outDir, { waitMs: options.waitMs, onWait });
+          } catch (e) {
+            throw e instanceof LockBusyError ? e : new GuardIoError("lock", e);
+          }
+          try {
+            guard.recovery = recoverCommit(outDir);
+          } catch (e) {
+            throw e instanceof JournalError ? e : new GuardIoError("recover", e);
+          }
+        } else {
+          await waitForWriter(outDir, options.waitMs, onWait);
+        }
+        return inner.readInputs(settings2);
+      }
+    },
+    release() {
+      guard.lock?.release();
+    }
+  };
+  return guard;
+}
+async function waitForWriter(outDir, waitMs, onWait) {
+  const begun = Date.now();
+  let told = false;
+  for (; ; ) {
+    const state = lockState(outDir);
+    if (!state || !state.alive)
+      return;
+    const waited = Date.now() - begun;
+    if (waited >= waitMs)
+      throw new LockBusyError(path12.join(outDir, LOCK_FILE), state, waited, waitMs);
+    if (!told) {
+      told = true;
+      onWait(state);
+    }
+    await new Promise((r) => setTimeout(r, Math.min(100, waitMs - waited)));
+  }
+}
+function holderText(state) {
+  const h = state.holder;
+  return h ? `another fedc render (pid ${h.pid} on ${h.hostname}, since ${h.started})` : "another fedc render (its lock file is being written, or is damaged)";
+}
+var err = (code, message, hint, severity = "error") => ({
+  code,
+  severity,
+  message,
+  file: "",
+  line: 0,
+  col: 0,
+  hint
+});
+function isGuardError(e) {
+  return e instanceof LockBusyError || e instanceof LockLostError || e instanceof JournalError || e instanceof OutputEscapesError || e instanceof GuardIoError;
+}
+function outputErrorDiagnostic(e, shown, fix, wrote) {
+  const nothing = wrote === "nothing" ? "nothing was written" : "nothing was written beyond finishing the interrupted commit";
+  if (e instanceof LockBusyError) {
+    const h = e.state.holder;
+    const waited = e.limitMs === 0 ? "without waiting (--wait 0)" : `after waiting ${Math.round(e.waitedMs / 100) / 10} s`;
+    const lockFile = `${shown}/${LOCK_FILE}`;
+    const hint = !h ? `${nothing}; if no fedc render runs, delete ${lockFile}` : h.hostname !== hostname3() ? `${nothing}; that render runs on another host or container (${h.hostname}), so fedc cannot tell whether it still runs: if it does not, delete ${lockFile}` : `${nothing}; run again when it has finished, or wait longer with --wait SECONDS`;
+    return err("FEDC5006", `${shown} is being written by ${holderText(e.state)}; gave up ${waited}`, hint);
+  }
+  if (e instanceof LockLostError) {
+    return err("FEDC5006", `another fedc render took over the lock of ${shown} while this one ran (it judged this one gone)`, `${nothing}; run again`);
+  }
+  if (e instanceof JournalError) {
+    return err("FEDC5011", `${shown}/${JOURNAL_FILE} cannot be used: ${e.message}; fedc did not act on it`, `${nothing}; if no fedc render runs, look at it, delete it, and run: ${fix} (which rewrites every file that differs)`);
+  }
+  if (e instanceof OutputEscapesError) {
+    return err("FEDC5012", `the output directory ${shown} leads outside the repository through a symlink (to ${e.real})`, `${nothing}; a repository cannot make fedc write elsewhere: pass -o DIR to write there on purpose`);
+  }
+  if (e instanceof SymlinkInOutputError) {
+    return err("FEDC5012", `cannot write ${shown}: ${e.message}`, `${nothing}; replace ${shown}/${e.link} with a directory (or delete it) and render again`);
+  }
+  if (e instanceof GuardIoError && e.step === "recover") {
+    const [code, what] = describeIoError(e.cause, shown);
+    return err(code, `cannot finish the unfinished commit an interrupted render left in ${shown}: ${what}`, `${shown}/${JOURNAL_FILE} stays, and the next fedc render tries again; nothing else was written`);
+  }
+  if (e instanceof GuardIoError)
+    e = e.cause;
+  if (e instanceof CommitInterruptedError) {
+    const [code, what] = describeIoError(e.cause, shown);
+    return err(code, `cannot write ${shown}: ${what}; the commit stopped after ${e.done} of ${e.total} files were renamed into place`, `${shown}/${JOURNAL_FILE} records the unfinished commit, and the next fedc render finishes it before it renders; until then the directory mixes two renders, and --check says so`);
+  }
+  const errno = e?.code;
+  if (typeof errno === "string" || e instanceof Error) {
+    const [code, what] = describeIoError(e, shown);
+    return err(code, `cannot write ${shown}: ${what}`, wrote === "nothing" ? "the previous output was left as it was" : "the previous output was left as the interrupted commit (finished above) made it");
+  }
+  return void 0;
+}
+function describeIoError(e, shown) {
+  const x2 = e;
+  if (x2?.code === "ENOSPC" || x2?.code === "EDQUOT") {
+    return ["FEDC5009", `the disk of ${shown} is full (${x2.message})`];
+  }
+  return ["FEDC5005", x2?.message ?? String(e)];
+}
+function recoveryDiagnostic(r, shown) {
+  const who = journalText(r.journal);
+  return r.outcome === "finished" ? err("FEDC5010", `${shown} held the unfinished commit of ${who}; fedc finished it (${r.files} files renamed into place, ${r.deleted} deleted) before rendering`, "nothing to do: this render then brought the directory up to date", "info") : err("FEDC5010", `${shown} held the unfinished commit of ${who}, and some of its files were gone, so fedc rolled it back (${r.files} temporary files deleted) before rendering`, "nothing to do: this render then brought the directory up to date", "info");
+}
+function unfinishedCommitDiagnostic(journal, state, shown, fix) {
+  const h = state?.holder;
+  if (state?.alive && h && h.pid === journal.pid && h.hostname === journal.hostname) {
+    return err("FEDC5007", `${shown} is being written by a render right now (pid ${h.pid} on ${h.hostname}); its commit is not finished`, "check again when it has finished (pass --wait SECONDS to wait for it)");
+  }
+  return err("FEDC5007", `${shown} holds the unfinished commit of ${journalText(journal)}: its files are a mix of two renders`, `run: ${fix} (it finishes the commit first)`);
+}
+function journalText(j2) {
+  return `a render that was interrupted (pid ${j2.pid} on ${j2.hostname}, started ${j2.started})`;
+}
+function journalForCheck(outDir) {
+  try {
+    const journal = readJournal(outDir);
+    return journal ? { journal } : {};
+  } catch (e) {
+    if (e instanceof JournalError)
+      return { problem: e };
+    throw e;
+  }
+}
+
 // dist/cli/render-command.js
+var DEFAULT_WAIT_S = 30;
 var cliError = (code, message, hint) => ({
   code,
   severity: "error",
@@ -30180,12 +32165,46 @@ async function runRender(dir, opts) {
     return usage("--stdout and --check cannot be used together");
   if (opts.stdout && opts.output)
     return usage("--stdout writes no files; drop -o/--output");
+  const waitS = opts.wait === void 0 ? DEFAULT_WAIT_S : Number(opts.wait);
+  if (!(waitS >= 0) || opts.wait?.trim() === "")
+    return usage(`--wait takes a number of seconds, not "${opts.wait}"`);
   const bad = await checkInputDir(dir, opts.format);
   if (bad !== void 0)
     return bad;
-  const { settings: settings2, outDir, result } = await loadAndCompile(dir, opts);
-  const diags = [...result.diagnostics];
   const print = diagnosticsPrinter(opts.format, !opts.stdout);
+  const root = path13.resolve(dir);
+  const guard = opts.stdout ? void 0 : guardOutput(diskSource(root), {
+    root,
+    output: opts.output,
+    waitMs: waitS * 1e3,
+    mode: opts.check ? "check" : "write",
+    say: (line) => process.stderr.write(line + "\n"),
+    shown: displayPath
+  });
+  try {
+    return await render2(dir, opts, guard, print);
+  } catch (e) {
+    if (!isGuardError(e))
+      throw e;
+    const shown = displayPath(guard?.outDir ?? path13.resolve(opts.output ?? root));
+    const d3 = outputErrorDiagnostic(e, shown, fixCommand(dir, shown, opts), guard?.recovery ? "recovered" : "nothing");
+    if (!d3)
+      throw e;
+    print([...guard?.recovery ? [recoveryDiagnostic(guard.recovery, shown)] : [], d3]);
+    return EXIT_ERRORS;
+  } finally {
+    guard?.release();
+  }
+}
+async function render2(dir, opts, guard, print) {
+  const root = path13.resolve(dir);
+  const { settings: settings2, result } = await compileSource(guard?.source ?? diskSource(root), opts);
+  const outDir = outputDirOf(root, opts.output, settings2);
+  const shown = displayPath(outDir);
+  const diags = [...result.diagnostics];
+  if (guard?.recovery)
+    diags.unshift(recoveryDiagnostic(guard.recovery, shown));
+  const nothing = guard?.recovery ? "nothing else was written" : "nothing was written";
   const say = (line) => (opts.format === "text" ? process.stdout : process.stderr).write(line + "\n");
   const fail = (...extra) => {
     print([...diags, ...extra]);
@@ -30193,13 +32212,14 @@ async function runRender(dir, opts) {
   };
   if (result.failed) {
     const code = fail();
-    process.stderr.write("nothing was written\n");
+    process.stderr.write(`${nothing}
+`);
     return code;
   }
   const declared = result.clusters.map((c) => c.name);
   const unknown = opts.cluster.filter((c) => !declared.includes(c));
   if (unknown.length > 0) {
-    const hint = declared.length ? `declared clusters: ${declared.join(", ")}` : "no KubeFedCluster is declared";
+    const hint = declared.length ? `declared clusters: ${someNames(declared)}` : "no KubeFedCluster is declared";
     return fail(...unknown.map((c) => cliError("FEDC5004", `--cluster ${c}: no KubeFedCluster named ${c}`, hint)));
   }
   if (opts.stdout) {
@@ -30221,36 +32241,68 @@ async function runRender(dir, opts) {
   });
   if (tree.diagnostics.length > 0) {
     const code = fail(...tree.diagnostics);
-    process.stderr.write("nothing was written\n");
+    process.stderr.write(`${nothing}
+`);
     return code;
   }
-  const shown = displayPath(outDir);
-  const ioError = (err) => fail(cliError("FEDC5005", `cannot write ${shown}: ${err.message}`, "the previous output was left as it was"));
+  const ioFail = (e) => {
+    const d3 = outputErrorDiagnostic(e, shown, fixCommand(dir, shown, opts), guard?.recovery ? "recovered" : "nothing");
+    if (!d3)
+      throw e;
+    return fail(d3);
+  };
   let changes;
   try {
     changes = await diffTree(outDir, tree);
-  } catch (err) {
-    return ioError(err);
+  } catch (e) {
+    return ioFail(e);
   }
+  const layout = opts.layout ?? settings2.layout;
   if (opts.check) {
+    const { journal, problem: problem2 } = journalForCheck(outDir);
+    const unfinished = [
+      ...journal ? [unfinishedCommitDiagnostic(journal, lockState(outDir), shown, fixCommand(dir, shown, opts))] : [],
+      ...problem2 ? [outputErrorDiagnostic(problem2, shown, fixCommand(dir, shown, opts), "nothing")] : []
+    ];
     const stale = changes.added.length + changes.changed.length + changes.removed.length;
-    if (stale === 0) {
+    const foreign = changes.foreign.map((f) => `  foreign:  ${f} (not written by fedc; left alone)`);
+    if (stale === 0 && unfinished.length === 0) {
       print(diags);
-      process.stderr.write(`${shown} is up to date (${changes.unchanged} files)
-`);
+      process.stderr.write([...foreign, `${shown} is up to date (${changes.unchanged} files)`].join("\n") + "\n");
       return EXIT_OK;
     }
     process.stderr.write([
       ...changes.changed.map((f) => `  changed:  ${f}`),
       ...changes.added.map((f) => `  missing:  ${f}`),
-      ...changes.removed.map((f) => `  orphaned: ${f}`)
-    ].join("\n") + "\n");
-    return fail(cliError("FEDC5001", `${shown} is stale: ${changes.changed.length} changed, ${changes.added.length} missing, ${changes.removed.length} orphaned`, `run: ${fixCommand(dir, shown, opts)}`));
+      ...changes.removed.map((f) => `  orphaned: ${f}`),
+      ...foreign
+    ].map((l) => l + "\n").join(""));
+    return fail(...unfinished, ...stale === 0 ? [] : [cliError("FEDC5001", `${shown} is stale: ${changes.changed.length} changed, ${changes.added.length} missing, ${changes.removed.length} orphaned`, `run: ${fixCommand(dir, shown, opts)}`)]);
+  }
+  if (layout === "manifest" && changes.foreign.length > 0) {
+    let foreign = changes.foreign.map((f) => ({
+      code: "FEDC5008",
+      severity: "warning",
+      file: "",
+      line: 0,
+      col: 0,
+      message: `${shown}/${f} was not written by fedc; an Argo CD directory application of ${shown}/${f.split("/").slice(0, 2).join("/")} would apply it with the rendered manifest`,
+      hint: "fedc leaves it where it is: move it out of the cluster directory unless it is meant for that cluster"
+    }));
+    if (opts.strict ?? settings2.strict)
+      foreign = promoteWarnings(foreign);
+    diags.push(...foreign);
+    if (hasErrors(foreign)) {
+      const code = fail();
+      process.stderr.write(`${nothing}
+`);
+      return code;
+    }
   }
   try {
-    await writeTree(outDir, tree, changes);
-  } catch (err) {
-    return ioError(err);
+    await writeTree(outDir, tree, changes, guard?.lock ? { lock: guard.lock } : {});
+  } catch (e) {
+    return ioFail(e);
   }
   print(diags);
   for (const c of result.clusters) {
@@ -30278,8 +32330,8 @@ function fixCommand(dir, out, opts) {
   return parts.join(" ");
 }
 function displayPath(p) {
-  const rel = path10.relative(process.cwd(), p);
-  return rel === "" ? "." : rel.startsWith("..") || path10.isAbsolute(rel) ? p : rel;
+  const rel = path13.relative(process.cwd(), p);
+  return rel === "" ? "." : rel.startsWith("..") || path13.isAbsolute(rel) ? p : rel;
 }
 function usage(message) {
   process.stderr.write(`error: ${message}
@@ -30288,37 +32340,37 @@ function usage(message) {
 }
 
 // dist/action/runner.js
-import { appendFileSync, readFileSync as readFileSync7 } from "node:fs";
+import { appendFileSync, readFileSync as readFileSync9 } from "node:fs";
 var SUMMARY_LIMIT = 1024 * 1024;
 var ANNOTATION_LIMIT = 10;
-function runnerFromEnv(env = process.env) {
+function runnerFromEnv(env2 = process.env) {
   const escape4 = (s) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
   return {
     // The runner upper-cases input names and keeps their dashes: INPUT_MAX-CHARS.
-    input: (name, fallback = "") => (env[`INPUT_${name.toUpperCase()}`] ?? "").trim() || fallback,
-    event: () => env.GITHUB_EVENT_PATH ? JSON.parse(readFileSync7(env.GITHUB_EVENT_PATH, "utf8")) : {},
-    eventName: env.GITHUB_EVENT_NAME ?? "",
-    repository: env.GITHUB_REPOSITORY ?? "",
-    workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
-    apiUrl: (env.GITHUB_API_URL ?? "https://api.github.com").replace(/\/$/, ""),
+    input: (name, fallback = "") => (env2[`INPUT_${name.toUpperCase()}`] ?? "").trim() || fallback,
+    event: () => env2.GITHUB_EVENT_PATH ? JSON.parse(readFileSync9(env2.GITHUB_EVENT_PATH, "utf8")) : {},
+    eventName: env2.GITHUB_EVENT_NAME ?? "",
+    repository: env2.GITHUB_REPOSITORY ?? "",
+    workspace: env2.GITHUB_WORKSPACE ?? process.cwd(),
+    apiUrl: (env2.GITHUB_API_URL ?? "https://api.github.com").replace(/\/$/, ""),
     setOutput(name, value) {
-      if (env.GITHUB_OUTPUT)
-        appendFileSync(env.GITHUB_OUTPUT, `${name}=${value.replace(/[\r\n]/g, " ")}
+      if (env2.GITHUB_OUTPUT)
+        appendFileSync(env2.GITHUB_OUTPUT, `${name}=${value.replace(/[\r\n]/g, " ")}
 `);
     },
     summary(markdown) {
-      if (env.GITHUB_STEP_SUMMARY)
-        appendFileSync(env.GITHUB_STEP_SUMMARY, markdown);
+      if (env2.GITHUB_STEP_SUMMARY)
+        appendFileSync(env2.GITHUB_STEP_SUMMARY, markdown);
     },
     notice: (m) => process.stdout.write(`::notice title=fedc::${escape4(m)}
 `),
     warning: (m) => process.stdout.write(`::warning title=fedc::${escape4(m)}
 `),
-    annotate(diagnostics, prefix) {
+    annotate(diagnostics, prefix2) {
       const shown = [];
       for (const sev of ["error", "warning", "info"])
         shown.push(...diagnostics.filter((d3) => d3.severity === sev).slice(0, ANNOTATION_LIMIT));
-      const rel = shown.map((d3) => d3.file && prefix ? { ...d3, file: `${prefix}/${d3.file}` } : d3);
+      const rel = shown.map((d3) => d3.file && prefix2 ? { ...d3, file: `${prefix2}/${d3.file}` } : d3);
       process.stdout.write(formatDiagnostics(rel, "github"));
     },
     log: (line) => process.stdout.write(`${line}
@@ -30362,8 +32414,8 @@ var ZERO_SHA = /^0+$/;
 async function runAction(runner) {
   const mode = runner.input("mode", "diff");
   const rel = runner.input("path", ".");
-  const dir = path11.resolve(runner.workspace, rel);
-  const prefix = path11.relative(runner.workspace, dir).split(path11.sep).join("/");
+  const dir = path14.resolve(runner.workspace, rel);
+  const prefix2 = path14.relative(runner.workspace, dir).split(path14.sep).join("/");
   if (mode === "check")
     return check(runner, dir, rel);
   if (mode !== "diff") {
@@ -30400,7 +32452,7 @@ fedc could not compare: ${sides.message}. Check out the whole history (actions/c
 `;
     } else {
       for (const f of sides.failures)
-        runner.annotate(f.errors, prefix);
+        runner.annotate(f.errors, prefix2);
       body = "### fedc diff\n\n" + sides.failures.map((f) => `**${f.label}** does not compile: ${f.errors.length} error${f.errors.length === 1 ? "" : "s"}.`).join("\n\n") + "\n\n" + fenced2(sides.failures.map((f) => formatDiagnostics(f.errors, "text")).join("")) + "\n";
     }
     runner.summary(body);
@@ -30411,7 +32463,7 @@ ${clip(body, COMMENT_LIMIT - COMMENT_MARKER.length - 1)}`);
   }
   const result = compareSnapshots(sides.base.snapshot, sides.head.snapshot);
   const report = { base: sides.base.label, head: sides.head.label, result };
-  runner.annotate(sides.headDiagnostics, prefix);
+  runner.annotate(sides.headDiagnostics, prefix2);
   const overflow = ["error", "warning", "info"].flatMap((s) => sides.headDiagnostics.filter((d3) => d3.severity === s).slice(ANNOTATION_LIMIT));
   const rest = overflow.length ? `
 #### Diagnostics beyond the ${ANNOTATION_LIMIT} annotations GitHub shows per kind
@@ -30474,8 +32526,8 @@ _(cut at ${max} characters)_
 // dist/action/index.js
 try {
   process.exitCode = await runAction(runnerFromEnv());
-} catch (err) {
-  process.stdout.write(`::error title=fedc::internal error: ${String(err.message).replace(/\r?\n/g, " ")}
+} catch (err2) {
+  process.stdout.write(`::error title=fedc::internal error: ${String(err2.message).replace(/\r?\n/g, " ")}
 `);
   process.exitCode = 3;
 }

@@ -35,6 +35,8 @@ export interface LoadOptions {
   kubefedNamespace: string;
   /** Namespace of namespaced objects that have none (fedc.yaml defaultNamespace). */
   defaultNamespace?: string;
+  /** CustomResourceDefinitions outside the inputs (fedc.yaml crds:): EnableTypeDirectives find them too. */
+  crds?: readonly { value: Obj; origin: Origin }[];
 }
 
 /**
@@ -46,7 +48,8 @@ export function loadInputs(parsed: readonly ParsedDocument[], options: LoadOptio
   const docs = classifyDocuments(parsed, report);
   const byKind = (kind: string) => docs.filter((d) => d.kind === kind);
   const crds = byKind('CustomResourceDefinition');
-  const types = buildTypeRegistry(byKind('FederatedTypeConfig'), byKind('EnableTypeDirective'), crds, report);
+  const extra = (options.crds ?? []).map((c) => ({ ...c, apiVersion: String(c.value.apiVersion), kind: 'CustomResourceDefinition' }));
+  const types = buildTypeRegistry(byKind('FederatedTypeConfig'), byKind('EnableTypeDirective'), [...crds, ...extra], report);
   const controlPlane = readControlPlane(byKind('KubeFedConfig'), options, report);
   const clusters: Cluster[] = [];
   const resources: FederatedResource[] = [];
@@ -99,7 +102,7 @@ export function loadInputs(parsed: readonly ParsedDocument[], options: LoadOptio
     if (unique(d, r.namespace, r.name, seen, report)) resources.push(r);
   }
   clusters.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { clusters, resources, documents, controlPlane };
+  return { clusters, resources, documents, controlPlane, crds: crds.map((d) => ({ value: d.value, origin: d.origin })) };
 }
 
 /** Kinds of core.kubefed.io that are read before the rest (they shape how the rest is read). */
@@ -179,13 +182,15 @@ function buildTypeRegistry(ftcs: Doc[], directives: Doc[], crds: Doc[], report: 
       targetScope: target.scope as Scope,
       propagation: spec.propagation === 'Enabled',
       origin: d.origin.file,
+      declaration: { origin: d.origin, versionPath: ['spec', 'targetType', 'version'] },
     });
   }
   const known = [...BUILTIN_API_RESOURCES, ...crds.flatMap(apiResourcesOfCrd)];
   for (const d of directives) {
     if (!schemaOk('enableTypeDirective', d, report)) continue;
     const t = typeFromDirective(d, known, report);
-    if (t) declare(d, ['metadata', 'name'], t);
+    const versionPath = (d.value.spec as Obj | null | undefined)?.targetVersion !== undefined ? ['spec', 'targetVersion'] : ['metadata', 'name'];
+    if (t) declare(d, ['metadata', 'name'], { ...t, declaration: { origin: d.origin, versionPath } });
   }
   return types;
 }

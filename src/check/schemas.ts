@@ -122,7 +122,8 @@ function describeValue(v: unknown): string {
   return `${typeof v} ${JSON.stringify(v)}`;
 }
 
-function pointerToPath(pointer: string): (string | number)[] {
+/** An ajv instancePath (a JSON pointer) as a node path; list indexes become numbers. */
+export function pointerToPath(pointer: string): (string | number)[] {
   if (!pointer) return [];
   return pointer
     .slice(1)

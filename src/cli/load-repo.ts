@@ -4,7 +4,8 @@ import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diag
 import { previousReplicasReader } from '../read/previous-replicas.js';
 import { previousZoneReader } from '../read/previous-zones.js';
 import { diskSource, type RepoSource } from '../read/repo-source.js';
-import type { Settings } from '../read/settings.js';
+import { SETTINGS_FILE, type Settings } from '../read/settings.js';
+import { parseKubernetesVersion } from '../validate/kubernetes-versions.js';
 
 export interface LoadedRepo {
   settings: Settings;
@@ -35,15 +36,38 @@ export async function compileSource(source: RepoSource, flags: LoadFlags): Promi
   if (hasErrors(settingsDiags)) return { settings, result: failed(settingsDiags) };
   const read = await source.readInputs(settings);
   const output = source.output(flags.output ? path.resolve(flags.output) : settings.output);
+  const kube = kubernetesVersion(settings);
+  // crds: files may lie outside include and exclude; they are read only for their schemas.
+  const crds = settings.crds?.length ? await source.readInputs({ ...settings, include: settings.crds, exclude: [] }) : { files: [], diagnostics: [] };
+  if (settings.crds?.length && crds.files.length === 0 && crds.diagnostics.length === 0) {
+    crds.diagnostics.push({ code: 'FEDC7007', severity: 'warning', message: `no file matches crds: ${settings.crds.join(', ')} in fedc.yaml`, file: SETTINGS_FILE, line: 0, col: 0 });
+  }
   const result = compile(read.files, {
     kubefedNamespace: settings.kubefedNamespace,
     ...(settings.defaultNamespace ? { defaultNamespace: settings.defaultNamespace } : {}),
     strict,
     previousReplicas: previousReplicasReader(output),
     dns: { ...settings.dns, previousZone: previousZoneReader(output) },
+    ...(kube.version !== undefined ? { kubernetesVersion: kube.version } : {}),
+    crdFiles: crds.files,
   });
-  const diagnostics = sortDiagnostics([...settingsDiags, ...read.diagnostics, ...result.diagnostics]);
+  const diagnostics = sortDiagnostics([...settingsDiags, ...read.diagnostics, ...kube.diagnostics, ...crds.diagnostics, ...result.diagnostics]);
   return { settings, result: { ...result, diagnostics, failed: hasErrors(diagnostics) } };
+}
+
+/**
+ * The Kubernetes version of clusters without a fedc.dev/kubernetes-version label: KUBE_VERSION,
+ * which Argo CD sets to its destination cluster's version when it runs fedc as a plugin (measured,
+ * so it wins over what the repo says), else kubernetesVersion in fedc.yaml.
+ */
+function kubernetesVersion(settings: Settings): { version?: string; diagnostics: Diagnostic[] } {
+  const env = process.env.KUBE_VERSION?.trim();
+  if (!env) return { ...(settings.kubernetesVersion !== undefined ? { version: settings.kubernetesVersion } : {}), diagnostics: [] };
+  if (parseKubernetesVersion(env) !== undefined) return { version: env, diagnostics: [] };
+  return {
+    ...(settings.kubernetesVersion !== undefined ? { version: settings.kubernetesVersion } : {}),
+    diagnostics: [{ code: 'FEDC7006', severity: 'error', message: `KUBE_VERSION "${env}" is not a Kubernetes version`, file: '', line: 0, col: 0, hint: 'KUBE_VERSION looks like 1.30 or v1.30.2; unset it to use kubernetesVersion in fedc.yaml' }],
+  };
 }
 
 function failed(diagnostics: Diagnostic[]): CompileResult {

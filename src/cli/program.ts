@@ -37,6 +37,7 @@ function program(): Command {
     .option('--stdout', 'print one cluster as a YAML stream instead of writing files')
     .option('--allow-empty', 'with --stdout, succeed even when the cluster gets no object')
     .option('--check', 'write nothing; exit 1 when the output directory is stale')
+    .option('--wait <seconds>', 'when another render is writing the output directory, wait this long for it (default 30; 0: fail at once)')
     .addOption(format())
     .option('--strict', 'treat warnings as errors')
     .action(async (dir: string, opts) => {

@@ -1,13 +1,17 @@
 import path from 'node:path';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { hasErrors, promoteWarnings, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Format } from '../diagnostics/format.js';
 import { clusterStream, type Layout } from '../emit/layout.js';
 import { buildOutputTree } from '../emit/output-tree.js';
 import { YamlCache } from '../emit/serialize.js';
 import { diffTree, writeTree, type TreeChanges } from '../emit/write-tree.js';
+import { lockState } from '../emit/output-lock.js';
+import { someNames } from '../plan/plan-placement.js';
+import { diskSource } from '../read/repo-source.js';
 import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { checkInputDir } from './input-dir.js';
-import { loadAndCompile } from './load-repo.js';
+import { compileSource } from './load-repo.js';
+import { guardOutput, isGuardError, journalForCheck, outputDirOf, outputErrorDiagnostic, recoveryDiagnostic, unfinishedCommitDiagnostic, type OutputGuard } from './output-guard.js';
 import { diagnosticsPrinter } from './print-diagnostics.js';
 
 export interface RenderFlags {
@@ -19,7 +23,12 @@ export interface RenderFlags {
   check?: boolean;
   format: Format;
   strict?: boolean;
+  /** Seconds to wait for another render writing the output directory (default DEFAULT_WAIT_S). */
+  wait?: string;
 }
+
+/** How long a render waits for another one writing the same output directory, by default. */
+export const DEFAULT_WAIT_S = 30;
 
 const cliError = (code: Diagnostic['code'], message: string, hint?: string): Diagnostic => ({
   code, severity: 'error', message, file: '', line: 0, col: 0, ...(hint ? { hint } : {}),
@@ -28,12 +37,41 @@ const cliError = (code: Diagnostic['code'], message: string, hint?: string): Dia
 export async function runRender(dir: string, opts: RenderFlags): Promise<number> {
   if (opts.stdout && opts.check) return usage('--stdout and --check cannot be used together');
   if (opts.stdout && opts.output) return usage('--stdout writes no files; drop -o/--output');
+  const waitS = opts.wait === undefined ? DEFAULT_WAIT_S : Number(opts.wait);
+  if (!(waitS >= 0) || opts.wait?.trim() === '') return usage(`--wait takes a number of seconds, not "${opts.wait}"`);
   const bad = await checkInputDir(dir, opts.format);
   if (bad !== undefined) return bad;
-  const { settings, outDir, result } = await loadAndCompile(dir, opts);
-  // Diagnostics are printed once, at the end, so machine formats stay one document.
-  const diags: Diagnostic[] = [...result.diagnostics];
   const print = diagnosticsPrinter(opts.format, !opts.stdout);
+  const root = path.resolve(dir);
+  // Only a render that writes takes the lock; --check waits for one that writes; --stdout neither.
+  const guard = opts.stdout ? undefined : guardOutput(diskSource(root), {
+    root, output: opts.output, waitMs: waitS * 1000, mode: opts.check ? 'check' : 'write',
+    say: (line) => process.stderr.write(line + '\n'), shown: displayPath,
+  });
+  try {
+    return await render(dir, opts, guard, print);
+  } catch (e) {
+    // Taking the lock, recovering or the output path failed: nothing was compiled yet.
+    if (!isGuardError(e)) throw e;
+    const shown = displayPath(guard?.outDir ?? path.resolve(opts.output ?? root));
+    const d = outputErrorDiagnostic(e, shown, fixCommand(dir, shown, opts), guard?.recovery ? 'recovered' : 'nothing');
+    if (!d) throw e;
+    print([...(guard?.recovery ? [recoveryDiagnostic(guard.recovery, shown)] : []), d]);
+    return EXIT_ERRORS;
+  } finally {
+    guard?.release();
+  }
+}
+
+async function render(dir: string, opts: RenderFlags, guard: OutputGuard | undefined, print: (d: readonly Diagnostic[]) => void): Promise<number> {
+  const root = path.resolve(dir);
+  const { settings, result } = await compileSource(guard?.source ?? diskSource(root), opts);
+  const outDir = outputDirOf(root, opts.output, settings);
+  // Diagnostics are printed once, at the end, so machine formats stay one document.
+  const shown = displayPath(outDir);
+  const diags: Diagnostic[] = [...result.diagnostics];
+  if (guard?.recovery) diags.unshift(recoveryDiagnostic(guard.recovery, shown));
+  const nothing = guard?.recovery ? 'nothing else was written' : 'nothing was written';
   // What a person reads about the run: stdout with text diagnostics, else stderr.
   const say = (line: string) => (opts.format === 'text' ? process.stdout : process.stderr).write(line + '\n');
   const fail = (...extra: Diagnostic[]): number => {
@@ -42,14 +80,14 @@ export async function runRender(dir: string, opts: RenderFlags): Promise<number>
   };
   if (result.failed) {
     const code = fail();
-    process.stderr.write('nothing was written\n');
+    process.stderr.write(`${nothing}\n`);
     return code;
   }
 
   const declared = result.clusters.map((c) => c.name);
   const unknown = opts.cluster.filter((c) => !declared.includes(c));
   if (unknown.length > 0) {
-    const hint = declared.length ? `declared clusters: ${declared.join(', ')}` : 'no KubeFedCluster is declared';
+    const hint = declared.length ? `declared clusters: ${someNames(declared)}` : 'no KubeFedCluster is declared';
     return fail(...unknown.map((c) => cliError('FEDC5004', `--cluster ${c}: no KubeFedCluster named ${c}`, hint)));
   }
 
@@ -74,38 +112,64 @@ export async function runRender(dir: string, opts: RenderFlags): Promise<number>
   });
   if (tree.diagnostics.length > 0) {
     const code = fail(...tree.diagnostics);
-    process.stderr.write('nothing was written\n');
+    process.stderr.write(`${nothing}\n`);
     return code;
   }
-  const shown = displayPath(outDir);
-  const ioError = (err: unknown) =>
-    fail(cliError('FEDC5005', `cannot write ${shown}: ${(err as Error).message}`, 'the previous output was left as it was'));
+  const ioFail = (e: unknown): number => {
+    const d = outputErrorDiagnostic(e, shown, fixCommand(dir, shown, opts), guard?.recovery ? 'recovered' : 'nothing');
+    if (!d) throw e;
+    return fail(d);
+  };
   let changes: TreeChanges;
   try {
     changes = await diffTree(outDir, tree);
-  } catch (err) {
-    return ioError(err);
+  } catch (e) {
+    return ioFail(e);
   }
+  const layout = opts.layout ?? settings.layout;
   if (opts.check) {
+    const { journal, problem } = journalForCheck(outDir);
+    const unfinished = [
+      ...(journal ? [unfinishedCommitDiagnostic(journal, lockState(outDir), shown, fixCommand(dir, shown, opts))] : []),
+      ...(problem ? [outputErrorDiagnostic(problem, shown, fixCommand(dir, shown, opts), 'nothing')!] : []),
+    ];
     const stale = changes.added.length + changes.changed.length + changes.removed.length;
-    if (stale === 0) {
+    // Files fedc did not write are listed, never a failure: fedc leaves them where they are.
+    const foreign = changes.foreign.map((f) => `  foreign:  ${f} (not written by fedc; left alone)`);
+    if (stale === 0 && unfinished.length === 0) {
       print(diags);
-      process.stderr.write(`${shown} is up to date (${changes.unchanged} files)\n`);
+      process.stderr.write([...foreign, `${shown} is up to date (${changes.unchanged} files)`].join('\n') + '\n');
       return EXIT_OK;
     }
     process.stderr.write([
       ...changes.changed.map((f) => `  changed:  ${f}`),
       ...changes.added.map((f) => `  missing:  ${f}`),
       ...changes.removed.map((f) => `  orphaned: ${f}`),
-    ].join('\n') + '\n');
-    return fail(cliError('FEDC5001',
+      ...foreign,
+    ].map((l) => l + '\n').join(''));
+    return fail(...unfinished, ...(stale === 0 ? [] : [cliError('FEDC5001',
       `${shown} is stale: ${changes.changed.length} changed, ${changes.added.length} missing, ${changes.removed.length} orphaned`,
-      `run: ${fixCommand(dir, shown, opts)}`));
+      `run: ${fixCommand(dir, shown, opts)}`)]));
+  }
+  if (layout === 'manifest' && changes.foreign.length > 0) {
+    // An Argo CD directory application applies every manifest in the directory, fedc's or not.
+    let foreign: Diagnostic[] = changes.foreign.map((f) => ({
+      code: 'FEDC5008', severity: 'warning', file: '', line: 0, col: 0,
+      message: `${shown}/${f} was not written by fedc; an Argo CD directory application of ${shown}/${f.split('/').slice(0, 2).join('/')} would apply it with the rendered manifest`,
+      hint: 'fedc leaves it where it is: move it out of the cluster directory unless it is meant for that cluster',
+    }));
+    if (opts.strict ?? settings.strict) foreign = promoteWarnings(foreign);
+    diags.push(...foreign);
+    if (hasErrors(foreign)) {
+      const code = fail();
+      process.stderr.write(`${nothing}\n`);
+      return code;
+    }
   }
   try {
-    await writeTree(outDir, tree, changes);
-  } catch (err) {
-    return ioError(err);
+    await writeTree(outDir, tree, changes, guard?.lock ? { lock: guard.lock } : {});
+  } catch (e) {
+    return ioFail(e);
   }
   print(diags);
   for (const c of result.clusters) {

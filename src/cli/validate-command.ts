@@ -1,4 +1,6 @@
+import { sortDiagnostics } from '../diagnostics/diagnostic.js';
 import type { Format } from '../diagnostics/format.js';
+import { outputCollisions } from '../emit/output-tree.js';
 import { diagnosticsPrinter } from './print-diagnostics.js';
 import { EXIT_ERRORS, EXIT_OK } from './exit-codes.js';
 import { loadAndCompile } from './load-repo.js';
@@ -7,11 +9,14 @@ import { checkInputDir } from './input-dir.js';
 export async function runValidate(dir: string, opts: { format: Format; strict?: boolean }): Promise<number> {
   const bad = await checkInputDir(dir, opts.format);
   if (bad !== undefined) return bad;
-  const { result } = await loadAndCompile(dir, opts);
-  diagnosticsPrinter(opts.format, true)(result.diagnostics);
-  if (opts.format === 'text' && !result.failed) {
+  const { settings, result } = await loadAndCompile(dir, opts);
+  // What render would refuse when it lays the files out is an error here too.
+  const collisions = result.failed ? [] : outputCollisions(result.clusters, settings.layout);
+  const failed = result.failed || collisions.length > 0;
+  diagnosticsPrinter(opts.format, true)(sortDiagnostics([...result.diagnostics, ...collisions]));
+  if (opts.format === 'text' && !failed) {
     const objects = result.clusters.reduce((n, c) => n + c.objects.length, 0);
     process.stderr.write(`ok: ${result.clusters.length} clusters, ${objects} objects\n`);
   }
-  return result.failed ? EXIT_ERRORS : EXIT_OK;
+  return failed ? EXIT_ERRORS : EXIT_OK;
 }

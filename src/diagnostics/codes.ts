@@ -1,7 +1,7 @@
 /**
  * Stable diagnostic codes. A code never changes meaning once released; the README lists them all.
  * 1xxx reading and parsing, 2xxx schema and naming, 3xxx placement, 4xxx templates and overrides,
- * 5xxx output, 6xxx DNS.
+ * 5xxx output, 6xxx DNS, 7xxx rendered objects against Kubernetes' schemas.
  */
 export const CODES = {
   FEDC1001: 'YAML syntax error',
@@ -16,6 +16,10 @@ export const CODES = {
   FEDC1010: 'Helm chart file; skipped',
   FEDC1011: 'kustomization file; skipped',
   FEDC1012: 'map key is not a string',
+  FEDC1013: 'file is not valid UTF-8',
+  FEDC1014: 'character YAML does not allow (NUL, control character)',
+  FEDC1015: 'symlinked directory is not followed',
+  FEDC1016: 'nesting too deep',
   FEDC2001: 'schema violation',
   FEDC2002: 'unknown kind',
   FEDC2003: 'invalid object name',
@@ -58,6 +62,13 @@ export const CODES = {
   FEDC5003: 'two objects map to one output file',
   FEDC5004: 'unknown cluster selected',
   FEDC5005: 'output directory cannot be written',
+  FEDC5006: 'output directory is locked by another render',
+  FEDC5007: 'output directory holds an unfinished commit',
+  FEDC5008: 'file in a cluster directory that fedc did not write',
+  FEDC5009: 'no space left for the output',
+  FEDC5010: 'unfinished commit of an interrupted render recovered',
+  FEDC5011: 'commit journal cannot be used',
+  FEDC5012: 'symlink in the output path',
   FEDC6001: 'DNS record names an unknown Domain',
   FEDC6002: 'invalid IP address',
   FEDC6003: 'invalid DNS name',
@@ -74,6 +85,14 @@ export const CODES = {
   FEDC6014: 'zone has no name server',
   FEDC6015: 'two Domains declare one zone',
   FEDC6016: 'name server inside its zone has no address',
+  FEDC7001: "rendered object does not match its Kubernetes schema",
+  FEDC7002: 'unknown field in a rendered object',
+  FEDC7003: 'apiVersion not served by the target Kubernetes version',
+  FEDC7004: 'apiVersion deprecated in the target Kubernetes version',
+  FEDC7005: 'custom resource kind has no schema',
+  FEDC7006: 'invalid Kubernetes version',
+  FEDC7007: 'CustomResourceDefinition schema cannot be used',
+  FEDC7008: 'target Kubernetes version newer than the bundled schemas',
 } as const;
 
 export type DiagnosticCode = keyof typeof CODES;

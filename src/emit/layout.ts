@@ -50,6 +50,20 @@ export interface ClusterFiles {
   collisions: { file: string; objects: RenderedObject[] }[];
 }
 
+/** The collisions layoutCluster finds in the object layout, from file names alone. */
+export function objectFileCollisions(cluster: string, objects: RenderedObject[]): ClusterFiles['collisions'] {
+  const dir = `${CLUSTERS_DIR}/${cluster}`;
+  const owners = new Map<string, RenderedObject>();
+  const collisions: ClusterFiles['collisions'] = [];
+  for (const o of sortForApply([...objects])) {
+    const name = objectFileName(o);
+    const prev = owners.get(name);
+    if (prev) collisions.push({ file: `${dir}/${name}`, objects: [prev, o] });
+    else owners.set(name, o);
+  }
+  return collisions;
+}
+
 /** The files of one cluster directory, in the chosen layout, with its kustomization.yaml. */
 export function layoutCluster(cluster: string, objects: RenderedObject[], layout: Layout, yaml: YamlCache): ClusterFiles {
   const dir = `${CLUSTERS_DIR}/${cluster}`;

@@ -2,7 +2,7 @@ import type { ClusterOutput } from '../compile.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { DnsOutput } from '../dns/dns-types.js';
 import { DNS_DIR, layoutDns } from './dns-files.js';
-import { CLUSTERS_DIR, layoutCluster, type Layout } from './layout.js';
+import { CLUSTERS_DIR, layoutCluster, objectFileCollisions, type ClusterFiles, type Layout } from './layout.js';
 import { YamlCache } from './serialize.js';
 
 /** The files fedc wants on disk, and the directories whose fedc-written files it manages. */
@@ -31,6 +31,28 @@ export interface TreeOptions {
   dns?: DnsOutput;
 }
 
+function collisionDiagnostic(col: ClusterFiles['collisions'][number]): Diagnostic {
+  const [a, b] = col.objects;
+  return {
+    code: 'FEDC5003',
+    severity: 'error',
+    message: `${a!.kind} ${a!.name} from ${a!.source.file} and ${b!.kind} ${b!.name} from ${b!.source.file} would both be written to ${col.file}`,
+    file: b!.source.file,
+    line: b!.source.line,
+    col: 1,
+    hint: 'two target types share a kind name; rename one of the objects',
+  };
+}
+
+/**
+ * The FEDC5003 diagnostics buildOutputTree would give, from file names alone (nothing is
+ * serialized): what `fedc validate` reports, so validate and render agree on what is an error.
+ */
+export function outputCollisions(clusters: readonly ClusterOutput[], layout: Layout): Diagnostic[] {
+  if (layout === 'manifest') return [];
+  return clusters.filter((c) => c.ready).flatMap((c) => objectFileCollisions(c.name, c.objects).map(collisionDiagnostic));
+}
+
 export function buildOutputTree(clusters: readonly ClusterOutput[], options: TreeOptions): OutputTree {
   const yaml = new YamlCache();
   const files = new Map<string, string>();
@@ -47,18 +69,7 @@ export function buildOutputTree(clusters: readonly ClusterOutput[], options: Tre
     if (selected) scopes.push(dir);
     const laid = layoutCluster(c.name, c.objects, options.layout, yaml);
     for (const [k, v] of laid.files) files.set(k, v);
-    for (const col of laid.collisions) {
-      const [a, b] = col.objects;
-      diagnostics.push({
-        code: 'FEDC5003',
-        severity: 'error',
-        message: `${a!.kind} ${a!.name} from ${a!.source.file} and ${b!.kind} ${b!.name} from ${b!.source.file} would both be written to ${col.file}`,
-        file: b!.source.file,
-        line: b!.source.line,
-        col: 1,
-        hint: 'two target types share a kind name; rename one of the objects',
-      });
-    }
+    for (const col of laid.collisions) diagnostics.push(collisionDiagnostic(col));
   }
   // Without --cluster, the whole clusters/ directory is fedc's: clusters that are no longer
   // declared lose their files.

@@ -1,4 +1,4 @@
-import { stringify } from 'yaml';
+import { Document, stringify, visit } from 'yaml';
 
 /**
  * YAML as Kubernetes tools read it: the YAML 1.1 schema, so strings such as "yes", "on" or "0755"
@@ -6,14 +6,37 @@ import { stringify } from 'yaml';
  * indented under their key (as kubectl and kustomize print them), no line folding, no anchors.
  */
 export function toYaml(value: unknown): string {
-  return stringify(value, {
-    version: '1.1',
-    indent: 2,
-    indentSeq: false,
-    lineWidth: 0,
-    minContentWidth: 0,
-    aliasDuplicateObjects: false,
+  const text = stringify(value, OPTIONS);
+  return YAML11_BREAKS.test(text) ? escapeBreaks(value) : text;
+}
+
+const OPTIONS = {
+  version: '1.1',
+  indent: 2,
+  indentSeq: false,
+  lineWidth: 0,
+  minContentWidth: 0,
+  aliasDuplicateObjects: false,
+} as const;
+
+/**
+ * NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR are line breaks in YAML 1.1 (the Go parsers
+ * Kubernetes uses fold them into spaces) but characters in YAML 1.2, which the yaml library
+ * writes raw. Strings holding one are written double-quoted, with YAML's escapes for them, so the
+ * value Kubernetes reads is the value fedc rendered. Rare: checked on the output, O(bytes).
+ */
+const YAML11_BREAKS = /[\u0085\u2028\u2029]/;
+const ESCAPES: Record<string, string> = { '\u0085': '\\N', '\u2028': '\\L', '\u2029': '\\P' };
+
+function escapeBreaks(value: unknown): string {
+  const doc = new Document(value, OPTIONS);
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value === 'string' && YAML11_BREAKS.test(node.value)) node.type = 'QUOTE_DOUBLE';
+    },
   });
+  // Only double-quoted scalars hold these characters now, and there the escapes mean them.
+  return doc.toString(OPTIONS).replace(/[\u0085\u2028\u2029]/g, (c) => ESCAPES[c]!);
 }
 
 /** Serializes each distinct object once, however many clusters share it. */

@@ -1,7 +1,9 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, rmdirSync, statSync } from 'node:fs';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, rmdirSync, statSync } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { isGeneratedByFedc } from '../model/output-contract.js';
+import { CLUSTERS_DIR, isGeneratedByFedc } from '../model/output-contract.js';
+import { newJournal, removeJournal, tempPath, TMP_SUFFIX, writeJournal } from './commit-journal.js';
+import { crashPoint, renameConcurrency, renameFault, writeFault } from './io-faults.js';
 import type { OutputTree } from './output-tree.js';
 
 // Reading and listing are synchronous: from the page cache that is fastest. Creating files is
@@ -11,16 +13,25 @@ import type { OutputTree } from './output-tree.js';
 /** Writes in flight at once. */
 const WRITE_CONCURRENCY = 64;
 
-/** Runs `task` over `items` with at most `limit` running at once. */
+/**
+ * Runs `task` over `items` with at most `limit` running at once. The first failure stops the
+ * pool from starting more; it is thrown once every task already started has ended.
+ */
 async function pool<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
+  let failure: { err: unknown } | undefined;
   const worker = async () => {
-    while (next < items.length) await task(items[next++]!);
+    while (!failure && next < items.length) {
+      try {
+        await task(items[next++]!);
+      } catch (err) {
+        failure ??= { err };
+      }
+    }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure) throw failure.err;
 }
-
-const TMP_SUFFIX = '.fedc-tmp';
 
 export interface TreeChanges {
   /** Relative paths, sorted. */
@@ -30,11 +41,18 @@ export interface TreeChanges {
   unchanged: number;
   /** Temporary files an interrupted run left behind (absolute paths); removed by writeTree. */
   leftovers: string[];
+  /**
+   * Files in a rendered cluster's directory that fedc did not write and that an Argo CD directory
+   * application would apply (`*.yaml`, `*.yml`, `*.json`): relative, sorted. fedc leaves them.
+   */
+  foreign: string[];
+  /** Symlinks in the managed directories (relative): fedc never writes or deletes through one. */
+  symlinks: string[];
 }
 
 /** Compares the wanted tree with the output directory on disk. */
 export async function diffTree(outDir: string, tree: OutputTree): Promise<TreeChanges> {
-  const { owned: onDisk, leftovers } = ownedFiles(outDir, tree);
+  const { owned: onDisk, leftovers, foreign, symlinks } = ownedFiles(outDir, tree);
   const added: string[] = [];
   const changed: string[] = [];
   let unchanged = 0;
@@ -45,44 +63,159 @@ export async function diffTree(outDir: string, tree: OutputTree): Promise<TreeCh
     else unchanged++;
   }
   const removed = [...onDisk.keys()].filter((rel) => !tree.files.has(rel));
-  return { added: added.sort(), changed: changed.sort(), removed: removed.sort(), unchanged, leftovers };
+  return { added: added.sort(), changed: changed.sort(), removed: removed.sort(), unchanged, leftovers, foreign: foreign.sort(), symlinks: symlinks.sort() };
+}
+
+/** A file to write or delete lies below a symlink in the output directory. */
+export class SymlinkInOutputError extends Error {
+  constructor(readonly link: string, readonly file: string) {
+    super(`${link} is a symlink; fedc does not write through symlinks (it would write ${file} wherever it points)`);
+  }
+}
+
+/**
+ * The commit failed after its journal was written: some files are renamed into place, others
+ * not. The journal stays, and the next render finishes the commit (or rolls it back).
+ */
+export class CommitInterruptedError extends Error {
+  constructor(override readonly cause: unknown, readonly done: number, readonly total: number) {
+    super((cause as Error).message);
+  }
+}
+
+export interface WriteOptions {
+  /** Checked just before the commit: a render whose lock was taken over commits nothing. */
+  lock?: { assertHeld(): void };
 }
 
 /**
  * Brings the output directory in line with the tree, touching only files whose bytes change.
- * New contents are first written beside their targets as temporary files; only when all are
- * written are they renamed into place and orphans deleted. A failure before that point leaves the
- * previous output as it was. Only files that start with fedc's marker are ever deleted.
+ * New contents are first written beside their targets as temporary files and flushed to disk;
+ * then the journal (commit-journal.ts) records the commit, the temporary files are renamed into
+ * place, orphans are deleted, the directories are flushed, and the journal is removed. A failure
+ * before the journal leaves the previous output as it was; a failure or a kill after it leaves a
+ * journal from which the next render finishes the commit. Every file is its old content or its
+ * new content, whole. Only files that start with fedc's marker are ever deleted.
  */
-export async function writeTree(outDir: string, tree: OutputTree, changes: TreeChanges): Promise<void> {
-  const made = new Set<string>();
+export async function writeTree(outDir: string, tree: OutputTree, changes: TreeChanges, options: WriteOptions = {}): Promise<void> {
   const temps: [rel: string, tmp: string, target: string][] = [];
   for (const rel of [...changes.added, ...changes.changed]) {
     const target = safeJoin(outDir, rel);
-    const dir = path.dirname(target);
-    temps.push([rel, path.join(dir, `.${path.basename(target)}${TMP_SUFFIX}`), target]);
+    temps.push([rel, tempPath(target), target]);
   }
+  if (temps.length + changes.removed.length + changes.leftovers.length === 0) return;
+  refuseSymlinks(changes, [...changes.added, ...changes.changed, ...changes.removed]);
+  const root = path.resolve(outDir);
+  // Directories whose entries change: flushed before the journal goes.
+  const touched = new Set<string>();
   try {
+    const made = new Set<string>();
     for (const [, , target] of temps) {
       const dir = path.dirname(target);
-      if (!made.has(dir)) {
-        mkdirSync(dir, { recursive: true });
-        made.add(dir);
+      touched.add(dir);
+      if (made.has(dir)) continue;
+      made.add(dir);
+      const first = mkdirSync(dir, { recursive: true });
+      // Every directory from `first` down to `dir` is new: its parent gained an entry.
+      for (let d = dir; first !== undefined; d = path.dirname(d)) {
+        touched.add(path.dirname(d));
+        if (d === first || d === root || path.dirname(d) === d) break;
       }
     }
-    await pool(temps, WRITE_CONCURRENCY, ([rel, tmp]) => writeFile(tmp, tree.files.get(rel)!));
+    await pool(temps, WRITE_CONCURRENCY, ([rel, tmp]) => writeDurable(tmp, tree.files.get(rel)!));
     // A rename onto a directory would fail halfway through the commit: refuse before it starts.
     for (const [rel, , target] of temps) {
       if (statSync(target, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`${rel} is a directory`);
     }
+    options.lock?.assertHeld();
+    writeJournal(outDir, newJournal(temps.map(([rel]) => rel), changes.removed));
   } catch (err) {
     await pool(temps, WRITE_CONCURRENCY, ([, tmp]) => rm(tmp, { force: true }));
     throw err;
   }
-  await pool(temps, WRITE_CONCURRENCY, ([, tmp, target]) => rename(tmp, target));
-  for (const rel of changes.removed) rmSync(safeJoin(outDir, rel), { force: true });
+  let done = 0;
+  try {
+    crashPoint(0);
+    await pool(temps, renameConcurrency(WRITE_CONCURRENCY), async ([, tmp, target]) => {
+      const fault = renameFault(target);
+      if (fault) throw fault;
+      await rename(tmp, target);
+      crashPoint(++done);
+    });
+    for (const rel of changes.removed) {
+      const file = safeJoin(outDir, rel);
+      rmSync(file, { force: true });
+      touched.add(path.dirname(file));
+    }
+  } catch (err) {
+    throw new CommitInterruptedError(err, done, temps.length);
+  }
   for (const abs of changes.leftovers) rmSync(abs, { force: true });
+  await pool([...touched], WRITE_CONCURRENCY, syncDirAsync);
+  removeJournal(outDir);
   for (const rel of changes.removed) pruneEmptyDirs(outDir, path.posix.dirname(rel));
+}
+
+/** Writes a file and flushes its data to disk, so a rename of it can never expose an empty file. */
+async function writeDurable(file: string, content: string): Promise<void> {
+  const fault = writeFault(file);
+  const h = await open(file, 'w');
+  try {
+    if (fault) {
+      await h.writeFile(content.slice(0, content.length >> 1));
+      throw fault;
+    }
+    await h.writeFile(content);
+    await h.datasync();
+  } finally {
+    await h.close();
+  }
+}
+
+async function syncDirAsync(dir: string): Promise<void> {
+  let h;
+  try {
+    h = await open(dir, 'r');
+  } catch {
+    return; // gone (pruned) or not openable on this platform
+  }
+  try {
+    await h.sync();
+  } catch {
+    // file systems and platforms that cannot sync a directory
+  } finally {
+    await h.close();
+  }
+}
+
+function refuseSymlinks(changes: TreeChanges, paths: readonly string[]): void {
+  if (changes.symlinks.length === 0) return;
+  const links = new Set(changes.symlinks);
+  for (const rel of paths) {
+    for (let i = rel.indexOf('/'); i !== -1; i = rel.indexOf('/', i + 1)) {
+      const dir = rel.slice(0, i);
+      if (links.has(dir)) throw new SymlinkInOutputError(dir, rel);
+    }
+  }
+}
+
+/**
+ * Why an output directory from fedc.yaml (or the default) is not inside the repo although its
+ * path is: a symlink on the way leads out. Undefined when it stays inside.
+ */
+export function outputLeavesRepo(root: string, outDir: string): string | undefined {
+  const realRoot = realpathSync(root);
+  let existing = path.resolve(outDir);
+  const rest: string[] = [];
+  while (!existsSync(existing)) {
+    rest.unshift(path.basename(existing));
+    const up = path.dirname(existing);
+    if (up === existing) break;
+    existing = up;
+  }
+  const real = path.join(realpathSync(existing), ...rest);
+  const rel = path.relative(realRoot, real);
+  return rel.startsWith('..') || path.isAbsolute(rel) ? real : undefined;
 }
 
 /** Joins a relative output path to the output directory, refusing anything that would leave it. */
@@ -93,12 +226,25 @@ export function safeJoin(outDir: string, rel: string): string {
   return full;
 }
 
-/** Every file under the tree's scopes that is not under a kept directory: relative path -> absolute. */
-function scopedFiles(outDir: string, tree: OutputTree): Map<string, string> {
+/**
+ * Every file under the tree's scopes that is not under a kept directory (relative path ->
+ * absolute), and the symlinks there. A scope that is itself a symlink, or lies below one, is not
+ * read: it is reported as a symlink.
+ */
+function scopedFiles(outDir: string, tree: OutputTree): { files: Map<string, string>; symlinks: string[] } {
   const out = new Map<string, string>();
+  const symlinks: string[] = [];
   const root = path.resolve(outDir);
   const keep = tree.keep.map((k) => k + '/');
-  for (const scope of tree.scopes) {
+  scopes: for (const scope of tree.scopes) {
+    const parts = scope.split('/');
+    for (let i = 1; i <= parts.length; i++) {
+      const sub = parts.slice(0, i).join('/');
+      if (lstatSync(safeJoin(outDir, sub), { throwIfNoEntry: false })?.isSymbolicLink()) {
+        if (!symlinks.includes(sub)) symlinks.push(sub);
+        continue scopes;
+      }
+    }
     let entries;
     try {
       entries = readdirSync(safeJoin(outDir, scope), { recursive: true, withFileTypes: true });
@@ -107,28 +253,37 @@ function scopedFiles(outDir: string, tree: OutputTree): Map<string, string> {
       throw err;
     }
     for (const e of entries) {
-      if (!e.isFile()) continue;
+      const link = e.isSymbolicLink();
+      if (!link && !e.isFile()) continue;
       const abs = path.join(e.parentPath, e.name);
       const rel = path.relative(root, abs).split(path.sep).join('/');
-      if (!keep.some((k) => rel.startsWith(k))) out.set(rel, abs);
+      if (keep.some((k) => rel.startsWith(k))) continue;
+      if (link) symlinks.push(rel);
+      else out.set(rel, abs);
     }
   }
-  return out;
+  return { files: out, symlinks };
 }
 
-/** Files in scope whose first line is fedc's marker (relative path -> content), and fedc's temporary files. */
-function ownedFiles(outDir: string, tree: OutputTree): { owned: Map<string, string>; leftovers: string[] } {
+/** A file Argo CD would apply, in a cluster's directory (not clusters/ itself). */
+const APPLIED_IN_CLUSTER_DIR = new RegExp(`^${CLUSTERS_DIR}/[^/]+/.+\\.(ya?ml|json)$`);
+
+/** Files in scope whose first line is fedc's marker (relative path -> content), fedc's temporary files, and the others. */
+function ownedFiles(outDir: string, tree: OutputTree): { owned: Map<string, string>; leftovers: string[]; foreign: string[]; symlinks: string[] } {
   const owned = new Map<string, string>();
   const leftovers: string[] = [];
-  for (const [rel, abs] of scopedFiles(outDir, tree)) {
+  const foreign: string[] = [];
+  const { files, symlinks } = scopedFiles(outDir, tree);
+  for (const [rel, abs] of files) {
     if (path.posix.basename(rel).startsWith('.') && rel.endsWith(TMP_SUFFIX)) {
       leftovers.push(abs);
       continue;
     }
     const content = readFileSync(abs, 'utf8');
     if (isGeneratedByFedc(content)) owned.set(rel, content);
+    else if (APPLIED_IN_CLUSTER_DIR.test(rel)) foreign.push(rel);
   }
-  return { owned, leftovers };
+  return { owned, leftovers, foreign, symlinks };
 }
 
 function pruneEmptyDirs(outDir: string, relDir: string): void {

@@ -12,6 +12,8 @@ export interface FederatedType {
   propagation: boolean;
   /** 'builtin', or the repo file of the FederatedTypeConfig that declared it. */
   origin: string;
+  /** The FederatedTypeConfig or EnableTypeDirective that declared it, and the node naming its target's version. */
+  declaration?: { origin: import('./inputs.js').Origin; versionPath: (string | number)[] };
 }
 
 export type Scope = 'Namespaced' | 'Cluster';

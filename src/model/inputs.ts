@@ -94,4 +94,6 @@ export interface Inputs {
   resources: FederatedResource[];
   /** ReplicaSchedulingPreference, Domain, ServiceDNSRecord, IngressDNSRecord: kind -> documents in input order. */
   documents: Map<string, KubeFedDocument[]>;
+  /** The CustomResourceDefinitions among the inputs (never rendered; their schemas check custom resources). */
+  crds: { value: Record<string, unknown>; origin: Origin }[];
 }

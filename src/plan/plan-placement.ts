@@ -114,5 +114,10 @@ function hintForCluster(name: string, registered: Map<string, Cluster>): string 
   const names = [...registered.keys()];
   const close = names.find((n) => n.toLowerCase() === name.toLowerCase());
   if (close) return `did you mean ${close}?`;
-  return names.length ? `declared clusters: ${names.join(', ')}` : 'no KubeFedCluster is declared';
+  return names.length ? `declared clusters: ${someNames(names)}` : 'no KubeFedCluster is declared';
+}
+
+/** At most 20 names, so a hint stays a line even with 10,000 clusters. */
+export function someNames(names: readonly string[], max = 20): string {
+  return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
 }

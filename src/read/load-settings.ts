@@ -5,6 +5,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { Reporter } from '../diagnostics/reporter.js';
 import { parseFile } from '../parse/parse-documents.js';
 import { Locator } from '../parse/positions.js';
+import { decodeSource } from './decode-source.js';
 import { DEFAULT_SETTINGS, SETTINGS_FILE, type Settings } from './settings.js';
 
 /** Reads `fedc.yaml` at the repo root, if there is one, validated against its schema. */
@@ -13,14 +14,16 @@ export async function loadSettings(root: string): Promise<{ settings: Settings; 
 }
 
 export function loadSettingsSync(root: string): { settings: Settings; diagnostics: Diagnostic[] } {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path.join(root, SETTINGS_FILE), 'utf8');
+    bytes = readFileSync(path.join(root, SETTINGS_FILE));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { settings: { ...DEFAULT_SETTINGS }, diagnostics: [] };
     throw err;
   }
-  return parseSettings(text);
+  const decoded = decodeSource(bytes, SETTINGS_FILE);
+  if (decoded.diagnostic) return { settings: { ...DEFAULT_SETTINGS }, diagnostics: [decoded.diagnostic] };
+  return parseSettings(decoded.text);
 }
 
 /** Pure half of loadSettings. */

@@ -1,10 +1,12 @@
 import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { glob } from 'glob';
+import { Glob, type Path } from 'glob';
+import { Minimatch } from 'minimatch';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { SourceFile } from './source-file.js';
 import { SETTINGS_FILE, type Settings } from './settings.js';
-import { isGeneratedByFedc } from '../model/output-contract.js';
+import { GENERATED_MARKER, ZONE_GENERATED_MARKER } from '../model/output-contract.js';
+import { decodeSource } from './decode-source.js';
 
 /** Files larger than this are refused: a federation manifest is never this big. */
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
@@ -22,14 +24,23 @@ export interface RepoFiles {
  * marker) are skipped, so rendered output is never read back as input, wherever it is.
  * Reads are synchronous: for thousands of small files that is several times faster than
  * awaiting each one, and nothing else runs meanwhile.
+ *
+ * Symlinks: a symlinked file is read when it resolves inside the repo (FEDC1004 when it leaves it
+ * or resolves to nothing). A symlinked directory is never walked, wherever it points: its files are
+ * either outside the repo (FEDC1004) or read where they really are (FEDC1015 says so). A symlink
+ * loop is a symlink that resolves to nothing, and ends there.
  */
 export async function readRepo(root: string, settings: Settings): Promise<RepoFiles> {
   const diagnostics: Diagnostic[] = [];
   const absRoot = path.resolve(root);
   const realRoot = realpathSync(absRoot);
   const ignore = [...ALWAYS_EXCLUDED, SETTINGS_FILE, ...settings.exclude];
-  const names = await glob(settings.include, { cwd: absRoot, ignore, nodir: true, follow: false, dot: false, posix: true });
+  const walk = new Glob(settings.include, { cwd: absRoot, ignore, nodir: true, follow: false, dot: false, posix: true });
+  const names = await walk.walk();
   names.sort();
+  const links = new SymlinkedDirs(absRoot, realRoot, settings.include, ignore);
+  links.scan(walk.scurry.cwd);
+  const expectedPrefix = realRoot + path.sep;
   const files: SourceFile[] = [];
   for (const name of names) {
     const rel = toPosix(name);
@@ -39,15 +50,21 @@ export async function readRepo(root: string, settings: Settings): Promise<RepoFi
     let target: string;
     try {
       target = realpathSync(abs);
-    } catch {
-      diagnostics.push(fileDiag('FEDC1004', rel, `symlink ${rel} points to nothing`));
+    } catch (err) {
+      if (links.covers(rel) || links.add(rel)) continue;
+      const loop = (err as NodeJS.ErrnoException).code === 'ELOOP';
+      diagnostics.push(fileDiag('FEDC1004', rel, loop ? `symlink ${rel} is a symlink loop; it is not followed` : `symlink ${rel} points to nothing`));
       continue;
     }
-    const inside = path.relative(realRoot, target);
-    if (inside.startsWith('..') || path.isAbsolute(inside)) {
-      const what = lstatSync(abs).isSymbolicLink() ? `symlink ${rel}` : `${rel} (through a symlinked directory)`;
-      diagnostics.push(fileDiag('FEDC1004', rel, `${what} points outside the input directory; it is not followed`));
-      continue;
+    if (target !== expectedPrefix + name.split('/').join(path.sep)) {
+      // Somewhere on the way is a symlink: a symlinked directory (reported once, by the
+      // directory), or the file itself.
+      if (links.covers(rel) || links.add(rel)) continue;
+      const inside = path.relative(realRoot, target);
+      if (inside.startsWith('..') || path.isAbsolute(inside)) {
+        diagnostics.push(fileDiag('FEDC1004', rel, `symlink ${rel} points outside the input directory; it is not followed`));
+        continue;
+      }
     }
     const info = statSync(target);
     if (!info.isFile()) continue;
@@ -59,11 +76,109 @@ export async function readRepo(root: string, settings: Settings): Promise<RepoFi
       );
       continue;
     }
-    const text = readFileSync(abs, 'utf8');
-    if (isGeneratedByFedc(text)) continue;
-    files.push({ path: rel, text });
+    const bytes = readFileSync(abs);
+    if (startsWithMarker(bytes)) continue;
+    const decoded = decodeSource(bytes, rel);
+    if (decoded.diagnostic) {
+      diagnostics.push(decoded.diagnostic);
+      continue;
+    }
+    files.push({ path: rel, text: decoded.text });
   }
+  diagnostics.push(...links.diagnostics());
   return { files, diagnostics };
+}
+
+const MARKERS = [GENERATED_MARKER, ZONE_GENERATED_MARKER].map((m) => Buffer.from(m, 'utf8'));
+
+/** isGeneratedByFedc on the bytes, so fedc's own files are not even decoded. */
+function startsWithMarker(bytes: Buffer): boolean {
+  return MARKERS.some((m) => bytes.length >= m.length && bytes.compare(m, 0, m.length, 0, m.length) === 0);
+}
+
+/**
+ * The symlinked directories an input glob could have walked into. Found in the directories glob
+ * read (a symlink there that the include globs could descend into), and on the paths of the
+ * files glob returned (a pattern such as `clusters/**` walks one symlink deep).
+ */
+class SymlinkedDirs {
+  private readonly found = new Map<string, { outside: boolean; target: string }>();
+  private readonly include: Minimatch[];
+  private readonly ignore: Minimatch[];
+
+  constructor(private readonly absRoot: string, private readonly realRoot: string, include: readonly string[], ignore: readonly string[]) {
+    this.include = include.map((g) => new Minimatch(g, { dot: false }));
+    this.ignore = ignore.map((g) => new Minimatch(g, { dot: true }));
+  }
+
+  /** Every symlink in a directory glob read, without reading anything more than glob did. */
+  scan(start: Path): void {
+    const stack = [start];
+    while (stack.length > 0) {
+      const dir = stack.pop()!;
+      if (!dir.calledReaddir()) continue;
+      for (const entry of dir.readdirCached()) {
+        if (entry.isSymbolicLink()) {
+          const rel = entry.relativePosix();
+          if (this.relevant(rel)) this.add(rel);
+        } else if (entry.isDirectory()) stack.push(entry);
+      }
+    }
+  }
+
+  /** Whether an include glob could match something below `rel`, and no ignore glob drops it. */
+  private relevant(rel: string): boolean {
+    if (!this.include.some((m) => m.match(rel, true))) return false;
+    return !this.ignore.some((m) => m.match(rel) || m.match(`${rel}/x`));
+  }
+
+  /**
+   * Records the symlinked directory on the way to `rel` (or `rel` itself), if there is one: true
+   * when there is. Only the first symlink on the way counts: nothing below it is read.
+   */
+  add(rel: string): boolean {
+    const parts = rel.split('/');
+    for (let i = 1; i <= parts.length; i++) {
+      const sub = parts.slice(0, i).join('/');
+      const abs = path.join(this.absRoot, ...parts.slice(0, i));
+      let link = false;
+      try {
+        link = lstatSync(abs).isSymbolicLink();
+      } catch {
+        return false;
+      }
+      if (!link) continue;
+      if (this.found.has(sub)) return true;
+      let target: string;
+      try {
+        if (!statSync(abs).isDirectory()) return false;
+        target = realpathSync(abs);
+      } catch {
+        return false; // resolves to nothing (or a loop): not a directory
+      }
+      const inside = path.relative(this.realRoot, target);
+      const outside = inside.startsWith('..') || path.isAbsolute(inside);
+      this.found.set(sub, { outside, target: outside ? '' : toPosix(inside) || '.' });
+      return true;
+    }
+    return false;
+  }
+
+  /** Whether `rel` is below a symlinked directory already recorded. */
+  covers(rel: string): boolean {
+    for (let i = rel.indexOf('/'); i !== -1; i = rel.indexOf('/', i + 1)) if (this.found.has(rel.slice(0, i))) return true;
+    return false;
+  }
+
+  diagnostics(): Diagnostic[] {
+    return [...this.found].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([rel, { outside, target }]) => outside
+      ? fileDiag('FEDC1004', rel, `symlinked directory ${rel} points outside the input directory; it is not followed`)
+      : {
+        code: 'FEDC1015', severity: 'info', file: rel, line: 0, col: 0,
+        message: `symlinked directory ${rel} (to ${target}) is not followed: files are read where they are, once`,
+        hint: 'to read them under this name too, replace the symlink by a directory',
+      });
+  }
 }
 
 export function fileDiag(code: Diagnostic['code'], file: string, message: string, hint?: string): Diagnostic {

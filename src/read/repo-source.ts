@@ -4,6 +4,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { isGeneratedByFedc } from '../model/output-contract.js';
 import { listTree, readBlobs, type TreeEntry } from './git.js';
 import { loadSettingsSync, parseSettings } from './load-settings.js';
+import { decodeSource } from './decode-source.js';
 import { diskOutputFiles, type OutputFiles } from './output-files.js';
 import { ALWAYS_EXCLUDED, fileDiag, MAX_FILE_BYTES, readRepo, type RepoFiles } from './read-repo.js';
 import { DEFAULT_SETTINGS, SETTINGS_FILE, type Settings } from './settings.js';
@@ -68,8 +69,12 @@ export function gitSource(top: string, prefix: string, commit: string, label: st
       const blobs = readBlobs(top, chosen.map((e) => e.oid));
       const files: SourceFile[] = [];
       for (const e of chosen) {
-        const t = blobs.get(e.oid)!.toString('utf8');
-        if (!isGeneratedByFedc(t)) files.push({ path: e.path, text: t });
+        const blob = blobs.get(e.oid)!;
+        if (isGeneratedByFedc(blob.subarray(0, 32).toString('latin1'))) continue;
+        // bad bytes are refused as readRepo refuses them, so both sides of a diff compile as render does
+        const decoded = decodeSource(blob, e.path);
+        if (decoded.diagnostic) diagnostics.push(decoded.diagnostic);
+        else files.push({ path: e.path, text: decoded.text });
       }
       return { files, diagnostics };
     },

@@ -15,6 +15,10 @@ export interface Settings {
   defaultNamespace?: string;
   /** Zone files: NS names for Domains without nameServer, and the SOA hostmaster. */
   dns?: DnsSettings;
+  /** Kubernetes version of the member clusters ("1.30"), for checking rendered objects; a cluster's fedc.dev/kubernetes-version label wins. */
+  kubernetesVersion?: string;
+  /** Globs of files of CustomResourceDefinitions, read only for their schemas (never rendered). */
+  crds?: string[];
 }
 
 export interface DnsSettings {

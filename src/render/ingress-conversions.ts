@@ -3,6 +3,7 @@ import type { ClusterOverride, FederatedResource } from '../model/inputs.js';
 import type { NodePath } from '../parse/parsed-document.js';
 import { convertIngressToV1, describeChanges, isV1Ingress, type IngressChangeKind, type IngressConversion } from './convert-ingress.js';
 import { finishObject } from './object-for-cluster.js';
+import { isPrefix, lastIndex, lastWriter, opNode, pointer } from './override-paths.js';
 
 type Obj = Record<string, unknown>;
 
@@ -108,12 +109,8 @@ export class IngressConversions {
 
   /** The last add or replace op that wrote the node at `path` (or a parent of it), else the template. */
   private source(path: NodePath, ops: readonly ClusterOverride[], oi: number, cluster: string): Source {
-    for (let j = ops.length - 1; j >= 0; j--) {
-      const op = ops[j]!;
-      if ((op.op || 'replace') === 'remove') continue;
-      if (isPrefix(pointer(op.path), path)) return { op: j, oi, cluster };
-    }
-    return 'template';
+    const j = lastWriter(ops, path);
+    return j >= 0 ? { op: j, oi, cluster } : 'template';
   }
 
   /**
@@ -140,35 +137,7 @@ export class IngressConversions {
   }
 }
 
-/** An override op's value, or its path when it has none (remove). */
-function opNode(o: ClusterOverride, oi: number, j: number): NodePath {
-  return ['spec', 'overrides', oi, 'clusterOverrides', j, (o.op || 'replace') === 'remove' ? 'path' : 'value'];
-}
-
 const HINT = 'write the networking.k8s.io/v1 form: backend: {service: {name: ..., port: {number: ...}}}, spec.defaultBackend, and a pathType on every path';
-
-/** An override path's segments (RFC 6901 unescaped). */
-function pointer(path: string): string[] {
-  return path.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-
-/**
- * Whether `prefix` (pointer segments, or a path) leads to `path`. A "-" or negative index in an
- * override path matches any index: where it landed depends on the list's length.
- */
-function isPrefix(prefix: NodePath, path: NodePath): boolean {
-  if (prefix.length > path.length) return false;
-  return prefix.every((seg, i) => {
-    const p = path[i]!;
-    if (String(seg) === String(p)) return true;
-    return typeof p === 'number' && (seg === '-' || /^-[0-9]+$/.test(String(seg)));
-  });
-}
-
-function lastIndex<T>(list: readonly T[], test: (item: T) => boolean): number {
-  for (let i = list.length - 1; i >= 0; i--) if (test(list[i]!)) return i;
-  return -1;
-}
 
 function samePath(a: NodePath, b: NodePath): boolean {
   return a.length === b.length && a.every((s, i) => s === b[i]);

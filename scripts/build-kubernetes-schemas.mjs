@@ -1,0 +1,201 @@
+// Builds dist/kubernetes/schemas.cjs: Kubernetes' own schemas, offline, for validating rendered
+// objects (src/validate/). The source is the `kubernetes-models` package (a build-time
+// dependency): its ajv validators, precompiled from the upstream OpenAPI documents, and its type
+// declarations, generated from the same documents. The module holds, for every schema definition,
+// a factory that builds on first use
+//   validate   the package's validator, its ES imports turned into calls of the loader, so fedc's
+//              synchronous core loads exactly the definitions a repo's kinds use, when it uses them
+//   fields     the definition's fields -> what each holds, read from the declarations (the OpenAPI
+//              documents do not close their objects, so unknown fields need this list)
+// and `index`: the Kubernetes version of the schemas, and apiVersion -> kind -> definition. One
+// CommonJS file, so that a bundle (the GitHub Action) ships it beside itself.
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const OUT = path.join(ROOT, 'dist/kubernetes');
+const PACKAGES = ['kubernetes-models', '@kubernetes-models/apimachinery'];
+
+/** The package version fedc is built against, and the Kubernetes release its schemas are (its changelog says so). */
+const EXPECTED = { package: '5.1.0', kubernetesVersion: '1.36' };
+
+/** Formats the validators use; src/validate/kubernetes-formats.ts implements each, as Kubernetes reads them. */
+const KNOWN_FORMATS = new Set(['byte', 'date-time', 'double', 'int32', 'int64', 'quantity']);
+
+const pkgDir = (name) => path.join(ROOT, 'node_modules', name);
+const version = JSON.parse(readFileSync(path.join(pkgDir('kubernetes-models'), 'package.json'), 'utf8')).version;
+if (version !== EXPECTED.package) {
+  throw new Error(`kubernetes-models ${version} is installed, fedc is built against ${EXPECTED.package}: ` +
+    'check which Kubernetes release the new version carries and update EXPECTED in scripts/build-kubernetes-schemas.mjs');
+}
+
+// ------------------------------------------------------------------ validators: ES module -> factory
+const IMPORT = /import\{([^}]*)\}from"([^"]*)";?/g;
+
+/**
+ * One validator module as the body of `function (exports, load, formats)`: its imports become
+ * load(id) calls. Throws on anything unexpected, so a new package version cannot slip through.
+ */
+function toCommonJs(id, code) {
+  const renames = new Map();
+  const head = [];
+  let n = 0;
+  let body = code.replace(IMPORT, (_m, names, from) => {
+    if (from === '@kubernetes-models/validate') {
+      if (names.trim() !== 'formats') throw new Error(`${id}: unexpected import {${names}} from ${from}`);
+      return '';
+    }
+    const target = /^\.\/(IoK8s[A-Za-z0-9]+)\.js$/.exec(from)?.[1] ?? /^@kubernetes-models\/apimachinery\/_schemas\/(IoK8s[A-Za-z0-9]+)(\.js)?$/.exec(from)?.[1];
+    if (!target) throw new Error(`${id}: unexpected import from ${from}`);
+    const mod = `__m${n++}`;
+    head.push(`const ${mod}=load(${JSON.stringify(target)});`);
+    for (const spec of names.split(',')) {
+      const m = /^\s*validate\s+as\s+([A-Za-z0-9_]+)\s*$/.exec(spec);
+      if (!m) throw new Error(`${id}: unexpected import {${names}}`);
+      // Read at call time: modules may require each other in a cycle (JSONSchemaProps does).
+      renames.set(m[1], `${mod}.validate`);
+    }
+    return '';
+  });
+  let exported;
+  body = body.replace(/export const validate=([A-Za-z0-9_]+);/, (_m, fn) => {
+    exported = fn;
+    return '';
+  });
+  if (!exported) throw new Error(`${id}: no "export const validate"`);
+  if (/\bimport\b|\bexport\b/.test(body.replace(/"(?:[^"\\]|\\.)*"/g, '""'))) throw new Error(`${id}: an import or export is left`);
+  for (const [from, to] of renames) body = body.replace(new RegExp(`\\b${from}\\b`, 'g'), to);
+  for (const m of body.matchAll(/formats(?:\.([A-Za-z0-9_]+)|\["([^"]+)"\])/g)) {
+    const f = m[1] ?? m[2];
+    if (!KNOWN_FORMATS.has(f)) throw new Error(`${id}: format ${f} has no implementation in src/validate/kubernetes-formats.ts`);
+  }
+  return `${head.join('')}${body}\nexports.validate=${exported};`;
+}
+
+// ------------------------------------------------------------------ fields, from the type declarations
+/**
+ * What a field holds, for the unknown-field walk: '' a value with no fields of its own, '*' anything
+ * (no field below it is unknown), '@<Id>' an object of that definition (resolved to '<Id>' when
+ * written), {list: what}, {map: what}, or {fields: {...}} for an object declared inline.
+ */
+function describeType(node, local) {
+  switch (node.kind) {
+    case ts.SyntaxKind.TypeReference: {
+      const name = node.typeName.getText();
+      if (name === 'Array' && node.typeArguments?.length === 1) return { list: describeType(node.typeArguments[0], local) };
+      const id = name.startsWith('IIoK8s') ? name.slice(1) : local.get(name);
+      return id ? `@${id}` : '*';
+    }
+    case ts.SyntaxKind.ArrayType:
+      return { list: describeType(node.elementType, local) };
+    case ts.SyntaxKind.TypeLiteral: {
+      const index = node.members.find((m) => m.kind === ts.SyntaxKind.IndexSignature);
+      if (index) return node.members.length === 1 ? { map: describeType(index.type, local) } : '*';
+      return { fields: membersOf(node.members, local) };
+    }
+    case ts.SyntaxKind.ParenthesizedType:
+      return describeType(node.type, local);
+    case ts.SyntaxKind.UnionType: {
+      const parts = node.types.map((t) => describeType(t, local));
+      return parts.every((p) => p === '') ? '' : parts.length === 1 ? parts[0] : '*';
+    }
+    case ts.SyntaxKind.StringKeyword:
+    case ts.SyntaxKind.NumberKeyword:
+    case ts.SyntaxKind.BooleanKeyword:
+    case ts.SyntaxKind.LiteralType:
+    case ts.SyntaxKind.IndexedAccessType:
+      return '';
+    default:
+      return '*';
+  }
+}
+
+function membersOf(members, local) {
+  const fields = {};
+  for (const m of members) {
+    if (!ts.isPropertySignature(m) || !m.type) continue;
+    fields[ts.isStringLiteral(m.name) || ts.isIdentifier(m.name) ? m.name.text : m.name.getText()] = describeType(m.type, local);
+  }
+  return fields;
+}
+
+/** '@<Id>' -> '<Id>' when fedc has that definition's fields, '' when it is a plain value, else '*'. */
+function resolve(what, defs) {
+  if (typeof what === 'string') {
+    if (!what.startsWith('@')) return what;
+    const def = defs.get(what.slice(1));
+    return def === undefined ? '*' : def.fields === '' ? '' : what.slice(1);
+  }
+  if (what.list !== undefined) return { list: resolve(what.list, defs) };
+  if (what.map !== undefined) return { map: resolve(what.map, defs) };
+  return { fields: Object.fromEntries(Object.entries(what.fields).map(([k, v]) => [k, resolve(v, defs)])) };
+}
+
+/** Every declaration file of a package outside _schemas/: definition id -> fields, or a plain value. */
+function readDeclarations(dir, defs) {
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.d.ts') || entry.name === 'index.d.ts') continue;
+    const file = path.join(entry.parentPath, entry.name);
+    if (path.relative(dir, file).startsWith('_schemas')) continue;
+    const sf = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
+    const local = new Map(); // IDeployment -> IoK8sApiAppsV1Deployment
+    const interfaces = new Map();
+    const aliases = new Set();
+    for (const st of sf.statements) {
+      if (ts.isExportDeclaration(st) && st.isTypeOnly && st.exportClause && ts.isNamedExports(st.exportClause)) {
+        for (const el of st.exportClause.elements) {
+          if (el.propertyName && el.name.text.startsWith('IIoK8s')) local.set(el.propertyName.text, el.name.text.slice(1));
+        }
+      } else if (ts.isInterfaceDeclaration(st)) interfaces.set(st.name.text, st);
+      else if (ts.isTypeAliasDeclaration(st)) aliases.add(st.name.text);
+    }
+    for (const [name, id] of local) {
+      const decl = interfaces.get(name);
+      if (!decl) {
+        if (aliases.has(name)) defs.set(id, { fields: '' }); // IntOrString, Quantity, Time: values
+        continue;
+      }
+      const fields = membersOf(decl.members, local);
+      const literal = (key) => {
+        const m = decl.members.find((x) => ts.isPropertySignature(x) && x.name.getText().replace(/"/g, '') === key);
+        return m?.type && ts.isLiteralTypeNode(m.type) && ts.isStringLiteral(m.type.literal) ? m.type.literal.text : undefined;
+      };
+      const apiVersion = literal('apiVersion');
+      const kind = literal('kind');
+      // An object the schema declares no field of (RawExtension, JSON, FieldsV1) holds anything.
+      defs.set(id, { fields: Object.keys(fields).length === 0 ? '*' : fields, apiVersion, kind });
+    }
+  }
+}
+
+// ------------------------------------------------------------------ write
+const defs = new Map();
+for (const p of PACKAGES) readDeclarations(pkgDir(p), defs);
+
+rmSync(OUT, { recursive: true, force: true });
+mkdirSync(OUT, { recursive: true });
+const kinds = {};
+const factories = [];
+for (const p of PACKAGES) {
+  const dir = path.join(pkgDir(p), '_schemas');
+  for (const name of readdirSync(dir).sort()) {
+    if (!name.endsWith('.js')) continue;
+    const id = name.slice(0, -3);
+    const def = defs.get(id);
+    // Fields of a definition without declarations are unknown to fedc: nothing below it is flagged.
+    const fields = def ? def.fields : '*';
+    const table = typeof fields === 'string' ? fields : Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, resolve(v, defs)]));
+    const code = toCommonJs(id, readFileSync(path.join(dir, name), 'utf8'));
+    factories.push(`${JSON.stringify(id)}:function(exports,load,formats){${code}exports.fields=${JSON.stringify(table)};}`);
+    if (def?.apiVersion && def.kind) (kinds[def.apiVersion] ??= {})[def.kind] = id;
+  }
+}
+const index = { source: `kubernetes-models@${version}`, kubernetesVersion: EXPECTED.kubernetesVersion, kinds };
+writeFileSync(path.join(OUT, 'schemas.cjs'), `"use strict";
+// Generated by scripts/build-kubernetes-schemas.mjs from ${index.source} (Kubernetes ${index.kubernetesVersion}); do not edit.
+exports.index=${JSON.stringify(index)};
+exports.factories={${factories.join(',\n')}};
+`);
+process.stdout.write(`dist/kubernetes/schemas.cjs: ${factories.length} schema definitions of Kubernetes ${EXPECTED.kubernetesVersion} (kubernetes-models ${version})\n`);
