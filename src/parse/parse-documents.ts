@@ -2,6 +2,7 @@ import { isAlias, isCollection, isPair, parseAllDocuments, visit, type Document,
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { SourceFile } from '../read/source-file.js';
 import { YAML_OPTIONS, type ParsedDocument } from './parsed-document.js';
+import { fastParse } from './fast-parse.js';
 import { chartOf, helmChartRoots, templateActionAt } from './helm-files.js';
 import { lineCol } from './positions.js';
 
@@ -35,6 +36,13 @@ export function parseFile(file: SourceFile): ParseResult {
 }
 
 function parseFileUnguarded(file: SourceFile): ParseResult {
+  const fast = fastParse(file);
+  if (fast && !fast.some((d) => nestedDeeper(d.value, MAX_DEPTH))) return { documents: fast, diagnostics: [] };
+  return parseWithYaml(file);
+}
+
+/** The `yaml` library's path: every check, every position. Exported for the test that both paths agree. */
+export function parseWithYaml(file: SourceFile): ParseResult {
   const documents: ParsedDocument[] = [];
   const diagnostics: Diagnostic[] = [];
   const docs = parseAllDocuments(file.text, YAML_OPTIONS);

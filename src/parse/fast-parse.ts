@@ -1,0 +1,109 @@
+import jsyaml from 'js-yaml';
+import { Document, isScalar } from 'yaml';
+import type { SourceFile } from '../read/source-file.js';
+import type { ParsedDocument } from './parsed-document.js';
+
+/**
+ * The fast path of parsing: js-yaml, several times faster than the `yaml` library, for the plain
+ * files that make up nearly every repo. It must give exactly what the `yaml` path gives, so:
+ *
+ * - plain scalars are resolved by the `yaml` library's own YAML 1.1 tags (its tests and its
+ *   resolvers, in its order), so `yes`, `0755` or `2021-01-01` become what they become there;
+ * - only files without anything whose meaning could differ between the libraries take it:
+ *   anchors and aliases (alias bombs), tags, directives, merge keys, collection keys and Go
+ *   templates, long digit runs (integers beyond 2^53), `...` and content on a `---` line;
+ * - whatever js-yaml refuses (duplicate keys, syntax errors) goes to the `yaml` path, which says
+ *   where and why. Positions are never needed here: diagnostics recover them on demand.
+ *
+ * Returns undefined when the file must take the `yaml` path.
+ */
+export function fastParse(file: SourceFile): ParsedDocument[] | undefined {
+  const text = file.text;
+  if (INELIGIBLE.test(text)) return undefined;
+  const starts = documentStarts(text);
+  if (starts === undefined) return undefined;
+  const values: unknown[] = [];
+  try {
+    jsyaml.loadAll(text, (v) => values.push(v), { schema: SCHEMA, filename: file.path });
+  } catch {
+    return undefined;
+  }
+  // A comment-only file is no document to `yaml`, one empty document to js-yaml.
+  if (starts.length === 0 && values.every((v) => v === null || v === undefined)) return [];
+  if (values.length !== starts.length) return undefined;
+  const out: ParsedDocument[] = [];
+  values.forEach((value, index) => {
+    const line = starts[index]!;
+    if (value === null || value === undefined || line === 0) return; // an empty document
+    out.push({ file: file.path, index, line, value });
+  });
+  return out;
+}
+
+/**
+ * Anchors, aliases, tags, directives, merge keys, explicit keys, flow collections as keys, null
+ * and empty keys, Go templates, 16-digit runs, document end markers, tabs, and characters the
+ * two libraries treat differently as line breaks.
+ */
+const INELIGIBLE = /[&*!\t\u0085\u2028\u2029]|^%|<<|\{\{|\?\s|[\]}]\s*:|[0-9]{16}|^\.\.\.|(?:^|[\s{,[])(?:~|[Nn]ull|NULL)?:(?=\s|$)/m;
+
+const MARKER = /^---(?:[ \t]|$)/;
+
+/**
+ * The 1-based line where each document's content starts, as the `yaml` library counts documents:
+ * a `---` line starts one; text before the first `---` is one only if it holds content. A
+ * document with no content has line 0. Undefined when a `---` line carries content.
+ */
+function documentStarts(text: string): number[] | undefined {
+  const starts: number[] = [];
+  let current: number | undefined; // index into starts of the open document, if any
+  let lineNo = 0;
+  let pos = 0;
+  while (pos <= text.length) {
+    const nl = text.indexOf('\n', pos);
+    const end = nl === -1 ? text.length : nl;
+    const line = text.slice(pos, end);
+    lineNo++;
+    if (MARKER.test(line)) {
+      const rest = line.slice(3).trim();
+      if (rest !== '' && !rest.startsWith('#')) return undefined;
+      starts.push(0);
+      current = starts.length - 1;
+    } else {
+      const content = line.trim();
+      if (content !== '' && !content.startsWith('#')) {
+        if (current === undefined) {
+          starts.push(0);
+          current = 0;
+        }
+        if (starts[current] === 0) starts[current] = lineNo;
+      }
+    }
+    if (nl === -1) break;
+    pos = nl + 1;
+  }
+  return starts;
+}
+
+/** The `yaml` library's YAML 1.1 scalar tags, in the order it tries them on a plain scalar. */
+const YAML11_TAGS = new Document(null, { version: '1.1' }).schema.tags.filter(
+  (t): t is typeof t & { test: RegExp; resolve: (s: string, onError: (m: string) => void, o: object) => unknown } =>
+    t.default === true && t.test instanceof RegExp && typeof t.resolve === 'function',
+);
+
+function resolvePlain(s: string): unknown {
+  const tag = YAML11_TAGS.find((t) => t.test.test(s))!;
+  const v = tag.resolve(s, (message) => {
+    throw new Error(message);
+  }, {});
+  return isScalar(v) ? v.value : v;
+}
+
+/** js-yaml calls implicit types for plain scalars only: quoted ones stay strings, as in YAML. */
+const PLAIN_YAML11 = new jsyaml.Type('tag:fedc.dev,2026:plain-yaml-1.1', {
+  kind: 'scalar',
+  resolve: (s: string | null) => s !== null && YAML11_TAGS.some((t) => t.test.test(s)),
+  construct: (s: string) => resolvePlain(s),
+});
+
+const SCHEMA = jsyaml.FAILSAFE_SCHEMA.extend({ implicit: [PLAIN_YAML11] });

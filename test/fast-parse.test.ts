@@ -1,0 +1,142 @@
+/**
+ * The fast parsing path (js-yaml, src/parse/fast-parse.ts) must give exactly what the `yaml`
+ * path gives, document for document (index, line, value), or step aside. Checked on every fixture,
+ * on generated workloads, on YAML 1.1's tricky scalars and on random documents.
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fastParse } from '../src/parse/fast-parse.js';
+import { parseFile, parseWithYaml } from '../src/parse/parse-documents.js';
+import type { SourceFile } from '../src/read/source-file.js';
+import { cleanup, ROOT, tempDir } from './helpers.js';
+
+function yamlFiles(dir: string): SourceFile[] {
+  const out: SourceFile[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const full = path.join(d, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else if (/\.(ya?ml|json)$/.test(name)) out.push({ path: path.relative(dir, full), text: readFileSync(full, 'utf8') });
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** Whether the fast path, where it answers, agrees with the `yaml` path; and whether it answered. */
+function agrees(file: SourceFile): boolean {
+  const fast = fastParse(file);
+  if (fast === undefined) return false;
+  const slow = parseWithYaml(file);
+  expect(slow.diagnostics, `${file.path}: the yaml path finds a problem the fast path did not`).toEqual([]);
+  expect(fast, file.path).toEqual(slow.documents);
+  return true;
+}
+
+let dir = '';
+beforeAll(() => {
+  dir = tempDir('fedc-fast-parse-');
+});
+afterAll(() => {
+  if (dir) cleanup(dir);
+});
+
+describe('the fast path gives what the yaml path gives', () => {
+  it('on every fixture', () => {
+    const files = yamlFiles(path.join(ROOT, 'fixtures'));
+    const taken = files.filter(agrees).length;
+    expect(files.length).toBeGreaterThan(100);
+    expect(taken / files.length).toBeGreaterThan(0.7);
+  });
+
+  it('on generated workloads, nearly all of which it takes', () => {
+    for (const seed of ['1', '2', '3']) {
+      const repo = path.join(dir, `w${seed}`);
+      spawnSync(process.execPath, [path.join(ROOT, 'bench/gen-workload.mjs'), repo, '--clusters', '10', '--resources', '300', '--seed', seed]);
+      const files = [...yamlFiles(path.join(repo, 'clusters')), ...yamlFiles(path.join(repo, 'namespaces'))];
+      const taken = files.filter(agrees).length;
+      expect(taken / files.length, `seed ${seed}`).toBeGreaterThan(0.9);
+    }
+  });
+
+  const SCALARS = [
+    'yes', 'Yes', 'YES', 'no', 'on', 'Off', 'y', 'n', 'true', 'False', '~', 'null', 'Null', 'NULL', 'nULL', '', '0', '-0', '+1', '0755', '0o17', '0b101',
+    '0x1F', '-0x1f', '1_000', '190:20:30', '1:2', '1.5', '.5', '3.', '1e3', '-1.2E-3', '.inf', '-.Inf', '.nan', '2021-01-01', '2021-1-1', '2001-12-14t21:59:43.10-05:00',
+    '1.2.3', 'v1', 'a b', 'a:b', 'http://x/y', '- not a list', '#notcomment', 'a #comment', '"', "'", 'ümlaut', '😀', '12345678901234', '007', '08', '0.0.0.0',
+  ];
+  const quote = (s: string, style: number) => (style === 0 ? s : style === 1 ? `'${s.replace(/'/g, "''")}'` : JSON.stringify(s));
+
+  it("on YAML 1.1's tricky scalars, plain, quoted and as keys", () => {
+    for (const s of SCALARS) {
+      for (const style of [0, 1, 2]) {
+        const v = quote(s, style);
+        for (const text of [`a: ${v}\n`, `- ${v}\n`, `${v}: x\n`, `a:\n  b: ${v}\n  c: [${v}, 1]\n`, `a: {k: ${v}}\n`]) {
+          const file = { path: 't.yaml', text };
+          const slow = parseWithYaml(file);
+          if (slow.diagnostics.length > 0) {
+            expect(fastParse(file), text).toBeUndefined(); // what yaml refuses, the fast path must not accept
+            continue;
+          }
+          if (fastParse(file) !== undefined) agrees(file);
+        }
+      }
+    }
+  });
+
+  it('on document boundaries, comments and block scalars', () => {
+    const texts = [
+      'a: 1\n---\nb: 2\n', '---\na: 1\n', '# c\n---\na: 1\n', 'a: 1\n---\n', '---\n---\na: 1\n', '', '# only\n', '\n\n', 'a: 1\n--- # x\nb: 2\n',
+      '# c\n\n---\n# d\na: 1\n---\n# e\n', '---\n# lead\n\n  # indented comment\nkind: X\n', 'a: |\n  line\n  ---x\n  more\nb: >\n  folded\n  text\n\n  para\n',
+      'a: |-\n  strip\n\nb: |+\n  keep\n\n', 'a: plain\n  continued\n  lines\n', 'list:\n- a\n- b:\n    c: d\n-   - nested\n', 'a:\n\n\nb: 1\n', '---\nnull\n---\n~\n---\na: 1\n',
+      'a: 1\r\nb: 2\r\n', 'k: "multi\n  line"\n', "k: 'it''s'\n", 'a: [1, 2,\n  3]\n', 'a: {x: 1,\n  y: 2}\n', '- - - x\n',
+    ];
+    for (const text of texts) {
+      const file = { path: 't.yaml', text };
+      const slow = parseWithYaml(file);
+      const fast = fastParse(file);
+      if (fast === undefined) continue;
+      expect(slow.diagnostics, JSON.stringify(text)).toEqual([]);
+      expect(fast, JSON.stringify(text)).toEqual(slow.documents);
+    }
+  });
+
+  it('on random documents (fast-check)', () => {
+    const scalar = fc.oneof(fc.constantFrom(...SCALARS), fc.string({ maxLength: 12 }), fc.integer(), fc.double({ noNaN: true }));
+    const key = fc.oneof(fc.constantFrom('a', 'b', 'on', 'yes', '1', 'name', 'x-y', 'a.b'), fc.string({ minLength: 1, maxLength: 8 }));
+    const value = fc.letrec<{ v: unknown }>((tie) => ({
+      v: fc.oneof({ depthSize: 'small' }, scalar, fc.array(tie('v'), { maxLength: 4 }), fc.dictionary(key, tie('v'), { maxKeys: 4 })),
+    })).v;
+    const render = (v: unknown, indent: string, style: number): string => {
+      if (Array.isArray(v)) return v.length === 0 ? ' []\n' : '\n' + v.map((x) => `${indent}-${render(x, indent + '  ', style)}`).join('');
+      if (v !== null && typeof v === 'object') {
+        const entries = Object.entries(v);
+        return entries.length === 0 ? ' {}\n' : '\n' + entries.map(([k, x]) => `${indent}${quote(k, style % 2 ? 2 : 0)}:${render(x, indent + '  ', style)}`).join('');
+      }
+      return ` ${quote(String(v), style)}\n`;
+    };
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.dictionary(key, value, { minKeys: 1, maxKeys: 5 }), fc.integer({ min: 0, max: 2 })), { minLength: 1, maxLength: 3 }), (docs) => {
+        const text = docs.map(([d, style]) => `---${render(d, '', style)}`).join('');
+        const file = { path: 'r.yaml', text };
+        const slow = parseWithYaml(file);
+        const fast = fastParse(file);
+        if (slow.diagnostics.length > 0) return fast === undefined;
+        if (fast === undefined) return true;
+        expect(fast).toEqual(slow.documents);
+        return true;
+      }),
+      { numRuns: Number(process.env.FEDC_PROPERTY_RUNS ?? 300), seed: 42 },
+    );
+  });
+
+  it('parseFile takes the fast path only when it agrees, and reports problems through the yaml path', () => {
+    const dup = { path: 'd.yaml', text: 'a: 1\na: 2\n' };
+    expect(fastParse(dup)).toBeUndefined();
+    expect(parseFile(dup).diagnostics.map((d) => `${d.code} ${d.line}:${d.col}`)).toEqual(['FEDC1001 2:1']);
+    const bomb = { path: 'b.yaml', text: 'a: &x [1]\nb: *x\n' };
+    expect(fastParse(bomb)).toBeUndefined();
+  });
+});
