@@ -125,17 +125,17 @@ var require_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path15) {
-      const ctrl = callVisitor(key, node, visitor, path15);
+    function visit_(key, node, visitor, path16) {
+      const ctrl = callVisitor(key, node, visitor, path16);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path15, ctrl);
-        return visit_(key, ctrl, visitor, path15);
+        replaceNode(key, path16, ctrl);
+        return visit_(key, ctrl, visitor, path16);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path15 = Object.freeze(path15.concat(node));
+          path16 = Object.freeze(path16.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path15);
+            const ci = visit_(i, node.items[i], visitor, path16);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -146,13 +146,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path15 = Object.freeze(path15.concat(node));
-          const ck = visit_("key", node.key, visitor, path15);
+          path16 = Object.freeze(path16.concat(node));
+          const ck = visit_("key", node.key, visitor, path16);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path15);
+          const cv = visit_("value", node.value, visitor, path16);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -173,17 +173,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path15) {
-      const ctrl = await callVisitor(key, node, visitor, path15);
+    async function visitAsync_(key, node, visitor, path16) {
+      const ctrl = await callVisitor(key, node, visitor, path16);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path15, ctrl);
-        return visitAsync_(key, ctrl, visitor, path15);
+        replaceNode(key, path16, ctrl);
+        return visitAsync_(key, ctrl, visitor, path16);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path15 = Object.freeze(path15.concat(node));
+          path16 = Object.freeze(path16.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path15);
+            const ci = await visitAsync_(i, node.items[i], visitor, path16);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -194,13 +194,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path15 = Object.freeze(path15.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path15);
+          path16 = Object.freeze(path16.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path16);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path15);
+          const cv = await visitAsync_("value", node.value, visitor, path16);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -227,23 +227,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path15) {
+    function callVisitor(key, node, visitor, path16) {
       if (typeof visitor === "function")
-        return visitor(key, node, path15);
+        return visitor(key, node, path16);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path15);
+        return visitor.Map?.(key, node, path16);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path15);
+        return visitor.Seq?.(key, node, path16);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path15);
+        return visitor.Pair?.(key, node, path16);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path15);
+        return visitor.Scalar?.(key, node, path16);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path15);
+        return visitor.Alias?.(key, node, path16);
       return void 0;
     }
-    function replaceNode(key, path15, node) {
-      const parent = path15[path15.length - 1];
+    function replaceNode(key, path16, node) {
+      const parent = path16[path16.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -616,8 +616,8 @@ var require_Node = __commonJS({
         };
         const res = toJS.toJS(this, "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count);
+          for (const { count: count2, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count2);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
     };
@@ -725,13 +725,13 @@ var require_Alias = __commonJS({
         const anchor = anchors2 && source && anchors2.get(source);
         return anchor ? anchor.count * anchor.aliasCount : 0;
       } else if (identity.isCollection(node)) {
-        let count = 0;
+        let count2 = 0;
         for (const item of node.items) {
           const c = getAliasCount(doc, item, anchors2);
-          if (c > count)
-            count = c;
+          if (c > count2)
+            count2 = c;
         }
-        return count;
+        return count2;
       } else if (identity.isPair(node)) {
         const kc = getAliasCount(doc, node.key, anchors2);
         const vc = getAliasCount(doc, node.value, anchors2);
@@ -855,10 +855,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema2, path15, value) {
+    function collectionFromPath(schema2, path16, value) {
       let v = value;
-      for (let i = path15.length - 1; i >= 0; --i) {
-        const k2 = path15[i];
+      for (let i = path16.length - 1; i >= 0; --i) {
+        const k2 = path16[i];
         if (typeof k2 === "number" && Number.isInteger(k2) && k2 >= 0) {
           const a = [];
           a[k2] = v;
@@ -877,7 +877,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path15) => path15 == null || typeof path15 === "object" && !!path15[Symbol.iterator]().next().done;
+    var isEmptyPath = (path16) => path16 == null || typeof path16 === "object" && !!path16[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type2, schema2) {
         super(type2);
@@ -907,11 +907,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path15, value) {
-        if (isEmptyPath(path15))
+      addIn(path16, value) {
+        if (isEmptyPath(path16))
           this.add(value);
         else {
-          const [key, ...rest] = path15;
+          const [key, ...rest] = path16;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -925,8 +925,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path15) {
-        const [key, ...rest] = path15;
+      deleteIn(path16) {
+        const [key, ...rest] = path16;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -940,8 +940,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path15, keepScalar) {
-        const [key, ...rest] = path15;
+      getIn(path16, keepScalar) {
+        const [key, ...rest] = path16;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -959,8 +959,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path15) {
-        const [key, ...rest] = path15;
+      hasIn(path16) {
+        const [key, ...rest] = path16;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -970,8 +970,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path15, value) {
-        const [key, ...rest] = path15;
+      setIn(path16, value) {
+        const [key, ...rest] = path16;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -3486,9 +3486,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path15, value) {
+      addIn(path16, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path15, value);
+          this.contents.addIn(path16, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3563,14 +3563,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path15) {
-        if (Collection.isEmptyPath(path15)) {
+      deleteIn(path16) {
+        if (Collection.isEmptyPath(path16)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path15) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path16) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3585,10 +3585,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path15, keepScalar) {
-        if (Collection.isEmptyPath(path15))
+      getIn(path16, keepScalar) {
+        if (Collection.isEmptyPath(path16))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path15, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path16, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3599,10 +3599,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path15) {
-        if (Collection.isEmptyPath(path15))
+      hasIn(path16) {
+        if (Collection.isEmptyPath(path16))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path15) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path16) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3619,13 +3619,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path15, value) {
-        if (Collection.isEmptyPath(path15)) {
+      setIn(path16, value) {
+        if (Collection.isEmptyPath(path16)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path15), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path16), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path15, value);
+          this.contents.setIn(path16, value);
         }
       }
       /**
@@ -3684,8 +3684,8 @@ var require_Document = __commonJS({
         };
         const res = toJS.toJS(this.contents, jsonArg ?? "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count);
+          for (const { count: count2, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count2);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
       /**
@@ -3762,12 +3762,12 @@ var require_errors = __commonJS({
         lineStr = prev + lineStr;
       }
       if (/[^ ]/.test(lineStr)) {
-        let count = 1;
+        let count2 = 1;
         const end = error2.linePos[1];
         if (end?.line === line && end.col > col) {
-          count = Math.max(1, Math.min(end.col - col, 80 - ci));
+          count2 = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
-        const pointer2 = " ".repeat(ci) + "^".repeat(count);
+        const pointer2 = " ".repeat(ci) + "^".repeat(count2);
         error2.message += `:
 
 ${lineStr}
@@ -5586,9 +5586,9 @@ var require_cst_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    visit3.itemAtPath = (cst, path15) => {
+    visit3.itemAtPath = (cst, path16) => {
       let item = cst;
-      for (const [field, index] of path15) {
+      for (const [field, index] of path16) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5597,23 +5597,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit3.parentCollection = (cst, path15) => {
-      const parent = visit3.itemAtPath(cst, path15.slice(0, -1));
-      const field = path15[path15.length - 1][0];
+    visit3.parentCollection = (cst, path16) => {
+      const parent = visit3.itemAtPath(cst, path16.slice(0, -1));
+      const field = path16[path16.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path15, item, visitor) {
-      let ctrl = visitor(item, path15);
+    function _visit(path16, item, visitor) {
+      let ctrl = visitor(item, path16);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path15.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path16.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -5624,10 +5624,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path15);
+            ctrl = ctrl(item, path16);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path15) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path16) : ctrl;
     }
     exports.visit = visit3;
   }
@@ -9565,20 +9565,20 @@ var require_resolve = __commonJS({
       return false;
     }
     function countKeys(schema2) {
-      let count = 0;
+      let count2 = 0;
       for (const key in schema2) {
         if (key === "$ref")
           return Infinity;
-        count++;
+        count2++;
         if (SIMPLE_INLINED.has(key))
           continue;
         if (typeof schema2[key] == "object") {
-          (0, util_1.eachItem)(schema2[key], (sch) => count += countKeys(sch));
+          (0, util_1.eachItem)(schema2[key], (sch) => count2 += countKeys(sch));
         }
-        if (count === Infinity)
+        if (count2 === Infinity)
           return Infinity;
       }
-      return count;
+      return count2;
     }
     function getFullPath(resolver, id = "", normalize2) {
       if (normalize2 !== false)
@@ -10607,8 +10607,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path15) {
-      let input = path15;
+    function removeDotSegments(path16) {
+      let input = path16;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -10682,11 +10682,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path15) {
-      if (path15 === "" || path15[0] === "/") {
-        return removeDotSegments(path15);
+    function removeDotSegmentsRelative(path16) {
+      if (path16 === "" || path16[0] === "/") {
+        return removeDotSegments(path16);
       }
-      const segments = path15.split("/");
+      const segments = path16.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -11049,8 +11049,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path15 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path15 && path15 !== "/" ? path15 : void 0;
+        const path16 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path16 && path16 !== "/" ? path16 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -11216,7 +11216,7 @@ var require_fast_uri = __commonJS({
         normalizeString(uri, options);
       } else if (typeof uri === "object") {
         uri = /** @type {T} */
-        parse(serialize(uri, options), options);
+        parse(serialize2(uri, options), options);
       }
       return uri;
     }
@@ -11254,13 +11254,13 @@ var require_fast_uri = __commonJS({
         throw new Error(resolved.error);
       }
       schemelessOptions.skipEscape = true;
-      return serialize(resolved, schemelessOptions);
+      return serialize2(resolved, schemelessOptions);
     }
     function resolveComponent(base, relative, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
-        base = parse(serialize(base, options), options);
-        relative = parse(serialize(relative, options), options);
+        base = parse(serialize2(base, options), options);
+        relative = parse(serialize2(relative, options), options);
       }
       options = options || {};
       if (!options.tolerant && relative.scheme) {
@@ -11315,7 +11315,7 @@ var require_fast_uri = __commonJS({
       const normalizedB = normalizeComparableURI(uriB, options);
       return normalizedA !== void 0 && normalizedB !== void 0 && normalizedA === normalizedB;
     }
-    function serialize(cmpts, opts) {
+    function serialize2(cmpts, opts) {
       const component = {
         host: cmpts.host,
         scheme: cmpts.scheme,
@@ -11587,7 +11587,7 @@ var require_fast_uri = __commonJS({
     function normalizeStringWithStatus(uri, opts) {
       const { parsed, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme } = parseWithStatus(uri, opts);
       return {
-        normalized: malformedAuthorityOrPort || malformedPercentEncoding || malformedSchemeSpecific || malformedHost || malformedScheme ? uri : serialize(parsed, opts),
+        normalized: malformedAuthorityOrPort || malformedPercentEncoding || malformedSchemeSpecific || malformedHost || malformedScheme ? uri : serialize2(parsed, opts),
         malformedAuthorityOrPort,
         malformedPercentEncoding,
         malformedSchemeSpecific,
@@ -11601,7 +11601,7 @@ var require_fast_uri = __commonJS({
       }
       let value;
       try {
-        value = typeof uri === "string" ? uri : serialize(uri, opts);
+        value = typeof uri === "string" ? uri : serialize2(uri, opts);
       } catch {
         return void 0;
       }
@@ -11614,7 +11614,7 @@ var require_fast_uri = __commonJS({
       resolve,
       resolveComponent,
       equal,
-      serialize,
+      serialize: serialize2,
       parse
     };
     module.exports = fastUri;
@@ -13116,8 +13116,8 @@ var require_contains = __commonJS({
         cxt.result(valid, () => cxt.reset());
         function validateItemsWithCount() {
           const schValid = gen.name("_valid");
-          const count = gen.let("count", 0);
-          validateItems(schValid, () => gen.if(schValid, () => checkLimits(count)));
+          const count2 = gen.let("count", 0);
+          validateItems(schValid, () => gen.if(schValid, () => checkLimits(count2)));
         }
         function validateItems(_valid, block) {
           gen.forRange("i", 0, len, (i) => {
@@ -13130,16 +13130,16 @@ var require_contains = __commonJS({
             block();
           });
         }
-        function checkLimits(count) {
-          gen.code((0, codegen_1._)`${count}++`);
+        function checkLimits(count2) {
+          gen.code((0, codegen_1._)`${count2}++`);
           if (max === void 0) {
-            gen.if((0, codegen_1._)`${count} >= ${min}`, () => gen.assign(valid, true).break());
+            gen.if((0, codegen_1._)`${count2} >= ${min}`, () => gen.assign(valid, true).break());
           } else {
-            gen.if((0, codegen_1._)`${count} > ${max}`, () => gen.assign(valid, false).break());
+            gen.if((0, codegen_1._)`${count2} > ${max}`, () => gen.assign(valid, false).break());
             if (min === 1)
               gen.assign(valid, true);
             else
-              gen.if((0, codegen_1._)`${count} >= ${min}`, () => gen.assign(valid, true));
+              gen.if((0, codegen_1._)`${count2} >= ${min}`, () => gen.assign(valid, true));
           }
         }
       }
@@ -19046,14 +19046,14 @@ var require_helpers = __commonJS({
       return true;
     }
     exports.isInteger = isInteger;
-    function escapePathComponent(path15) {
-      if (path15.indexOf("/") === -1 && path15.indexOf("~") === -1)
-        return path15;
-      return path15.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapePathComponent(path16) {
+      if (path16.indexOf("/") === -1 && path16.indexOf("~") === -1)
+        return path16;
+      return path16.replace(/~/g, "~0").replace(/\//g, "~1");
     }
     exports.escapePathComponent = escapePathComponent;
-    function unescapePathComponent2(path15) {
-      return path15.replace(/~1/g, "/").replace(/~0/g, "~");
+    function unescapePathComponent2(path16) {
+      return path16.replace(/~1/g, "/").replace(/~0/g, "~");
     }
     exports.unescapePathComponent = unescapePathComponent2;
     function _getPathRecursive(root, obj) {
@@ -19077,11 +19077,11 @@ var require_helpers = __commonJS({
       if (root === obj) {
         return "/";
       }
-      var path15 = _getPathRecursive(root, obj);
-      if (path15 === "") {
+      var path16 = _getPathRecursive(root, obj);
+      if (path16 === "") {
         throw new Error("Object not found in root");
       }
-      return "/" + path15;
+      return "/" + path16;
     }
     exports.getPath = getPath;
     function hasUndefined(obj) {
@@ -19276,8 +19276,8 @@ var require_core3 = __commonJS({
         if (!mutateDocument) {
           document = helpers_js_1._deepClone(document);
         }
-        var path15 = operation.path || "";
-        var keys = path15.split("/");
+        var path16 = operation.path || "";
+        var keys = path16.split("/");
         var obj = document;
         var t = 1;
         var len = keys.length;
@@ -19584,7 +19584,7 @@ var require_duplex = __commonJS({
       return temp;
     }
     exports.generate = generate;
-    function _generate(mirror, obj, patches, path15, invertible) {
+    function _generate(mirror, obj, patches, path16, invertible) {
       if (obj === mirror) {
         return;
       }
@@ -19601,27 +19601,27 @@ var require_duplex = __commonJS({
         if (helpers_js_1.hasOwnProperty(obj, key) && !(obj[key] === void 0 && oldVal !== void 0 && Array.isArray(obj) === false)) {
           var newVal = obj[key];
           if (typeof oldVal == "object" && oldVal != null && typeof newVal == "object" && newVal != null && Array.isArray(oldVal) === Array.isArray(newVal)) {
-            _generate(oldVal, newVal, patches, path15 + "/" + helpers_js_1.escapePathComponent(key), invertible);
+            _generate(oldVal, newVal, patches, path16 + "/" + helpers_js_1.escapePathComponent(key), invertible);
           } else {
             if (oldVal !== newVal) {
               changed = true;
               if (invertible) {
-                patches.push({ op: "test", path: path15 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(oldVal) });
+                patches.push({ op: "test", path: path16 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(oldVal) });
               }
-              patches.push({ op: "replace", path: path15 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(newVal) });
+              patches.push({ op: "replace", path: path16 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(newVal) });
             }
           }
         } else if (Array.isArray(mirror) === Array.isArray(obj)) {
           if (invertible) {
-            patches.push({ op: "test", path: path15 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(oldVal) });
+            patches.push({ op: "test", path: path16 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(oldVal) });
           }
-          patches.push({ op: "remove", path: path15 + "/" + helpers_js_1.escapePathComponent(key) });
+          patches.push({ op: "remove", path: path16 + "/" + helpers_js_1.escapePathComponent(key) });
           deleted = true;
         } else {
           if (invertible) {
-            patches.push({ op: "test", path: path15, value: mirror });
+            patches.push({ op: "test", path: path16, value: mirror });
           }
-          patches.push({ op: "replace", path: path15, value: obj });
+          patches.push({ op: "replace", path: path16, value: obj });
           changed = true;
         }
       }
@@ -19631,7 +19631,7 @@ var require_duplex = __commonJS({
       for (var t = 0; t < newKeys.length; t++) {
         var key = newKeys[t];
         if (!helpers_js_1.hasOwnProperty(mirror, key) && obj[key] !== void 0) {
-          patches.push({ op: "add", path: path15 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(obj[key]) });
+          patches.push({ op: "add", path: path16 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(obj[key]) });
         }
       }
     }
@@ -19663,7 +19663,7 @@ var require_fast_json_patch = __commonJS({
 });
 
 // dist/action/run-action.js
-import path14 from "node:path";
+import path15 from "node:path";
 
 // dist/diagnostics/format.js
 function formatDiagnostics(diags, format) {
@@ -19718,7 +19718,7 @@ function summaryText(diags) {
 }
 
 // dist/cli/diff-command.js
-import { readdirSync as readdirSync2, readFileSync as readFileSync5, statSync as statSync2 } from "node:fs";
+import { readdirSync as readdirSync3, readFileSync as readFileSync6, statSync as statSync3 } from "node:fs";
 
 // node_modules/diff/libesm/diff/base.js
 var Diff = class {
@@ -19820,16 +19820,16 @@ var Diff = class {
       }
     }
   }
-  addToPath(path15, added, removed, oldPosInc, options) {
-    const last = path15.lastComponent;
+  addToPath(path16, added, removed, oldPosInc, options) {
+    const last = path16.lastComponent;
     if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
       return {
-        oldPos: path15.oldPos + oldPosInc,
+        oldPos: path16.oldPos + oldPosInc,
         lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
       };
     } else {
       return {
-        oldPos: path15.oldPos + oldPosInc,
+        oldPos: path16.oldPos + oldPosInc,
         lastComponent: { count: 1, added, removed, previousComponent: last }
       };
     }
@@ -20308,7 +20308,7 @@ function compareSnapshots(base, head, options = {}) {
   const context = options.context ?? 3;
   const groups2 = /* @__PURE__ */ new Map();
   const counts = /* @__PURE__ */ new Map();
-  const count = (cluster, change) => {
+  const count2 = (cluster, change) => {
     let c = counts.get(cluster);
     if (!c)
       counts.set(cluster, c = { cluster, added: 0, changed: 0, removed: 0 });
@@ -20355,7 +20355,7 @@ function compareSnapshots(base, head, options = {}) {
         continue;
       const change = !before ? "added" : !after ? "removed" : "changed";
       const reason = change === "changed" ? "modified" : change === "added" ? !base.clusters.has(cluster) ? "cluster-added" : inBase.has(key) ? "placed" : "created" : !head.clusters.has(cluster) ? "cluster-removed" : inHead.has(key) ? "unplaced" : "deleted";
-      count(cluster, change);
+      count2(cluster, change);
       const group = `${change}${reason}${key}${bt}${at}`;
       const existing = groups2.get(group);
       if (existing) {
@@ -22678,15 +22678,15 @@ function toSchemaErrors(errors) {
   const out = [];
   const seen = /* @__PURE__ */ new Set();
   for (const e of errors) {
-    const path15 = pointerToPath(e.instancePath);
-    const field = path15.length > 0 ? `${formatPath(path15)} ` : "";
+    const path16 = pointerToPath(e.instancePath);
+    const field = path16.length > 0 ? `${formatPath(path16)} ` : "";
     let err2;
     switch (e.keyword) {
       case "additionalProperties": {
         const field2 = String(e.params.additionalProperty);
         const props = e.parentSchema?.properties;
         err2 = {
-          path: [...path15, field2],
+          path: [...path16, field2],
           atKey: true,
           message: `unknown field "${field2}"`,
           unknownField: field2,
@@ -22695,29 +22695,29 @@ function toSchemaErrors(errors) {
         break;
       }
       case "required":
-        err2 = { path: path15, atKey: path15.length > 0, message: `missing required field "${String(e.params.missingProperty)}"` };
+        err2 = { path: path16, atKey: path16.length > 0, message: `missing required field "${String(e.params.missingProperty)}"` };
         break;
       case "type":
-        err2 = { path: path15, atKey: false, message: `${field}must be ${describeType(e.params.type)}, not ${describeValue(e.data)}` };
+        err2 = { path: path16, atKey: false, message: `${field}must be ${describeType(e.params.type)}, not ${describeValue(e.data)}` };
         if (typeof e.data === "boolean" && String(e.params.type).includes("string")) {
           err2.hint = "quote the value: YAML 1.1, as kubectl reads it, takes y, yes, on, n, no and off for booleans";
         }
         break;
       case "enum":
         err2 = {
-          path: path15,
+          path: path16,
           atKey: false,
           message: `${field}must be one of ${e.params.allowedValues.map((x2) => JSON.stringify(x2)).join(", ")}, not ${JSON.stringify(e.data)}`
         };
         break;
       case "const":
-        err2 = { path: path15, atKey: false, message: `${field}must be ${JSON.stringify(e.params.allowedValue)}, not ${JSON.stringify(e.data)}` };
+        err2 = { path: path16, atKey: false, message: `${field}must be ${JSON.stringify(e.params.allowedValue)}, not ${JSON.stringify(e.data)}` };
         break;
       case "pattern":
-        err2 = { path: path15, atKey: false, message: `${field}${JSON.stringify(e.data)} does not match ${String(e.params.pattern)}` };
+        err2 = { path: path16, atKey: false, message: `${field}${JSON.stringify(e.data)} does not match ${String(e.params.pattern)}` };
         break;
       default:
-        err2 = { path: path15, atKey: false, message: e.message ?? e.keyword };
+        err2 = { path: path16, atKey: false, message: e.message ?? e.keyword };
     }
     const key = `${err2.path.join("\0")}|${err2.message}`;
     if (seen.has(key))
@@ -22779,17 +22779,17 @@ var Reporter = class {
     return `${at.origin.file}:${pos.line}:${pos.col}`;
   }
   position(at) {
-    const path15 = fullPath(at);
-    if (path15.length === 0)
+    const path16 = fullPath(at);
+    if (path16.length === 0)
       return { line: at.origin.line, col: 1 };
-    return this.locator.locate(at.origin.file, at.origin.docIndex, path15, at.atKey ?? false);
+    return this.locator.locate(at.origin.file, at.origin.docIndex, path16, at.atKey ?? false);
   }
   add(severity, code, at, message, hint) {
-    const path15 = fullPath(at);
+    const path16 = fullPath(at);
     const pos = this.position(at);
     const d3 = { code, severity, message, file: at.origin.file, line: pos.line, col: pos.col };
-    if (path15.length > 0)
-      d3.path = formatPath(path15);
+    if (path16.length > 0)
+      d3.path = formatPath(path16);
     if (hint)
       d3.hint = hint;
     this.diagnostics.push(d3);
@@ -22835,9 +22835,9 @@ function requireCommon() {
     }
     return target;
   }
-  function repeat(string, count) {
+  function repeat(string, count2) {
     let result = "";
-    for (let cycle = 0; cycle < count; cycle += 1) {
+    for (let cycle = 0; cycle < count2; cycle += 1) {
       result += string;
     }
     return result;
@@ -24205,11 +24205,11 @@ function requireLoader() {
     }
     return false;
   }
-  function writeFoldedLines(state, count) {
-    if (count === 1) {
+  function writeFoldedLines(state, count2) {
+    if (count2 === 1) {
       state.result += " ";
-    } else if (count > 1) {
-      state.result += common2.repeat("\n", count - 1);
+    } else if (count2 > 1) {
+      state.result += common2.repeat("\n", count2 - 1);
     }
   }
   function readPlainScalar(state, nodeIndent, withinFlowCollection) {
@@ -25991,7 +25991,7 @@ var Locator = class {
    * position is the key's rather than the value's. When the path does not exist (a missing
    * field), the position is the key of the deepest map entry that does.
    */
-  locate(file, docIndex, path15, key = false) {
+  locate(file, docIndex, path16, key = false) {
     const text = this.texts.get(file);
     if (text === void 0)
       return { line: 0, col: 0 };
@@ -26009,8 +26009,8 @@ var Locator = class {
     let offset = doc.contents?.range?.[0] ?? 0;
     let lastKey;
     let resolved = true;
-    for (let i = 0; i < path15.length; i++) {
-      const seg = path15[i];
+    for (let i = 0; i < path16.length; i++) {
+      const seg = path16[i];
       if ((0, import_yaml4.isMap)(node)) {
         const pair = node.items.find((p) => (0, import_yaml4.isPair)(p) && (0, import_yaml4.isScalar)(p.key) && String(p.key.value) === String(seg));
         if (!pair) {
@@ -26018,7 +26018,7 @@ var Locator = class {
           break;
         }
         const keyOffset = pair.key.range?.[0] ?? offset;
-        if (i === path15.length - 1 && key) {
+        if (i === path16.length - 1 && key) {
           offset = keyOffset;
           break;
         }
@@ -28218,12 +28218,12 @@ var PathBase = class {
   /**
    * Get the Path object referenced by the string path, resolved from this Path
    */
-  resolve(path15) {
-    if (!path15) {
+  resolve(path16) {
+    if (!path16) {
       return this;
     }
-    const rootPath = this.getRootString(path15);
-    const dir = path15.substring(rootPath.length);
+    const rootPath = this.getRootString(path16);
+    const dir = path16.substring(rootPath.length);
     const dirParts = dir.split(this.splitSep);
     const result = rootPath ? this.getRoot(rootPath).#resolveParts(dirParts) : this.#resolveParts(dirParts);
     return result;
@@ -28975,8 +28975,8 @@ var PathWin32 = class _PathWin32 extends PathBase {
   /**
    * @internal
    */
-  getRootString(path15) {
-    return win32.parse(path15).root;
+  getRootString(path16) {
+    return win32.parse(path16).root;
   }
   /**
    * @internal
@@ -29022,8 +29022,8 @@ var PathPosix = class _PathPosix extends PathBase {
   /**
    * @internal
    */
-  getRootString(path15) {
-    return path15.startsWith("/") ? "/" : "";
+  getRootString(path16) {
+    return path16.startsWith("/") ? "/" : "";
   }
   /**
    * @internal
@@ -29112,11 +29112,11 @@ var PathScurryBase = class {
   /**
    * Get the depth of a provided path, string, or the cwd
    */
-  depth(path15 = this.cwd) {
-    if (typeof path15 === "string") {
-      path15 = this.cwd.resolve(path15);
+  depth(path16 = this.cwd) {
+    if (typeof path16 === "string") {
+      path16 = this.cwd.resolve(path16);
     }
-    return path15.depth();
+    return path16.depth();
   }
   /**
    * Return the cache of child entries.  Exposed so subclasses can create
@@ -29603,9 +29603,9 @@ var PathScurryBase = class {
     process2();
     return results;
   }
-  chdir(path15 = this.cwd) {
+  chdir(path16 = this.cwd) {
     const oldCwd = this.cwd;
-    this.cwd = typeof path15 === "string" ? this.cwd.resolve(path15) : path15;
+    this.cwd = typeof path16 === "string" ? this.cwd.resolve(path16) : path16;
     this.cwd[setAsCwd](oldCwd);
   }
 };
@@ -29961,8 +29961,8 @@ var MatchRecord = class {
   }
   // match, absolute, ifdir
   entries() {
-    return [...this.store.entries()].map(([path15, n]) => [
-      path15,
+    return [...this.store.entries()].map(([path16, n]) => [
+      path16,
       !!(n & 2),
       !!(n & 1)
     ]);
@@ -30167,9 +30167,9 @@ var GlobUtil = class {
   signal;
   maxDepth;
   includeChildMatches;
-  constructor(patterns, path15, opts) {
+  constructor(patterns, path16, opts) {
     this.patterns = patterns;
-    this.path = path15;
+    this.path = path16;
     this.opts = opts;
     this.#sep = !opts.posix && opts.platform === "win32" ? "\\" : "/";
     this.includeChildMatches = opts.includeChildMatches !== false;
@@ -30188,11 +30188,11 @@ var GlobUtil = class {
       });
     }
   }
-  #ignored(path15) {
-    return this.seen.has(path15) || !!this.#ignore?.ignored?.(path15);
+  #ignored(path16) {
+    return this.seen.has(path16) || !!this.#ignore?.ignored?.(path16);
   }
-  #childrenIgnored(path15) {
-    return !!this.#ignore?.childrenIgnored?.(path15);
+  #childrenIgnored(path16) {
+    return !!this.#ignore?.childrenIgnored?.(path16);
   }
   // backpressure mechanism
   pause() {
@@ -30407,8 +30407,8 @@ var GlobUtil = class {
 };
 var GlobWalker = class extends GlobUtil {
   matches = /* @__PURE__ */ new Set();
-  constructor(patterns, path15, opts) {
-    super(patterns, path15, opts);
+  constructor(patterns, path16, opts) {
+    super(patterns, path16, opts);
   }
   matchEmit(e) {
     this.matches.add(e);
@@ -30445,8 +30445,8 @@ var GlobWalker = class extends GlobUtil {
 };
 var GlobStream = class extends GlobUtil {
   results;
-  constructor(patterns, path15, opts) {
-    super(patterns, path15, opts);
+  constructor(patterns, path16, opts) {
+    super(patterns, path16, opts);
     this.results = new Minipass({
       signal: this.signal,
       objectMode: true
@@ -30972,7 +30972,7 @@ var EXIT_ERRORS = 1;
 var EXIT_USAGE = 2;
 
 // dist/cli/load-repo.js
-import path8 from "node:path";
+import path9 from "node:path";
 
 // dist/model/api-resources.js
 var ROWS = [
@@ -31101,23 +31101,23 @@ function checkOverrideList(doc, origin, report) {
     o.clusterOverrides.forEach((op, j2) => {
       if (!isObj2(op) || typeof op.path !== "string")
         return;
-      const path15 = op.path;
+      const path16 = op.path;
       const pat = at("clusterOverrides", j2, "path");
-      const seen = paths.get(path15);
+      const seen = paths.get(path16);
       if (seen !== void 0) {
-        report.error("FEDC4004", pat, `path "${path15}" appears more than once for cluster "${String(clusterName)}"`, `see clusterOverrides[${seen}]`);
+        report.error("FEDC4004", pat, `path "${path16}" appears more than once for cluster "${String(clusterName)}"`, `see clusterOverrides[${seen}]`);
         ok = false;
       } else
-        paths.set(path15, j2);
-      if (path15 === "") {
+        paths.set(path16, j2);
+      if (path16 === "") {
         report.error("FEDC4001", pat, "override path is empty: it would replace the whole object, which KubeFed refuses", "name a field, for example /spec/replicas");
         ok = false;
-      } else if (!path15.startsWith("/")) {
-        const guess = path15.includes(".") && !path15.includes("/") ? `/${path15.split(".").join("/")}` : `/${path15}`;
-        report.error("FEDC4001", pat, `override path "${path15}" is not a JSON pointer`, `paths start with "/" and use "/" between fields: ${guess}`);
+      } else if (!path16.startsWith("/")) {
+        const guess = path16.includes(".") && !path16.includes("/") ? `/${path16.split(".").join("/")}` : `/${path16}`;
+        report.error("FEDC4001", pat, `override path "${path16}" is not a JSON pointer`, `paths start with "/" and use "/" between fields: ${guess}`);
         ok = false;
-      } else if (PROTECTED_PATHS.includes(path15)) {
-        report.error("FEDC4002", pat, `override path "${path15}" is protected: KubeFed does not allow overriding it`);
+      } else if (PROTECTED_PATHS.includes(path16)) {
+        report.error("FEDC4002", pat, `override path "${path16}" is protected: KubeFed does not allow overriding it`);
         ok = false;
       }
     });
@@ -31236,8 +31236,8 @@ function classifyDocuments(parsed, report) {
     visit3(p.value, { file: p.file, docIndex: p.index, line: p.line }, false);
   for (const [file, n] of notes) {
     if (n.foreign) {
-      const { origin, what, count } = n.foreign;
-      const message = n.objects ? `${count > 1 ? `${count} documents` : `document ${origin.docIndex + 1}`} of ${file} ${count > 1 ? "look" : "looks"} like ${what}, with neither apiVersion nor kind: not Kubernetes objects, so skipped` : `${file} looks like ${what}, with neither apiVersion nor kind: not Kubernetes objects, so it is skipped`;
+      const { origin, what, count: count2 } = n.foreign;
+      const message = n.objects ? `${count2 > 1 ? `${count2} documents` : `document ${origin.docIndex + 1}`} of ${file} ${count2 > 1 ? "look" : "looks"} like ${what}, with neither apiVersion nor kind: not Kubernetes objects, so skipped` : `${file} looks like ${what}, with neither apiVersion nor kind: not Kubernetes objects, so it is skipped`;
       report.warning("FEDC1009", { origin }, message, n.objects ? "move them to a file of their own, or delete them" : `exclude it in fedc.yaml (exclude: ["${file}"]) to silence this`);
     }
     if (n.kustomization) {
@@ -32246,7 +32246,7 @@ function deriveIngressStatus(doc, world, report) {
   return out;
 }
 function clusterPlace(c) {
-  const at = (path15) => ({ origin: c.origin, path: path15 });
+  const at = (path16) => ({ origin: c.origin, path: path16 });
   const regionKey = REGION_LABELS2.find((k2) => c.labels[k2] !== void 0 && c.labels[k2] !== "");
   const zoneKey = ZONE_LABELS2.find((k2) => c.labels[k2] !== void 0 && c.labels[k2] !== "");
   const region = c.region === void 0 || c.region === "" ? void 0 : { text: c.region, at: at(regionKey ? ["metadata", "labels", regionKey] : ["status", "region"]) };
@@ -32647,7 +32647,7 @@ function scheduleReplicas(inputs, options, report) {
   const rewritten = /* @__PURE__ */ new Map();
   for (const doc of preferences) {
     const spec = doc.value.spec;
-    const at = (...path15) => ({ origin: doc.origin, path: ["spec", ...path15] });
+    const at = (...path16) => ({ origin: doc.origin, path: ["spec", ...path16] });
     const targetKind = spec.targetKind;
     if (!SCHEDULABLE_KINDS.includes(targetKind)) {
       report.error("FEDC3102", at("targetKind"), `targetKind ${targetKind} cannot be scheduled: KubeFed schedules only ${SCHEDULABLE_KINDS.join(" and ")}`);
@@ -32843,8 +32843,8 @@ function convertBackend(backend, at, changes, problems) {
   if (present.length === 0)
     return backend;
   const first = [...at, present[0]];
-  const problem2 = (path15, message, hint) => {
-    problems.push(hint ? { path: path15, message, hint } : { path: path15, message });
+  const problem2 = (path16, message, hint) => {
+    problems.push(hint ? { path: path16, message, hint } : { path: path16, message });
     return backend;
   };
   if (Object.hasOwn(backend, "service")) {
@@ -32929,19 +32929,19 @@ var MANAGED_LABEL = "kubefed.io/managed";
 function objectForCluster(r, report) {
   const template = structuredClone(r.template);
   const tmeta = isObj4(template.metadata) ? template.metadata : {};
-  const at = (...path15) => ({ origin: r.origin, path: ["spec", "template", ...path15], atKey: true });
+  const at = (...path16) => ({ origin: r.origin, path: ["spec", "template", ...path16], atKey: true });
   if (isObj4(tmeta.annotations) && Object.keys(tmeta.annotations).length > 0) {
     report.warning("FEDC4007", at("metadata", "annotations"), "annotations in a template are dropped (KubeFed does not propagate them)", "set annotations with an override: {op: add, path: /metadata/annotations, value: {...}}");
   }
   if (Array.isArray(tmeta.finalizers) && tmeta.finalizers.length > 0) {
     report.warning("FEDC4008", at("metadata", "finalizers"), "finalizers in a template are dropped (KubeFed does not propagate them)");
   }
-  for (const [field, forced, path15] of [
+  for (const [field, forced, path16] of [
     ["name", r.name, ["metadata", "name"]],
     ["namespace", r.namespace, ["metadata", "namespace"]]
   ]) {
     if (typeof tmeta[field] === "string" && tmeta[field] !== forced) {
-      report.warning("FEDC4009", at(...path15), `the template's ${field} "${tmeta[field]}" is ignored; the object gets the federated object's ${field} "${forced}"`);
+      report.warning("FEDC4009", at(...path16), `the template's ${field} "${tmeta[field]}" is ignored; the object gets the federated object's ${field} "${forced}"`);
     }
   }
   if (typeof template.kind === "string" && template.kind !== r.type.targetKind) {
@@ -32989,14 +32989,14 @@ function isObj4(v) {
 }
 
 // dist/render/override-paths.js
-function pointer(path15) {
-  return path15.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+function pointer(path16) {
+  return path16.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
-function isPrefix(prefix2, path15) {
-  if (prefix2.length > path15.length)
+function isPrefix(prefix2, path16) {
+  if (prefix2.length > path16.length)
     return false;
   return prefix2.every((seg, i) => {
-    const p = path15[i];
+    const p = path16[i];
     if (String(seg) === String(p))
       return true;
     return typeof p === "number" && (seg === "-" || /^-[0-9]+$/.test(String(seg)));
@@ -33009,8 +33009,8 @@ function lastIndex(list, test) {
   return -1;
 }
 var isRemove = (o) => (o.op || "replace") === "remove";
-function lastWriter(ops, path15, removes = false) {
-  return lastIndex(ops, (o) => (removes || !isRemove(o)) && isPrefix(pointer(o.path), path15));
+function lastWriter(ops, path16, removes = false) {
+  return lastIndex(ops, (o) => (removes || !isRemove(o)) && isPrefix(pointer(o.path), path16));
 }
 function opNode(o, oi, j2) {
   return ["spec", "overrides", oi, "clusterOverrides", j2, isRemove(o) ? "path" : "value"];
@@ -33108,8 +33108,8 @@ var IngressConversions = class {
     return this.baseConversion;
   }
   /** The last add or replace op that wrote the node at `path` (or a parent of it), else the template. */
-  source(path15, ops, oi, cluster) {
-    const j2 = lastWriter(ops, path15);
+  source(path16, ops, oi, cluster) {
+    const j2 = lastWriter(ops, path16);
     return j2 >= 0 ? { op: j2, oi, cluster } : "template";
   }
   /**
@@ -33117,17 +33117,17 @@ var IngressConversions = class {
    * apiVersion (when the template's object is not a v1 Ingress), else the last op that touched the
    * node (removing a pathType, say), else the cluster's last op.
    */
-  fallback(path15, ops, oi, cluster, baseNotV1) {
+  fallback(path16, ops, oi, cluster, baseNotV1) {
     let j2 = baseNotV1 ? lastIndex(ops, (o) => o.path === "/apiVersion") : -1;
     if (j2 < 0)
-      j2 = lastIndex(ops, (o) => isPrefix(path15, pointer(o.path)));
+      j2 = lastIndex(ops, (o) => isPrefix(path16, pointer(o.path)));
     if (j2 < 0)
       j2 = ops.length - 1;
     return { op: j2, oi, cluster };
   }
-  problem(src, path15, message, hint) {
+  problem(src, path16, message, hint) {
     const { r, report } = this;
-    const at = src === "template" ? { origin: r.origin, path: ["spec", "template", ...path15], atKey: true } : { origin: r.origin, path: opNode(r.overrides[src.oi].clusterOverrides[src.op], src.oi, src.op) };
+    const at = src === "template" ? { origin: r.origin, path: ["spec", "template", ...path16], atKey: true } : { origin: r.origin, path: opNode(r.overrides[src.oi].clusterOverrides[src.op], src.oi, src.op) };
     const who = src === "template" ? "" : ` (override ${r.overrides[src.oi].clusterOverrides[src.op].path} for cluster "${src.cluster}")`;
     const key = JSON.stringify([at.path, message]);
     if (this.errors.has(key))
@@ -33198,8 +33198,8 @@ function applyOverrides(doc, ops) {
       throw new PatchError(index, `remove ${o.path}: there is no ${last} to remove`);
     }
     const escaped = [...parentPath, key].map((s) => s.replace(/~/g, "~0").replace(/\//g, "~1"));
-    const path15 = "/" + escaped.join("/");
-    const operation = op === "remove" ? { op, path: path15 } : { op, path: path15, value: structuredClone(o.value ?? null) };
+    const path16 = "/" + escaped.join("/");
+    const operation = op === "remove" ? { op, path: path16 } : { op, path: path16, value: structuredClone(o.value ?? null) };
     try {
       applyOperation(out, operation, false, true, true);
     } catch (err2) {
@@ -33534,22 +33534,22 @@ function unknownFields(value, node) {
   walk(value, node, [], out);
   return out;
 }
-function walk(value, node, path15, out) {
+function walk(value, node, path16, out) {
   if (node === "" || node === "*" || value === null || typeof value !== "object")
     return;
   if (typeof node === "string") {
     const fields = definition(node).fields;
     if (typeof fields === "string")
-      walk(value, fields, path15, out);
+      walk(value, fields, path16, out);
     else
-      walkObject(value, fields, path15, out);
+      walkObject(value, fields, path16, out);
   } else if ("list" in node) {
     if (!Array.isArray(value))
       return;
     for (let i = 0; i < value.length; i++) {
-      path15.push(i);
-      walk(value[i], node.list, path15, out);
-      path15.pop();
+      path16.push(i);
+      walk(value[i], node.list, path16, out);
+      path16.pop();
     }
   } else if ("map" in node) {
     if (!isObj6(value))
@@ -33557,38 +33557,38 @@ function walk(value, node, path15, out) {
     for (const k2 in value) {
       if (!Object.hasOwn(value, k2))
         continue;
-      path15.push(k2);
-      walk(value[k2], node.map, path15, out);
-      path15.pop();
+      path16.push(k2);
+      walk(value[k2], node.map, path16, out);
+      path16.pop();
     }
   } else if ("fields" in node)
-    walkObject(value, node.fields, path15, out);
+    walkObject(value, node.fields, path16, out);
   else
-    walkSchema(value, node.schema, node.root ?? false, path15, out);
+    walkSchema(value, node.schema, node.root ?? false, path16, out);
 }
-function walkObject(value, fields, path15, out) {
+function walkObject(value, fields, path16, out) {
   if (!isObj6(value))
     return;
   for (const k2 in value) {
     if (!Object.hasOwn(value, k2))
       continue;
     const spec = Object.hasOwn(fields, k2) ? fields[k2] : void 0;
-    path15.push(k2);
+    path16.push(k2);
     if (spec === void 0)
-      out.push({ path: [...path15], field: k2, allowed: Object.keys(fields) });
+      out.push({ path: [...path16], field: k2, allowed: Object.keys(fields) });
     else
-      walk(value[k2], spec, path15, out);
-    path15.pop();
+      walk(value[k2], spec, path16, out);
+    path16.pop();
   }
 }
-function walkSchema(value, schema2, root, path15, out) {
+function walkSchema(value, schema2, root, path16, out) {
   if (Array.isArray(value)) {
     if (!isObj6(schema2.items))
       return;
     for (let i = 0; i < value.length; i++) {
-      path15.push(i);
-      walkSchema(value[i], schema2.items, false, path15, out);
-      path15.pop();
+      path16.push(i);
+      walkSchema(value[i], schema2.items, false, path16, out);
+      path16.pop();
     }
     return;
   }
@@ -33601,17 +33601,17 @@ function walkSchema(value, schema2, root, path15, out) {
   for (const [k2, v] of Object.entries(value)) {
     if (resource && (k2 === "apiVersion" || k2 === "kind"))
       continue;
-    path15.push(k2);
+    path16.push(k2);
     const sub = Object.hasOwn(props, k2) ? props[k2] : void 0;
     if (resource && k2 === "metadata")
-      walk(v, OBJECT_META, path15, out);
+      walk(v, OBJECT_META, path16, out);
     else if (isObj6(sub))
-      walkSchema(v, sub, false, path15, out);
+      walkSchema(v, sub, false, path16, out);
     else if (isObj6(additional))
-      walkSchema(v, additional, false, path15, out);
+      walkSchema(v, additional, false, path16, out);
     else if (!preserve && additional !== true)
-      out.push({ path: [...path15], field: k2, allowed: Object.keys(props) });
-    path15.pop();
+      out.push({ path: [...path16], field: k2, allowed: Object.keys(props) });
+    path16.pop();
   }
 }
 
@@ -33714,9 +33714,9 @@ function servedBy(minor, life) {
 }
 
 // dist/validate/schema-problems.js
-function valueAt(root, path15) {
+function valueAt(root, path16) {
   let v = root;
-  for (const seg of path15) {
+  for (const seg of path16) {
     if (Array.isArray(v) && typeof seg === "number")
       v = v[seg];
     else if (v !== null && typeof v === "object" && !Array.isArray(v) && Object.hasOwn(v, String(seg)))
@@ -33759,40 +33759,40 @@ function schemaProblems(errors, object, secret) {
     const inBranch = [...composite].some((c) => e.keyword !== "oneOf" && e.keyword !== "anyOf" && (e.instancePath === c || e.instancePath.startsWith(`${c}/`)));
     if (inBranch)
       continue;
-    const path15 = pointerToPath(e.instancePath);
-    const data = valueAt(object, path15);
+    const path16 = pointerToPath(e.instancePath);
+    const data = valueAt(object, path16);
     if (e.keyword === "type" && data instanceof Date && String(e.params.type).includes("string"))
       continue;
-    const field = path15.length > 0 ? `${formatPath(path15)} ` : "";
+    const field = path16.length > 0 ? `${formatPath(path16)} ` : "";
     if (e.keyword === "oneOf" || e.keyword === "anyOf") {
-      push(compositeProblem(errors, e, path15, data, field, secret));
+      push(compositeProblem(errors, e, path16, data, field, secret));
       continue;
     }
-    push(problem(e, path15, data, field, secret));
+    push(problem(e, path16, data, field, secret));
   }
   return out;
 }
-function problem(e, path15, data, field, secret) {
+function problem(e, path16, data, field, secret) {
   const p = e.params;
   switch (e.keyword) {
     case "required":
-      return { path: path15, atKey: path15.length > 0, missing: String(p.missingProperty), message: `${formatPath([...path15, String(p.missingProperty)])} is required` };
+      return { path: path16, atKey: path16.length > 0, missing: String(p.missingProperty), message: `${formatPath([...path16, String(p.missingProperty)])} is required` };
     case "type": {
       const hint = typeof data === "boolean" && String(p.type).includes("string") ? "quote the value: YAML 1.1, as kubectl reads it, takes y, yes, on, n, no and off for booleans" : typeof data === "string" && /integer|number/.test(String(p.type)) && /^-?[0-9.]+$/.test(data) ? "write the number without quotes" : void 0;
-      return { path: path15, atKey: false, message: `${field}must be ${describeType2(p.type)}, not ${describeValue3(data, secret)}`, ...hint ? { hint } : {} };
+      return { path: path16, atKey: false, message: `${field}must be ${describeType2(p.type)}, not ${describeValue3(data, secret)}`, ...hint ? { hint } : {} };
     }
     case "enum":
-      return { path: path15, atKey: false, message: `${field}must be one of ${p.allowedValues.map((x2) => JSON.stringify(x2)).join(", ")}, not ${quote2(data, secret)}` };
+      return { path: path16, atKey: false, message: `${field}must be one of ${p.allowedValues.map((x2) => JSON.stringify(x2)).join(", ")}, not ${quote2(data, secret)}` };
     case "const":
-      return { path: path15, atKey: false, message: `${field}must be ${JSON.stringify(p.allowedValue)}, not ${quote2(data, secret)}` };
+      return { path: path16, atKey: false, message: `${field}must be ${JSON.stringify(p.allowedValue)}, not ${quote2(data, secret)}` };
     case "format": {
       const f = KUBERNETES_FORMATS[String(p.format)];
       const what = f ? f.describe : `in format ${String(p.format)}`;
       const hint = p.format === "byte" ? "data holds base64-encoded values; put plain text under stringData instead, or encode it (base64 -w0)" : void 0;
-      return { path: path15, atKey: false, message: `${field}must be ${what}${secret ? "" : `, not ${describeValue3(data, secret)}`}`, ...hint ? { hint } : {} };
+      return { path: path16, atKey: false, message: `${field}must be ${what}${secret ? "" : `, not ${describeValue3(data, secret)}`}`, ...hint ? { hint } : {} };
     }
     case "pattern":
-      return { path: path15, atKey: false, message: `${field}${secret ? "does" : `${quote2(data, secret)} does`} not match ${String(p.pattern)}` };
+      return { path: path16, atKey: false, message: `${field}${secret ? "does" : `${quote2(data, secret)} does`} not match ${String(p.pattern)}` };
     case "minimum":
     case "maximum":
     case "exclusiveMinimum":
@@ -33804,15 +33804,15 @@ function problem(e, path15, data, field, secret) {
     case "minProperties":
     case "maxProperties":
     case "multipleOf":
-      return { path: path15, atKey: false, message: `${field}${LIMITS[e.keyword]} ${String(p.limit ?? p.multipleOf)}${secret ? "" : `, not ${describeValue3(data, secret)}`}` };
+      return { path: path16, atKey: false, message: `${field}${LIMITS[e.keyword]} ${String(p.limit ?? p.multipleOf)}${secret ? "" : `, not ${describeValue3(data, secret)}`}` };
     case "uniqueItems":
-      return { path: path15, atKey: false, message: `${field}must not hold the same item twice (items ${String(p.j)} and ${String(p.i)})` };
+      return { path: path16, atKey: false, message: `${field}must not hold the same item twice (items ${String(p.j)} and ${String(p.i)})` };
     case "additionalProperties":
-      return { path: [...path15, String(p.additionalProperty)], atKey: true, message: `unknown field "${String(p.additionalProperty)}"` };
+      return { path: [...path16, String(p.additionalProperty)], atKey: true, message: `unknown field "${String(p.additionalProperty)}"` };
     case "not":
-      return { path: path15, atKey: false, message: `${field}must not match the schema under "not"` };
+      return { path: path16, atKey: false, message: `${field}must not match the schema under "not"` };
     default:
-      return { path: path15, atKey: false, message: `${field}${e.message ?? `fails ${e.keyword}`}` };
+      return { path: path16, atKey: false, message: `${field}${e.message ?? `fails ${e.keyword}`}` };
   }
 }
 var LIMITS = {
@@ -33828,7 +33828,7 @@ var LIMITS = {
   maxProperties: "must have at most this many fields:",
   multipleOf: "must be a multiple of"
 };
-function compositeProblem(errors, e, path15, data, field, secret) {
+function compositeProblem(errors, e, path16, data, field, secret) {
   const branches = errors.filter((b) => b !== e && b.instancePath === e.instancePath && b.keyword !== "oneOf" && b.keyword !== "anyOf");
   const typeErrors = branches.filter((b) => b.keyword === "type").map((b) => String(b.params.type));
   const specific = branches.find((b) => {
@@ -33838,11 +33838,11 @@ function compositeProblem(errors, e, path15, data, field, secret) {
     return applies === void 0 || !typeErrors.some((t) => applies === "number" ? t === "integer" || t === "number" : t === applies);
   });
   if (specific && branches.some((b) => b.keyword === "type" && !typeMatches(b.params.type, data)))
-    return problem(specific, path15, data, field, secret);
+    return problem(specific, path16, data, field, secret);
   if (typeErrors.length > 0) {
-    return { path: path15, atKey: false, message: `${field}must be ${describeType2(typeErrors.join(","))}, not ${describeValue3(data, secret)}` };
+    return { path: path16, atKey: false, message: `${field}must be ${describeType2(typeErrors.join(","))}, not ${describeValue3(data, secret)}` };
   }
-  return { path: path15, atKey: false, message: `${field}matches none of the forms its schema allows (${e.keyword})` };
+  return { path: path16, atKey: false, message: `${field}matches none of the forms its schema allows (${e.keyword})` };
 }
 function typeMatches(t, data) {
   const list = Array.isArray(t) ? t : String(t).split(",");
@@ -34034,8 +34034,8 @@ var ObjectCheck = class {
    * it (for a missing field, the op that removed it), else the template (apiVersion: else the
    * type's declaration; kind, name and namespace: the federated object, which sets them).
    */
-  source(path15, r, ops, oi, opts) {
-    const full = opts.missing !== void 0 ? [...path15, opts.missing] : path15;
+  source(path16, r, ops, oi, opts) {
+    const full = opts.missing !== void 0 ? [...path16, opts.missing] : path16;
     let j2 = lastWriter(ops, full);
     const removedIt = lastIndex(ops, (o) => isRemove(o) && samePath2(pointer(o.path), full));
     if (removedIt > j2)
@@ -34047,7 +34047,7 @@ var ObjectCheck = class {
         return { at: { origin: op.scheduledBy, path: ["spec", "totalReplicas"] }, cluster, who: ` (the replicas its ReplicaSchedulingPreference plans for cluster "${cluster}")` };
       }
       const node = opNode(op, oi, j2);
-      const rest = path15.slice(pointer(op.path).length);
+      const rest = path16.slice(pointer(op.path).length);
       const who = ` (override ${op.path} for cluster "${cluster}")`;
       if (isRemove(op) || rest.length === 0 && opts.unknown) {
         return { at: { origin: r.origin, path: [...node.slice(0, -1), "path"] }, cluster, who };
@@ -34055,14 +34055,14 @@ var ObjectCheck = class {
       return { at: { origin: r.origin, path: [...node, ...rest], atKey: (opts.unknown || opts.atKey) === true && rest.length > 0 }, cluster, who };
     }
     const template = r.template;
-    if (path15[0] === "apiVersion" && path15.length === 1 && typeof template.apiVersion !== "string") {
+    if (path16[0] === "apiVersion" && path16.length === 1 && typeof template.apiVersion !== "string") {
       const d3 = r.type.declaration;
       return d3 ? { at: { origin: d3.origin, path: d3.versionPath }, who: "", declared: true } : { at: { origin: r.origin, path: ["kind"] }, who: "" };
     }
-    if (path15[0] === "kind" && path15.length === 1 || path15[0] === "metadata" && (path15[1] === "name" || path15[1] === "namespace") && path15.length === 2) {
-      return { at: { origin: r.origin, path: path15[0] === "kind" ? ["kind"] : ["metadata", path15[1]] }, who: "" };
+    if (path16[0] === "kind" && path16.length === 1 || path16[0] === "metadata" && (path16[1] === "name" || path16[1] === "namespace") && path16.length === 2) {
+      return { at: { origin: r.origin, path: path16[0] === "kind" ? ["kind"] : ["metadata", path16[1]] }, who: "" };
     }
-    return { at: { origin: r.origin, path: ["spec", "template", ...path15], atKey: opts.unknown === true || opts.atKey === true }, who: "" };
+    return { at: { origin: r.origin, path: ["spec", "template", ...path16], atKey: opts.unknown === true || opts.atKey === true }, who: "" };
   }
   missingSchema(group, kind, apiVersion, r, why) {
     const key = `${group}/${kind}`;
@@ -34192,6 +34192,187 @@ function previousZoneReader(output) {
   };
 }
 
+// dist/read/compile-cache.js
+import { createHash, randomBytes } from "node:crypto";
+import { chmodSync, mkdirSync, readdirSync as readdirSync2, readFileSync as readFileSync5, renameSync, statSync as statSync2, unlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import path8 from "node:path";
+import { fileURLToPath as fileURLToPath5 } from "node:url";
+import { deserialize, serialize } from "node:v8";
+var MAGIC = Buffer.from("fedc-cache-1\n");
+var ENTRY = /^[0-9a-f]{64}\.bin$/;
+function cacheDir(env2 = process.env) {
+  if (env2.FEDC_CACHE_DIR)
+    return path8.resolve(env2.FEDC_CACHE_DIR);
+  const base = env2.XDG_CACHE_HOME ? env2.XDG_CACHE_HOME : path8.join(homedir(), ".cache");
+  return path8.join(base, "fedc");
+}
+var sha256 = (data) => createHash("sha256").update(data).digest("hex");
+var codeId;
+function codeIdentity() {
+  if (codeId !== void 0)
+    return codeId;
+  const here = path8.dirname(fileURLToPath5(import.meta.url));
+  const root = path8.basename(here) === "read" ? path8.dirname(here) : here;
+  const h = createHash("sha256");
+  for (const e of readdirSync2(root, { recursive: true, withFileTypes: true }).sort((a, b) => path8.join(a.parentPath, a.name) < path8.join(b.parentPath, b.name) ? -1 : 1)) {
+    if (!e.isFile())
+      continue;
+    const full = path8.join(e.parentPath, e.name);
+    const s = statSync2(full);
+    h.update(`${path8.relative(root, full)}\0${s.size}\0${s.mtimeMs}
+`);
+  }
+  return codeId = h.digest("hex");
+}
+function compileKey(options, settingsText, files) {
+  const h = createHash("sha256");
+  h.update(codeIdentity()).update("\0").update(JSON.stringify(options)).update("\0").update(settingsText ?? "\0none").update("\0");
+  for (const f of files)
+    h.update(f.path).update("\0").update(sha256(f.text)).update("\0");
+  return h.digest("hex");
+}
+function recordingOutput(output) {
+  const reads = /* @__PURE__ */ new Map();
+  return {
+    reads,
+    output: (rel) => {
+      const text = output(rel);
+      reads.set(rel, text === void 0 ? null : sha256(text));
+      return text;
+    }
+  };
+}
+function openCompileCache(output, env2 = process.env) {
+  const dir = cacheDir(env2);
+  try {
+    mkdirSync(dir, { recursive: true, mode: 448 });
+    chmodSync(dir, 448);
+  } catch {
+    return void 0;
+  }
+  const maxBytes = Math.max(1, Number(env2.FEDC_CACHE_MAX_MB) || 512) * 1024 * 1024;
+  const file = (key) => path8.join(dir, `${key}.bin`);
+  return {
+    get(key) {
+      let buf;
+      try {
+        buf = readFileSync5(file(key));
+      } catch {
+        return void 0;
+      }
+      const entry = decode(buf);
+      if (!entry) {
+        tryUnlink(file(key));
+        return void 0;
+      }
+      for (const [rel, digest] of entry.reads) {
+        const text = output(rel);
+        if ((text === void 0 ? null : sha256(text)) !== digest)
+          return void 0;
+      }
+      try {
+        const now = /* @__PURE__ */ new Date();
+        utimesSync(file(key), now, now);
+      } catch {
+      }
+      return entry.result;
+    },
+    put(key, result, reads) {
+      const payload = serialize({ result: pack(result), reads: [...reads] });
+      const digest = createHash("sha256").update(payload).digest();
+      const tmp = path8.join(dir, `.${key}.${randomBytes(6).toString("hex")}.tmp`);
+      try {
+        writeFileSync(tmp, Buffer.concat([MAGIC, digest, payload]), { mode: 384 });
+        renameSync(tmp, file(key));
+      } catch {
+        tryUnlink(tmp);
+        return;
+      }
+      prune(dir, maxBytes);
+    }
+  };
+}
+function decode(buf) {
+  if (buf.length < MAGIC.length + 32 || !buf.subarray(0, MAGIC.length).equals(MAGIC))
+    return void 0;
+  const digest = buf.subarray(MAGIC.length, MAGIC.length + 32);
+  const payload = buf.subarray(MAGIC.length + 32);
+  if (!createHash("sha256").update(payload).digest().equals(digest))
+    return void 0;
+  try {
+    const v = deserialize(payload);
+    return { result: unpack(v.result), reads: new Map(v.reads) };
+  } catch {
+    return void 0;
+  }
+}
+function prune(dir, maxBytes) {
+  try {
+    const entries = readdirSync2(dir).flatMap((name) => {
+      const full = path8.join(dir, name);
+      try {
+        const s = statSync2(full);
+        if (name.endsWith(".tmp") && Date.now() - s.mtimeMs > 36e5)
+          tryUnlink(full);
+        return ENTRY.test(name) ? [{ full, size: s.size, used: s.mtimeMs }] : [];
+      } catch {
+        return [];
+      }
+    });
+    let total = entries.reduce((n, e) => n + e.size, 0);
+    if (total <= maxBytes)
+      return;
+    for (const e of entries.sort((a, b) => a.used - b.used)) {
+      if (total <= maxBytes * 0.8)
+        break;
+      tryUnlink(e.full);
+      total -= e.size;
+    }
+  } catch {
+  }
+}
+function tryUnlink(p) {
+  try {
+    unlinkSync(p);
+  } catch {
+  }
+}
+function pack(r) {
+  const heads = [];
+  const objects = [];
+  const headIds = /* @__PURE__ */ new Map();
+  const objectIds = /* @__PURE__ */ new Map();
+  const clusters = r.clusters.map((c) => {
+    const rows = [];
+    for (const o of c.objects) {
+      const { object, ...head } = o;
+      let oi = objectIds.get(object);
+      if (oi === void 0)
+        objectIds.set(object, oi = objects.push(object) - 1);
+      const hk = `${o.source.file}\0${o.source.docIndex}\0${JSON.stringify(o.source.within ?? null)}\0${o.overrideIndex ?? ""}\0${o.apiVersion}\0${o.kind}\0${o.namespace}\0${o.name}`;
+      let hi = headIds.get(hk);
+      if (hi === void 0)
+        headIds.set(hk, hi = heads.push(head) - 1);
+      rows.push(hi, oi);
+    }
+    return { name: c.name, ready: c.ready, rows };
+  });
+  const { clusters: _c, ...rest } = r;
+  return { rest, clusters, heads, objects };
+}
+function unpack(p) {
+  return {
+    ...p.rest,
+    clusters: p.clusters.map((c) => {
+      const objects = [];
+      for (let i = 0; i < c.rows.length; i += 2)
+        objects.push({ ...p.heads[c.rows[i]], object: p.objects[c.rows[i + 1]] });
+      return { name: c.name, ready: c.ready, objects };
+    })
+  };
+}
+
 // dist/cli/load-repo.js
 async function compileSource(source, flags) {
   const { settings: settings2, diagnostics: settingsDiags } = source.readSettings();
@@ -34199,21 +34380,32 @@ async function compileSource(source, flags) {
   if (hasErrors(settingsDiags))
     return { settings: settings2, result: failed(settingsDiags) };
   const read = await source.readInputs(settings2);
-  const output = source.output(flags.output ? path8.resolve(flags.output) : settings2.output);
+  const output = source.output(flags.output ? path9.resolve(flags.output) : settings2.output);
   const kube = kubernetesVersion(settings2);
   const crds = settings2.crds?.length ? await source.readInputs({ ...settings2, include: settings2.crds, exclude: [] }) : { files: [], diagnostics: [] };
   if (settings2.crds?.length && crds.files.length === 0 && crds.diagnostics.length === 0) {
     crds.diagnostics.push({ code: "FEDC7007", severity: "warning", message: `no file matches crds: ${settings2.crds.join(", ")} in fedc.yaml`, file: SETTINGS_FILE, line: 0, col: 0 });
   }
-  const result = compile(read.files, {
+  const options = {
     kubefedNamespace: settings2.kubefedNamespace,
     ...settings2.defaultNamespace ? { defaultNamespace: settings2.defaultNamespace } : {},
     strict,
-    previousReplicas: previousReplicasReader(output),
-    dns: { ...settings2.dns, previousZone: previousZoneReader(output) },
-    ...kube.version !== void 0 ? { kubernetesVersion: kube.version } : {},
-    crdFiles: crds.files
-  });
+    ...kube.version !== void 0 ? { kubernetesVersion: kube.version } : {}
+  };
+  const cache = flags.cache === false || process.env.FEDC_NO_CACHE ? void 0 : openCompileCache(output);
+  const key = cache && compileKey({ options, settings: settings2 }, void 0, [...read.files, ...crds.files.map((f) => ({ path: `crds:${f.path}`, text: f.text }))]);
+  let result = cache && key ? cache.get(key) : void 0;
+  if (!result) {
+    const recorded = recordingOutput(output);
+    result = compile(read.files, {
+      ...options,
+      previousReplicas: previousReplicasReader(recorded.output),
+      dns: { ...settings2.dns, previousZone: previousZoneReader(recorded.output) },
+      crdFiles: crds.files
+    });
+    if (cache && key)
+      cache.put(key, result, recorded.reads);
+  }
   const diagnostics = sortDiagnostics([...settingsDiags, ...read.diagnostics, ...kube.diagnostics, ...crds.diagnostics, ...result.diagnostics]);
   return { settings: settings2, result: { ...result, diagnostics, failed: hasErrors(diagnostics) } };
 }
@@ -34237,7 +34429,7 @@ async function renderRefSides(dir, opts) {
   const fail = (message) => ({ ok: false, exit: EXIT_USAGE, message, failures: [] });
   let isDir = false;
   try {
-    isDir = statSync2(dir).isDirectory();
+    isDir = statSync3(dir).isDirectory();
   } catch {
   }
   if (!isDir)
@@ -34269,7 +34461,7 @@ async function renderRefSides(dir, opts) {
   const failures = [];
   let headDiagnostics = [];
   for (const source of [base, head]) {
-    const { result } = await compileSource(source, opts.strict !== void 0 ? { strict: opts.strict } : {});
+    const { result } = await compileSource(source, { ...opts.strict !== void 0 ? { strict: opts.strict } : {}, ...opts.cache === false ? { cache: false } : {} });
     if (result.failed)
       failures.push({ label: source.label, errors: result.diagnostics.filter((d3) => d3.severity === "error") });
     if (source === head)
@@ -34282,7 +34474,7 @@ async function renderRefSides(dir, opts) {
 }
 
 // dist/cli/render-command.js
-import path13 from "node:path";
+import path14 from "node:path";
 
 // dist/emit/layout.js
 var ORDER_FIRST = [
@@ -34365,6 +34557,28 @@ function clusterStream(objects, yaml2) {
 ${yaml2.get(o.object)}`).join("");
 }
 
+// dist/emit/shards.js
+var DNS_SHARD = 1;
+function parseShard(text) {
+  const m = /^([1-9][0-9]*)\/([1-9][0-9]*)$/.exec(text.trim());
+  if (!m)
+    return void 0;
+  const index = Number(m[1]);
+  const count2 = Number(m[2]);
+  if (!Number.isSafeInteger(count2) || index > count2)
+    return void 0;
+  return { index, count: count2 };
+}
+function shardOf(cluster, count2) {
+  return fnv1_32(cluster) % count2 + 1;
+}
+function inShard(cluster, shard) {
+  return shardOf(cluster, shard.count) === shard.index;
+}
+function shardText(shard) {
+  return `${shard.index}/${shard.count}`;
+}
+
 // dist/emit/output-tree.js
 function collisionDiagnostic(col) {
   const [a, b] = col.objects;
@@ -34384,14 +34598,17 @@ function buildOutputTree(clusters, options) {
   const diagnostics = [];
   const keep = [];
   const selected = options.only ? new Set(options.only) : void 0;
-  const scopes = [];
+  const { shard } = options;
+  const owns = (name) => (!selected || selected.has(name)) && (!shard || inShard(name, shard));
+  const whole = !selected && (!shard || shard.index === DNS_SHARD);
+  const scopes = whole ? [CLUSTERS_DIR] : [];
   for (const c of clusters) {
     const dir = `${CLUSTERS_DIR}/${c.name}`;
-    if (selected && !selected.has(c.name) || !c.ready) {
+    if (!owns(c.name) || !c.ready) {
       keep.push(dir);
       continue;
     }
-    if (selected)
+    if (!whole)
       scopes.push(dir);
     const laid = layoutCluster(c.name, c.objects, options.layout, yaml2);
     for (const [k2, v] of laid.files)
@@ -34399,9 +34616,19 @@ function buildOutputTree(clusters, options) {
     for (const col of laid.collisions)
       diagnostics.push(collisionDiagnostic(col));
   }
-  if (!selected)
-    scopes.push(CLUSTERS_DIR);
-  if (!selected && options.dns) {
+  if (shard) {
+    const declared = new Set(clusters.map((c) => c.name));
+    for (const name of options.present ?? []) {
+      if (declared.has(name))
+        continue;
+      const dir = `${CLUSTERS_DIR}/${name}`;
+      if (!owns(name))
+        keep.push(dir);
+      else if (!whole)
+        scopes.push(dir);
+    }
+  }
+  if (whole && options.dns) {
     for (const [k2, v] of layoutDns(options.dns))
       files.set(k2, v);
     scopes.push(DNS_DIR);
@@ -34410,27 +34637,27 @@ function buildOutputTree(clusters, options) {
 }
 
 // dist/emit/write-tree.js
-import { existsSync as existsSync2, lstatSync as lstatSync4, mkdirSync, readdirSync as readdirSync3, readFileSync as readFileSync7, realpathSync as realpathSync3, rmSync as rmSync2, rmdirSync, statSync as statSync4 } from "node:fs";
+import { existsSync as existsSync2, lstatSync as lstatSync4, mkdirSync as mkdirSync2, readdirSync as readdirSync4, readFileSync as readFileSync8, realpathSync as realpathSync3, rmSync as rmSync2, rmdirSync, statSync as statSync5 } from "node:fs";
 import { open, rename, rm } from "node:fs/promises";
-import path10 from "node:path";
+import path11 from "node:path";
 
 // dist/emit/commit-journal.js
-import { closeSync, fsyncSync, lstatSync as lstatSync3, openSync, readFileSync as readFileSync6, renameSync, rmSync, statSync as statSync3, unlinkSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, lstatSync as lstatSync3, openSync, readFileSync as readFileSync7, renameSync as renameSync2, rmSync, statSync as statSync4, unlinkSync as unlinkSync2, writeSync } from "node:fs";
 import { hostname } from "node:os";
-import path9 from "node:path";
+import path10 from "node:path";
 var JOURNAL_FILE = ".fedc-journal";
 var JOURNAL_TMP = `${JOURNAL_FILE}.tmp`;
 var TMP_SUFFIX = ".fedc-tmp";
 var JournalError = class extends Error {
 };
 function tempPath(target) {
-  return path9.join(path9.dirname(target), `.${path9.basename(target)}${TMP_SUFFIX}`);
+  return path10.join(path10.dirname(target), `.${path10.basename(target)}${TMP_SUFFIX}`);
 }
 function newJournal(renames2, deletes) {
   return { fedc: "commit-journal", version: 1, pid: process.pid, hostname: hostname(), started: (/* @__PURE__ */ new Date()).toISOString(), renames: renames2, deletes };
 }
 function writeJournal(outDir, journal) {
-  const tmp = path9.join(outDir, JOURNAL_TMP);
+  const tmp = path10.join(outDir, JOURNAL_TMP);
   const fd = openSync(tmp, "w", 420);
   try {
     writeSync(fd, JSON.stringify(journal) + "\n");
@@ -34441,17 +34668,17 @@ function writeJournal(outDir, journal) {
     throw err2;
   }
   closeSync(fd);
-  renameSync(tmp, path9.join(outDir, JOURNAL_FILE));
+  renameSync2(tmp, path10.join(outDir, JOURNAL_FILE));
   syncDir(outDir);
 }
 function removeJournal(outDir) {
-  rmSync(path9.join(outDir, JOURNAL_FILE), { force: true });
+  rmSync(path10.join(outDir, JOURNAL_FILE), { force: true });
   syncDir(outDir);
 }
 function readJournal(outDir) {
   let text;
   try {
-    text = readFileSync6(path9.join(outDir, JOURNAL_FILE), "utf8");
+    text = readFileSync7(path10.join(outDir, JOURNAL_FILE), "utf8");
   } catch (err2) {
     if (err2.code === "ENOENT")
       return void 0;
@@ -34517,22 +34744,22 @@ function recoverCommit(outDir) {
     return { outcome: "rolled back", journal, files: pending.length, deleted: 0 };
   }
   for (const [tmp, target] of pending) {
-    renameSync(tmp, target);
-    dirs.add(path9.dirname(target));
+    renameSync2(tmp, target);
+    dirs.add(path10.dirname(target));
   }
   let deleted = 0;
   for (const rel of journal.deletes) {
     const file = inside(outDir, rel);
     let text;
     try {
-      text = readFileSync6(file, "utf8");
+      text = readFileSync7(file, "utf8");
     } catch {
       continue;
     }
     if (!isGeneratedByFedc(text))
       continue;
-    unlinkSync(file);
-    dirs.add(path9.dirname(file));
+    unlinkSync2(file);
+    dirs.add(path10.dirname(file));
     deleted++;
   }
   for (const d3 of dirs)
@@ -34544,7 +34771,7 @@ function inside(outDir, rel) {
   let dir = outDir;
   const parts = rel.split("/");
   for (const p of parts.slice(0, -1)) {
-    dir = path9.join(dir, p);
+    dir = path10.join(dir, p);
     let link = false;
     try {
       link = lstatSync3(dir).isSymbolicLink();
@@ -34552,9 +34779,9 @@ function inside(outDir, rel) {
       break;
     }
     if (link)
-      throw new JournalError(`it names ${rel}, and ${path9.relative(outDir, dir)} is a symlink`);
+      throw new JournalError(`it names ${rel}, and ${path10.relative(outDir, dir)} is a symlink`);
   }
-  return path9.join(outDir, ...parts);
+  return path10.join(outDir, ...parts);
 }
 function isFile(p) {
   try {
@@ -34636,6 +34863,16 @@ async function pool(items, limit, task) {
   if (failure)
     throw failure.err;
 }
+function clusterDirsOnDisk(outDir) {
+  try {
+    return readdirSync4(safeJoin(outDir, CLUSTERS_DIR), { withFileTypes: true }).filter((e) => e.isDirectory() || e.isSymbolicLink()).map((e) => e.name).sort();
+  } catch (err2) {
+    const code = err2.code;
+    if (code === "ENOENT" || code === "ENOTDIR")
+      return [];
+    throw err2;
+  }
+}
 async function diffTree(outDir, tree) {
   const { owned: onDisk, leftovers, foreign, symlinks } = ownedFiles(outDir, tree);
   const added = [];
@@ -34682,26 +34919,30 @@ async function writeTree(outDir, tree, changes, options = {}) {
   if (temps.length + changes.removed.length + changes.leftovers.length === 0)
     return;
   refuseSymlinks(changes, [...changes.added, ...changes.changed, ...changes.removed]);
-  const root = path10.resolve(outDir);
+  const root = path11.resolve(outDir);
   const touched = /* @__PURE__ */ new Set();
   try {
     const made = /* @__PURE__ */ new Set();
     for (const [, , target] of temps) {
-      const dir = path10.dirname(target);
+      const dir = path11.dirname(target);
       touched.add(dir);
       if (made.has(dir))
         continue;
       made.add(dir);
-      const first = mkdirSync(dir, { recursive: true });
-      for (let d3 = dir; first !== void 0; d3 = path10.dirname(d3)) {
-        touched.add(path10.dirname(d3));
-        if (d3 === first || d3 === root || path10.dirname(d3) === d3)
+      const first = mkdirSync2(dir, { recursive: true });
+      for (let d3 = dir; first !== void 0; d3 = path11.dirname(d3)) {
+        touched.add(path11.dirname(d3));
+        if (d3 === first || d3 === root || path11.dirname(d3) === d3)
           break;
       }
     }
-    await pool(temps, WRITE_CONCURRENCY, ([rel, tmp]) => writeDurable(tmp, tree.files.get(rel)));
+    const { onWritten } = options;
+    await pool(temps, WRITE_CONCURRENCY, onWritten ? async ([rel, tmp]) => {
+      await writeDurable(tmp, tree.files.get(rel));
+      onWritten(rel);
+    } : ([rel, tmp]) => writeDurable(tmp, tree.files.get(rel)));
     for (const [rel, , target] of temps) {
-      if (statSync4(target, { throwIfNoEntry: false })?.isDirectory())
+      if (statSync5(target, { throwIfNoEntry: false })?.isDirectory())
         throw new Error(`${rel} is a directory`);
     }
     options.lock?.assertHeld();
@@ -34723,7 +34964,7 @@ async function writeTree(outDir, tree, changes, options = {}) {
     for (const rel of changes.removed) {
       const file = safeJoin(outDir, rel);
       rmSync2(file, { force: true });
-      touched.add(path10.dirname(file));
+      touched.add(path11.dirname(file));
     }
   } catch (err2) {
     throw new CommitInterruptedError(err2, done, temps.length);
@@ -34733,7 +34974,7 @@ async function writeTree(outDir, tree, changes, options = {}) {
   await pool([...touched], WRITE_CONCURRENCY, syncDirAsync);
   removeJournal(outDir);
   for (const rel of changes.removed)
-    pruneEmptyDirs(outDir, path10.posix.dirname(rel));
+    pruneEmptyDirs(outDir, path11.posix.dirname(rel));
 }
 async function writeDurable(file, content) {
   const fault2 = writeFault(file);
@@ -34777,30 +35018,30 @@ function refuseSymlinks(changes, paths) {
 }
 function outputLeavesRepo(root, outDir) {
   const realRoot = realpathSync3(root);
-  let existing = path10.resolve(outDir);
+  let existing = path11.resolve(outDir);
   const rest = [];
   while (!existsSync2(existing)) {
-    rest.unshift(path10.basename(existing));
-    const up = path10.dirname(existing);
+    rest.unshift(path11.basename(existing));
+    const up = path11.dirname(existing);
     if (up === existing)
       break;
     existing = up;
   }
-  const real = path10.join(realpathSync3(existing), ...rest);
-  const rel = path10.relative(realRoot, real);
-  return rel.startsWith("..") || path10.isAbsolute(rel) ? real : void 0;
+  const real = path11.join(realpathSync3(existing), ...rest);
+  const rel = path11.relative(realRoot, real);
+  return rel.startsWith("..") || path11.isAbsolute(rel) ? real : void 0;
 }
 function safeJoin(outDir, rel) {
-  const root = path10.resolve(outDir);
-  const full = path10.resolve(root, rel);
-  if (full !== root && !full.startsWith(root + path10.sep))
+  const root = path11.resolve(outDir);
+  const full = path11.resolve(root, rel);
+  if (full !== root && !full.startsWith(root + path11.sep))
     throw new Error(`refusing to write outside ${root}: ${rel}`);
   return full;
 }
 function scopedFiles(outDir, tree) {
   const out = /* @__PURE__ */ new Map();
   const symlinks = [];
-  const root = path10.resolve(outDir);
+  const root = path11.resolve(outDir);
   const keep = tree.keep.map((k2) => k2 + "/");
   scopes: for (const scope of tree.scopes) {
     const parts = scope.split("/");
@@ -34814,7 +35055,7 @@ function scopedFiles(outDir, tree) {
     }
     let entries;
     try {
-      entries = readdirSync3(safeJoin(outDir, scope), { recursive: true, withFileTypes: true });
+      entries = readdirSync4(safeJoin(outDir, scope), { recursive: true, withFileTypes: true });
     } catch (err2) {
       if (err2.code === "ENOENT")
         continue;
@@ -34824,8 +35065,8 @@ function scopedFiles(outDir, tree) {
       const link = e.isSymbolicLink();
       if (!link && !e.isFile())
         continue;
-      const abs = path10.join(e.parentPath, e.name);
-      const rel = path10.relative(root, abs).split(path10.sep).join("/");
+      const abs = path11.join(e.parentPath, e.name);
+      const rel = path11.relative(root, abs).split(path11.sep).join("/");
       if (keep.some((k2) => rel.startsWith(k2)))
         continue;
       if (link)
@@ -34843,11 +35084,11 @@ function ownedFiles(outDir, tree) {
   const foreign = [];
   const { files, symlinks } = scopedFiles(outDir, tree);
   for (const [rel, abs] of files) {
-    if (path10.posix.basename(rel).startsWith(".") && rel.endsWith(TMP_SUFFIX)) {
+    if (path11.posix.basename(rel).startsWith(".") && rel.endsWith(TMP_SUFFIX)) {
       leftovers.push(abs);
       continue;
     }
-    const content = readFileSync7(abs, "utf8");
+    const content = readFileSync8(abs, "utf8");
     if (isGeneratedByFedc(content))
       owned.set(rel, content);
     else if (APPLIED_IN_CLUSTER_DIR.test(rel))
@@ -34863,15 +35104,15 @@ function pruneEmptyDirs(outDir, relDir) {
     } catch {
       return;
     }
-    rel = path10.posix.dirname(rel);
+    rel = path11.posix.dirname(rel);
   }
 }
 
 // dist/emit/output-lock.js
 import { randomUUID } from "node:crypto";
-import { closeSync as closeSync2, fstatSync, linkSync, mkdirSync as mkdirSync2, openSync as openSync2, readdirSync as readdirSync4, readFileSync as readFileSync8, readSync, renameSync as renameSync2, rmdirSync as rmdirSync2, statSync as statSync5, unlinkSync as unlinkSync2, writeSync as writeSync3 } from "node:fs";
+import { closeSync as closeSync2, fstatSync, linkSync, mkdirSync as mkdirSync3, openSync as openSync2, readdirSync as readdirSync5, readFileSync as readFileSync9, readSync, renameSync as renameSync3, rmdirSync as rmdirSync2, statSync as statSync6, unlinkSync as unlinkSync3, writeSync as writeSync3 } from "node:fs";
 import { hostname as hostname2 } from "node:os";
-import path11 from "node:path";
+import path12 from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 var LOCK_FILE = ".fedc-lock";
 var LockBusyError = class extends Error {
@@ -34893,8 +35134,8 @@ var LockLostError = class extends Error {
 var POLL_MS = 100;
 var UNREADABLE_STALE_MS = 5e3;
 async function acquireLock(outDir, options) {
-  const lockPath = path11.join(outDir, LOCK_FILE);
-  const createdFrom = mkdirSync2(outDir, { recursive: true });
+  const lockPath = path12.join(outDir, LOCK_FILE);
+  const createdFrom = mkdirSync3(outDir, { recursive: true });
   const me = { pid: process.pid, hostname: hostname2(), started: (/* @__PURE__ */ new Date()).toISOString(), token: randomUUID() };
   const procStart = processStart(process.pid);
   if (procStart !== void 0)
@@ -34902,7 +35143,7 @@ async function acquireLock(outDir, options) {
   const body = JSON.stringify(me) + "\n";
   const begun = Date.now();
   let waiting = false;
-  const draft = path11.join(outDir, `${LOCK_FILE}.${me.token}`);
+  const draft = path12.join(outDir, `${LOCK_FILE}.${me.token}`);
   const writeDraft = () => {
     const fd = openSync2(draft, "wx", 420);
     try {
@@ -34913,7 +35154,7 @@ async function acquireLock(outDir, options) {
   };
   const dropDraft = () => {
     try {
-      unlinkSync2(draft);
+      unlinkSync3(draft);
     } catch {
     }
   };
@@ -34931,7 +35172,7 @@ async function acquireLock(outDir, options) {
     } catch (err2) {
       const code = err2.code;
       if (code === "ENOENT") {
-        mkdirSync2(outDir, { recursive: true });
+        mkdirSync3(outDir, { recursive: true });
         writeDraft();
         continue;
       }
@@ -34963,7 +35204,7 @@ async function acquireLock(outDir, options) {
   }
 }
 function lockState(outDir) {
-  return inspect(path11.join(outDir, LOCK_FILE))?.state;
+  return inspect(path12.join(outDir, LOCK_FILE))?.state;
 }
 function held(lockPath, token, outDir, createdFrom) {
   const signals = ["SIGINT", "SIGTERM", "SIGHUP"];
@@ -34978,7 +35219,7 @@ function held(lockPath, token, outDir, createdFrom) {
     process.off("exit", release);
     try {
       if (mine())
-        unlinkSync2(lockPath);
+        unlinkSync3(lockPath);
     } catch {
     }
     if (createdFrom !== void 0)
@@ -35004,15 +35245,15 @@ function removeIfEmpty(dir, top) {
   let d3 = dir;
   for (; ; ) {
     try {
-      if (readdirSync4(d3).length > 0)
+      if (readdirSync5(d3).length > 0)
         return;
       rmdirSync2(d3);
     } catch {
       return;
     }
-    if (path11.resolve(d3) === path11.resolve(top))
+    if (path12.resolve(d3) === path12.resolve(top))
       return;
-    const up = path11.dirname(d3);
+    const up = path12.dirname(d3);
     if (up === d3)
       return;
     d3 = up;
@@ -35050,7 +35291,7 @@ function inspect(lockPath) {
 }
 function readHolder(lockPath) {
   try {
-    return parseHolder(readFileSync8(lockPath, "utf8"));
+    return parseHolder(readFileSync9(lockPath, "utf8"));
   } catch {
     return void 0;
   }
@@ -35085,7 +35326,7 @@ function isAlive(h) {
 function processStart(pid) {
   let stat2;
   try {
-    stat2 = readFileSync8(`/proc/${pid}/stat`, "utf8");
+    stat2 = readFileSync9(`/proc/${pid}/stat`, "utf8");
   } catch {
     return void 0;
   }
@@ -35095,19 +35336,19 @@ function processStart(pid) {
 function takeOver(lockPath, staleIno) {
   const aside = `${lockPath}.stale-${process.pid}-${randomUUID().slice(0, 8)}`;
   try {
-    renameSync2(lockPath, aside);
+    renameSync3(lockPath, aside);
   } catch (err2) {
     if (err2.code === "ENOENT")
       return;
     throw err2;
   }
-  if (statSync5(aside).ino !== staleIno) {
+  if (statSync6(aside).ino !== staleIno) {
     try {
       linkSync(aside, lockPath);
     } catch {
     }
   }
-  unlinkSync2(aside);
+  unlinkSync3(aside);
 }
 
 // dist/cli/input-dir.js
@@ -35136,7 +35377,7 @@ async function checkInputDir(dir, format) {
 
 // dist/cli/output-guard.js
 import { hostname as hostname3 } from "node:os";
-import path12 from "node:path";
+import path13 from "node:path";
 var OutputEscapesError = class extends Error {
   outDir;
   real;
@@ -35156,7 +35397,7 @@ var GuardIoError = class extends Error {
   }
 };
 function outputDirOf(root, output, settings2) {
-  return output ? path12.resolve(output) : path12.resolve(root, settings2.output);
+  return output ? path13.resolve(output) : path13.resolve(root, settings2.output);
 }
 function guardOutput(inner, options) {
   const guard = {
@@ -35205,7 +35446,7 @@ async function waitForWriter(outDir, waitMs, onWait) {
       return;
     const waited = Date.now() - begun;
     if (waited >= waitMs)
-      throw new LockBusyError(path12.join(outDir, LOCK_FILE), state, waited, waitMs);
+      throw new LockBusyError(path13.join(outDir, LOCK_FILE), state, waited, waitMs);
     if (!told) {
       told = true;
       onWait(state);
@@ -35299,6 +35540,162 @@ function journalForCheck(outDir) {
   }
 }
 
+// dist/cli/progress.js
+var PROGRESS_DELAY_MS = 1e3;
+var REDRAW_MS = 100;
+function isCi(env2) {
+  const ci = env2.CI?.trim().toLowerCase();
+  return ci !== void 0 && ci !== "" && ci !== "0" && ci !== "false";
+}
+function wantsProgress(stream2, env2) {
+  return stream2.isTTY === true && !isCi(env2) && env2.TERM !== "dumb";
+}
+function noProgress(stream2) {
+  return {
+    active: false,
+    phase() {
+    },
+    totals() {
+    },
+    files() {
+    },
+    written() {
+    },
+    log: (line) => void stream2.write(line + "\n"),
+    end() {
+    }
+  };
+}
+var count = (n) => n.toLocaleString("en-US");
+function startProgress(stream2, now = Date.now) {
+  const begun = now();
+  let phase = "starting";
+  let clusters = 0;
+  let objects;
+  let toWrite = 0;
+  let written = 0;
+  let clustersDone = 0;
+  const pending = /* @__PURE__ */ new Map();
+  let shown = false;
+  let ended = false;
+  let interval;
+  const clusterOf = (rel) => {
+    if (!rel.startsWith(CLUSTERS_DIR + "/"))
+      return void 0;
+    const end = rel.indexOf("/", CLUSTERS_DIR.length + 1);
+    return end === -1 ? void 0 : rel.slice(CLUSTERS_DIR.length + 1, end);
+  };
+  const text = () => {
+    const parts = [];
+    if (phase === "writing") {
+      parts.push(written < toWrite ? `writing ${count(written)}/${count(toWrite)} files` : toWrite > 0 ? `committing ${count(toWrite)} files` : "committing");
+      parts.push(`${count(clustersDone)}/${count(clusters)} clusters`);
+    } else {
+      parts.push({
+        starting: "starting",
+        waiting: "waiting for another render",
+        reading: "reading inputs",
+        compiling: "compiling",
+        comparing: "comparing with the output directory",
+        checking: "checking the output directory"
+      }[phase]);
+      if (objects !== void 0)
+        parts.push(`${count(clusters)} clusters`);
+    }
+    if (objects !== void 0)
+      parts.push(`${count(objects)} objects`);
+    parts.push(`${((now() - begun) / 1e3).toFixed(1)} s`);
+    const line = `fedc: ${parts.join(", ")}`;
+    const width = stream2.columns;
+    return width && line.length >= width ? line.slice(0, Math.max(0, width - 1)) : line;
+  };
+  const draw = () => {
+    if (ended)
+      return;
+    shown = true;
+    stream2.write(`\r${text()}\x1B[K`);
+  };
+  const erase = () => {
+    if (shown)
+      stream2.write("\r\x1B[K");
+    shown = false;
+  };
+  const delay = setTimeout(() => {
+    draw();
+    interval = setInterval(draw, REDRAW_MS);
+    interval.unref();
+  }, PROGRESS_DELAY_MS);
+  delay.unref();
+  const redrawNow = () => {
+    if (!ended && (shown || now() - begun >= PROGRESS_DELAY_MS))
+      draw();
+  };
+  return {
+    active: true,
+    phase(p) {
+      phase = p;
+      redrawNow();
+    },
+    totals(names, n) {
+      clusters = names.length;
+      objects = n;
+      clustersDone = names.length;
+    },
+    files(rels) {
+      toWrite = rels.length;
+      written = 0;
+      pending.clear();
+      for (const rel of rels) {
+        const c = clusterOf(rel);
+        if (c !== void 0)
+          pending.set(c, (pending.get(c) ?? 0) + 1);
+      }
+      clustersDone = Math.max(0, clusters - pending.size);
+    },
+    written(rel) {
+      written++;
+      const c = clusterOf(rel);
+      if (c === void 0)
+        return;
+      const left = (pending.get(c) ?? 0) - 1;
+      pending.set(c, left);
+      if (left === 0)
+        clustersDone++;
+    },
+    log(line) {
+      const was = shown;
+      erase();
+      stream2.write(line + "\n");
+      if (was)
+        draw();
+    },
+    end() {
+      if (ended)
+        return;
+      clearTimeout(delay);
+      if (interval)
+        clearInterval(interval);
+      erase();
+      ended = true;
+    }
+  };
+}
+function withPhases(source, progress) {
+  if (!progress.active)
+    return source;
+  return {
+    ...source,
+    readInputs: async (settings2) => {
+      progress.phase("reading");
+      try {
+        return await source.readInputs(settings2);
+      } finally {
+        progress.phase("compiling");
+      }
+    }
+  };
+}
+
 // dist/cli/render-command.js
 var DEFAULT_WAIT_S = 30;
 var cliError = (code, message, hint) => ({
@@ -35318,36 +35715,56 @@ async function runRender(dir, opts) {
   const waitS = opts.wait === void 0 ? DEFAULT_WAIT_S : Number(opts.wait);
   if (!(waitS >= 0) || opts.wait?.trim() === "")
     return usage(`--wait takes a number of seconds, not "${opts.wait}"`);
+  let shard;
+  if (opts.shard !== void 0) {
+    shard = parseShard(opts.shard);
+    if (!shard)
+      return usage(`--shard takes i/n, shard i of n with 1 <= i <= n (as in --shard 2/3), not "${opts.shard}"`);
+    if (opts.cluster.length)
+      return usage("--shard and --cluster cannot be used together: a shard already selects its clusters");
+    if (opts.stdout)
+      return usage("--stdout prints one cluster named by --cluster; --shard selects clusters to write: drop one of them");
+  }
   const bad = await checkInputDir(dir, opts.format);
   if (bad !== void 0)
     return bad;
-  const print = diagnosticsPrinter(opts.format, !opts.stdout);
-  const root = path13.resolve(dir);
-  const guard = opts.stdout ? void 0 : guardOutput(diskSource(root), {
+  const progress = !opts.stdout && opts.format === "text" && wantsProgress(process.stderr, process.env) ? startProgress(process.stderr) : noProgress(process.stderr);
+  const printAll = diagnosticsPrinter(opts.format, !opts.stdout);
+  const print = (d3) => {
+    progress.end();
+    printAll(d3);
+  };
+  const root = path14.resolve(dir);
+  const guard = opts.stdout ? void 0 : guardOutput(withPhases(diskSource(root), progress), {
     root,
     output: opts.output,
     waitMs: waitS * 1e3,
     mode: opts.check ? "check" : "write",
-    say: (line) => process.stderr.write(line + "\n"),
+    say: (line) => {
+      progress.log(line);
+      progress.phase("waiting");
+    },
     shown: displayPath
   });
   try {
-    return await render2(dir, opts, guard, print);
+    return await render2(dir, opts, guard, print, { progress, ...shard ? { shard } : {} });
   } catch (e) {
     if (!isGuardError(e))
       throw e;
-    const shown = displayPath(guard?.outDir ?? path13.resolve(opts.output ?? root));
+    const shown = displayPath(guard?.outDir ?? path14.resolve(opts.output ?? root));
     const d3 = outputErrorDiagnostic(e, shown, fixCommand(dir, shown, opts), guard?.recovery ? "recovered" : "nothing");
     if (!d3)
       throw e;
     print([...guard?.recovery ? [recoveryDiagnostic(guard.recovery, shown)] : [], d3]);
     return EXIT_ERRORS;
   } finally {
+    progress.end();
     guard?.release();
   }
 }
-async function render2(dir, opts, guard, print) {
-  const root = path13.resolve(dir);
+async function render2(dir, opts, guard, print, run) {
+  const { progress, shard } = run;
+  const root = path14.resolve(dir);
   const { settings: settings2, result } = await compileSource(guard?.source ?? diskSource(root), opts);
   const outDir = outputDirOf(root, opts.output, settings2);
   const shown = displayPath(outDir);
@@ -35355,7 +35772,10 @@ async function render2(dir, opts, guard, print) {
   if (guard?.recovery)
     diags.unshift(recoveryDiagnostic(guard.recovery, shown));
   const nothing = guard?.recovery ? "nothing else was written" : "nothing was written";
-  const say = (line) => (opts.format === "text" ? process.stdout : process.stderr).write(line + "\n");
+  const say = (line) => {
+    progress.end();
+    (opts.format === "text" ? process.stdout : process.stderr).write(line + "\n");
+  };
   const fail = (...extra) => {
     print([...diags, ...extra]);
     return EXIT_ERRORS;
@@ -35384,31 +35804,46 @@ async function render2(dir, opts, guard, print) {
     process.stdout.write(clusterStream(cluster.objects, new YamlCache()));
     return EXIT_OK;
   }
-  const tree = buildOutputTree(result.clusters, {
-    layout: opts.layout ?? settings2.layout,
-    dns: result.dns,
-    ...opts.cluster.length ? { only: opts.cluster } : {}
-  });
-  if (tree.diagnostics.length > 0) {
-    const code = fail(...tree.diagnostics);
-    process.stderr.write(`${nothing}
-`);
-    return code;
-  }
+  const owns = (name) => (!opts.cluster.length || opts.cluster.includes(name)) && (!shard || inShard(name, shard));
   const ioFail = (e) => {
     const d3 = outputErrorDiagnostic(e, shown, fixCommand(dir, shown, opts), guard?.recovery ? "recovered" : "nothing");
     if (!d3)
       throw e;
     return fail(d3);
   };
+  let present = [];
+  try {
+    if (shard)
+      present = clusterDirsOnDisk(outDir);
+  } catch (e) {
+    return ioFail(e);
+  }
+  const tree = buildOutputTree(result.clusters, {
+    layout: opts.layout ?? settings2.layout,
+    dns: result.dns,
+    ...opts.cluster.length ? { only: opts.cluster } : {},
+    ...shard ? { shard, present } : {}
+  });
+  if (progress.active) {
+    const rendered = result.clusters.filter((c) => c.ready && owns(c.name));
+    progress.totals(rendered.map((c) => c.name), rendered.reduce((n, c) => n + c.objects.length, 0));
+  }
+  if (tree.diagnostics.length > 0) {
+    const code = fail(...tree.diagnostics);
+    process.stderr.write(`${nothing}
+`);
+    return code;
+  }
   let changes;
   try {
+    progress.phase(opts.check ? "checking" : "comparing");
     changes = await diffTree(outDir, tree);
   } catch (e) {
     return ioFail(e);
   }
   const layout = opts.layout ?? settings2.layout;
   if (opts.check) {
+    progress.end();
     const { journal, problem: problem2 } = journalForCheck(outDir);
     const unfinished = [
       ...journal ? [unfinishedCommitDiagnostic(journal, lockState(outDir), shown, fixCommand(dir, shown, opts))] : [],
@@ -35418,7 +35853,7 @@ async function render2(dir, opts, guard, print) {
     const foreign = changes.foreign.map((f) => `  foreign:  ${f} (not written by fedc; left alone)`);
     if (stale === 0 && unfinished.length === 0) {
       print(diags);
-      process.stderr.write([...foreign, `${shown} is up to date (${changes.unchanged} files)`].join("\n") + "\n");
+      process.stderr.write([...foreign, `${shown} is up to date${shard ? ` for shard ${shardText(shard)}` : ""} (${changes.unchanged} files)`].join("\n") + "\n");
       return EXIT_OK;
     }
     process.stderr.write([
@@ -35450,19 +35885,31 @@ async function render2(dir, opts, guard, print) {
     }
   }
   try {
-    await writeTree(outDir, tree, changes, guard?.lock ? { lock: guard.lock } : {});
+    if (progress.active) {
+      progress.files([...changes.added, ...changes.changed]);
+      progress.phase("writing");
+    }
+    await writeTree(outDir, tree, changes, {
+      ...guard?.lock ? { lock: guard.lock } : {},
+      ...progress.active ? { onWritten: (rel) => progress.written(rel) } : {}
+    });
   } catch (e) {
     return ioFail(e);
   }
   print(diags);
   for (const c of result.clusters) {
-    if (opts.cluster.length && !opts.cluster.includes(c.name))
+    if (!owns(c.name))
       continue;
     say(`${c.name}: ${c.ready ? `${c.objects.length} objects` : "not Ready, left as it was"}`);
   }
   const { zones, endpoints } = result.dns;
-  if (!opts.cluster.length && zones.length + endpoints.length > 0) {
+  const dnsHere = !opts.cluster.length && (!shard || shard.index === DNS_SHARD);
+  if (dnsHere && zones.length + endpoints.length > 0) {
     say(`dns: ${zones.map((z) => `${z.domain} (serial ${z.serial})`).join(", ") || "no zone"}; ${endpoints.length} DNSEndpoints`);
+  }
+  if (shard) {
+    const mine = result.clusters.filter((c) => owns(c.name)).length;
+    say(`shard ${shardText(shard)}: ${mine} of ${result.clusters.length} clusters${shard.index === DNS_SHARD ? ", and dns/" : ""}`);
   }
   say(`${shown}: ${changes.added.length} added, ${changes.changed.length} changed, ${changes.removed.length} removed, ${changes.unchanged} unchanged`);
   return EXIT_OK;
@@ -35475,13 +35922,15 @@ function fixCommand(dir, out, opts) {
     parts.push("--layout", opts.layout);
   for (const c of opts.cluster)
     parts.push("--cluster", c);
+  if (opts.shard)
+    parts.push("--shard", opts.shard.trim());
   if (opts.strict)
     parts.push("--strict");
   return parts.join(" ");
 }
 function displayPath(p) {
-  const rel = path13.relative(process.cwd(), p);
-  return rel === "" ? "." : rel.startsWith("..") || path13.isAbsolute(rel) ? p : rel;
+  const rel = path14.relative(process.cwd(), p);
+  return rel === "" ? "." : rel.startsWith("..") || path14.isAbsolute(rel) ? p : rel;
 }
 function usage(message) {
   process.stderr.write(`error: ${message}
@@ -35490,7 +35939,7 @@ function usage(message) {
 }
 
 // dist/action/runner.js
-import { appendFileSync, readFileSync as readFileSync9 } from "node:fs";
+import { appendFileSync, readFileSync as readFileSync10 } from "node:fs";
 var SUMMARY_LIMIT = 1024 * 1024;
 var ANNOTATION_LIMIT = 10;
 function runnerFromEnv(env2 = process.env) {
@@ -35498,7 +35947,7 @@ function runnerFromEnv(env2 = process.env) {
   return {
     // The runner upper-cases input names and keeps their dashes: INPUT_MAX-CHARS.
     input: (name, fallback = "") => (env2[`INPUT_${name.toUpperCase()}`] ?? "").trim() || fallback,
-    event: () => env2.GITHUB_EVENT_PATH ? JSON.parse(readFileSync9(env2.GITHUB_EVENT_PATH, "utf8")) : {},
+    event: () => env2.GITHUB_EVENT_PATH ? JSON.parse(readFileSync10(env2.GITHUB_EVENT_PATH, "utf8")) : {},
     eventName: env2.GITHUB_EVENT_NAME ?? "",
     repository: env2.GITHUB_REPOSITORY ?? "",
     workspace: env2.GITHUB_WORKSPACE ?? process.cwd(),
@@ -35564,8 +36013,8 @@ var ZERO_SHA = /^0+$/;
 async function runAction(runner) {
   const mode = runner.input("mode", "diff");
   const rel = runner.input("path", ".");
-  const dir = path14.resolve(runner.workspace, rel);
-  const prefix2 = path14.relative(runner.workspace, dir).split(path14.sep).join("/");
+  const dir = path15.resolve(runner.workspace, rel);
+  const prefix2 = path15.relative(runner.workspace, dir).split(path15.sep).join("/");
   if (mode === "check")
     return check(runner, dir, rel);
   if (mode !== "diff") {

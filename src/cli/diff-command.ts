@@ -21,6 +21,7 @@ export interface DiffFlags {
   showSecrets?: boolean;
   exitCode?: boolean;
   strict?: boolean;
+  cache?: boolean;
 }
 
 const usage = (message: string): number => {
@@ -81,6 +82,8 @@ export interface RefOptions {
   head?: string;
   mergeBase?: boolean;
   strict?: boolean;
+  /** false (--no-cache): compile without the compile cache. */
+  cache?: boolean;
 }
 
 /**
@@ -122,7 +125,7 @@ export async function renderRefSides(dir: string, opts: RefOptions): Promise<Ref
   const failures: { label: string; errors: Diagnostic[] }[] = [];
   let headDiagnostics: Diagnostic[] = [];
   for (const source of [base, head]) {
-    const { result } = await compileSource(source, opts.strict !== undefined ? { strict: opts.strict } : {});
+    const { result } = await compileSource(source, { ...(opts.strict !== undefined ? { strict: opts.strict } : {}), ...(opts.cache === false ? { cache: false } : {}) });
     if (result.failed) failures.push({ label: source.label, errors: result.diagnostics.filter((d) => d.severity === 'error') });
     if (source === head) headDiagnostics = result.diagnostics;
     sides.push({ label: source.label, snapshot: snapshotOfCompile(result) });

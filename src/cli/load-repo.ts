@@ -3,6 +3,7 @@ import { compile, type CompileResult } from '../compile.js';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { previousReplicasReader } from '../read/previous-replicas.js';
 import { previousZoneReader } from '../read/previous-zones.js';
+import { compileKey, openCompileCache, recordingOutput } from '../read/compile-cache.js';
 import { diskSource, type RepoSource } from '../read/repo-source.js';
 import { SETTINGS_FILE, type Settings } from '../read/settings.js';
 import { parseKubernetesVersion } from '../validate/kubernetes-versions.js';
@@ -17,6 +18,8 @@ export interface LoadedRepo {
 export interface LoadFlags {
   strict?: boolean;
   output?: string;
+  /** false (--no-cache): compile without reading or writing the compile cache. */
+  cache?: boolean;
 }
 
 /** The IO edge shared by every command: settings, files, then the pure compile. */
@@ -42,15 +45,27 @@ export async function compileSource(source: RepoSource, flags: LoadFlags): Promi
   if (settings.crds?.length && crds.files.length === 0 && crds.diagnostics.length === 0) {
     crds.diagnostics.push({ code: 'FEDC7007', severity: 'warning', message: `no file matches crds: ${settings.crds.join(', ')} in fedc.yaml`, file: SETTINGS_FILE, line: 0, col: 0 });
   }
-  const result = compile(read.files, {
+  const options = {
     kubefedNamespace: settings.kubefedNamespace,
     ...(settings.defaultNamespace ? { defaultNamespace: settings.defaultNamespace } : {}),
     strict,
-    previousReplicas: previousReplicasReader(output),
-    dns: { ...settings.dns, previousZone: previousZoneReader(output) },
     ...(kube.version !== undefined ? { kubernetesVersion: kube.version } : {}),
-    crdFiles: crds.files,
-  });
+  };
+  // A compile seen before (the same code, options, settings and input bytes, and the same
+  // previous output where it was read) is taken from the cache; the result is the same either way.
+  const cache = flags.cache === false || process.env.FEDC_NO_CACHE ? undefined : openCompileCache(output);
+  const key = cache && compileKey({ options, settings }, undefined, [...read.files, ...crds.files.map((f) => ({ path: `crds:${f.path}`, text: f.text }))]);
+  let result = cache && key ? cache.get(key) : undefined;
+  if (!result) {
+    const recorded = recordingOutput(output);
+    result = compile(read.files, {
+      ...options,
+      previousReplicas: previousReplicasReader(recorded.output),
+      dns: { ...settings.dns, previousZone: previousZoneReader(recorded.output) },
+      crdFiles: crds.files,
+    });
+    if (cache && key) cache.put(key, result, recorded.reads);
+  }
   const diagnostics = sortDiagnostics([...settingsDiags, ...read.diagnostics, ...kube.diagnostics, ...crds.diagnostics, ...result.diagnostics]);
   return { settings, result: { ...result, diagnostics, failed: hasErrors(diagnostics) } };
 }

@@ -24,6 +24,7 @@ function program(): Command {
     .argument('[dir]', 'federation repo', '.')
     .addOption(format())
     .option('--strict', 'treat warnings as errors')
+    .option('--no-cache', 'compile without reading or writing the compile cache (FEDC_CACHE_DIR)')
     .action(async (dir: string, opts) => {
       process.exitCode = await runValidate(dir, opts);
     });
@@ -37,9 +38,11 @@ function program(): Command {
     .option('--stdout', 'print one cluster as a YAML stream instead of writing files')
     .option('--allow-empty', 'with --stdout, succeed even when the cluster gets no object')
     .option('--check', 'write nothing; exit 1 when the output directory is stale')
+    .option('--shard <i/n>', 'render only the clusters of shard i of n (FNV-1 hash of the name mod n); shard 1 also writes dns/')
     .option('--wait <seconds>', 'when another render is writing the output directory, wait this long for it (default 30; 0: fail at once)')
     .addOption(format())
     .option('--strict', 'treat warnings as errors')
+    .option('--no-cache', 'compile without reading or writing the compile cache (FEDC_CACHE_DIR)')
     .action(async (dir: string, opts) => {
       process.exitCode = await runRender(dir, opts);
     });
@@ -56,6 +59,7 @@ function program(): Command {
     .option('--show-secrets', 'show the values of Secrets (local use only)')
     .option('--exit-code', 'exit 1 when anything changed, 0 when nothing did')
     .option('--strict', 'treat warnings as errors')
+    .option('--no-cache', 'compile without reading or writing the compile cache (FEDC_CACHE_DIR)')
     .action(async (dirs: string[], opts) => {
       process.exitCode = await runDiff(dirs, opts);
     });

@@ -4,8 +4,9 @@ import type { Format } from '../diagnostics/format.js';
 import { clusterStream, type Layout } from '../emit/layout.js';
 import { buildOutputTree } from '../emit/output-tree.js';
 import { YamlCache } from '../emit/serialize.js';
-import { diffTree, writeTree, type TreeChanges } from '../emit/write-tree.js';
+import { clusterDirsOnDisk, diffTree, writeTree, type TreeChanges } from '../emit/write-tree.js';
 import { lockState } from '../emit/output-lock.js';
+import { DNS_SHARD, inShard, parseShard, shardText, type Shard } from '../emit/shards.js';
 import { someNames } from '../plan/plan-placement.js';
 import { diskSource } from '../read/repo-source.js';
 import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
@@ -13,6 +14,7 @@ import { checkInputDir } from './input-dir.js';
 import { compileSource } from './load-repo.js';
 import { guardOutput, isGuardError, journalForCheck, outputDirOf, outputErrorDiagnostic, recoveryDiagnostic, unfinishedCommitDiagnostic, type OutputGuard } from './output-guard.js';
 import { diagnosticsPrinter } from './print-diagnostics.js';
+import { noProgress, startProgress, wantsProgress, withPhases, type Progress } from './progress.js';
 
 export interface RenderFlags {
   output?: string;
@@ -25,6 +27,8 @@ export interface RenderFlags {
   strict?: boolean;
   /** Seconds to wait for another render writing the output directory (default DEFAULT_WAIT_S). */
   wait?: string;
+  /** `i/n`: render only the clusters of shard i of n (shards.ts). */
+  shard?: string;
 }
 
 /** How long a render waits for another one writing the same output directory, by default. */
@@ -39,17 +43,36 @@ export async function runRender(dir: string, opts: RenderFlags): Promise<number>
   if (opts.stdout && opts.output) return usage('--stdout writes no files; drop -o/--output');
   const waitS = opts.wait === undefined ? DEFAULT_WAIT_S : Number(opts.wait);
   if (!(waitS >= 0) || opts.wait?.trim() === '') return usage(`--wait takes a number of seconds, not "${opts.wait}"`);
+  let shard: Shard | undefined;
+  if (opts.shard !== undefined) {
+    shard = parseShard(opts.shard);
+    if (!shard) return usage(`--shard takes i/n, shard i of n with 1 <= i <= n (as in --shard 2/3), not "${opts.shard}"`);
+    if (opts.cluster.length) return usage('--shard and --cluster cannot be used together: a shard already selects its clusters');
+    if (opts.stdout) return usage('--stdout prints one cluster named by --cluster; --shard selects clusters to write: drop one of them');
+  }
   const bad = await checkInputDir(dir, opts.format);
   if (bad !== undefined) return bad;
-  const print = diagnosticsPrinter(opts.format, !opts.stdout);
+  // The progress line: a render writing files, text diagnostics, stderr a terminal, not CI.
+  const progress = !opts.stdout && opts.format === 'text' && wantsProgress(process.stderr, process.env)
+    ? startProgress(process.stderr)
+    : noProgress(process.stderr);
+  const printAll = diagnosticsPrinter(opts.format, !opts.stdout);
+  const print = (d: readonly Diagnostic[]) => {
+    progress.end();
+    printAll(d);
+  };
   const root = path.resolve(dir);
   // Only a render that writes takes the lock; --check waits for one that writes; --stdout neither.
-  const guard = opts.stdout ? undefined : guardOutput(diskSource(root), {
+  const guard = opts.stdout ? undefined : guardOutput(withPhases(diskSource(root), progress), {
     root, output: opts.output, waitMs: waitS * 1000, mode: opts.check ? 'check' : 'write',
-    say: (line) => process.stderr.write(line + '\n'), shown: displayPath,
+    say: (line) => {
+      progress.log(line);
+      progress.phase('waiting');
+    },
+    shown: displayPath,
   });
   try {
-    return await render(dir, opts, guard, print);
+    return await render(dir, opts, guard, print, { progress, ...(shard ? { shard } : {}) });
   } catch (e) {
     // Taking the lock, recovering or the output path failed: nothing was compiled yet.
     if (!isGuardError(e)) throw e;
@@ -59,11 +82,18 @@ export async function runRender(dir: string, opts: RenderFlags): Promise<number>
     print([...(guard?.recovery ? [recoveryDiagnostic(guard.recovery, shown)] : []), d]);
     return EXIT_ERRORS;
   } finally {
+    progress.end();
     guard?.release();
   }
 }
 
-async function render(dir: string, opts: RenderFlags, guard: OutputGuard | undefined, print: (d: readonly Diagnostic[]) => void): Promise<number> {
+interface RenderRun {
+  progress: Progress;
+  shard?: Shard;
+}
+
+async function render(dir: string, opts: RenderFlags, guard: OutputGuard | undefined, print: (d: readonly Diagnostic[]) => void, run: RenderRun): Promise<number> {
+  const { progress, shard } = run;
   const root = path.resolve(dir);
   const { settings, result } = await compileSource(guard?.source ?? diskSource(root), opts);
   const outDir = outputDirOf(root, opts.output, settings);
@@ -73,7 +103,10 @@ async function render(dir: string, opts: RenderFlags, guard: OutputGuard | undef
   if (guard?.recovery) diags.unshift(recoveryDiagnostic(guard.recovery, shown));
   const nothing = guard?.recovery ? 'nothing else was written' : 'nothing was written';
   // What a person reads about the run: stdout with text diagnostics, else stderr.
-  const say = (line: string) => (opts.format === 'text' ? process.stdout : process.stderr).write(line + '\n');
+  const say = (line: string) => {
+    progress.end();
+    (opts.format === 'text' ? process.stdout : process.stderr).write(line + '\n');
+  };
   const fail = (...extra: Diagnostic[]): number => {
     print([...diags, ...extra]);
     return EXIT_ERRORS;
@@ -105,29 +138,45 @@ async function render(dir: string, opts: RenderFlags, guard: OutputGuard | undef
     return EXIT_OK;
   }
 
-  const tree = buildOutputTree(result.clusters, {
-    layout: opts.layout ?? settings.layout,
-    dns: result.dns,
-    ...(opts.cluster.length ? { only: opts.cluster } : {}),
-  });
-  if (tree.diagnostics.length > 0) {
-    const code = fail(...tree.diagnostics);
-    process.stderr.write(`${nothing}\n`);
-    return code;
-  }
+  // The clusters this run renders: all, those named by --cluster, or those of the shard.
+  const owns = (name: string) => (!opts.cluster.length || opts.cluster.includes(name)) && (!shard || inShard(name, shard));
   const ioFail = (e: unknown): number => {
     const d = outputErrorDiagnostic(e, shown, fixCommand(dir, shown, opts), guard?.recovery ? 'recovered' : 'nothing');
     if (!d) throw e;
     return fail(d);
   };
+  let present: string[] = [];
+  try {
+    // A shard prunes the directories of its clusters that are no longer declared.
+    if (shard) present = clusterDirsOnDisk(outDir);
+  } catch (e) {
+    return ioFail(e);
+  }
+  const tree = buildOutputTree(result.clusters, {
+    layout: opts.layout ?? settings.layout,
+    dns: result.dns,
+    ...(opts.cluster.length ? { only: opts.cluster } : {}),
+    ...(shard ? { shard, present } : {}),
+  });
+  if (progress.active) {
+    const rendered = result.clusters.filter((c) => c.ready && owns(c.name));
+    progress.totals(rendered.map((c) => c.name), rendered.reduce((n, c) => n + c.objects.length, 0));
+  }
+  if (tree.diagnostics.length > 0) {
+    const code = fail(...tree.diagnostics);
+    process.stderr.write(`${nothing}\n`);
+    return code;
+  }
   let changes: TreeChanges;
   try {
+    progress.phase(opts.check ? 'checking' : 'comparing');
     changes = await diffTree(outDir, tree);
   } catch (e) {
     return ioFail(e);
   }
   const layout = opts.layout ?? settings.layout;
   if (opts.check) {
+    progress.end();
     const { journal, problem } = journalForCheck(outDir);
     const unfinished = [
       ...(journal ? [unfinishedCommitDiagnostic(journal, lockState(outDir), shown, fixCommand(dir, shown, opts))] : []),
@@ -138,7 +187,7 @@ async function render(dir: string, opts: RenderFlags, guard: OutputGuard | undef
     const foreign = changes.foreign.map((f) => `  foreign:  ${f} (not written by fedc; left alone)`);
     if (stale === 0 && unfinished.length === 0) {
       print(diags);
-      process.stderr.write([...foreign, `${shown} is up to date (${changes.unchanged} files)`].join('\n') + '\n');
+      process.stderr.write([...foreign, `${shown} is up to date${shard ? ` for shard ${shardText(shard)}` : ''} (${changes.unchanged} files)`].join('\n') + '\n');
       return EXIT_OK;
     }
     process.stderr.write([
@@ -167,18 +216,30 @@ async function render(dir: string, opts: RenderFlags, guard: OutputGuard | undef
     }
   }
   try {
-    await writeTree(outDir, tree, changes, guard?.lock ? { lock: guard.lock } : {});
+    if (progress.active) {
+      progress.files([...changes.added, ...changes.changed]);
+      progress.phase('writing');
+    }
+    await writeTree(outDir, tree, changes, {
+      ...(guard?.lock ? { lock: guard.lock } : {}),
+      ...(progress.active ? { onWritten: (rel: string) => progress.written(rel) } : {}),
+    });
   } catch (e) {
     return ioFail(e);
   }
   print(diags);
   for (const c of result.clusters) {
-    if (opts.cluster.length && !opts.cluster.includes(c.name)) continue;
+    if (!owns(c.name)) continue;
     say(`${c.name}: ${c.ready ? `${c.objects.length} objects` : 'not Ready, left as it was'}`);
   }
   const { zones, endpoints } = result.dns;
-  if (!opts.cluster.length && zones.length + endpoints.length > 0) {
+  const dnsHere = !opts.cluster.length && (!shard || shard.index === DNS_SHARD);
+  if (dnsHere && zones.length + endpoints.length > 0) {
     say(`dns: ${zones.map((z) => `${z.domain} (serial ${z.serial})`).join(', ') || 'no zone'}; ${endpoints.length} DNSEndpoints`);
+  }
+  if (shard) {
+    const mine = result.clusters.filter((c) => owns(c.name)).length;
+    say(`shard ${shardText(shard)}: ${mine} of ${result.clusters.length} clusters${shard.index === DNS_SHARD ? ', and dns/' : ''}`);
   }
   say(`${shown}: ${changes.added.length} added, ${changes.changed.length} changed, ${changes.removed.length} removed, ${changes.unchanged} unchanged`);
   return EXIT_OK;
@@ -189,6 +250,7 @@ function fixCommand(dir: string, out: string, opts: RenderFlags): string {
   if (opts.output) parts.push('-o', out);
   if (opts.layout) parts.push('--layout', opts.layout);
   for (const c of opts.cluster) parts.push('--cluster', c);
+  if (opts.shard) parts.push('--shard', opts.shard.trim());
   if (opts.strict) parts.push('--strict');
   return parts.join(' ');
 }

@@ -4,6 +4,7 @@ import type { DnsOutput } from '../dns/dns-types.js';
 import { DNS_DIR, layoutDns } from './dns-files.js';
 import { CLUSTERS_DIR, layoutCluster, objectFileCollisions, type ClusterFiles, type Layout } from './layout.js';
 import { YamlCache } from './serialize.js';
+import { DNS_SHARD, inShard, type Shard } from './shards.js';
 
 /** The files fedc wants on disk, and the directories whose fedc-written files it manages. */
 export interface OutputTree {
@@ -25,8 +26,16 @@ export interface TreeOptions {
   /** Render only these clusters; all when undefined. */
   only?: readonly string[];
   /**
+   * Render only the clusters of this shard (shards.ts). The shard owns its clusters' directories,
+   * those of its clusters that are no longer declared (named in `present`), and, shard 1 only,
+   * dns/ and the rest of clusters/: so the shards together own what a full render owns.
+   */
+  shard?: Shard;
+  /** With `shard`: the names of the directories in clusters/ of the output directory now. */
+  present?: readonly string[];
+  /**
    * Zone files and DNSEndpoints, written under dns/ (which fedc then owns) when every cluster is
-   * rendered; with `only`, dns/ is left as it is.
+   * rendered, or by shard 1; with `only`, dns/ is left as it is.
    */
   dns?: DnsOutput;
 }
@@ -59,22 +68,34 @@ export function buildOutputTree(clusters: readonly ClusterOutput[], options: Tre
   const diagnostics: Diagnostic[] = [];
   const keep: string[] = [];
   const selected = options.only ? new Set(options.only) : undefined;
-  const scopes: string[] = [];
+  const { shard } = options;
+  const owns = (name: string) => (!selected || selected.has(name)) && (!shard || inShard(name, shard));
+  // Whether this run owns the whole clusters/ directory (but the directories kept) and dns/: a
+  // full render, or shard 1. Without --cluster, clusters that are no longer declared lose their files.
+  const whole = !selected && (!shard || shard.index === DNS_SHARD);
+  const scopes: string[] = whole ? [CLUSTERS_DIR] : [];
   for (const c of clusters) {
     const dir = `${CLUSTERS_DIR}/${c.name}`;
-    if ((selected && !selected.has(c.name)) || !c.ready) {
+    if (!owns(c.name) || !c.ready) {
       keep.push(dir);
       continue;
     }
-    if (selected) scopes.push(dir);
+    if (!whole) scopes.push(dir);
     const laid = layoutCluster(c.name, c.objects, options.layout, yaml);
     for (const [k, v] of laid.files) files.set(k, v);
     for (const col of laid.collisions) diagnostics.push(collisionDiagnostic(col));
   }
-  // Without --cluster, the whole clusters/ directory is fedc's: clusters that are no longer
-  // declared lose their files.
-  if (!selected) scopes.push(CLUSTERS_DIR);
-  if (!selected && options.dns) {
+  if (shard) {
+    // Directories of clusters no longer declared: each is its shard's to prune.
+    const declared = new Set(clusters.map((c) => c.name));
+    for (const name of options.present ?? []) {
+      if (declared.has(name)) continue;
+      const dir = `${CLUSTERS_DIR}/${name}`;
+      if (!owns(name)) keep.push(dir);
+      else if (!whole) scopes.push(dir);
+    }
+  }
+  if (whole && options.dns) {
     for (const [k, v] of layoutDns(options.dns)) files.set(k, v);
     scopes.push(DNS_DIR);
   }

@@ -50,6 +50,23 @@ export interface TreeChanges {
   symlinks: string[];
 }
 
+/**
+ * The names of the directories (and symlinks) in clusters/ of an output directory, for
+ * `--shard`: a shard prunes the directories of its clusters that are no longer declared.
+ */
+export function clusterDirsOnDisk(outDir: string): string[] {
+  try {
+    return readdirSync(safeJoin(outDir, CLUSTERS_DIR), { withFileTypes: true })
+      .filter((e) => e.isDirectory() || e.isSymbolicLink())
+      .map((e) => e.name)
+      .sort();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
+    throw err;
+  }
+}
+
 /** Compares the wanted tree with the output directory on disk. */
 export async function diffTree(outDir: string, tree: OutputTree): Promise<TreeChanges> {
   const { owned: onDisk, leftovers, foreign, symlinks } = ownedFiles(outDir, tree);
@@ -86,6 +103,8 @@ export class CommitInterruptedError extends Error {
 export interface WriteOptions {
   /** Checked just before the commit: a render whose lock was taken over commits nothing. */
   lock?: { assertHeld(): void };
+  /** Called as each new content is written (beside its target, before the commit), for progress. */
+  onWritten?: (rel: string) => void;
 }
 
 /**
@@ -122,7 +141,13 @@ export async function writeTree(outDir: string, tree: OutputTree, changes: TreeC
         if (d === first || d === root || path.dirname(d) === d) break;
       }
     }
-    await pool(temps, WRITE_CONCURRENCY, ([rel, tmp]) => writeDurable(tmp, tree.files.get(rel)!));
+    const { onWritten } = options;
+    await pool(temps, WRITE_CONCURRENCY, onWritten
+      ? async ([rel, tmp]) => {
+        await writeDurable(tmp, tree.files.get(rel)!);
+        onWritten(rel);
+      }
+      : ([rel, tmp]) => writeDurable(tmp, tree.files.get(rel)!));
     // A rename onto a directory would fail halfway through the commit: refuse before it starts.
     for (const [rel, , target] of temps) {
       if (statSync(target, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`${rel} is a directory`);

@@ -1,0 +1,225 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { deserialize, serialize } from 'node:v8';
+import type { CompileResult } from '../compile.js';
+import type { RenderedObject } from '../render/render-clusters.js';
+import type { OutputFiles } from './output-files.js';
+
+/**
+ * A content-addressed cache of compile results, so that a run whose inputs were seen before (the
+ * Argo CD plugin on every refresh, pre-commit, `fedc diff`'s base side) skips parsing and
+ * compiling. Invisible in the output: a hit gives the very result a compile would.
+ *
+ * - Key: fedc's own code (its files' sizes and times), the compile's options, and the bytes of
+ *   every input file and of fedc.yaml. Files of the previous output that the compile read
+ *   (replicas, SOA serials) are recorded in the entry and compared on every hit.
+ * - Where: FEDC_CACHE_DIR, else $XDG_CACHE_HOME/fedc, else ~/.cache/fedc; never in the repo. The
+ *   directory is the user's only (0700), entries too (0600): they hold parsed inputs, Secrets
+ *   included.
+ * - Safe: entries are written to a temporary file and renamed, so a reader sees a whole entry or
+ *   none; each carries the SHA-256 of its payload and a corrupt or truncated one is ignored.
+ * - Bounded: FEDC_CACHE_MAX_MB (default 512); the least recently used entries go first.
+ * - Any IO problem disables the cache for the run; it never fails one.
+ */
+export interface CompileCache {
+  get(key: string): CompileResult | undefined;
+  put(key: string, result: CompileResult, reads: OutputReads): void;
+}
+
+/** Files of the previous output the compile read: relative path -> SHA-256 of the text, or null when absent. */
+export type OutputReads = Map<string, string | null>;
+
+const MAGIC = Buffer.from('fedc-cache-1\n');
+const ENTRY = /^[0-9a-f]{64}\.bin$/;
+
+export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.FEDC_CACHE_DIR) return path.resolve(env.FEDC_CACHE_DIR);
+  const base = env.XDG_CACHE_HOME ? env.XDG_CACHE_HOME : path.join(homedir(), '.cache');
+  return path.join(base, 'fedc');
+}
+
+const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
+
+/** fedc's own code, so that a rebuilt fedc never reads an entry an older one wrote. */
+let codeId: string | undefined;
+function codeIdentity(): string {
+  if (codeId !== undefined) return codeId;
+  // dist/read/compile-cache.js -> dist/, or the Action's bundle directory
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const root = path.basename(here) === 'read' ? path.dirname(here) : here;
+  const h = createHash('sha256');
+  for (const e of readdirSync(root, { recursive: true, withFileTypes: true }).sort((a, b) => (path.join(a.parentPath, a.name) < path.join(b.parentPath, b.name) ? -1 : 1))) {
+    if (!e.isFile()) continue;
+    const full = path.join(e.parentPath, e.name);
+    const s = statSync(full);
+    h.update(`${path.relative(root, full)}\0${s.size}\0${s.mtimeMs}\n`);
+  }
+  return (codeId = h.digest('hex'));
+}
+
+/** The key of a compile: fedc's code, its options, fedc.yaml and every input file. */
+export function compileKey(options: unknown, settingsText: string | undefined, files: readonly { path: string; text: string }[]): string {
+  const h = createHash('sha256');
+  h.update(codeIdentity()).update('\0').update(JSON.stringify(options)).update('\0').update(settingsText ?? '\u0000none').update('\0');
+  for (const f of files) h.update(f.path).update('\0').update(sha256(f.text)).update('\0');
+  return h.digest('hex');
+}
+
+/** An OutputFiles that records what it was asked, for the entry. */
+export function recordingOutput(output: OutputFiles): { output: OutputFiles; reads: OutputReads } {
+  const reads: OutputReads = new Map();
+  return {
+    reads,
+    output: (rel) => {
+      const text = output(rel);
+      reads.set(rel, text === undefined ? null : sha256(text));
+      return text;
+    },
+  };
+}
+
+export function openCompileCache(output: OutputFiles, env: NodeJS.ProcessEnv = process.env): CompileCache | undefined {
+  const dir = cacheDir(env);
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    chmodSync(dir, 0o700);
+  } catch {
+    return undefined;
+  }
+  const maxBytes = Math.max(1, Number(env.FEDC_CACHE_MAX_MB) || 512) * 1024 * 1024;
+  const file = (key: string) => path.join(dir, `${key}.bin`);
+  return {
+    get(key) {
+      let buf: Buffer;
+      try {
+        buf = readFileSync(file(key));
+      } catch {
+        return undefined;
+      }
+      const entry = decode(buf);
+      if (!entry) {
+        tryUnlink(file(key));
+        return undefined;
+      }
+      for (const [rel, digest] of entry.reads) {
+        const text = output(rel);
+        if ((text === undefined ? null : sha256(text)) !== digest) return undefined;
+      }
+      try {
+        const now = new Date();
+        utimesSync(file(key), now, now);
+      } catch {
+        // still a hit
+      }
+      return entry.result;
+    },
+    put(key, result, reads) {
+      const payload = serialize({ result: pack(result), reads: [...reads] });
+      const digest = createHash('sha256').update(payload).digest();
+      const tmp = path.join(dir, `.${key}.${randomBytes(6).toString('hex')}.tmp`);
+      try {
+        writeFileSync(tmp, Buffer.concat([MAGIC, digest, payload]), { mode: 0o600 });
+        renameSync(tmp, file(key));
+      } catch {
+        tryUnlink(tmp);
+        return;
+      }
+      prune(dir, maxBytes);
+    },
+  };
+}
+
+function decode(buf: Buffer): { result: CompileResult; reads: OutputReads } | undefined {
+  if (buf.length < MAGIC.length + 32 || !buf.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
+  const digest = buf.subarray(MAGIC.length, MAGIC.length + 32);
+  const payload = buf.subarray(MAGIC.length + 32);
+  if (!createHash('sha256').update(payload).digest().equals(digest)) return undefined;
+  try {
+    const v = deserialize(payload) as { result: Packed; reads: [string, string | null][] };
+    return { result: unpack(v.result), reads: new Map(v.reads) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Keeps the cache under maxBytes: the least recently used entries (and stale temp files) go. */
+function prune(dir: string, maxBytes: number): void {
+  try {
+    const entries = readdirSync(dir).flatMap((name) => {
+      const full = path.join(dir, name);
+      try {
+        const s = statSync(full);
+        if (name.endsWith('.tmp') && Date.now() - s.mtimeMs > 3600_000) tryUnlink(full);
+        return ENTRY.test(name) ? [{ full, size: s.size, used: s.mtimeMs }] : [];
+      } catch {
+        return [];
+      }
+    });
+    let total = entries.reduce((n, e) => n + e.size, 0);
+    if (total <= maxBytes) return;
+    for (const e of entries.sort((a, b) => a.used - b.used)) {
+      if (total <= maxBytes * 0.8) break;
+      tryUnlink(e.full);
+      total -= e.size;
+    }
+  } catch {
+    // a cache that cannot be pruned still works
+  }
+}
+
+function tryUnlink(p: string): void {
+  try {
+    unlinkSync(p);
+  } catch {
+    // gone already
+  }
+}
+
+/**
+ * A compile result as stored: the clusters' objects as rows into one table of what they share
+ * (most clusters get the same object of the same resource), which is far quicker to read back
+ * than one record per placed object.
+ */
+interface Packed {
+  rest: Omit<CompileResult, 'clusters'>;
+  clusters: { name: string; ready: boolean; rows: number[] }[];
+  /** Distinct rendered objects (their fields but the object), and the objects they carry. */
+  heads: Omit<RenderedObject, 'object'>[];
+  objects: Record<string, unknown>[];
+}
+
+function pack(r: CompileResult): Packed {
+  const heads: Omit<RenderedObject, 'object'>[] = [];
+  const objects: Record<string, unknown>[] = [];
+  const headIds = new Map<string, number>();
+  const objectIds = new Map<object, number>();
+  const clusters = r.clusters.map((c) => {
+    const rows: number[] = [];
+    for (const o of c.objects) {
+      const { object, ...head } = o;
+      let oi = objectIds.get(object);
+      if (oi === undefined) objectIds.set(object, (oi = objects.push(object) - 1));
+      const hk = `${o.source.file}\0${o.source.docIndex}\0${JSON.stringify(o.source.within ?? null)}\0${o.overrideIndex ?? ''}\0${o.apiVersion}\0${o.kind}\0${o.namespace}\0${o.name}`;
+      let hi = headIds.get(hk);
+      if (hi === undefined) headIds.set(hk, (hi = heads.push(head) - 1));
+      rows.push(hi, oi);
+    }
+    return { name: c.name, ready: c.ready, rows };
+  });
+  const { clusters: _c, ...rest } = r;
+  return { rest, clusters, heads, objects };
+}
+
+function unpack(p: Packed): CompileResult {
+  return {
+    ...p.rest,
+    clusters: p.clusters.map((c) => {
+      const objects: RenderedObject[] = [];
+      for (let i = 0; i < c.rows.length; i += 2) objects.push({ ...p.heads[c.rows[i]!]!, object: p.objects[c.rows[i + 1]!]! });
+      return { name: c.name, ready: c.ready, objects };
+    }),
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * The compile cache (src/read/compile-cache.ts): the same bytes with and without it, really used
+ * on a hit, never trusted when corrupt, invalidated by any input byte and by the previous output it
+ * read, private to its owner, bounded, and safe under concurrent runs.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { deserialize, serialize } from 'node:v8';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openCompileCache, recordingOutput } from '../src/read/compile-cache.js';
+import { CLI, cleanup, readTree, ROOT, tempDir } from './helpers.js';
+
+let dir = '';
+beforeAll(() => {
+  dir = tempDir('fedc-cache-');
+});
+afterAll(() => {
+  if (dir) cleanup(dir);
+});
+
+function run(args: string[], cache: string, env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, FEDC_CACHE_DIR: cache, ...env } });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+const entries = (cache: string) => (existsSync(cache) ? readdirSync(cache).filter((f) => f.endsWith('.bin')) : []);
+const FIXTURES = readdirSync(path.join(ROOT, 'fixtures')).filter((n) => statSync(path.join(ROOT, 'fixtures', n, 'input'), { throwIfNoEntry: false })?.isDirectory());
+
+describe('the compile cache', () => {
+  it('gives the same bytes as no cache, on every fixture and a generated repo, cold and warm', () => {
+    const repo = path.join(dir, 'gen');
+    spawnSync(process.execPath, [path.join(ROOT, 'bench/gen-workload.mjs'), repo, '--clusters', '8', '--resources', '150', '--seed', '5']);
+    for (const input of [...FIXTURES.map((n) => path.join(ROOT, 'fixtures', n, 'input')), repo]) {
+      const cache = path.join(dir, `cache-${path.basename(path.dirname(input))}`);
+      const out = (name: string) => path.join(dir, `out-${path.basename(path.dirname(input))}-${name}`);
+      expect(run(['render', input, '-o', out('none'), '--no-cache'], cache).code).toBe(0);
+      expect(entries(cache)).toEqual([]); // --no-cache neither reads nor writes
+      expect(run(['render', input, '-o', out('cold')], cache).code).toBe(0);
+      expect(entries(cache)).toHaveLength(1);
+      expect(run(['render', input, '-o', out('warm')], cache).code).toBe(0);
+      expect(readTree(out('cold')), input).toEqual(readTree(out('none')));
+      expect(readTree(out('warm')), input).toEqual(readTree(out('none')));
+    }
+  });
+
+  it('is really read on a hit, and a corrupt or truncated entry is ignored, never trusted', () => {
+    const input = path.join(ROOT, 'fixtures/seed-000-microbot/input');
+    const cache = path.join(dir, 'cache-tamper');
+    const args = ['render', input, '--stdout', '--cluster', 'aws'];
+    const truth = run(args, cache).stdout;
+    expect(truth).toContain('kind: Deployment');
+    const [name] = entries(cache);
+    const file = path.join(cache, name!);
+    // A well-formed entry whose result differs: a hit must show it (so the cache is in use).
+    const buf = readFileSync(file);
+    const magic = buf.subarray(0, 13);
+    const v = deserialize(buf.subarray(13 + 32)) as { result: { objects: Record<string, unknown>[] } };
+    const o = v.result.objects.find((x) => x.kind === 'Deployment')!;
+    (o.metadata as Record<string, unknown>).name = 'from-the-cache';
+    const payload = serialize(v);
+    writeFileSync(file, Buffer.concat([magic, createHash('sha256').update(payload).digest(), payload]));
+    expect(run(args, cache).stdout).toContain('name: from-the-cache');
+    expect(run([...args, '--no-cache'], cache).stdout).toBe(truth);
+    // A flipped byte (the digest no longer matches) and a truncated entry are ignored.
+    const flipped = Buffer.from(readFileSync(file));
+    flipped[flipped.length - 5]! ^= 0xff;
+    writeFileSync(file, flipped);
+    expect(run(args, cache).stdout).toBe(truth);
+    truncateSync(path.join(cache, entries(cache)[0]!), 100);
+    expect(run(args, cache).stdout).toBe(truth);
+  });
+
+  it('misses when any input byte changes', () => {
+    const repo = path.join(dir, 'edit');
+    cpSync(path.join(ROOT, 'fixtures/seed-000-microbot/input'), repo, { recursive: true });
+    const cache = path.join(dir, 'cache-edit');
+    const args = ['render', repo, '--stdout', '--cluster', 'aws'];
+    const first = run(args, cache);
+    expect(first.stdout).toContain('replicas: 5');
+    const f = path.join(repo, 'test-ns/deployment-microbot.yaml');
+    writeFileSync(f, readFileSync(f, 'utf8').replace('      value: 5\n  - clusterName: azure', '      value: 6\n  - clusterName: azure'));
+    const second = run(args, cache);
+    expect(second.stdout).toBe(run([...args, '--no-cache'], cache).stdout);
+    expect(second.stdout).toContain('replicas: 6');
+    expect(entries(cache)).toHaveLength(2);
+  });
+
+  it('misses when the previous output it read has changed', () => {
+    const cache = openCompileCache(() => 'replicas: 3', { FEDC_CACHE_DIR: path.join(dir, 'cache-reads') })!;
+    const recorded = recordingOutput((rel) => (rel === 'clusters/a/x.yaml' ? 'replicas: 3' : undefined));
+    recorded.output('clusters/a/x.yaml');
+    recorded.output('clusters/a/none.yaml');
+    const result = { diagnostics: [], failed: false, clusters: [], dns: { zones: [], endpoints: [] } };
+    cache.put('a'.repeat(64), result, recorded.reads);
+    const same = openCompileCache((rel) => (rel === 'clusters/a/x.yaml' ? 'replicas: 3' : undefined), { FEDC_CACHE_DIR: path.join(dir, 'cache-reads') })!;
+    expect(same.get('a'.repeat(64))).toEqual(result);
+    const changed = openCompileCache((rel) => (rel === 'clusters/a/x.yaml' ? 'replicas: 4' : undefined), { FEDC_CACHE_DIR: path.join(dir, 'cache-reads') })!;
+    expect(changed.get('a'.repeat(64))).toBeUndefined();
+    const appeared = openCompileCache(() => 'replicas: 3', { FEDC_CACHE_DIR: path.join(dir, 'cache-reads') })!;
+    expect(appeared.get('a'.repeat(64))).toBeUndefined(); // none.yaml exists now
+  });
+
+  it('is private to its owner (it holds Secrets) and stays within FEDC_CACHE_MAX_MB', () => {
+    const cache = path.join(dir, 'cache-small');
+    for (const n of FIXTURES) expect(run(['validate', path.join(ROOT, 'fixtures', n, 'input')], cache, { FEDC_CACHE_MAX_MB: '1' }).code).toBe(0);
+    expect(statSync(cache).mode & 0o777).toBe(0o700);
+    const files = entries(cache);
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) expect(statSync(path.join(cache, f)).mode & 0o777).toBe(0o600);
+    const total = files.reduce((n, f) => n + statSync(path.join(cache, f)).size, 0);
+    expect(total).toBeLessThanOrEqual(1024 * 1024);
+  });
+
+  it('is safe under concurrent runs', async () => {
+    const input = path.join(ROOT, 'fixtures/real-world-mix/input');
+    const cache = path.join(dir, 'cache-concurrent');
+    const truth = run(['render', input, '--stdout', '--cluster', 'aks.westeurope', '--no-cache'], cache).stdout;
+    const runs = await Promise.all(Array.from({ length: 6 }, () => new Promise<{ code: number; stdout: string }>((resolve) => {
+      const child = spawn(process.execPath, [CLI, 'render', input, '--stdout', '--cluster', 'aks.westeurope'], { env: { ...process.env, FEDC_CACHE_DIR: cache } });
+      let stdout = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.on('close', (code) => resolve({ code: code ?? -1, stdout }));
+    })));
+    for (const r of runs) expect(r).toEqual({ code: 0, stdout: truth });
+    expect(readdirSync(cache).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});
