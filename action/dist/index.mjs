@@ -20115,16 +20115,22 @@ function escapeBreaks(value) {
   return doc.toString(OPTIONS).replace(/[\u0085\u2028\u2029]/g, (c) => ESCAPES[c]);
 }
 var YamlCache = class {
-  cache = /* @__PURE__ */ new WeakMap();
   get(obj) {
-    let s = this.cache.get(obj);
-    if (s === void 0) {
-      s = toYaml(obj);
-      this.cache.set(obj, s);
-    }
-    return s;
+    return yamlOf(obj);
   }
 };
+var texts = /* @__PURE__ */ new WeakMap();
+function yamlOf(obj) {
+  let s = texts.get(obj);
+  if (s === void 0) {
+    s = toYaml(obj);
+    texts.set(obj, s);
+  }
+  return s;
+}
+function seedYaml(obj, text) {
+  texts.set(obj, text);
+}
 
 // dist/diff/redact-secrets.js
 var SECRET_FIELDS = ["data", "stringData"];
@@ -31680,7 +31686,7 @@ function normalizeName(name) {
   return name.toLowerCase().replace(/\.$/, "");
 }
 function buildName(parts, options = {}) {
-  const texts = [];
+  const texts2 = [];
   for (const [i, p] of parts.entries()) {
     const text = i === parts.length - 1 ? p.text.toLowerCase().replace(/\.$/, "") : p.text.toLowerCase();
     const labels = text.split(".");
@@ -31696,9 +31702,9 @@ function buildName(parts, options = {}) {
         return { code: "FEDC6003", message: `label "${short(label)}" of ${quote(p.text)} is not a valid host name label: use letters, digits and "-", not starting or ending with "-"`, at: p.at };
       }
     }
-    texts.push(text);
+    texts2.push(text);
   }
-  const name = texts.join(".");
+  const name = texts2.join(".");
   if (name.length > MAX_NAME) {
     return { code: "FEDC6004", message: `name "${short(name)}" is ${name.length} characters; DNS allows ${MAX_NAME}`, at: parts[0].at };
   }
@@ -34359,9 +34365,10 @@ function pack(r) {
     return { name: c.name, ready: c.ready, rows };
   });
   const { clusters: _c, ...rest } = r;
-  return { rest, clusters, heads, objects };
+  return { rest, clusters, heads, objects, yaml: objects.map(yamlOf) };
 }
 function unpack(p) {
+  p.objects.forEach((o, i) => seedYaml(o, p.yaml[i]));
   return {
     ...p.rest,
     clusters: p.clusters.map((c) => {

@@ -41,14 +41,27 @@ function escapeBreaks(value: unknown): string {
 
 /** Serializes each distinct object once, however many clusters share it. */
 export class YamlCache {
-  private readonly cache = new WeakMap<object, string>();
-
   get(obj: object): string {
-    let s = this.cache.get(obj);
-    if (s === undefined) {
-      s = toYaml(obj);
-      this.cache.set(obj, s);
-    }
-    return s;
+    return yamlOf(obj);
   }
+}
+
+/**
+ * The YAML of each rendered object, computed once per object instance for the whole process
+ * (rendered objects are read-only), and seeded by the compile cache on a hit.
+ */
+const texts = new WeakMap<object, string>();
+
+export function yamlOf(obj: object): string {
+  let s = texts.get(obj);
+  if (s === undefined) {
+    s = toYaml(obj);
+    texts.set(obj, s);
+  }
+  return s;
+}
+
+/** For the compile cache: the YAML of an object read back from an entry, as toYaml wrote it. */
+export function seedYaml(obj: object, text: string): void {
+  texts.set(obj, text);
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
 import type { CompileResult } from '../compile.js';
+import { seedYaml, yamlOf } from '../emit/serialize.js';
 import type { RenderedObject } from '../render/render-clusters.js';
 import type { OutputFiles } from './output-files.js';
 
@@ -189,6 +190,8 @@ interface Packed {
   /** Distinct rendered objects (their fields but the object), and the objects they carry. */
   heads: Omit<RenderedObject, 'object'>[];
   objects: Record<string, unknown>[];
+  /** Each object's YAML, so that a hit serializes nothing again. */
+  yaml: string[];
 }
 
 function pack(r: CompileResult): Packed {
@@ -210,10 +213,11 @@ function pack(r: CompileResult): Packed {
     return { name: c.name, ready: c.ready, rows };
   });
   const { clusters: _c, ...rest } = r;
-  return { rest, clusters, heads, objects };
+  return { rest, clusters, heads, objects, yaml: objects.map(yamlOf) };
 }
 
 function unpack(p: Packed): CompileResult {
+  p.objects.forEach((o, i) => seedYaml(o, p.yaml[i]!));
   return {
     ...p.rest,
     clusters: p.clusters.map((c) => {
