@@ -229,6 +229,13 @@ spec:
 });
 
 describe('cluster names', () => {
+  it('that are invalid are quoted with control characters escaped, never printed raw', () => {
+    const r = run({ 'c.yaml': clusterYaml('x').replace('name: x', 'name: "a\\0b\\x1b[31m"') });
+    expect(r.diagnostics.map(where)).toEqual(['error FEDC2003 c.yaml:4:9']);
+    expect(r.diagnostics[0]!.message.startsWith('cluster name "a\\u0000b\\u001b[31m" must be')).toBe(true);
+    expect(r.diagnostics[0]!.message).not.toMatch(/[\u0000-\u001f]/);
+  });
+
   it('may be DNS-1123 subdomains, as Kubernetes and KubeFed allow', () => {
     const r = run({ 'c.yaml': clusterYaml('eks.us-east-1'), 'ns.yaml': NS('web'), 'cm.yaml': CONFIGMAP('cfg', 'web') });
     expect(r.diagnostics).toEqual([]);

@@ -31660,7 +31660,7 @@ function toResource(d3, type2, defaulted, report) {
   };
 }
 function quoteName(name) {
-  return name.length > 64 ? `"${name.slice(0, 40)}..." (${name.length} characters)` : `"${name}"`;
+  return name.length > 64 ? `${JSON.stringify(name.slice(0, 40)).slice(0, -1)}..." (${name.length} characters)` : JSON.stringify(name);
 }
 
 // dist/diagnostics/diagnostic.js

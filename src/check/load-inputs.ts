@@ -368,5 +368,6 @@ function toResource(d: Doc, type: FederatedType, defaulted: string, report: Repo
 
 /** A name for a message: quoted, and cut short when it is very long. */
 function quoteName(name: string): string {
-  return name.length > 64 ? `"${name.slice(0, 40)}..." (${name.length} characters)` : `"${name}"`;
+  // JSON's quoting escapes control characters (a NUL in a name must not reach a terminal or an annotation raw).
+  return name.length > 64 ? `${JSON.stringify(name.slice(0, 40)).slice(0, -1)}..." (${name.length} characters)` : JSON.stringify(name);
 }
