@@ -26336,7 +26336,7 @@ function decodeSource(bytes, file) {
   }
   const m = FORBIDDEN.exec(text);
   if (m) {
-    const { line, col } = textPosition(text, m.index);
+    const { line, col } = lineCol(text, m.index);
     const code = m[0].charCodeAt(0);
     const name = code === 0 ? "a NUL character (U+0000)" : `the control character U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
     const nuls = code === 0 && text.length > 8 && countNul(text) * 4 >= text.length;
@@ -26354,15 +26354,6 @@ function countNul(text) {
   for (let i = text.indexOf("\0"); i !== -1; i = text.indexOf("\0", i + 1))
     n++;
   return n;
-}
-function textPosition(text, offset) {
-  let line = 1;
-  let start = 0;
-  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) {
-    line++;
-    start = i + 1;
-  }
-  return { line, col: offset - start + 1 };
 }
 function bytePosition(bytes, offset) {
   let line = 1;

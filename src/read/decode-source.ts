@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { lineCol } from '../parse/positions.js';
 
 /**
  * Bytes of an input file to text, refusing what Kubernetes' YAML decoder refuses rather than
@@ -44,7 +45,7 @@ export function decodeSource(bytes: Uint8Array, file: string): Decoded {
   }
   const m = FORBIDDEN.exec(text);
   if (m) {
-    const { line, col } = textPosition(text, m.index);
+    const { line, col } = lineCol(text, m.index);
     const code = m[0].charCodeAt(0);
     const name = code === 0 ? 'a NUL character (U+0000)' : `the control character U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
     const nuls = code === 0 && text.length > 8 && countNul(text) * 4 >= text.length;
@@ -65,17 +66,6 @@ function countNul(text: string): number {
   let n = 0;
   for (let i = text.indexOf('\0'); i !== -1; i = text.indexOf('\0', i + 1)) n++;
   return n;
-}
-
-/** Line and column of a character offset (lines end at LF; a CR before it is part of the line). */
-function textPosition(text: string, offset: number): { line: number; col: number } {
-  let line = 1;
-  let start = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    start = i + 1;
-  }
-  return { line, col: offset - start + 1 };
 }
 
 /** Line and column of a byte offset, counting columns in UTF-16 code units of the valid text before it. */
