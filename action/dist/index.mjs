@@ -26424,6 +26424,9 @@ function loadSettingsSync(root) {
       return { settings: { ...DEFAULT_SETTINGS }, diagnostics: [] };
     throw err2;
   }
+  return settingsFromBytes(bytes);
+}
+function settingsFromBytes(bytes) {
   const decoded = decodeSource(bytes, SETTINGS_FILE);
   if (decoded.diagnostic)
     return { settings: { ...DEFAULT_SETTINGS }, diagnostics: [decoded.diagnostic] };
@@ -30739,11 +30742,14 @@ glob.glob = glob;
 // dist/read/read-repo.js
 var MAX_FILE_BYTES = 8 * 1024 * 1024;
 var ALWAYS_EXCLUDED = ["**/node_modules/**", "**/.git/**"];
+function ignoreGlobs(settings2) {
+  return [...ALWAYS_EXCLUDED, SETTINGS_FILE, ...settings2.exclude];
+}
 async function readRepo(root, settings2) {
   const diagnostics = [];
   const absRoot = path5.resolve(root);
   const realRoot = realpathSync2(absRoot);
-  const ignore = [...ALWAYS_EXCLUDED, SETTINGS_FILE, ...settings2.exclude];
+  const ignore = ignoreGlobs(settings2);
   const walk2 = new Glob(settings2.include, { cwd: absRoot, ignore, nodir: true, follow: false, dot: false, posix: true });
   const names = await walk2.walk();
   names.sort();
@@ -30911,7 +30917,7 @@ function gitSource(top, prefix2, commit, label) {
     label,
     readSettings() {
       const e = byPath.get(SETTINGS_FILE);
-      return e ? parseSettings(text(e)) : { settings: { ...DEFAULT_SETTINGS }, diagnostics: [] };
+      return e ? settingsFromBytes(readBlobs(top, [e.oid]).get(e.oid)) : { settings: { ...DEFAULT_SETTINGS }, diagnostics: [] };
     },
     async readInputs(settings2) {
       const matches = inputMatcher(settings2);
@@ -30959,7 +30965,7 @@ function gitSource(top, prefix2, commit, label) {
 }
 function inputMatcher(settings2) {
   const include = settings2.include.map((g) => new Minimatch(g, { dot: false }));
-  const ignore = [...ALWAYS_EXCLUDED, SETTINGS_FILE, ...settings2.exclude].map((g) => new Minimatch(g, { dot: true }));
+  const ignore = ignoreGlobs(settings2).map((g) => new Minimatch(g, { dot: true }));
   return (rel) => include.some((m) => m.match(rel)) && !ignore.some((m) => m.match(rel));
 }
 

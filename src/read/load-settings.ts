@@ -21,6 +21,11 @@ export function loadSettingsSync(root: string): { settings: Settings; diagnostic
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { settings: { ...DEFAULT_SETTINGS }, diagnostics: [] };
     throw err;
   }
+  return settingsFromBytes(bytes);
+}
+
+/** fedc.yaml's bytes, decoded as strictly as every input (on disk or at a git ref), then parsed. */
+export function settingsFromBytes(bytes: Uint8Array): { settings: Settings; diagnostics: Diagnostic[] } {
   const decoded = decodeSource(bytes, SETTINGS_FILE);
   if (decoded.diagnostic) return { settings: { ...DEFAULT_SETTINGS }, diagnostics: [decoded.diagnostic] };
   return parseSettings(decoded.text);

@@ -14,6 +14,11 @@ export const MAX_FILE_BYTES = 8 * 1024 * 1024;
 /** Always skipped, whatever the include globs say. */
 export const ALWAYS_EXCLUDED = ['**/node_modules/**', '**/.git/**'];
 
+/** The globs no input may match: the ones always skipped, fedc.yaml itself, and the settings' exclude. */
+export function ignoreGlobs(settings: Settings): string[] {
+  return [...ALWAYS_EXCLUDED, SETTINGS_FILE, ...settings.exclude];
+}
+
 export interface RepoFiles {
   files: SourceFile[];
   diagnostics: Diagnostic[];
@@ -34,7 +39,7 @@ export async function readRepo(root: string, settings: Settings): Promise<RepoFi
   const diagnostics: Diagnostic[] = [];
   const absRoot = path.resolve(root);
   const realRoot = realpathSync(absRoot);
-  const ignore = [...ALWAYS_EXCLUDED, SETTINGS_FILE, ...settings.exclude];
+  const ignore = ignoreGlobs(settings);
   const walk = new Glob(settings.include, { cwd: absRoot, ignore, nodir: true, follow: false, dot: false, posix: true });
   const names = await walk.walk();
   names.sort();

@@ -3,10 +3,10 @@ import { Minimatch } from 'minimatch';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { isGeneratedByFedc } from '../model/output-contract.js';
 import { listTree, readBlobs, type TreeEntry } from './git.js';
-import { loadSettingsSync, parseSettings } from './load-settings.js';
+import { loadSettingsSync, settingsFromBytes } from './load-settings.js';
 import { decodeSource } from './decode-source.js';
 import { diskOutputFiles, type OutputFiles } from './output-files.js';
-import { ALWAYS_EXCLUDED, fileDiag, MAX_FILE_BYTES, readRepo, type RepoFiles } from './read-repo.js';
+import { fileDiag, ignoreGlobs, MAX_FILE_BYTES, readRepo, type RepoFiles } from './read-repo.js';
 import { DEFAULT_SETTINGS, SETTINGS_FILE, type Settings } from './settings.js';
 import type { SourceFile } from './source-file.js';
 
@@ -46,7 +46,7 @@ export function gitSource(top: string, prefix: string, commit: string, label: st
     label,
     readSettings() {
       const e = byPath.get(SETTINGS_FILE);
-      return e ? parseSettings(text(e)) : { settings: { ...DEFAULT_SETTINGS }, diagnostics: [] };
+      return e ? settingsFromBytes(readBlobs(top, [e.oid]).get(e.oid)!) : { settings: { ...DEFAULT_SETTINGS }, diagnostics: [] };
     },
     async readInputs(settings) {
       const matches = inputMatcher(settings);
@@ -92,6 +92,6 @@ export function gitSource(top: string, prefix: string, commit: string, label: st
 /** Whether a path (relative, posix) is an input under these settings, as readRepo's glob decides. */
 function inputMatcher(settings: Settings): (rel: string) => boolean {
   const include = settings.include.map((g) => new Minimatch(g, { dot: false }));
-  const ignore = [...ALWAYS_EXCLUDED, SETTINGS_FILE, ...settings.exclude].map((g) => new Minimatch(g, { dot: true }));
+  const ignore = ignoreGlobs(settings).map((g) => new Minimatch(g, { dot: true }));
   return (rel) => include.some((m) => m.match(rel)) && !ignore.some((m) => m.match(rel));
 }
