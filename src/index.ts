@@ -12,7 +12,7 @@ export type { RenderedObject } from './render/render-clusters.js';
 export { applyOverrides, PatchError } from './render/json-patch.js';
 export { compileSelector } from './plan/label-selector.js';
 export { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSION_LABEL, parseKubernetesVersion } from './validate/kubernetes-versions.js';
-export { buildOutputTree, type OutputTree } from './emit/output-tree.js';
+export { buildOutputTree, treeFiles, type OutputGroup, type OutputTree } from './emit/output-tree.js';
 export { clusterStream, layoutCluster, sortForApply } from './emit/layout.js';
 export { toYaml } from './emit/serialize.js';
 export { diffTree, writeTree } from './emit/write-tree.js';

@@ -15,8 +15,9 @@ import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile, type CompileResult } from '../src/compile.js';
+import type { Diagnostic } from '../src/diagnostics/diagnostic.js';
 import { clusterStream } from '../src/emit/layout.js';
-import { buildOutputTree, type OutputTree } from '../src/emit/output-tree.js';
+import { buildOutputTree, treeFiles } from '../src/emit/output-tree.js';
 import { YamlCache } from '../src/emit/serialize.js';
 import { loadSettings } from '../src/read/load-settings.js';
 import { readRepo } from '../src/read/read-repo.js';
@@ -125,7 +126,7 @@ describe.each(WORKLOADS)('conformance with kubectl kustomize: $clusters clusters
   let meta: Meta;
   let overlays: string[] = [];
   let result: CompileResult;
-  let tree: OutputTree;
+  let tree: { files: Map<string, string>; diagnostics: Diagnostic[] };
   let kustomized: Map<string, string>;
   let read: Awaited<ReturnType<typeof readRepo>>;
 
@@ -142,7 +143,8 @@ describe.each(WORKLOADS)('conformance with kubectl kustomize: $clusters clusters
     read = await readRepo(repo, settings);
     expect(read.diagnostics).toEqual([]);
     result = compile(read.files, { kubefedNamespace: settings.kubefedNamespace, strict: settings.strict });
-    tree = buildOutputTree(result.clusters, { layout: 'object' });
+    const built = buildOutputTree(result.clusters, { layout: 'object' });
+    tree = { files: treeFiles(built), diagnostics: built.diagnostics };
 
     const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
     if (kubectl.error) throw new Error('kubectl must be installed: the conformance test compares with kubectl kustomize');
@@ -222,7 +224,7 @@ describe.each(WORKLOADS)('conformance with kubectl kustomize: $clusters clusters
   });
 
   it('prints the same objects with --stdout (the Argo CD plugin path) and in the manifest layout', () => {
-    const manifest = buildOutputTree(result.clusters, { layout: 'manifest' });
+    const manifest = { files: treeFiles(buildOutputTree(result.clusters, { layout: 'manifest' })) };
     const yaml = new YamlCache();
     const mismatches: string[] = [];
     for (const c of result.clusters) {

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { compile, type CompileOptions } from '../src/compile.js';
-import { buildOutputTree } from '../src/emit/output-tree.js';
+import { buildOutputTree, treeFiles } from '../src/emit/output-tree.js';
 import type { Layout } from '../src/emit/layout.js';
 import { readRepo } from '../src/read/read-repo.js';
 import { DEFAULT_SETTINGS } from '../src/read/settings.js';
@@ -25,7 +25,8 @@ export async function readFixture(dir: string): Promise<SourceFile[]> {
 
 export function renderTree(src: SourceFile[], layout: Layout = 'object', options: CompileOptions = {}) {
   const result = compile(src, options);
-  return { result, tree: buildOutputTree(result.clusters, { layout, dns: result.dns }) };
+  const tree = buildOutputTree(result.clusters, { layout, dns: result.dns });
+  return { result, tree: { ...tree, files: treeFiles(tree) } };
 }
 
 /** Every file under dir, relative path -> content. */

@@ -20,7 +20,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments, stringify } from 'yaml';
 import { compile } from '../src/compile.js';
 import { formatDiagnostics } from '../src/diagnostics/format.js';
-import { buildOutputTree, outputCollisions } from '../src/emit/output-tree.js';
+import { buildOutputTree, outputCollisions, treeFiles } from '../src/emit/output-tree.js';
 import { decodeSource, firstInvalidUtf8 } from '../src/read/decode-source.js';
 import type { SourceFile } from '../src/read/source-file.js';
 import { CLI, readFixture, ROOT, tempDir } from './helpers.js';
@@ -183,7 +183,7 @@ function run(files: SourceFile[], readErrors: boolean) {
   const manifest = buildOutputTree(result.clusters, { layout: 'manifest', dns: result.dns });
   expect(manifest.diagnostics, 'the manifest layout has no collisions').toEqual([]);
   const renderFails = readErrors || result.failed || tree.diagnostics.length > 0;
-  return { validateFails, renderFails, diagnostics: result.diagnostics, tree: renderFails ? undefined : [...tree.files], manifest: renderFails ? undefined : [...manifest.files] };
+  return { validateFails, renderFails, diagnostics: result.diagnostics, tree: renderFails ? undefined : [...treeFiles(tree)], manifest: renderFails ? undefined : [...treeFiles(manifest)] };
 }
 
 const params = (n: number): fc.Parameters<unknown> => ({ numRuns: n, ...(SEED === undefined ? {} : { seed: SEED }), endOnFailure: true });

@@ -34520,6 +34520,20 @@ function sortForApply(objects) {
 function objectFileName(o) {
   return objectFilePath(o.kind, o.namespace, o.name);
 }
+function objectFileCollisions(cluster, objects) {
+  const dir = `${CLUSTERS_DIR}/${cluster}`;
+  const owners = /* @__PURE__ */ new Map();
+  const collisions = [];
+  for (const o of sortForApply([...objects])) {
+    const name = objectFileName(o);
+    const prev = owners.get(name);
+    if (prev)
+      collisions.push({ file: `${dir}/${name}`, objects: [prev, o] });
+    else
+      owners.set(name, o);
+  }
+  return collisions;
+}
 function layoutCluster(cluster, objects, layout, yaml2) {
   const dir = `${CLUSTERS_DIR}/${cluster}`;
   const files = /* @__PURE__ */ new Map();
@@ -34527,11 +34541,13 @@ function layoutCluster(cluster, objects, layout, yaml2) {
   const sorted = sortForApply([...objects]);
   let resources;
   if (layout === "manifest") {
-    const body = sorted.map((o) => `---
+    const pieces = [`${GENERATED_MARKER} for cluster ${cluster}; do not edit.
+`];
+    for (const o of sorted)
+      pieces.push(`---
 # Source: ${o.source.file}
-${yaml2.get(o.object)}`).join("");
-    files.set(`${dir}/${MANIFEST_FILE}`, `${GENERATED_MARKER} for cluster ${cluster}; do not edit.
-${body}`);
+`, yaml2.get(o.object));
+    files.set(`${dir}/${MANIFEST_FILE}`, pieces);
     resources = [MANIFEST_FILE];
   } else {
     resources = [];
@@ -34545,8 +34561,8 @@ ${body}`);
       }
       owners.set(name, o);
       resources.push(name);
-      files.set(`${dir}/${name}`, `${GENERATED_MARKER} from ${o.source.file}; do not edit.
-${yaml2.get(o.object)}`);
+      files.set(`${dir}/${name}`, [`${GENERATED_MARKER} from ${o.source.file}; do not edit.
+`, yaml2.get(o.object)]);
     }
   }
   files.set(`${dir}/kustomization.yaml`, kustomization(cluster, resources));
@@ -34559,6 +34575,41 @@ function kustomization(cluster, resources) {
 function clusterStream(objects, yaml2) {
   return sortForApply([...objects]).map((o) => `---
 ${yaml2.get(o.object)}`).join("");
+}
+
+// dist/emit/file-content.js
+function contentLength(c) {
+  if (typeof c === "string")
+    return c.length;
+  let n = 0;
+  for (const p of c)
+    n += p.length;
+  return n;
+}
+function contentEquals(text, c) {
+  if (typeof c === "string")
+    return text === c;
+  if (text.length !== contentLength(c))
+    return false;
+  let at = 0;
+  for (const p of c) {
+    if (!text.startsWith(p, at))
+      return false;
+    at += p.length;
+  }
+  return true;
+}
+function contentBytes(c) {
+  if (typeof c === "string")
+    return Buffer.from(c, "utf8");
+  let size = 0;
+  for (const p of c)
+    size += Buffer.byteLength(p, "utf8");
+  const buf = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const p of c)
+    at += buf.write(p, at, "utf8");
+  return buf;
 }
 
 // dist/emit/shards.js
@@ -34598,7 +34649,7 @@ function collisionDiagnostic(col) {
 }
 function buildOutputTree(clusters, options) {
   const yaml2 = new YamlCache();
-  const files = /* @__PURE__ */ new Map();
+  const groups2 = [];
   const diagnostics = [];
   const keep = [];
   const selected = options.only ? new Set(options.only) : void 0;
@@ -34614,11 +34665,10 @@ function buildOutputTree(clusters, options) {
     }
     if (!whole)
       scopes.push(dir);
-    const laid = layoutCluster(c.name, c.objects, options.layout, yaml2);
-    for (const [k2, v] of laid.files)
-      files.set(k2, v);
-    for (const col of laid.collisions)
-      diagnostics.push(collisionDiagnostic(col));
+    if (options.layout === "object")
+      for (const col of objectFileCollisions(c.name, c.objects))
+        diagnostics.push(collisionDiagnostic(col));
+    groups2.push({ dir, files: () => layoutCluster(c.name, c.objects, options.layout, yaml2).files });
   }
   if (shard) {
     const declared = new Set(clusters.map((c) => c.name));
@@ -34633,11 +34683,11 @@ function buildOutputTree(clusters, options) {
     }
   }
   if (whole && options.dns) {
-    for (const [k2, v] of layoutDns(options.dns))
-      files.set(k2, v);
+    const dns = options.dns;
+    groups2.push({ dir: DNS_DIR, files: () => layoutDns(dns) });
     scopes.push(DNS_DIR);
   }
-  return { files, scopes, keep, diagnostics };
+  return { groups: groups2, scopes, keep, diagnostics };
 }
 
 // dist/emit/write-tree.js
@@ -34851,19 +34901,40 @@ function crashPoint(done) {
 
 // dist/emit/write-tree.js
 var WRITE_CONCURRENCY = 64;
-async function pool(items, limit, task) {
-  let next = 0;
+var WRITE_BUDGET = 16 << 20;
+async function pool(items, limit, task, size, budget = Infinity) {
+  const it = items[Symbol.iterator]();
   let failure;
+  let inFlight = 0;
+  const waiters = [];
   const worker = async () => {
-    while (!failure && next < items.length) {
+    while (!failure) {
+      while (inFlight >= budget)
+        await new Promise((r) => waiters.push(r));
+      if (failure)
+        return;
+      let item;
       try {
-        await task(items[next++]);
+        item = it.next();
       } catch (err2) {
         failure ??= { err: err2 };
+        return;
+      }
+      if (item.done)
+        return;
+      const weight = size ? size(item.value) : 0;
+      inFlight += weight;
+      try {
+        await task(item.value);
+      } catch (err2) {
+        failure ??= { err: err2 };
+      } finally {
+        inFlight -= weight;
+        waiters.splice(0).forEach((w) => w());
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  await Promise.all(Array.from({ length: limit }, worker));
   if (failure)
     throw failure.err;
 }
@@ -34878,21 +34949,65 @@ function clusterDirsOnDisk(outDir) {
   }
 }
 async function diffTree(outDir, tree) {
-  const { owned: onDisk, leftovers, foreign, symlinks } = ownedFiles(outDir, tree);
+  const { files: onDisk, symlinks } = scopedFiles(outDir, tree);
   const added = [];
   const changed = [];
+  const foreign = [];
+  const leftovers = [];
+  const wanted = /* @__PURE__ */ new Set();
   let unchanged = 0;
-  for (const [rel, content] of tree.files) {
-    const current = onDisk.get(rel);
-    if (current === void 0)
-      added.push(rel);
-    else if (current !== content)
-      changed.push(rel);
-    else
-      unchanged++;
+  const notOurs = (rel) => {
+    if (APPLIED_IN_CLUSTER_DIR.test(rel))
+      foreign.push(rel);
+  };
+  for (const group of tree.groups) {
+    for (const [rel, content] of group.files()) {
+      wanted.add(rel);
+      const abs = onDisk.get(rel);
+      const current = abs === void 0 ? void 0 : readFileSync8(abs, "utf8");
+      if (current === void 0)
+        added.push(rel);
+      else if (!isGeneratedByFedc(current)) {
+        notOurs(rel);
+        added.push(rel);
+      } else if (!contentEquals(current, content))
+        changed.push(rel);
+      else
+        unchanged++;
+    }
   }
-  const removed = [...onDisk.keys()].filter((rel) => !tree.files.has(rel));
+  const removed = [];
+  for (const [rel, abs] of onDisk) {
+    if (wanted.has(rel))
+      continue;
+    if (path11.posix.basename(rel).startsWith(".") && rel.endsWith(TMP_SUFFIX))
+      leftovers.push(abs);
+    else if (isGeneratedByFedc(readFileSync8(abs, "utf8")))
+      removed.push(rel);
+    else
+      notOurs(rel);
+  }
   return { added: added.sort(), changed: changed.sort(), removed: removed.sort(), unchanged, leftovers, foreign: foreign.sort(), symlinks: symlinks.sort() };
+}
+function* contentsToWrite(tree, rels) {
+  const dirs = new Set(tree.groups.map((g) => g.dir));
+  const needed = /* @__PURE__ */ new Set();
+  for (const rel of rels) {
+    for (let i = rel.indexOf("/"); i !== -1; i = rel.indexOf("/", i + 1)) {
+      const dir = rel.slice(0, i);
+      if (dirs.has(dir)) {
+        needed.add(dir);
+        break;
+      }
+    }
+  }
+  for (const group of tree.groups) {
+    if (!needed.has(group.dir))
+      continue;
+    for (const [rel, content] of group.files())
+      if (rels.has(rel))
+        yield [rel, content];
+  }
 }
 var SymlinkInOutputError = class extends Error {
   link;
@@ -34941,10 +35056,10 @@ async function writeTree(outDir, tree, changes, options = {}) {
       }
     }
     const { onWritten } = options;
-    await pool(temps, WRITE_CONCURRENCY, onWritten ? async ([rel, tmp]) => {
-      await writeDurable(tmp, tree.files.get(rel));
-      onWritten(rel);
-    } : ([rel, tmp]) => writeDurable(tmp, tree.files.get(rel)));
+    await pool(contentsToWrite(tree, new Set(temps.map(([rel]) => rel))), WRITE_CONCURRENCY, async ([rel, content]) => {
+      await writeDurable(tempPath(safeJoin(outDir, rel)), content);
+      onWritten?.(rel);
+    }, ([, content]) => contentLength(content), WRITE_BUDGET);
     for (const [rel, , target] of temps) {
       if (statSync5(target, { throwIfNoEntry: false })?.isDirectory())
         throw new Error(`${rel} is a directory`);
@@ -34982,13 +35097,14 @@ async function writeTree(outDir, tree, changes, options = {}) {
 }
 async function writeDurable(file, content) {
   const fault2 = writeFault(file);
+  const bytes = contentBytes(content);
   const h = await open(file, "w");
   try {
     if (fault2) {
-      await h.writeFile(content.slice(0, content.length >> 1));
+      await h.writeFile(bytes.subarray(0, bytes.length >> 1));
       throw fault2;
     }
-    await h.writeFile(content);
+    await h.writeFile(bytes);
     await h.datasync();
   } finally {
     await h.close();
@@ -35082,24 +35198,6 @@ function scopedFiles(outDir, tree) {
   return { files: out, symlinks };
 }
 var APPLIED_IN_CLUSTER_DIR = new RegExp(`^${CLUSTERS_DIR}/[^/]+/.+\\.(ya?ml|json)$`);
-function ownedFiles(outDir, tree) {
-  const owned = /* @__PURE__ */ new Map();
-  const leftovers = [];
-  const foreign = [];
-  const { files, symlinks } = scopedFiles(outDir, tree);
-  for (const [rel, abs] of files) {
-    if (path11.posix.basename(rel).startsWith(".") && rel.endsWith(TMP_SUFFIX)) {
-      leftovers.push(abs);
-      continue;
-    }
-    const content = readFileSync8(abs, "utf8");
-    if (isGeneratedByFedc(content))
-      owned.set(rel, content);
-    else if (APPLIED_IN_CLUSTER_DIR.test(rel))
-      foreign.push(rel);
-  }
-  return { owned, leftovers, foreign, symlinks };
-}
 function pruneEmptyDirs(outDir, relDir) {
   let rel = relDir;
   while (rel && rel !== ".") {

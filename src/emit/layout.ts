@@ -1,4 +1,5 @@
 import type { RenderedObject } from '../render/render-clusters.js';
+import type { FileContent } from './file-content.js';
 import { toYaml, YamlCache } from './serialize.js';
 
 export type Layout = 'object' | 'manifest';
@@ -45,7 +46,7 @@ export function objectFileName(o: RenderedObject): string {
 export interface ClusterFiles {
   cluster: string;
   /** Path relative to the output directory -> file content. */
-  files: Map<string, string>;
+  files: Map<string, FileContent>;
   /** Objects that would share one file (the second and later of each); the caller reports them. */
   collisions: { file: string; objects: RenderedObject[] }[];
 }
@@ -67,13 +68,14 @@ export function objectFileCollisions(cluster: string, objects: RenderedObject[])
 /** The files of one cluster directory, in the chosen layout, with its kustomization.yaml. */
 export function layoutCluster(cluster: string, objects: RenderedObject[], layout: Layout, yaml: YamlCache): ClusterFiles {
   const dir = `${CLUSTERS_DIR}/${cluster}`;
-  const files = new Map<string, string>();
+  const files = new Map<string, FileContent>();
   const collisions: ClusterFiles['collisions'] = [];
   const sorted = sortForApply([...objects]);
   let resources: string[];
   if (layout === 'manifest') {
-    const body = sorted.map((o) => `---\n# Source: ${o.source.file}\n${yaml.get(o.object)}`).join('');
-    files.set(`${dir}/${MANIFEST_FILE}`, `${GENERATED_MARKER} for cluster ${cluster}; do not edit.\n${body}`);
+    const pieces = [`${GENERATED_MARKER} for cluster ${cluster}; do not edit.\n`];
+    for (const o of sorted) pieces.push(`---\n# Source: ${o.source.file}\n`, yaml.get(o.object));
+    files.set(`${dir}/${MANIFEST_FILE}`, pieces);
     resources = [MANIFEST_FILE];
   } else {
     resources = [];
@@ -87,7 +89,7 @@ export function layoutCluster(cluster: string, objects: RenderedObject[], layout
       }
       owners.set(name, o);
       resources.push(name);
-      files.set(`${dir}/${name}`, `${GENERATED_MARKER} from ${o.source.file}; do not edit.\n${yaml.get(o.object)}`);
+      files.set(`${dir}/${name}`, [`${GENERATED_MARKER} from ${o.source.file}; do not edit.\n`, yaml.get(o.object)]);
     }
   }
   files.set(`${dir}/kustomization.yaml`, kustomization(cluster, resources));

@@ -2,14 +2,18 @@ import type { ClusterOutput } from '../compile.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { DnsOutput } from '../dns/dns-types.js';
 import { DNS_DIR, layoutDns } from './dns-files.js';
+import { contentText, type FileContent } from './file-content.js';
 import { CLUSTERS_DIR, layoutCluster, objectFileCollisions, type ClusterFiles, type Layout } from './layout.js';
 import { YamlCache } from './serialize.js';
 import { DNS_SHARD, inShard, type Shard } from './shards.js';
 
-/** The files fedc wants on disk, and the directories whose fedc-written files it manages. */
+/**
+ * The files fedc wants on disk, and the directories whose fedc-written files it manages. The
+ * contents are built one group (a cluster directory, or dns/) at a time, when asked for, so a
+ * fleet's whole output is never in memory at once: comparing and writing hold one group.
+ */
 export interface OutputTree {
-  /** Path relative to the output directory -> content. */
-  files: Map<string, string>;
+  groups: OutputGroup[];
   /**
    * Directories (relative) that fedc owns in this run: a fedc-written file in one of them that is
    * not in `files` is an orphan. Directories of clusters that are not rendered this run (not
@@ -19,6 +23,20 @@ export interface OutputTree {
   /** Directories (relative) that must be kept out of the scopes even when nested in one. */
   keep: string[];
   diagnostics: Diagnostic[];
+}
+
+export interface OutputGroup {
+  /** The directory (relative) that holds every file of the group. */
+  dir: string;
+  /** The group's files: path relative to the output directory -> content. Built anew on each call. */
+  files(): Map<string, FileContent>;
+}
+
+/** Every file of a tree at once (path -> content), for callers that want it whole (tests, small trees). */
+export function treeFiles(tree: OutputTree): Map<string, string> {
+  const all = new Map<string, string>();
+  for (const g of tree.groups) for (const [k, v] of g.files()) all.set(k, contentText(v));
+  return all;
 }
 
 export interface TreeOptions {
@@ -64,7 +82,7 @@ export function outputCollisions(clusters: readonly ClusterOutput[], layout: Lay
 
 export function buildOutputTree(clusters: readonly ClusterOutput[], options: TreeOptions): OutputTree {
   const yaml = new YamlCache();
-  const files = new Map<string, string>();
+  const groups: OutputGroup[] = [];
   const diagnostics: Diagnostic[] = [];
   const keep: string[] = [];
   const selected = options.only ? new Set(options.only) : undefined;
@@ -81,9 +99,9 @@ export function buildOutputTree(clusters: readonly ClusterOutput[], options: Tre
       continue;
     }
     if (!whole) scopes.push(dir);
-    const laid = layoutCluster(c.name, c.objects, options.layout, yaml);
-    for (const [k, v] of laid.files) files.set(k, v);
-    for (const col of laid.collisions) diagnostics.push(collisionDiagnostic(col));
+    // Collisions come from file names alone: nothing is serialized until the files are asked for.
+    if (options.layout === 'object') for (const col of objectFileCollisions(c.name, c.objects)) diagnostics.push(collisionDiagnostic(col));
+    groups.push({ dir, files: () => layoutCluster(c.name, c.objects, options.layout, yaml).files });
   }
   if (shard) {
     // Directories of clusters no longer declared: each is its shard's to prune.
@@ -96,8 +114,9 @@ export function buildOutputTree(clusters: readonly ClusterOutput[], options: Tre
     }
   }
   if (whole && options.dns) {
-    for (const [k, v] of layoutDns(options.dns)) files.set(k, v);
+    const dns = options.dns;
+    groups.push({ dir: DNS_DIR, files: () => layoutDns(dns) });
     scopes.push(DNS_DIR);
   }
-  return { files, scopes, keep, diagnostics };
+  return { groups, scopes, keep, diagnostics };
 }

@@ -3,6 +3,7 @@ import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { CLUSTERS_DIR, isGeneratedByFedc } from '../model/output-contract.js';
 import { newJournal, removeJournal, tempPath, TMP_SUFFIX, writeJournal } from './commit-journal.js';
+import { contentBytes, contentEquals, contentLength, type FileContent } from './file-content.js';
 import { crashPoint, renameConcurrency, renameFault, writeFault } from './io-faults.js';
 import type { OutputTree } from './output-tree.js';
 
@@ -12,24 +13,46 @@ import type { OutputTree } from './output-tree.js';
 
 /** Writes in flight at once. */
 const WRITE_CONCURRENCY = 64;
+/** Characters of new content in flight at once: a fleet's manifests are written a few at a time. */
+const WRITE_BUDGET = 16 << 20;
 
 /**
- * Runs `task` over `items` with at most `limit` running at once. The first failure stops the
- * pool from starting more; it is thrown once every task already started has ended.
+ * Runs `task` over `items` with at most `limit` running at once, and, given `size`, a new one only
+ * while less than `budget` of size is in flight (so at most `budget` plus one item). The items are taken one by one as tasks
+ * start, so an iterable that builds them lazily holds only those in flight. The first failure
+ * stops the pool from starting more; it is thrown once every task already started has ended.
  */
-async function pool<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
+async function pool<T>(items: Iterable<T>, limit: number, task: (item: T) => Promise<void>, size?: (item: T) => number, budget = Infinity): Promise<void> {
+  const it = items[Symbol.iterator]();
   let failure: { err: unknown } | undefined;
+  let inFlight = 0;
+  const waiters: (() => void)[] = [];
   const worker = async () => {
-    while (!failure && next < items.length) {
+    while (!failure) {
+      // An item is taken only when there is room for more: what waits holds nothing.
+      while (inFlight >= budget) await new Promise<void>((r) => waiters.push(r));
+      if (failure) return;
+      let item: IteratorResult<T>;
       try {
-        await task(items[next++]!);
+        item = it.next();
       } catch (err) {
         failure ??= { err };
+        return;
+      }
+      if (item.done) return;
+      const weight = size ? size(item.value) : 0;
+      inFlight += weight;
+      try {
+        await task(item.value);
+      } catch (err) {
+        failure ??= { err };
+      } finally {
+        inFlight -= weight;
+        waiters.splice(0).forEach((w) => w());
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  await Promise.all(Array.from({ length: limit }, worker));
   if (failure) throw failure.err;
 }
 
@@ -67,20 +90,64 @@ export function clusterDirsOnDisk(outDir: string): string[] {
   }
 }
 
-/** Compares the wanted tree with the output directory on disk. */
+/**
+ * Compares the wanted tree with the output directory on disk, one group at a time: only one
+ * group's contents and one file read from disk are held at once.
+ */
 export async function diffTree(outDir: string, tree: OutputTree): Promise<TreeChanges> {
-  const { owned: onDisk, leftovers, foreign, symlinks } = ownedFiles(outDir, tree);
+  const { files: onDisk, symlinks } = scopedFiles(outDir, tree);
   const added: string[] = [];
   const changed: string[] = [];
+  const foreign: string[] = [];
+  const leftovers: string[] = [];
+  const wanted = new Set<string>();
   let unchanged = 0;
-  for (const [rel, content] of tree.files) {
-    const current = onDisk.get(rel);
-    if (current === undefined) added.push(rel);
-    else if (current !== content) changed.push(rel);
-    else unchanged++;
+  /** A file on disk that fedc did not write: foreign where Argo CD would apply it. */
+  const notOurs = (rel: string) => {
+    if (APPLIED_IN_CLUSTER_DIR.test(rel)) foreign.push(rel);
+  };
+  for (const group of tree.groups) {
+    for (const [rel, content] of group.files()) {
+      wanted.add(rel);
+      const abs = onDisk.get(rel);
+      const current = abs === undefined ? undefined : readFileSync(abs, 'utf8');
+      if (current === undefined) added.push(rel);
+      else if (!isGeneratedByFedc(current)) {
+        // Not fedc's: written over as a new file (and listed if Argo CD would apply it).
+        notOurs(rel);
+        added.push(rel);
+      } else if (!contentEquals(current, content)) changed.push(rel);
+      else unchanged++;
+    }
   }
-  const removed = [...onDisk.keys()].filter((rel) => !tree.files.has(rel));
+  const removed: string[] = [];
+  for (const [rel, abs] of onDisk) {
+    if (wanted.has(rel)) continue;
+    if (path.posix.basename(rel).startsWith('.') && rel.endsWith(TMP_SUFFIX)) leftovers.push(abs);
+    else if (isGeneratedByFedc(readFileSync(abs, 'utf8'))) removed.push(rel);
+    else notOurs(rel);
+  }
   return { added: added.sort(), changed: changed.sort(), removed: removed.sort(), unchanged, leftovers, foreign: foreign.sort(), symlinks: symlinks.sort() };
+}
+
+/** The files of the tree that are to be written, with their contents, built one group at a time. */
+function* contentsToWrite(tree: OutputTree, rels: ReadonlySet<string>): Generator<[rel: string, content: FileContent]> {
+  // The groups holding a file to write: each group's files lie under its directory.
+  const dirs = new Set(tree.groups.map((g) => g.dir));
+  const needed = new Set<string>();
+  for (const rel of rels) {
+    for (let i = rel.indexOf('/'); i !== -1; i = rel.indexOf('/', i + 1)) {
+      const dir = rel.slice(0, i);
+      if (dirs.has(dir)) {
+        needed.add(dir);
+        break;
+      }
+    }
+  }
+  for (const group of tree.groups) {
+    if (!needed.has(group.dir)) continue;
+    for (const [rel, content] of group.files()) if (rels.has(rel)) yield [rel, content];
+  }
 }
 
 /** A file to write or delete lies below a symlink in the output directory. */
@@ -142,12 +209,10 @@ export async function writeTree(outDir: string, tree: OutputTree, changes: TreeC
       }
     }
     const { onWritten } = options;
-    await pool(temps, WRITE_CONCURRENCY, onWritten
-      ? async ([rel, tmp]) => {
-        await writeDurable(tmp, tree.files.get(rel)!);
-        onWritten(rel);
-      }
-      : ([rel, tmp]) => writeDurable(tmp, tree.files.get(rel)!));
+    await pool(contentsToWrite(tree, new Set(temps.map(([rel]) => rel))), WRITE_CONCURRENCY, async ([rel, content]) => {
+      await writeDurable(tempPath(safeJoin(outDir, rel)), content);
+      onWritten?.(rel);
+    }, ([, content]) => contentLength(content), WRITE_BUDGET);
     // A rename onto a directory would fail halfway through the commit: refuse before it starts.
     for (const [rel, , target] of temps) {
       if (statSync(target, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`${rel} is a directory`);
@@ -182,15 +247,16 @@ export async function writeTree(outDir: string, tree: OutputTree, changes: TreeC
 }
 
 /** Writes a file and flushes its data to disk, so a rename of it can never expose an empty file. */
-async function writeDurable(file: string, content: string): Promise<void> {
+async function writeDurable(file: string, content: FileContent): Promise<void> {
   const fault = writeFault(file);
+  const bytes = contentBytes(content);
   const h = await open(file, 'w');
   try {
     if (fault) {
-      await h.writeFile(content.slice(0, content.length >> 1));
+      await h.writeFile(bytes.subarray(0, bytes.length >> 1));
       throw fault;
     }
-    await h.writeFile(content);
+    await h.writeFile(bytes);
     await h.datasync();
   } finally {
     await h.close();
@@ -292,24 +358,6 @@ function scopedFiles(outDir: string, tree: OutputTree): { files: Map<string, str
 
 /** A file Argo CD would apply, in a cluster's directory (not clusters/ itself). */
 const APPLIED_IN_CLUSTER_DIR = new RegExp(`^${CLUSTERS_DIR}/[^/]+/.+\\.(ya?ml|json)$`);
-
-/** Files in scope whose first line is fedc's marker (relative path -> content), fedc's temporary files, and the others. */
-function ownedFiles(outDir: string, tree: OutputTree): { owned: Map<string, string>; leftovers: string[]; foreign: string[]; symlinks: string[] } {
-  const owned = new Map<string, string>();
-  const leftovers: string[] = [];
-  const foreign: string[] = [];
-  const { files, symlinks } = scopedFiles(outDir, tree);
-  for (const [rel, abs] of files) {
-    if (path.posix.basename(rel).startsWith('.') && rel.endsWith(TMP_SUFFIX)) {
-      leftovers.push(abs);
-      continue;
-    }
-    const content = readFileSync(abs, 'utf8');
-    if (isGeneratedByFedc(content)) owned.set(rel, content);
-    else if (APPLIED_IN_CLUSTER_DIR.test(rel)) foreign.push(rel);
-  }
-  return { owned, leftovers, foreign, symlinks };
-}
 
 function pruneEmptyDirs(outDir: string, relDir: string): void {
   let rel = relDir;
