@@ -95,7 +95,7 @@ describe('the compile cache', () => {
     const result = { diagnostics: [], failed: false, clusters: [], dns: { zones: [], endpoints: [] } };
     cache.put('a'.repeat(64), result, recorded.reads);
     const same = openCompileCache((rel) => (rel === 'clusters/a/x.yaml' ? 'replicas: 3' : undefined), { FEDC_CACHE_DIR: path.join(dir, 'cache-reads') })!;
-    expect(same.get('a'.repeat(64))).toEqual(result);
+    expect(same.get('a'.repeat(64))?.result).toEqual(result);
     const changed = openCompileCache((rel) => (rel === 'clusters/a/x.yaml' ? 'replicas: 4' : undefined), { FEDC_CACHE_DIR: path.join(dir, 'cache-reads') })!;
     expect(changed.get('a'.repeat(64))).toBeUndefined();
     const appeared = openCompileCache(() => 'replicas: 3', { FEDC_CACHE_DIR: path.join(dir, 'cache-reads') })!;

@@ -125,17 +125,17 @@ var require_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path16) {
-      const ctrl = callVisitor(key, node, visitor, path16);
+    function visit_(key, node, visitor, path17) {
+      const ctrl = callVisitor(key, node, visitor, path17);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path16, ctrl);
-        return visit_(key, ctrl, visitor, path16);
+        replaceNode(key, path17, ctrl);
+        return visit_(key, ctrl, visitor, path17);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path16 = Object.freeze(path16.concat(node));
+          path17 = Object.freeze(path17.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path16);
+            const ci = visit_(i, node.items[i], visitor, path17);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -146,13 +146,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path16 = Object.freeze(path16.concat(node));
-          const ck = visit_("key", node.key, visitor, path16);
+          path17 = Object.freeze(path17.concat(node));
+          const ck = visit_("key", node.key, visitor, path17);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path16);
+          const cv = visit_("value", node.value, visitor, path17);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -173,17 +173,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path16) {
-      const ctrl = await callVisitor(key, node, visitor, path16);
+    async function visitAsync_(key, node, visitor, path17) {
+      const ctrl = await callVisitor(key, node, visitor, path17);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path16, ctrl);
-        return visitAsync_(key, ctrl, visitor, path16);
+        replaceNode(key, path17, ctrl);
+        return visitAsync_(key, ctrl, visitor, path17);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path16 = Object.freeze(path16.concat(node));
+          path17 = Object.freeze(path17.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path16);
+            const ci = await visitAsync_(i, node.items[i], visitor, path17);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -194,13 +194,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path16 = Object.freeze(path16.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path16);
+          path17 = Object.freeze(path17.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path17);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path16);
+          const cv = await visitAsync_("value", node.value, visitor, path17);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -227,23 +227,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path16) {
+    function callVisitor(key, node, visitor, path17) {
       if (typeof visitor === "function")
-        return visitor(key, node, path16);
+        return visitor(key, node, path17);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path16);
+        return visitor.Map?.(key, node, path17);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path16);
+        return visitor.Seq?.(key, node, path17);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path16);
+        return visitor.Pair?.(key, node, path17);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path16);
+        return visitor.Scalar?.(key, node, path17);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path16);
+        return visitor.Alias?.(key, node, path17);
       return void 0;
     }
-    function replaceNode(key, path16, node) {
-      const parent = path16[path16.length - 1];
+    function replaceNode(key, path17, node) {
+      const parent = path17[path17.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -855,10 +855,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema2, path16, value) {
+    function collectionFromPath(schema2, path17, value) {
       let v = value;
-      for (let i = path16.length - 1; i >= 0; --i) {
-        const k2 = path16[i];
+      for (let i = path17.length - 1; i >= 0; --i) {
+        const k2 = path17[i];
         if (typeof k2 === "number" && Number.isInteger(k2) && k2 >= 0) {
           const a = [];
           a[k2] = v;
@@ -877,7 +877,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path16) => path16 == null || typeof path16 === "object" && !!path16[Symbol.iterator]().next().done;
+    var isEmptyPath = (path17) => path17 == null || typeof path17 === "object" && !!path17[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type2, schema2) {
         super(type2);
@@ -907,11 +907,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path16, value) {
-        if (isEmptyPath(path16))
+      addIn(path17, value) {
+        if (isEmptyPath(path17))
           this.add(value);
         else {
-          const [key, ...rest] = path16;
+          const [key, ...rest] = path17;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -925,8 +925,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path16) {
-        const [key, ...rest] = path16;
+      deleteIn(path17) {
+        const [key, ...rest] = path17;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -940,8 +940,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path16, keepScalar) {
-        const [key, ...rest] = path16;
+      getIn(path17, keepScalar) {
+        const [key, ...rest] = path17;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -959,8 +959,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path16) {
-        const [key, ...rest] = path16;
+      hasIn(path17) {
+        const [key, ...rest] = path17;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -970,8 +970,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path16, value) {
-        const [key, ...rest] = path16;
+      setIn(path17, value) {
+        const [key, ...rest] = path17;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -3306,7 +3306,7 @@ var require_Schema = __commonJS({
     var string = require_string();
     var tags = require_tags();
     var sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
-    var Schema2 = class _Schema {
+    var Schema3 = class _Schema {
       constructor({ compat, customTags, merge: merge2, resolveKnownTags, schema: schema2, sortMapEntries, toStringDefaults }) {
         this.compat = Array.isArray(compat) ? tags.getTags(compat, "compat") : compat ? tags.getTags(null, compat) : null;
         this.name = typeof schema2 === "string" && schema2 || "core";
@@ -3324,7 +3324,7 @@ var require_Schema = __commonJS({
         return copy;
       }
     };
-    exports.Schema = Schema2;
+    exports.Schema = Schema3;
   }
 });
 
@@ -3417,7 +3417,7 @@ var require_Document = __commonJS({
     var identity = require_identity();
     var Pair = require_Pair();
     var toJS = require_toJS();
-    var Schema2 = require_Schema();
+    var Schema3 = require_Schema();
     var stringifyDocument = require_stringifyDocument();
     var anchors = require_anchors();
     var applyReviver = require_applyReviver();
@@ -3486,9 +3486,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path16, value) {
+      addIn(path17, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path16, value);
+          this.contents.addIn(path17, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3563,14 +3563,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path16) {
-        if (Collection.isEmptyPath(path16)) {
+      deleteIn(path17) {
+        if (Collection.isEmptyPath(path17)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path16) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path17) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3585,10 +3585,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path16, keepScalar) {
-        if (Collection.isEmptyPath(path16))
+      getIn(path17, keepScalar) {
+        if (Collection.isEmptyPath(path17))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path16, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path17, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3599,10 +3599,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path16) {
-        if (Collection.isEmptyPath(path16))
+      hasIn(path17) {
+        if (Collection.isEmptyPath(path17))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path16) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path17) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3619,13 +3619,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path16, value) {
-        if (Collection.isEmptyPath(path16)) {
+      setIn(path17, value) {
+        if (Collection.isEmptyPath(path17)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path16), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path17), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path16, value);
+          this.contents.setIn(path17, value);
         }
       }
       /**
@@ -3668,7 +3668,7 @@ var require_Document = __commonJS({
         if (options.schema instanceof Object)
           this.schema = options.schema;
         else if (opt)
-          this.schema = new Schema2.Schema(Object.assign(opt, options));
+          this.schema = new Schema3.Schema(Object.assign(opt, options));
         else
           throw new Error(`With a null YAML version, the { schema: Schema } option is required`);
       }
@@ -5586,9 +5586,9 @@ var require_cst_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    visit3.itemAtPath = (cst, path16) => {
+    visit3.itemAtPath = (cst, path17) => {
       let item = cst;
-      for (const [field, index] of path16) {
+      for (const [field, index] of path17) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5597,23 +5597,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit3.parentCollection = (cst, path16) => {
-      const parent = visit3.itemAtPath(cst, path16.slice(0, -1));
-      const field = path16[path16.length - 1][0];
+    visit3.parentCollection = (cst, path17) => {
+      const parent = visit3.itemAtPath(cst, path17.slice(0, -1));
+      const field = path17[path17.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path16, item, visitor) {
-      let ctrl = visitor(item, path16);
+    function _visit(path17, item, visitor) {
+      let ctrl = visitor(item, path17);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path16.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path17.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -5624,10 +5624,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path16);
+            ctrl = ctrl(item, path17);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path16) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path17) : ctrl;
     }
     exports.visit = visit3;
   }
@@ -7332,7 +7332,7 @@ var require_dist = __commonJS({
     "use strict";
     var composer = require_composer();
     var Document3 = require_Document();
-    var Schema2 = require_Schema();
+    var Schema3 = require_Schema();
     var errors = require_errors();
     var Alias = require_Alias();
     var identity = require_identity();
@@ -7348,7 +7348,7 @@ var require_dist = __commonJS({
     var visit3 = require_visit();
     exports.Composer = composer.Composer;
     exports.Document = Document3.Document;
-    exports.Schema = Schema2.Schema;
+    exports.Schema = Schema3.Schema;
     exports.YAMLError = errors.YAMLError;
     exports.YAMLParseError = errors.YAMLParseError;
     exports.YAMLWarning = errors.YAMLWarning;
@@ -10607,8 +10607,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path16) {
-      let input = path16;
+    function removeDotSegments(path17) {
+      let input = path17;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -10682,11 +10682,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path16) {
-      if (path16 === "" || path16[0] === "/") {
-        return removeDotSegments(path16);
+    function removeDotSegmentsRelative(path17) {
+      if (path17 === "" || path17[0] === "/") {
+        return removeDotSegments(path17);
       }
-      const segments = path16.split("/");
+      const segments = path17.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -11049,8 +11049,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path16 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path16 && path16 !== "/" ? path16 : void 0;
+        const path17 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path17 && path17 !== "/" ? path17 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -19046,14 +19046,14 @@ var require_helpers = __commonJS({
       return true;
     }
     exports.isInteger = isInteger;
-    function escapePathComponent(path16) {
-      if (path16.indexOf("/") === -1 && path16.indexOf("~") === -1)
-        return path16;
-      return path16.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapePathComponent(path17) {
+      if (path17.indexOf("/") === -1 && path17.indexOf("~") === -1)
+        return path17;
+      return path17.replace(/~/g, "~0").replace(/\//g, "~1");
     }
     exports.escapePathComponent = escapePathComponent;
-    function unescapePathComponent2(path16) {
-      return path16.replace(/~1/g, "/").replace(/~0/g, "~");
+    function unescapePathComponent2(path17) {
+      return path17.replace(/~1/g, "/").replace(/~0/g, "~");
     }
     exports.unescapePathComponent = unescapePathComponent2;
     function _getPathRecursive(root, obj) {
@@ -19077,11 +19077,11 @@ var require_helpers = __commonJS({
       if (root === obj) {
         return "/";
       }
-      var path16 = _getPathRecursive(root, obj);
-      if (path16 === "") {
+      var path17 = _getPathRecursive(root, obj);
+      if (path17 === "") {
         throw new Error("Object not found in root");
       }
-      return "/" + path16;
+      return "/" + path17;
     }
     exports.getPath = getPath;
     function hasUndefined(obj) {
@@ -19276,8 +19276,8 @@ var require_core3 = __commonJS({
         if (!mutateDocument) {
           document = helpers_js_1._deepClone(document);
         }
-        var path16 = operation.path || "";
-        var keys = path16.split("/");
+        var path17 = operation.path || "";
+        var keys = path17.split("/");
         var obj = document;
         var t = 1;
         var len = keys.length;
@@ -19584,7 +19584,7 @@ var require_duplex = __commonJS({
       return temp;
     }
     exports.generate = generate;
-    function _generate(mirror, obj, patches, path16, invertible) {
+    function _generate(mirror, obj, patches, path17, invertible) {
       if (obj === mirror) {
         return;
       }
@@ -19601,27 +19601,27 @@ var require_duplex = __commonJS({
         if (helpers_js_1.hasOwnProperty(obj, key) && !(obj[key] === void 0 && oldVal !== void 0 && Array.isArray(obj) === false)) {
           var newVal = obj[key];
           if (typeof oldVal == "object" && oldVal != null && typeof newVal == "object" && newVal != null && Array.isArray(oldVal) === Array.isArray(newVal)) {
-            _generate(oldVal, newVal, patches, path16 + "/" + helpers_js_1.escapePathComponent(key), invertible);
+            _generate(oldVal, newVal, patches, path17 + "/" + helpers_js_1.escapePathComponent(key), invertible);
           } else {
             if (oldVal !== newVal) {
               changed = true;
               if (invertible) {
-                patches.push({ op: "test", path: path16 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(oldVal) });
+                patches.push({ op: "test", path: path17 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(oldVal) });
               }
-              patches.push({ op: "replace", path: path16 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(newVal) });
+              patches.push({ op: "replace", path: path17 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(newVal) });
             }
           }
         } else if (Array.isArray(mirror) === Array.isArray(obj)) {
           if (invertible) {
-            patches.push({ op: "test", path: path16 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(oldVal) });
+            patches.push({ op: "test", path: path17 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(oldVal) });
           }
-          patches.push({ op: "remove", path: path16 + "/" + helpers_js_1.escapePathComponent(key) });
+          patches.push({ op: "remove", path: path17 + "/" + helpers_js_1.escapePathComponent(key) });
           deleted = true;
         } else {
           if (invertible) {
-            patches.push({ op: "test", path: path16, value: mirror });
+            patches.push({ op: "test", path: path17, value: mirror });
           }
-          patches.push({ op: "replace", path: path16, value: obj });
+          patches.push({ op: "replace", path: path17, value: obj });
           changed = true;
         }
       }
@@ -19631,7 +19631,7 @@ var require_duplex = __commonJS({
       for (var t = 0; t < newKeys.length; t++) {
         var key = newKeys[t];
         if (!helpers_js_1.hasOwnProperty(mirror, key) && obj[key] !== void 0) {
-          patches.push({ op: "add", path: path16 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(obj[key]) });
+          patches.push({ op: "add", path: path17 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(obj[key]) });
         }
       }
     }
@@ -19663,7 +19663,7 @@ var require_fast_json_patch = __commonJS({
 });
 
 // dist/action/run-action.js
-import path15 from "node:path";
+import path16 from "node:path";
 
 // dist/diagnostics/format.js
 function formatDiagnostics(diags, format) {
@@ -19820,16 +19820,16 @@ var Diff = class {
       }
     }
   }
-  addToPath(path16, added, removed, oldPosInc, options) {
-    const last = path16.lastComponent;
+  addToPath(path17, added, removed, oldPosInc, options) {
+    const last = path17.lastComponent;
     if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
       return {
-        oldPos: path16.oldPos + oldPosInc,
+        oldPos: path17.oldPos + oldPosInc,
         lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
       };
     } else {
       return {
-        oldPos: path16.oldPos + oldPosInc,
+        oldPos: path17.oldPos + oldPosInc,
         lastComponent: { count: 1, added, removed, previousComponent: last }
       };
     }
@@ -20089,10 +20089,260 @@ function splitLines(text) {
 }
 
 // dist/emit/serialize.js
+var import_yaml2 = __toESM(require_dist(), 1);
+
+// dist/emit/fast-yaml.js
 var import_yaml = __toESM(require_dist(), 1);
+function fastYaml(value) {
+  try {
+    return writeNode(value, 0) + "\n";
+  } catch {
+    return void 0;
+  }
+}
+var CANNOT = new Error("fast-yaml: not reproduced natively");
+var MAX_LEVEL = 64;
+var INDENTS = Array.from({ length: MAX_LEVEL + 2 }, (_, i) => "  ".repeat(i));
+function writeNode(v, level) {
+  switch (typeof v) {
+    case "string":
+      return valueString(v, level);
+    case "number":
+      return formatNumber(v);
+    case "boolean":
+      return v ? "true" : "false";
+    case "object":
+      if (v === null)
+        return "null";
+      if (isPlainArray(v))
+        return writeSeq(v, level);
+      if (isPlainObject(v))
+        return writeMap(v, level);
+      throw CANNOT;
+    default:
+      throw CANNOT;
+  }
+}
+function writeMap(obj, level) {
+  if (level > MAX_LEVEL)
+    throw CANNOT;
+  const keys = Object.keys(obj);
+  if (keys.length === 0)
+    return "{}";
+  const sep2 = "\n" + INDENTS[level];
+  let out = "";
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    const line = keyString(key, level === 0) + ":" + pairValue(obj[key], level);
+    out = i === 0 ? line : out + sep2 + line;
+  }
+  return out;
+}
+function pairValue(v, level) {
+  if (typeof v === "object" && v !== null) {
+    if (isPlainArray(v)) {
+      if (v.length === 0)
+        return " []";
+      return "\n" + INDENTS[level] + writeSeq(v, level);
+    }
+    if (isPlainObject(v)) {
+      const text = writeMap(v, level + 1);
+      return text === "{}" ? " {}" : "\n" + INDENTS[level + 1] + text;
+    }
+    throw CANNOT;
+  }
+  return " " + writeNode(v, level + 1);
+}
+function writeSeq(arr, level) {
+  if (level > MAX_LEVEL)
+    throw CANNOT;
+  if (arr.length === 0)
+    return "[]";
+  const sep2 = "\n" + INDENTS[level];
+  let out = "";
+  for (let i = 0; i < arr.length; i++) {
+    const item = arr[i];
+    if (item === void 0)
+      throw CANNOT;
+    const line = "- " + writeNode(item, level + 1);
+    out = i === 0 ? line : out + sep2 + line;
+  }
+  return out;
+}
+function isPlainObject(v) {
+  const proto = Object.getPrototypeOf(v);
+  return (proto === Object.prototype || proto === null) && typeof v.toJSON !== "function";
+}
+function isPlainArray(v) {
+  return Array.isArray(v) && Object.getPrototypeOf(v) === Array.prototype;
+}
+function formatNumber(n) {
+  if (!Number.isFinite(n))
+    return Number.isNaN(n) ? ".nan" : n < 0 ? "-.inf" : ".inf";
+  return Object.is(n, -0) ? "-0" : String(n);
+}
+var YAML11_BREAKS = /[\u0085\u2028\u2029]/;
+var BREAK_ESCAPES = { "\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P" };
+var FORCE_DOUBLE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u;
+var NOT_PLAIN = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
+var WORDLIKE = /^[\w./](?:[\w./:-]*[\w./-])?$/;
+var DOC_MARKER = /^(?:%|---|\.\.\.)/m;
+var TRAILING_BLANK_LINE = /\n[\t ]+$/;
+var BLANK_AROUND_BREAK = /[ \t]\n|\n[ \t]/;
+var resolvesAsNonString = (() => {
+  const schema2 = new import_yaml.Schema({ resolveKnownTags: false, schema: "yaml-1.1" });
+  const tests = [];
+  for (const tag of [...schema2.tags, ...schema2.compat ?? []]) {
+    const test = tag.test;
+    if (tag.default && tag.tag !== "tag:yaml.org,2002:str" && test instanceof RegExp)
+      tests.push(test);
+  }
+  if (tests.every((t) => t.flags === "" && !/\\[1-9]|\\k</.test(t.source))) {
+    const joined = new RegExp("^(?:" + tests.map((t) => "(?:" + t.source + ")").join("|") + ")");
+    return (s) => joined.test(s);
+  }
+  return (s) => tests.some((t) => t.test(s));
+})();
+function valueString(s, level) {
+  const indent = INDENTS[level];
+  if (!WORDLIKE.test(s)) {
+    if (s === "<<")
+      throw CANNOT;
+    if (YAML11_BREAKS.test(s))
+      return escapeBreaks(doubleQuoted(s, indent, false));
+    if (FORCE_DOUBLE.test(s))
+      return doubleQuoted(s, indent, false);
+    const multiline = s.includes("\n");
+    if (NOT_PLAIN.test(s))
+      return multiline ? blockLiteral(s, indent) : quoted(s, indent, false);
+    if (multiline)
+      return blockLiteral(s, indent);
+  }
+  if (level === 0 && DOC_MARKER.test(s))
+    return blockLiteral(s, indent);
+  return resolvesAsNonString(s) ? quoted(s, indent, false) : s;
+}
+function keyString(s, top) {
+  let text = s;
+  let breaks = false;
+  if (!WORDLIKE.test(s)) {
+    if (s === "<<")
+      throw CANNOT;
+    breaks = YAML11_BREAKS.test(s);
+    if (breaks || FORCE_DOUBLE.test(s))
+      text = doubleQuoted(s, "", true);
+    else if (s.includes("\n") || NOT_PLAIN.test(s))
+      text = quoted(s, "", true);
+  }
+  if (text === s && (top && DOC_MARKER.test(s) || resolvesAsNonString(s)))
+    text = quoted(s, "", true);
+  if (text.length > 1024)
+    throw CANNOT;
+  return breaks ? escapeBreaks(text) : text;
+}
+function escapeBreaks(text) {
+  return text.replace(/[\u0085\u2028\u2029]/g, (c) => BREAK_ESCAPES[c]);
+}
+function quoted(s, ctxIndent, implicitKey) {
+  return s.includes('"') && !s.includes("'") ? singleQuoted(s, ctxIndent, implicitKey) : doubleQuoted(s, ctxIndent, implicitKey);
+}
+function continuationIndent(s, ctxIndent) {
+  return ctxIndent || (DOC_MARKER.test(s) ? "  " : "");
+}
+function singleQuoted(s, ctxIndent, implicitKey) {
+  if (implicitKey && s.includes("\n") || BLANK_AROUND_BREAK.test(s))
+    return doubleQuoted(s, ctxIndent, implicitKey);
+  const indent = continuationIndent(s, ctxIndent);
+  return "'" + s.replace(/'/g, "''").replace(/\n+/g, (m) => m + "\n" + indent) + "'";
+}
+var SHORT_ESCAPES = {
+  "0000": "\\0",
+  "0007": "\\a",
+  "000b": "\\v",
+  "001b": "\\e",
+  "0085": "\\N",
+  "00a0": "\\_",
+  "2028": "\\L",
+  "2029": "\\P"
+};
+function doubleQuoted(s, ctxIndent, implicitKey) {
+  const json2 = JSON.stringify(s);
+  if (!json2.includes("\\"))
+    return json2;
+  const close = json2.length - 1;
+  const breakLines = !implicitKey && json2.length >= 40;
+  let indent;
+  let out = "";
+  let from = 0;
+  let i = json2.indexOf("\\");
+  while (i !== -1) {
+    const e = json2[i + 1];
+    if (e === "u") {
+      const code = json2.slice(i + 2, i + 6);
+      out += json2.slice(from, i) + (SHORT_ESCAPES[code] ?? (code.startsWith("00") ? "\\x" + code.slice(2) : "\\u" + code));
+      from = i += 6;
+    } else if (e === "n") {
+      const spaceBefore = json2.charCodeAt(i - 1) === 32;
+      out += json2.slice(from, spaceBefore ? i - 1 : i) + (spaceBefore ? "\\ " : "");
+      from = i;
+      i += 2;
+      if (breakLines && i !== close) {
+        out += "\n\n";
+        while (json2[i] === "\\" && json2[i + 1] === "n" && i + 2 !== close) {
+          out += "\n";
+          i += 2;
+        }
+        indent ??= continuationIndent(s, ctxIndent);
+        out += json2.charCodeAt(i) === 32 ? indent + "\\" : indent;
+        from = i;
+      }
+    } else {
+      i += 2;
+    }
+    i = json2.indexOf("\\", i);
+  }
+  return out + json2.slice(from);
+}
+function blockLiteral(s, ctxIndent) {
+  if (TRAILING_BLANK_LINE.test(s))
+    return quoted(s, ctxIndent, false);
+  const indent = continuationIndent(s, ctxIndent);
+  let end = s.length;
+  while (end > 0 && isBlank(s.charCodeAt(end - 1)))
+    end--;
+  let tail = s.slice(end);
+  const tailBreak = tail.indexOf("\n");
+  const chomp = tailBreak === -1 ? "-" : end === 0 || tailBreak !== tail.length - 1 ? "+" : "";
+  if (tail.endsWith("\n"))
+    tail = tail.slice(0, -1);
+  tail = tail.replace(/\n+(?=[^\n])/g, (m) => m + indent);
+  const text = s.slice(0, end);
+  let leadingSpace = false;
+  for (let k2 = 0; k2 < text.length; k2++) {
+    const c = text.charCodeAt(k2);
+    if (c === 32)
+      leadingSpace = true;
+    else if (c !== 10)
+      break;
+  }
+  const header = (leadingSpace ? indent ? "2" : "1" : "") + chomp;
+  const body = text.replace(/\n+/g, (m) => m + indent);
+  return "|" + header + "\n" + indent + body + tail;
+}
+function isBlank(c) {
+  return c === 10 || c === 9 || c === 32;
+}
+
+// dist/emit/serialize.js
 function toYaml(value) {
-  const text = (0, import_yaml.stringify)(value, OPTIONS);
-  return YAML11_BREAKS.test(text) ? escapeBreaks(value) : text;
+  const fast = fastYaml(value);
+  if (fast !== void 0)
+    return fast;
+  return libraryYaml(value);
+}
+function libraryYaml(value) {
+  const text = (0, import_yaml2.stringify)(value, OPTIONS);
+  return YAML11_BREAKS2.test(text) ? escapeBreaks2(value) : text;
 }
 var OPTIONS = {
   version: "1.1",
@@ -20102,13 +20352,13 @@ var OPTIONS = {
   minContentWidth: 0,
   aliasDuplicateObjects: false
 };
-var YAML11_BREAKS = /[\u0085\u2028\u2029]/;
+var YAML11_BREAKS2 = /[\u0085\u2028\u2029]/;
 var ESCAPES = { "\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P" };
-function escapeBreaks(value) {
-  const doc = new import_yaml.Document(value, OPTIONS);
-  (0, import_yaml.visit)(doc, {
+function escapeBreaks2(value) {
+  const doc = new import_yaml2.Document(value, OPTIONS);
+  (0, import_yaml2.visit)(doc, {
     Scalar(_key, node) {
-      if (typeof node.value === "string" && YAML11_BREAKS.test(node.value))
+      if (typeof node.value === "string" && YAML11_BREAKS2.test(node.value))
         node.type = "QUOTE_DOUBLE";
     }
   });
@@ -20179,7 +20429,7 @@ function redactSecretPair(before, after) {
 }
 
 // dist/diff/render-snapshot.js
-var import_yaml2 = __toESM(require_dist(), 1);
+var import_yaml3 = __toESM(require_dist(), 1);
 
 // dist/model/output-contract.js
 var GENERATED_MARKER = "# Generated by fedc";
@@ -22684,15 +22934,15 @@ function toSchemaErrors(errors) {
   const out = [];
   const seen = /* @__PURE__ */ new Set();
   for (const e of errors) {
-    const path16 = pointerToPath(e.instancePath);
-    const field = path16.length > 0 ? `${formatPath(path16)} ` : "";
+    const path17 = pointerToPath(e.instancePath);
+    const field = path17.length > 0 ? `${formatPath(path17)} ` : "";
     let err2;
     switch (e.keyword) {
       case "additionalProperties": {
         const field2 = String(e.params.additionalProperty);
         const props = e.parentSchema?.properties;
         err2 = {
-          path: [...path16, field2],
+          path: [...path17, field2],
           atKey: true,
           message: `unknown field "${field2}"`,
           unknownField: field2,
@@ -22701,29 +22951,29 @@ function toSchemaErrors(errors) {
         break;
       }
       case "required":
-        err2 = { path: path16, atKey: path16.length > 0, message: `missing required field "${String(e.params.missingProperty)}"` };
+        err2 = { path: path17, atKey: path17.length > 0, message: `missing required field "${String(e.params.missingProperty)}"` };
         break;
       case "type":
-        err2 = { path: path16, atKey: false, message: `${field}must be ${describeType(e.params.type)}, not ${describeValue(e.data)}` };
+        err2 = { path: path17, atKey: false, message: `${field}must be ${describeType(e.params.type)}, not ${describeValue(e.data)}` };
         if (typeof e.data === "boolean" && String(e.params.type).includes("string")) {
           err2.hint = "quote the value: YAML 1.1, as kubectl reads it, takes y, yes, on, n, no and off for booleans";
         }
         break;
       case "enum":
         err2 = {
-          path: path16,
+          path: path17,
           atKey: false,
           message: `${field}must be one of ${e.params.allowedValues.map((x2) => JSON.stringify(x2)).join(", ")}, not ${JSON.stringify(e.data)}`
         };
         break;
       case "const":
-        err2 = { path: path16, atKey: false, message: `${field}must be ${JSON.stringify(e.params.allowedValue)}, not ${JSON.stringify(e.data)}` };
+        err2 = { path: path17, atKey: false, message: `${field}must be ${JSON.stringify(e.params.allowedValue)}, not ${JSON.stringify(e.data)}` };
         break;
       case "pattern":
-        err2 = { path: path16, atKey: false, message: `${field}${JSON.stringify(e.data)} does not match ${String(e.params.pattern)}` };
+        err2 = { path: path17, atKey: false, message: `${field}${JSON.stringify(e.data)} does not match ${String(e.params.pattern)}` };
         break;
       default:
-        err2 = { path: path16, atKey: false, message: e.message ?? e.keyword };
+        err2 = { path: path17, atKey: false, message: e.message ?? e.keyword };
     }
     const key = `${err2.path.join("\0")}|${err2.message}`;
     if (seen.has(key))
@@ -22785,17 +23035,17 @@ var Reporter = class {
     return `${at.origin.file}:${pos.line}:${pos.col}`;
   }
   position(at) {
-    const path16 = fullPath(at);
-    if (path16.length === 0)
+    const path17 = fullPath(at);
+    if (path17.length === 0)
       return { line: at.origin.line, col: 1 };
-    return this.locator.locate(at.origin.file, at.origin.docIndex, path16, at.atKey ?? false);
+    return this.locator.locate(at.origin.file, at.origin.docIndex, path17, at.atKey ?? false);
   }
   add(severity, code, at, message, hint) {
-    const path16 = fullPath(at);
+    const path17 = fullPath(at);
     const pos = this.position(at);
     const d3 = { code, severity, message, file: at.origin.file, line: pos.line, col: pos.col };
-    if (path16.length > 0)
-      d3.path = formatPath(path16);
+    if (path17.length > 0)
+      d3.path = formatPath(path17);
     if (hint)
       d3.hint = hint;
     this.diagnostics.push(d3);
@@ -22807,7 +23057,7 @@ function fullPath(at) {
 }
 
 // dist/parse/parse-documents.js
-var import_yaml5 = __toESM(require_dist(), 1);
+var import_yaml6 = __toESM(require_dist(), 1);
 
 // node_modules/js-yaml/dist/js-yaml.mjs
 function getDefaultExportFromCjs(x2) {
@@ -23087,10 +23337,10 @@ function requireSchema() {
     }
     return result;
   }
-  function Schema2(definition2) {
+  function Schema22(definition2) {
     return this.extend(definition2);
   }
-  Schema2.prototype.extend = function extend(definition2) {
+  Schema22.prototype.extend = function extend(definition2) {
     let implicit = [];
     let explicit = [];
     if (definition2 instanceof Type2) {
@@ -23119,7 +23369,7 @@ function requireSchema() {
         throw new YAMLException2("Specified list of YAML types (or a single Type object) contains a non-Type object.");
       }
     });
-    const result = Object.create(Schema2.prototype);
+    const result = Object.create(Schema22.prototype);
     result.implicit = (this.implicit || []).concat(implicit);
     result.explicit = (this.explicit || []).concat(explicit);
     result.compiledImplicit = compileList(result, "implicit");
@@ -23127,7 +23377,7 @@ function requireSchema() {
     result.compiledTypeMap = compileMap(result.compiledImplicit, result.compiledExplicit);
     return result;
   };
-  schema = Schema2;
+  schema = Schema22;
   return schema;
 }
 var str;
@@ -23177,8 +23427,8 @@ var hasRequiredFailsafe;
 function requireFailsafe() {
   if (hasRequiredFailsafe) return failsafe;
   hasRequiredFailsafe = 1;
-  const Schema2 = requireSchema();
-  failsafe = new Schema2({
+  const Schema22 = requireSchema();
+  failsafe = new Schema22({
     explicit: [
       requireStr(),
       requireSeq(),
@@ -25549,7 +25799,7 @@ function requireDumper() {
       if (state.replacer) {
         value = state.replacer.call(object, String(index), value);
       }
-      if (writeNode(state, level, value, false, false) || typeof value === "undefined" && writeNode(state, level, null, false, false)) {
+      if (writeNode2(state, level, value, false, false) || typeof value === "undefined" && writeNode2(state, level, null, false, false)) {
         if (_result !== "") _result += "," + (!state.condenseFlow ? " " : "");
         _result += state.dump;
       }
@@ -25565,7 +25815,7 @@ function requireDumper() {
       if (state.replacer) {
         value = state.replacer.call(object, String(index), value);
       }
-      if (writeNode(state, level + 1, value, true, true, false, true) || typeof value === "undefined" && writeNode(state, level + 1, null, true, true, false, true)) {
+      if (writeNode2(state, level + 1, value, true, true, false, true) || typeof value === "undefined" && writeNode2(state, level + 1, null, true, true, false, true)) {
         if (!compact || _result !== "") {
           _result += generateNextLine(state, level);
         }
@@ -25593,12 +25843,12 @@ function requireDumper() {
       if (state.replacer) {
         objectValue = state.replacer.call(object, objectKey2, objectValue);
       }
-      if (!writeNode(state, level, objectKey2, false, false)) {
+      if (!writeNode2(state, level, objectKey2, false, false)) {
         continue;
       }
       if (state.dump.length > 1024) pairBuffer += "? ";
       pairBuffer += state.dump + (state.condenseFlow ? '"' : "") + ":" + (state.condenseFlow ? "" : " ");
-      if (!writeNode(state, level, objectValue, false, false)) {
+      if (!writeNode2(state, level, objectValue, false, false)) {
         continue;
       }
       pairBuffer += state.dump;
@@ -25628,7 +25878,7 @@ function requireDumper() {
       if (state.replacer) {
         objectValue = state.replacer.call(object, objectKey2, objectValue);
       }
-      if (!writeNode(state, level + 1, objectKey2, true, true, true)) {
+      if (!writeNode2(state, level + 1, objectKey2, true, true, true)) {
         continue;
       }
       const explicitPair = state.tag !== null && state.tag !== "?" || state.dump && state.dump.length > 1024;
@@ -25643,7 +25893,7 @@ function requireDumper() {
       if (explicitPair) {
         pairBuffer += generateNextLine(state, level);
       }
-      if (!writeNode(state, level + 1, objectValue, true, explicitPair)) {
+      if (!writeNode2(state, level + 1, objectValue, true, explicitPair)) {
         continue;
       }
       if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
@@ -25688,7 +25938,7 @@ function requireDumper() {
     }
     return false;
   }
-  function writeNode(state, level, object, block, compact, iskey, isblockseq) {
+  function writeNode2(state, level, object, block, compact, iskey, isblockseq) {
     state.tag = null;
     state.dump = object;
     if (!detectType(state, object, false)) {
@@ -25809,7 +26059,7 @@ function requireDumper() {
     if (state.replacer) {
       value = state.replacer.call({ "": value }, "", value);
     }
-    if (writeNode(state, 0, value, true, true)) return state.dump + "\n";
+    if (writeNode2(state, 0, value, true, true)) return state.dump + "\n";
     return "";
   }
   dumper.dump = dump2;
@@ -25860,7 +26110,7 @@ var jsYamlExports = requireJsYaml();
 var yaml = /* @__PURE__ */ getDefaultExportFromCjs(jsYamlExports);
 var {
   Type,
-  Schema,
+  Schema: Schema2,
   FAILSAFE_SCHEMA,
   JSON_SCHEMA,
   CORE_SCHEMA,
@@ -25876,7 +26126,7 @@ var {
 } = yaml;
 
 // dist/parse/fast-parse.js
-var import_yaml3 = __toESM(require_dist(), 1);
+var import_yaml4 = __toESM(require_dist(), 1);
 function fastParse(file) {
   const text = file.text;
   if (INELIGIBLE.test(text))
@@ -25938,13 +26188,13 @@ function documentStarts(text) {
   }
   return starts;
 }
-var YAML11_TAGS = new import_yaml3.Document(null, { version: "1.1" }).schema.tags.filter((t) => t.default === true && t.test instanceof RegExp && typeof t.resolve === "function");
+var YAML11_TAGS = new import_yaml4.Document(null, { version: "1.1" }).schema.tags.filter((t) => t.default === true && t.test instanceof RegExp && typeof t.resolve === "function");
 function resolvePlain(s) {
   const tag = YAML11_TAGS.find((t) => t.test.test(s));
   const v = tag.resolve(s, (message) => {
     throw new Error(message);
   }, {});
-  return (0, import_yaml3.isScalar)(v) ? v.value : v;
+  return (0, import_yaml4.isScalar)(v) ? v.value : v;
 }
 var PLAIN_YAML11 = new yaml.Type("tag:fedc.dev,2026:plain-yaml-1.1", {
   kind: "scalar",
@@ -25975,7 +26225,7 @@ function templateActionAt(text) {
 }
 
 // dist/parse/positions.js
-var import_yaml4 = __toESM(require_dist(), 1);
+var import_yaml5 = __toESM(require_dist(), 1);
 function lineCol(text, offset) {
   let line = 1;
   let lineStart = 0;
@@ -25997,13 +26247,13 @@ var Locator = class {
    * position is the key's rather than the value's. When the path does not exist (a missing
    * field), the position is the key of the deepest map entry that does.
    */
-  locate(file, docIndex, path16, key = false) {
+  locate(file, docIndex, path17, key = false) {
     const text = this.texts.get(file);
     if (text === void 0)
       return { line: 0, col: 0 };
     let docs = this.docs.get(file);
     if (!docs) {
-      docs = (0, import_yaml4.parseAllDocuments)(text, YAML_OPTIONS);
+      docs = (0, import_yaml5.parseAllDocuments)(text, YAML_OPTIONS);
       if (!Array.isArray(docs))
         docs = [docs];
       this.docs.set(file, docs);
@@ -26015,16 +26265,16 @@ var Locator = class {
     let offset = doc.contents?.range?.[0] ?? 0;
     let lastKey;
     let resolved = true;
-    for (let i = 0; i < path16.length; i++) {
-      const seg = path16[i];
-      if ((0, import_yaml4.isMap)(node)) {
-        const pair = node.items.find((p) => (0, import_yaml4.isPair)(p) && (0, import_yaml4.isScalar)(p.key) && String(p.key.value) === String(seg));
+    for (let i = 0; i < path17.length; i++) {
+      const seg = path17[i];
+      if ((0, import_yaml5.isMap)(node)) {
+        const pair = node.items.find((p) => (0, import_yaml5.isPair)(p) && (0, import_yaml5.isScalar)(p.key) && String(p.key.value) === String(seg));
         if (!pair) {
           resolved = false;
           break;
         }
         const keyOffset = pair.key.range?.[0] ?? offset;
-        if (i === path16.length - 1 && key) {
+        if (i === path17.length - 1 && key) {
           offset = keyOffset;
           break;
         }
@@ -26032,7 +26282,7 @@ var Locator = class {
         offset = value?.range?.[0] ?? keyOffset;
         lastKey = keyOffset;
         node = value;
-      } else if ((0, import_yaml4.isSeq)(node) && typeof seg === "number" && node.items[seg]) {
+      } else if ((0, import_yaml5.isSeq)(node) && typeof seg === "number" && node.items[seg]) {
         const item = node.items[seg];
         offset = item.range?.[0] ?? offset;
         lastKey = void 0;
@@ -26070,7 +26320,7 @@ function parseFileUnguarded(file) {
 function parseWithYaml(file) {
   const documents = [];
   const diagnostics = [];
-  const docs = (0, import_yaml5.parseAllDocuments)(file.text, YAML_OPTIONS);
+  const docs = (0, import_yaml6.parseAllDocuments)(file.text, YAML_OPTIONS);
   const list = Array.isArray(docs) ? docs : [docs];
   const mayHaveCollectionKeys = MAYBE_COLLECTION_KEY.test(file.text);
   const broken = list.some((d3) => d3.errors.length > 0) || mayHaveCollectionKeys && list.some((d3) => collectionKeyAt(d3) !== -1);
@@ -26132,7 +26382,7 @@ function parseWithYaml(file) {
     }
     if (longDigits) {
       let bad = false;
-      (0, import_yaml5.visit)(doc, {
+      (0, import_yaml6.visit)(doc, {
         Scalar(_key, node) {
           if (typeof node.value === "number" && Number.isInteger(node.value) && !Number.isSafeInteger(node.value)) {
             const { line, col } = lineCol(file.text, node.range?.[0] ?? start);
@@ -26190,16 +26440,16 @@ function nestedDeeper(v, limit) {
 function deepNodeAt(doc, limit) {
   const anchors = /* @__PURE__ */ new Map();
   const go = (node, depth) => {
-    if ((0, import_yaml5.isAlias)(node))
+    if ((0, import_yaml6.isAlias)(node))
       return go(anchors.get(node.source), depth);
-    if (!(0, import_yaml5.isCollection)(node))
+    if (!(0, import_yaml6.isCollection)(node))
       return void 0;
     if (node.anchor)
       anchors.set(node.anchor, node);
     if (depth > limit)
       return node.range?.[0];
     for (const item of node.items) {
-      const at = (0, import_yaml5.isPair)(item) ? go(item.value, depth + 1) : go(item, depth + 1);
+      const at = (0, import_yaml6.isPair)(item) ? go(item.value, depth + 1) : go(item, depth + 1);
       if (at !== void 0)
         return at;
     }
@@ -26240,11 +26490,11 @@ function parseFiles(files) {
 }
 function collectionKeyAt(doc) {
   let at = -1;
-  (0, import_yaml5.visit)(doc, {
+  (0, import_yaml6.visit)(doc, {
     Pair(_key, pair) {
-      if ((0, import_yaml5.isCollection)(pair.key)) {
+      if ((0, import_yaml6.isCollection)(pair.key)) {
         at = pair.key.range?.[0] ?? 0;
-        return import_yaml5.visit.BREAK;
+        return import_yaml6.visit.BREAK;
       }
       return void 0;
     }
@@ -28218,12 +28468,12 @@ var PathBase = class {
   /**
    * Get the Path object referenced by the string path, resolved from this Path
    */
-  resolve(path16) {
-    if (!path16) {
+  resolve(path17) {
+    if (!path17) {
       return this;
     }
-    const rootPath = this.getRootString(path16);
-    const dir = path16.substring(rootPath.length);
+    const rootPath = this.getRootString(path17);
+    const dir = path17.substring(rootPath.length);
     const dirParts = dir.split(this.splitSep);
     const result = rootPath ? this.getRoot(rootPath).#resolveParts(dirParts) : this.#resolveParts(dirParts);
     return result;
@@ -28975,8 +29225,8 @@ var PathWin32 = class _PathWin32 extends PathBase {
   /**
    * @internal
    */
-  getRootString(path16) {
-    return win32.parse(path16).root;
+  getRootString(path17) {
+    return win32.parse(path17).root;
   }
   /**
    * @internal
@@ -29022,8 +29272,8 @@ var PathPosix = class _PathPosix extends PathBase {
   /**
    * @internal
    */
-  getRootString(path16) {
-    return path16.startsWith("/") ? "/" : "";
+  getRootString(path17) {
+    return path17.startsWith("/") ? "/" : "";
   }
   /**
    * @internal
@@ -29112,11 +29362,11 @@ var PathScurryBase = class {
   /**
    * Get the depth of a provided path, string, or the cwd
    */
-  depth(path16 = this.cwd) {
-    if (typeof path16 === "string") {
-      path16 = this.cwd.resolve(path16);
+  depth(path17 = this.cwd) {
+    if (typeof path17 === "string") {
+      path17 = this.cwd.resolve(path17);
     }
-    return path16.depth();
+    return path17.depth();
   }
   /**
    * Return the cache of child entries.  Exposed so subclasses can create
@@ -29603,9 +29853,9 @@ var PathScurryBase = class {
     process2();
     return results;
   }
-  chdir(path16 = this.cwd) {
+  chdir(path17 = this.cwd) {
     const oldCwd = this.cwd;
-    this.cwd = typeof path16 === "string" ? this.cwd.resolve(path16) : path16;
+    this.cwd = typeof path17 === "string" ? this.cwd.resolve(path17) : path17;
     this.cwd[setAsCwd](oldCwd);
   }
 };
@@ -29961,8 +30211,8 @@ var MatchRecord = class {
   }
   // match, absolute, ifdir
   entries() {
-    return [...this.store.entries()].map(([path16, n]) => [
-      path16,
+    return [...this.store.entries()].map(([path17, n]) => [
+      path17,
       !!(n & 2),
       !!(n & 1)
     ]);
@@ -30167,9 +30417,9 @@ var GlobUtil = class {
   signal;
   maxDepth;
   includeChildMatches;
-  constructor(patterns, path16, opts) {
+  constructor(patterns, path17, opts) {
     this.patterns = patterns;
-    this.path = path16;
+    this.path = path17;
     this.opts = opts;
     this.#sep = !opts.posix && opts.platform === "win32" ? "\\" : "/";
     this.includeChildMatches = opts.includeChildMatches !== false;
@@ -30188,11 +30438,11 @@ var GlobUtil = class {
       });
     }
   }
-  #ignored(path16) {
-    return this.seen.has(path16) || !!this.#ignore?.ignored?.(path16);
+  #ignored(path17) {
+    return this.seen.has(path17) || !!this.#ignore?.ignored?.(path17);
   }
-  #childrenIgnored(path16) {
-    return !!this.#ignore?.childrenIgnored?.(path16);
+  #childrenIgnored(path17) {
+    return !!this.#ignore?.childrenIgnored?.(path17);
   }
   // backpressure mechanism
   pause() {
@@ -30407,8 +30657,8 @@ var GlobUtil = class {
 };
 var GlobWalker = class extends GlobUtil {
   matches = /* @__PURE__ */ new Set();
-  constructor(patterns, path16, opts) {
-    super(patterns, path16, opts);
+  constructor(patterns, path17, opts) {
+    super(patterns, path17, opts);
   }
   matchEmit(e) {
     this.matches.add(e);
@@ -30445,8 +30695,8 @@ var GlobWalker = class extends GlobUtil {
 };
 var GlobStream = class extends GlobUtil {
   results;
-  constructor(patterns, path16, opts) {
-    super(patterns, path16, opts);
+  constructor(patterns, path17, opts) {
+    super(patterns, path17, opts);
     this.results = new Minipass({
       signal: this.signal,
       objectMode: true
@@ -31104,23 +31354,23 @@ function checkOverrideList(doc, origin, report) {
     o.clusterOverrides.forEach((op, j2) => {
       if (!isObj2(op) || typeof op.path !== "string")
         return;
-      const path16 = op.path;
+      const path17 = op.path;
       const pat = at("clusterOverrides", j2, "path");
-      const seen = paths.get(path16);
+      const seen = paths.get(path17);
       if (seen !== void 0) {
-        report.error("FEDC4004", pat, `path "${path16}" appears more than once for cluster "${String(clusterName)}"`, `see clusterOverrides[${seen}]`);
+        report.error("FEDC4004", pat, `path "${path17}" appears more than once for cluster "${String(clusterName)}"`, `see clusterOverrides[${seen}]`);
         ok = false;
       } else
-        paths.set(path16, j2);
-      if (path16 === "") {
+        paths.set(path17, j2);
+      if (path17 === "") {
         report.error("FEDC4001", pat, "override path is empty: it would replace the whole object, which KubeFed refuses", "name a field, for example /spec/replicas");
         ok = false;
-      } else if (!path16.startsWith("/")) {
-        const guess = path16.includes(".") && !path16.includes("/") ? `/${path16.split(".").join("/")}` : `/${path16}`;
-        report.error("FEDC4001", pat, `override path "${path16}" is not a JSON pointer`, `paths start with "/" and use "/" between fields: ${guess}`);
+      } else if (!path17.startsWith("/")) {
+        const guess = path17.includes(".") && !path17.includes("/") ? `/${path17.split(".").join("/")}` : `/${path17}`;
+        report.error("FEDC4001", pat, `override path "${path17}" is not a JSON pointer`, `paths start with "/" and use "/" between fields: ${guess}`);
         ok = false;
-      } else if (PROTECTED_PATHS.includes(path16)) {
-        report.error("FEDC4002", pat, `override path "${path16}" is protected: KubeFed does not allow overriding it`);
+      } else if (PROTECTED_PATHS.includes(path17)) {
+        report.error("FEDC4002", pat, `override path "${path17}" is protected: KubeFed does not allow overriding it`);
         ok = false;
       }
     });
@@ -32249,7 +32499,7 @@ function deriveIngressStatus(doc, world, report) {
   return out;
 }
 function clusterPlace(c) {
-  const at = (path16) => ({ origin: c.origin, path: path16 });
+  const at = (path17) => ({ origin: c.origin, path: path17 });
   const regionKey = REGION_LABELS2.find((k2) => c.labels[k2] !== void 0 && c.labels[k2] !== "");
   const zoneKey = ZONE_LABELS2.find((k2) => c.labels[k2] !== void 0 && c.labels[k2] !== "");
   const region = c.region === void 0 || c.region === "" ? void 0 : { text: c.region, at: at(regionKey ? ["metadata", "labels", regionKey] : ["status", "region"]) };
@@ -32650,7 +32900,7 @@ function scheduleReplicas(inputs, options, report) {
   const rewritten = /* @__PURE__ */ new Map();
   for (const doc of preferences) {
     const spec = doc.value.spec;
-    const at = (...path16) => ({ origin: doc.origin, path: ["spec", ...path16] });
+    const at = (...path17) => ({ origin: doc.origin, path: ["spec", ...path17] });
     const targetKind = spec.targetKind;
     if (!SCHEDULABLE_KINDS.includes(targetKind)) {
       report.error("FEDC3102", at("targetKind"), `targetKind ${targetKind} cannot be scheduled: KubeFed schedules only ${SCHEDULABLE_KINDS.join(" and ")}`);
@@ -32846,8 +33096,8 @@ function convertBackend(backend, at, changes, problems) {
   if (present.length === 0)
     return backend;
   const first = [...at, present[0]];
-  const problem2 = (path16, message, hint) => {
-    problems.push(hint ? { path: path16, message, hint } : { path: path16, message });
+  const problem2 = (path17, message, hint) => {
+    problems.push(hint ? { path: path17, message, hint } : { path: path17, message });
     return backend;
   };
   if (Object.hasOwn(backend, "service")) {
@@ -32932,19 +33182,19 @@ var MANAGED_LABEL = "kubefed.io/managed";
 function objectForCluster(r, report) {
   const template = structuredClone(r.template);
   const tmeta = isObj4(template.metadata) ? template.metadata : {};
-  const at = (...path16) => ({ origin: r.origin, path: ["spec", "template", ...path16], atKey: true });
+  const at = (...path17) => ({ origin: r.origin, path: ["spec", "template", ...path17], atKey: true });
   if (isObj4(tmeta.annotations) && Object.keys(tmeta.annotations).length > 0) {
     report.warning("FEDC4007", at("metadata", "annotations"), "annotations in a template are dropped (KubeFed does not propagate them)", "set annotations with an override: {op: add, path: /metadata/annotations, value: {...}}");
   }
   if (Array.isArray(tmeta.finalizers) && tmeta.finalizers.length > 0) {
     report.warning("FEDC4008", at("metadata", "finalizers"), "finalizers in a template are dropped (KubeFed does not propagate them)");
   }
-  for (const [field, forced, path16] of [
+  for (const [field, forced, path17] of [
     ["name", r.name, ["metadata", "name"]],
     ["namespace", r.namespace, ["metadata", "namespace"]]
   ]) {
     if (typeof tmeta[field] === "string" && tmeta[field] !== forced) {
-      report.warning("FEDC4009", at(...path16), `the template's ${field} "${tmeta[field]}" is ignored; the object gets the federated object's ${field} "${forced}"`);
+      report.warning("FEDC4009", at(...path17), `the template's ${field} "${tmeta[field]}" is ignored; the object gets the federated object's ${field} "${forced}"`);
     }
   }
   if (typeof template.kind === "string" && template.kind !== r.type.targetKind) {
@@ -32992,14 +33242,14 @@ function isObj4(v) {
 }
 
 // dist/render/override-paths.js
-function pointer(path16) {
-  return path16.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+function pointer(path17) {
+  return path17.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
-function isPrefix(prefix2, path16) {
-  if (prefix2.length > path16.length)
+function isPrefix(prefix2, path17) {
+  if (prefix2.length > path17.length)
     return false;
   return prefix2.every((seg, i) => {
-    const p = path16[i];
+    const p = path17[i];
     if (String(seg) === String(p))
       return true;
     return typeof p === "number" && (seg === "-" || /^-[0-9]+$/.test(String(seg)));
@@ -33012,8 +33262,8 @@ function lastIndex(list, test) {
   return -1;
 }
 var isRemove = (o) => (o.op || "replace") === "remove";
-function lastWriter(ops, path16, removes = false) {
-  return lastIndex(ops, (o) => (removes || !isRemove(o)) && isPrefix(pointer(o.path), path16));
+function lastWriter(ops, path17, removes = false) {
+  return lastIndex(ops, (o) => (removes || !isRemove(o)) && isPrefix(pointer(o.path), path17));
 }
 function opNode(o, oi, j2) {
   return ["spec", "overrides", oi, "clusterOverrides", j2, isRemove(o) ? "path" : "value"];
@@ -33111,8 +33361,8 @@ var IngressConversions = class {
     return this.baseConversion;
   }
   /** The last add or replace op that wrote the node at `path` (or a parent of it), else the template. */
-  source(path16, ops, oi, cluster) {
-    const j2 = lastWriter(ops, path16);
+  source(path17, ops, oi, cluster) {
+    const j2 = lastWriter(ops, path17);
     return j2 >= 0 ? { op: j2, oi, cluster } : "template";
   }
   /**
@@ -33120,17 +33370,17 @@ var IngressConversions = class {
    * apiVersion (when the template's object is not a v1 Ingress), else the last op that touched the
    * node (removing a pathType, say), else the cluster's last op.
    */
-  fallback(path16, ops, oi, cluster, baseNotV1) {
+  fallback(path17, ops, oi, cluster, baseNotV1) {
     let j2 = baseNotV1 ? lastIndex(ops, (o) => o.path === "/apiVersion") : -1;
     if (j2 < 0)
-      j2 = lastIndex(ops, (o) => isPrefix(path16, pointer(o.path)));
+      j2 = lastIndex(ops, (o) => isPrefix(path17, pointer(o.path)));
     if (j2 < 0)
       j2 = ops.length - 1;
     return { op: j2, oi, cluster };
   }
-  problem(src, path16, message, hint) {
+  problem(src, path17, message, hint) {
     const { r, report } = this;
-    const at = src === "template" ? { origin: r.origin, path: ["spec", "template", ...path16], atKey: true } : { origin: r.origin, path: opNode(r.overrides[src.oi].clusterOverrides[src.op], src.oi, src.op) };
+    const at = src === "template" ? { origin: r.origin, path: ["spec", "template", ...path17], atKey: true } : { origin: r.origin, path: opNode(r.overrides[src.oi].clusterOverrides[src.op], src.oi, src.op) };
     const who = src === "template" ? "" : ` (override ${r.overrides[src.oi].clusterOverrides[src.op].path} for cluster "${src.cluster}")`;
     const key = JSON.stringify([at.path, message]);
     if (this.errors.has(key))
@@ -33201,8 +33451,8 @@ function applyOverrides(doc, ops) {
       throw new PatchError(index, `remove ${o.path}: there is no ${last} to remove`);
     }
     const escaped = [...parentPath, key].map((s) => s.replace(/~/g, "~0").replace(/\//g, "~1"));
-    const path16 = "/" + escaped.join("/");
-    const operation = op === "remove" ? { op, path: path16 } : { op, path: path16, value: structuredClone(o.value ?? null) };
+    const path17 = "/" + escaped.join("/");
+    const operation = op === "remove" ? { op, path: path17 } : { op, path: path17, value: structuredClone(o.value ?? null) };
     try {
       applyOperation(out, operation, false, true, true);
     } catch (err2) {
@@ -33537,22 +33787,22 @@ function unknownFields(value, node) {
   walk(value, node, [], out);
   return out;
 }
-function walk(value, node, path16, out) {
+function walk(value, node, path17, out) {
   if (node === "" || node === "*" || value === null || typeof value !== "object")
     return;
   if (typeof node === "string") {
     const fields = definition(node).fields;
     if (typeof fields === "string")
-      walk(value, fields, path16, out);
+      walk(value, fields, path17, out);
     else
-      walkObject(value, fields, path16, out);
+      walkObject(value, fields, path17, out);
   } else if ("list" in node) {
     if (!Array.isArray(value))
       return;
     for (let i = 0; i < value.length; i++) {
-      path16.push(i);
-      walk(value[i], node.list, path16, out);
-      path16.pop();
+      path17.push(i);
+      walk(value[i], node.list, path17, out);
+      path17.pop();
     }
   } else if ("map" in node) {
     if (!isObj6(value))
@@ -33560,38 +33810,38 @@ function walk(value, node, path16, out) {
     for (const k2 in value) {
       if (!Object.hasOwn(value, k2))
         continue;
-      path16.push(k2);
-      walk(value[k2], node.map, path16, out);
-      path16.pop();
+      path17.push(k2);
+      walk(value[k2], node.map, path17, out);
+      path17.pop();
     }
   } else if ("fields" in node)
-    walkObject(value, node.fields, path16, out);
+    walkObject(value, node.fields, path17, out);
   else
-    walkSchema(value, node.schema, node.root ?? false, path16, out);
+    walkSchema(value, node.schema, node.root ?? false, path17, out);
 }
-function walkObject(value, fields, path16, out) {
+function walkObject(value, fields, path17, out) {
   if (!isObj6(value))
     return;
   for (const k2 in value) {
     if (!Object.hasOwn(value, k2))
       continue;
     const spec = Object.hasOwn(fields, k2) ? fields[k2] : void 0;
-    path16.push(k2);
+    path17.push(k2);
     if (spec === void 0)
-      out.push({ path: [...path16], field: k2, allowed: Object.keys(fields) });
+      out.push({ path: [...path17], field: k2, allowed: Object.keys(fields) });
     else
-      walk(value[k2], spec, path16, out);
-    path16.pop();
+      walk(value[k2], spec, path17, out);
+    path17.pop();
   }
 }
-function walkSchema(value, schema2, root, path16, out) {
+function walkSchema(value, schema2, root, path17, out) {
   if (Array.isArray(value)) {
     if (!isObj6(schema2.items))
       return;
     for (let i = 0; i < value.length; i++) {
-      path16.push(i);
-      walkSchema(value[i], schema2.items, false, path16, out);
-      path16.pop();
+      path17.push(i);
+      walkSchema(value[i], schema2.items, false, path17, out);
+      path17.pop();
     }
     return;
   }
@@ -33604,17 +33854,17 @@ function walkSchema(value, schema2, root, path16, out) {
   for (const [k2, v] of Object.entries(value)) {
     if (resource && (k2 === "apiVersion" || k2 === "kind"))
       continue;
-    path16.push(k2);
+    path17.push(k2);
     const sub = Object.hasOwn(props, k2) ? props[k2] : void 0;
     if (resource && k2 === "metadata")
-      walk(v, OBJECT_META, path16, out);
+      walk(v, OBJECT_META, path17, out);
     else if (isObj6(sub))
-      walkSchema(v, sub, false, path16, out);
+      walkSchema(v, sub, false, path17, out);
     else if (isObj6(additional))
-      walkSchema(v, additional, false, path16, out);
+      walkSchema(v, additional, false, path17, out);
     else if (!preserve && additional !== true)
-      out.push({ path: [...path16], field: k2, allowed: Object.keys(props) });
-    path16.pop();
+      out.push({ path: [...path17], field: k2, allowed: Object.keys(props) });
+    path17.pop();
   }
 }
 
@@ -33717,9 +33967,9 @@ function servedBy(minor, life) {
 }
 
 // dist/validate/schema-problems.js
-function valueAt(root, path16) {
+function valueAt(root, path17) {
   let v = root;
-  for (const seg of path16) {
+  for (const seg of path17) {
     if (Array.isArray(v) && typeof seg === "number")
       v = v[seg];
     else if (v !== null && typeof v === "object" && !Array.isArray(v) && Object.hasOwn(v, String(seg)))
@@ -33762,40 +34012,40 @@ function schemaProblems(errors, object, secret) {
     const inBranch = [...composite].some((c) => e.keyword !== "oneOf" && e.keyword !== "anyOf" && (e.instancePath === c || e.instancePath.startsWith(`${c}/`)));
     if (inBranch)
       continue;
-    const path16 = pointerToPath(e.instancePath);
-    const data = valueAt(object, path16);
+    const path17 = pointerToPath(e.instancePath);
+    const data = valueAt(object, path17);
     if (e.keyword === "type" && data instanceof Date && String(e.params.type).includes("string"))
       continue;
-    const field = path16.length > 0 ? `${formatPath(path16)} ` : "";
+    const field = path17.length > 0 ? `${formatPath(path17)} ` : "";
     if (e.keyword === "oneOf" || e.keyword === "anyOf") {
-      push(compositeProblem(errors, e, path16, data, field, secret));
+      push(compositeProblem(errors, e, path17, data, field, secret));
       continue;
     }
-    push(problem(e, path16, data, field, secret));
+    push(problem(e, path17, data, field, secret));
   }
   return out;
 }
-function problem(e, path16, data, field, secret) {
+function problem(e, path17, data, field, secret) {
   const p = e.params;
   switch (e.keyword) {
     case "required":
-      return { path: path16, atKey: path16.length > 0, missing: String(p.missingProperty), message: `${formatPath([...path16, String(p.missingProperty)])} is required` };
+      return { path: path17, atKey: path17.length > 0, missing: String(p.missingProperty), message: `${formatPath([...path17, String(p.missingProperty)])} is required` };
     case "type": {
       const hint = typeof data === "boolean" && String(p.type).includes("string") ? "quote the value: YAML 1.1, as kubectl reads it, takes y, yes, on, n, no and off for booleans" : typeof data === "string" && /integer|number/.test(String(p.type)) && /^-?[0-9.]+$/.test(data) ? "write the number without quotes" : void 0;
-      return { path: path16, atKey: false, message: `${field}must be ${describeType2(p.type)}, not ${describeValue3(data, secret)}`, ...hint ? { hint } : {} };
+      return { path: path17, atKey: false, message: `${field}must be ${describeType2(p.type)}, not ${describeValue3(data, secret)}`, ...hint ? { hint } : {} };
     }
     case "enum":
-      return { path: path16, atKey: false, message: `${field}must be one of ${p.allowedValues.map((x2) => JSON.stringify(x2)).join(", ")}, not ${quote2(data, secret)}` };
+      return { path: path17, atKey: false, message: `${field}must be one of ${p.allowedValues.map((x2) => JSON.stringify(x2)).join(", ")}, not ${quote2(data, secret)}` };
     case "const":
-      return { path: path16, atKey: false, message: `${field}must be ${JSON.stringify(p.allowedValue)}, not ${quote2(data, secret)}` };
+      return { path: path17, atKey: false, message: `${field}must be ${JSON.stringify(p.allowedValue)}, not ${quote2(data, secret)}` };
     case "format": {
       const f = KUBERNETES_FORMATS[String(p.format)];
       const what = f ? f.describe : `in format ${String(p.format)}`;
       const hint = p.format === "byte" ? "data holds base64-encoded values; put plain text under stringData instead, or encode it (base64 -w0)" : void 0;
-      return { path: path16, atKey: false, message: `${field}must be ${what}${secret ? "" : `, not ${describeValue3(data, secret)}`}`, ...hint ? { hint } : {} };
+      return { path: path17, atKey: false, message: `${field}must be ${what}${secret ? "" : `, not ${describeValue3(data, secret)}`}`, ...hint ? { hint } : {} };
     }
     case "pattern":
-      return { path: path16, atKey: false, message: `${field}${secret ? "does" : `${quote2(data, secret)} does`} not match ${String(p.pattern)}` };
+      return { path: path17, atKey: false, message: `${field}${secret ? "does" : `${quote2(data, secret)} does`} not match ${String(p.pattern)}` };
     case "minimum":
     case "maximum":
     case "exclusiveMinimum":
@@ -33807,15 +34057,15 @@ function problem(e, path16, data, field, secret) {
     case "minProperties":
     case "maxProperties":
     case "multipleOf":
-      return { path: path16, atKey: false, message: `${field}${LIMITS[e.keyword]} ${String(p.limit ?? p.multipleOf)}${secret ? "" : `, not ${describeValue3(data, secret)}`}` };
+      return { path: path17, atKey: false, message: `${field}${LIMITS[e.keyword]} ${String(p.limit ?? p.multipleOf)}${secret ? "" : `, not ${describeValue3(data, secret)}`}` };
     case "uniqueItems":
-      return { path: path16, atKey: false, message: `${field}must not hold the same item twice (items ${String(p.j)} and ${String(p.i)})` };
+      return { path: path17, atKey: false, message: `${field}must not hold the same item twice (items ${String(p.j)} and ${String(p.i)})` };
     case "additionalProperties":
-      return { path: [...path16, String(p.additionalProperty)], atKey: true, message: `unknown field "${String(p.additionalProperty)}"` };
+      return { path: [...path17, String(p.additionalProperty)], atKey: true, message: `unknown field "${String(p.additionalProperty)}"` };
     case "not":
-      return { path: path16, atKey: false, message: `${field}must not match the schema under "not"` };
+      return { path: path17, atKey: false, message: `${field}must not match the schema under "not"` };
     default:
-      return { path: path16, atKey: false, message: `${field}${e.message ?? `fails ${e.keyword}`}` };
+      return { path: path17, atKey: false, message: `${field}${e.message ?? `fails ${e.keyword}`}` };
   }
 }
 var LIMITS = {
@@ -33831,7 +34081,7 @@ var LIMITS = {
   maxProperties: "must have at most this many fields:",
   multipleOf: "must be a multiple of"
 };
-function compositeProblem(errors, e, path16, data, field, secret) {
+function compositeProblem(errors, e, path17, data, field, secret) {
   const branches = errors.filter((b) => b !== e && b.instancePath === e.instancePath && b.keyword !== "oneOf" && b.keyword !== "anyOf");
   const typeErrors = branches.filter((b) => b.keyword === "type").map((b) => String(b.params.type));
   const specific = branches.find((b) => {
@@ -33841,11 +34091,11 @@ function compositeProblem(errors, e, path16, data, field, secret) {
     return applies === void 0 || !typeErrors.some((t) => applies === "number" ? t === "integer" || t === "number" : t === applies);
   });
   if (specific && branches.some((b) => b.keyword === "type" && !typeMatches(b.params.type, data)))
-    return problem(specific, path16, data, field, secret);
+    return problem(specific, path17, data, field, secret);
   if (typeErrors.length > 0) {
-    return { path: path16, atKey: false, message: `${field}must be ${describeType2(typeErrors.join(","))}, not ${describeValue3(data, secret)}` };
+    return { path: path17, atKey: false, message: `${field}must be ${describeType2(typeErrors.join(","))}, not ${describeValue3(data, secret)}` };
   }
-  return { path: path16, atKey: false, message: `${field}matches none of the forms its schema allows (${e.keyword})` };
+  return { path: path17, atKey: false, message: `${field}matches none of the forms its schema allows (${e.keyword})` };
 }
 function typeMatches(t, data) {
   const list = Array.isArray(t) ? t : String(t).split(",");
@@ -34037,8 +34287,8 @@ var ObjectCheck = class {
    * it (for a missing field, the op that removed it), else the template (apiVersion: else the
    * type's declaration; kind, name and namespace: the federated object, which sets them).
    */
-  source(path16, r, ops, oi, opts) {
-    const full = opts.missing !== void 0 ? [...path16, opts.missing] : path16;
+  source(path17, r, ops, oi, opts) {
+    const full = opts.missing !== void 0 ? [...path17, opts.missing] : path17;
     let j2 = lastWriter(ops, full);
     const removedIt = lastIndex(ops, (o) => isRemove(o) && samePath2(pointer(o.path), full));
     if (removedIt > j2)
@@ -34050,7 +34300,7 @@ var ObjectCheck = class {
         return { at: { origin: op.scheduledBy, path: ["spec", "totalReplicas"] }, cluster, who: ` (the replicas its ReplicaSchedulingPreference plans for cluster "${cluster}")` };
       }
       const node = opNode(op, oi, j2);
-      const rest = path16.slice(pointer(op.path).length);
+      const rest = path17.slice(pointer(op.path).length);
       const who = ` (override ${op.path} for cluster "${cluster}")`;
       if (isRemove(op) || rest.length === 0 && opts.unknown) {
         return { at: { origin: r.origin, path: [...node.slice(0, -1), "path"] }, cluster, who };
@@ -34058,14 +34308,14 @@ var ObjectCheck = class {
       return { at: { origin: r.origin, path: [...node, ...rest], atKey: (opts.unknown || opts.atKey) === true && rest.length > 0 }, cluster, who };
     }
     const template = r.template;
-    if (path16[0] === "apiVersion" && path16.length === 1 && typeof template.apiVersion !== "string") {
+    if (path17[0] === "apiVersion" && path17.length === 1 && typeof template.apiVersion !== "string") {
       const d3 = r.type.declaration;
       return d3 ? { at: { origin: d3.origin, path: d3.versionPath }, who: "", declared: true } : { at: { origin: r.origin, path: ["kind"] }, who: "" };
     }
-    if (path16[0] === "kind" && path16.length === 1 || path16[0] === "metadata" && (path16[1] === "name" || path16[1] === "namespace") && path16.length === 2) {
-      return { at: { origin: r.origin, path: path16[0] === "kind" ? ["kind"] : ["metadata", path16[1]] }, who: "" };
+    if (path17[0] === "kind" && path17.length === 1 || path17[0] === "metadata" && (path17[1] === "name" || path17[1] === "namespace") && path17.length === 2) {
+      return { at: { origin: r.origin, path: path17[0] === "kind" ? ["kind"] : ["metadata", path17[1]] }, who: "" };
     }
-    return { at: { origin: r.origin, path: ["spec", "template", ...path16], atKey: opts.unknown === true || opts.atKey === true }, who: "" };
+    return { at: { origin: r.origin, path: ["spec", "template", ...path17], atKey: opts.unknown === true || opts.atKey === true }, who: "" };
   }
   missingSchema(group, kind, apiVersion, r, why) {
     const key = `${group}/${kind}`;
@@ -34149,7 +34399,7 @@ function compile(files, options = {}) {
 }
 
 // dist/read/previous-replicas.js
-var import_yaml6 = __toESM(require_dist(), 1);
+var import_yaml7 = __toESM(require_dist(), 1);
 function previousReplicasReader(output) {
   const manifests = /* @__PURE__ */ new Map();
   const read = (rel) => {
@@ -34161,12 +34411,12 @@ function previousReplicasReader(output) {
     const dir = `${CLUSTERS_DIR}/${cluster}`;
     const text = read(`${dir}/${objectFilePath(o.kind, o.namespace, o.name)}`);
     if (text !== void 0)
-      return replicasOf((0, import_yaml6.parseAllDocuments)(text, YAML_OPTIONS)[0]?.toJS(), o);
+      return replicasOf((0, import_yaml7.parseAllDocuments)(text, YAML_OPTIONS)[0]?.toJS(), o);
     let index = manifests.get(cluster);
     if (!index) {
       index = /* @__PURE__ */ new Map();
       const manifest = read(`${dir}/${MANIFEST_FILE}`);
-      for (const doc of manifest === void 0 ? [] : (0, import_yaml6.parseAllDocuments)(manifest, YAML_OPTIONS)) {
+      for (const doc of manifest === void 0 ? [] : (0, import_yaml7.parseAllDocuments)(manifest, YAML_OPTIONS)) {
         const v = doc.toJS();
         const n = replicasOf(v, void 0);
         if (v && n !== void 0)
@@ -34256,44 +34506,60 @@ function openCompileCache(output, env2 = process.env) {
   }
   const maxBytes = Math.max(1, Number(env2.FEDC_CACHE_MAX_MB) || 512) * 1024 * 1024;
   const file = (key) => path8.join(dir, `${key}.bin`);
+  const read = (key) => {
+    let buf;
+    try {
+      buf = readFileSync5(file(key));
+    } catch {
+      return void 0;
+    }
+    const value = decode(buf);
+    if (value === void 0) {
+      tryUnlink(file(key));
+      return void 0;
+    }
+    try {
+      const now = /* @__PURE__ */ new Date();
+      utimesSync(file(key), now, now);
+    } catch {
+    }
+    return value;
+  };
+  const write = (key, value) => {
+    const payload = serialize(value);
+    const digest = createHash("sha256").update(payload).digest();
+    const tmp = path8.join(dir, `.${key}.${randomBytes(6).toString("hex")}.tmp`);
+    try {
+      writeFileSync(tmp, Buffer.concat([MAGIC, digest, payload]), { mode: 384 });
+      renameSync(tmp, file(key));
+    } catch {
+      tryUnlink(tmp);
+      return;
+    }
+    prune(dir, maxBytes);
+  };
   return {
     get(key) {
-      let buf;
-      try {
-        buf = readFileSync5(file(key));
-      } catch {
+      const v = read(key);
+      if (!v || typeof v !== "object" || !Array.isArray(v.reads))
         return void 0;
-      }
-      const entry = decode(buf);
-      if (!entry) {
-        tryUnlink(file(key));
-        return void 0;
-      }
-      for (const [rel, digest] of entry.reads) {
+      const reads = new Map(v.reads);
+      for (const [rel, digest] of reads) {
         const text = output(rel);
         if ((text === void 0 ? null : sha256(text)) !== digest)
           return void 0;
       }
       try {
-        const now = /* @__PURE__ */ new Date();
-        utimesSync(file(key), now, now);
+        return { result: unpack(v.result), reads };
       } catch {
+        return void 0;
       }
-      return entry.result;
     },
     put(key, result, reads) {
-      const payload = serialize({ result: pack(result), reads: [...reads] });
-      const digest = createHash("sha256").update(payload).digest();
-      const tmp = path8.join(dir, `.${key}.${randomBytes(6).toString("hex")}.tmp`);
-      try {
-        writeFileSync(tmp, Buffer.concat([MAGIC, digest, payload]), { mode: 384 });
-        renameSync(tmp, file(key));
-      } catch {
-        tryUnlink(tmp);
-        return;
-      }
-      prune(dir, maxBytes);
-    }
+      write(key, { result: pack(result), reads: [...reads] });
+    },
+    getRecord: read,
+    putRecord: write
   };
 }
 function decode(buf) {
@@ -34304,8 +34570,7 @@ function decode(buf) {
   if (!createHash("sha256").update(payload).digest().equals(digest))
     return void 0;
   try {
-    const v = deserialize(payload);
-    return { result: unpack(v.result), reads: new Map(v.reads) };
+    return deserialize(payload);
   } catch {
     return void 0;
   }
@@ -34379,10 +34644,14 @@ function unpack(p) {
 
 // dist/cli/load-repo.js
 async function compileSource(source, flags) {
+  const prepared = await prepareCompile(source, flags);
+  return { settings: prepared.settings, result: prepared.compile().result };
+}
+async function prepareCompile(source, flags) {
   const { settings: settings2, diagnostics: settingsDiags } = source.readSettings();
   const strict = flags.strict ?? settings2.strict;
   if (hasErrors(settingsDiags))
-    return { settings: settings2, result: failed(settingsDiags) };
+    return { settings: settings2, compile: () => ({ result: failed(settingsDiags), reads: [] }) };
   const read = await source.readInputs(settings2);
   const output = source.output(flags.output ? path9.resolve(flags.output) : settings2.output);
   const kube = kubernetesVersion(settings2);
@@ -34398,10 +34667,12 @@ async function compileSource(source, flags) {
   };
   const cache = flags.cache === false || process.env.FEDC_NO_CACHE ? void 0 : openCompileCache(output);
   const key = cache && compileKey({ options, settings: settings2 }, void 0, [...read.files, ...crds.files.map((f) => ({ path: `crds:${f.path}`, text: f.text }))]);
-  let result = cache && key ? cache.get(key) : void 0;
-  if (!result) {
+  const compileNow = () => {
+    const hit = cache && key ? cache.get(key) : void 0;
+    if (hit)
+      return { result: hit.result, reads: [...hit.reads.keys()] };
     const recorded = recordingOutput(output);
-    result = compile(read.files, {
+    const result = compile(read.files, {
       ...options,
       previousReplicas: previousReplicasReader(recorded.output),
       dns: { ...settings2.dns, previousZone: previousZoneReader(recorded.output) },
@@ -34409,9 +34680,18 @@ async function compileSource(source, flags) {
     });
     if (cache && key)
       cache.put(key, result, recorded.reads);
-  }
-  const diagnostics = sortDiagnostics([...settingsDiags, ...read.diagnostics, ...kube.diagnostics, ...crds.diagnostics, ...result.diagnostics]);
-  return { settings: settings2, result: { ...result, diagnostics, failed: hasErrors(diagnostics) } };
+    return { result, reads: [...recorded.reads.keys()] };
+  };
+  return {
+    settings: settings2,
+    ...cache ? { cache } : {},
+    ...key ? { key } : {},
+    compile: () => {
+      const { result, reads } = compileNow();
+      const diagnostics = sortDiagnostics([...settingsDiags, ...read.diagnostics, ...kube.diagnostics, ...crds.diagnostics, ...result.diagnostics]);
+      return { result: { ...result, diagnostics, failed: hasErrors(diagnostics) }, reads };
+    }
+  };
 }
 function kubernetesVersion(settings2) {
   const env2 = process.env.KUBE_VERSION?.trim();
@@ -34478,7 +34758,7 @@ async function renderRefSides(dir, opts) {
 }
 
 // dist/cli/render-command.js
-import path14 from "node:path";
+import path15 from "node:path";
 
 // dist/emit/layout.js
 var ORDER_FIRST = [
@@ -34690,13 +34970,58 @@ function buildOutputTree(clusters, options) {
   return { groups: groups2, scopes, keep, diagnostics };
 }
 
-// dist/emit/write-tree.js
-import { existsSync as existsSync2, lstatSync as lstatSync4, mkdirSync as mkdirSync2, readdirSync as readdirSync4, readFileSync as readFileSync8, realpathSync as realpathSync3, rmSync as rmSync2, rmdirSync, statSync as statSync5 } from "node:fs";
-import { open, rename, rm } from "node:fs/promises";
+// dist/emit/io-faults.js
+import { writeSync } from "node:fs";
+var env = process.env;
+function countHook(name) {
+  const m = /^([A-Z]+):(\d+)$/.exec(env[name] ?? "");
+  return m ? { code: m[1], n: Number(m[2]) } : void 0;
+}
+var crashAfter = env.FEDC_TEST_CRASH_AFTER_RENAMES === void 0 ? void 0 : Number(env.FEDC_TEST_CRASH_AFTER_RENAMES);
+var failWrite = countHook("FEDC_TEST_FAIL_WRITE");
+var failRename = countHook("FEDC_TEST_FAIL_RENAME");
+var writes = 0;
+var renames = 0;
+function fault(code, syscall, file) {
+  const err2 = new Error(`${code}: injected failure, ${syscall} '${file}'`);
+  err2.code = code;
+  err2.syscall = syscall;
+  err2.path = file;
+  return err2;
+}
+function writeFault(file) {
+  if (!failWrite)
+    return void 0;
+  return ++writes === failWrite.n ? fault(failWrite.code, "write", file) : void 0;
+}
+function renameFault(file) {
+  if (!failRename)
+    return void 0;
+  return ++renames === failRename.n ? fault(failRename.code, "rename", file) : void 0;
+}
+function renameConcurrency(usual) {
+  return crashAfter === void 0 ? usual : 1;
+}
+function crashPoint(done) {
+  if (crashAfter === void 0 || done !== crashAfter)
+    return;
+  writeSync(2, `fedc-test: stopped after ${done} renames
+`);
+  process.kill(process.pid, "SIGSTOP");
+}
+function stampTrace(event) {
+  if (env.FEDC_TEST_TRACE_STAMP === "1")
+    writeSync(2, `fedc-test: output stamp ${event}
+`);
+}
+
+// dist/emit/output-stamp.js
+import { createHash as createHash2 } from "node:crypto";
+import { lstatSync as lstatSync4, readdirSync as readdirSync4, readFileSync as readFileSync8 } from "node:fs";
 import path11 from "node:path";
 
 // dist/emit/commit-journal.js
-import { closeSync, fsyncSync, lstatSync as lstatSync3, openSync, readFileSync as readFileSync7, renameSync as renameSync2, rmSync, statSync as statSync4, unlinkSync as unlinkSync2, writeSync } from "node:fs";
+import { closeSync, fsyncSync, lstatSync as lstatSync3, openSync, readFileSync as readFileSync7, renameSync as renameSync2, rmSync, statSync as statSync4, unlinkSync as unlinkSync2, writeSync as writeSync2 } from "node:fs";
 import { hostname } from "node:os";
 import path10 from "node:path";
 var JOURNAL_FILE = ".fedc-journal";
@@ -34714,7 +35039,7 @@ function writeJournal(outDir, journal) {
   const tmp = path10.join(outDir, JOURNAL_TMP);
   const fd = openSync(tmp, "w", 420);
   try {
-    writeSync(fd, JSON.stringify(journal) + "\n");
+    writeSync2(fd, JSON.stringify(journal) + "\n");
     fsyncSync(fd);
   } catch (err2) {
     closeSync(fd);
@@ -34859,47 +35184,97 @@ function syncDir(dir) {
   }
 }
 
-// dist/emit/io-faults.js
-import { writeSync as writeSync2 } from "node:fs";
-var env = process.env;
-function countHook(name) {
-  const m = /^([A-Z]+):(\d+)$/.exec(env[name] ?? "");
-  return m ? { code: m[1], n: Number(m[2]) } : void 0;
+// dist/emit/output-stamp.js
+var RACY_MS = 2e3;
+function stampKey(compileKey2, run) {
+  return createHash2("sha256").update("output-stamp\0").update(compileKey2).update("\0").update(JSON.stringify(run)).digest("hex");
 }
-var crashAfter = env.FEDC_TEST_CRASH_AFTER_RENAMES === void 0 ? void 0 : Number(env.FEDC_TEST_CRASH_AFTER_RENAMES);
-var failWrite = countHook("FEDC_TEST_FAIL_WRITE");
-var failRename = countHook("FEDC_TEST_FAIL_RENAME");
-var writes = 0;
-var renames = 0;
-function fault(code, syscall, file) {
-  const err2 = new Error(`${code}: injected failure, ${syscall} '${file}'`);
-  err2.code = code;
-  err2.syscall = syscall;
-  err2.path = file;
-  return err2;
+var sha2562 = (data) => createHash2("sha256").update(data).digest("hex");
+function signature(st) {
+  if (!st)
+    return "";
+  const type2 = st.isFile() ? "f" : st.isDirectory() ? "d" : st.isSymbolicLink() ? "l" : "o";
+  return `${type2}:${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}:${st.dev}`;
 }
-function writeFault(file) {
-  if (!failWrite)
+var statOf = (abs) => lstatSync4(abs, { bigint: true, throwIfNoEntry: false });
+var namesDigest = (abs) => sha2562(readdirSync4(abs).sort().join("\0"));
+function takeStamp(outDir, scope, report, now = Date.now()) {
+  const root = path11.resolve(outDir);
+  const entries = /* @__PURE__ */ new Map();
+  const racy = [];
+  const keep = new Set(scope.keep);
+  const record = (rel, st) => {
+    entries.set(rel, signature(st));
+    if (st && Number(st.mtimeNs > st.ctimeNs ? st.mtimeNs : st.ctimeNs) / 1e6 >= now - RACY_MS) {
+      const abs = path11.join(root, rel);
+      racy.push([rel, st.isDirectory() ? namesDigest(abs) : sha2562(readFileSync8(abs))]);
+    }
+  };
+  try {
+    const walk2 = (rel) => {
+      for (const e of readdirSync4(path11.join(root, rel), { withFileTypes: true })) {
+        const child2 = `${rel}/${e.name}`;
+        if (keep.has(child2))
+          continue;
+        const st = statOf(path11.join(root, child2));
+        if (!st || st.isSymbolicLink())
+          return false;
+        record(child2, st);
+        if (st.isDirectory() && !walk2(child2))
+          return false;
+      }
+      return true;
+    };
+    record(JOURNAL_FILE, statOf(path11.join(root, JOURNAL_FILE)));
+    for (const dir of scope.scopes) {
+      const parts = dir.split("/");
+      for (let i = 1; i <= parts.length; i++) {
+        const rel = parts.slice(0, i).join("/");
+        const st = statOf(path11.join(root, rel));
+        if (st?.isSymbolicLink())
+          return void 0;
+        record(rel, st);
+      }
+      if (entries.get(dir)?.startsWith("d:") && !walk2(dir))
+        return void 0;
+    }
+    for (const rel of scope.files) {
+      const st = statOf(path11.join(root, rel));
+      if (st?.isSymbolicLink())
+        return void 0;
+      record(rel, st);
+    }
+  } catch {
     return void 0;
-  return ++writes === failWrite.n ? fault(failWrite.code, "write", file) : void 0;
+  }
+  return { fedc: "output-stamp", version: 1, entries: [...entries], racy, report };
 }
-function renameFault(file) {
-  if (!failRename)
-    return void 0;
-  return ++renames === failRename.n ? fault(failRename.code, "rename", file) : void 0;
+function stampHolds(outDir, stamp) {
+  const root = path11.resolve(outDir);
+  try {
+    for (const [rel, sig] of stamp.entries)
+      if (signature(statOf(path11.join(root, rel))) !== sig)
+        return false;
+    for (const [rel, digest] of stamp.racy) {
+      const abs = path11.join(root, rel);
+      const st = statOf(abs);
+      if ((st?.isDirectory() ? namesDigest(abs) : sha2562(readFileSync8(abs))) !== digest)
+        return false;
+    }
+  } catch {
+    return false;
+  }
+  return true;
 }
-function renameConcurrency(usual) {
-  return crashAfter === void 0 ? usual : 1;
-}
-function crashPoint(done) {
-  if (crashAfter === void 0 || done !== crashAfter)
-    return;
-  writeSync2(2, `fedc-test: stopped after ${done} renames
-`);
-  process.kill(process.pid, "SIGSTOP");
+function asStamp(value) {
+  const s = value;
+  return s && s.fedc === "output-stamp" && s.version === 1 && Array.isArray(s.entries) && Array.isArray(s.racy) ? s : void 0;
 }
 
 // dist/emit/write-tree.js
+import { existsSync as existsSync2, lstatSync as lstatSync5, mkdirSync as mkdirSync2, readdirSync as readdirSync5, readFileSync as readFileSync9, realpathSync as realpathSync3, rmSync as rmSync2, rmdirSync, statSync as statSync5 } from "node:fs";
+import { open, rename, rm } from "node:fs/promises";
+import path12 from "node:path";
 var WRITE_CONCURRENCY = 64;
 var WRITE_BUDGET = 16 << 20;
 async function pool(items, limit, task, size, budget = Infinity) {
@@ -34940,7 +35315,7 @@ async function pool(items, limit, task, size, budget = Infinity) {
 }
 function clusterDirsOnDisk(outDir) {
   try {
-    return readdirSync4(safeJoin(outDir, CLUSTERS_DIR), { withFileTypes: true }).filter((e) => e.isDirectory() || e.isSymbolicLink()).map((e) => e.name).sort();
+    return readdirSync5(safeJoin(outDir, CLUSTERS_DIR), { withFileTypes: true }).filter((e) => e.isDirectory() || e.isSymbolicLink()).map((e) => e.name).sort();
   } catch (err2) {
     const code = err2.code;
     if (code === "ENOENT" || code === "ENOTDIR")
@@ -34964,7 +35339,7 @@ async function diffTree(outDir, tree) {
     for (const [rel, content] of group.files()) {
       wanted.add(rel);
       const abs = onDisk.get(rel);
-      const current = abs === void 0 ? void 0 : readFileSync8(abs, "utf8");
+      const current = abs === void 0 ? void 0 : readFileSync9(abs, "utf8");
       if (current === void 0)
         added.push(rel);
       else if (!isGeneratedByFedc(current)) {
@@ -34980,9 +35355,9 @@ async function diffTree(outDir, tree) {
   for (const [rel, abs] of onDisk) {
     if (wanted.has(rel))
       continue;
-    if (path11.posix.basename(rel).startsWith(".") && rel.endsWith(TMP_SUFFIX))
+    if (path12.posix.basename(rel).startsWith(".") && rel.endsWith(TMP_SUFFIX))
       leftovers.push(abs);
-    else if (isGeneratedByFedc(readFileSync8(abs, "utf8")))
+    else if (isGeneratedByFedc(readFileSync9(abs, "utf8")))
       removed.push(rel);
     else
       notOurs(rel);
@@ -35038,20 +35413,20 @@ async function writeTree(outDir, tree, changes, options = {}) {
   if (temps.length + changes.removed.length + changes.leftovers.length === 0)
     return;
   refuseSymlinks(changes, [...changes.added, ...changes.changed, ...changes.removed]);
-  const root = path11.resolve(outDir);
+  const root = path12.resolve(outDir);
   const touched = /* @__PURE__ */ new Set();
   try {
     const made = /* @__PURE__ */ new Set();
     for (const [, , target] of temps) {
-      const dir = path11.dirname(target);
+      const dir = path12.dirname(target);
       touched.add(dir);
       if (made.has(dir))
         continue;
       made.add(dir);
       const first = mkdirSync2(dir, { recursive: true });
-      for (let d3 = dir; first !== void 0; d3 = path11.dirname(d3)) {
-        touched.add(path11.dirname(d3));
-        if (d3 === first || d3 === root || path11.dirname(d3) === d3)
+      for (let d3 = dir; first !== void 0; d3 = path12.dirname(d3)) {
+        touched.add(path12.dirname(d3));
+        if (d3 === first || d3 === root || path12.dirname(d3) === d3)
           break;
       }
     }
@@ -35083,7 +35458,7 @@ async function writeTree(outDir, tree, changes, options = {}) {
     for (const rel of changes.removed) {
       const file = safeJoin(outDir, rel);
       rmSync2(file, { force: true });
-      touched.add(path11.dirname(file));
+      touched.add(path12.dirname(file));
     }
   } catch (err2) {
     throw new CommitInterruptedError(err2, done, temps.length);
@@ -35093,7 +35468,7 @@ async function writeTree(outDir, tree, changes, options = {}) {
   await pool([...touched], WRITE_CONCURRENCY, syncDirAsync);
   removeJournal(outDir);
   for (const rel of changes.removed)
-    pruneEmptyDirs(outDir, path11.posix.dirname(rel));
+    pruneEmptyDirs(outDir, path12.posix.dirname(rel));
 }
 async function writeDurable(file, content) {
   const fault2 = writeFault(file);
@@ -35138,36 +35513,36 @@ function refuseSymlinks(changes, paths) {
 }
 function outputLeavesRepo(root, outDir) {
   const realRoot = realpathSync3(root);
-  let existing = path11.resolve(outDir);
+  let existing = path12.resolve(outDir);
   const rest = [];
   while (!existsSync2(existing)) {
-    rest.unshift(path11.basename(existing));
-    const up = path11.dirname(existing);
+    rest.unshift(path12.basename(existing));
+    const up = path12.dirname(existing);
     if (up === existing)
       break;
     existing = up;
   }
-  const real = path11.join(realpathSync3(existing), ...rest);
-  const rel = path11.relative(realRoot, real);
-  return rel.startsWith("..") || path11.isAbsolute(rel) ? real : void 0;
+  const real = path12.join(realpathSync3(existing), ...rest);
+  const rel = path12.relative(realRoot, real);
+  return rel.startsWith("..") || path12.isAbsolute(rel) ? real : void 0;
 }
 function safeJoin(outDir, rel) {
-  const root = path11.resolve(outDir);
-  const full = path11.resolve(root, rel);
-  if (full !== root && !full.startsWith(root + path11.sep))
+  const root = path12.resolve(outDir);
+  const full = path12.resolve(root, rel);
+  if (full !== root && !full.startsWith(root + path12.sep))
     throw new Error(`refusing to write outside ${root}: ${rel}`);
   return full;
 }
 function scopedFiles(outDir, tree) {
   const out = /* @__PURE__ */ new Map();
   const symlinks = [];
-  const root = path11.resolve(outDir);
+  const root = path12.resolve(outDir);
   const keep = tree.keep.map((k2) => k2 + "/");
   scopes: for (const scope of tree.scopes) {
     const parts = scope.split("/");
     for (let i = 1; i <= parts.length; i++) {
       const sub = parts.slice(0, i).join("/");
-      if (lstatSync4(safeJoin(outDir, sub), { throwIfNoEntry: false })?.isSymbolicLink()) {
+      if (lstatSync5(safeJoin(outDir, sub), { throwIfNoEntry: false })?.isSymbolicLink()) {
         if (!symlinks.includes(sub))
           symlinks.push(sub);
         continue scopes;
@@ -35175,7 +35550,7 @@ function scopedFiles(outDir, tree) {
     }
     let entries;
     try {
-      entries = readdirSync4(safeJoin(outDir, scope), { recursive: true, withFileTypes: true });
+      entries = readdirSync5(safeJoin(outDir, scope), { recursive: true, withFileTypes: true });
     } catch (err2) {
       if (err2.code === "ENOENT")
         continue;
@@ -35185,8 +35560,8 @@ function scopedFiles(outDir, tree) {
       const link = e.isSymbolicLink();
       if (!link && !e.isFile())
         continue;
-      const abs = path11.join(e.parentPath, e.name);
-      const rel = path11.relative(root, abs).split(path11.sep).join("/");
+      const abs = path12.join(e.parentPath, e.name);
+      const rel = path12.relative(root, abs).split(path12.sep).join("/");
       if (keep.some((k2) => rel.startsWith(k2)))
         continue;
       if (link)
@@ -35206,15 +35581,15 @@ function pruneEmptyDirs(outDir, relDir) {
     } catch {
       return;
     }
-    rel = path11.posix.dirname(rel);
+    rel = path12.posix.dirname(rel);
   }
 }
 
 // dist/emit/output-lock.js
 import { randomUUID } from "node:crypto";
-import { closeSync as closeSync2, fstatSync, linkSync, mkdirSync as mkdirSync3, openSync as openSync2, readdirSync as readdirSync5, readFileSync as readFileSync9, readSync, renameSync as renameSync3, rmdirSync as rmdirSync2, statSync as statSync6, unlinkSync as unlinkSync3, writeSync as writeSync3 } from "node:fs";
+import { closeSync as closeSync2, fstatSync, linkSync, mkdirSync as mkdirSync3, openSync as openSync2, readdirSync as readdirSync6, readFileSync as readFileSync10, readSync, renameSync as renameSync3, rmdirSync as rmdirSync2, statSync as statSync6, unlinkSync as unlinkSync3, writeSync as writeSync3 } from "node:fs";
 import { hostname as hostname2 } from "node:os";
-import path12 from "node:path";
+import path13 from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 var LOCK_FILE = ".fedc-lock";
 var LockBusyError = class extends Error {
@@ -35236,7 +35611,7 @@ var LockLostError = class extends Error {
 var POLL_MS = 100;
 var UNREADABLE_STALE_MS = 5e3;
 async function acquireLock(outDir, options) {
-  const lockPath = path12.join(outDir, LOCK_FILE);
+  const lockPath = path13.join(outDir, LOCK_FILE);
   const createdFrom = mkdirSync3(outDir, { recursive: true });
   const me = { pid: process.pid, hostname: hostname2(), started: (/* @__PURE__ */ new Date()).toISOString(), token: randomUUID() };
   const procStart = processStart(process.pid);
@@ -35245,7 +35620,7 @@ async function acquireLock(outDir, options) {
   const body = JSON.stringify(me) + "\n";
   const begun = Date.now();
   let waiting = false;
-  const draft = path12.join(outDir, `${LOCK_FILE}.${me.token}`);
+  const draft = path13.join(outDir, `${LOCK_FILE}.${me.token}`);
   const writeDraft = () => {
     const fd = openSync2(draft, "wx", 420);
     try {
@@ -35306,7 +35681,7 @@ async function acquireLock(outDir, options) {
   }
 }
 function lockState(outDir) {
-  return inspect(path12.join(outDir, LOCK_FILE))?.state;
+  return inspect(path13.join(outDir, LOCK_FILE))?.state;
 }
 function held(lockPath, token, outDir, createdFrom) {
   const signals = ["SIGINT", "SIGTERM", "SIGHUP"];
@@ -35347,15 +35722,15 @@ function removeIfEmpty(dir, top) {
   let d3 = dir;
   for (; ; ) {
     try {
-      if (readdirSync5(d3).length > 0)
+      if (readdirSync6(d3).length > 0)
         return;
       rmdirSync2(d3);
     } catch {
       return;
     }
-    if (path12.resolve(d3) === path12.resolve(top))
+    if (path13.resolve(d3) === path13.resolve(top))
       return;
-    const up = path12.dirname(d3);
+    const up = path13.dirname(d3);
     if (up === d3)
       return;
     d3 = up;
@@ -35393,7 +35768,7 @@ function inspect(lockPath) {
 }
 function readHolder(lockPath) {
   try {
-    return parseHolder(readFileSync9(lockPath, "utf8"));
+    return parseHolder(readFileSync10(lockPath, "utf8"));
   } catch {
     return void 0;
   }
@@ -35428,7 +35803,7 @@ function isAlive(h) {
 function processStart(pid) {
   let stat2;
   try {
-    stat2 = readFileSync9(`/proc/${pid}/stat`, "utf8");
+    stat2 = readFileSync10(`/proc/${pid}/stat`, "utf8");
   } catch {
     return void 0;
   }
@@ -35479,7 +35854,7 @@ async function checkInputDir(dir, format) {
 
 // dist/cli/output-guard.js
 import { hostname as hostname3 } from "node:os";
-import path13 from "node:path";
+import path14 from "node:path";
 var OutputEscapesError = class extends Error {
   outDir;
   real;
@@ -35499,7 +35874,7 @@ var GuardIoError = class extends Error {
   }
 };
 function outputDirOf(root, output, settings2) {
-  return output ? path13.resolve(output) : path13.resolve(root, settings2.output);
+  return output ? path14.resolve(output) : path14.resolve(root, settings2.output);
 }
 function guardOutput(inner, options) {
   const guard = {
@@ -35548,7 +35923,7 @@ async function waitForWriter(outDir, waitMs, onWait) {
       return;
     const waited = Date.now() - begun;
     if (waited >= waitMs)
-      throw new LockBusyError(path13.join(outDir, LOCK_FILE), state, waited, waitMs);
+      throw new LockBusyError(path14.join(outDir, LOCK_FILE), state, waited, waitMs);
     if (!told) {
       told = true;
       onWait(state);
@@ -35836,7 +36211,7 @@ async function runRender(dir, opts) {
     progress.end();
     printAll(d3);
   };
-  const root = path14.resolve(dir);
+  const root = path15.resolve(dir);
   const guard = opts.stdout ? void 0 : guardOutput(withPhases(diskSource(root), progress), {
     root,
     output: opts.output,
@@ -35853,7 +36228,7 @@ async function runRender(dir, opts) {
   } catch (e) {
     if (!isGuardError(e))
       throw e;
-    const shown = displayPath(guard?.outDir ?? path14.resolve(opts.output ?? root));
+    const shown = displayPath(guard?.outDir ?? path15.resolve(opts.output ?? root));
     const d3 = outputErrorDiagnostic(e, shown, fixCommand(dir, shown, opts), guard?.recovery ? "recovered" : "nothing");
     if (!d3)
       throw e;
@@ -35866,17 +36241,47 @@ async function runRender(dir, opts) {
 }
 async function render2(dir, opts, guard, print, run) {
   const { progress, shard } = run;
-  const root = path14.resolve(dir);
-  const { settings: settings2, result } = await compileSource(guard?.source ?? diskSource(root), opts);
+  const root = path15.resolve(dir);
+  const prepared = await prepareCompile(guard?.source ?? diskSource(root), opts);
+  const { settings: settings2 } = prepared;
   const outDir = outputDirOf(root, opts.output, settings2);
+  const say = (line) => {
+    progress.end();
+    (opts.format === "text" ? process.stdout : process.stderr).write(line + "\n");
+  };
+  const replay = (report2) => {
+    print(report2.diagnostics);
+    if (report2.stderr)
+      process.stderr.write(report2.stderr);
+    for (const line of report2.said)
+      say(line);
+    return EXIT_OK;
+  };
+  const stamped = guard && !shard && prepared.key && prepared.cache ? { cache: prepared.cache, key: stampKey(prepared.key, { dir, outDir, shown: displayPath(outDir), mode: opts.check ? "check" : "write", layout: opts.layout ?? null, cluster: opts.cluster }) } : void 0;
+  if (stamped && !guard?.recovery) {
+    const stamp = asStamp(stamped.cache.getRecord(stamped.key));
+    if (stamp) {
+      const holds = stampHolds(outDir, stamp);
+      stampTrace(holds ? "holds" : "stale");
+      if (holds)
+        return replay(stamp.report);
+    }
+  }
+  const { result, reads } = prepared.compile();
   const shown = displayPath(outDir);
   const diags = [...result.diagnostics];
   if (guard?.recovery)
     diags.unshift(recoveryDiagnostic(guard.recovery, shown));
   const nothing = guard?.recovery ? "nothing else was written" : "nothing was written";
-  const say = (line) => {
-    progress.end();
-    (opts.format === "text" ? process.stdout : process.stderr).write(line + "\n");
+  const finish = (report2, tree2) => {
+    if (stamped && !guard?.recovery) {
+      const stamp = takeStamp(outDir, { scopes: tree2.scopes, keep: tree2.keep, files: reads }, report2);
+      if (stamp) {
+        stamped.cache.putRecord(stamped.key, stamp);
+        stampTrace("taken");
+      }
+    }
+    return replay(report2);
   };
   const fail = (...extra) => {
     print([...diags, ...extra]);
@@ -35954,9 +36359,8 @@ async function render2(dir, opts, guard, print, run) {
     const stale = changes.added.length + changes.changed.length + changes.removed.length;
     const foreign = changes.foreign.map((f) => `  foreign:  ${f} (not written by fedc; left alone)`);
     if (stale === 0 && unfinished.length === 0) {
-      print(diags);
-      process.stderr.write([...foreign, `${shown} is up to date${shard ? ` for shard ${shardText(shard)}` : ""} (${changes.unchanged} files)`].join("\n") + "\n");
-      return EXIT_OK;
+      const stderr = [...foreign, `${shown} is up to date${shard ? ` for shard ${shardText(shard)}` : ""} (${changes.unchanged} files)`].join("\n") + "\n";
+      return changes.leftovers.length === 0 ? finish({ diagnostics: diags, stderr, said: [] }, tree) : replay({ diagnostics: diags, stderr, said: [] });
     }
     process.stderr.write([
       ...changes.changed.map((f) => `  changed:  ${f}`),
@@ -35998,23 +36402,25 @@ async function render2(dir, opts, guard, print, run) {
   } catch (e) {
     return ioFail(e);
   }
-  print(diags);
+  const said = [];
   for (const c of result.clusters) {
     if (!owns(c.name))
       continue;
-    say(`${c.name}: ${c.ready ? `${c.objects.length} objects` : "not Ready, left as it was"}`);
+    said.push(`${c.name}: ${c.ready ? `${c.objects.length} objects` : "not Ready, left as it was"}`);
   }
   const { zones, endpoints } = result.dns;
   const dnsHere = !opts.cluster.length && (!shard || shard.index === DNS_SHARD);
   if (dnsHere && zones.length + endpoints.length > 0) {
-    say(`dns: ${zones.map((z) => `${z.domain} (serial ${z.serial})`).join(", ") || "no zone"}; ${endpoints.length} DNSEndpoints`);
+    said.push(`dns: ${zones.map((z) => `${z.domain} (serial ${z.serial})`).join(", ") || "no zone"}; ${endpoints.length} DNSEndpoints`);
   }
   if (shard) {
     const mine = result.clusters.filter((c) => owns(c.name)).length;
-    say(`shard ${shardText(shard)}: ${mine} of ${result.clusters.length} clusters${shard.index === DNS_SHARD ? ", and dns/" : ""}`);
+    said.push(`shard ${shardText(shard)}: ${mine} of ${result.clusters.length} clusters${shard.index === DNS_SHARD ? ", and dns/" : ""}`);
   }
-  say(`${shown}: ${changes.added.length} added, ${changes.changed.length} changed, ${changes.removed.length} removed, ${changes.unchanged} unchanged`);
-  return EXIT_OK;
+  said.push(`${shown}: ${changes.added.length} added, ${changes.changed.length} changed, ${changes.removed.length} removed, ${changes.unchanged} unchanged`);
+  const report = { diagnostics: diags, said };
+  const nothingToDo = changes.added.length + changes.changed.length + changes.removed.length + changes.leftovers.length === 0;
+  return nothingToDo ? finish(report, tree) : replay(report);
 }
 function fixCommand(dir, out, opts) {
   const parts = ["fedc render", dir];
@@ -36031,8 +36437,8 @@ function fixCommand(dir, out, opts) {
   return parts.join(" ");
 }
 function displayPath(p) {
-  const rel = path14.relative(process.cwd(), p);
-  return rel === "" ? "." : rel.startsWith("..") || path14.isAbsolute(rel) ? p : rel;
+  const rel = path15.relative(process.cwd(), p);
+  return rel === "" ? "." : rel.startsWith("..") || path15.isAbsolute(rel) ? p : rel;
 }
 function usage(message) {
   process.stderr.write(`error: ${message}
@@ -36041,7 +36447,7 @@ function usage(message) {
 }
 
 // dist/action/runner.js
-import { appendFileSync, readFileSync as readFileSync10 } from "node:fs";
+import { appendFileSync, readFileSync as readFileSync11 } from "node:fs";
 var SUMMARY_LIMIT = 1024 * 1024;
 var ANNOTATION_LIMIT = 10;
 function runnerFromEnv(env2 = process.env) {
@@ -36049,7 +36455,7 @@ function runnerFromEnv(env2 = process.env) {
   return {
     // The runner upper-cases input names and keeps their dashes: INPUT_MAX-CHARS.
     input: (name, fallback = "") => (env2[`INPUT_${name.toUpperCase()}`] ?? "").trim() || fallback,
-    event: () => env2.GITHUB_EVENT_PATH ? JSON.parse(readFileSync10(env2.GITHUB_EVENT_PATH, "utf8")) : {},
+    event: () => env2.GITHUB_EVENT_PATH ? JSON.parse(readFileSync11(env2.GITHUB_EVENT_PATH, "utf8")) : {},
     eventName: env2.GITHUB_EVENT_NAME ?? "",
     repository: env2.GITHUB_REPOSITORY ?? "",
     workspace: env2.GITHUB_WORKSPACE ?? process.cwd(),
@@ -36115,8 +36521,8 @@ var ZERO_SHA = /^0+$/;
 async function runAction(runner) {
   const mode = runner.input("mode", "diff");
   const rel = runner.input("path", ".");
-  const dir = path15.resolve(runner.workspace, rel);
-  const prefix2 = path15.relative(runner.workspace, dir).split(path15.sep).join("/");
+  const dir = path16.resolve(runner.workspace, rel);
+  const prefix2 = path16.relative(runner.workspace, dir).split(path16.sep).join("/");
   if (mode === "check")
     return check(runner, dir, rel);
   if (mode !== "diff") {

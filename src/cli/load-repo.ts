@@ -3,7 +3,7 @@ import { compile, type CompileResult } from '../compile.js';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { previousReplicasReader } from '../read/previous-replicas.js';
 import { previousZoneReader } from '../read/previous-zones.js';
-import { compileKey, openCompileCache, recordingOutput } from '../read/compile-cache.js';
+import { compileKey, openCompileCache, recordingOutput, type CompileCache } from '../read/compile-cache.js';
 import { diskSource, type RepoSource } from '../read/repo-source.js';
 import { SETTINGS_FILE, type Settings } from '../read/settings.js';
 import { parseKubernetesVersion } from '../validate/kubernetes-versions.js';
@@ -34,9 +34,25 @@ export async function loadAndCompile(dir: string, flags: LoadFlags): Promise<Loa
  * files, and the replicas and SOA serials in its previous output directory.
  */
 export async function compileSource(source: RepoSource, flags: LoadFlags): Promise<{ settings: Settings; result: CompileResult }> {
+  const prepared = await prepareCompile(source, flags);
+  return { settings: prepared.settings, result: prepared.compile().result };
+}
+
+export interface PreparedCompile {
+  settings: Settings;
+  /** The compile cache, unless --no-cache, FEDC_NO_CACHE or an unusable cache directory. */
+  cache?: CompileCache;
+  /** With the cache: the compile's key (fedc's code, options, fedc.yaml, every input's bytes). */
+  key?: string;
+  /** The result (from the cache when seen before), and the previous output's files it read. */
+  compile(): { result: CompileResult; reads: readonly string[] };
+}
+
+/** Everything before the compile itself: fedc.yaml, the inputs read and hashed into the cache key. */
+export async function prepareCompile(source: RepoSource, flags: LoadFlags): Promise<PreparedCompile> {
   const { settings, diagnostics: settingsDiags } = source.readSettings();
   const strict = flags.strict ?? settings.strict;
-  if (hasErrors(settingsDiags)) return { settings, result: failed(settingsDiags) };
+  if (hasErrors(settingsDiags)) return { settings, compile: () => ({ result: failed(settingsDiags), reads: [] }) };
   const read = await source.readInputs(settings);
   const output = source.output(flags.output ? path.resolve(flags.output) : settings.output);
   const kube = kubernetesVersion(settings);
@@ -55,19 +71,29 @@ export async function compileSource(source: RepoSource, flags: LoadFlags): Promi
   // previous output where it was read) is taken from the cache; the result is the same either way.
   const cache = flags.cache === false || process.env.FEDC_NO_CACHE ? undefined : openCompileCache(output);
   const key = cache && compileKey({ options, settings }, undefined, [...read.files, ...crds.files.map((f) => ({ path: `crds:${f.path}`, text: f.text }))]);
-  let result = cache && key ? cache.get(key) : undefined;
-  if (!result) {
+  const compileNow = (): { result: CompileResult; reads: readonly string[] } => {
+    const hit = cache && key ? cache.get(key) : undefined;
+    if (hit) return { result: hit.result, reads: [...hit.reads.keys()] };
     const recorded = recordingOutput(output);
-    result = compile(read.files, {
+    const result = compile(read.files, {
       ...options,
       previousReplicas: previousReplicasReader(recorded.output),
       dns: { ...settings.dns, previousZone: previousZoneReader(recorded.output) },
       crdFiles: crds.files,
     });
     if (cache && key) cache.put(key, result, recorded.reads);
-  }
-  const diagnostics = sortDiagnostics([...settingsDiags, ...read.diagnostics, ...kube.diagnostics, ...crds.diagnostics, ...result.diagnostics]);
-  return { settings, result: { ...result, diagnostics, failed: hasErrors(diagnostics) } };
+    return { result, reads: [...recorded.reads.keys()] };
+  };
+  return {
+    settings,
+    ...(cache ? { cache } : {}),
+    ...(key ? { key } : {}),
+    compile: () => {
+      const { result, reads } = compileNow();
+      const diagnostics = sortDiagnostics([...settingsDiags, ...read.diagnostics, ...kube.diagnostics, ...crds.diagnostics, ...result.diagnostics]);
+      return { result: { ...result, diagnostics, failed: hasErrors(diagnostics) }, reads };
+    },
+  };
 }
 
 /**

@@ -2,7 +2,9 @@ import path from 'node:path';
 import { hasErrors, promoteWarnings, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Format } from '../diagnostics/format.js';
 import { clusterStream, type Layout } from '../emit/layout.js';
-import { buildOutputTree } from '../emit/output-tree.js';
+import { buildOutputTree, type OutputTree } from '../emit/output-tree.js';
+import { stampTrace } from '../emit/io-faults.js';
+import { asStamp, stampHolds, stampKey, takeStamp } from '../emit/output-stamp.js';
 import { YamlCache } from '../emit/serialize.js';
 import { clusterDirsOnDisk, diffTree, writeTree, type TreeChanges } from '../emit/write-tree.js';
 import { lockState } from '../emit/output-lock.js';
@@ -11,7 +13,7 @@ import { someNames } from '../plan/plan-placement.js';
 import { diskSource } from '../read/repo-source.js';
 import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { checkInputDir } from './input-dir.js';
-import { compileSource } from './load-repo.js';
+import { prepareCompile } from './load-repo.js';
 import { guardOutput, isGuardError, journalForCheck, outputDirOf, outputErrorDiagnostic, recoveryDiagnostic, unfinishedCommitDiagnostic, type OutputGuard } from './output-guard.js';
 import { diagnosticsPrinter } from './print-diagnostics.js';
 import { noProgress, startProgress, wantsProgress, withPhases, type Progress } from './progress.js';
@@ -95,17 +97,48 @@ interface RenderRun {
 async function render(dir: string, opts: RenderFlags, guard: OutputGuard | undefined, print: (d: readonly Diagnostic[]) => void, run: RenderRun): Promise<number> {
   const { progress, shard } = run;
   const root = path.resolve(dir);
-  const { settings, result } = await compileSource(guard?.source ?? diskSource(root), opts);
+  const prepared = await prepareCompile(guard?.source ?? diskSource(root), opts);
+  const { settings } = prepared;
   const outDir = outputDirOf(root, opts.output, settings);
+  // What a person reads about the run: stdout with text diagnostics, else stderr.
+  const say = (line: string) => {
+    progress.end();
+    (opts.format === 'text' ? process.stdout : process.stderr).write(line + '\n');
+  };
+  const replay = (report: RunReport): number => {
+    print(report.diagnostics);
+    if (report.stderr) process.stderr.write(report.stderr);
+    for (const line of report.said) say(line);
+    return EXIT_OK;
+  };
+  // Inputs and output directory exactly as a run that found nothing to do left them: its report.
+  const stamped = guard && !shard && prepared.key && prepared.cache
+    ? { cache: prepared.cache, key: stampKey(prepared.key, { dir, outDir, shown: displayPath(outDir), mode: opts.check ? 'check' : 'write', layout: opts.layout ?? null, cluster: opts.cluster }) }
+    : undefined;
+  if (stamped && !guard?.recovery) {
+    const stamp = asStamp<RunReport>(stamped.cache.getRecord(stamped.key));
+    if (stamp) {
+      const holds = stampHolds(outDir, stamp);
+      stampTrace(holds ? 'holds' : 'stale');
+      if (holds) return replay(stamp.report);
+    }
+  }
+  const { result, reads } = prepared.compile();
   // Diagnostics are printed once, at the end, so machine formats stay one document.
   const shown = displayPath(outDir);
   const diags: Diagnostic[] = [...result.diagnostics];
   if (guard?.recovery) diags.unshift(recoveryDiagnostic(guard.recovery, shown));
   const nothing = guard?.recovery ? 'nothing else was written' : 'nothing was written';
-  // What a person reads about the run: stdout with text diagnostics, else stderr.
-  const say = (line: string) => {
-    progress.end();
-    (opts.format === 'text' ? process.stdout : process.stderr).write(line + '\n');
+  /** A run that found nothing to do: stamp the directory with what it reports, then report it. */
+  const finish = (report: RunReport, tree: OutputTree): number => {
+    if (stamped && !guard?.recovery) {
+      const stamp = takeStamp(outDir, { scopes: tree.scopes, keep: tree.keep, files: reads }, report);
+      if (stamp) {
+        stamped.cache.putRecord(stamped.key, stamp);
+        stampTrace('taken');
+      }
+    }
+    return replay(report);
   };
   const fail = (...extra: Diagnostic[]): number => {
     print([...diags, ...extra]);
@@ -186,9 +219,8 @@ async function render(dir: string, opts: RenderFlags, guard: OutputGuard | undef
     // Files fedc did not write are listed, never a failure: fedc leaves them where they are.
     const foreign = changes.foreign.map((f) => `  foreign:  ${f} (not written by fedc; left alone)`);
     if (stale === 0 && unfinished.length === 0) {
-      print(diags);
-      process.stderr.write([...foreign, `${shown} is up to date${shard ? ` for shard ${shardText(shard)}` : ''} (${changes.unchanged} files)`].join('\n') + '\n');
-      return EXIT_OK;
+      const stderr = [...foreign, `${shown} is up to date${shard ? ` for shard ${shardText(shard)}` : ''} (${changes.unchanged} files)`].join('\n') + '\n';
+      return changes.leftovers.length === 0 ? finish({ diagnostics: diags, stderr, said: [] }, tree) : replay({ diagnostics: diags, stderr, said: [] });
     }
     process.stderr.write([
       ...changes.changed.map((f) => `  changed:  ${f}`),
@@ -227,22 +259,31 @@ async function render(dir: string, opts: RenderFlags, guard: OutputGuard | undef
   } catch (e) {
     return ioFail(e);
   }
-  print(diags);
+  const said: string[] = [];
   for (const c of result.clusters) {
     if (!owns(c.name)) continue;
-    say(`${c.name}: ${c.ready ? `${c.objects.length} objects` : 'not Ready, left as it was'}`);
+    said.push(`${c.name}: ${c.ready ? `${c.objects.length} objects` : 'not Ready, left as it was'}`);
   }
   const { zones, endpoints } = result.dns;
   const dnsHere = !opts.cluster.length && (!shard || shard.index === DNS_SHARD);
   if (dnsHere && zones.length + endpoints.length > 0) {
-    say(`dns: ${zones.map((z) => `${z.domain} (serial ${z.serial})`).join(', ') || 'no zone'}; ${endpoints.length} DNSEndpoints`);
+    said.push(`dns: ${zones.map((z) => `${z.domain} (serial ${z.serial})`).join(', ') || 'no zone'}; ${endpoints.length} DNSEndpoints`);
   }
   if (shard) {
     const mine = result.clusters.filter((c) => owns(c.name)).length;
-    say(`shard ${shardText(shard)}: ${mine} of ${result.clusters.length} clusters${shard.index === DNS_SHARD ? ', and dns/' : ''}`);
+    said.push(`shard ${shardText(shard)}: ${mine} of ${result.clusters.length} clusters${shard.index === DNS_SHARD ? ', and dns/' : ''}`);
   }
-  say(`${shown}: ${changes.added.length} added, ${changes.changed.length} changed, ${changes.removed.length} removed, ${changes.unchanged} unchanged`);
-  return EXIT_OK;
+  said.push(`${shown}: ${changes.added.length} added, ${changes.changed.length} changed, ${changes.removed.length} removed, ${changes.unchanged} unchanged`);
+  const report: RunReport = { diagnostics: diags, said };
+  const nothingToDo = changes.added.length + changes.changed.length + changes.removed.length + changes.leftovers.length === 0;
+  return nothingToDo ? finish(report, tree) : replay(report);
+}
+
+/** What a run printed: its diagnostics, then lines on stderr, then the lines about the render. */
+interface RunReport {
+  diagnostics: Diagnostic[];
+  stderr?: string;
+  said: string[];
 }
 
 function fixCommand(dir: string, out: string, opts: RenderFlags): string {

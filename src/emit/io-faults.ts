@@ -12,6 +12,8 @@ import { writeSync } from 'node:fs';
  * - FEDC_TEST_FAIL_WRITE=CODE:N: writing the Nth temporary file fails with errno CODE (ENOSPC,
  *   EACCES, EIO, ...), after half of its bytes are written, as a disk filling up would.
  * - FEDC_TEST_FAIL_RENAME=CODE:N: the Nth rename of a commit fails with CODE.
+ * - FEDC_TEST_TRACE_STAMP=1: print "fedc-test: output stamp <event>" on stderr when a render
+ *   takes, finds or reuses the output stamp (output-stamp.ts), so tests see which path ran.
  */
 const env = process.env;
 
@@ -56,4 +58,9 @@ export function crashPoint(done: number): void {
   if (crashAfter === undefined || done !== crashAfter) return;
   writeSync(2, `fedc-test: stopped after ${done} renames\n`);
   process.kill(process.pid, 'SIGSTOP');
+}
+
+/** Tells a test what became of the output stamp: "taken", "holds" or "stale". */
+export function stampTrace(event: 'taken' | 'holds' | 'stale'): void {
+  if (env.FEDC_TEST_TRACE_STAMP === '1') writeSync(2, `fedc-test: output stamp ${event}\n`);
 }

@@ -1,4 +1,5 @@
 import { Document, stringify, visit } from 'yaml';
+import { fastYaml } from './fast-yaml.js';
 
 /**
  * YAML as Kubernetes tools read it: the YAML 1.1 schema, so strings such as "yes", "on" or "0755"
@@ -6,6 +7,14 @@ import { Document, stringify, visit } from 'yaml';
  * indented under their key (as kubectl and kustomize print them), no line folding, no anchors.
  */
 export function toYaml(value: unknown): string {
+  // The fast emitter writes these same bytes for plain data, and declines what it cannot.
+  const fast = fastYaml(value);
+  if (fast !== undefined) return fast;
+  return libraryYaml(value);
+}
+
+/** The `yaml` library's text: the reference the fast emitter is tested against. */
+export function libraryYaml(value: unknown): string {
   const text = stringify(value, OPTIONS);
   return YAML11_BREAKS.test(text) ? escapeBreaks(value) : text;
 }

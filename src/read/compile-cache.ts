@@ -26,8 +26,12 @@ import type { OutputFiles } from './output-files.js';
  * - Any IO problem disables the cache for the run; it never fails one.
  */
 export interface CompileCache {
-  get(key: string): CompileResult | undefined;
+  /** The result of a compile seen before, with the files of the previous output it read; undefined on a miss. */
+  get(key: string): { result: CompileResult; reads: OutputReads } | undefined;
   put(key: string, result: CompileResult, reads: OutputReads): void;
+  /** A small record kept beside the results (the output stamp), stored and checked the same way. */
+  getRecord(key: string): unknown;
+  putRecord(key: string, value: unknown): void;
 }
 
 /** Files of the previous output the compile read: relative path -> SHA-256 of the text, or null when absent. */
@@ -92,55 +96,70 @@ export function openCompileCache(output: OutputFiles, env: NodeJS.ProcessEnv = p
   }
   const maxBytes = Math.max(1, Number(env.FEDC_CACHE_MAX_MB) || 512) * 1024 * 1024;
   const file = (key: string) => path.join(dir, `${key}.bin`);
+  /** The payload of an entry; undefined when absent, and when damaged (it is deleted then). */
+  const read = (key: string): unknown => {
+    let buf: Buffer;
+    try {
+      buf = readFileSync(file(key));
+    } catch {
+      return undefined;
+    }
+    const value = decode(buf);
+    if (value === undefined) {
+      tryUnlink(file(key));
+      return undefined;
+    }
+    try {
+      const now = new Date();
+      utimesSync(file(key), now, now);
+    } catch {
+      // still a hit
+    }
+    return value;
+  };
+  const write = (key: string, value: unknown): void => {
+    const payload = serialize(value);
+    const digest = createHash('sha256').update(payload).digest();
+    const tmp = path.join(dir, `.${key}.${randomBytes(6).toString('hex')}.tmp`);
+    try {
+      writeFileSync(tmp, Buffer.concat([MAGIC, digest, payload]), { mode: 0o600 });
+      renameSync(tmp, file(key));
+    } catch {
+      tryUnlink(tmp);
+      return;
+    }
+    prune(dir, maxBytes);
+  };
   return {
     get(key) {
-      let buf: Buffer;
-      try {
-        buf = readFileSync(file(key));
-      } catch {
-        return undefined;
-      }
-      const entry = decode(buf);
-      if (!entry) {
-        tryUnlink(file(key));
-        return undefined;
-      }
-      for (const [rel, digest] of entry.reads) {
+      const v = read(key) as { result: Packed; reads: [string, string | null][] } | undefined;
+      if (!v || typeof v !== 'object' || !Array.isArray(v.reads)) return undefined;
+      const reads: OutputReads = new Map(v.reads);
+      for (const [rel, digest] of reads) {
         const text = output(rel);
         if ((text === undefined ? null : sha256(text)) !== digest) return undefined;
       }
       try {
-        const now = new Date();
-        utimesSync(file(key), now, now);
+        return { result: unpack(v.result), reads };
       } catch {
-        // still a hit
+        return undefined;
       }
-      return entry.result;
     },
     put(key, result, reads) {
-      const payload = serialize({ result: pack(result), reads: [...reads] });
-      const digest = createHash('sha256').update(payload).digest();
-      const tmp = path.join(dir, `.${key}.${randomBytes(6).toString('hex')}.tmp`);
-      try {
-        writeFileSync(tmp, Buffer.concat([MAGIC, digest, payload]), { mode: 0o600 });
-        renameSync(tmp, file(key));
-      } catch {
-        tryUnlink(tmp);
-        return;
-      }
-      prune(dir, maxBytes);
+      write(key, { result: pack(result), reads: [...reads] });
     },
+    getRecord: read,
+    putRecord: write,
   };
 }
 
-function decode(buf: Buffer): { result: CompileResult; reads: OutputReads } | undefined {
+function decode(buf: Buffer): unknown {
   if (buf.length < MAGIC.length + 32 || !buf.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
   const digest = buf.subarray(MAGIC.length, MAGIC.length + 32);
   const payload = buf.subarray(MAGIC.length + 32);
   if (!createHash('sha256').update(payload).digest().equals(digest)) return undefined;
   try {
-    const v = deserialize(payload) as { result: Packed; reads: [string, string | null][] };
-    return { result: unpack(v.result), reads: new Map(v.reads) };
+    return deserialize(payload);
   } catch {
     return undefined;
   }

@@ -1,0 +1,147 @@
+/**
+ * The output stamp (src/emit/output-stamp.ts): a render that finds its inputs and the output
+ * directory exactly as a run that had nothing to do left them prints what that run printed and
+ * reads nothing else; any change to the directory (a byte, a file added or removed, a journal,
+ * a symlink) sends it down the full path, which then gives what a render without cache gives.
+ * Run through the built CLI, as users run it; FEDC_TEST_TRACE_STAMP tells which path ran.
+ */
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, cpSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { takeStamp } from '../src/emit/output-stamp.js';
+import { CLI, cleanup, readTree, ROOT, tempDir } from './helpers.js';
+
+let dir = '';
+beforeAll(() => {
+  dir = tempDir('fedc-stamp-');
+});
+afterAll(() => {
+  if (dir) cleanup(dir);
+});
+
+const INPUT = path.join(ROOT, 'fixtures/real-world-mix/input');
+
+function fedc(args: string[], cache: string, env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    cwd: dir,
+    env: { ...process.env, FEDC_CACHE_DIR: cache, FEDC_TEST_TRACE_STAMP: '1', ...env },
+  });
+  const trace = (r.stderr.match(/^fedc-test: output stamp (\w+)$/gm) ?? []).map((l) => l.split(' ').pop());
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr.replace(/^fedc-test: .*\n/gm, ''), trace };
+}
+
+/** A render into `out` until it has stamped the directory: write, compare (stamp taken). */
+function stamped(name: string, extra: string[] = []) {
+  const cache = path.join(dir, `cache-${name}`);
+  const out = path.join(dir, `out-${name}`);
+  const args = ['render', INPUT, '-o', out, ...extra];
+  expect(fedc(args, cache).code).toBe(0);
+  const second = fedc(args, cache);
+  expect(second.trace).toEqual(['taken']);
+  return { cache, out, args, second };
+}
+
+describe('the output stamp', () => {
+  it('a render that finds nothing changed prints, byte for byte, what the render that took the stamp printed', () => {
+    for (const format of ['text', 'json', 'github']) {
+      const { cache, args, second } = stamped(`same-${format}`, ['--format', format]);
+      const third = fedc(args, cache);
+      expect(third.trace).toEqual(['holds']);
+      expect(third.code).toBe(0);
+      expect(third.stdout).toBe(second.stdout);
+      expect(third.stderr).toBe(second.stderr);
+      // and what a run without any cache prints
+      const none = fedc([...args, '--no-cache'], cache);
+      expect(none.trace).toEqual([]);
+      expect(third.stdout).toBe(none.stdout);
+      expect(third.stderr).toBe(none.stderr);
+    }
+    expect(fedc(['render', INPUT, '-o', path.join(dir, 'out-same-text')], path.join(dir, 'cache-same-text')).stdout).toMatch(/0 added, 0 changed, 0 removed, \d+ unchanged\n$/);
+  });
+
+  it('render --check keeps its own stamp, and says the same', () => {
+    const { cache, out } = stamped('check');
+    const args = ['render', INPUT, '-o', out, '--check'];
+    const first = fedc(args, cache);
+    expect(first.trace).toEqual(['taken']);
+    const again = fedc(args, cache);
+    expect(again.trace).toEqual(['holds']);
+    expect(again).toMatchObject({ code: 0, stdout: first.stdout, stderr: first.stderr });
+    expect(again.stderr).toMatch(/is up to date \(\d+ files\)\n$/);
+  });
+
+  const file = (out: string) => path.join(out, 'clusters/eks.us-east-1/kustomization.yaml');
+  it.each([
+    ['one byte of a file changed, size and mtime kept', (out: string) => {
+      const f = file(out);
+      const st = statSync(f);
+      const text = readFileSync(f, 'utf8');
+      writeFileSync(f, text.replace(/.$/s, text.endsWith('\n') ? '\r' : '\n'));
+      utimesSync(f, st.atime, st.mtime);
+    }],
+    ['a file removed', (out: string) => rmSync(file(out))],
+    ['a foreign file added', (out: string) => writeFileSync(path.join(out, 'clusters/eks.us-east-1/extra.yaml'), 'kind: ConfigMap\n')],
+    ['a leftover temporary file', (out: string) => writeFileSync(path.join(out, 'clusters/eks.us-east-1/.kustomization.yaml.fedc-tmp'), 'x')],
+    ['a file replaced by its copy', (out: string) => {
+      const f = file(out);
+      cpSync(f, f + '.copy');
+      renameSync(f + '.copy', f);
+    }],
+    ['a cluster directory replaced by a symlink to its copy', (out: string) => {
+      const d = path.join(out, 'clusters/eks.us-east-1');
+      cpSync(d, d + '-real', { recursive: true });
+      rmSync(d, { recursive: true });
+      symlinkSync(d + '-real', d);
+    }],
+  ])('%s: the stamp no longer holds and the render does what a render without cache does', (name, change) => {
+    const { cache, out, args } = stamped(`change-${name.replace(/\W+/g, '-')}`);
+    change(out);
+    const copy = `${out}-nocache`;
+    cpSync(out, copy, { recursive: true, verbatimSymlinks: true });
+    const after = fedc(args, cache);
+    expect(after.trace[0]).toBe('stale');
+    const none = fedc(['render', INPUT, '-o', copy, '--no-cache'], cache);
+    expect(after.code).toBe(none.code);
+    // (paths are shown relative to the working directory, dir)
+    const named = (s: string, d: string) => s.replaceAll(path.basename(d), '<out>');
+    expect(named(after.stdout, out)).toBe(named(none.stdout, copy));
+    expect(named(after.stderr, out)).toBe(named(none.stderr, copy));
+    expect(readTree(out)).toEqual(readTree(copy));
+  });
+
+  it('an input byte changed: another key, so no stamp is found, and the render writes the change', () => {
+    const repo = path.join(dir, 'repo-edit');
+    cpSync(INPUT, repo, { recursive: true });
+    const cache = path.join(dir, 'cache-edit');
+    const out = path.join(dir, 'out-edit');
+    const args = ['render', repo, '-o', out];
+    fedc(args, cache);
+    expect(fedc(args, cache).trace).toEqual(['taken']);
+    const cm = path.join(repo, 'legacy/settings-v01.yaml');
+    writeFileSync(cm, readFileSync(cm, 'utf8').replace('LOG_LEVEL: info', 'LOG_LEVEL: debug'));
+    const edited = fedc(args, cache);
+    expect(edited.trace).toEqual([]);
+    expect(edited.stdout).toMatch(/0 added, [1-9]\d* changed/);
+  });
+
+  it('without the cache (--no-cache, FEDC_NO_CACHE) no stamp is read or taken', () => {
+    const { cache, args } = stamped('nocache');
+    expect(fedc([...args, '--no-cache'], cache).trace).toEqual([]);
+    expect(fedc(args, cache, { FEDC_NO_CACHE: '1' }).trace).toEqual([]);
+  });
+
+  it('entries changed within 2 s of the stamp are checked by content as well', () => {
+    const out = path.join(dir, 'out-racy');
+    const cache = path.join(dir, 'cache-racy');
+    expect(fedc(['render', INPUT, '-o', out], cache).code).toBe(0);
+    appendFileSync(file(out), '');
+    const now = Date.now();
+    const fresh = takeStamp(out, { scopes: ['clusters'], keep: [], files: [] }, null, now)!;
+    expect(fresh.racy.map(([rel]) => rel)).toContain('clusters/eks.us-east-1/kustomization.yaml');
+    const later = takeStamp(out, { scopes: ['clusters'], keep: [], files: [] }, null, now + 60_000)!;
+    expect(later.racy).toEqual([]);
+    expect(later.entries.length).toBe(fresh.entries.length);
+  });
+});
