@@ -8,7 +8,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fastParse } from '../src/parse/fast-parse.js';
+import { isNode, parseAllDocuments, parseDocument, visit, type Document, type Node } from 'yaml';
+import { documentSpan, fastParse } from '../src/parse/fast-parse.js';
+import { YAML_OPTIONS } from '../src/parse/parsed-document.js';
 import { parseFile, parseWithYaml } from '../src/parse/parse-documents.js';
 import type { SourceFile } from '../src/read/source-file.js';
 import { cleanup, ROOT, tempDir } from './helpers.js';
@@ -138,5 +140,43 @@ describe('the fast path gives what the yaml path gives', () => {
     expect(parseFile(dup).diagnostics.map((d) => `${d.code} ${d.line}:${d.col}`)).toEqual(['FEDC1001 2:1']);
     const bomb = { path: 'b.yaml', text: 'a: &x [1]\nb: *x\n' };
     expect(fastParse(bomb)).toBeUndefined();
+  });
+});
+
+/** Every node of a document with its range, in document order, the ranges moved by `base`. */
+function nodesOf(doc: Document, base: number): [unknown, number[]][] {
+  const out: [unknown, number[]][] = [];
+  visit(doc, (_key, node) => {
+    if (isNode(node)) out.push([(node as Node).toJSON(), ((node as Node).range ?? []).map((n) => n + base)]);
+  });
+  return out;
+}
+
+describe('a document parsed alone, for a position (positions.ts)', () => {
+  it('has the nodes the whole file has, at the same offsets of the file, on every fixture and generated file', () => {
+    const repo = path.join(dir, 'spans');
+    spawnSync(process.execPath, [path.join(ROOT, 'bench/gen-workload.mjs'), repo, '--clusters', '6', '--resources', '120', '--seed', '9']);
+    const files = [...yamlFiles(path.join(ROOT, 'fixtures')), ...yamlFiles(path.join(repo, 'namespaces')), ...yamlFiles(path.join(repo, 'clusters'))];
+    let alone = 0;
+    for (const file of files) {
+      const whole = parseAllDocuments(file.text, YAML_OPTIONS);
+      if (!Array.isArray(whole)) continue;
+      whole.forEach((doc, i) => {
+        const span = documentSpan(file.text, i);
+        if (!span) return;
+        alone++;
+        const one = parseDocument(file.text.slice(span.start, span.end), YAML_OPTIONS);
+        expect(nodesOf(one as Document, span.start), `${file.path} #${i}`).toEqual(nodesOf(doc as Document, 0));
+      });
+      expect(documentSpan(file.text, whole.length), file.path).toBeUndefined();
+    }
+    expect(alone).toBeGreaterThan(300);
+  });
+
+  it('steps aside where documents could be counted differently', () => {
+    expect(documentSpan('a: &x 1\nb: *x\n', 0)).toBeUndefined();
+    expect(documentSpan('--- a: 1\n', 0)).toBeUndefined();
+    expect(documentSpan('%YAML 1.1\n---\na: 1\n', 0)).toBeUndefined();
+    expect(documentSpan('# c\n---\na: 1\n---\nb: 2\n', 1)).toEqual({ start: 13, end: 22 });
   });
 });

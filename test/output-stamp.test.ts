@@ -6,10 +6,10 @@
  * Run through the built CLI, as users run it; FEDC_TEST_TRACE_STAMP tells which path ran.
  */
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, lstatSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { takeStamp } from '../src/emit/output-stamp.js';
+import { KnownOutput, takeStamp } from '../src/emit/output-stamp.js';
 import { CLI, cleanup, readTree, ROOT, tempDir } from './helpers.js';
 
 let dir = '';
@@ -111,7 +111,7 @@ describe('the output stamp', () => {
     expect(readTree(out)).toEqual(readTree(copy));
   });
 
-  it('an input byte changed: another key, so no stamp is found, and the render writes the change', () => {
+  it('an input byte changed: the stamp is not replayed, only its word on unchanged files is taken, and the render writes the change', () => {
     const repo = path.join(dir, 'repo-edit');
     cpSync(INPUT, repo, { recursive: true });
     const cache = path.join(dir, 'cache-edit');
@@ -119,11 +119,60 @@ describe('the output stamp', () => {
     const args = ['render', repo, '-o', out];
     fedc(args, cache);
     expect(fedc(args, cache).trace).toEqual(['taken']);
+    // and, behind the stamp's back, an output file edited and a foreign file added
+    appendFileSync(file(out), '# edited\n');
+    writeFileSync(path.join(out, 'clusters/eks.us-east-1/extra.yaml'), 'kind: ConfigMap\n');
     const cm = path.join(repo, 'legacy/settings-v01.yaml');
     writeFileSync(cm, readFileSync(cm, 'utf8').replace('LOG_LEVEL: info', 'LOG_LEVEL: debug'));
+    const copy = `${out}-nocache`;
+    cpSync(out, copy, { recursive: true });
     const edited = fedc(args, cache);
-    expect(edited.trace).toEqual([]);
-    expect(edited.stdout).toMatch(/0 added, [1-9]\d* changed/);
+    expect(edited.trace).toEqual(['used']);
+    expect(edited.stdout).toMatch(/0 added, 2 changed/);
+    const none = fedc(['render', repo, '-o', copy, '--no-cache'], cache);
+    const named = (s: string, d: string) => s.replaceAll(path.basename(d), '<out>');
+    expect(named(edited.stdout, out)).toBe(named(none.stdout, copy));
+    expect(named(edited.stderr, out)).toBe(named(none.stderr, copy));
+    expect(readTree(out)).toEqual(readTree(copy));
+    // The next run finds nothing to do and stamps again; the one after replays it.
+    expect(fedc(args, cache).trace).toEqual(['used', 'taken']);
+    expect(fedc(args, cache).trace).toEqual(['holds']);
+  });
+
+  it('what a stamp says of a file counts only while its signature holds, and never for a racy entry', async () => {
+    const out = path.join(dir, 'out-known');
+    const cache = path.join(dir, 'cache-known');
+    expect(fedc(['render', INPUT, '-o', out], cache).code).toBe(0);
+    await new Promise((r) => setTimeout(r, 2_100)); // older than the racy window
+    const k = 'clusters/eks.us-east-1/kustomization.yaml';
+    const st = () => lstatSync(path.join(out, k), { bigint: true });
+    const stamp = takeStamp(out, 'key', { scopes: ['clusters'], keep: [], files: [] }, new Map([[k, 'fedc:abc']]), null)!;
+    expect(stamp.racy).toEqual([]);
+    const known = new KnownOutput(stamp);
+    expect(known.content(k, st())).toBe('fedc:abc');
+    expect(known.names('clusters', lstatSync(path.join(out, 'clusters'), { bigint: true }))).toEqual(expect.arrayContaining(['eks.us-east-1', 'aks.westeurope']));
+    appendFileSync(path.join(out, k), '');
+    expect(known.content(k, st())).toBe('fedc:abc'); // appending nothing changes nothing
+    appendFileSync(path.join(out, k), '#');
+    expect(known.content(k, st())).toBeUndefined();
+    const racy = new KnownOutput(takeStamp(out, 'key', { scopes: ['clusters'], keep: [], files: [] }, new Map([[k, 'fedc:abc']]), null)!);
+    expect(racy.content(k, st())).toBeUndefined();
+    // Through the CLI, with a stamp older than the racy window: other inputs, the same tree as without cache.
+    const repo = path.join(dir, 'repo-known');
+    cpSync(INPUT, repo, { recursive: true });
+    const args = ['render', repo, '-o', out];
+    fedc(args, cache);
+    await new Promise((r) => setTimeout(r, 2_100));
+    expect(fedc(args, cache).trace).toEqual(['taken']);
+    const cm = path.join(repo, 'legacy/settings-v01.yaml');
+    writeFileSync(cm, readFileSync(cm, 'utf8').replace('LOG_LEVEL: info', 'LOG_LEVEL: warn'));
+    const copy = `${out}-nocache`;
+    cpSync(out, copy, { recursive: true });
+    const edited = fedc(args, cache);
+    expect(edited.trace).toEqual(['used']);
+    expect(edited.stdout).toMatch(/0 added, 1 changed/);
+    expect(fedc(['render', repo, '-o', copy, '--no-cache'], cache).stdout.replaceAll(path.basename(copy), '<out>')).toBe(edited.stdout.replaceAll(path.basename(out), '<out>'));
+    expect(readTree(out)).toEqual(readTree(copy));
   });
 
   it('without the cache (--no-cache, FEDC_NO_CACHE) no stamp is read or taken', () => {
@@ -138,9 +187,9 @@ describe('the output stamp', () => {
     expect(fedc(['render', INPUT, '-o', out], cache).code).toBe(0);
     appendFileSync(file(out), '');
     const now = Date.now();
-    const fresh = takeStamp(out, { scopes: ['clusters'], keep: [], files: [] }, null, now)!;
+    const fresh = takeStamp(out, 'key', { scopes: ['clusters'], keep: [], files: [] }, new Map(), null, now)!;
     expect(fresh.racy.map(([rel]) => rel)).toContain('clusters/eks.us-east-1/kustomization.yaml');
-    const later = takeStamp(out, { scopes: ['clusters'], keep: [], files: [] }, null, now + 60_000)!;
+    const later = takeStamp(out, 'key', { scopes: ['clusters'], keep: [], files: [] }, new Map(), null, now + 60_000)!;
     expect(later.racy).toEqual([]);
     expect(later.entries.length).toBe(fresh.entries.length);
   });

@@ -7259,7 +7259,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument(source, options = {}) {
+    function parseDocument2(source, options = {}) {
       const { lineCounter: lineCounter3, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter3?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -7285,7 +7285,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument(src, options);
+      const doc = parseDocument2(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
@@ -7321,7 +7321,7 @@ var require_public_api = __commonJS({
     }
     exports.parse = parse;
     exports.parseAllDocuments = parseAllDocuments5;
-    exports.parseDocument = parseDocument;
+    exports.parseDocument = parseDocument2;
     exports.stringify = stringify2;
   }
 });
@@ -26155,8 +26155,8 @@ function fastParse(file) {
 }
 var INELIGIBLE = /[&*!\t\u0085\u2028\u2029]|^%|<<|\{\{|\?\s|[\]}]\s*:|[0-9]{16}|^\.\.\.|(?:^|[\s{,[])(?:~|[Nn]ull|NULL)?:(?=\s|$)/m;
 var MARKER = /^---(?:[ \t]|$)/;
-function documentStarts(text) {
-  const starts = [];
+function documentSpans(text) {
+  const spans = [];
   let current;
   let lineNo = 0;
   let pos = 0;
@@ -26169,24 +26169,35 @@ function documentStarts(text) {
       const rest = line.slice(3).trim();
       if (rest !== "" && !rest.startsWith("#"))
         return void 0;
-      starts.push(0);
-      current = starts.length - 1;
+      if (current)
+        current.end = pos;
+      current = { start: pos, end: text.length, line: 0 };
+      spans.push(current);
     } else {
       const content = line.trim();
       if (content !== "" && !content.startsWith("#")) {
         if (current === void 0) {
-          starts.push(0);
-          current = 0;
+          current = { start: 0, end: text.length, line: 0 };
+          spans.push(current);
         }
-        if (starts[current] === 0)
-          starts[current] = lineNo;
+        if (current.line === 0)
+          current.line = lineNo;
       }
     }
     if (nl === -1)
       break;
     pos = nl + 1;
   }
-  return starts;
+  return spans;
+}
+function documentStarts(text) {
+  return documentSpans(text)?.map((s) => s.line);
+}
+function documentSpan(text, index) {
+  if (INELIGIBLE.test(text))
+    return void 0;
+  const span = documentSpans(text)?.[index];
+  return span && { start: span.start, end: span.end };
 }
 var YAML11_TAGS = new import_yaml4.Document(null, { version: "1.1" }).schema.tags.filter((t) => t.default === true && t.test instanceof RegExp && typeof t.resolve === "function");
 function resolvePlain(s) {
@@ -26238,6 +26249,8 @@ function lineCol(text, offset) {
 var Locator = class {
   texts = /* @__PURE__ */ new Map();
   docs = /* @__PURE__ */ new Map();
+  /** Single documents of plain files, parsed alone: `file\0index` -> the document and its offset in the file. */
+  single = /* @__PURE__ */ new Map();
   constructor(files) {
     for (const f of files)
       this.texts.set(f.path, f.text);
@@ -26251,14 +26264,7 @@ var Locator = class {
     const text = this.texts.get(file);
     if (text === void 0)
       return { line: 0, col: 0 };
-    let docs = this.docs.get(file);
-    if (!docs) {
-      docs = (0, import_yaml5.parseAllDocuments)(text, YAML_OPTIONS);
-      if (!Array.isArray(docs))
-        docs = [docs];
-      this.docs.set(file, docs);
-    }
-    const doc = docs[docIndex];
+    const { doc, base } = this.document(file, text, docIndex);
     if (!doc)
       return { line: 0, col: 0 };
     let node = doc.contents;
@@ -26294,7 +26300,32 @@ var Locator = class {
     }
     if (!resolved && lastKey !== void 0)
       offset = lastKey;
-    return lineCol(text, offset);
+    return lineCol(text, base + offset);
+  }
+  /**
+   * Document `index` of a file with its offset in the file. Of a plain file, that document is
+   * parsed alone (diagnostics in a large file then cost one document's parse); any other file is
+   * parsed whole, once.
+   */
+  document(file, text, index) {
+    const whole = this.docs.get(file);
+    if (whole)
+      return { doc: whole[index], base: 0 };
+    const id = `${file}\0${index}`;
+    let one = this.single.get(id);
+    if (one)
+      return one;
+    const span = documentSpan(text, index);
+    if (span) {
+      one = { doc: (0, import_yaml5.parseDocument)(text.slice(span.start, span.end), YAML_OPTIONS), base: span.start };
+      this.single.set(id, one);
+      return one;
+    }
+    let docs = (0, import_yaml5.parseAllDocuments)(text, YAML_OPTIONS);
+    if (!Array.isArray(docs))
+      docs = [docs];
+    this.docs.set(file, docs);
+    return { doc: docs[index], base: 0 };
   }
 };
 
@@ -35185,9 +35216,19 @@ function syncDir(dir) {
 }
 
 // dist/emit/output-stamp.js
+var KEPT2 = "kept";
 var RACY_MS = 2e3;
-function stampKey(compileKey2, run) {
-  return createHash2("sha256").update("output-stamp\0").update(compileKey2).update("\0").update(JSON.stringify(run)).digest("hex");
+function stampKey(run) {
+  return createHash2("sha256").update("output-stamp\0").update(JSON.stringify(run)).digest("hex");
+}
+function contentDigest(c) {
+  const h = createHash2("sha256");
+  if (typeof c === "string")
+    h.update(c);
+  else
+    for (const p of c)
+      h.update(p);
+  return `fedc:${h.digest("hex")}`;
 }
 var sha2562 = (data) => createHash2("sha256").update(data).digest("hex");
 function signature(st) {
@@ -35198,28 +35239,32 @@ function signature(st) {
 }
 var statOf = (abs) => lstatSync4(abs, { bigint: true, throwIfNoEntry: false });
 var namesDigest = (abs) => sha2562(readdirSync4(abs).sort().join("\0"));
-function takeStamp(outDir, scope, report, now = Date.now()) {
+var fileDigest = (abs) => `fedc:${sha2562(readFileSync8(abs))}`;
+function takeStamp(outDir, compileKey2, scope, wanted, report, now = Date.now()) {
   const root = path11.resolve(outDir);
   const entries = /* @__PURE__ */ new Map();
   const racy = [];
   const keep = new Set(scope.keep);
-  const record = (rel, st) => {
-    entries.set(rel, signature(st));
+  const record = (rel, st, inScope = false) => {
+    const content = st?.isFile() ? wanted.get(rel) ?? (inScope ? "other" : void 0) : void 0;
+    entries.set(rel, content === void 0 ? [rel, signature(st)] : [rel, signature(st), content]);
     if (st && Number(st.mtimeNs > st.ctimeNs ? st.mtimeNs : st.ctimeNs) / 1e6 >= now - RACY_MS) {
       const abs = path11.join(root, rel);
-      racy.push([rel, st.isDirectory() ? namesDigest(abs) : sha2562(readFileSync8(abs))]);
+      racy.push([rel, st.isDirectory() ? namesDigest(abs) : content?.startsWith("fedc:") ? content : fileDigest(abs)]);
     }
   };
   try {
     const walk2 = (rel) => {
       for (const e of readdirSync4(path11.join(root, rel), { withFileTypes: true })) {
         const child2 = `${rel}/${e.name}`;
-        if (keep.has(child2))
+        if (keep.has(child2)) {
+          entries.set(child2, [child2, KEPT2]);
           continue;
+        }
         const st = statOf(path11.join(root, child2));
         if (!st || st.isSymbolicLink())
           return false;
-        record(child2, st);
+        record(child2, st, true);
         if (st.isDirectory() && !walk2(child2))
           return false;
       }
@@ -35235,7 +35280,7 @@ function takeStamp(outDir, scope, report, now = Date.now()) {
           return void 0;
         record(rel, st);
       }
-      if (entries.get(dir)?.startsWith("d:") && !walk2(dir))
+      if (entries.get(dir)?.[1].startsWith("d:") && !walk2(dir))
         return void 0;
     }
     for (const rel of scope.files) {
@@ -35247,18 +35292,18 @@ function takeStamp(outDir, scope, report, now = Date.now()) {
   } catch {
     return void 0;
   }
-  return { fedc: "output-stamp", version: 1, entries: [...entries], racy, report };
+  return { fedc: "output-stamp", version: 2, compileKey: compileKey2, entries: [...entries.values()], racy, report };
 }
 function stampHolds(outDir, stamp) {
   const root = path11.resolve(outDir);
   try {
     for (const [rel, sig] of stamp.entries)
-      if (signature(statOf(path11.join(root, rel))) !== sig)
+      if (sig !== KEPT2 && signature(statOf(path11.join(root, rel))) !== sig)
         return false;
     for (const [rel, digest] of stamp.racy) {
       const abs = path11.join(root, rel);
       const st = statOf(abs);
-      if ((st?.isDirectory() ? namesDigest(abs) : sha2562(readFileSync8(abs))) !== digest)
+      if ((st?.isDirectory() ? namesDigest(abs) : fileDigest(abs)) !== digest)
         return false;
     }
   } catch {
@@ -35268,7 +35313,48 @@ function stampHolds(outDir, stamp) {
 }
 function asStamp(value) {
   const s = value;
-  return s && s.fedc === "output-stamp" && s.version === 1 && Array.isArray(s.entries) && Array.isArray(s.racy) ? s : void 0;
+  return s && s.fedc === "output-stamp" && s.version === 2 && Array.isArray(s.entries) && Array.isArray(s.racy) ? s : void 0;
+}
+var KnownOutput = class {
+  sigs = /* @__PURE__ */ new Map();
+  contents = /* @__PURE__ */ new Map();
+  children = /* @__PURE__ */ new Map();
+  constructor(stamp) {
+    const racy = new Set(stamp.racy.map(([rel]) => rel));
+    for (const [rel, sig, content] of stamp.entries) {
+      if (sig === "")
+        continue;
+      const slash = rel.lastIndexOf("/");
+      if (slash > 0) {
+        const parent = rel.slice(0, slash);
+        const list = this.children.get(parent);
+        if (list)
+          list.push(rel.slice(slash + 1));
+        else
+          this.children.set(parent, [rel.slice(slash + 1)]);
+      }
+      if (sig === KEPT2 || racy.has(rel))
+        continue;
+      this.sigs.set(rel, sig);
+      if (content !== void 0)
+        this.contents.set(rel, content);
+    }
+  }
+  /** The names in a directory, when it is as stamped (its signature holds). */
+  names(rel, st) {
+    return st.isDirectory() && this.sigs.get(rel) === signature(st) ? this.children.get(rel) ?? [] : void 0;
+  }
+  /** What a file holds (`fedc:<sha>` or `other`), when it is as stamped. */
+  content(rel, st) {
+    return this.sigs.get(rel) === signature(st) ? this.contents.get(rel) : void 0;
+  }
+};
+function treeDigests(tree) {
+  const out = /* @__PURE__ */ new Map();
+  for (const g of tree.groups)
+    for (const [rel, content] of g.files())
+      out.set(rel, contentDigest(content));
+  return out;
 }
 
 // dist/emit/write-tree.js
@@ -35323,8 +35409,8 @@ function clusterDirsOnDisk(outDir) {
     throw err2;
   }
 }
-async function diffTree(outDir, tree) {
-  const { files: onDisk, symlinks } = scopedFiles(outDir, tree);
+async function diffTree(outDir, tree, known) {
+  const { files: onDisk, symlinks } = known ? knownScopedFiles(outDir, tree, known) : scopedFiles(outDir, tree);
   const added = [];
   const changed = [];
   const foreign = [];
@@ -35335,35 +35421,49 @@ async function diffTree(outDir, tree) {
     if (APPLIED_IN_CLUSTER_DIR.test(rel))
       foreign.push(rel);
   };
+  const stamped = (file, rel) => known && file?.st ? known.content(rel, file.st) : void 0;
   for (const group of tree.groups) {
     for (const [rel, content] of group.files()) {
       wanted.add(rel);
-      const abs = onDisk.get(rel);
-      const current = abs === void 0 ? void 0 : readFileSync9(abs, "utf8");
-      if (current === void 0)
+      const file = onDisk.get(rel);
+      const said = stamped(file, rel);
+      if (file === void 0)
         added.push(rel);
-      else if (!isGeneratedByFedc(current)) {
-        notOurs(rel);
-        added.push(rel);
-      } else if (!contentEquals(current, content))
-        changed.push(rel);
-      else
-        unchanged++;
+      else if (said !== void 0) {
+        if (said === OTHER) {
+          notOurs(rel);
+          added.push(rel);
+        } else if (said === contentDigest(content))
+          unchanged++;
+        else
+          changed.push(rel);
+      } else {
+        const current = readFileSync9(file.abs, "utf8");
+        if (!isGeneratedByFedc(current)) {
+          notOurs(rel);
+          added.push(rel);
+        } else if (!contentEquals(current, content))
+          changed.push(rel);
+        else
+          unchanged++;
+      }
     }
   }
   const removed = [];
-  for (const [rel, abs] of onDisk) {
+  for (const [rel, file] of onDisk) {
     if (wanted.has(rel))
       continue;
+    const said = stamped(file, rel);
     if (path12.posix.basename(rel).startsWith(".") && rel.endsWith(TMP_SUFFIX))
-      leftovers.push(abs);
-    else if (isGeneratedByFedc(readFileSync9(abs, "utf8")))
+      leftovers.push(file.abs);
+    else if (said !== void 0 ? said !== OTHER : isGeneratedByFedc(readFileSync9(file.abs, "utf8")))
       removed.push(rel);
     else
       notOurs(rel);
   }
   return { added: added.sort(), changed: changed.sort(), removed: removed.sort(), unchanged, leftovers, foreign: foreign.sort(), symlinks: symlinks.sort() };
 }
+var OTHER = "other";
 function* contentsToWrite(tree, rels) {
   const dirs = new Set(tree.groups.map((g) => g.dir));
   const needed = /* @__PURE__ */ new Set();
@@ -35538,16 +35638,7 @@ function scopedFiles(outDir, tree) {
   const symlinks = [];
   const root = path12.resolve(outDir);
   const keep = tree.keep.map((k2) => k2 + "/");
-  scopes: for (const scope of tree.scopes) {
-    const parts = scope.split("/");
-    for (let i = 1; i <= parts.length; i++) {
-      const sub = parts.slice(0, i).join("/");
-      if (lstatSync5(safeJoin(outDir, sub), { throwIfNoEntry: false })?.isSymbolicLink()) {
-        if (!symlinks.includes(sub))
-          symlinks.push(sub);
-        continue scopes;
-      }
-    }
+  for (const scope of readableScopes(outDir, tree, symlinks)) {
     let entries;
     try {
       entries = readdirSync5(safeJoin(outDir, scope), { recursive: true, withFileTypes: true });
@@ -35567,8 +35658,53 @@ function scopedFiles(outDir, tree) {
       if (link)
         symlinks.push(rel);
       else
-        out.set(rel, abs);
+        out.set(rel, { abs });
     }
+  }
+  return { files: out, symlinks };
+}
+function readableScopes(outDir, tree, symlinks) {
+  const out = [];
+  scopes: for (const scope of tree.scopes) {
+    const parts = scope.split("/");
+    for (let i = 1; i <= parts.length; i++) {
+      const sub = parts.slice(0, i).join("/");
+      if (lstatSync5(safeJoin(outDir, sub), { throwIfNoEntry: false })?.isSymbolicLink()) {
+        if (!symlinks.includes(sub))
+          symlinks.push(sub);
+        continue scopes;
+      }
+    }
+    out.push(scope);
+  }
+  return out;
+}
+function knownScopedFiles(outDir, tree, known) {
+  const out = /* @__PURE__ */ new Map();
+  const symlinks = [];
+  const root = path12.resolve(outDir);
+  const keep = new Set(tree.keep);
+  const walk2 = (rel, st) => {
+    const abs = path12.join(root, rel);
+    for (const name of known.names(rel, st) ?? readdirSync5(abs)) {
+      const child2 = `${rel}/${name}`;
+      if (keep.has(child2))
+        continue;
+      const cst = lstatSync5(path12.join(abs, name), { bigint: true, throwIfNoEntry: false });
+      if (!cst)
+        continue;
+      if (cst.isSymbolicLink())
+        symlinks.push(child2);
+      else if (cst.isDirectory())
+        walk2(child2, cst);
+      else if (cst.isFile())
+        out.set(child2, { abs: path12.join(abs, name), st: cst });
+    }
+  };
+  for (const scope of readableScopes(outDir, tree, symlinks)) {
+    const st = lstatSync5(safeJoin(outDir, scope), { bigint: true, throwIfNoEntry: false });
+    if (st?.isDirectory())
+      walk2(scope, st);
   }
   return { files: out, symlinks };
 }
@@ -36257,15 +36393,19 @@ async function render2(dir, opts, guard, print, run) {
       say(line);
     return EXIT_OK;
   };
-  const stamped = guard && !shard && prepared.key && prepared.cache ? { cache: prepared.cache, key: stampKey(prepared.key, { dir, outDir, shown: displayPath(outDir), mode: opts.check ? "check" : "write", layout: opts.layout ?? null, cluster: opts.cluster }) } : void 0;
-  if (stamped && !guard?.recovery) {
+  const stamped = guard && !shard && prepared.key && prepared.cache && !guard.recovery ? { cache: prepared.cache, compileKey: prepared.key, key: stampKey({ dir, outDir, shown: displayPath(outDir), mode: opts.check ? "check" : "write", layout: opts.layout ?? null, cluster: opts.cluster }) } : void 0;
+  let known;
+  if (stamped) {
     const stamp = asStamp(stamped.cache.getRecord(stamped.key));
-    if (stamp) {
+    if (stamp && stamp.compileKey === stamped.compileKey) {
       const holds = stampHolds(outDir, stamp);
       stampTrace(holds ? "holds" : "stale");
       if (holds)
         return replay(stamp.report);
-    }
+    } else if (stamp)
+      stampTrace("used");
+    if (stamp)
+      known = new KnownOutput(stamp);
   }
   const { result, reads } = prepared.compile();
   const shown = displayPath(outDir);
@@ -36274,8 +36414,8 @@ async function render2(dir, opts, guard, print, run) {
     diags.unshift(recoveryDiagnostic(guard.recovery, shown));
   const nothing = guard?.recovery ? "nothing else was written" : "nothing was written";
   const finish = (report2, tree2) => {
-    if (stamped && !guard?.recovery) {
-      const stamp = takeStamp(outDir, { scopes: tree2.scopes, keep: tree2.keep, files: reads }, report2);
+    if (stamped) {
+      const stamp = takeStamp(outDir, stamped.compileKey, { scopes: tree2.scopes, keep: tree2.keep, files: reads }, treeDigests(tree2), report2);
       if (stamp) {
         stamped.cache.putRecord(stamped.key, stamp);
         stampTrace("taken");
@@ -36344,7 +36484,7 @@ async function render2(dir, opts, guard, print, run) {
   let changes;
   try {
     progress.phase(opts.check ? "checking" : "comparing");
-    changes = await diffTree(outDir, tree);
+    changes = await diffTree(outDir, tree, known);
   } catch (e) {
     return ioFail(e);
   }

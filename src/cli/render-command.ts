@@ -4,7 +4,7 @@ import type { Format } from '../diagnostics/format.js';
 import { clusterStream, type Layout } from '../emit/layout.js';
 import { buildOutputTree, type OutputTree } from '../emit/output-tree.js';
 import { stampTrace } from '../emit/io-faults.js';
-import { asStamp, stampHolds, stampKey, takeStamp } from '../emit/output-stamp.js';
+import { asStamp, KnownOutput, stampHolds, stampKey, takeStamp, treeDigests } from '../emit/output-stamp.js';
 import { YamlCache } from '../emit/serialize.js';
 import { clusterDirsOnDisk, diffTree, writeTree, type TreeChanges } from '../emit/write-tree.js';
 import { lockState } from '../emit/output-lock.js';
@@ -111,17 +111,21 @@ async function render(dir: string, opts: RenderFlags, guard: OutputGuard | undef
     for (const line of report.said) say(line);
     return EXIT_OK;
   };
-  // Inputs and output directory exactly as a run that found nothing to do left them: its report.
-  const stamped = guard && !shard && prepared.key && prepared.cache
-    ? { cache: prepared.cache, key: stampKey(prepared.key, { dir, outDir, shown: displayPath(outDir), mode: opts.check ? 'check' : 'write', layout: opts.layout ?? null, cluster: opts.cluster }) }
+  // The output stamp of the last run with these flags that found nothing to do: with the same
+  // inputs and the directory as it left it, its report is this run's; else it still tells what
+  // the files whose signature holds contain, so they need not be read.
+  const stamped = guard && !shard && prepared.key && prepared.cache && !guard.recovery
+    ? { cache: prepared.cache, compileKey: prepared.key, key: stampKey({ dir, outDir, shown: displayPath(outDir), mode: opts.check ? 'check' : 'write', layout: opts.layout ?? null, cluster: opts.cluster }) }
     : undefined;
-  if (stamped && !guard?.recovery) {
+  let known: KnownOutput | undefined;
+  if (stamped) {
     const stamp = asStamp<RunReport>(stamped.cache.getRecord(stamped.key));
-    if (stamp) {
+    if (stamp && stamp.compileKey === stamped.compileKey) {
       const holds = stampHolds(outDir, stamp);
       stampTrace(holds ? 'holds' : 'stale');
       if (holds) return replay(stamp.report);
-    }
+    } else if (stamp) stampTrace('used');
+    if (stamp) known = new KnownOutput(stamp);
   }
   const { result, reads } = prepared.compile();
   // Diagnostics are printed once, at the end, so machine formats stay one document.
@@ -131,8 +135,8 @@ async function render(dir: string, opts: RenderFlags, guard: OutputGuard | undef
   const nothing = guard?.recovery ? 'nothing else was written' : 'nothing was written';
   /** A run that found nothing to do: stamp the directory with what it reports, then report it. */
   const finish = (report: RunReport, tree: OutputTree): number => {
-    if (stamped && !guard?.recovery) {
-      const stamp = takeStamp(outDir, { scopes: tree.scopes, keep: tree.keep, files: reads }, report);
+    if (stamped) {
+      const stamp = takeStamp(outDir, stamped.compileKey, { scopes: tree.scopes, keep: tree.keep, files: reads }, treeDigests(tree), report);
       if (stamp) {
         stamped.cache.putRecord(stamped.key, stamp);
         stampTrace('taken');
@@ -203,7 +207,7 @@ async function render(dir: string, opts: RenderFlags, guard: OutputGuard | undef
   let changes: TreeChanges;
   try {
     progress.phase(opts.check ? 'checking' : 'comparing');
-    changes = await diffTree(outDir, tree);
+    changes = await diffTree(outDir, tree, known);
   } catch (e) {
     return ioFail(e);
   }

@@ -13,7 +13,7 @@ import { writeSync } from 'node:fs';
  *   EACCES, EIO, ...), after half of its bytes are written, as a disk filling up would.
  * - FEDC_TEST_FAIL_RENAME=CODE:N: the Nth rename of a commit fails with CODE.
  * - FEDC_TEST_TRACE_STAMP=1: print "fedc-test: output stamp <event>" on stderr when a render
- *   takes, finds or reuses the output stamp (output-stamp.ts), so tests see which path ran.
+ *   takes, finds or uses the output stamp (output-stamp.ts), so tests see which path ran.
  */
 const env = process.env;
 
@@ -60,7 +60,10 @@ export function crashPoint(done: number): void {
   process.kill(process.pid, 'SIGSTOP');
 }
 
-/** Tells a test what became of the output stamp: "taken", "holds" or "stale". */
-export function stampTrace(event: 'taken' | 'holds' | 'stale'): void {
+/**
+ * Tells a test what became of the output stamp: "taken"; "holds" or "stale" (same inputs, the
+ * directory as stamped or not); "used" (other inputs: only what it says of the files).
+ */
+export function stampTrace(event: 'taken' | 'holds' | 'stale' | 'used'): void {
   if (env.FEDC_TEST_TRACE_STAMP === '1') writeSync(2, `fedc-test: output stamp ${event}\n`);
 }

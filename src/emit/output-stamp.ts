@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, type BigIntStats } from 'node:fs';
 import path from 'node:path';
 import { JOURNAL_FILE } from './commit-journal.js';
+import type { FileContent } from './file-content.js';
 
 /**
  * The output directory as a render found it, to know it again on the next run without reading
@@ -17,14 +18,23 @@ import { JOURNAL_FILE } from './commit-journal.js';
  */
 export interface OutputStamp<R> {
   fedc: 'output-stamp';
-  version: 1;
-  /** Output-relative path -> signature; '' for a path that did not exist. */
-  entries: [rel: string, sig: string][];
-  /** Entries changed just before the stamp was taken -> SHA-256 of their content (a directory: its names). */
+  version: 2;
+  /** The compile key of the run that took it: only a run with the same key may report as it did. */
+  compileKey: string;
+  /**
+   * Output-relative path -> signature ('' for a path that did not exist), and for a file what it
+   * holds: `fedc:<SHA-256>` of a file fedc wrote, `other` for one it did not. A later run with
+   * other inputs still knows the content of every file whose signature holds without reading it.
+   */
+  entries: [rel: string, sig: string, content?: string][];
+  /** Entries changed just before the stamp was taken -> their content's digest (a directory: its names'). */
   racy: [rel: string, digest: string][];
   /** What the run reported, to report it again. */
   report: R;
 }
+
+/** The signature of a directory the run left alone (a cluster not rendered): not compared. */
+const KEPT = 'kept';
 
 /** Changes this close to taking the stamp are checked by content: the coarsest timestamps (FAT) are 2 s. */
 const RACY_MS = 2_000;
@@ -38,14 +48,22 @@ export interface StampScope {
   files: readonly string[];
 }
 
-/** The key of the stamp for a compile key and what else decides the run's output (layout, flags, directory). */
-export function stampKey(compileKey: string, run: unknown): string {
-  return createHash('sha256').update('output-stamp\0').update(compileKey).update('\0').update(JSON.stringify(run)).digest('hex');
+/** The key of the stamp of an output directory as a run with these flags sees it (directory, layout, clusters...). */
+export function stampKey(run: unknown): string {
+  return createHash('sha256').update('output-stamp\0').update(JSON.stringify(run)).digest('hex');
+}
+
+/** What a file fedc wants holds, as a stamp records it: `fedc:` and the SHA-256 of its bytes. */
+export function contentDigest(c: FileContent): string {
+  const h = createHash('sha256');
+  if (typeof c === 'string') h.update(c);
+  else for (const p of c) h.update(p);
+  return `fedc:${h.digest('hex')}`;
 }
 
 const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
 
-function signature(st: BigIntStats | undefined): string {
+export function signature(st: BigIntStats | undefined): string {
   if (!st) return '';
   const type = st.isFile() ? 'f' : st.isDirectory() ? 'd' : st.isSymbolicLink() ? 'l' : 'o';
   return `${type}:${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}:${st.dev}`;
@@ -53,31 +71,40 @@ function signature(st: BigIntStats | undefined): string {
 
 const statOf = (abs: string) => lstatSync(abs, { bigint: true, throwIfNoEntry: false });
 const namesDigest = (abs: string) => sha256(readdirSync(abs).sort().join('\0'));
+/** A file's bytes as contentDigest writes a wanted content's. */
+const fileDigest = (abs: string) => `fedc:${sha256(readFileSync(abs))}`;
 
 /**
  * Takes the stamp of the output directory; undefined when it holds a symlink in scope (fedc
  * treats those apart on every run) or cannot be read.
  */
-export function takeStamp<R>(outDir: string, scope: StampScope, report: R, now = Date.now()): OutputStamp<R> | undefined {
+export function takeStamp<R>(outDir: string, compileKey: string, scope: StampScope, wanted: ReadonlyMap<string, string>, report: R, now = Date.now()): OutputStamp<R> | undefined {
   const root = path.resolve(outDir);
-  const entries = new Map<string, string>();
+  const entries = new Map<string, [string, string, string?]>();
   const racy: [string, string][] = [];
   const keep = new Set(scope.keep);
-  const record = (rel: string, st: BigIntStats | undefined): void => {
-    entries.set(rel, signature(st));
+  /** `inScope`: a file of the run's scopes, which is fedc's when wanted and another's when not. */
+  const record = (rel: string, st: BigIntStats | undefined, inScope = false): void => {
+    const content = st?.isFile() ? wanted.get(rel) ?? (inScope ? 'other' : undefined) : undefined;
+    entries.set(rel, content === undefined ? [rel, signature(st)] : [rel, signature(st), content]);
     if (st && Number(st.mtimeNs > st.ctimeNs ? st.mtimeNs : st.ctimeNs) / 1e6 >= now - RACY_MS) {
       const abs = path.join(root, rel);
-      racy.push([rel, st.isDirectory() ? namesDigest(abs) : sha256(readFileSync(abs))]);
+      // A file fedc wants must hold what it wants (verified before the stamp): that digest, not the disk's.
+      racy.push([rel, st.isDirectory() ? namesDigest(abs) : content?.startsWith('fedc:') ? content : fileDigest(abs)]);
     }
   };
   try {
     const walk = (rel: string): boolean => {
       for (const e of readdirSync(path.join(root, rel), { withFileTypes: true })) {
         const child = `${rel}/${e.name}`;
-        if (keep.has(child)) continue;
+        if (keep.has(child)) {
+          // Not this run's: named (its parent's listing is known), never trusted below.
+          entries.set(child, [child, KEPT]);
+          continue;
+        }
         const st = statOf(path.join(root, child));
         if (!st || st.isSymbolicLink()) return false;
-        record(child, st);
+        record(child, st, true);
         if (st.isDirectory() && !walk(child)) return false;
       }
       return true;
@@ -92,7 +119,7 @@ export function takeStamp<R>(outDir: string, scope: StampScope, report: R, now =
         if (st?.isSymbolicLink()) return undefined;
         record(rel, st);
       }
-      if (entries.get(dir)?.startsWith('d:') && !walk(dir)) return undefined;
+      if (entries.get(dir)?.[1].startsWith('d:') && !walk(dir)) return undefined;
     }
     for (const rel of scope.files) {
       const st = statOf(path.join(root, rel));
@@ -102,18 +129,18 @@ export function takeStamp<R>(outDir: string, scope: StampScope, report: R, now =
   } catch {
     return undefined;
   }
-  return { fedc: 'output-stamp', version: 1, entries: [...entries], racy, report };
+  return { fedc: 'output-stamp', version: 2, compileKey, entries: [...entries.values()], racy, report };
 }
 
 /** Whether the output directory is still exactly as stamped. */
 export function stampHolds(outDir: string, stamp: OutputStamp<unknown>): boolean {
   const root = path.resolve(outDir);
   try {
-    for (const [rel, sig] of stamp.entries) if (signature(statOf(path.join(root, rel))) !== sig) return false;
+    for (const [rel, sig] of stamp.entries) if (sig !== KEPT && signature(statOf(path.join(root, rel))) !== sig) return false;
     for (const [rel, digest] of stamp.racy) {
       const abs = path.join(root, rel);
       const st = statOf(abs);
-      if ((st?.isDirectory() ? namesDigest(abs) : sha256(readFileSync(abs))) !== digest) return false;
+      if ((st?.isDirectory() ? namesDigest(abs) : fileDigest(abs)) !== digest) return false;
     }
   } catch {
     return false;
@@ -124,5 +151,49 @@ export function stampHolds(outDir: string, stamp: OutputStamp<unknown>): boolean
 /** A record read back from the cache, if it is a stamp of this version. */
 export function asStamp<R>(value: unknown): OutputStamp<R> | undefined {
   const s = value as OutputStamp<R> | undefined;
-  return s && s.fedc === 'output-stamp' && s.version === 1 && Array.isArray(s.entries) && Array.isArray(s.racy) ? s : undefined;
+  return s && s.fedc === 'output-stamp' && s.version === 2 && Array.isArray(s.entries) && Array.isArray(s.racy) ? s : undefined;
+}
+
+/**
+ * What a stamp says of the output directory, for a run with other inputs: for each directory and
+ * file whose signature still holds, its entries or its content. Racy entries are left out.
+ */
+export class KnownOutput {
+  private readonly sigs = new Map<string, string>();
+  private readonly contents = new Map<string, string>();
+  private readonly children = new Map<string, string[]>();
+
+  constructor(stamp: OutputStamp<unknown>) {
+    const racy = new Set(stamp.racy.map(([rel]) => rel));
+    for (const [rel, sig, content] of stamp.entries) {
+      if (sig === '') continue;
+      const slash = rel.lastIndexOf('/');
+      if (slash > 0) {
+        const parent = rel.slice(0, slash);
+        const list = this.children.get(parent);
+        if (list) list.push(rel.slice(slash + 1));
+        else this.children.set(parent, [rel.slice(slash + 1)]);
+      }
+      if (sig === KEPT || racy.has(rel)) continue;
+      this.sigs.set(rel, sig);
+      if (content !== undefined) this.contents.set(rel, content);
+    }
+  }
+
+  /** The names in a directory, when it is as stamped (its signature holds). */
+  names(rel: string, st: BigIntStats): string[] | undefined {
+    return st.isDirectory() && this.sigs.get(rel) === signature(st) ? this.children.get(rel) ?? [] : undefined;
+  }
+
+  /** What a file holds (`fedc:<sha>` or `other`), when it is as stamped. */
+  content(rel: string, st: BigIntStats): string | undefined {
+    return this.sigs.get(rel) === signature(st) ? this.contents.get(rel) : undefined;
+  }
+}
+
+/** The digest of every file of a tree (contentDigest), built one group at a time. */
+export function treeDigests(tree: { groups: readonly { files(): Map<string, FileContent> }[] }): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const g of tree.groups) for (const [rel, content] of g.files()) out.set(rel, contentDigest(content));
+  return out;
 }

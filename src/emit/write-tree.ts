@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, rmdirSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, type BigIntStats, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, rmdirSync, statSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { CLUSTERS_DIR, isGeneratedByFedc } from '../model/output-contract.js';
@@ -6,6 +6,7 @@ import { newJournal, removeJournal, tempPath, TMP_SUFFIX, writeJournal } from '.
 import { contentBytes, contentEquals, contentLength, type FileContent } from './file-content.js';
 import { crashPoint, renameConcurrency, renameFault, writeFault } from './io-faults.js';
 import type { OutputTree } from './output-tree.js';
+import { contentDigest, type KnownOutput } from './output-stamp.js';
 
 // Reading and listing are synchronous: from the page cache that is fastest. Creating files is
 // disk-bound and goes much faster with many writes in flight (the file system batches them),
@@ -94,8 +95,8 @@ export function clusterDirsOnDisk(outDir: string): string[] {
  * Compares the wanted tree with the output directory on disk, one group at a time: only one
  * group's contents and one file read from disk are held at once.
  */
-export async function diffTree(outDir: string, tree: OutputTree): Promise<TreeChanges> {
-  const { files: onDisk, symlinks } = scopedFiles(outDir, tree);
+export async function diffTree(outDir: string, tree: OutputTree, known?: KnownOutput): Promise<TreeChanges> {
+  const { files: onDisk, symlinks } = known ? knownScopedFiles(outDir, tree, known) : scopedFiles(outDir, tree);
   const added: string[] = [];
   const changed: string[] = [];
   const foreign: string[] = [];
@@ -106,29 +107,44 @@ export async function diffTree(outDir: string, tree: OutputTree): Promise<TreeCh
   const notOurs = (rel: string) => {
     if (APPLIED_IN_CLUSTER_DIR.test(rel)) foreign.push(rel);
   };
+  /** What the stamp says the file holds, if its signature holds. */
+  const stamped = (file: DiskFile | undefined, rel: string) => (known && file?.st ? known.content(rel, file.st) : undefined);
   for (const group of tree.groups) {
     for (const [rel, content] of group.files()) {
       wanted.add(rel);
-      const abs = onDisk.get(rel);
-      const current = abs === undefined ? undefined : readFileSync(abs, 'utf8');
-      if (current === undefined) added.push(rel);
-      else if (!isGeneratedByFedc(current)) {
-        // Not fedc's: written over as a new file (and listed if Argo CD would apply it).
-        notOurs(rel);
-        added.push(rel);
-      } else if (!contentEquals(current, content)) changed.push(rel);
-      else unchanged++;
+      const file = onDisk.get(rel);
+      const said = stamped(file, rel);
+      if (file === undefined) added.push(rel);
+      else if (said !== undefined) {
+        if (said === OTHER) {
+          notOurs(rel);
+          added.push(rel);
+        } else if (said === contentDigest(content)) unchanged++;
+        else changed.push(rel);
+      } else {
+        const current = readFileSync(file.abs, 'utf8');
+        if (!isGeneratedByFedc(current)) {
+          // Not fedc's: written over as a new file (and listed if Argo CD would apply it).
+          notOurs(rel);
+          added.push(rel);
+        } else if (!contentEquals(current, content)) changed.push(rel);
+        else unchanged++;
+      }
     }
   }
   const removed: string[] = [];
-  for (const [rel, abs] of onDisk) {
+  for (const [rel, file] of onDisk) {
     if (wanted.has(rel)) continue;
-    if (path.posix.basename(rel).startsWith('.') && rel.endsWith(TMP_SUFFIX)) leftovers.push(abs);
-    else if (isGeneratedByFedc(readFileSync(abs, 'utf8'))) removed.push(rel);
+    const said = stamped(file, rel);
+    if (path.posix.basename(rel).startsWith('.') && rel.endsWith(TMP_SUFFIX)) leftovers.push(file.abs);
+    else if (said !== undefined ? said !== OTHER : isGeneratedByFedc(readFileSync(file.abs, 'utf8'))) removed.push(rel);
     else notOurs(rel);
   }
   return { added: added.sort(), changed: changed.sort(), removed: removed.sort(), unchanged, leftovers, foreign: foreign.sort(), symlinks: symlinks.sort() };
 }
+
+/** What a stamp records of a file fedc did not write. */
+const OTHER = 'other';
 
 /** The files of the tree that are to be written, with their contents, built one group at a time. */
 function* contentsToWrite(tree: OutputTree, rels: ReadonlySet<string>): Generator<[rel: string, content: FileContent]> {
@@ -322,20 +338,18 @@ export function safeJoin(outDir: string, rel: string): string {
  * absolute), and the symlinks there. A scope that is itself a symlink, or lies below one, is not
  * read: it is reported as a symlink.
  */
-function scopedFiles(outDir: string, tree: OutputTree): { files: Map<string, string>; symlinks: string[] } {
-  const out = new Map<string, string>();
+interface DiskFile {
+  abs: string;
+  /** Its lstat, when the listing took one (with a stamp to compare it with). */
+  st?: BigIntStats;
+}
+
+function scopedFiles(outDir: string, tree: OutputTree): { files: Map<string, DiskFile>; symlinks: string[] } {
+  const out = new Map<string, DiskFile>();
   const symlinks: string[] = [];
   const root = path.resolve(outDir);
   const keep = tree.keep.map((k) => k + '/');
-  scopes: for (const scope of tree.scopes) {
-    const parts = scope.split('/');
-    for (let i = 1; i <= parts.length; i++) {
-      const sub = parts.slice(0, i).join('/');
-      if (lstatSync(safeJoin(outDir, sub), { throwIfNoEntry: false })?.isSymbolicLink()) {
-        if (!symlinks.includes(sub)) symlinks.push(sub);
-        continue scopes;
-      }
-    }
+  for (const scope of readableScopes(outDir, tree, symlinks)) {
     let entries;
     try {
       entries = readdirSync(safeJoin(outDir, scope), { recursive: true, withFileTypes: true });
@@ -350,8 +364,54 @@ function scopedFiles(outDir: string, tree: OutputTree): { files: Map<string, str
       const rel = path.relative(root, abs).split(path.sep).join('/');
       if (keep.some((k) => rel.startsWith(k))) continue;
       if (link) symlinks.push(rel);
-      else out.set(rel, abs);
+      else out.set(rel, { abs });
     }
+  }
+  return { files: out, symlinks };
+}
+
+/** The scopes that are no symlink and lie below none; the others are added to `symlinks`. */
+function readableScopes(outDir: string, tree: OutputTree, symlinks: string[]): string[] {
+  const out: string[] = [];
+  scopes: for (const scope of tree.scopes) {
+    const parts = scope.split('/');
+    for (let i = 1; i <= parts.length; i++) {
+      const sub = parts.slice(0, i).join('/');
+      if (lstatSync(safeJoin(outDir, sub), { throwIfNoEntry: false })?.isSymbolicLink()) {
+        if (!symlinks.includes(sub)) symlinks.push(sub);
+        continue scopes;
+      }
+    }
+    out.push(scope);
+  }
+  return out;
+}
+
+/**
+ * The same listing as scopedFiles, taken with a stamp: each entry is lstat-ed, and a directory
+ * whose signature holds is not read again (its names are the stamp's), so the caller can trust
+ * the stamp's word on every file whose signature holds too.
+ */
+function knownScopedFiles(outDir: string, tree: OutputTree, known: KnownOutput): { files: Map<string, DiskFile>; symlinks: string[] } {
+  const out = new Map<string, DiskFile>();
+  const symlinks: string[] = [];
+  const root = path.resolve(outDir);
+  const keep = new Set(tree.keep);
+  const walk = (rel: string, st: BigIntStats): void => {
+    const abs = path.join(root, rel);
+    for (const name of known.names(rel, st) ?? readdirSync(abs)) {
+      const child = `${rel}/${name}`;
+      if (keep.has(child)) continue;
+      const cst = lstatSync(path.join(abs, name), { bigint: true, throwIfNoEntry: false });
+      if (!cst) continue; // gone since the listing
+      if (cst.isSymbolicLink()) symlinks.push(child);
+      else if (cst.isDirectory()) walk(child, cst);
+      else if (cst.isFile()) out.set(child, { abs: path.join(abs, name), st: cst });
+    }
+  };
+  for (const scope of readableScopes(outDir, tree, symlinks)) {
+    const st = lstatSync(safeJoin(outDir, scope), { bigint: true, throwIfNoEntry: false });
+    if (st?.isDirectory()) walk(scope, st);
   }
   return { files: out, symlinks };
 }

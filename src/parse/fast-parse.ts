@@ -49,14 +49,24 @@ const INELIGIBLE = /[&*!\t\u0085\u2028\u2029]|^%|<<|\{\{|\?\s|[\]}]\s*:|[0-9]{16
 
 const MARKER = /^---(?:[ \t]|$)/;
 
+/** One document of a file as the `yaml` library counts them: its text span and first content line. */
+interface DocumentSpan {
+  /** Offset of its `---` line, or 0 for content before the first `---`. */
+  start: number;
+  /** Offset where the next document's `---` line starts (or the end of the text). */
+  end: number;
+  /** 1-based line where its content starts; 0 for a document without content. */
+  line: number;
+}
+
 /**
- * The 1-based line where each document's content starts, as the `yaml` library counts documents:
- * a `---` line starts one; text before the first `---` is one only if it holds content. A
- * document with no content has line 0. Undefined when a `---` line carries content.
+ * The documents of a text, as the `yaml` library counts them: a `---` line starts one; text
+ * before the first `---` is one only if it holds content. Undefined when a `---` line carries
+ * content.
  */
-function documentStarts(text: string): number[] | undefined {
-  const starts: number[] = [];
-  let current: number | undefined; // index into starts of the open document, if any
+function documentSpans(text: string): DocumentSpan[] | undefined {
+  const spans: DocumentSpan[] = [];
+  let current: DocumentSpan | undefined; // the open document, if any
   let lineNo = 0;
   let pos = 0;
   while (pos <= text.length) {
@@ -67,22 +77,38 @@ function documentStarts(text: string): number[] | undefined {
     if (MARKER.test(line)) {
       const rest = line.slice(3).trim();
       if (rest !== '' && !rest.startsWith('#')) return undefined;
-      starts.push(0);
-      current = starts.length - 1;
+      if (current) current.end = pos;
+      current = { start: pos, end: text.length, line: 0 };
+      spans.push(current);
     } else {
       const content = line.trim();
       if (content !== '' && !content.startsWith('#')) {
         if (current === undefined) {
-          starts.push(0);
-          current = 0;
+          current = { start: 0, end: text.length, line: 0 };
+          spans.push(current);
         }
-        if (starts[current] === 0) starts[current] = lineNo;
+        if (current.line === 0) current.line = lineNo;
       }
     }
     if (nl === -1) break;
     pos = nl + 1;
   }
-  return starts;
+  return spans;
+}
+
+function documentStarts(text: string): number[] | undefined {
+  return documentSpans(text)?.map((s) => s.line);
+}
+
+/**
+ * Where document `index` of a plain file lies, so that finding a position in it parses that
+ * document alone: undefined for a file the fast path would not take (its documents could be
+ * counted differently) or without such a document.
+ */
+export function documentSpan(text: string, index: number): { start: number; end: number } | undefined {
+  if (INELIGIBLE.test(text)) return undefined;
+  const span = documentSpans(text)?.[index];
+  return span && { start: span.start, end: span.end };
 }
 
 /** The `yaml` library's YAML 1.1 scalar tags, in the order it tries them on a plain scalar. */

@@ -1,4 +1,5 @@
-import { isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, parseAllDocuments, parseDocument, type Document, type Node } from 'yaml';
+import { documentSpan } from './fast-parse.js';
 import type { SourceFile } from '../read/source-file.js';
 import { YAML_OPTIONS, type NodePath } from './parsed-document.js';
 
@@ -25,6 +26,8 @@ export function lineCol(text: string, offset: number): Position {
 export class Locator {
   private readonly texts = new Map<string, string>();
   private readonly docs = new Map<string, Document[]>();
+  /** Single documents of plain files, parsed alone: `file\0index` -> the document and its offset in the file. */
+  private readonly single = new Map<string, { doc: Document | undefined; base: number }>();
 
   constructor(files: readonly SourceFile[]) {
     for (const f of files) this.texts.set(f.path, f.text);
@@ -38,13 +41,7 @@ export class Locator {
   locate(file: string, docIndex: number, path: NodePath, key = false): Position {
     const text = this.texts.get(file);
     if (text === undefined) return { line: 0, col: 0 };
-    let docs = this.docs.get(file);
-    if (!docs) {
-      docs = parseAllDocuments(text, YAML_OPTIONS) as Document[];
-      if (!Array.isArray(docs)) docs = [docs];
-      this.docs.set(file, docs);
-    }
-    const doc = docs[docIndex];
+    const { doc, base } = this.document(file, text, docIndex);
     if (!doc) return { line: 0, col: 0 };
     let node: unknown = doc.contents;
     let offset = (doc.contents as Node | null)?.range?.[0] ?? 0;
@@ -78,6 +75,29 @@ export class Locator {
       }
     }
     if (!resolved && lastKey !== undefined) offset = lastKey;
-    return lineCol(text, offset);
+    return lineCol(text, base + offset);
+  }
+
+  /**
+   * Document `index` of a file with its offset in the file. Of a plain file, that document is
+   * parsed alone (diagnostics in a large file then cost one document's parse); any other file is
+   * parsed whole, once.
+   */
+  private document(file: string, text: string, index: number): { doc: Document | undefined; base: number } {
+    const whole = this.docs.get(file);
+    if (whole) return { doc: whole[index], base: 0 };
+    const id = `${file}\0${index}`;
+    let one = this.single.get(id);
+    if (one) return one;
+    const span = documentSpan(text, index);
+    if (span) {
+      one = { doc: parseDocument(text.slice(span.start, span.end), YAML_OPTIONS) as Document, base: span.start };
+      this.single.set(id, one);
+      return one;
+    }
+    let docs = parseAllDocuments(text, YAML_OPTIONS) as Document[];
+    if (!Array.isArray(docs)) docs = [docs];
+    this.docs.set(file, docs);
+    return { doc: docs[index], base: 0 };
   }
 }
