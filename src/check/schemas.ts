@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { formatPath, type NodePath } from '../parse/parsed-document.js';
 
 import { AJV_OPTIONS, SCHEMA_FILES, type SchemaName } from './schema-files.js';
@@ -23,10 +23,12 @@ export interface SchemaError {
 }
 
 // The build precompiles the schemas (scripts/build-validators.mjs); running from source, as the
-// tests do, compiles them on first use instead.
+// tests do, compiles them on first use instead. Only then is ajv (its compiler: some 60 modules)
+// loaded at all.
 const precompiled = (await import('./validators.generated.js' as string).catch(() => undefined)) as
   | Record<SchemaName, ValidateFunction>
   | undefined;
+const AjvClass = precompiled && Object.keys(SCHEMA_FILES).every((n) => precompiled[n as SchemaName]) ? undefined : (await import('ajv')).Ajv;
 
 let ajv: Ajv | undefined;
 const compiled = new Map<SchemaName, ValidateFunction>();
@@ -35,7 +37,7 @@ function validator(name: SchemaName): ValidateFunction {
   let v = compiled.get(name) ?? precompiled?.[name];
   if (v) return v;
   if (!ajv) {
-    ajv = new Ajv(AJV_OPTIONS);
+    ajv = new AjvClass!(AJV_OPTIONS);
     ajv.addKeyword({ keyword: 'x-kubernetes-preserve-unknown-fields' });
     for (const file of Object.values(SCHEMA_FILES)) {
       ajv.addSchema(JSON.parse(readFileSync(fileURLToPath(new URL(file, schemaDir)), 'utf8')));

@@ -1,12 +1,11 @@
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
-import { runArgoGenerate } from './argocd-command.js';
-import { runDiff } from './diff-command.js';
-import { runRender } from './render-command.js';
-import { runValidate } from './validate-command.js';
 import { FORMATS } from '../diagnostics/format.js';
 import { DIFF_FORMATS } from '../diff/format/index.js';
 import { EXIT_USAGE } from './exit-codes.js';
+
+// Each command's implementation (and the compiler, the YAML libraries, git, diff... under it) is
+// imported when the command runs, so that --help, --version and one command do not load them all.
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -26,6 +25,7 @@ function program(): Command {
     .option('--strict', 'treat warnings as errors')
     .option('--no-cache', 'compile without reading or writing the compile cache (FEDC_CACHE_DIR)')
     .action(async (dir: string, opts) => {
+      const { runValidate } = await import('./validate-command.js');
       process.exitCode = await runValidate(dir, opts);
     });
 
@@ -44,6 +44,7 @@ function program(): Command {
     .option('--strict', 'treat warnings as errors')
     .option('--no-cache', 'compile without reading or writing the compile cache (FEDC_CACHE_DIR)')
     .action(async (dir: string, opts) => {
+      const { runRender } = await import('./render-command.js');
       process.exitCode = await runRender(dir, opts);
     });
 
@@ -61,6 +62,7 @@ function program(): Command {
     .option('--strict', 'treat warnings as errors')
     .option('--no-cache', 'compile without reading or writing the compile cache (FEDC_CACHE_DIR)')
     .action(async (dirs: string[], opts) => {
+      const { runDiff } = await import('./diff-command.js');
       process.exitCode = await runDiff(dirs, opts);
     });
 
@@ -69,6 +71,7 @@ function program(): Command {
     .command('generate')
     .description('print the objects of the cluster named by ARGOCD_ENV_FEDC_CLUSTER (or the plugin parameter cluster), as argocd-cmp-server runs it')
     .action(async () => {
+      const { runArgoGenerate } = await import('./argocd-command.js');
       process.exitCode = await runArgoGenerate();
     });
   return p;

@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { compileFunction } from 'node:vm';
 import type { ErrorObject } from 'ajv';
 import { KUBERNETES_FORMATS } from './kubernetes-formats.js';
 
@@ -21,6 +21,8 @@ interface BundleIndex {
   kubernetesVersion: string;
   /** apiVersion -> kind -> definition id. */
   kinds: Record<string, Record<string, string>>;
+  /** definition id -> where its factory's body is in the file: byte range, and line and column from 0. */
+  bodies: Record<string, [start: number, end: number, line: number, column: number]>;
 }
 
 type Factory = (exports: object, load: (id: string) => object, formats: object) => void;
@@ -30,15 +32,42 @@ type Factory = (exports: object, load: (id: string) => object, formats: object) 
 // alike; a bundle (the GitHub Action) carries it beside itself.
 const CANDIDATES = ['./kubernetes-schemas.cjs', '../../dist/kubernetes/schemas.cjs'].map((p) => fileURLToPath(new URL(p, import.meta.url)));
 
-let bundled: { index: BundleIndex; factories: Record<string, Factory> } | undefined;
-const loaded = new Map<string, Definition>();
+/**
+ * The file is not required (V8 would scan all its 3.4 MB, for the few dozen definitions a repo
+ * uses): its first line gives the byte range of the index, and the index that of each factory's
+ * body, compiled on first use.
+ */
+const HEADER = /^\/\*fedc-kubernetes-schemas ([0-9]{10}) ([0-9]{10})\*\/\n/;
+const HEADER_LENGTH = 50;
+const STRICT = '"use strict";';
 
-function bundle(): { index: BundleIndex; factories: Record<string, Factory> } {
+let bundled: { file: string; bytes: Buffer; index: BundleIndex } | undefined;
+/** Definitions by id, built or not (see reference()); and the ids of those built. */
+const loaded = new Map<string, Definition>();
+const built = new Set<string>();
+
+function bundle(): { file: string; bytes: Buffer; index: BundleIndex } {
   if (bundled) return bundled;
   const file = CANDIDATES.find((f) => existsSync(f));
   if (!file) throw new Error(`fedc: the Kubernetes schemas are not built (${CANDIDATES[1]} is missing): run npm run build`);
-  bundled = createRequire(file)(file) as typeof bundled & object;
+  const bytes = readFileSync(file);
+  const m = HEADER.exec(bytes.toString('latin1', 0, HEADER_LENGTH));
+  if (!m) throw new Error(`fedc: ${file} is not a Kubernetes schema bundle of this fedc: run npm run build`);
+  bundled = { file, bytes, index: JSON.parse(bytes.toString('utf8', Number(m[1]), Number(m[2]))) as BundleIndex };
   return bundled;
+}
+
+function factory(id: string): Factory | undefined {
+  const b = bundle();
+  const range = Object.hasOwn(b.index.bodies, id) ? b.index.bodies[id] : undefined;
+  if (!range) return undefined;
+  const [start, end, line, column] = range;
+  // Strict, as the module it is part of; named by its place in the file, for stack traces and profiles.
+  return compileFunction(`${STRICT}${b.bytes.toString('utf8', start, end)}`, ['exports', 'load', 'formats'], {
+    filename: b.file,
+    lineOffset: line,
+    columnOffset: column - STRICT.length,
+  }) as Factory;
 }
 
 /** The Kubernetes release whose schemas fedc bundles ("1.36"). */
@@ -74,15 +103,39 @@ export function builtinKinds(apiVersion: string): string[] {
   return Object.keys(bundle().index.kinds[apiVersion] ?? {}).filter((k) => !k.endsWith('List'));
 }
 
-/** One schema definition: its validator and fields, built (with what it refers to) on first use. */
+/** One schema definition: its validator and fields, built on first use. */
 export function definition(id: string): Definition {
+  const d = reference(id);
+  if (!built.has(id)) build(id, d);
+  return d;
+}
+
+/**
+ * A definition as another refers to it (a factory's load): built when its validator is first
+ * called, so that a kind compiles the definitions its objects reach rather than all it refers to
+ * (a Deployment refers to some 170: every volume source, probe and the like). Registered before
+ * it is built, as definitions refer to each other in cycles (JSONSchemaProps).
+ */
+function reference(id: string): Definition {
   let d = loaded.get(id);
   if (d) return d;
-  const factory = bundle().factories[id];
-  if (!factory) throw new Error(`fedc: no Kubernetes schema definition ${id}`);
-  d = {} as Definition;
-  // Registered before it is built: definitions refer to each other in cycles (JSONSchemaProps).
-  loaded.set(id, d);
-  factory(d, definition, KUBERNETES_FORMATS);
-  return d;
+  if (!Object.hasOwn(bundle().index.bodies, id)) throw new Error(`fedc: no Kubernetes schema definition ${id}`);
+  const stub: Definition = {
+    validate: function (this: unknown, ...args: unknown[]) {
+      if (!built.has(id)) build(id, stub);
+      return (stub.validate as (...a: unknown[]) => boolean).apply(this, args);
+    },
+    // Read only through definition(), which builds first; the factory sets it with validate.
+    fields: '*',
+  };
+  loaded.set(id, stub);
+  return stub;
+}
+
+function build(id: string, d: Definition): void {
+  const stub = d.validate;
+  // The factory only refers to other definitions (reference()), so nothing is built under it.
+  factory(id)!(d, reference, KUBERNETES_FORMATS);
+  if (d.validate === stub) throw new Error(`fedc: the Kubernetes schema definition ${id} has no validator`);
+  built.add(id);
 }

@@ -1,4 +1,5 @@
-import { Ajv, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv, ValidateFunction } from 'ajv';
 import type { Reporter } from '../diagnostics/reporter.js';
 import type { Origin } from '../model/inputs.js';
 import type { ParsedDocument } from '../parse/parsed-document.js';
@@ -121,8 +122,13 @@ export class CustomResourceTypes {
 let shared: Ajv | undefined;
 function ajv(): Ajv {
   if (shared) return shared;
+  // ajv (its compiler: some 60 modules) is loaded only when a repo has a CRD schema to compile.
+  // The core is synchronous, so it is required, not imported: in an ES module through
+  // createRequire; in a bundle (the CLI's, the GitHub Action's), through the plain call the
+  // bundler sees and resolves to the copy of ajv it carries.
+  const { Ajv: AjvClass } = (typeof require === 'function' ? require('ajv') : createRequire(import.meta.url)('ajv')) as typeof import('ajv');
   // Formats Kubernetes does not check are ignored, as the API server ignores them.
-  shared = new Ajv({ allErrors: true, strict: false, logger: false, validateFormats: true });
+  shared = new AjvClass({ allErrors: true, strict: false, logger: false, validateFormats: true });
   for (const [name, f] of Object.entries(KUBERNETES_FORMATS)) {
     shared.addFormat(name, { type: f.type, validate: f.validate } as never);
   }

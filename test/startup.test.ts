@@ -1,0 +1,91 @@
+/**
+ * What the CLI loads: a command loads only what it needs, so that start-up stays cheap (--version
+ * loads no compiler; a render of a repo without CRDs never loads ajv's compiler, as the input
+ * schemas are precompiled and the Kubernetes schemas are compiled per definition). Seen through
+ * the modules tsc wrote (dist/cli/program.js and what it imports), whose loads Node records; the
+ * bundle (scripts/build-cli.mjs) is made of the same modules and loads its chunks as lazily.
+ */
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CLI, cleanup, clusterYaml, ROOT, tempDir } from './helpers.js';
+
+const PROGRAM = path.join(ROOT, 'dist/cli/program.js');
+const dir = tempDir('fedc-startup-');
+afterAll(() => cleanup(dir));
+
+/** Runs the CLI in a plain Node process; returns what it printed and the modules it loaded. */
+function modulesOf(...args: string[]): { code: number | null; stdout: string; stderr: string; modules: string[] } {
+  const script = `
+    import { createRequire } from 'node:module';
+    process.on('exit', () => {
+      const cjs = Object.keys(createRequire(import.meta.url).cache);
+      process.stderr.write('\\n@@MODULES@@' + JSON.stringify(cjs));
+    });
+    process.argv = [process.argv[0], ${JSON.stringify(CLI)}, ...${JSON.stringify(args)}];
+    await import(${JSON.stringify(pathToFileURL(PROGRAM).href)});
+  `;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, encoding: 'utf8', env: { ...process.env, FEDC_NO_CACHE: '1', NO_COLOR: '1' } });
+  const [stderr, modules] = r.stderr.split('\n@@MODULES@@');
+  return { code: r.status, stdout: r.stdout, stderr: stderr!, modules: (JSON.parse(modules ?? '[]') as string[]).map((m) => path.relative(ROOT, m).split(path.sep).join('/')) };
+}
+
+const ajvCompiler = (modules: string[]) => modules.filter((m) => /node_modules\/ajv\/dist\/(core|compile)/.test(m));
+
+describe('start-up', () => {
+  it('the precompiled input validators load in plain Node (an ES module has no require)', () => {
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e',
+      `const m = await import(${JSON.stringify(pathToFileURL(path.join(ROOT, 'dist/check/validators.generated.js')).href)}); console.log(Object.keys(m).sort().join(','));`],
+    { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('domain,enableTypeDirective,federatedResource,federatedTypeConfig,ingressDNSRecord,kubeFedCluster,kubeFedConfig,replicaSchedulingPreference,serviceDNSRecord,settings');
+  });
+
+  it('--version loads no CommonJS dependency but commander: neither yaml nor ajv', () => {
+    const r = modulesOf('--version');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    expect(r.modules.filter((m) => m.startsWith('node_modules/') && !m.startsWith('node_modules/commander/'))).toEqual([]);
+  });
+
+  it('a render without CRDs never loads ajv\'s compiler; one with a CRD does, and checks its objects', () => {
+    writeFileSync(path.join(dir, 'clusters.yaml'), clusterYaml('aws', { cloud: 'aws' }));
+    writeFileSync(path.join(dir, 'ns.yaml'), 'apiVersion: types.kubefed.io/v1beta1\nkind: FederatedNamespace\nmetadata: {name: web, namespace: web}\nspec:\n  placement:\n    clusterSelector: {}\n');
+    writeFileSync(path.join(dir, 'cm.yaml'), 'apiVersion: types.kubefed.io/v1beta1\nkind: FederatedConfigMap\nmetadata: {name: web, namespace: web}\nspec:\n  template:\n    data: {a: b}\n  placement:\n    clusterSelector: {}\n');
+    const plain = modulesOf('render', '.', '-o', 'out1');
+    expect(plain.stderr).toBe('');
+    expect(plain.code).toBe(0);
+    expect(ajvCompiler(plain.modules)).toEqual([]);
+
+    writeFileSync(path.join(dir, 'crd.yaml'), `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: widgets.example.com}
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {kind: Widget, plural: widgets}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              size: {type: integer}
+`);
+    writeFileSync(path.join(dir, 'enable.yaml'), 'apiVersion: core.kubefed.io/v1beta1\nkind: EnableTypeDirective\nmetadata:\n  name: widgets.example.com\n');
+    writeFileSync(path.join(dir, 'widget.yaml'), 'apiVersion: types.kubefed.io/v1beta1\nkind: FederatedWidget\nmetadata: {name: w, namespace: web}\nspec:\n  template:\n    spec: {size: big}\n  placement:\n    clusterSelector: {}\n');
+    const crd = modulesOf('validate', '.');
+    expect(crd.stderr).toContain('widget.yaml:6:18 - error FEDC7001: FederatedWidget w: spec.size must be an integer, not string "big"');
+    expect(ajvCompiler(crd.modules).length).toBeGreaterThan(0);
+    // The bundled CLI (dist/cli/main.js) compiles the CRD's schema with the ajv it carries.
+    const bundled = spawnSync(process.execPath, [CLI, 'validate', '.'], { cwd: dir, encoding: 'utf8', env: { ...process.env, FEDC_NO_CACHE: '1', NO_COLOR: '1' } });
+    expect({ code: bundled.status, stderr: bundled.stderr }).toEqual({ code: crd.code, stderr: crd.stderr });
+  });
+});
