@@ -8,8 +8,10 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isNode, parseAllDocuments, parseDocument, visit, type Document, type Node } from 'yaml';
-import { documentSpan, fastParse } from '../src/parse/fast-parse.js';
+import { isMap, isNode, isScalar, isSeq, parseAllDocuments, parseDocument, visit, type Document, type Node } from 'yaml';
+import { documentSpan, fastParse, isPlainString, plainDocumentSpans } from '../src/parse/fast-parse.js';
+import { locateInBlock } from '../src/parse/block-locator.js';
+import { Locator } from '../src/parse/positions.js';
 import { YAML_OPTIONS } from '../src/parse/parsed-document.js';
 import { parseFile, parseWithYaml } from '../src/parse/parse-documents.js';
 import type { SourceFile } from '../src/read/source-file.js';
@@ -178,5 +180,74 @@ describe('a document parsed alone, for a position (positions.ts)', () => {
     expect(documentSpan('--- a: 1\n', 0)).toBeUndefined();
     expect(documentSpan('%YAML 1.1\n---\na: 1\n', 0)).toBeUndefined();
     expect(documentSpan('# c\n---\na: 1\n---\nb: 2\n', 1)).toEqual({ start: 13, end: 22 });
+  });
+});
+
+/** Every path to a node of a document (map keys as the Locator compares them), key-side too. */
+function pathsOf(doc: Document): (string | number)[][] {
+  const out: (string | number)[][] = [];
+  const walk = (node: unknown, path: (string | number)[]) => {
+    if (isMap(node)) {
+      for (const p of node.items) {
+        if (!isScalar(p.key)) continue;
+        const child = [...path, String(p.key.value)];
+        out.push(child);
+        walk(p.value, child);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => {
+        out.push([...path, i]);
+        walk(item, [...path, i]);
+      });
+    }
+  };
+  walk(doc.contents, []);
+  return out;
+}
+
+describe('positions found from the lines of a plain document (block-locator.ts)', () => {
+  it('are where the yaml library puts every node and key, on every fixture and generated document', () => {
+    const repo = path.join(dir, 'locate');
+    spawnSync(process.execPath, [path.join(ROOT, 'bench/gen-workload.mjs'), repo, '--clusters', '6', '--resources', '150', '--seed', '3']);
+    const files = [...yamlFiles(path.join(ROOT, 'fixtures')), ...yamlFiles(path.join(repo, 'namespaces')), ...yamlFiles(path.join(repo, 'clusters')), ...yamlFiles(path.join(repo, 'base'))];
+    const fast = new Locator(files);
+    const slow = new Locator(files, { parseOnly: true });
+    let asked = 0;
+    let answered = 0;
+    for (const file of files) {
+      const docs = parseAllDocuments(file.text, YAML_OPTIONS);
+      if (!Array.isArray(docs)) continue;
+      docs.forEach((doc, i) => {
+        for (const p of [...pathsOf(doc as Document), ['no-such-key'], [0, 'x']]) {
+          for (const atKey of [false, true]) {
+            asked++;
+            const span = plainDocumentSpans(file.text)?.[i];
+            const offset = span && locateInBlock(file.text, span.start, span.end, p, atKey, isPlainString);
+            if (offset !== undefined) answered++;
+            expect(fast.locate(file.path, i, p, atKey), `${file.path} #${i} ${JSON.stringify(p)} key=${atKey}`).toEqual(slow.locate(file.path, i, p, atKey));
+          }
+        }
+      });
+    }
+    expect(asked).toBeGreaterThan(20_000);
+    expect(answered / asked).toBeGreaterThan(0.8);
+  });
+
+  it('answers only for the shapes it knows, and steps aside for the rest', () => {
+    const at = (text: string, p: (string | number)[], atKey = false) => locateInBlock(text, 0, text.length, p, atKey, isPlainString);
+    const t = 'a:\n  b: 1\n  list:\n  - x: 1\n    z: [1, 2]\n  - plain\nc: |\n  text\n';
+    expect(at(t, ['a', 'b'])).toBe(t.indexOf('1'));
+    expect(at(t, ['a', 'b'], true)).toBe(t.indexOf('b:'));
+    expect(at(t, ['a', 'list'])).toBe(t.indexOf('- x'));
+    expect(at(t, ['a', 'list', 0, 'z'])).toBe(t.indexOf('['));
+    expect(at(t, ['a', 'list', 0, 'z'], true)).toBe(t.indexOf('z:'));
+    expect(at(t, ['a', 'list', 1])).toBe(t.indexOf('plain'));
+    expect(at(t, ['c'])).toBe(t.indexOf('|'));
+    expect(at(t, ['a', 'list', 0, 'z', 0])).toBeUndefined(); // inside a flow collection
+    expect(at('a:\n  y: 1\n', ['a', 'true'])).toBeUndefined(); // `y` is a boolean in YAML 1.1
+    expect(at('"q": 1\n', ['q'])).toBeUndefined(); // a quoted key
+    expect(at('on: 1\n', ['true'])).toBeUndefined(); // a key YAML 1.1 reads as a boolean
+    expect(at('a:\nb: 1\n', ['a'])).toBeUndefined(); // an empty value
+    expect(at('- - x\n', [0, 0])).toBeUndefined(); // nested items on one line
   });
 });

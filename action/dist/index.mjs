@@ -20383,9 +20383,6 @@ function yamlOf(obj) {
   }
   return s;
 }
-function seedYaml(obj, text) {
-  texts.set(obj, text);
-}
 
 // dist/diff/redact-secrets.js
 var SECRET_FIELDS = ["data", "stringData"];
@@ -26198,11 +26195,17 @@ function documentSpans(text) {
 function documentStarts(text) {
   return documentSpans(text)?.map((s) => s.line);
 }
-function documentSpan(text, index) {
-  if (INELIGIBLE.test(text))
-    return void 0;
-  const span = documentSpans(text)?.[index];
-  return span && { start: span.start, end: span.end };
+function plainDocumentSpans(text) {
+  return INELIGIBLE.test(text) ? void 0 : documentSpans(text);
+}
+function isPlainString(s) {
+  if (!YAML11_TAGS.some((t) => t.test.test(s)))
+    return true;
+  try {
+    return typeof resolvePlain(s) === "string";
+  } catch {
+    return false;
+  }
 }
 var YAML11_TAGS = new import_yaml4.Document(null, { version: "1.1" }).schema.tags.filter((t) => t.default === true && t.test instanceof RegExp && typeof t.resolve === "function");
 function resolvePlain(s) {
@@ -26242,6 +26245,144 @@ function templateActionAt(text) {
 
 // dist/parse/positions.js
 var import_yaml5 = __toESM(require_dist(), 1);
+
+// dist/parse/block-locator.js
+function locateInBlock(text, start, end, path17, atKey, isStringKey) {
+  const lines = linesOf(text, start, end);
+  let first = 0;
+  while (first < lines.length && (lines[first].kind === "blank" || lines[first].kind === "marker"))
+    first++;
+  if (first === lines.length)
+    return void 0;
+  let node = { from: first, to: lines.length, col: lines[first].indent, firstCol: lines[first].indent };
+  let offset = lines[first].start + lines[first].indent;
+  for (let i = 0; i < path17.length; i++) {
+    const seg = path17[i];
+    const last = i === path17.length - 1;
+    const line = lines[node.from];
+    const isSeq2 = isDash(text, line.start + node.firstCol, line.end);
+    const found = isSeq2 ? typeof seg === "number" ? seqItem(text, lines, node, seg) : void 0 : mapEntry(text, lines, node, String(seg), isStringKey);
+    if (!found)
+      return void 0;
+    if (last)
+      return atKey && !isSeq2 ? found.key : found.value;
+    if (!found.child)
+      return void 0;
+    node = found.child;
+    offset = found.value;
+  }
+  return offset;
+}
+function linesOf(text, start, end) {
+  const out = [];
+  for (let pos = start; pos < end; ) {
+    let nl = text.indexOf("\n", pos);
+    if (nl === -1 || nl > end)
+      nl = end;
+    let stop = nl;
+    if (stop > pos && text.charCodeAt(stop - 1) === 13)
+      stop--;
+    let indent = 0;
+    while (pos + indent < stop && text.charCodeAt(pos + indent) === 32)
+      indent++;
+    const c = text.charCodeAt(pos + indent);
+    const kind = pos + indent === stop || c === 35 ? "blank" : indent === 0 && /^---(\s|$)/.test(text.slice(pos, pos + 4)) ? "marker" : "content";
+    out.push({ start: pos, end: stop, indent, kind });
+    pos = nl + 1;
+  }
+  return out;
+}
+var SIMPLE_KEY = /^[A-Za-z0-9_][A-Za-z0-9_./-]*$/;
+function mapEntry(text, lines, node, key, isStringKey) {
+  for (let l = node.from; l < node.to; l++) {
+    const line = lines[l];
+    if (line.kind !== "content")
+      continue;
+    const col = l === node.from ? node.firstCol : line.indent;
+    if (col > node.col)
+      continue;
+    if (col < node.col)
+      return void 0;
+    const at = line.start + col;
+    if (isDash(text, at, line.end))
+      continue;
+    const m = /^([^:\s]+):(?= |$)/.exec(text.slice(at, line.end));
+    if (!m || !SIMPLE_KEY.test(m[1]) || !isStringKey(m[1]))
+      return void 0;
+    if (m[1] !== key)
+      continue;
+    const value = valueAfter(text, lines, l, at + m[0].length, node.col);
+    return value && { key: at, ...value };
+  }
+  return void 0;
+}
+function seqItem(text, lines, node, index) {
+  let n = -1;
+  for (let l = node.from; l < node.to; l++) {
+    const line = lines[l];
+    if (line.kind !== "content")
+      continue;
+    const col = l === node.from ? node.firstCol : line.indent;
+    if (col > node.col)
+      continue;
+    if (col < node.col)
+      return void 0;
+    const at = line.start + col;
+    if (!(isDash(text, at, line.end) && at + 1 < line.end))
+      return void 0;
+    if (++n !== index)
+      continue;
+    let v = at + 1;
+    while (v < line.end && text.charCodeAt(v) === 32)
+      v++;
+    if (v === line.end || text.startsWith("#", v) || isDash(text, v, line.end))
+      return void 0;
+    const itemCol = v - line.start;
+    const to = blockEnd(text, lines, l + 1, node.to, node.col, false);
+    const isMap2 = /^[^:\s]+:(?= |$)/.test(text.slice(v, line.end));
+    return { key: v, value: v, ...isMap2 ? { child: { from: l, to, col: itemCol, firstCol: itemCol } } : {} };
+  }
+  return void 0;
+}
+function valueAfter(text, lines, l, from, col) {
+  const line = lines[l];
+  let v = from;
+  while (v < line.end && text.charCodeAt(v) === 32)
+    v++;
+  if (v < line.end && text[v] !== "#") {
+    return { value: v };
+  }
+  let n = l + 1;
+  while (n < lines.length && lines[n].kind !== "content")
+    n++;
+  if (n === lines.length)
+    return void 0;
+  const next = lines[n];
+  const at = next.start + next.indent;
+  if (next.indent > col || next.indent === col && isDash(text, at, next.end)) {
+    const to = blockEnd(text, lines, n + 1, lines.length, col, next.indent === col);
+    return { value: at, child: { from: n, to, col: next.indent, firstCol: next.indent } };
+  }
+  return void 0;
+}
+function blockEnd(text, lines, from, to, col, seqAtCol) {
+  for (let l = from; l < to; l++) {
+    const line = lines[l];
+    if (line.kind !== "content")
+      continue;
+    if (line.indent > col)
+      continue;
+    if (seqAtCol && line.indent === col && isDash(text, line.start + line.indent, line.end))
+      continue;
+    return l;
+  }
+  return to;
+}
+function isDash(text, at, lineEnd) {
+  return text.charCodeAt(at) === 45 && (at + 1 === lineEnd || text.charCodeAt(at + 1) === 32);
+}
+
+// dist/parse/positions.js
 function lineCol(text, offset) {
   let line = 1;
   let lineStart = 0;
@@ -26252,11 +26393,15 @@ function lineCol(text, offset) {
   return { line, col: offset - lineStart + 1 };
 }
 var Locator = class {
+  options;
   texts = /* @__PURE__ */ new Map();
   docs = /* @__PURE__ */ new Map();
+  plainSpans = /* @__PURE__ */ new Map();
   /** Single documents of plain files, parsed alone: `file\0index` -> the document and its offset in the file. */
   single = /* @__PURE__ */ new Map();
-  constructor(files) {
+  /** `parseOnly`: always ask the `yaml` library (the reference block-locator.ts is tested against). */
+  constructor(files, options = {}) {
+    this.options = options;
     for (const f of files)
       this.texts.set(f.path, f.text);
   }
@@ -26269,6 +26414,12 @@ var Locator = class {
     const text = this.texts.get(file);
     if (text === void 0)
       return { line: 0, col: 0 };
+    const span = this.options.parseOnly ? void 0 : this.spans(file, text)?.[docIndex];
+    if (span) {
+      const offset2 = locateInBlock(text, span.start, span.end, path17, key, isPlainString);
+      if (offset2 !== void 0)
+        return lineCol(text, offset2);
+    }
     const { doc, base } = this.document(file, text, docIndex);
     if (!doc)
       return { line: 0, col: 0 };
@@ -26312,6 +26463,12 @@ var Locator = class {
    * parsed alone (diagnostics in a large file then cost one document's parse); any other file is
    * parsed whole, once.
    */
+  /** The documents' spans of a plain file (fast-parse.ts); undefined for any other. */
+  spans(file, text) {
+    if (!this.plainSpans.has(file))
+      this.plainSpans.set(file, plainDocumentSpans(text));
+    return this.plainSpans.get(file);
+  }
   document(file, text, index) {
     const whole = this.docs.get(file);
     if (whole)
@@ -26320,7 +26477,7 @@ var Locator = class {
     let one = this.single.get(id);
     if (one)
       return one;
-    const span = documentSpan(text, index);
+    const span = this.spans(file, text)?.[index];
     if (span) {
       one = { doc: (0, import_yaml5.parseDocument)(text.slice(span.start, span.end), YAML_OPTIONS), base: span.start };
       this.single.set(id, one);
@@ -34528,7 +34685,7 @@ import { homedir } from "node:os";
 import path8 from "node:path";
 import { fileURLToPath as fileURLToPath5 } from "node:url";
 import { deserialize, serialize } from "node:v8";
-var MAGIC = Buffer.from("fedc-cache-1\n");
+var MAGIC = Buffer.from("fedc-cache-2\n");
 var ENTRY = /^[0-9a-f]{64}\.bin$/;
 function cacheDir(env2 = process.env) {
   if (env2.FEDC_CACHE_DIR)
@@ -34703,10 +34860,9 @@ function pack(r) {
     return { name: c.name, ready: c.ready, rows };
   });
   const { clusters: _c, ...rest } = r;
-  return { rest, clusters, heads, objects, yaml: objects.map(yamlOf) };
+  return { rest, clusters, heads, objects };
 }
 function unpack(p) {
-  p.objects.forEach((o, i) => seedYaml(o, p.yaml[i]));
   return {
     ...p.rest,
     clusters: p.clusters.map((c) => {

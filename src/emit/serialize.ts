@@ -57,7 +57,7 @@ export class YamlCache {
 
 /**
  * The YAML of each rendered object, computed once per object instance for the whole process
- * (rendered objects are read-only), and seeded by the compile cache on a hit.
+ * (rendered objects are read-only).
  */
 const texts = new WeakMap<object, string>();
 
@@ -68,9 +68,4 @@ export function yamlOf(obj: object): string {
     texts.set(obj, s);
   }
   return s;
-}
-
-/** For the compile cache: the YAML of an object read back from an entry, as toYaml wrote it. */
-export function seedYaml(obj: object, text: string): void {
-  texts.set(obj, text);
 }

@@ -106,9 +106,23 @@ function documentStarts(text: string): number[] | undefined {
  * counted differently) or without such a document.
  */
 export function documentSpan(text: string, index: number): { start: number; end: number } | undefined {
-  if (INELIGIBLE.test(text)) return undefined;
-  const span = documentSpans(text)?.[index];
+  const span = plainDocumentSpans(text)?.[index];
   return span && { start: span.start, end: span.end };
+}
+
+/** Every document's span of a file the fast path would take; undefined for any other file. */
+export function plainDocumentSpans(text: string): readonly { start: number; end: number }[] | undefined {
+  return INELIGIBLE.test(text) ? undefined : documentSpans(text);
+}
+
+/** Whether a plain scalar is read, under YAML 1.1, as the string it spells (not `on`, `0755`, `~`). */
+export function isPlainString(s: string): boolean {
+  if (!YAML11_TAGS.some((t) => t.test.test(s))) return true; // no tag claims it: a string
+  try {
+    return typeof resolvePlain(s) === 'string';
+  } catch {
+    return false;
+  }
 }
 
 /** The `yaml` library's YAML 1.1 scalar tags, in the order it tries them on a plain scalar. */

@@ -1,5 +1,6 @@
 import { isMap, isPair, isScalar, isSeq, parseAllDocuments, parseDocument, type Document, type Node } from 'yaml';
-import { documentSpan } from './fast-parse.js';
+import { locateInBlock } from './block-locator.js';
+import { isPlainString, plainDocumentSpans } from './fast-parse.js';
 import type { SourceFile } from '../read/source-file.js';
 import { YAML_OPTIONS, type NodePath } from './parsed-document.js';
 
@@ -26,10 +27,12 @@ export function lineCol(text: string, offset: number): Position {
 export class Locator {
   private readonly texts = new Map<string, string>();
   private readonly docs = new Map<string, Document[]>();
+  private readonly plainSpans = new Map<string, readonly { start: number; end: number }[] | undefined>();
   /** Single documents of plain files, parsed alone: `file\0index` -> the document and its offset in the file. */
   private readonly single = new Map<string, { doc: Document | undefined; base: number }>();
 
-  constructor(files: readonly SourceFile[]) {
+  /** `parseOnly`: always ask the `yaml` library (the reference block-locator.ts is tested against). */
+  constructor(files: readonly SourceFile[], private readonly options: { parseOnly?: boolean } = {}) {
     for (const f of files) this.texts.set(f.path, f.text);
   }
 
@@ -41,6 +44,12 @@ export class Locator {
   locate(file: string, docIndex: number, path: NodePath, key = false): Position {
     const text = this.texts.get(file);
     if (text === undefined) return { line: 0, col: 0 };
+    // A plain block-style document: found from its lines, without parsing (block-locator.ts).
+    const span = this.options.parseOnly ? undefined : this.spans(file, text)?.[docIndex];
+    if (span) {
+      const offset = locateInBlock(text, span.start, span.end, path, key, isPlainString);
+      if (offset !== undefined) return lineCol(text, offset);
+    }
     const { doc, base } = this.document(file, text, docIndex);
     if (!doc) return { line: 0, col: 0 };
     let node: unknown = doc.contents;
@@ -83,13 +92,19 @@ export class Locator {
    * parsed alone (diagnostics in a large file then cost one document's parse); any other file is
    * parsed whole, once.
    */
+  /** The documents' spans of a plain file (fast-parse.ts); undefined for any other. */
+  private spans(file: string, text: string): readonly { start: number; end: number }[] | undefined {
+    if (!this.plainSpans.has(file)) this.plainSpans.set(file, plainDocumentSpans(text));
+    return this.plainSpans.get(file);
+  }
+
   private document(file: string, text: string, index: number): { doc: Document | undefined; base: number } {
     const whole = this.docs.get(file);
     if (whole) return { doc: whole[index], base: 0 };
     const id = `${file}\0${index}`;
     let one = this.single.get(id);
     if (one) return one;
-    const span = documentSpan(text, index);
+    const span = this.spans(file, text)?.[index];
     if (span) {
       one = { doc: parseDocument(text.slice(span.start, span.end), YAML_OPTIONS) as Document, base: span.start };
       this.single.set(id, one);

@@ -5,7 +5,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
 import type { CompileResult } from '../compile.js';
-import { seedYaml, yamlOf } from '../emit/serialize.js';
 import type { RenderedObject } from '../render/render-clusters.js';
 import type { OutputFiles } from './output-files.js';
 
@@ -37,7 +36,7 @@ export interface CompileCache {
 /** Files of the previous output the compile read: relative path -> SHA-256 of the text, or null when absent. */
 export type OutputReads = Map<string, string | null>;
 
-const MAGIC = Buffer.from('fedc-cache-1\n');
+const MAGIC = Buffer.from('fedc-cache-2\n');
 const ENTRY = /^[0-9a-f]{64}\.bin$/;
 
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -209,8 +208,6 @@ interface Packed {
   /** Distinct rendered objects (their fields but the object), and the objects they carry. */
   heads: Omit<RenderedObject, 'object'>[];
   objects: Record<string, unknown>[];
-  /** Each object's YAML, so that a hit serializes nothing again. */
-  yaml: string[];
 }
 
 function pack(r: CompileResult): Packed {
@@ -232,11 +229,12 @@ function pack(r: CompileResult): Packed {
     return { name: c.name, ready: c.ready, rows };
   });
   const { clusters: _c, ...rest } = r;
-  return { rest, clusters, heads, objects, yaml: objects.map(yamlOf) };
+  // No YAML texts: storing them cost serializing every object on every miss (fedc diff needs the
+  // changed ones only), and a hit writes its objects with the fast emitter in far less time.
+  return { rest, clusters, heads, objects };
 }
 
 function unpack(p: Packed): CompileResult {
-  p.objects.forEach((o, i) => seedYaml(o, p.yaml[i]!));
   return {
     ...p.rest,
     clusters: p.clusters.map((c) => {
