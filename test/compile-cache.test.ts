@@ -4,7 +4,7 @@
  * read, private to its owner, bounded, and safe under concurrent runs.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
@@ -85,6 +85,33 @@ describe('the compile cache', () => {
     expect(second.stdout).toBe(run([...args, '--no-cache'], cache).stdout);
     expect(second.stdout).toContain('replicas: 6');
     expect(entries(cache)).toHaveLength(2);
+  });
+
+  it("a commit's compile seen before is found by its blob ids, without reading a blob (fedc diff's base side)", () => {
+    const repo = path.join(dir, 'git-side');
+    cpSync(path.join(ROOT, 'fixtures/seed-000-microbot/input'), repo, { recursive: true });
+    const git = (...a: string[]) => {
+      const r = spawnSync('git', ['-C', repo, ...a], { encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@x', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@x' } });
+      expect(r.status, r.stderr).toBe(0);
+      return r.stdout;
+    };
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-qm', 'fleet');
+    const f = path.join(repo, 'test-ns/deployment-microbot.yaml');
+    writeFileSync(f, readFileSync(f, 'utf8').replace('      value: 5\n  - clusterName: azure', '      value: 6\n  - clusterName: azure'));
+    const cache = path.join(dir, 'cache-git-side');
+    const first = run(['diff', repo], cache);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/-\s+replicas: 5\n\+\s+replicas: 6/);
+    // HEAD's blob of the edited file is gone from the object store: only a read of it would fail.
+    const oid = git('rev-parse', 'HEAD:test-ns/deployment-microbot.yaml').trim();
+    rmSync(path.join(repo, '.git/objects', oid.slice(0, 2), oid.slice(2)));
+    const again = run(['diff', repo], cache);
+    expect(again).toEqual(first);
+    const uncached = run(['diff', repo, '--no-cache'], cache);
+    expect(uncached.code).not.toBe(0); // (a missing object is an internal error today)
+    expect(uncached.stderr).toContain(oid);
   });
 
   it('misses when the previous output it read has changed', () => {

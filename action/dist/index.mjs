@@ -20878,6 +20878,7 @@ function readBlobs(top, oids) {
 }
 
 // dist/read/repo-source.js
+import { createHash } from "node:crypto";
 import path6 from "node:path";
 
 // node_modules/balanced-match/dist/esm/index.js
@@ -31356,19 +31357,28 @@ function gitSource(top, prefix2, commit, label) {
   const entries = listTree(top, commit, prefix2);
   const byPath = new Map(entries.map((e) => [e.path, e]));
   const text = (e) => readBlobs(top, [e.oid]).get(e.oid).toString("utf8");
+  const sorted = [...entries].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  const matching = (settings2) => {
+    const matches = inputMatcher(settings2);
+    return sorted.filter((e) => matches(e.path));
+  };
   return {
     label,
     readSettings() {
       const e = byPath.get(SETTINGS_FILE);
       return e ? settingsFromBytes(readBlobs(top, [e.oid]).get(e.oid)) : { settings: { ...DEFAULT_SETTINGS }, diagnostics: [] };
     },
+    inputsFingerprint(settings2) {
+      const h = createHash("sha256").update("git-inputs\0");
+      for (const e of matching(settings2))
+        h.update(`${e.path}\0${e.mode}\0${e.oid}
+`);
+      return h.digest("hex");
+    },
     async readInputs(settings2) {
-      const matches = inputMatcher(settings2);
       const diagnostics = [];
       const chosen = [];
-      for (const e of [...entries].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) {
-        if (!matches(e.path))
-          continue;
+      for (const e of matching(settings2)) {
         if (e.mode === "160000")
           continue;
         if (e.mode === "120000") {
@@ -34679,7 +34689,7 @@ function previousZoneReader(output) {
 }
 
 // dist/read/compile-cache.js
-import { createHash, randomBytes } from "node:crypto";
+import { createHash as createHash2, randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, readdirSync as readdirSync2, readFileSync as readFileSync6, renameSync, statSync as statSync2, unlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import path8 from "node:path";
@@ -34693,14 +34703,14 @@ function cacheDir(env2 = process.env) {
   const base = env2.XDG_CACHE_HOME ? env2.XDG_CACHE_HOME : path8.join(homedir(), ".cache");
   return path8.join(base, "fedc");
 }
-var sha256 = (data) => createHash("sha256").update(data).digest("hex");
+var sha256 = (data) => createHash2("sha256").update(data).digest("hex");
 var codeId;
 function codeIdentity() {
   if (codeId !== void 0)
     return codeId;
   const here = path8.dirname(fileURLToPath5(import.meta.url));
   const root = path8.basename(here) === "read" ? path8.dirname(here) : here;
-  const h = createHash("sha256");
+  const h = createHash2("sha256");
   for (const e of readdirSync2(root, { recursive: true, withFileTypes: true }).sort((a, b) => path8.join(a.parentPath, a.name) < path8.join(b.parentPath, b.name) ? -1 : 1)) {
     if (!e.isFile())
       continue;
@@ -34712,7 +34722,7 @@ function codeIdentity() {
   return codeId = h.digest("hex");
 }
 function compileKey(options, settingsText, files) {
-  const h = createHash("sha256");
+  const h = createHash2("sha256");
   h.update(codeIdentity()).update("\0").update(JSON.stringify(options)).update("\0").update(settingsText ?? "\0none").update("\0");
   for (const f of files)
     h.update(f.path).update("\0").update(sha256(f.text)).update("\0");
@@ -34760,7 +34770,7 @@ function openCompileCache(output, env2 = process.env) {
   };
   const write = (key, value) => {
     const payload = serialize(value);
-    const digest = createHash("sha256").update(payload).digest();
+    const digest = createHash2("sha256").update(payload).digest();
     const tmp = path8.join(dir, `.${key}.${randomBytes(6).toString("hex")}.tmp`);
     try {
       writeFileSync(tmp, Buffer.concat([MAGIC, digest, payload]), { mode: 384 });
@@ -34800,7 +34810,7 @@ function decode(buf) {
     return void 0;
   const digest = buf.subarray(MAGIC.length, MAGIC.length + 32);
   const payload = buf.subarray(MAGIC.length + 32);
-  if (!createHash("sha256").update(payload).digest().equals(digest))
+  if (!createHash2("sha256").update(payload).digest().equals(digest))
     return void 0;
   try {
     return deserialize(payload);
@@ -34877,20 +34887,24 @@ function unpack(p) {
 // dist/cli/load-repo.js
 async function compileSource(source, flags) {
   const prepared = await prepareCompile(source, flags);
-  return { settings: prepared.settings, result: prepared.compile().result };
+  return { settings: prepared.settings, result: (await prepared.compile()).result };
 }
 async function prepareCompile(source, flags) {
   const { settings: settings2, diagnostics: settingsDiags } = source.readSettings();
   const strict = flags.strict ?? settings2.strict;
   if (hasErrors(settingsDiags))
-    return { settings: settings2, compile: () => ({ result: failed(settingsDiags), reads: [] }) };
-  const read = await source.readInputs(settings2);
+    return { settings: settings2, compile: async () => ({ result: failed(settingsDiags), reads: [] }) };
   const output = source.output(flags.output ? path9.resolve(flags.output) : settings2.output);
   const kube = kubernetesVersion(settings2);
-  const crds = settings2.crds?.length ? await source.readInputs({ ...settings2, include: settings2.crds, exclude: [] }) : { files: [], diagnostics: [] };
-  if (settings2.crds?.length && crds.files.length === 0 && crds.diagnostics.length === 0) {
-    crds.diagnostics.push({ code: "FEDC7007", severity: "warning", message: `no file matches crds: ${settings2.crds.join(", ")} in fedc.yaml`, file: SETTINGS_FILE, line: 0, col: 0 });
-  }
+  const crdSettings = settings2.crds?.length ? { ...settings2, include: settings2.crds, exclude: [] } : void 0;
+  const readAll = async () => {
+    const read = await source.readInputs(settings2);
+    const crds = crdSettings ? await source.readInputs(crdSettings) : { files: [], diagnostics: [] };
+    if (crdSettings && crds.files.length === 0 && crds.diagnostics.length === 0) {
+      crds.diagnostics.push({ code: "FEDC7007", severity: "warning", message: `no file matches crds: ${settings2.crds.join(", ")} in fedc.yaml`, file: SETTINGS_FILE, line: 0, col: 0 });
+    }
+    return { read, crds };
+  };
   const options = {
     kubefedNamespace: settings2.kubefedNamespace,
     ...settings2.defaultNamespace ? { defaultNamespace: settings2.defaultNamespace } : {},
@@ -34898,18 +34912,30 @@ async function prepareCompile(source, flags) {
     ...kube.version !== void 0 ? { kubernetesVersion: kube.version } : {}
   };
   const cache = flags.cache === false || process.env.FEDC_NO_CACHE ? void 0 : openCompileCache(output);
-  const key = cache && compileKey({ options, settings: settings2 }, void 0, [...read.files, ...crds.files.map((f) => ({ path: `crds:${f.path}`, text: f.text }))]);
-  const compileNow = () => {
+  const fingerprint = cache && source.inputsFingerprint ? { inputs: source.inputsFingerprint(settings2), crds: crdSettings ? source.inputsFingerprint(crdSettings) : null } : void 0;
+  let inputs = fingerprint ? void 0 : await readAll();
+  const key = !cache ? void 0 : fingerprint ? compileKey({ options, settings: settings2, fingerprint }, void 0, []) : compileKey({ options, settings: settings2 }, void 0, [...inputs.read.files, ...inputs.crds.files.map((f) => ({ path: `crds:${f.path}`, text: f.text }))]);
+  let readDiagnostics = [];
+  const compileNow = async () => {
     const hit = cache && key ? cache.get(key) : void 0;
-    if (hit)
+    if (hit) {
+      if (!fingerprint)
+        readDiagnostics = [...inputs.read.diagnostics, ...inputs.crds.diagnostics];
       return { result: hit.result, reads: [...hit.reads.keys()] };
+    }
+    inputs ??= await readAll();
     const recorded = recordingOutput(output);
-    const result = compile(read.files, {
+    let result = compile(inputs.read.files, {
       ...options,
       previousReplicas: previousReplicasReader(recorded.output),
       dns: { ...settings2.dns, previousZone: previousZoneReader(recorded.output) },
-      crdFiles: crds.files
+      crdFiles: inputs.crds.files
     });
+    const fromReading = [...inputs.read.diagnostics, ...inputs.crds.diagnostics];
+    if (fingerprint)
+      result = { ...result, diagnostics: [...fromReading, ...result.diagnostics] };
+    else
+      readDiagnostics = fromReading;
     if (cache && key)
       cache.put(key, result, recorded.reads);
     return { result, reads: [...recorded.reads.keys()] };
@@ -34918,12 +34944,15 @@ async function prepareCompile(source, flags) {
     settings: settings2,
     ...cache ? { cache } : {},
     ...key ? { key } : {},
-    compile: () => {
-      const { result, reads } = compileNow();
-      const diagnostics = sortDiagnostics([...settingsDiags, ...read.diagnostics, ...kube.diagnostics, ...crds.diagnostics, ...result.diagnostics]);
+    compile: async () => {
+      const { result, reads } = await compileNow();
+      const diagnostics = sortDiagnostics([...settingsDiags, ...readDiagnostics, ...kube.diagnostics, ...result.diagnostics]);
       return { result: { ...result, diagnostics, failed: hasErrors(diagnostics) }, reads };
     }
   };
+}
+function failed(diagnostics) {
+  return { diagnostics, failed: true, clusters: [], dns: { zones: [], endpoints: [] } };
 }
 function kubernetesVersion(settings2) {
   const env2 = process.env.KUBE_VERSION?.trim();
@@ -34935,9 +34964,6 @@ function kubernetesVersion(settings2) {
     ...settings2.kubernetesVersion !== void 0 ? { version: settings2.kubernetesVersion } : {},
     diagnostics: [{ code: "FEDC7006", severity: "error", message: `KUBE_VERSION "${env2}" is not a Kubernetes version`, file: "", line: 0, col: 0, hint: "KUBE_VERSION looks like 1.30 or v1.30.2; unset it to use kubernetesVersion in fedc.yaml" }]
   };
-}
-function failed(diagnostics) {
-  return { diagnostics, failed: true, clusters: [], dns: { zones: [], endpoints: [] } };
 }
 
 // dist/cli/diff-command.js
@@ -35248,7 +35274,7 @@ function stampTrace(event) {
 }
 
 // dist/emit/output-stamp.js
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 import { lstatSync as lstatSync4, readdirSync as readdirSync4, readFileSync as readFileSync9 } from "node:fs";
 import path11 from "node:path";
 
@@ -35420,10 +35446,10 @@ function syncDir(dir) {
 var KEPT2 = "kept";
 var RACY_MS = 2e3;
 function stampKey(run) {
-  return createHash2("sha256").update("output-stamp\0").update(JSON.stringify(run)).digest("hex");
+  return createHash3("sha256").update("output-stamp\0").update(JSON.stringify(run)).digest("hex");
 }
 function contentDigest(c) {
-  const h = createHash2("sha256");
+  const h = createHash3("sha256");
   if (typeof c === "string")
     h.update(c);
   else
@@ -35431,7 +35457,7 @@ function contentDigest(c) {
       h.update(p);
   return `fedc:${h.digest("hex")}`;
 }
-var sha2562 = (data) => createHash2("sha256").update(data).digest("hex");
+var sha2562 = (data) => createHash3("sha256").update(data).digest("hex");
 function signature(st) {
   if (!st)
     return "";
@@ -36608,7 +36634,7 @@ async function render2(dir, opts, guard, print, run) {
     if (stamp)
       known = new KnownOutput(stamp);
   }
-  const { result, reads } = prepared.compile();
+  const { result, reads } = await prepared.compile();
   const shown = displayPath(outDir);
   const diags = [...result.diagnostics];
   if (guard?.recovery)

@@ -4,6 +4,7 @@ import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diag
 import { previousReplicasReader } from '../read/previous-replicas.js';
 import { previousZoneReader } from '../read/previous-zones.js';
 import { compileKey, openCompileCache, recordingOutput, type CompileCache } from '../read/compile-cache.js';
+import type { RepoFiles } from '../read/read-repo.js';
 import { diskSource, type RepoSource } from '../read/repo-source.js';
 import { SETTINGS_FILE, type Settings } from '../read/settings.js';
 import { parseKubernetesVersion } from '../validate/kubernetes-versions.js';
@@ -35,7 +36,7 @@ export async function loadAndCompile(dir: string, flags: LoadFlags): Promise<Loa
  */
 export async function compileSource(source: RepoSource, flags: LoadFlags): Promise<{ settings: Settings; result: CompileResult }> {
   const prepared = await prepareCompile(source, flags);
-  return { settings: prepared.settings, result: prepared.compile().result };
+  return { settings: prepared.settings, result: (await prepared.compile()).result };
 }
 
 export interface PreparedCompile {
@@ -45,22 +46,28 @@ export interface PreparedCompile {
   /** With the cache: the compile's key (fedc's code, options, fedc.yaml, every input's bytes). */
   key?: string;
   /** The result (from the cache when seen before), and the previous output's files it read. */
-  compile(): { result: CompileResult; reads: readonly string[] };
+  compile(): Promise<{ result: CompileResult; reads: readonly string[] }>;
 }
 
-/** Everything before the compile itself: fedc.yaml, the inputs read and hashed into the cache key. */
+type Inputs = { read: RepoFiles; crds: RepoFiles };
+
+/** Everything before the compile itself: fedc.yaml, and the inputs' bytes named in the cache key. */
 export async function prepareCompile(source: RepoSource, flags: LoadFlags): Promise<PreparedCompile> {
   const { settings, diagnostics: settingsDiags } = source.readSettings();
   const strict = flags.strict ?? settings.strict;
-  if (hasErrors(settingsDiags)) return { settings, compile: () => ({ result: failed(settingsDiags), reads: [] }) };
-  const read = await source.readInputs(settings);
+  if (hasErrors(settingsDiags)) return { settings, compile: async () => ({ result: failed(settingsDiags), reads: [] }) };
   const output = source.output(flags.output ? path.resolve(flags.output) : settings.output);
   const kube = kubernetesVersion(settings);
   // crds: files may lie outside include and exclude; they are read only for their schemas.
-  const crds = settings.crds?.length ? await source.readInputs({ ...settings, include: settings.crds, exclude: [] }) : { files: [], diagnostics: [] };
-  if (settings.crds?.length && crds.files.length === 0 && crds.diagnostics.length === 0) {
-    crds.diagnostics.push({ code: 'FEDC7007', severity: 'warning', message: `no file matches crds: ${settings.crds.join(', ')} in fedc.yaml`, file: SETTINGS_FILE, line: 0, col: 0 });
-  }
+  const crdSettings = settings.crds?.length ? { ...settings, include: settings.crds, exclude: [] } : undefined;
+  const readAll = async (): Promise<Inputs> => {
+    const read = await source.readInputs(settings);
+    const crds = crdSettings ? await source.readInputs(crdSettings) : { files: [], diagnostics: [] };
+    if (crdSettings && crds.files.length === 0 && crds.diagnostics.length === 0) {
+      crds.diagnostics.push({ code: 'FEDC7007', severity: 'warning', message: `no file matches crds: ${settings.crds!.join(', ')} in fedc.yaml`, file: SETTINGS_FILE, line: 0, col: 0 });
+    }
+    return { read, crds };
+  };
   const options = {
     kubefedNamespace: settings.kubefedNamespace,
     ...(settings.defaultNamespace ? { defaultNamespace: settings.defaultNamespace } : {}),
@@ -70,17 +77,35 @@ export async function prepareCompile(source: RepoSource, flags: LoadFlags): Prom
   // A compile seen before (the same code, options, settings and input bytes, and the same
   // previous output where it was read) is taken from the cache; the result is the same either way.
   const cache = flags.cache === false || process.env.FEDC_NO_CACHE ? undefined : openCompileCache(output);
-  const key = cache && compileKey({ options, settings }, undefined, [...read.files, ...crds.files.map((f) => ({ path: `crds:${f.path}`, text: f.text }))]);
-  const compileNow = (): { result: CompileResult; reads: readonly string[] } => {
+  // A source that names its inputs' bytes without reading them (a git commit: blob ids) is keyed
+  // by that name and read only on a miss; its entry then holds the diagnostics of reading too,
+  // which that name decides. The disk is read and its files hashed.
+  const fingerprint = cache && source.inputsFingerprint
+    ? { inputs: source.inputsFingerprint(settings), crds: crdSettings ? source.inputsFingerprint(crdSettings) : null }
+    : undefined;
+  let inputs = fingerprint ? undefined : await readAll();
+  const key = !cache ? undefined : fingerprint
+    ? compileKey({ options, settings, fingerprint }, undefined, [])
+    : compileKey({ options, settings }, undefined, [...inputs!.read.files, ...inputs!.crds.files.map((f) => ({ path: `crds:${f.path}`, text: f.text }))]);
+  /** The diagnostics of reading the inputs, where the entry does not hold them. */
+  let readDiagnostics: Diagnostic[] = [];
+  const compileNow = async (): Promise<{ result: CompileResult; reads: readonly string[] }> => {
     const hit = cache && key ? cache.get(key) : undefined;
-    if (hit) return { result: hit.result, reads: [...hit.reads.keys()] };
+    if (hit) {
+      if (!fingerprint) readDiagnostics = [...inputs!.read.diagnostics, ...inputs!.crds.diagnostics];
+      return { result: hit.result, reads: [...hit.reads.keys()] };
+    }
+    inputs ??= await readAll();
     const recorded = recordingOutput(output);
-    const result = compile(read.files, {
+    let result = compile(inputs.read.files, {
       ...options,
       previousReplicas: previousReplicasReader(recorded.output),
       dns: { ...settings.dns, previousZone: previousZoneReader(recorded.output) },
-      crdFiles: crds.files,
+      crdFiles: inputs.crds.files,
     });
+    const fromReading = [...inputs.read.diagnostics, ...inputs.crds.diagnostics];
+    if (fingerprint) result = { ...result, diagnostics: [...fromReading, ...result.diagnostics] };
+    else readDiagnostics = fromReading;
     if (cache && key) cache.put(key, result, recorded.reads);
     return { result, reads: [...recorded.reads.keys()] };
   };
@@ -88,12 +113,16 @@ export async function prepareCompile(source: RepoSource, flags: LoadFlags): Prom
     settings,
     ...(cache ? { cache } : {}),
     ...(key ? { key } : {}),
-    compile: () => {
-      const { result, reads } = compileNow();
-      const diagnostics = sortDiagnostics([...settingsDiags, ...read.diagnostics, ...kube.diagnostics, ...crds.diagnostics, ...result.diagnostics]);
+    compile: async () => {
+      const { result, reads } = await compileNow();
+      const diagnostics = sortDiagnostics([...settingsDiags, ...readDiagnostics, ...kube.diagnostics, ...result.diagnostics]);
       return { result: { ...result, diagnostics, failed: hasErrors(diagnostics) }, reads };
     },
   };
+}
+
+function failed(diagnostics: Diagnostic[]): CompileResult {
+  return { diagnostics, failed: true, clusters: [], dns: { zones: [], endpoints: [] } };
 }
 
 /**
@@ -109,8 +138,4 @@ function kubernetesVersion(settings: Settings): { version?: string; diagnostics:
     ...(settings.kubernetesVersion !== undefined ? { version: settings.kubernetesVersion } : {}),
     diagnostics: [{ code: 'FEDC7006', severity: 'error', message: `KUBE_VERSION "${env}" is not a Kubernetes version`, file: '', line: 0, col: 0, hint: 'KUBE_VERSION looks like 1.30 or v1.30.2; unset it to use kubernetesVersion in fedc.yaml' }],
   };
-}
-
-function failed(diagnostics: Diagnostic[]): CompileResult {
-  return { diagnostics, failed: true, clusters: [], dns: { zones: [], endpoints: [] } };
 }

@@ -127,7 +127,7 @@ async function render(dir: string, opts: RenderFlags, guard: OutputGuard | undef
     } else if (stamp) stampTrace('used');
     if (stamp) known = new KnownOutput(stamp);
   }
-  const { result, reads } = prepared.compile();
+  const { result, reads } = await prepared.compile();
   // Diagnostics are printed once, at the end, so machine formats stay one document.
   const shown = displayPath(outDir);
   const diags: Diagnostic[] = [...result.diagnostics];

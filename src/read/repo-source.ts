@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { Minimatch } from 'minimatch';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
@@ -20,6 +21,13 @@ export interface RepoSource {
   label: string;
   readSettings(): { settings: Settings; diagnostics: Diagnostic[] };
   readInputs(settings: Settings): Promise<RepoFiles>;
+  /**
+   * A digest naming the bytes of every file readInputs(settings) would read, known without
+   * reading them (a commit's paths, modes and blob ids: a blob id hashes its bytes), so that a
+   * compile seen before is found without reading its inputs. Sources that must read to know
+   * (the disk) have none.
+   */
+  inputsFingerprint?(settings: Settings): string;
   /** The files of an output directory: relative to the repo root, or absolute (on disk only). */
   output(dir: string): OutputFiles;
 }
@@ -42,18 +50,27 @@ export function gitSource(top: string, prefix: string, commit: string, label: st
   const entries = listTree(top, commit, prefix);
   const byPath = new Map(entries.map((e) => [e.path, e]));
   const text = (e: TreeEntry) => readBlobs(top, [e.oid]).get(e.oid)!.toString('utf8');
+  const sorted = [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  /** The entries the settings' include and exclude select, in path order. */
+  const matching = (settings: Settings): TreeEntry[] => {
+    const matches = inputMatcher(settings);
+    return sorted.filter((e) => matches(e.path));
+  };
   return {
     label,
     readSettings() {
       const e = byPath.get(SETTINGS_FILE);
       return e ? settingsFromBytes(readBlobs(top, [e.oid]).get(e.oid)!) : { settings: { ...DEFAULT_SETTINGS }, diagnostics: [] };
     },
+    inputsFingerprint(settings) {
+      const h = createHash('sha256').update('git-inputs\0');
+      for (const e of matching(settings)) h.update(`${e.path}\0${e.mode}\0${e.oid}\n`);
+      return h.digest('hex');
+    },
     async readInputs(settings) {
-      const matches = inputMatcher(settings);
       const diagnostics: Diagnostic[] = [];
       const chosen: TreeEntry[] = [];
-      for (const e of [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
-        if (!matches(e.path)) continue;
+      for (const e of matching(settings)) {
         if (e.mode === '160000') continue; // a submodule: not part of this repository
         if (e.mode === '120000') {
           diagnostics.push(fileDiag('FEDC1004', e.path, `symlink ${e.path} is not followed when reading ${label}`));
