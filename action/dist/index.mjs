@@ -20607,6 +20607,8 @@ function compareSnapshots(base, head, options = {}) {
     for (const key of /* @__PURE__ */ new Set([...b.keys(), ...h.keys()])) {
       const before = b.get(key);
       const after = h.get(key);
+      if (before && after && sameValue(before.object, after.object))
+        continue;
       const bt = text(before);
       const at = text(after);
       if (bt === at)
@@ -20656,6 +20658,53 @@ function compareSnapshots(base, head, options = {}) {
     endpoints,
     changed: objects.length + zones.length + endpoints.length > 0 || addedClusters.length + removedClusters.length > 0
   };
+}
+function sameValue(a, b) {
+  if (Object.is(a, b))
+    return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null)
+    return false;
+  let seen = sameCache.get(a);
+  const known = seen?.get(b);
+  if (known !== void 0)
+    return known;
+  const result = sameShape(a, b);
+  if (!seen)
+    sameCache.set(a, seen = /* @__PURE__ */ new WeakMap());
+  seen.set(b, result);
+  return result;
+}
+var sameCache = /* @__PURE__ */ new WeakMap();
+function sameShape(a, b) {
+  if (Array.isArray(a) !== Array.isArray(b) || Object.getPrototypeOf(a) !== Object.getPrototypeOf(b))
+    return false;
+  if (Array.isArray(a)) {
+    const bb = b;
+    if (a.length !== bb.length)
+      return false;
+    for (let i = 0; i < a.length; i++)
+      if (!sameLeafOrValue(a[i], bb[i]))
+        return false;
+    return true;
+  }
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length)
+    return false;
+  for (let i = 0; i < ka.length; i++) {
+    if (ka[i] !== kb[i])
+      return false;
+    if (!sameLeafOrValue(a[ka[i]], b[kb[i]]))
+      return false;
+  }
+  return true;
+}
+function sameLeafOrValue(a, b) {
+  if (Object.is(a, b))
+    return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null)
+    return false;
+  return sameShape(a, b);
 }
 function unified(before, after, context) {
   const patch = structuredPatch("", "", before, after, "", "", { context });

@@ -109,6 +109,8 @@ export function compareSnapshots(base: RenderSnapshot, head: RenderSnapshot, opt
     for (const key of new Set([...b.keys(), ...h.keys()])) {
       const before = b.get(key);
       const after = h.get(key);
+      // The same value (keys in the same order) has the same YAML: nothing to serialize.
+      if (before && after && sameValue(before.object, after.object)) continue;
       const bt = text(before);
       const at = text(after);
       if (bt === at) continue;
@@ -161,6 +163,49 @@ export function compareSnapshots(base: RenderSnapshot, head: RenderSnapshot, opt
     endpoints,
     changed: objects.length + zones.length + endpoints.length > 0 || addedClusters.length + removedClusters.length > 0,
   };
+}
+
+/**
+ * Whether two values are the same to the letter: the same keys in the same order, and leaves
+ * equal by Object.is, so that their YAML is the same text. Objects the render shares are compared
+ * once per pair.
+ */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  let seen = sameCache.get(a);
+  const known = seen?.get(b);
+  if (known !== undefined) return known;
+  const result = sameShape(a, b);
+  if (!seen) sameCache.set(a, (seen = new WeakMap()));
+  seen.set(b, result);
+  return result;
+}
+const sameCache = new WeakMap<object, WeakMap<object, boolean>>();
+
+function sameShape(a: object, b: object): boolean {
+  if (Array.isArray(a) !== Array.isArray(b) || Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    if (a.length !== bb.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameLeafOrValue(a[i], bb[i])) return false;
+    return true;
+  }
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) {
+    if (ka[i] !== kb[i]) return false;
+    if (!sameLeafOrValue((a as Record<string, unknown>)[ka[i]!], (b as Record<string, unknown>)[kb[i]!])) return false;
+  }
+  return true;
+}
+
+/** Nested values are walked without the pair cache: only whole objects are shared between clusters. */
+function sameLeafOrValue(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  return sameShape(a, b);
 }
 
 /** A unified diff body (hunks only, no file headers) of two texts. */
