@@ -35492,6 +35492,7 @@ function syncDir(dir) {
 }
 
 // dist/emit/output-stamp.js
+var NOT_FEDCS = "other";
 var KEPT2 = "kept";
 var RACY_MS = 2e3;
 function stampKey(run) {
@@ -35522,7 +35523,7 @@ function takeStamp(outDir, compileKey2, scope, wanted, report, now = Date.now())
   const racy = [];
   const keep = new Set(scope.keep);
   const record = (rel, st, inScope = false) => {
-    const content = st?.isFile() ? wanted.get(rel) ?? (inScope ? "other" : void 0) : void 0;
+    const content = st?.isFile() ? wanted.get(rel) ?? (inScope ? NOT_FEDCS : void 0) : void 0;
     entries.set(rel, content === void 0 ? [rel, signature(st)] : [rel, signature(st), content]);
     if (st && Number(st.mtimeNs > st.ctimeNs ? st.mtimeNs : st.ctimeNs) / 1e6 >= now - RACY_MS) {
       const abs = path11.join(root, rel);
@@ -35706,7 +35707,7 @@ async function diffTree(outDir, tree, known) {
       if (file === void 0)
         added.push(rel);
       else if (said !== void 0) {
-        if (said === OTHER) {
+        if (said === NOT_FEDCS) {
           notOurs(rel);
           added.push(rel);
         } else if (said === contentDigest(content))
@@ -35732,14 +35733,13 @@ async function diffTree(outDir, tree, known) {
     const said = stamped(file, rel);
     if (path12.posix.basename(rel).startsWith(".") && rel.endsWith(TMP_SUFFIX))
       leftovers.push(file.abs);
-    else if (said !== void 0 ? said !== OTHER : isGeneratedByFedc(readFileSync10(file.abs, "utf8")))
+    else if (said !== void 0 ? said !== NOT_FEDCS : isGeneratedByFedc(readFileSync10(file.abs, "utf8")))
       removed.push(rel);
     else
       notOurs(rel);
   }
   return { added: added.sort(), changed: changed.sort(), removed: removed.sort(), unchanged, leftovers, foreign: foreign.sort(), symlinks: symlinks.sort() };
 }
-var OTHER = "other";
 function* contentsToWrite(tree, rels) {
   const dirs = new Set(tree.groups.map((g) => g.dir));
   const needed = /* @__PURE__ */ new Set();

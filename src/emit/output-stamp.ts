@@ -33,6 +33,9 @@ export interface OutputStamp<R> {
   report: R;
 }
 
+/** What a stamp says a file holds that fedc did not write. */
+export const NOT_FEDCS = 'other';
+
 /** The signature of a directory the run left alone (a cluster not rendered): not compared. */
 const KEPT = 'kept';
 
@@ -85,7 +88,7 @@ export function takeStamp<R>(outDir: string, compileKey: string, scope: StampSco
   const keep = new Set(scope.keep);
   /** `inScope`: a file of the run's scopes, which is fedc's when wanted and another's when not. */
   const record = (rel: string, st: BigIntStats | undefined, inScope = false): void => {
-    const content = st?.isFile() ? wanted.get(rel) ?? (inScope ? 'other' : undefined) : undefined;
+    const content = st?.isFile() ? wanted.get(rel) ?? (inScope ? NOT_FEDCS : undefined) : undefined;
     entries.set(rel, content === undefined ? [rel, signature(st)] : [rel, signature(st), content]);
     if (st && Number(st.mtimeNs > st.ctimeNs ? st.mtimeNs : st.ctimeNs) / 1e6 >= now - RACY_MS) {
       const abs = path.join(root, rel);

@@ -6,7 +6,7 @@ import { newJournal, removeJournal, tempPath, TMP_SUFFIX, writeJournal } from '.
 import { contentBytes, contentEquals, contentLength, type FileContent } from './file-content.js';
 import { crashPoint, renameConcurrency, renameFault, writeFault } from './io-faults.js';
 import type { OutputTree } from './output-tree.js';
-import { contentDigest, type KnownOutput } from './output-stamp.js';
+import { contentDigest, NOT_FEDCS, type KnownOutput } from './output-stamp.js';
 
 // Reading and listing are synchronous: from the page cache that is fastest. Creating files is
 // disk-bound and goes much faster with many writes in flight (the file system batches them),
@@ -18,10 +18,10 @@ const WRITE_CONCURRENCY = 64;
 const WRITE_BUDGET = 16 << 20;
 
 /**
- * Runs `task` over `items` with at most `limit` running at once, and, given `size`, a new one only
- * while less than `budget` of size is in flight (so at most `budget` plus one item). The items are taken one by one as tasks
- * start, so an iterable that builds them lazily holds only those in flight. The first failure
- * stops the pool from starting more; it is thrown once every task already started has ended.
+ * Runs `task` over `items` with at most `limit` running at once and, given `size`, starts one only
+ * while less than `budget` is in flight (so at most `budget` plus one item). Items are taken one
+ * by one as tasks start, so an iterable that builds them lazily holds only those in flight. The
+ * first failure stops the pool from starting more; it is thrown once every task started has ended.
  */
 async function pool<T>(items: Iterable<T>, limit: number, task: (item: T) => Promise<void>, size?: (item: T) => number, budget = Infinity): Promise<void> {
   const it = items[Symbol.iterator]();
@@ -116,7 +116,7 @@ export async function diffTree(outDir: string, tree: OutputTree, known?: KnownOu
       const said = stamped(file, rel);
       if (file === undefined) added.push(rel);
       else if (said !== undefined) {
-        if (said === OTHER) {
+        if (said === NOT_FEDCS) {
           notOurs(rel);
           added.push(rel);
         } else if (said === contentDigest(content)) unchanged++;
@@ -137,14 +137,11 @@ export async function diffTree(outDir: string, tree: OutputTree, known?: KnownOu
     if (wanted.has(rel)) continue;
     const said = stamped(file, rel);
     if (path.posix.basename(rel).startsWith('.') && rel.endsWith(TMP_SUFFIX)) leftovers.push(file.abs);
-    else if (said !== undefined ? said !== OTHER : isGeneratedByFedc(readFileSync(file.abs, 'utf8'))) removed.push(rel);
+    else if (said !== undefined ? said !== NOT_FEDCS : isGeneratedByFedc(readFileSync(file.abs, 'utf8'))) removed.push(rel);
     else notOurs(rel);
   }
   return { added: added.sort(), changed: changed.sort(), removed: removed.sort(), unchanged, leftovers, foreign: foreign.sort(), symlinks: symlinks.sort() };
 }
-
-/** What a stamp records of a file fedc did not write. */
-const OTHER = 'other';
 
 /** The files of the tree that are to be written, with their contents, built one group at a time. */
 function* contentsToWrite(tree: OutputTree, rels: ReadonlySet<string>): Generator<[rel: string, content: FileContent]> {
