@@ -26304,9 +26304,10 @@ function locateInBlock(text, start, end, path17, atKey, isStringKey) {
     first++;
   if (first === lines.length)
     return void 0;
+  if (path17.length === 0)
+    return lines[first].start + lines[first].indent;
   let node = { from: first, to: lines.length, col: lines[first].indent, firstCol: lines[first].indent };
-  let offset = lines[first].start + lines[first].indent;
-  for (let i = 0; i < path17.length; i++) {
+  for (let i = 0; ; i++) {
     const seg = path17[i];
     const last = i === path17.length - 1;
     const line = lines[node.from];
@@ -26319,9 +26320,7 @@ function locateInBlock(text, start, end, path17, atKey, isStringKey) {
     if (!found.child)
       return void 0;
     node = found.child;
-    offset = found.value;
   }
-  return offset;
 }
 function linesOf(text, start, end) {
   const out = [];
@@ -35124,7 +35123,6 @@ function objectFileCollisions(cluster, objects) {
 function layoutCluster(cluster, objects, layout, yaml2) {
   const dir = `${CLUSTERS_DIR}/${cluster}`;
   const files = /* @__PURE__ */ new Map();
-  const collisions = [];
   const sorted = sortForApply([...objects]);
   let resources;
   if (layout === "manifest") {
@@ -35138,22 +35136,17 @@ function layoutCluster(cluster, objects, layout, yaml2) {
     resources = [MANIFEST_FILE];
   } else {
     resources = [];
-    const owners = /* @__PURE__ */ new Map();
     for (const o of sorted) {
       const name = objectFileName(o);
-      const prev = owners.get(name);
-      if (prev) {
-        collisions.push({ file: `${dir}/${name}`, objects: [prev, o] });
+      if (files.has(`${dir}/${name}`))
         continue;
-      }
-      owners.set(name, o);
       resources.push(name);
       files.set(`${dir}/${name}`, [`${GENERATED_MARKER} from ${o.source.file}; do not edit.
 `, yaml2.get(o.object)]);
     }
   }
   files.set(`${dir}/kustomization.yaml`, kustomization(cluster, resources));
-  return { cluster, files, collisions };
+  return files;
 }
 function kustomization(cluster, resources) {
   return `${GENERATED_MARKER} for cluster ${cluster}; do not edit. Resources are listed in apply order.
@@ -35255,7 +35248,7 @@ function buildOutputTree(clusters, options) {
     if (options.layout === "object")
       for (const col of objectFileCollisions(c.name, c.objects))
         diagnostics.push(collisionDiagnostic(col));
-    groups2.push({ dir, files: () => layoutCluster(c.name, c.objects, options.layout, yaml2).files });
+    groups2.push({ dir, files: () => layoutCluster(c.name, c.objects, options.layout, yaml2) });
   }
   if (shard) {
     const declared = new Set(clusters.map((c) => c.name));
@@ -36657,19 +36650,20 @@ async function render2(dir, opts, guard, print, run) {
   const prepared = await prepareCompile(guard?.source ?? diskSource(root), opts);
   const { settings: settings2 } = prepared;
   const outDir = outputDirOf(root, opts.output, settings2);
+  const shown = displayPath(outDir);
   const say = (line) => {
     progress.end();
     (opts.format === "text" ? process.stdout : process.stderr).write(line + "\n");
   };
-  const replay = (report2) => {
-    print(report2.diagnostics);
-    if (report2.stderr)
-      process.stderr.write(report2.stderr);
-    for (const line of report2.said)
+  const replay = (report) => {
+    print(report.diagnostics);
+    if (report.stderr)
+      process.stderr.write(report.stderr);
+    for (const line of report.said)
       say(line);
     return EXIT_OK;
   };
-  const stamped = guard && !shard && prepared.key && prepared.cache && !guard.recovery ? { cache: prepared.cache, compileKey: prepared.key, key: stampKey({ dir, outDir, shown: displayPath(outDir), mode: opts.check ? "check" : "write", layout: opts.layout ?? null, cluster: opts.cluster }) } : void 0;
+  const stamped = guard && !shard && prepared.key && prepared.cache && !guard.recovery ? { cache: prepared.cache, compileKey: prepared.key, key: stampKey({ dir, outDir, shown, mode: opts.check ? "check" : "write", layout: opts.layout ?? null, cluster: opts.cluster }) } : void 0;
   let known;
   if (stamped) {
     const stamp = asStamp(stamped.cache.getRecord(stamped.key));
@@ -36684,20 +36678,20 @@ async function render2(dir, opts, guard, print, run) {
       known = new KnownOutput(stamp);
   }
   const { result, reads } = await prepared.compile();
-  const shown = displayPath(outDir);
   const diags = [...result.diagnostics];
   if (guard?.recovery)
     diags.unshift(recoveryDiagnostic(guard.recovery, shown));
   const nothing = guard?.recovery ? "nothing else was written" : "nothing was written";
-  const finish = (report2, tree2) => {
-    if (stamped) {
-      const stamp = takeStamp(outDir, stamped.compileKey, { scopes: tree2.scopes, keep: tree2.keep, files: reads }, treeDigests(tree2), report2);
+  const finish = (report, tree2, changes2) => {
+    const nothingToDo = changes2.added.length + changes2.changed.length + changes2.removed.length + changes2.leftovers.length === 0;
+    if (stamped && nothingToDo) {
+      const stamp = takeStamp(outDir, stamped.compileKey, { scopes: tree2.scopes, keep: tree2.keep, files: reads }, treeDigests(tree2), report);
       if (stamp) {
         stamped.cache.putRecord(stamped.key, stamp);
         stampTrace("taken");
       }
     }
-    return replay(report2);
+    return replay(report);
   };
   const fail = (...extra) => {
     print([...diags, ...extra]);
@@ -36776,7 +36770,7 @@ async function render2(dir, opts, guard, print, run) {
     const foreign = changes.foreign.map((f) => `  foreign:  ${f} (not written by fedc; left alone)`);
     if (stale === 0 && unfinished.length === 0) {
       const stderr = [...foreign, `${shown} is up to date${shard ? ` for shard ${shardText(shard)}` : ""} (${changes.unchanged} files)`].join("\n") + "\n";
-      return changes.leftovers.length === 0 ? finish({ diagnostics: diags, stderr, said: [] }, tree) : replay({ diagnostics: diags, stderr, said: [] });
+      return finish({ diagnostics: diags, stderr, said: [] }, tree, changes);
     }
     process.stderr.write([
       ...changes.changed.map((f) => `  changed:  ${f}`),
@@ -36834,9 +36828,7 @@ async function render2(dir, opts, guard, print, run) {
     said.push(`shard ${shardText(shard)}: ${mine} of ${result.clusters.length} clusters${shard.index === DNS_SHARD ? ", and dns/" : ""}`);
   }
   said.push(`${shown}: ${changes.added.length} added, ${changes.changed.length} changed, ${changes.removed.length} removed, ${changes.unchanged} unchanged`);
-  const report = { diagnostics: diags, said };
-  const nothingToDo = changes.added.length + changes.changed.length + changes.removed.length + changes.leftovers.length === 0;
-  return nothingToDo ? finish(report, tree) : replay(report);
+  return finish({ diagnostics: diags, said }, tree, changes);
 }
 function fixCommand(dir, out, opts) {
   const parts = ["fedc render", dir];

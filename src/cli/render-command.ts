@@ -100,6 +100,7 @@ async function render(dir: string, opts: RenderFlags, guard: OutputGuard | undef
   const prepared = await prepareCompile(guard?.source ?? diskSource(root), opts);
   const { settings } = prepared;
   const outDir = outputDirOf(root, opts.output, settings);
+  const shown = displayPath(outDir);
   // What a person reads about the run: stdout with text diagnostics, else stderr.
   const say = (line: string) => {
     progress.end();
@@ -115,7 +116,7 @@ async function render(dir: string, opts: RenderFlags, guard: OutputGuard | undef
   // inputs and the directory as it left it, its report is this run's; else it still tells what
   // the files whose signature holds contain, so they need not be read.
   const stamped = guard && !shard && prepared.key && prepared.cache && !guard.recovery
-    ? { cache: prepared.cache, compileKey: prepared.key, key: stampKey({ dir, outDir, shown: displayPath(outDir), mode: opts.check ? 'check' : 'write', layout: opts.layout ?? null, cluster: opts.cluster }) }
+    ? { cache: prepared.cache, compileKey: prepared.key, key: stampKey({ dir, outDir, shown, mode: opts.check ? 'check' : 'write', layout: opts.layout ?? null, cluster: opts.cluster }) }
     : undefined;
   let known: KnownOutput | undefined;
   if (stamped) {
@@ -129,13 +130,13 @@ async function render(dir: string, opts: RenderFlags, guard: OutputGuard | undef
   }
   const { result, reads } = await prepared.compile();
   // Diagnostics are printed once, at the end, so machine formats stay one document.
-  const shown = displayPath(outDir);
   const diags: Diagnostic[] = [...result.diagnostics];
   if (guard?.recovery) diags.unshift(recoveryDiagnostic(guard.recovery, shown));
   const nothing = guard?.recovery ? 'nothing else was written' : 'nothing was written';
-  /** A run that found nothing to do: stamp the directory with what it reports, then report it. */
-  const finish = (report: RunReport, tree: OutputTree): number => {
-    if (stamped) {
+  /** Reports the run; when it found nothing to do, stamps the directory with that report first. */
+  const finish = (report: RunReport, tree: OutputTree, changes: TreeChanges): number => {
+    const nothingToDo = changes.added.length + changes.changed.length + changes.removed.length + changes.leftovers.length === 0;
+    if (stamped && nothingToDo) {
       const stamp = takeStamp(outDir, stamped.compileKey, { scopes: tree.scopes, keep: tree.keep, files: reads }, treeDigests(tree), report);
       if (stamp) {
         stamped.cache.putRecord(stamped.key, stamp);
@@ -224,7 +225,7 @@ async function render(dir: string, opts: RenderFlags, guard: OutputGuard | undef
     const foreign = changes.foreign.map((f) => `  foreign:  ${f} (not written by fedc; left alone)`);
     if (stale === 0 && unfinished.length === 0) {
       const stderr = [...foreign, `${shown} is up to date${shard ? ` for shard ${shardText(shard)}` : ''} (${changes.unchanged} files)`].join('\n') + '\n';
-      return changes.leftovers.length === 0 ? finish({ diagnostics: diags, stderr, said: [] }, tree) : replay({ diagnostics: diags, stderr, said: [] });
+      return finish({ diagnostics: diags, stderr, said: [] }, tree, changes);
     }
     process.stderr.write([
       ...changes.changed.map((f) => `  changed:  ${f}`),
@@ -278,9 +279,7 @@ async function render(dir: string, opts: RenderFlags, guard: OutputGuard | undef
     said.push(`shard ${shardText(shard)}: ${mine} of ${result.clusters.length} clusters${shard.index === DNS_SHARD ? ', and dns/' : ''}`);
   }
   said.push(`${shown}: ${changes.added.length} added, ${changes.changed.length} changed, ${changes.removed.length} removed, ${changes.unchanged} unchanged`);
-  const report: RunReport = { diagnostics: diags, said };
-  const nothingToDo = changes.added.length + changes.changed.length + changes.removed.length + changes.leftovers.length === 0;
-  return nothingToDo ? finish(report, tree) : replay(report);
+  return finish({ diagnostics: diags, said }, tree, changes);
 }
 
 /** What a run printed: its diagnostics, then lines on stderr, then the lines about the render. */

@@ -43,19 +43,17 @@ export function objectFileName(o: RenderedObject): string {
   return objectFilePath(o.kind, o.namespace, o.name);
 }
 
-export interface ClusterFiles {
-  cluster: string;
-  /** Path relative to the output directory -> file content. */
-  files: Map<string, FileContent>;
-  /** Objects that would share one file (the second and later of each); the caller reports them. */
-  collisions: { file: string; objects: RenderedObject[] }[];
+/** Objects that would share one file in the object layout: the first owner and a later one. */
+export interface FileCollision {
+  file: string;
+  objects: [RenderedObject, RenderedObject];
 }
 
-/** The collisions layoutCluster finds in the object layout, from file names alone. */
-export function objectFileCollisions(cluster: string, objects: RenderedObject[]): ClusterFiles['collisions'] {
+/** The collisions of the object layout, from file names alone (the caller reports them). */
+export function objectFileCollisions(cluster: string, objects: RenderedObject[]): FileCollision[] {
   const dir = `${CLUSTERS_DIR}/${cluster}`;
   const owners = new Map<string, RenderedObject>();
-  const collisions: ClusterFiles['collisions'] = [];
+  const collisions: FileCollision[] = [];
   for (const o of sortForApply([...objects])) {
     const name = objectFileName(o);
     const prev = owners.get(name);
@@ -65,11 +63,14 @@ export function objectFileCollisions(cluster: string, objects: RenderedObject[])
   return collisions;
 }
 
-/** The files of one cluster directory, in the chosen layout, with its kustomization.yaml. */
-export function layoutCluster(cluster: string, objects: RenderedObject[], layout: Layout, yaml: YamlCache): ClusterFiles {
+/**
+ * The files of one cluster directory, in the chosen layout, with its kustomization.yaml: path
+ * relative to the output directory -> content. Of objects that collide on a file name
+ * (objectFileCollisions) the first in apply order is written.
+ */
+export function layoutCluster(cluster: string, objects: RenderedObject[], layout: Layout, yaml: YamlCache): Map<string, FileContent> {
   const dir = `${CLUSTERS_DIR}/${cluster}`;
   const files = new Map<string, FileContent>();
-  const collisions: ClusterFiles['collisions'] = [];
   const sorted = sortForApply([...objects]);
   let resources: string[];
   if (layout === 'manifest') {
@@ -79,21 +80,15 @@ export function layoutCluster(cluster: string, objects: RenderedObject[], layout
     resources = [MANIFEST_FILE];
   } else {
     resources = [];
-    const owners = new Map<string, RenderedObject>();
     for (const o of sorted) {
       const name = objectFileName(o);
-      const prev = owners.get(name);
-      if (prev) {
-        collisions.push({ file: `${dir}/${name}`, objects: [prev, o] });
-        continue;
-      }
-      owners.set(name, o);
+      if (files.has(`${dir}/${name}`)) continue;
       resources.push(name);
       files.set(`${dir}/${name}`, [`${GENERATED_MARKER} from ${o.source.file}; do not edit.\n`, yaml.get(o.object)]);
     }
   }
   files.set(`${dir}/kustomization.yaml`, kustomization(cluster, resources));
-  return { cluster, files, collisions };
+  return files;
 }
 
 function kustomization(cluster: string, resources: string[]): string {

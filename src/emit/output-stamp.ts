@@ -66,7 +66,8 @@ export function contentDigest(c: FileContent): string {
 
 const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
 
-export function signature(st: BigIntStats | undefined): string {
+/** The identity of a path's last change; '' for a path that does not exist. */
+function signature(st: BigIntStats | undefined): string {
   if (!st) return '';
   const type = st.isFile() ? 'f' : st.isDirectory() ? 'd' : st.isSymbolicLink() ? 'l' : 'o';
   return `${type}:${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}:${st.dev}`;

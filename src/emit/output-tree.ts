@@ -3,7 +3,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { DnsOutput } from '../dns/dns-types.js';
 import { DNS_DIR, layoutDns } from './dns-files.js';
 import { contentText, type FileContent } from './file-content.js';
-import { CLUSTERS_DIR, layoutCluster, objectFileCollisions, type ClusterFiles, type Layout } from './layout.js';
+import { CLUSTERS_DIR, layoutCluster, objectFileCollisions, type FileCollision, type Layout } from './layout.js';
 import { YamlCache } from './serialize.js';
 import { DNS_SHARD, inShard, type Shard } from './shards.js';
 
@@ -58,14 +58,14 @@ export interface TreeOptions {
   dns?: DnsOutput;
 }
 
-function collisionDiagnostic(col: ClusterFiles['collisions'][number]): Diagnostic {
+function collisionDiagnostic(col: FileCollision): Diagnostic {
   const [a, b] = col.objects;
   return {
     code: 'FEDC5003',
     severity: 'error',
-    message: `${a!.kind} ${a!.name} from ${a!.source.file} and ${b!.kind} ${b!.name} from ${b!.source.file} would both be written to ${col.file}`,
-    file: b!.source.file,
-    line: b!.source.line,
+    message: `${a.kind} ${a.name} from ${a.source.file} and ${b.kind} ${b.name} from ${b.source.file} would both be written to ${col.file}`,
+    file: b.source.file,
+    line: b.source.line,
     col: 1,
     hint: 'two target types share a kind name; rename one of the objects',
   };
@@ -101,7 +101,7 @@ export function buildOutputTree(clusters: readonly ClusterOutput[], options: Tre
     if (!whole) scopes.push(dir);
     // Collisions come from file names alone: nothing is serialized until the files are asked for.
     if (options.layout === 'object') for (const col of objectFileCollisions(c.name, c.objects)) diagnostics.push(collisionDiagnostic(col));
-    groups.push({ dir, files: () => layoutCluster(c.name, c.objects, options.layout, yaml).files });
+    groups.push({ dir, files: () => layoutCluster(c.name, c.objects, options.layout, yaml) });
   }
   if (shard) {
     // Directories of clusters no longer declared: each is its shard's to prune.

@@ -21,9 +21,9 @@ export function locateInBlock(text: string, start: number, end: number, path: No
   let first = 0;
   while (first < lines.length && (lines[first]!.kind === 'blank' || lines[first]!.kind === 'marker')) first++;
   if (first === lines.length) return undefined;
+  if (path.length === 0) return lines[first]!.start + lines[first]!.indent;
   let node: Block = { from: first, to: lines.length, col: lines[first]!.indent, firstCol: lines[first]!.indent };
-  let offset = lines[first]!.start + lines[first]!.indent;
-  for (let i = 0; i < path.length; i++) {
+  for (let i = 0; ; i++) {
     const seg = path[i]!;
     const last = i === path.length - 1;
     const line = lines[node.from]!;
@@ -33,9 +33,7 @@ export function locateInBlock(text: string, start: number, end: number, path: No
     if (last) return atKey && !isSeq ? found.key : found.value;
     if (!found.child) return undefined;
     node = found.child;
-    offset = found.value;
   }
-  return offset;
 }
 
 interface Line {

@@ -14,8 +14,10 @@ import type { OutputFiles } from './output-files.js';
  * compiling. Invisible in the output: a hit gives the very result a compile would.
  *
  * - Key: fedc's own code (its files' sizes and times), the compile's options, and the bytes of
- *   every input file and of fedc.yaml. Files of the previous output that the compile read
- *   (replicas, SOA serials) are recorded in the entry and compared on every hit.
+ *   every input file and of fedc.yaml (for a commit, its inputs' blob ids: load-repo.ts). Files
+ *   of the previous output that the compile read (replicas, SOA serials) are recorded in the
+ *   entry and compared on every hit. Entries hold the rendered objects, not their YAML.
+ * - Records (getRecord, putRecord): the output stamps (emit/output-stamp.ts), kept the same way.
  * - Where: FEDC_CACHE_DIR, else $XDG_CACHE_HOME/fedc, else ~/.cache/fedc; never in the repo. The
  *   directory is the user's only (0700), entries too (0600): they hold parsed inputs, Secrets
  *   included.
