@@ -397,6 +397,37 @@ describe('render --stdout', () => {
     expect(readdirSync(path.join(dir, 'in')).sort()).toEqual(['clusters', 'test']);
   });
 
+  it('two different --cluster names are a usage error before any compile (an input error is not even read)', () => {
+    const dir = seed();
+    write(dir, 'in/test/broken.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: [\n');
+    const broken = cli(dir, 'render', 'in', '--cluster', 'cluster1');
+    expect(broken.code).toBe(1); // the repo really does not compile
+    expect(broken.stderr).toContain('error FEDC1001');
+    const r = cli(dir, 'render', 'in', '--stdout', '--cluster', 'cluster1', '--cluster', 'cluster2');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('error: --stdout prints one cluster: name it with --cluster\n');
+    expect(r.stdout).toBe('');
+    // before the input directory is looked at, too
+    const nowhere = cli(dir, 'render', 'nope', '--stdout', '--cluster', 'cluster1', '--cluster', 'cluster2', '--format', 'json');
+    expect(nowhere.code).toBe(2);
+    expect(nowhere.stderr).toBe('error: --stdout prints one cluster: name it with --cluster\n');
+    expect(nowhere.stdout).toBe('');
+    // one name given twice is one cluster
+    rmSync(path.join(dir, 'in/test/broken.yaml'));
+    const twice = cli(dir, 'render', 'in', '--stdout', '--cluster', 'cluster2', '--cluster', 'cluster2');
+    expect(twice.code).toBe(0);
+    expect(twice.stdout).toBe(cli(dir, 'render', 'in', '--stdout', '--cluster', 'cluster2').stdout);
+  });
+
+  it('without --cluster the repo decides (one cluster needs none), so an input error comes first', () => {
+    const dir = seed();
+    write(dir, 'in/test/broken.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: [\n');
+    const r = cli(dir, 'render', 'in', '--stdout');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error FEDC1001');
+    expect(r.stdout).toBe('');
+  });
+
   it('a repo with one cluster needs no --cluster', () => {
     const dir = seed();
     rmSync(path.join(dir, 'in/clusters/cluster2.yaml'));

@@ -110,8 +110,13 @@ describe('the compile cache', () => {
     const again = run(['diff', repo], cache);
     expect(again).toEqual(first);
     const uncached = run(['diff', repo, '--no-cache'], cache);
-    expect(uncached.code).not.toBe(0); // (a missing object is an internal error today)
-    expect(uncached.stderr).toContain(oid);
+    const head = git('rev-parse', 'HEAD').trim();
+    expect(uncached.code).toBe(1);
+    expect(uncached.stdout).toBe('');
+    expect(uncached.stderr).toBe(`fedc diff: HEAD (${head.slice(0, 7)}) does not compile:\n` +
+      `test-ns/deployment-microbot.yaml - error FEDC1017: test-ns/deployment-microbot.yaml at HEAD (${head.slice(0, 7)}) cannot be read: git object ${oid} is missing from the repository\n` +
+      `  hint: the clone lacks its objects (a shallow or partial clone) or its object store is damaged: fetch the revision with its objects (git fetch --unshallow, or git fetch origin ${head}), or run git fsck\n` +
+      '1 error, 0 warnings\n');
   });
 
   it('misses when the previous output it read has changed', () => {

@@ -1,9 +1,10 @@
 /** `fedc diff` as a user runs it: the built CLI in a temporary git repository with real commits (test/fleet-repo.ts). */
-import { readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, cpSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configMap, createFleetRepo, PASSWORD_NEW, secret, SECRETS, TOKEN_NEW, TOKEN_OLD, type FleetRepo } from './fleet-repo.js';
-import { cleanup, fedc, tempDir } from './helpers.js';
+import { configMap, createFleetRepo, gitIn, PASSWORD_NEW, secret, SECRETS, TOKEN_NEW, TOKEN_OLD, type FleetRepo } from './fleet-repo.js';
+import { cleanup, CLI, fedc, tempDir } from './helpers.js';
 
 let dir = '';
 let repo = '';
@@ -171,5 +172,118 @@ describe('two rendered directories', () => {
     const same = fedc(['diff', a, render(base, 'manifest'), '--exit-code']);
     expect([same.code, same.stdout.split('\n').at(-2)]).toEqual([0, 'no change']);
     expect(fedc(['diff', a, b, '--base', 'main']).code).toBe(2);
+  });
+});
+
+describe('a revision git cannot read whole (a shallow or partial clone, a damaged object store)', () => {
+  let damaged: FleetRepo;
+  const run = (args: string[], env: Record<string, string> = {}) => {
+    const r = spawnSync(process.execPath, [CLI, 'diff', ...args], { cwd: damaged.repo, encoding: 'utf8', env: { ...process.env, FEDC_CACHE_DIR: path.join(dir, 'damaged-cache'), ...env } });
+    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  };
+  /** Takes an object out of the store (as a shallow or partial clone lacks it); returns its id and how to put it back. */
+  const hide = (rev: string) => {
+    const oid = damaged.git('rev-parse', rev).trim();
+    const file = path.join(damaged.repo, '.git/objects', oid.slice(0, 2), oid.slice(2));
+    renameSync(file, `${file}.hidden`);
+    return { oid, file, restore: () => { rmSync(file, { force: true }); renameSync(`${file}.hidden`, file); } };
+  };
+  const esc = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const HINT = (sha: string) => `  hint: the clone lacks its objects (a shallow or partial clone) or its object store is damaged: fetch the revision with its objects (git fetch --unshallow, or git fetch origin ${sha}), or run git fsck\n`;
+  let sha = '';
+  let short = '';
+  beforeAll(() => {
+    damaged = createFleetRepo(path.join(dir, 'damaged'));
+    sha = damaged.git('rev-parse', 'main').trim();
+    short = sha.slice(0, 7);
+  });
+
+  it('a missing blob is FEDC1017 naming the revision and every file it lacks, exit 1, nothing on stdout and nothing cached', () => {
+    const truth = run(['--base', 'main', '--head', 'feature', '--format', 'json', '--no-cache']);
+    expect(truth.code, truth.stderr).toBe(0);
+    const flags = hide('main:shop/flags.yaml');
+    const added = hide('main:shop/added-on-main.yaml');
+    try {
+      for (const format of ['text', 'markdown', 'json']) {
+        const r = run(['--base', 'main', '--head', 'feature', '--format', format]);
+        expect(r.code).toBe(1);
+        expect(r.stdout).toBe('');
+        expect(r.stderr).toBe(`fedc diff: main (${short}) does not compile:\n` +
+          `shop/added-on-main.yaml - error FEDC1017: shop/added-on-main.yaml at main (${short}) cannot be read: git object ${added.oid} is missing from the repository\n${HINT(sha)}` +
+          `shop/flags.yaml - error FEDC1017: shop/flags.yaml at main (${short}) cannot be read: git object ${flags.oid} is missing from the repository\n${HINT(sha)}` +
+          '2 errors, 0 warnings\n');
+      }
+    } finally {
+      flags.restore();
+      added.restore();
+    }
+    // the failed side left no entry behind: with the objects back, the same command compares
+    const again = run(['--base', 'main', '--head', 'feature', '--format', 'json']);
+    expect([again.code, again.stdout]).toEqual([0, truth.stdout]);
+  });
+
+  it('a missing tree names its directory; an object of the wrong type is named too', () => {
+    const shop = hide('main:shop');
+    try {
+      const r = run(['--base', 'main', '--no-cache']);
+      expect([r.code, r.stdout]).toEqual([1, '']);
+      expect(r.stderr).toBe(`fedc diff: main (${short}) does not compile:\n` +
+        `shop - error FEDC1017: shop/ at main (${short}) cannot be read: git object ${shop.oid} (its tree) is missing from the repository\n${HINT(sha)}1 error, 0 warnings\n`);
+    } finally {
+      shop.restore();
+    }
+    // a damaged store holds a tree where the file's blob should be
+    const flags = hide('main:shop/flags.yaml');
+    const tree = damaged.git('rev-parse', 'main:shop').trim();
+    copyFileSync(path.join(damaged.repo, '.git/objects', tree.slice(0, 2), tree.slice(2)), flags.file);
+    try {
+      const r = run(['--base', 'main', '--no-cache']);
+      expect([r.code, r.stdout]).toEqual([1, '']);
+      expect(r.stderr).toBe(`fedc diff: main (${short}) does not compile:\n` +
+        `shop/flags.yaml - error FEDC1017: shop/flags.yaml at main (${short}) cannot be read: git object ${flags.oid} is a tree, not a file's contents\n${HINT(sha)}1 error, 0 warnings\n`);
+    } finally {
+      flags.restore();
+    }
+    expect(run(['--base', 'main', '--no-cache']).code).toBe(0);
+  });
+
+  it('a ref whose commit object is missing is FEDC1017; a ref naming no commit is a usage error that says why', () => {
+    const main = hide('main');
+    try {
+      const r = run(['--base', 'main', '--no-cache']);
+      expect([r.code, r.stdout]).toEqual([1, '']);
+      expect(r.stderr).toBe(`fedc diff: main (${short}) does not compile:\n` +
+        `fedc - error FEDC1017: main (${short}) cannot be read: git object ${sha} is missing from the repository\n${HINT(sha)}1 error, 0 warnings\n`);
+      // an object id names itself: one the store lacks is as unknown as any other
+      expect(run(['--base', sha])).toEqual({ code: 2, stdout: '', stderr: `fedc diff: unknown revision ${sha}\n` });
+    } finally {
+      main.restore();
+    }
+    expect(run(['--base', 'main^{tree}'])).toEqual({ code: 2, stdout: '', stderr: 'fedc diff: main^{tree} names a tree, not a commit\n' });
+    expect(run(['--head', 'main:shop/flags.yaml'])).toEqual({ code: 2, stdout: '', stderr: 'fedc diff: main:shop/flags.yaml names a blob, not a commit\n' });
+    // in a shallow clone, the history it lacks is named as such
+    const shallow = path.join(dir, 'shallow');
+    damaged.git('clone', '-q', '--depth', '1', `file://${damaged.repo}`, shallow);
+    const r = spawnSync(process.execPath, [CLI, 'diff', '--base', 'HEAD~1'], { cwd: shallow, encoding: 'utf8' });
+    expect([r.status, r.stdout, r.stderr]).toEqual([2, '', 'fedc diff: unknown revision HEAD~1 (this clone is shallow: fetch the history it lacks, as with git fetch --unshallow)\n']);
+  });
+
+  it('a partial clone whose promisor remote is gone names the file git could not fetch', () => {
+    const origin = path.join(dir, 'promisor');
+    const partial = path.join(dir, 'partial');
+    cpSync(damaged.repo, origin, { recursive: true });
+    gitIn(origin, 'config', 'uploadpack.allowFilter', 'true');
+    damaged.git('clone', '-q', '--filter=blob:none', '--no-checkout', `file://${origin}`, partial);
+    rmSync(origin, { recursive: true });
+    const r = spawnSync(process.execPath, [CLI, 'diff', '--no-cache'], { cwd: partial, encoding: 'utf8', env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } });
+    expect([r.status, r.stdout]).toEqual([1, '']);
+    const head = gitIn(partial, 'rev-parse', 'HEAD').trim();
+    const at = `HEAD (${head.slice(0, 7)})`;
+    expect(r.stderr).toMatch(new RegExp(`^fedc diff: ${esc(at)} does not compile:\\n(\\S+\\.yaml) - error FEDC1017: \\1 at ${esc(at)} cannot be read: git: [^\\n]*promisor remote[^\\n]*\\n${esc(HINT(head))}1 error, 0 warnings\\n$`));
+  });
+
+  it('without git on PATH, says so (exit 2, as outside a git work tree)', () => {
+    const r = run([], { PATH: path.join(dir, 'no-such-bin') });
+    expect(r).toEqual({ code: 2, stdout: '', stderr: 'fedc diff: git is not installed, or not on PATH: fedc diff reads the revisions it compares with git\n' });
   });
 });

@@ -20851,6 +20851,24 @@ function escape2(s) {
 // dist/read/git.js
 import { spawnSync } from "node:child_process";
 var GitError = class extends Error {
+  stdout;
+  constructor(message, stdout) {
+    super(message);
+    this.stdout = stdout;
+  }
+};
+var GitObjectUnreadable = class extends GitError {
+  oid;
+  type;
+  path;
+  constructor(message, oid, type2, path17) {
+    super(message);
+    this.oid = oid;
+    this.type = type2;
+    this.path = path17;
+  }
+};
+var GitNotFound = class extends GitError {
 };
 function git(cwd, args, input) {
   const r = spawnSync("git", ["--no-pager", "-c", "core.quotePath=false", ...args], {
@@ -20859,17 +20877,22 @@ function git(cwd, args, input) {
     maxBuffer: 1 << 30,
     env: { ...process.env, GIT_TERMINAL_PROMPT: "0", GIT_OPTIONAL_LOCKS: "0", LC_ALL: "C" }
   });
-  if (r.error)
+  if (r.error) {
+    if (r.error.code === "ENOENT")
+      throw new GitNotFound("git is not installed, or not on PATH");
     throw new GitError(`git: ${r.error.message}`);
+  }
   if (r.status !== 0)
-    throw new GitError(r.stderr.toString("utf8").trim() || `git ${args[0]} exited ${r.status}`);
+    throw new GitError(r.stderr.toString("utf8").trim() || `git ${args[0]} exited ${r.status}`, r.stdout);
   return r.stdout;
 }
 function gitLocation(dir) {
   try {
     const [top, prefix2] = git(dir, ["rev-parse", "--show-toplevel", "--show-prefix"]).toString("utf8").split("\n");
     return { top, prefix: prefix2 ?? "" };
-  } catch {
+  } catch (err2) {
+    if (err2 instanceof GitNotFound)
+      throw err2;
     return void 0;
   }
 }
@@ -20882,6 +20905,20 @@ function resolveCommit(top, ref) {
     return void 0;
   }
 }
+function describeRef(top, ref) {
+  const run = (args) => {
+    try {
+      return git(top, args).toString("utf8").trim();
+    } catch {
+      return "";
+    }
+  };
+  const shallow = run(["rev-parse", "--is-shallow-repository"]) === "true";
+  const oid = ref.startsWith("-") ? "" : run(["rev-parse", "--verify", "--quiet", "--end-of-options", ref]);
+  if (!oid)
+    return { shallow };
+  return { oid, type: run(["cat-file", "-t", oid]) || "missing", shallow };
+}
 function mergeBase(top, a, b) {
   try {
     return git(top, ["merge-base", a, b]).toString("utf8").trim() || void 0;
@@ -20890,7 +20927,42 @@ function mergeBase(top, a, b) {
   }
 }
 function listTree(top, commit, prefix2) {
-  const out = git(top, ["ls-tree", "-r", "-z", "-l", "--full-tree", commit, "--", prefix2 === "" ? "." : prefix2]).toString("utf8");
+  const list = (flags) => git(top, ["ls-tree", "-r", ...flags, "-z", "--full-tree", commit, "--", prefix2 === "" ? "." : prefix2]).toString("utf8");
+  let out;
+  try {
+    out = list(["-t", "-l"]);
+  } catch (err2) {
+    if (!(err2 instanceof GitError))
+      throw err2;
+    let oid = /\b(?:could not read|unable to read(?: tree)?|could not fetch) \(?([0-9a-f]{40,64})\b/i.exec(err2.message)?.[1];
+    if (!oid && /not a tree object/i.test(err2.message))
+      oid = rootTree(top, commit);
+    if (!oid)
+      throw err2;
+    const at = (text, type2) => {
+      for (const rec of text.split("\0")) {
+        const tab = rec.indexOf("	");
+        const [, t, o] = rec.slice(0, tab).split(/ +/);
+        const full = rec.slice(tab + 1);
+        if (t === type2 && o === oid && full.startsWith(prefix2) && full.length > prefix2.length)
+          return full.slice(prefix2.length);
+      }
+      return void 0;
+    };
+    const dir = at(err2.stdout?.toString("utf8") ?? "", "tree");
+    if (dir !== void 0)
+      throw new GitObjectUnreadable(err2.message, oid, "tree", dir);
+    let file;
+    try {
+      file = at(list([]), "blob");
+    } catch {
+    }
+    if (file !== void 0)
+      throw new GitObjectUnreadable(err2.message, oid, "blob", file);
+    if (/could not fetch/i.test(err2.message))
+      throw err2;
+    throw new GitObjectUnreadable(err2.message, oid, "tree", void 0);
+  }
   const entries = [];
   for (const rec of out.split("\0")) {
     if (rec === "")
@@ -20902,28 +20974,48 @@ function listTree(top, commit, prefix2) {
     const full = rec.slice(tab + 1);
     if (!full.startsWith(prefix2))
       continue;
-    entries.push({ mode, oid, size: size === "-" ? 0 : Number(size), path: full.slice(prefix2.length) });
+    const n = Number(size);
+    entries.push({ mode, oid, size: Number.isInteger(n) ? n : 0, path: full.slice(prefix2.length) });
   }
   return entries;
 }
+function rootTree(top, commit) {
+  try {
+    return /^tree ([0-9a-f]{40,64})$/m.exec(git(top, ["cat-file", "commit", commit]).toString("utf8"))?.[1];
+  } catch {
+    return void 0;
+  }
+}
 function readBlobs(top, oids) {
-  const out = /* @__PURE__ */ new Map();
+  const blobs = /* @__PURE__ */ new Map();
+  const unreadable = /* @__PURE__ */ new Map();
   const unique2 = [...new Set(oids)];
   if (unique2.length === 0)
-    return out;
+    return { blobs, unreadable };
   const buf = git(top, ["cat-file", "--batch"], unique2.map((o) => `${o}
 `).join(""));
   let at = 0;
   for (const oid of unique2) {
     const nl = buf.indexOf(10, at);
-    const header = buf.subarray(at, nl).toString("utf8");
-    const size = Number(header.split(" ")[2]);
-    if (!Number.isInteger(size))
-      throw new GitError(`git cat-file: ${header}`);
-    out.set(oid, buf.subarray(nl + 1, nl + 1 + size));
+    const header = buf.subarray(at, nl < 0 ? buf.length : nl).toString("utf8");
+    const [, type2, sizeText] = header.split(" ");
+    if (nl < 0 || !header.startsWith(`${oid} `))
+      throw new GitError(`git cat-file: unexpected output for ${oid}: ${header}`);
+    if (type2 === "missing" && sizeText === void 0) {
+      unreadable.set(oid, "missing");
+      at = nl + 1;
+      continue;
+    }
+    const size = Number(sizeText);
+    if (!Number.isInteger(size) || size < 0 || nl + 1 + size > buf.length)
+      throw new GitError(`git cat-file: unexpected output for ${oid}: ${header}`);
+    if (type2 === "blob")
+      blobs.set(oid, buf.subarray(nl + 1, nl + 1 + size));
+    else
+      unreadable.set(oid, type2);
     at = nl + 1 + size + 1;
   }
-  return out;
+  return { blobs, unreadable };
 }
 
 // dist/read/repo-source.js
@@ -31392,6 +31484,22 @@ function toPosix(p) {
 }
 
 // dist/read/repo-source.js
+var UnreadableSource = class extends Error {
+  diagnostics;
+  constructor(diagnostics) {
+    super(diagnostics.map((d3) => d3.message).join("; "));
+    this.diagnostics = diagnostics;
+  }
+};
+var fetchHint = (commit) => `the clone lacks its objects (a shallow or partial clone) or its object store is damaged: fetch the revision with its objects (git fetch --unshallow, or git fetch origin ${commit}), or run git fsck`;
+var gitSaid = (err2) => err2.message.split("\n").map((l) => l.replace(/^(fatal|error): /, "").trim()).filter(Boolean).join("; ");
+function unreadableRevision(label, commit, err2) {
+  const said = err2 instanceof GitObjectUnreadable && err2.type === "tree" ? `git object ${err2.oid} (a tree) is missing from the repository` : `git: ${gitSaid(err2)}`;
+  return { code: "FEDC1017", severity: "error", message: `${label} cannot be read: ${said}`, file: "", line: 0, col: 0, hint: fetchHint(commit) };
+}
+function missingRevision(label, oid) {
+  return { code: "FEDC1017", severity: "error", message: `${label} cannot be read: git object ${oid} is missing from the repository`, file: "", line: 0, col: 0, hint: fetchHint(oid) };
+}
 function diskSource(root) {
   const abs = path6.resolve(root);
   return {
@@ -31402,9 +31510,34 @@ function diskSource(root) {
   };
 }
 function gitSource(top, prefix2, commit, label) {
-  const entries = listTree(top, commit, prefix2);
+  const unreadable = (file, why, shown = file) => ({ code: "FEDC1017", severity: "error", message: `${shown} at ${label} cannot be read: ${why}`, file, line: 0, col: 0, hint: fetchHint(commit) });
+  let entries;
+  try {
+    entries = listTree(top, commit, prefix2);
+  } catch (err2) {
+    if (!(err2 instanceof GitObjectUnreadable) || err2.path === void 0)
+      throw err2;
+    throw new UnreadableSource([err2.type === "tree" ? unreadable(err2.path, `git object ${err2.oid} (its tree) is missing from the repository`, `${err2.path}/`) : unreadable(err2.path, `git: ${gitSaid(err2)}`)]);
+  }
   const byPath = new Map(entries.map((e) => [e.path, e]));
-  const text = (e) => readBlobs(top, [e.oid]).get(e.oid).toString("utf8");
+  const read = (chosen) => {
+    let got;
+    try {
+      got = readBlobs(top, chosen.map((e) => e.oid));
+    } catch (err2) {
+      const named = err2 instanceof GitError ? chosen.filter((e) => err2.message.includes(e.oid)) : [];
+      if (named.length === 0)
+        throw err2;
+      throw new UnreadableSource(named.map((e) => unreadable(e.path, `git: ${gitSaid(err2)}`)));
+    }
+    if (got.unreadable.size === 0)
+      return got.blobs;
+    throw new UnreadableSource(chosen.filter((e) => got.unreadable.has(e.oid)).map((e) => {
+      const why = got.unreadable.get(e.oid);
+      return unreadable(e.path, `git object ${e.oid} ${why === "missing" ? "is missing from the repository" : `is a ${why}, not a file's contents`}`);
+    }));
+  };
+  const text = (e) => read([e]).get(e.oid).toString("utf8");
   const sorted = [...entries].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   const matching = (settings2) => {
     const matches = inputMatcher(settings2);
@@ -31414,7 +31547,7 @@ function gitSource(top, prefix2, commit, label) {
     label,
     readSettings() {
       const e = byPath.get(SETTINGS_FILE);
-      return e ? settingsFromBytes(readBlobs(top, [e.oid]).get(e.oid)) : { settings: { ...DEFAULT_SETTINGS }, diagnostics: [] };
+      return e ? settingsFromBytes(read([e]).get(e.oid)) : { settings: { ...DEFAULT_SETTINGS }, diagnostics: [] };
     },
     inputsFingerprint(settings2) {
       const h = createHash("sha256").update("git-inputs\0");
@@ -31439,7 +31572,7 @@ function gitSource(top, prefix2, commit, label) {
         }
         chosen.push(e);
       }
-      const blobs = readBlobs(top, chosen.map((e) => e.oid));
+      const blobs = read(chosen);
       const files = [];
       for (const e of chosen) {
         const blob = blobs.get(e.oid);
@@ -35024,18 +35157,35 @@ async function renderRefSides(dir, opts) {
   }
   if (!isDir)
     return fail(`${dir} is not a directory`);
-  const loc = gitLocation(dir);
+  let loc;
+  try {
+    loc = gitLocation(dir);
+  } catch (err2) {
+    if (err2 instanceof GitNotFound)
+      return fail("git is not installed, or not on PATH: fedc diff reads the revisions it compares with git");
+    throw err2;
+  }
   if (!loc)
     return fail(`${dir} is not in a git work tree; to compare two rendered directories, give both: fedc diff DIR_A DIR_B`);
   const commit = (ref) => resolveCommit(loc.top, ref);
   const short2 = (sha) => sha.slice(0, 7);
+  const noCommit = (ref, nothing = `unknown revision ${ref}`) => {
+    const d3 = describeRef(loc.top, ref);
+    if (d3.oid && d3.type === "missing" && !/^[0-9a-f]+$/i.test(ref)) {
+      const label = `${ref} (${short2(d3.oid)})`;
+      return { ok: false, exit: EXIT_ERRORS, failures: [{ label, errors: [missingRevision(label, d3.oid)] }] };
+    }
+    if (d3.oid && d3.type !== "missing")
+      return fail(`${ref} names a ${d3.type}, not a commit`);
+    return fail(d3.shallow ? `${nothing} (this clone is shallow: fetch the history it lacks, as with git fetch --unshallow)` : nothing);
+  };
   const headCommit = opts.head !== void 0 ? commit(opts.head) : void 0;
   if (opts.head !== void 0 && !headCommit)
-    return fail(`unknown revision ${opts.head}`);
+    return noCommit(opts.head);
   const baseRef = opts.base ?? "HEAD";
   let baseCommit = commit(baseRef);
   if (!baseCommit)
-    return fail(baseRef === "HEAD" ? "the repository has no commit yet (HEAD names none); give --base" : `unknown revision ${baseRef}`);
+    return noCommit(baseRef, baseRef === "HEAD" ? "the repository has no commit yet (HEAD names none); give --base" : void 0);
   let baseLabel = `${baseRef} (${short2(baseCommit)})`;
   if (opts.mergeBase) {
     const other = headCommit ?? commit("HEAD");
@@ -35045,18 +35195,31 @@ async function renderRefSides(dir, opts) {
     baseCommit = mb;
     baseLabel = `merge base of ${baseRef} and ${opts.head ?? "HEAD"} (${short2(mb)})`;
   }
-  const base = gitSource(loc.top, loc.prefix, baseCommit, baseLabel);
-  const head = headCommit ? gitSource(loc.top, loc.prefix, headCommit, `${opts.head} (${short2(headCommit)})`) : diskSource(dir);
+  const { top, prefix: prefix2 } = loc;
+  const at = (sha, label) => ({ label, commit: sha, open: () => gitSource(top, prefix2, sha, label) });
+  const base = at(baseCommit, baseLabel);
+  const head = headCommit ? at(headCommit, `${opts.head} (${short2(headCommit)})`) : { label: "the working tree", open: () => diskSource(dir) };
   const sides = [];
   const failures = [];
   let headDiagnostics = [];
-  for (const source of [base, head]) {
-    const { result } = await compileSource(source, { ...opts.strict !== void 0 ? { strict: opts.strict } : {}, ...opts.cache === false ? { cache: false } : {} });
+  for (const side of [base, head]) {
+    let result;
+    try {
+      ({ result } = await compileSource(side.open(), { ...opts.strict !== void 0 ? { strict: opts.strict } : {}, ...opts.cache === false ? { cache: false } : {} }));
+    } catch (err2) {
+      if (err2 instanceof UnreadableSource)
+        failures.push({ label: side.label, errors: err2.diagnostics });
+      else if (err2 instanceof GitError && side.commit !== void 0)
+        failures.push({ label: side.label, errors: [unreadableRevision(side.label, side.commit, err2)] });
+      else
+        throw err2;
+      continue;
+    }
     if (result.failed)
-      failures.push({ label: source.label, errors: result.diagnostics.filter((d3) => d3.severity === "error") });
-    if (source === head)
+      failures.push({ label: side.label, errors: result.diagnostics.filter((d3) => d3.severity === "error") });
+    if (side === head)
       headDiagnostics = result.diagnostics;
-    sides.push({ label: source.label, snapshot: snapshotOfCompile(result) });
+    sides.push({ label: side.label, snapshot: snapshotOfCompile(result) });
   }
   if (failures.length > 0)
     return { ok: false, exit: EXIT_ERRORS, failures };
@@ -36580,6 +36743,7 @@ function withPhases(source, progress) {
 
 // dist/cli/render-command.js
 var DEFAULT_WAIT_S = 30;
+var STDOUT_ONE_CLUSTER = "--stdout prints one cluster: name it with --cluster";
 var cliError = (code, message, hint) => ({
   code,
   severity: "error",
@@ -36607,6 +36771,8 @@ async function runRender(dir, opts) {
     if (opts.stdout)
       return usage("--stdout prints one cluster named by --cluster; --shard selects clusters to write: drop one of them");
   }
+  if (opts.stdout && new Set(opts.cluster).size > 1)
+    return usage(STDOUT_ONE_CLUSTER);
   const bad = await checkInputDir(dir, opts.format);
   if (bad !== void 0)
     return bad;
@@ -36712,7 +36878,7 @@ async function render2(dir, opts, guard, print, run) {
   if (opts.stdout) {
     const names = opts.cluster.length ? [...new Set(opts.cluster)] : declared;
     if (names.length !== 1)
-      return usage("--stdout prints one cluster: name it with --cluster");
+      return usage(STDOUT_ONE_CLUSTER);
     const cluster = result.clusters.find((c) => c.name === names[0]);
     if (cluster.objects.length === 0 && !opts.allowEmpty) {
       return fail(cliError("FEDC5002", cluster.ready ? `cluster ${cluster.name} gets no object` : `cluster ${cluster.name} is not Ready, so it gets no object`, "an empty stream would make Argo CD or Flux prune everything on that cluster; pass --allow-empty if that is what you want"));

@@ -1,12 +1,13 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import type { CompileResult } from '../compile.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { formatDiagnostics } from '../diagnostics/format.js';
 import { compareSnapshots } from '../diff/compare-snapshots.js';
 import { DIFF_FORMATS, diffFormatters, type DiffFormat } from '../diff/format/index.js';
 import { snapshotOfCompile, snapshotOfTree, type RenderSnapshot } from '../diff/render-snapshot.js';
-import { gitLocation, mergeBase, resolveCommit } from '../read/git.js';
-import { diskSource, gitSource, type RepoSource } from '../read/repo-source.js';
+import { describeRef, GitError, GitNotFound, gitLocation, mergeBase, resolveCommit } from '../read/git.js';
+import { diskSource, gitSource, missingRevision, UnreadableSource, unreadableRevision, type RepoSource } from '../read/repo-source.js';
 import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { compileSource } from './load-repo.js';
 
@@ -100,16 +101,33 @@ export async function renderRefSides(dir: string, opts: RefOptions): Promise<Ref
     // reported below
   }
   if (!isDir) return fail(`${dir} is not a directory`);
-  const loc = gitLocation(dir);
+  let loc: ReturnType<typeof gitLocation>;
+  try {
+    loc = gitLocation(dir);
+  } catch (err) {
+    if (err instanceof GitNotFound) return fail('git is not installed, or not on PATH: fedc diff reads the revisions it compares with git');
+    throw err;
+  }
   if (!loc) return fail(`${dir} is not in a git work tree; to compare two rendered directories, give both: fedc diff DIR_A DIR_B`);
   const commit = (ref: string) => resolveCommit(loc.top, ref);
   const short = (sha: string) => sha.slice(0, 7);
 
+  /** Why a ref names no commit: it names nothing (a usage error), another type of object, or an object the store lacks (FEDC1017). */
+  const noCommit = (ref: string, nothing = `unknown revision ${ref}`): RefSidesResult => {
+    const d = describeRef(loc.top, ref);
+    // an object id names itself whether or not the store has it: not there, it is unknown here
+    if (d.oid && d.type === 'missing' && !/^[0-9a-f]+$/i.test(ref)) {
+      const label = `${ref} (${short(d.oid)})`;
+      return { ok: false, exit: EXIT_ERRORS, failures: [{ label, errors: [missingRevision(label, d.oid)] }] };
+    }
+    if (d.oid && d.type !== 'missing') return fail(`${ref} names a ${d.type}, not a commit`);
+    return fail(d.shallow ? `${nothing} (this clone is shallow: fetch the history it lacks, as with git fetch --unshallow)` : nothing);
+  };
   const headCommit = opts.head !== undefined ? commit(opts.head) : undefined;
-  if (opts.head !== undefined && !headCommit) return fail(`unknown revision ${opts.head}`);
+  if (opts.head !== undefined && !headCommit) return noCommit(opts.head);
   const baseRef = opts.base ?? 'HEAD';
   let baseCommit = commit(baseRef);
-  if (!baseCommit) return fail(baseRef === 'HEAD' ? 'the repository has no commit yet (HEAD names none); give --base' : `unknown revision ${baseRef}`);
+  if (!baseCommit) return noCommit(baseRef, baseRef === 'HEAD' ? 'the repository has no commit yet (HEAD names none); give --base' : undefined);
   let baseLabel = `${baseRef} (${short(baseCommit)})`;
   if (opts.mergeBase) {
     const other = headCommit ?? commit('HEAD');
@@ -119,16 +137,29 @@ export async function renderRefSides(dir: string, opts: RefOptions): Promise<Ref
     baseLabel = `merge base of ${baseRef} and ${opts.head ?? 'HEAD'} (${short(mb)})`;
   }
 
-  const base = gitSource(loc.top, loc.prefix, baseCommit, baseLabel);
-  const head: RepoSource = headCommit ? gitSource(loc.top, loc.prefix, headCommit, `${opts.head} (${short(headCommit)})`) : diskSource(dir);
+  const { top, prefix } = loc;
+  type SideSource = { label: string; commit?: string; open: () => RepoSource };
+  const at = (sha: string, label: string): SideSource => ({ label, commit: sha, open: () => gitSource(top, prefix, sha, label) });
+  const base = at(baseCommit, baseLabel);
+  const head: SideSource = headCommit ? at(headCommit, `${opts.head} (${short(headCommit)})`) : { label: 'the working tree', open: () => diskSource(dir) };
   const sides: Side[] = [];
   const failures: { label: string; errors: Diagnostic[] }[] = [];
   let headDiagnostics: Diagnostic[] = [];
-  for (const source of [base, head]) {
-    const { result } = await compileSource(source, { ...(opts.strict !== undefined ? { strict: opts.strict } : {}), ...(opts.cache === false ? { cache: false } : {}) });
-    if (result.failed) failures.push({ label: source.label, errors: result.diagnostics.filter((d) => d.severity === 'error') });
-    if (source === head) headDiagnostics = result.diagnostics;
-    sides.push({ label: source.label, snapshot: snapshotOfCompile(result) });
+  for (const side of [base, head]) {
+    let result: CompileResult;
+    try {
+      ({ result } = await compileSource(side.open(), { ...(opts.strict !== undefined ? { strict: opts.strict } : {}), ...(opts.cache === false ? { cache: false } : {}) }));
+    } catch (err) {
+      // a revision git cannot read whole (objects missing from a shallow or partial clone, a
+      // damaged object store) fails its side, as errors in its files do
+      if (err instanceof UnreadableSource) failures.push({ label: side.label, errors: err.diagnostics });
+      else if (err instanceof GitError && side.commit !== undefined) failures.push({ label: side.label, errors: [unreadableRevision(side.label, side.commit, err)] });
+      else throw err;
+      continue;
+    }
+    if (result.failed) failures.push({ label: side.label, errors: result.diagnostics.filter((d) => d.severity === 'error') });
+    if (side === head) headDiagnostics = result.diagnostics;
+    sides.push({ label: side.label, snapshot: snapshotOfCompile(result) });
   }
   if (failures.length > 0) return { ok: false, exit: EXIT_ERRORS, failures };
   return { ok: true, base: sides[0]!, head: sides[1]!, headDiagnostics };

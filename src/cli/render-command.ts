@@ -36,6 +36,8 @@ export interface RenderFlags {
 /** How long a render waits for another one writing the same output directory, by default. */
 export const DEFAULT_WAIT_S = 30;
 
+const STDOUT_ONE_CLUSTER = '--stdout prints one cluster: name it with --cluster';
+
 const cliError = (code: Diagnostic['code'], message: string, hint?: string): Diagnostic => ({
   code, severity: 'error', message, file: '', line: 0, col: 0, ...(hint ? { hint } : {}),
 });
@@ -52,6 +54,9 @@ export async function runRender(dir: string, opts: RenderFlags): Promise<number>
     if (opts.cluster.length) return usage('--shard and --cluster cannot be used together: a shard already selects its clusters');
     if (opts.stdout) return usage('--stdout prints one cluster named by --cluster; --shard selects clusters to write: drop one of them');
   }
+  // Two clusters named is wrong whatever the repo holds (no --cluster needs the compile: a repo
+  // with one cluster needs none).
+  if (opts.stdout && new Set(opts.cluster).size > 1) return usage(STDOUT_ONE_CLUSTER);
   const bad = await checkInputDir(dir, opts.format);
   if (bad !== undefined) return bad;
   // The progress line: a render writing files, text diagnostics, stderr a terminal, not CI.
@@ -164,7 +169,7 @@ async function render(dir: string, opts: RenderFlags, guard: OutputGuard | undef
 
   if (opts.stdout) {
     const names = opts.cluster.length ? [...new Set(opts.cluster)] : declared;
-    if (names.length !== 1) return usage('--stdout prints one cluster: name it with --cluster');
+    if (names.length !== 1) return usage(STDOUT_ONE_CLUSTER);
     const cluster = result.clusters.find((c) => c.name === names[0])!;
     if (cluster.objects.length === 0 && !opts.allowEmpty) {
       return fail(cliError('FEDC5002',

@@ -20,6 +20,7 @@ export const CODES = {
   FEDC1014: 'character YAML does not allow (NUL, control character)',
   FEDC1015: 'symlinked directory is not followed',
   FEDC1016: 'nesting too deep',
+  FEDC1017: 'git object of a compared revision cannot be read',
   FEDC2001: 'schema violation',
   FEDC2002: 'unknown kind',
   FEDC2003: 'invalid object name',

@@ -9,8 +9,27 @@ export interface TreeEntry {
   path: string;
 }
 
-/** A git command failed; `message` is what git said. */
-export class GitError extends Error {}
+/** A git command failed; `message` is what git said, `stdout` what it printed before it failed. */
+export class GitError extends Error {
+  constructor(message: string, readonly stdout?: Buffer) {
+    super(message);
+  }
+}
+
+/**
+ * An object of the listed tree cannot be read (a shallow or partial clone, a damaged object
+ * store): a tree, or a blob whose size `ls-tree -l` wanted (a partial clone whose promisor remote
+ * cannot be reached). `path` is the directory or file it is the object of, relative to the listed
+ * directory; undefined when unknown, or the listed directory or one above it.
+ */
+export class GitObjectUnreadable extends GitError {
+  constructor(message: string, readonly oid: string, readonly type: 'tree' | 'blob', readonly path: string | undefined) {
+    super(message);
+  }
+}
+
+/** git itself cannot be run: it is not installed, or not on PATH. */
+export class GitNotFound extends GitError {}
 
 /**
  * Runs git in `cwd` with the user's configuration but never a pager, a prompt or an editor, and
@@ -23,17 +42,25 @@ function git(cwd: string, args: string[], input?: string): Buffer {
     maxBuffer: 1 << 30,
     env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' },
   });
-  if (r.error) throw new GitError(`git: ${r.error.message}`);
-  if (r.status !== 0) throw new GitError(r.stderr.toString('utf8').trim() || `git ${args[0]} exited ${r.status}`);
+  if (r.error) {
+    // ENOENT is the executable (every cwd given here is a directory that was checked to exist)
+    if ((r.error as NodeJS.ErrnoException).code === 'ENOENT') throw new GitNotFound('git is not installed, or not on PATH');
+    throw new GitError(`git: ${r.error.message}`);
+  }
+  if (r.status !== 0) throw new GitError(r.stderr.toString('utf8').trim() || `git ${args[0]} exited ${r.status}`, r.stdout);
   return r.stdout;
 }
 
-/** The work tree's top directory and the path of `dir` inside it ('' or 'a/b/'); undefined outside git. */
+/**
+ * The work tree's top directory and the path of `dir` inside it ('' or 'a/b/'); undefined outside
+ * git. Throws GitNotFound when there is no git to ask.
+ */
 export function gitLocation(dir: string): { top: string; prefix: string } | undefined {
   try {
     const [top, prefix] = git(dir, ['rev-parse', '--show-toplevel', '--show-prefix']).toString('utf8').split('\n');
     return { top: top!, prefix: prefix ?? '' };
-  } catch {
+  } catch (err) {
+    if (err instanceof GitNotFound) throw err;
     return undefined;
   }
 }
@@ -48,6 +75,25 @@ export function resolveCommit(top: string, ref: string): string | undefined {
   }
 }
 
+/**
+ * What a ref that names no commit names instead: an object's id and type (`tree`, `blob`, `tag`,
+ * or `missing` when the object store lacks it: a damaged store), whether this clone is shallow
+ * (a ref into the history it lacks names nothing), or nothing at all.
+ */
+export function describeRef(top: string, ref: string): { oid?: string; type?: string; shallow: boolean } {
+  const run = (args: string[]) => {
+    try {
+      return git(top, args).toString('utf8').trim();
+    } catch {
+      return '';
+    }
+  };
+  const shallow = run(['rev-parse', '--is-shallow-repository']) === 'true';
+  const oid = ref.startsWith('-') ? '' : run(['rev-parse', '--verify', '--quiet', '--end-of-options', ref]);
+  if (!oid) return { shallow };
+  return { oid, type: run(['cat-file', '-t', oid]) || 'missing', shallow };
+}
+
 export function mergeBase(top: string, a: string, b: string): string | undefined {
   try {
     return git(top, ['merge-base', a, b]).toString('utf8').trim() || undefined;
@@ -56,37 +102,103 @@ export function mergeBase(top: string, a: string, b: string): string | undefined
   }
 }
 
-/** Every blob below `prefix` in a commit, paths relative to `prefix`. */
+/**
+ * Every blob below `prefix` in a commit, paths relative to `prefix`. Throws GitObjectUnreadable
+ * when git cannot read a tree of it (or the size of a blob).
+ */
 export function listTree(top: string, commit: string, prefix: string): TreeEntry[] {
-  const out = git(top, ['ls-tree', '-r', '-z', '-l', '--full-tree', commit, '--', prefix === '' ? '.' : prefix]).toString('utf8');
+  const list = (flags: string[]) => git(top, ['ls-tree', '-r', ...flags, '-z', '--full-tree', commit, '--', prefix === '' ? '.' : prefix]).toString('utf8');
+  let out: string;
+  try {
+    // -t: trees are listed too (and skipped below), each before git reads it, so that the
+    // directory of a tree git cannot read is known
+    out = list(['-t', '-l']);
+  } catch (err) {
+    if (!(err instanceof GitError)) throw err;
+    let oid = /\b(?:could not read|unable to read(?: tree)?|could not fetch) \(?([0-9a-f]{40,64})\b/i.exec(err.message)?.[1];
+    // the commit's own tree is missing: git names no object, the commit does
+    if (!oid && /not a tree object/i.test(err.message)) oid = rootTree(top, commit);
+    if (!oid) throw err;
+    const at = (text: string, type: string) => {
+      for (const rec of text.split('\0')) {
+        const tab = rec.indexOf('\t');
+        const [, t, o] = rec.slice(0, tab).split(/ +/);
+        const full = rec.slice(tab + 1);
+        if (t === type && o === oid && full.startsWith(prefix) && full.length > prefix.length) return full.slice(prefix.length);
+      }
+      return undefined;
+    };
+    const dir = at(err.stdout?.toString('utf8') ?? '', 'tree');
+    if (dir !== undefined) throw new GitObjectUnreadable(err.message, oid, 'tree', dir);
+    // not a tree that was listed: a blob whose size git could not get? Listing without sizes reads trees only.
+    let file: string | undefined;
+    try {
+      file = at(list([]), 'blob');
+    } catch {
+      // trees cannot be read either
+    }
+    if (file !== undefined) throw new GitObjectUnreadable(err.message, oid, 'blob', file);
+    if (/could not fetch/i.test(err.message)) throw err; // an object of unknown path and type
+    throw new GitObjectUnreadable(err.message, oid, 'tree', undefined);
+  }
   const entries: TreeEntry[] = [];
   for (const rec of out.split('\0')) {
     if (rec === '') continue;
-    // "<mode> SP <type> SP <oid> SP+ <size> TAB <path>"
+    // "<mode> SP <type> SP <oid> SP+ <size> TAB <path>"; the size is "-" for a submodule, "BAD" for a blob that is missing
     const tab = rec.indexOf('\t');
     const [mode, type, oid, size] = rec.slice(0, tab).split(/ +/);
     if (type !== 'blob' && type !== 'commit') continue;
     const full = rec.slice(tab + 1);
     if (!full.startsWith(prefix)) continue;
-    entries.push({ mode: mode!, oid: oid!, size: size === '-' ? 0 : Number(size), path: full.slice(prefix.length) });
+    const n = Number(size);
+    entries.push({ mode: mode!, oid: oid!, size: Number.isInteger(n) ? n : 0, path: full.slice(prefix.length) });
   }
   return entries;
 }
 
+function rootTree(top: string, commit: string): string | undefined {
+  try {
+    // read from the commit object: rev-parse <commit>^{tree} would want the tree object itself
+    return /^tree ([0-9a-f]{40,64})$/m.exec(git(top, ['cat-file', 'commit', commit]).toString('utf8'))?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+export interface BlobsRead {
+  /** The contents of every blob that could be read. */
+  blobs: Map<string, Buffer>;
+  /**
+   * The others, and why: `missing` (not in the object store: a shallow or partial clone, a
+   * damaged store; git reports a corrupt object as missing too), or the type of the object found
+   * where a blob was expected (`tree`, `commit`, `tag`).
+   */
+  unreadable: Map<string, string>;
+}
+
 /** The contents of blobs, read by one `git cat-file --batch`. */
-export function readBlobs(top: string, oids: readonly string[]): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
+export function readBlobs(top: string, oids: readonly string[]): BlobsRead {
+  const blobs = new Map<string, Buffer>();
+  const unreadable = new Map<string, string>();
   const unique = [...new Set(oids)];
-  if (unique.length === 0) return out;
+  if (unique.length === 0) return { blobs, unreadable };
   const buf = git(top, ['cat-file', '--batch'], unique.map((o) => `${o}\n`).join(''));
   let at = 0;
   for (const oid of unique) {
     const nl = buf.indexOf(0x0a, at);
-    const header = buf.subarray(at, nl).toString('utf8'); // "<oid> <type> <size>" or "<oid> missing"
-    const size = Number(header.split(' ')[2]);
-    if (!Number.isInteger(size)) throw new GitError(`git cat-file: ${header}`);
-    out.set(oid, buf.subarray(nl + 1, nl + 1 + size));
+    const header = buf.subarray(at, nl < 0 ? buf.length : nl).toString('utf8'); // "<oid> <type> <size>" or "<oid> missing"
+    const [, type, sizeText] = header.split(' ');
+    if (nl < 0 || !header.startsWith(`${oid} `)) throw new GitError(`git cat-file: unexpected output for ${oid}: ${header}`);
+    if (type === 'missing' && sizeText === undefined) {
+      unreadable.set(oid, 'missing');
+      at = nl + 1;
+      continue;
+    }
+    const size = Number(sizeText);
+    if (!Number.isInteger(size) || size < 0 || nl + 1 + size > buf.length) throw new GitError(`git cat-file: unexpected output for ${oid}: ${header}`);
+    if (type === 'blob') blobs.set(oid, buf.subarray(nl + 1, nl + 1 + size));
+    else unreadable.set(oid, type!);
     at = nl + 1 + size + 1;
   }
-  return out;
+  return { blobs, unreadable };
 }

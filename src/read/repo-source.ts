@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Minimatch } from 'minimatch';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { isGeneratedByFedc } from '../model/output-contract.js';
-import { listTree, readBlobs, type TreeEntry } from './git.js';
+import { GitError, GitObjectUnreadable, listTree, readBlobs, type TreeEntry } from './git.js';
 import { loadSettingsSync, settingsFromBytes } from './load-settings.js';
 import { decodeSource } from './decode-source.js';
 import { diskOutputFiles, type OutputFiles } from './output-files.js';
@@ -32,6 +32,38 @@ export interface RepoSource {
   output(dir: string): OutputFiles;
 }
 
+/**
+ * A source cannot be read whole: its diagnostics (FEDC1017) name each file or directory whose git
+ * object is missing, of the wrong type, or could not be fetched. Thrown rather than returned, so that nothing is compiled, printed or
+ * cached from part of a revision: the compile cache keys a commit by its blob ids, which a fetch
+ * that brings the missing objects does not change.
+ */
+export class UnreadableSource extends Error {
+  constructor(readonly diagnostics: Diagnostic[]) {
+    super(diagnostics.map((d) => d.message).join('; '));
+  }
+}
+
+const fetchHint = (commit: string) =>
+  `the clone lacks its objects (a shallow or partial clone) or its object store is damaged: fetch the revision with its objects (git fetch --unshallow, or git fetch origin ${commit}), or run git fsck`;
+
+/** What git said, on one line. */
+const gitSaid = (err: GitError) => err.message.split('\n').map((l) => l.replace(/^(fatal|error): /, '').trim()).filter(Boolean).join('; ');
+
+/**
+ * The diagnostic of a revision that git cannot read as a whole (the tree of the repo directory,
+ * or of a directory above it, is missing; another git command failed): no file to name.
+ */
+export function unreadableRevision(label: string, commit: string, err: GitError): Diagnostic {
+  const said = err instanceof GitObjectUnreadable && err.type === 'tree' ? `git object ${err.oid} (a tree) is missing from the repository` : `git: ${gitSaid(err)}`;
+  return { code: 'FEDC1017', severity: 'error', message: `${label} cannot be read: ${said}`, file: '', line: 0, col: 0, hint: fetchHint(commit) };
+}
+
+/** The diagnostic of a ref whose commit object the store lacks (a damaged store). */
+export function missingRevision(label: string, oid: string): Diagnostic {
+  return { code: 'FEDC1017', severity: 'error', message: `${label} cannot be read: git object ${oid} is missing from the repository`, file: '', line: 0, col: 0, hint: fetchHint(oid) };
+}
+
 export function diskSource(root: string): RepoSource {
   const abs = path.resolve(root);
   return {
@@ -44,12 +76,43 @@ export function diskSource(root: string): RepoSource {
 
 /**
  * A commit's tree below `prefix` (the repo's directory inside the git work tree), read from git
- * objects: nothing on disk, in the index or in the refs is touched.
+ * objects: nothing on disk, in the index or in the refs is touched. Reading a file or directory
+ * whose object git cannot give throws UnreadableSource; a git command that fails otherwise throws
+ * GitError.
  */
 export function gitSource(top: string, prefix: string, commit: string, label: string): RepoSource {
-  const entries = listTree(top, commit, prefix);
+  /** FEDC1017 about a file (or, `shown` ending in "/", a directory) of this revision. */
+  const unreadable = (file: string, why: string, shown = file): Diagnostic =>
+    ({ code: 'FEDC1017', severity: 'error', message: `${shown} at ${label} cannot be read: ${why}`, file, line: 0, col: 0, hint: fetchHint(commit) });
+  let entries: TreeEntry[];
+  try {
+    entries = listTree(top, commit, prefix);
+  } catch (err) {
+    if (!(err instanceof GitObjectUnreadable) || err.path === undefined) throw err;
+    throw new UnreadableSource([err.type === 'tree'
+      ? unreadable(err.path, `git object ${err.oid} (its tree) is missing from the repository`, `${err.path}/`)
+      : unreadable(err.path, `git: ${gitSaid(err)}`)]);
+  }
   const byPath = new Map(entries.map((e) => [e.path, e]));
-  const text = (e: TreeEntry) => readBlobs(top, [e.oid]).get(e.oid)!.toString('utf8');
+  /** The blobs of these entries; throws UnreadableSource naming every one git cannot give. */
+  const read = (chosen: readonly TreeEntry[]): Map<string, Buffer> => {
+    let got: ReturnType<typeof readBlobs>;
+    try {
+      got = readBlobs(top, chosen.map((e) => e.oid));
+    } catch (err) {
+      // git gave up on an object (a partial clone whose promisor remote cannot be reached):
+      // name the files of the objects it names
+      const named = err instanceof GitError ? chosen.filter((e) => err.message.includes(e.oid)) : [];
+      if (named.length === 0) throw err;
+      throw new UnreadableSource(named.map((e) => unreadable(e.path, `git: ${gitSaid(err as GitError)}`)));
+    }
+    if (got.unreadable.size === 0) return got.blobs;
+    throw new UnreadableSource(chosen.filter((e) => got.unreadable.has(e.oid)).map((e) => {
+      const why = got.unreadable.get(e.oid)!;
+      return unreadable(e.path, `git object ${e.oid} ${why === 'missing' ? 'is missing from the repository' : `is a ${why}, not a file's contents`}`);
+    }));
+  };
+  const text = (e: TreeEntry) => read([e]).get(e.oid)!.toString('utf8');
   const sorted = [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   /** The entries the settings' include and exclude select, in path order. */
   const matching = (settings: Settings): TreeEntry[] => {
@@ -60,7 +123,7 @@ export function gitSource(top: string, prefix: string, commit: string, label: st
     label,
     readSettings() {
       const e = byPath.get(SETTINGS_FILE);
-      return e ? settingsFromBytes(readBlobs(top, [e.oid]).get(e.oid)!) : { settings: { ...DEFAULT_SETTINGS }, diagnostics: [] };
+      return e ? settingsFromBytes(read([e]).get(e.oid)!) : { settings: { ...DEFAULT_SETTINGS }, diagnostics: [] };
     },
     inputsFingerprint(settings) {
       const h = createHash('sha256').update('git-inputs\0');
@@ -83,7 +146,7 @@ export function gitSource(top: string, prefix: string, commit: string, label: st
         }
         chosen.push(e);
       }
-      const blobs = readBlobs(top, chosen.map((e) => e.oid));
+      const blobs = read(chosen);
       const files: SourceFile[] = [];
       for (const e of chosen) {
         const blob = blobs.get(e.oid)!;
