@@ -2,11 +2,13 @@
  * What the CLI loads: a command loads only what it needs, so that start-up stays cheap (--version
  * loads no compiler; a render of a repo without CRDs never loads ajv's compiler, as the input
  * schemas are precompiled and the Kubernetes schemas are compiled per definition). Seen through
- * the modules tsc wrote (dist/cli/program.js and what it imports), whose loads Node records; the
- * bundle (scripts/build-cli.mjs) is made of the same modules and loads its chunks as lazily.
+ * the modules tsc wrote (dist/cli/program.js and what it imports), whose loads Node records. The
+ * bundled CLI (scripts/build-cli.mjs) is made of the same modules, in two scripts: bundle-program.js
+ * (program.ts, commander) and bundle-commands.js, which it loads only when a command runs; it says
+ * which it loads with FEDC_TEST_TRACE_CODE_CACHE=1 (src/cli/load-bundle.ts).
  */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -48,6 +50,21 @@ describe('start-up', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
     expect(r.modules.filter((m) => m.startsWith('node_modules/') && !m.startsWith('node_modules/commander/'))).toEqual([]);
+  });
+
+  it('the bundled CLI loads the commands\' script only when a command runs; the program\'s holds no dependency but commander', () => {
+    const scripts = (...args: string[]) => {
+      const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, FEDC_NO_CACHE: '1', NO_COLOR: '1', FEDC_TEST_TRACE_CODE_CACHE: '1' } });
+      return { code: r.status, loaded: [...r.stderr.matchAll(/^fedc-test: code cache (\S+) /gm)].map((m) => m[1]) };
+    };
+    expect(scripts('--version')).toEqual({ code: 0, loaded: ['bundle-program'] });
+    expect(scripts('--help')).toEqual({ code: 0, loaded: ['bundle-program'] });
+    expect(scripts('validate', '--help')).toEqual({ code: 0, loaded: ['bundle-program'] });
+    expect(scripts('validate', '.')).toMatchObject({ loaded: ['bundle-program', 'bundle-commands'] });
+    // esbuild heads each module it bundles with a comment naming it.
+    const packages = (name: string) => [...new Set([...readFileSync(path.join(ROOT, 'dist/cli', name), 'utf8').matchAll(/^\/\/ (?:\S*\/)?node_modules\/((?:@[^/]+\/)?[^/]+)\//gm)].map((m) => m[1]))].sort();
+    expect(packages('bundle-program.js')).toEqual(['commander']);
+    expect(packages('bundle-commands.js')).toEqual(expect.arrayContaining(['ajv', 'yaml']));
   });
 
   it('a render without CRDs never loads ajv\'s compiler; one with a CRD does, and checks its objects', () => {
