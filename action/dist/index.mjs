@@ -26341,7 +26341,7 @@ function plainDocumentSpans(text) {
   return INELIGIBLE.test(text) ? void 0 : documentSpans(text);
 }
 function isPlainString(s) {
-  if (!YAML11_TAGS.some((t) => t.test.test(s)))
+  if (!ANY_YAML11.test(s))
     return true;
   try {
     return typeof resolvePlain(s) === "string";
@@ -26350,6 +26350,7 @@ function isPlainString(s) {
   }
 }
 var YAML11_TAGS = new import_yaml4.Document(null, { version: "1.1" }).schema.tags.filter((t) => t.default === true && t.test instanceof RegExp && typeof t.resolve === "function");
+var ANY_YAML11 = YAML11_TAGS.every((t) => t.test.flags === "") ? new RegExp(YAML11_TAGS.map((t) => `(?:${t.test.source})`).join("|")) : { test: (s) => YAML11_TAGS.some((t) => t.test.test(s)) };
 function resolvePlain(s) {
   const tag = YAML11_TAGS.find((t) => t.test.test(s));
   const v = tag.resolve(s, (message) => {
@@ -26359,7 +26360,7 @@ function resolvePlain(s) {
 }
 var PLAIN_YAML11 = new yaml.Type("tag:fedc.dev,2026:plain-yaml-1.1", {
   kind: "scalar",
-  resolve: (s) => s !== null && YAML11_TAGS.some((t) => t.test.test(s)),
+  resolve: (s) => s !== null && ANY_YAML11.test(s),
   construct: (s) => resolvePlain(s)
 });
 var SCHEMA = yaml.FAILSAFE_SCHEMA.extend({ implicit: [PLAIN_YAML11] });
@@ -27055,7 +27056,7 @@ function diskOutputFiles(outDir) {
 }
 
 // dist/read/read-repo.js
-import { lstatSync as lstatSync2, readFileSync as readFileSync4, realpathSync as realpathSync2, statSync } from "node:fs";
+import { closeSync, constants as fsConstants, fstatSync, lstatSync as lstatSync2, openSync, readFileSync as readFileSync4, realpathSync as realpathSync2, statSync } from "node:fs";
 import path5 from "node:path";
 
 // node_modules/glob/dist/esm/glob.js
@@ -31334,44 +31335,51 @@ async function readRepo(root, settings2) {
   const absRoot = path5.resolve(root);
   const realRoot = realpathSync2(absRoot);
   const ignore = ignoreGlobs(settings2);
-  const walk2 = new Glob(settings2.include, { cwd: absRoot, ignore, nodir: true, follow: false, dot: false, posix: true });
-  const names = await walk2.walk();
-  names.sort();
+  const walk2 = new Glob(settings2.include, { cwd: absRoot, ignore, nodir: true, follow: false, dot: false, withFileTypes: true });
+  const direct = new DirectEntries(walk2.scurry.cwd);
+  const entries = walk2.walkSync().map((entry) => ({ rel: entry.relativePosix(), entry }));
+  entries.sort((a, b) => a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0);
   const links = new SymlinkedDirs(absRoot, realRoot, settings2.include, ignore);
   links.scan(walk2.scurry.cwd);
   const expectedPrefix = realRoot + path5.sep;
   const files = [];
-  for (const name of names) {
-    const rel = toPosix(name);
-    const abs = path5.join(absRoot, name);
-    let target;
-    try {
-      target = realpathSync2(abs);
-    } catch (err2) {
-      if (links.covers(rel) || links.add(rel))
-        continue;
-      const loop = err2.code === "ELOOP";
-      diagnostics.push(fileDiag("FEDC1004", rel, loop ? `symlink ${rel} is a symlink loop; it is not followed` : `symlink ${rel} points to nothing`));
+  for (const { rel, entry } of entries) {
+    const abs = path5.join(absRoot, ...rel.split("/"));
+    const read = direct.has(entry) ? readRegularFile(abs) : void 0;
+    if (read && "size" in read) {
+      diagnostics.push(tooLarge(rel, read.size));
       continue;
     }
-    if (target !== expectedPrefix + name.split("/").join(path5.sep)) {
-      if (links.covers(rel) || links.add(rel))
-        continue;
-      const inside2 = path5.relative(realRoot, target);
-      if (inside2.startsWith("..") || path5.isAbsolute(inside2)) {
-        diagnostics.push(fileDiag("FEDC1004", rel, `symlink ${rel} points outside the input directory; it is not followed`));
+    let bytes = read?.bytes;
+    if (bytes === void 0) {
+      let target;
+      try {
+        target = realpathSync2(abs);
+      } catch (err2) {
+        if (links.covers(rel) || links.add(rel))
+          continue;
+        const loop = err2.code === "ELOOP";
+        diagnostics.push(fileDiag("FEDC1004", rel, loop ? `symlink ${rel} is a symlink loop; it is not followed` : `symlink ${rel} points to nothing`));
         continue;
       }
+      if (target !== expectedPrefix + rel.split("/").join(path5.sep)) {
+        if (links.covers(rel) || links.add(rel))
+          continue;
+        const inside2 = path5.relative(realRoot, target);
+        if (inside2.startsWith("..") || path5.isAbsolute(inside2)) {
+          diagnostics.push(fileDiag("FEDC1004", rel, `symlink ${rel} points outside the input directory; it is not followed`));
+          continue;
+        }
+      }
+      const info = statSync(target);
+      if (!info.isFile())
+        continue;
+      if (info.size > MAX_FILE_BYTES) {
+        diagnostics.push(tooLarge(rel, info.size));
+        continue;
+      }
+      bytes = readFileSync4(abs);
     }
-    const info = statSync(target);
-    if (!info.isFile())
-      continue;
-    const size = info.size;
-    if (size > MAX_FILE_BYTES) {
-      diagnostics.push(fileDiag("FEDC1002", rel, `${rel} is ${size} bytes; fedc reads at most ${MAX_FILE_BYTES} bytes per file`, "split it into smaller files, or exclude it in fedc.yaml"));
-      continue;
-    }
-    const bytes = readFileSync4(abs);
     if (startsWithMarker(bytes))
       continue;
     const decoded = decodeSource(bytes, rel);
@@ -31384,6 +31392,47 @@ async function readRepo(root, settings2) {
   diagnostics.push(...links.diagnostics());
   return { files, diagnostics };
 }
+function tooLarge(rel, size) {
+  return fileDiag("FEDC1002", rel, `${rel} is ${size} bytes; fedc reads at most ${MAX_FILE_BYTES} bytes per file`, "split it into smaller files, or exclude it in fedc.yaml");
+}
+function readRegularFile(abs) {
+  let fd;
+  try {
+    fd = openSync(abs, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW);
+  } catch {
+    return void 0;
+  }
+  try {
+    const info = fstatSync(fd);
+    if (!info.isFile())
+      return void 0;
+    if (info.size > MAX_FILE_BYTES)
+      return { size: info.size };
+    return { bytes: readFileSync4(fd) };
+  } finally {
+    closeSync(fd);
+  }
+}
+var DirectEntries = class {
+  root;
+  dirs = /* @__PURE__ */ new Map();
+  constructor(root) {
+    this.root = root;
+  }
+  has(entry) {
+    return entry.isFile() && !entry.isSymbolicLink() && entry.parent !== void 0 && this.dir(entry.parent);
+  }
+  dir(d3) {
+    if (d3 === this.root)
+      return true;
+    let ok = this.dirs.get(d3);
+    if (ok === void 0) {
+      ok = d3.isDirectory() && !d3.isSymbolicLink() && d3.parent !== void 0 && this.dir(d3.parent);
+      this.dirs.set(d3, ok);
+    }
+    return ok;
+  }
+};
 var MARKERS = [GENERATED_MARKER, ZONE_GENERATED_MARKER].map((m) => Buffer.from(m, "utf8"));
 function startsWithMarker(bytes) {
   return MARKERS.some((m) => bytes.length >= m.length && bytes.compare(m, 0, m.length, 0, m.length) === 0);
@@ -35484,7 +35533,7 @@ import { lstatSync as lstatSync4, readdirSync as readdirSync4, readFileSync as r
 import path11 from "node:path";
 
 // dist/emit/commit-journal.js
-import { closeSync, fsyncSync, lstatSync as lstatSync3, openSync, readFileSync as readFileSync8, renameSync as renameSync2, rmSync, statSync as statSync4, unlinkSync as unlinkSync2, writeSync as writeSync2 } from "node:fs";
+import { closeSync as closeSync2, fsyncSync, lstatSync as lstatSync3, openSync as openSync2, readFileSync as readFileSync8, renameSync as renameSync2, rmSync, statSync as statSync4, unlinkSync as unlinkSync2, writeSync as writeSync2 } from "node:fs";
 import { hostname } from "node:os";
 import path10 from "node:path";
 var JOURNAL_FILE = ".fedc-journal";
@@ -35500,16 +35549,16 @@ function newJournal(renames2, deletes) {
 }
 function writeJournal(outDir, journal) {
   const tmp = path10.join(outDir, JOURNAL_TMP);
-  const fd = openSync(tmp, "w", 420);
+  const fd = openSync2(tmp, "w", 420);
   try {
     writeSync2(fd, JSON.stringify(journal) + "\n");
     fsyncSync(fd);
   } catch (err2) {
-    closeSync(fd);
+    closeSync2(fd);
     rmSync(tmp, { force: true });
     throw err2;
   }
-  closeSync(fd);
+  closeSync2(fd);
   renameSync2(tmp, path10.join(outDir, JOURNAL_FILE));
   syncDir(outDir);
 }
@@ -35635,7 +35684,7 @@ function isFile(p) {
 function syncDir(dir) {
   let fd;
   try {
-    fd = openSync(dir, "r");
+    fd = openSync2(dir, "r");
   } catch {
     return;
   }
@@ -35643,7 +35692,7 @@ function syncDir(dir) {
     fsyncSync(fd);
   } catch {
   } finally {
-    closeSync(fd);
+    closeSync2(fd);
   }
 }
 
@@ -36155,7 +36204,7 @@ function pruneEmptyDirs(outDir, relDir) {
 
 // dist/emit/output-lock.js
 import { randomUUID } from "node:crypto";
-import { closeSync as closeSync2, fstatSync, linkSync, mkdirSync as mkdirSync3, openSync as openSync2, readdirSync as readdirSync6, readFileSync as readFileSync11, readSync, renameSync as renameSync3, rmdirSync as rmdirSync2, statSync as statSync6, unlinkSync as unlinkSync3, writeSync as writeSync3 } from "node:fs";
+import { closeSync as closeSync3, fstatSync as fstatSync2, linkSync, mkdirSync as mkdirSync3, openSync as openSync3, readdirSync as readdirSync6, readFileSync as readFileSync11, readSync, renameSync as renameSync3, rmdirSync as rmdirSync2, statSync as statSync6, unlinkSync as unlinkSync3, writeSync as writeSync3 } from "node:fs";
 import { hostname as hostname2 } from "node:os";
 import path13 from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -36190,11 +36239,11 @@ async function acquireLock(outDir, options) {
   let waiting = false;
   const draft = path13.join(outDir, `${LOCK_FILE}.${me.token}`);
   const writeDraft = () => {
-    const fd = openSync2(draft, "wx", 420);
+    const fd = openSync3(draft, "wx", 420);
     try {
       writeSync3(fd, body);
     } finally {
-      closeSync2(fd);
+      closeSync3(fd);
     }
   };
   const dropDraft = () => {
@@ -36307,7 +36356,7 @@ function removeIfEmpty(dir, top) {
 function inspect(lockPath) {
   let fd;
   try {
-    fd = openSync2(lockPath, "r");
+    fd = openSync3(lockPath, "r");
   } catch (err2) {
     if (err2.code === "ENOENT")
       return void 0;
@@ -36317,14 +36366,14 @@ function inspect(lockPath) {
   let ino;
   let mtimeMs;
   try {
-    const st = fstatSync(fd);
+    const st = fstatSync2(fd);
     ino = st.ino;
     mtimeMs = st.mtimeMs;
     const buf = Buffer.alloc(Math.min(st.size, 4096));
     const n = readSync(fd, buf, 0, buf.length, 0);
     text = buf.subarray(0, n).toString("utf8");
   } finally {
-    closeSync2(fd);
+    closeSync3(fd);
   }
   const holder = parseHolder(text);
   if (!holder) {

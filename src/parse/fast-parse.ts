@@ -117,7 +117,7 @@ export function plainDocumentSpans(text: string): readonly { start: number; end:
 
 /** Whether a plain scalar is read, under YAML 1.1, as the string it spells (not `on`, `0755`, `~`). */
 export function isPlainString(s: string): boolean {
-  if (!YAML11_TAGS.some((t) => t.test.test(s))) return true; // no tag claims it: a string
+  if (!ANY_YAML11.test(s)) return true; // no tag claims it: a string
   try {
     return typeof resolvePlain(s) === 'string';
   } catch {
@@ -131,6 +131,15 @@ const YAML11_TAGS = new Document(null, { version: '1.1' }).schema.tags.filter(
     t.default === true && t.test instanceof RegExp && typeof t.resolve === 'function',
 );
 
+/**
+ * Whether any of those tags claims a plain scalar: their tests joined into one expression, as
+ * nearly every scalar of a manifest is a string that no tag claims, and one match is several
+ * times faster than a dozen (tests with flags could not be joined: then they run one by one).
+ */
+const ANY_YAML11: { test(s: string): boolean } = YAML11_TAGS.every((t) => t.test.flags === '')
+  ? new RegExp(YAML11_TAGS.map((t) => `(?:${t.test.source})`).join('|'))
+  : { test: (s) => YAML11_TAGS.some((t) => t.test.test(s)) };
+
 function resolvePlain(s: string): unknown {
   const tag = YAML11_TAGS.find((t) => t.test.test(s))!;
   const v = tag.resolve(s, (message) => {
@@ -142,7 +151,7 @@ function resolvePlain(s: string): unknown {
 /** js-yaml calls implicit types for plain scalars only: quoted ones stay strings, as in YAML. */
 const PLAIN_YAML11 = new jsyaml.Type('tag:fedc.dev,2026:plain-yaml-1.1', {
   kind: 'scalar',
-  resolve: (s: string | null) => s !== null && YAML11_TAGS.some((t) => t.test.test(s)),
+  resolve: (s: string | null) => s !== null && ANY_YAML11.test(s),
   construct: (s: string) => resolvePlain(s),
 });
 

@@ -1,4 +1,4 @@
-import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, constants as fsConstants, fstatSync, lstatSync, openSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Glob, type Path } from 'glob';
 import { Minimatch } from 'minimatch';
@@ -27,7 +27,7 @@ export interface RepoFiles {
 /**
  * Lists and reads the input files of a repo directory. Files fedc wrote (they start with its
  * marker) are skipped, so rendered output is never read back as input, wherever it is.
- * Reads are synchronous: for thousands of small files that is several times faster than
+ * Listing and reads are synchronous: for thousands of small files that is several times faster than
  * awaiting each one, and nothing else runs meanwhile.
  *
  * Symlinks: a symlinked file is read when it resolves inside the repo (FEDC1004 when it leaves it
@@ -40,48 +40,54 @@ export async function readRepo(root: string, settings: Settings): Promise<RepoFi
   const absRoot = path.resolve(root);
   const realRoot = realpathSync(absRoot);
   const ignore = ignoreGlobs(settings);
-  const walk = new Glob(settings.include, { cwd: absRoot, ignore, nodir: true, follow: false, dot: false, posix: true });
-  const names = await walk.walk();
-  names.sort();
+  const walk = new Glob(settings.include, { cwd: absRoot, ignore, nodir: true, follow: false, dot: false, withFileTypes: true });
+  const direct = new DirectEntries(walk.scurry.cwd);
+  const entries = walk.walkSync().map((entry) => ({ rel: entry.relativePosix(), entry }));
+  entries.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   const links = new SymlinkedDirs(absRoot, realRoot, settings.include, ignore);
   links.scan(walk.scurry.cwd);
   const expectedPrefix = realRoot + path.sep;
   const files: SourceFile[] = [];
-  for (const name of names) {
-    const rel = toPosix(name);
-    const abs = path.join(absRoot, name);
-    // Every file is resolved, not only symlinks: a pattern such as `clusters/**` lets glob walk
-    // through one symlinked directory, and the file below it is no symlink itself.
-    let target: string;
-    try {
-      target = realpathSync(abs);
-    } catch (err) {
-      if (links.covers(rel) || links.add(rel)) continue;
-      const loop = (err as NodeJS.ErrnoException).code === 'ELOOP';
-      diagnostics.push(fileDiag('FEDC1004', rel, loop ? `symlink ${rel} is a symlink loop; it is not followed` : `symlink ${rel} points to nothing`));
+  for (const { rel, entry } of entries) {
+    const abs = path.join(absRoot, ...rel.split('/'));
+    // A regular file with no symlink on its way from the root, as the directories glob read say,
+    // is inside the repo: nothing needs resolving.
+    const read = direct.has(entry) ? readRegularFile(abs) : undefined;
+    if (read && 'size' in read) {
+      diagnostics.push(tooLarge(rel, read.size));
       continue;
     }
-    if (target !== expectedPrefix + name.split('/').join(path.sep)) {
-      // Somewhere on the way is a symlink: a symlinked directory (reported once, by the
-      // directory), or the file itself.
-      if (links.covers(rel) || links.add(rel)) continue;
-      const inside = path.relative(realRoot, target);
-      if (inside.startsWith('..') || path.isAbsolute(inside)) {
-        diagnostics.push(fileDiag('FEDC1004', rel, `symlink ${rel} points outside the input directory; it is not followed`));
+    let bytes = read?.bytes;
+    if (bytes === undefined) {
+      // Anything else is resolved: a symlink, or a file below a symlinked directory that glob
+      // walked through (a pattern such as `clusters/**` walks one symlink deep).
+      let target: string;
+      try {
+        target = realpathSync(abs);
+      } catch (err) {
+        if (links.covers(rel) || links.add(rel)) continue;
+        const loop = (err as NodeJS.ErrnoException).code === 'ELOOP';
+        diagnostics.push(fileDiag('FEDC1004', rel, loop ? `symlink ${rel} is a symlink loop; it is not followed` : `symlink ${rel} points to nothing`));
         continue;
       }
+      if (target !== expectedPrefix + rel.split('/').join(path.sep)) {
+        // Somewhere on the way is a symlink: a symlinked directory (reported once, by the
+        // directory), or the file itself.
+        if (links.covers(rel) || links.add(rel)) continue;
+        const inside = path.relative(realRoot, target);
+        if (inside.startsWith('..') || path.isAbsolute(inside)) {
+          diagnostics.push(fileDiag('FEDC1004', rel, `symlink ${rel} points outside the input directory; it is not followed`));
+          continue;
+        }
+      }
+      const info = statSync(target);
+      if (!info.isFile()) continue;
+      if (info.size > MAX_FILE_BYTES) {
+        diagnostics.push(tooLarge(rel, info.size));
+        continue;
+      }
+      bytes = readFileSync(abs);
     }
-    const info = statSync(target);
-    if (!info.isFile()) continue;
-    const size = info.size;
-    if (size > MAX_FILE_BYTES) {
-      diagnostics.push(
-        fileDiag('FEDC1002', rel, `${rel} is ${size} bytes; fedc reads at most ${MAX_FILE_BYTES} bytes per file`,
-          'split it into smaller files, or exclude it in fedc.yaml'),
-      );
-      continue;
-    }
-    const bytes = readFileSync(abs);
     if (startsWithMarker(bytes)) continue;
     const decoded = decodeSource(bytes, rel);
     if (decoded.diagnostic) {
@@ -92,6 +98,57 @@ export async function readRepo(root: string, settings: Settings): Promise<RepoFi
   }
   diagnostics.push(...links.diagnostics());
   return { files, diagnostics };
+}
+
+function tooLarge(rel: string, size: number): Diagnostic {
+  return fileDiag('FEDC1002', rel, `${rel} is ${size} bytes; fedc reads at most ${MAX_FILE_BYTES} bytes per file`,
+    'split it into smaller files, or exclude it in fedc.yaml');
+}
+
+/**
+ * A regular file's bytes (or its size, when too large), read through one descriptor; undefined
+ * when it is no longer a regular file (O_NOFOLLOW refuses one that has become a symlink).
+ */
+function readRegularFile(abs: string): { bytes: Buffer } | { size: number } | undefined {
+  let fd: number;
+  try {
+    fd = openSync(abs, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW);
+  } catch {
+    return undefined; // gone or become a symlink: the careful path says what it is now
+  }
+  try {
+    const info = fstatSync(fd);
+    if (!info.isFile()) return undefined;
+    if (info.size > MAX_FILE_BYTES) return { size: info.size };
+    return { bytes: readFileSync(fd) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The entries glob listed that are regular files with no symlink on their way from the root,
+ * judged by the types readdir gave (glob keeps them): the directories on the way are shared, so
+ * each is looked at once.
+ */
+class DirectEntries {
+  private readonly dirs = new Map<Path, boolean>();
+
+  constructor(private readonly root: Path) {}
+
+  has(entry: Path): boolean {
+    return entry.isFile() && !entry.isSymbolicLink() && entry.parent !== undefined && this.dir(entry.parent);
+  }
+
+  private dir(d: Path): boolean {
+    if (d === this.root) return true;
+    let ok = this.dirs.get(d);
+    if (ok === undefined) {
+      ok = d.isDirectory() && !d.isSymbolicLink() && d.parent !== undefined && this.dir(d.parent);
+      this.dirs.set(d, ok);
+    }
+    return ok;
+  }
 }
 
 const MARKERS = [GENERATED_MARKER, ZONE_GENERATED_MARKER].map((m) => Buffer.from(m, 'utf8'));
