@@ -577,6 +577,18 @@ describe('fedc.yaml and the input files', () => {
     expect(readdirSync(path.join(dir, 'in')).sort()).toEqual(['clusters', 'fedc.yaml', 'test']);
   });
 
+  it('a fedc.yaml that is a directory is FEDC1006, not an internal error, and nothing is written', () => {
+    const dir = seed();
+    mkdirSync(path.join(dir, 'in/fedc.yaml'));
+    for (const command of ['render', 'validate']) {
+      const r = cli(dir, command, 'in');
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(`fedc.yaml - error FEDC1006: fedc.yaml cannot be read: it is a directory, not a file\n1 error, 0 warnings\n${command === 'render' ? 'nothing was written\n' : ''}`);
+    }
+    expect(readdirSync(path.join(dir, 'in')).sort()).toEqual(['clusters', 'fedc.yaml', 'test']);
+  });
+
   it('a symlink to a file outside the input directory is FEDC1004 and is not read', () => {
     const dir = seed();
     // outside the repo: a second copy of the FederatedNamespace, which would be a duplicate if read

@@ -27005,9 +27005,16 @@ function loadSettingsSync(root) {
   try {
     bytes = readFileSync2(path3.join(root, SETTINGS_FILE));
   } catch (err2) {
-    if (err2.code === "ENOENT")
+    const code = err2.code;
+    if (code === "ENOENT")
       return { settings: { ...DEFAULT_SETTINGS }, diagnostics: [] };
-    throw err2;
+    if (code === void 0)
+      throw err2;
+    const why = code === "EISDIR" ? "it is a directory, not a file" : code === "EACCES" || code === "EPERM" ? `permission denied (${code})` : code;
+    return {
+      settings: { ...DEFAULT_SETTINGS },
+      diagnostics: [{ code: "FEDC1006", severity: "error", message: `fedc.yaml cannot be read: ${why}`, file: SETTINGS_FILE, line: 0, col: 0 }]
+    };
   }
   return settingsFromBytes(bytes);
 }

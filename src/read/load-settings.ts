@@ -18,8 +18,15 @@ export function loadSettingsSync(root: string): { settings: Settings; diagnostic
   try {
     bytes = readFileSync(path.join(root, SETTINGS_FILE));
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { settings: { ...DEFAULT_SETTINGS }, diagnostics: [] };
-    throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { settings: { ...DEFAULT_SETTINGS }, diagnostics: [] };
+    if (code === undefined) throw err;
+    // The defaults stand in, so that the error is reported with everything else the run finds.
+    const why = code === 'EISDIR' ? 'it is a directory, not a file' : code === 'EACCES' || code === 'EPERM' ? `permission denied (${code})` : code;
+    return {
+      settings: { ...DEFAULT_SETTINGS },
+      diagnostics: [{ code: 'FEDC1006', severity: 'error', message: `fedc.yaml cannot be read: ${why}`, file: SETTINGS_FILE, line: 0, col: 0 }],
+    };
   }
   return settingsFromBytes(bytes);
 }
