@@ -680,6 +680,21 @@ describe('full and unwritable disks', () => {
     expect(snapshot(path.join(dir, 'out'))).toEqual(before);
   });
 
+  it.each([
+    ['EACCES', 'permission denied (EACCES)'],
+    ['EIO', 'EIO'],
+  ])('an input file that cannot be read (%s, injected) is FEDC1007 naming it, and the previous output stays', (errno, why) => {
+    const { dir, before } = rendered6();
+    // Files are read in path order: the second is clusters/cluster2.yaml.
+    const r = cli(dir, ['render', 'in', '-o', 'out'], { FEDC_TEST_FAIL_READ: `${errno}:2` });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    // (and the placements naming cluster2 warn that it is not declared)
+    expect(r.stderr.startsWith(`clusters/cluster2.yaml - error FEDC1007: clusters/cluster2.yaml cannot be read: ${why}\n`)).toBe(true);
+    expect(r.stderr).toMatch(/\n1 error, \d+ warnings\nnothing was written\n$/);
+    expect(snapshot(path.join(dir, 'out'))).toEqual(before);
+  });
+
   const canMount = (() => {
     if (process.getuid?.() !== 0) return false;
     const probe = tempDir('fedc-mount-probe-');

@@ -27064,6 +27064,60 @@ function diskOutputFiles(outDir) {
 
 // dist/read/read-repo.js
 import { closeSync, constants as fsConstants, fstatSync, lstatSync as lstatSync2, openSync, readFileSync as readFileSync4, realpathSync as realpathSync2, statSync } from "node:fs";
+
+// dist/emit/io-faults.js
+import { writeSync } from "node:fs";
+var env = process.env;
+function countHook(name) {
+  const m = /^([A-Z]+):(\d+)$/.exec(env[name] ?? "");
+  return m ? { code: m[1], n: Number(m[2]) } : void 0;
+}
+var crashAfter = env.FEDC_TEST_CRASH_AFTER_RENAMES === void 0 ? void 0 : Number(env.FEDC_TEST_CRASH_AFTER_RENAMES);
+var failWrite = countHook("FEDC_TEST_FAIL_WRITE");
+var failRename = countHook("FEDC_TEST_FAIL_RENAME");
+var failRead = countHook("FEDC_TEST_FAIL_READ");
+var writes = 0;
+var renames = 0;
+var reads = 0;
+function fault(code, syscall, file) {
+  const err2 = new Error(`${code}: injected failure, ${syscall} '${file}'`);
+  err2.code = code;
+  err2.syscall = syscall;
+  err2.path = file;
+  return err2;
+}
+function writeFault(file) {
+  if (!failWrite)
+    return void 0;
+  return ++writes === failWrite.n ? fault(failWrite.code, "write", file) : void 0;
+}
+function readFault(file) {
+  if (!failRead)
+    return void 0;
+  return ++reads === failRead.n ? fault(failRead.code, "open", file) : void 0;
+}
+function renameFault(file) {
+  if (!failRename)
+    return void 0;
+  return ++renames === failRename.n ? fault(failRename.code, "rename", file) : void 0;
+}
+function renameConcurrency(usual) {
+  return crashAfter === void 0 ? usual : 1;
+}
+function crashPoint(done) {
+  if (crashAfter === void 0 || done !== crashAfter)
+    return;
+  writeSync(2, `fedc-test: stopped after ${done} renames
+`);
+  process.kill(process.pid, "SIGSTOP");
+}
+function stampTrace(event) {
+  if (env.FEDC_TEST_TRACE_STAMP === "1")
+    writeSync(2, `fedc-test: output stamp ${event}
+`);
+}
+
+// dist/read/read-repo.js
 import path5 from "node:path";
 
 // node_modules/glob/dist/esm/glob.js
@@ -31352,13 +31406,8 @@ async function readRepo(root, settings2) {
   const files = [];
   for (const { rel, entry } of entries) {
     const abs = path5.join(absRoot, ...rel.split("/"));
-    const read = direct.has(entry) ? readRegularFile(abs) : void 0;
-    if (read && "size" in read) {
-      diagnostics.push(tooLarge(rel, read.size));
-      continue;
-    }
-    let bytes = read?.bytes;
-    if (bytes === void 0) {
+    let read = direct.has(entry) ? readRegularFile(abs) : void 0;
+    if (read === void 0) {
       let target;
       try {
         target = realpathSync2(abs);
@@ -31378,15 +31427,20 @@ async function readRepo(root, settings2) {
           continue;
         }
       }
-      const info = statSync(target);
-      if (!info.isFile())
+      read = readRegularFile(target);
+      if (read === void 0)
         continue;
-      if (info.size > MAX_FILE_BYTES) {
-        diagnostics.push(tooLarge(rel, info.size));
-        continue;
-      }
-      bytes = readFileSync4(abs);
     }
+    if ("size" in read) {
+      diagnostics.push(fileDiag("FEDC1002", rel, `${rel} is ${read.size} bytes; fedc reads at most ${MAX_FILE_BYTES} bytes per file`, "split it into smaller files, or exclude it in fedc.yaml"));
+      continue;
+    }
+    if ("error" in read) {
+      const why = read.error === "EACCES" || read.error === "EPERM" ? `permission denied (${read.error})` : read.error;
+      diagnostics.push(fileDiag("FEDC1007", rel, `${rel} cannot be read: ${why}`));
+      continue;
+    }
+    const { bytes } = read;
     if (startsWithMarker(bytes))
       continue;
     const decoded = decodeSource(bytes, rel);
@@ -31399,15 +31453,18 @@ async function readRepo(root, settings2) {
   diagnostics.push(...links.diagnostics());
   return { files, diagnostics };
 }
-function tooLarge(rel, size) {
-  return fileDiag("FEDC1002", rel, `${rel} is ${size} bytes; fedc reads at most ${MAX_FILE_BYTES} bytes per file`, "split it into smaller files, or exclude it in fedc.yaml");
-}
-function readRegularFile(abs) {
+function readRegularFile(file) {
   let fd;
   try {
-    fd = openSync(abs, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW);
-  } catch {
-    return void 0;
+    const fault2 = readFault(file);
+    if (fault2)
+      throw fault2;
+    fd = openSync(file, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW);
+  } catch (err2) {
+    const code = err2.code;
+    if (code === void 0)
+      throw err2;
+    return code === "ENOENT" || code === "ELOOP" ? void 0 : { error: code };
   }
   try {
     const info = fstatSync(fd);
@@ -31416,6 +31473,11 @@ function readRegularFile(abs) {
     if (info.size > MAX_FILE_BYTES)
       return { size: info.size };
     return { bytes: readFileSync4(fd) };
+  } catch (err2) {
+    const code = err2.code;
+    if (code === void 0)
+      throw err2;
+    return { error: code };
   } finally {
     closeSync(fd);
   }
@@ -34966,12 +35028,12 @@ function compileKey(options, settingsText, files) {
   return h.digest("hex");
 }
 function recordingOutput(output) {
-  const reads = /* @__PURE__ */ new Map();
+  const reads2 = /* @__PURE__ */ new Map();
   return {
-    reads,
+    reads: reads2,
     output: (rel) => {
       const text = output(rel);
-      reads.set(rel, text === void 0 ? null : sha256(text));
+      reads2.set(rel, text === void 0 ? null : sha256(text));
       return text;
     }
   };
@@ -35023,20 +35085,20 @@ function openCompileCache(output, env2 = process.env) {
       const v = read(key);
       if (!v || typeof v !== "object" || !Array.isArray(v.reads))
         return void 0;
-      const reads = new Map(v.reads);
-      for (const [rel, digest] of reads) {
+      const reads2 = new Map(v.reads);
+      for (const [rel, digest] of reads2) {
         const text = output(rel);
         if ((text === void 0 ? null : sha256(text)) !== digest)
           return void 0;
       }
       try {
-        return { result: unpack(v.result), reads };
+        return { result: unpack(v.result), reads: reads2 };
       } catch {
         return void 0;
       }
     },
-    put(key, result, reads) {
-      write(key, { result: pack(result), reads: [...reads] });
+    put(key, result, reads2) {
+      write(key, { result: pack(result), reads: [...reads2] });
     },
     getRecord: read,
     putRecord: write
@@ -35182,9 +35244,9 @@ async function prepareCompile(source, flags) {
     ...cache ? { cache } : {},
     ...key ? { key } : {},
     compile: async () => {
-      const { result, reads } = await compileNow();
+      const { result, reads: reads2 } = await compileNow();
       const diagnostics = sortDiagnostics([...settingsDiags, ...readDiagnostics, ...kube.diagnostics, ...result.diagnostics]);
-      return { result: { ...result, diagnostics, failed: hasErrors(diagnostics) }, reads };
+      return { result: { ...result, diagnostics, failed: hasErrors(diagnostics) }, reads: reads2 };
     }
   };
 }
@@ -35487,51 +35549,6 @@ function buildOutputTree(clusters, options) {
     scopes.push(DNS_DIR);
   }
   return { groups: groups2, scopes, keep, diagnostics };
-}
-
-// dist/emit/io-faults.js
-import { writeSync } from "node:fs";
-var env = process.env;
-function countHook(name) {
-  const m = /^([A-Z]+):(\d+)$/.exec(env[name] ?? "");
-  return m ? { code: m[1], n: Number(m[2]) } : void 0;
-}
-var crashAfter = env.FEDC_TEST_CRASH_AFTER_RENAMES === void 0 ? void 0 : Number(env.FEDC_TEST_CRASH_AFTER_RENAMES);
-var failWrite = countHook("FEDC_TEST_FAIL_WRITE");
-var failRename = countHook("FEDC_TEST_FAIL_RENAME");
-var writes = 0;
-var renames = 0;
-function fault(code, syscall, file) {
-  const err2 = new Error(`${code}: injected failure, ${syscall} '${file}'`);
-  err2.code = code;
-  err2.syscall = syscall;
-  err2.path = file;
-  return err2;
-}
-function writeFault(file) {
-  if (!failWrite)
-    return void 0;
-  return ++writes === failWrite.n ? fault(failWrite.code, "write", file) : void 0;
-}
-function renameFault(file) {
-  if (!failRename)
-    return void 0;
-  return ++renames === failRename.n ? fault(failRename.code, "rename", file) : void 0;
-}
-function renameConcurrency(usual) {
-  return crashAfter === void 0 ? usual : 1;
-}
-function crashPoint(done) {
-  if (crashAfter === void 0 || done !== crashAfter)
-    return;
-  writeSync(2, `fedc-test: stopped after ${done} renames
-`);
-  process.kill(process.pid, "SIGSTOP");
-}
-function stampTrace(event) {
-  if (env.FEDC_TEST_TRACE_STAMP === "1")
-    writeSync(2, `fedc-test: output stamp ${event}
-`);
 }
 
 // dist/emit/output-stamp.js
@@ -36899,7 +36916,7 @@ async function render2(dir, opts, guard, print, run) {
     if (stamp)
       known = new KnownOutput(stamp);
   }
-  const { result, reads } = await prepared.compile();
+  const { result, reads: reads2 } = await prepared.compile();
   const diags = [...result.diagnostics];
   if (guard?.recovery)
     diags.unshift(recoveryDiagnostic(guard.recovery, shown));
@@ -36907,7 +36924,7 @@ async function render2(dir, opts, guard, print, run) {
   const finish = (report, tree2, changes2) => {
     const nothingToDo = changes2.added.length + changes2.changed.length + changes2.removed.length + changes2.leftovers.length === 0;
     if (stamped && nothingToDo) {
-      const stamp = takeStamp(outDir, stamped.compileKey, { scopes: tree2.scopes, keep: tree2.keep, files: reads }, treeDigests(tree2), report);
+      const stamp = takeStamp(outDir, stamped.compileKey, { scopes: tree2.scopes, keep: tree2.keep, files: reads2 }, treeDigests(tree2), report);
       if (stamp) {
         stamped.cache.putRecord(stamped.key, stamp);
         stampTrace("taken");

@@ -10,7 +10,7 @@ export const CODES = {
   FEDC1004: 'symlink leaves the input directory or points nowhere',
   FEDC1005: 'document is not a Kubernetes object',
   FEDC1006: 'fedc.yaml is invalid or cannot be read',
-  FEDC1007: 'input directory cannot be read',
+  FEDC1007: 'input directory or file cannot be read',
   FEDC1008: 'integer too large to keep exactly',
   FEDC1009: 'file is not Kubernetes YAML; skipped',
   FEDC1010: 'Helm chart file; skipped',

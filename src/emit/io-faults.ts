@@ -12,6 +12,8 @@ import { writeSync } from 'node:fs';
  * - FEDC_TEST_FAIL_WRITE=CODE:N: writing the Nth temporary file fails with errno CODE (ENOSPC,
  *   EACCES, EIO, ...), after half of its bytes are written, as a disk filling up would.
  * - FEDC_TEST_FAIL_RENAME=CODE:N: the Nth rename of a commit fails with CODE.
+ * - FEDC_TEST_FAIL_READ=CODE:N: opening the Nth input file read from disk fails with CODE, as an
+ *   unreadable file would (as root, tests cannot make one).
  * - FEDC_TEST_TRACE_STAMP=1: print "fedc-test: output stamp <event>" on stderr when a render
  *   takes, finds or uses the output stamp (output-stamp.ts), so tests see which path ran.
  */
@@ -25,8 +27,10 @@ function countHook(name: string): { code: string; n: number } | undefined {
 const crashAfter = env.FEDC_TEST_CRASH_AFTER_RENAMES === undefined ? undefined : Number(env.FEDC_TEST_CRASH_AFTER_RENAMES);
 const failWrite = countHook('FEDC_TEST_FAIL_WRITE');
 const failRename = countHook('FEDC_TEST_FAIL_RENAME');
+const failRead = countHook('FEDC_TEST_FAIL_READ');
 let writes = 0;
 let renames = 0;
+let reads = 0;
 
 function fault(code: string, syscall: string, file: string): NodeJS.ErrnoException {
   const err: NodeJS.ErrnoException = new Error(`${code}: injected failure, ${syscall} '${file}'`);
@@ -40,6 +44,12 @@ function fault(code: string, syscall: string, file: string): NodeJS.ErrnoExcepti
 export function writeFault(file: string): NodeJS.ErrnoException | undefined {
   if (!failWrite) return undefined;
   return ++writes === failWrite.n ? fault(failWrite.code, 'write', file) : undefined;
+}
+
+/** Called before each input file is opened. */
+export function readFault(file: string): NodeJS.ErrnoException | undefined {
+  if (!failRead) return undefined;
+  return ++reads === failRead.n ? fault(failRead.code, 'open', file) : undefined;
 }
 
 /** Called before each rename of a commit. */

@@ -1,4 +1,5 @@
 import { closeSync, constants as fsConstants, fstatSync, lstatSync, openSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { readFault } from '../emit/io-faults.js';
 import path from 'node:path';
 import { Glob, type Path } from 'glob';
 import { Minimatch } from 'minimatch';
@@ -52,13 +53,8 @@ export async function readRepo(root: string, settings: Settings): Promise<RepoFi
     const abs = path.join(absRoot, ...rel.split('/'));
     // A regular file with no symlink on its way from the root, as the directories glob read say,
     // is inside the repo: nothing needs resolving.
-    const read = direct.has(entry) ? readRegularFile(abs) : undefined;
-    if (read && 'size' in read) {
-      diagnostics.push(tooLarge(rel, read.size));
-      continue;
-    }
-    let bytes = read?.bytes;
-    if (bytes === undefined) {
+    let read = direct.has(entry) ? readRegularFile(abs) : undefined;
+    if (read === undefined) {
       // Anything else is resolved: a symlink, or a file below a symlinked directory that glob
       // walked through (a pattern such as `clusters/**` walks one symlink deep).
       let target: string;
@@ -80,14 +76,20 @@ export async function readRepo(root: string, settings: Settings): Promise<RepoFi
           continue;
         }
       }
-      const info = statSync(target);
-      if (!info.isFile()) continue;
-      if (info.size > MAX_FILE_BYTES) {
-        diagnostics.push(tooLarge(rel, info.size));
-        continue;
-      }
-      bytes = readFileSync(abs);
+      read = readRegularFile(target);
+      if (read === undefined) continue; // not a regular file (a FIFO, a device), or gone
     }
+    if ('size' in read) {
+      diagnostics.push(fileDiag('FEDC1002', rel, `${rel} is ${read.size} bytes; fedc reads at most ${MAX_FILE_BYTES} bytes per file`,
+        'split it into smaller files, or exclude it in fedc.yaml'));
+      continue;
+    }
+    if ('error' in read) {
+      const why = read.error === 'EACCES' || read.error === 'EPERM' ? `permission denied (${read.error})` : read.error;
+      diagnostics.push(fileDiag('FEDC1007', rel, `${rel} cannot be read: ${why}`));
+      continue;
+    }
+    const { bytes } = read;
     if (startsWithMarker(bytes)) continue;
     const decoded = decodeSource(bytes, rel);
     if (decoded.diagnostic) {
@@ -100,27 +102,31 @@ export async function readRepo(root: string, settings: Settings): Promise<RepoFi
   return { files, diagnostics };
 }
 
-function tooLarge(rel: string, size: number): Diagnostic {
-  return fileDiag('FEDC1002', rel, `${rel} is ${size} bytes; fedc reads at most ${MAX_FILE_BYTES} bytes per file`,
-    'split it into smaller files, or exclude it in fedc.yaml');
-}
-
 /**
- * A regular file's bytes (or its size, when too large), read through one descriptor; undefined
- * when it is no longer a regular file (O_NOFOLLOW refuses one that has become a symlink).
+ * A regular file's bytes, read through one descriptor: its size instead when it is too large, the
+ * error's code when it cannot be read; undefined when it is not (or no longer) a regular file:
+ * gone, another kind of file, or a symlink (O_NOFOLLOW refuses one).
  */
-function readRegularFile(abs: string): { bytes: Buffer } | { size: number } | undefined {
+function readRegularFile(file: string): { bytes: Buffer } | { size: number } | { error: string } | undefined {
   let fd: number;
   try {
-    fd = openSync(abs, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW);
-  } catch {
-    return undefined; // gone or become a symlink: the careful path says what it is now
+    const fault = readFault(file);
+    if (fault) throw fault;
+    fd = openSync(file, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === undefined) throw err;
+    return code === 'ENOENT' || code === 'ELOOP' ? undefined : { error: code };
   }
   try {
     const info = fstatSync(fd);
     if (!info.isFile()) return undefined;
     if (info.size > MAX_FILE_BYTES) return { size: info.size };
     return { bytes: readFileSync(fd) };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === undefined) throw err;
+    return { error: code };
   } finally {
     closeSync(fd);
   }
