@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, lstatSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KnownOutput, takeStamp } from '../src/emit/output-stamp.js';
+import { checkStamp, KnownOutput, takeStamp } from '../src/emit/output-stamp.js';
 import { CLI, cleanup, readTree, ROOT, tempDir } from './helpers.js';
 
 let dir = '';
@@ -192,5 +192,23 @@ describe('the output stamp', () => {
     const later = takeStamp(out, 'key', { scopes: ['clusters'], keep: [], files: [] }, new Map(), null, now + 60_000)!;
     expect(later.racy).toEqual([]);
     expect(later.entries.length).toBe(fresh.entries.length);
+    // Checked again while they are racy, they stay racy; once settled, the stamp without them is given to store.
+    expect(checkStamp(out, fresh, now)).toEqual({ holds: true });
+    expect(checkStamp(out, fresh, now + 60_000)).toEqual({ holds: true, settled: { ...fresh, racy: [] } });
+  });
+
+  it('a stamp taken just after its files were written is stored again once they settle: later runs check their signatures only', async () => {
+    const { cache, out, args, second } = stamped('settle');
+    const before = readFileSync(file(out), 'utf8');
+    await new Promise((r) => setTimeout(r, 2_100)); // older than the racy window
+    const settling = fedc(args, cache);
+    expect(settling.trace).toEqual(['holds', 'settled']);
+    const next = fedc(args, cache);
+    expect(next.trace).toEqual(['holds']);
+    for (const r of [settling, next]) expect([r.code, r.stdout, r.stderr]).toEqual([second.code, second.stdout, second.stderr]);
+    // Settled is not trusted blindly: a byte changed is still seen.
+    appendFileSync(file(out), '# edited\n');
+    expect(fedc(args, cache).trace).toEqual(['stale']);
+    expect(readFileSync(file(out), 'utf8')).toBe(before);
   });
 });

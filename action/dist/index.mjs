@@ -35754,7 +35754,7 @@ function takeStamp(outDir, compileKey2, scope, wanted, report, now = Date.now())
   const record = (rel, st, inScope = false) => {
     const content = st?.isFile() ? wanted.get(rel) ?? (inScope ? NOT_FEDCS : void 0) : void 0;
     entries.set(rel, content === void 0 ? [rel, signature(st)] : [rel, signature(st), content]);
-    if (st && Number(st.mtimeNs > st.ctimeNs ? st.mtimeNs : st.ctimeNs) / 1e6 >= now - RACY_MS) {
+    if (st && isRacy(st, now)) {
       const abs = path11.join(root, rel);
       racy.push([rel, st.isDirectory() ? namesDigest(abs) : content?.startsWith("fedc:") ? content : fileDigest(abs)]);
     }
@@ -35800,22 +35800,28 @@ function takeStamp(outDir, compileKey2, scope, wanted, report, now = Date.now())
   }
   return { fedc: "output-stamp", version: 2, compileKey: compileKey2, entries: [...entries.values()], racy, report };
 }
-function stampHolds(outDir, stamp) {
+function checkStamp(outDir, stamp, now = Date.now()) {
   const root = path11.resolve(outDir);
+  const stillRacy = [];
   try {
     for (const [rel, sig] of stamp.entries)
       if (sig !== KEPT2 && signature(statOf(path11.join(root, rel))) !== sig)
-        return false;
+        return { holds: false };
     for (const [rel, digest] of stamp.racy) {
       const abs = path11.join(root, rel);
       const st = statOf(abs);
       if ((st?.isDirectory() ? namesDigest(abs) : fileDigest(abs)) !== digest)
-        return false;
+        return { holds: false };
+      if (st && isRacy(st, now))
+        stillRacy.push([rel, digest]);
     }
   } catch {
-    return false;
+    return { holds: false };
   }
-  return true;
+  return stillRacy.length < stamp.racy.length ? { holds: true, settled: { ...stamp, racy: stillRacy } } : { holds: true };
+}
+function isRacy(st, now) {
+  return Number(st.mtimeNs > st.ctimeNs ? st.mtimeNs : st.ctimeNs) / 1e6 >= now - RACY_MS;
 }
 function asStamp(value) {
   const s = value;
@@ -36907,10 +36913,15 @@ async function render2(dir, opts, guard, print, run) {
   if (stamped) {
     const stamp = asStamp(stamped.cache.getRecord(stamped.key));
     if (stamp && stamp.compileKey === stamped.compileKey) {
-      const holds = stampHolds(outDir, stamp);
-      stampTrace(holds ? "holds" : "stale");
-      if (holds)
+      const check2 = checkStamp(outDir, stamp);
+      stampTrace(check2.holds ? "holds" : "stale");
+      if (check2.holds) {
+        if (check2.settled) {
+          stamped.cache.putRecord(stamped.key, check2.settled);
+          stampTrace("settled");
+        }
         return replay(stamp.report);
+      }
     } else if (stamp)
       stampTrace("used");
     if (stamp)

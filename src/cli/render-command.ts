@@ -4,7 +4,7 @@ import type { Format } from '../diagnostics/format.js';
 import { clusterStream, type Layout } from '../emit/layout.js';
 import { buildOutputTree, type OutputTree } from '../emit/output-tree.js';
 import { stampTrace } from '../emit/io-faults.js';
-import { asStamp, KnownOutput, stampHolds, stampKey, takeStamp, treeDigests } from '../emit/output-stamp.js';
+import { asStamp, checkStamp, KnownOutput, stampKey, takeStamp, treeDigests } from '../emit/output-stamp.js';
 import { YamlCache } from '../emit/serialize.js';
 import { clusterDirsOnDisk, diffTree, writeTree, type TreeChanges } from '../emit/write-tree.js';
 import { lockState } from '../emit/output-lock.js';
@@ -127,9 +127,15 @@ async function render(dir: string, opts: RenderFlags, guard: OutputGuard | undef
   if (stamped) {
     const stamp = asStamp<RunReport>(stamped.cache.getRecord(stamped.key));
     if (stamp && stamp.compileKey === stamped.compileKey) {
-      const holds = stampHolds(outDir, stamp);
-      stampTrace(holds ? 'holds' : 'stale');
-      if (holds) return replay(stamp.report);
+      const check = checkStamp(outDir, stamp);
+      stampTrace(check.holds ? 'holds' : 'stale');
+      if (check.holds) {
+        if (check.settled) {
+          stamped.cache.putRecord(stamped.key, check.settled);
+          stampTrace('settled');
+        }
+        return replay(stamp.report);
+      }
     } else if (stamp) stampTrace('used');
     if (stamp) known = new KnownOutput(stamp);
   }

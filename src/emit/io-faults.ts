@@ -15,7 +15,7 @@ import { writeSync } from 'node:fs';
  * - FEDC_TEST_FAIL_READ=CODE:N: opening the Nth input file read from disk fails with CODE, as an
  *   unreadable file would (as root, tests cannot make one).
  * - FEDC_TEST_TRACE_STAMP=1: print "fedc-test: output stamp <event>" on stderr when a render
- *   takes, finds or uses the output stamp (output-stamp.ts), so tests see which path ran.
+ *   takes, finds, uses or settles (its racy entries) the output stamp (output-stamp.ts), so tests see which path ran.
  */
 const env = process.env;
 
@@ -74,6 +74,6 @@ export function crashPoint(done: number): void {
  * Tells a test what became of the output stamp: "taken"; "holds" or "stale" (same inputs, the
  * directory as stamped or not); "used" (other inputs: only what it says of the files).
  */
-export function stampTrace(event: 'taken' | 'holds' | 'stale' | 'used'): void {
+export function stampTrace(event: 'taken' | 'holds' | 'stale' | 'used' | 'settled'): void {
   if (env.FEDC_TEST_TRACE_STAMP === '1') writeSync(2, `fedc-test: output stamp ${event}\n`);
 }

@@ -91,7 +91,7 @@ export function takeStamp<R>(outDir: string, compileKey: string, scope: StampSco
   const record = (rel: string, st: BigIntStats | undefined, inScope = false): void => {
     const content = st?.isFile() ? wanted.get(rel) ?? (inScope ? NOT_FEDCS : undefined) : undefined;
     entries.set(rel, content === undefined ? [rel, signature(st)] : [rel, signature(st), content]);
-    if (st && Number(st.mtimeNs > st.ctimeNs ? st.mtimeNs : st.ctimeNs) / 1e6 >= now - RACY_MS) {
+    if (st && isRacy(st, now)) {
       const abs = path.join(root, rel);
       // A file fedc wants must hold what it wants (verified before the stamp): that digest, not the disk's.
       racy.push([rel, st.isDirectory() ? namesDigest(abs) : content?.startsWith('fedc:') ? content : fileDigest(abs)]);
@@ -136,20 +136,33 @@ export function takeStamp<R>(outDir: string, compileKey: string, scope: StampSco
   return { fedc: 'output-stamp', version: 2, compileKey, entries: [...entries.values()], racy, report };
 }
 
-/** Whether the output directory is still exactly as stamped. */
-export function stampHolds(outDir: string, stamp: OutputStamp<unknown>): boolean {
+/**
+ * Whether the output directory is still exactly as stamped. When it is, and racy entries have
+ * settled (changed at least RACY_MS before this check, which found their content as stamped), also
+ * the stamp without them as racy, for the caller to store: the next runs then check their
+ * signatures only, as git refreshes racily clean index entries. A change after this check comes
+ * RACY_MS or more after the last one, so it shows in the signature.
+ */
+export function checkStamp<R>(outDir: string, stamp: OutputStamp<R>, now = Date.now()): { holds: false } | { holds: true; settled?: OutputStamp<R> } {
   const root = path.resolve(outDir);
+  const stillRacy: [string, string][] = [];
   try {
-    for (const [rel, sig] of stamp.entries) if (sig !== KEPT && signature(statOf(path.join(root, rel))) !== sig) return false;
+    for (const [rel, sig] of stamp.entries) if (sig !== KEPT && signature(statOf(path.join(root, rel))) !== sig) return { holds: false };
     for (const [rel, digest] of stamp.racy) {
       const abs = path.join(root, rel);
       const st = statOf(abs);
-      if ((st?.isDirectory() ? namesDigest(abs) : fileDigest(abs)) !== digest) return false;
+      if ((st?.isDirectory() ? namesDigest(abs) : fileDigest(abs)) !== digest) return { holds: false };
+      if (st && isRacy(st, now)) stillRacy.push([rel, digest]);
     }
   } catch {
-    return false;
+    return { holds: false };
   }
-  return true;
+  return stillRacy.length < stamp.racy.length ? { holds: true, settled: { ...stamp, racy: stillRacy } } : { holds: true };
+}
+
+/** Whether a path changed within RACY_MS of `now` (or after it): its signature alone could miss a change then. */
+function isRacy(st: BigIntStats, now: number): boolean {
+  return Number(st.mtimeNs > st.ctimeNs ? st.mtimeNs : st.ctimeNs) / 1e6 >= now - RACY_MS;
 }
 
 /** A record read back from the cache, if it is a stamp of this version. */
