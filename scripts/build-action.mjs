@@ -4,17 +4,13 @@
 import { copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
+import { NODE_BUNDLE } from './node-bundle.mjs';
 
 const out = process.argv[2] ?? 'action/dist/index.mjs';
 await build({
   entryPoints: ['dist/action/index.js'],
   outfile: out,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  legalComments: 'eof',
-  logLevel: 'warning',
+  ...NODE_BUNDLE,
   // The bundle names each module by its path; keep node_modules/... even where it is a symlink.
   preserveSymlinks: true,
   // CommonJS dependencies (ajv) call require(); an ES module has none of its own.

@@ -28,6 +28,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
 import { build, transform } from 'esbuild';
+import { NODE_BUNDLE } from './node-bundle.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(ROOT, 'dist');
@@ -132,12 +133,7 @@ async function bundleScript(contents, plugins) {
     absWorkingDir: ROOT,
     write: false,
     outfile: path.join(OUT, 'script.js'),
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    legalComments: 'eof',
-    logLevel: 'warning',
+    ...NODE_BUNDLE,
     metafile: true,
     plugins: [virtualEntry(contents), builtins, ...plugins, keepImportMeta('__fedc.url')],
   });
@@ -198,12 +194,7 @@ await build({
   outfile: ENTRY,
   allowOverwrite: true,
   absWorkingDir: ROOT,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  legalComments: 'eof',
-  logLevel: 'warning',
+  ...NODE_BUNDLE,
   plugins: [
     {
       name: 'fedc-load-bundle',
