@@ -3,6 +3,7 @@
  * fixtures/seed-001-eks/input (two clusters, a FederatedNamespace and a FederatedDeployment) or
  * on small repos written here. Every run is checked for stack traces.
  */
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -587,6 +588,37 @@ describe('fedc.yaml and the input files', () => {
       expect(r.stderr).toBe(`fedc.yaml - error FEDC1006: fedc.yaml cannot be read: it is a directory, not a file\n1 error, 0 warnings\n${command === 'render' ? 'nothing was written\n' : ''}`);
     }
     expect(readdirSync(path.join(dir, 'in')).sort()).toEqual(['clusters', 'fedc.yaml', 'test']);
+  });
+
+  it('fedc.yaml follows the symlink policy of every input: outside the repo or nowhere is FEDC1004, inside is read', () => {
+    const dir = seed();
+    const settings = path.join(dir, 'in/fedc.yaml');
+    writeFileSync(path.join(dir, 'outside.yaml'), 'output: stolen\n');
+    symlinkSync(path.join(dir, 'outside.yaml'), settings);
+    const outside = cli(dir, 'render', 'in');
+    expect([outside.code, outside.stdout]).toEqual([1, '']);
+    expect(outside.stderr).toBe('fedc.yaml - error FEDC1004: symlink fedc.yaml points outside the input directory; it is not followed\n1 error, 0 warnings\nnothing was written\n');
+    rmSync(settings);
+    symlinkSync('nowhere.yaml', settings);
+    expect(cli(dir, 'validate', 'in').stderr).toBe('fedc.yaml - error FEDC1004: symlink fedc.yaml points to nothing\n1 error, 0 warnings\n');
+    rmSync(settings);
+    write(dir, 'in/config/fedc-settings.txt', 'output: built\n');
+    symlinkSync('config/fedc-settings.txt', settings);
+    const inside = cli(dir, 'render', 'in');
+    expect(inside.code).toBe(0);
+    expect(existsSync(path.join(dir, 'in/built/clusters/cluster1'))).toBe(true);
+  });
+
+  it.skipIf(process.platform === 'win32')('a FIFO as fedc.yaml or as an input is no file: nothing waits on it', () => {
+    const dir = seed();
+    const before = cli(dir, 'validate', 'in');
+    expect(spawnSync('mkfifo', [path.join(dir, 'in/test/pipe.yaml')]).status).toBe(0);
+    const input = cli(dir, 'validate', 'in');
+    expect([input.code, input.stderr]).toEqual([0, before.stderr]);
+    expect(before.stderr).toMatch(/^ok: 2 clusters, \d+ objects\n$/);
+    expect(spawnSync('mkfifo', [path.join(dir, 'in/fedc.yaml')]).status).toBe(0);
+    const settings = cli(dir, 'validate', 'in');
+    expect([settings.code, settings.stderr]).toEqual([1, 'fedc.yaml - error FEDC1006: fedc.yaml cannot be read: it is not a regular file\n1 error, 0 warnings\n']);
   });
 
   it('a symlink to a file outside the input directory is FEDC1004 and is not read', () => {

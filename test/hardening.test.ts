@@ -10,6 +10,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { guardOutput } from '../src/cli/output-guard.js';
+import { diskOutputFiles } from '../src/read/output-files.js';
 import { readRepo } from '../src/read/read-repo.js';
 import { diskSource } from '../src/read/repo-source.js';
 import { DEFAULT_SETTINGS } from '../src/read/settings.js';
@@ -803,5 +804,26 @@ spec: {template: {spec: {}}, placement: {clusters: [{name: cluster1}]}}
     const codes = (x: RunResult) => JSON.parse(x.stdout).diagnostics.filter((d: { severity: string }) => d.severity === 'error');
     expect(codes(v)).toEqual(codes(r));
     expect(codes(v).map((d: { code: string }) => d.code)).toEqual(['FEDC5003']);
+  });
+});
+
+describe('the previous output fedc reads (DNS serials, replica plans)', () => {
+  it('is read only from regular files with no symlink on the way: anything else is no file, and nothing waits on a FIFO', () => {
+    const dir = scratch();
+    const out = path.join(dir, 'out');
+    write(dir, 'out/dns/zones/example.com.zone', 'zone\n');
+    write(dir, 'secret/example.org.zone', 'not fedc\'s\n');
+    symlinkSync(path.join(dir, 'secret/example.org.zone'), path.join(out, 'dns/zones/example.org.zone'));
+    symlinkSync(path.join(dir, 'secret'), path.join(out, 'linked'));
+    const read = diskOutputFiles(out);
+    expect(read('dns/zones/example.com.zone')).toBe('zone\n');
+    expect(read('dns/zones/example.org.zone')).toBeUndefined();
+    expect(read('linked/example.org.zone')).toBeUndefined();
+    expect(read('dns/zones/none.zone')).toBeUndefined();
+    expect(read('dns/zones')).toBeUndefined();
+    if (process.platform !== 'win32') {
+      expect(spawnSync('mkfifo', [path.join(out, 'dns/zones/pipe.zone')]).status).toBe(0);
+      expect(read('dns/zones/pipe.zone')).toBeUndefined();
+    }
   });
 });

@@ -59,7 +59,8 @@ export interface RunResult {
 
 /** Runs the built CLI as a user would. */
 export function fedc(args: string[], cwd = ROOT): RunResult {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
+  // A CLI that hangs (waiting on a FIFO, a lock) fails its test with code -1 instead of stalling the run.
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 

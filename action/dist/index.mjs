@@ -22987,7 +22987,7 @@ minimatch.escape = escape3;
 minimatch.unescape = unescape;
 
 // dist/read/load-settings.js
-import { readFileSync as readFileSync2 } from "node:fs";
+import { closeSync, constants as fsConstants, fstatSync, lstatSync, openSync, readFileSync as readFileSync2, realpathSync } from "node:fs";
 import path3 from "node:path";
 
 // dist/check/did-you-mean.js
@@ -27001,20 +27001,46 @@ var SETTINGS_FILE = "fedc.yaml";
 
 // dist/read/load-settings.js
 function loadSettingsSync(root) {
+  const failed2 = (message, code = "FEDC1006") => ({
+    // The defaults stand in, so that the error is reported with everything else the run finds.
+    settings: { ...DEFAULT_SETTINGS },
+    diagnostics: [{ code, severity: "error", message, file: SETTINGS_FILE, line: 0, col: 0 }]
+  });
   let bytes;
   try {
-    bytes = readFileSync2(path3.join(root, SETTINGS_FILE));
+    const file = path3.join(root, SETTINGS_FILE);
+    if (lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink()) {
+      let target;
+      try {
+        target = realpathSync(file);
+      } catch (err2) {
+        if (err2.code !== "ENOENT")
+          throw err2;
+        return failed2(`symlink ${SETTINGS_FILE} points to nothing`, "FEDC1004");
+      }
+      const inside2 = path3.relative(realpathSync(root), target);
+      if (inside2.startsWith("..") || path3.isAbsolute(inside2))
+        return failed2(`symlink ${SETTINGS_FILE} points outside the input directory; it is not followed`, "FEDC1004");
+    }
+    const fd = openSync(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+    try {
+      const st = fstatSync(fd);
+      if (!st.isFile())
+        return failed2(`${SETTINGS_FILE} cannot be read: ${st.isDirectory() ? "it is a directory, not a file" : "it is not a regular file"}`);
+      bytes = readFileSync2(fd);
+    } finally {
+      closeSync(fd);
+    }
   } catch (err2) {
     const code = err2.code;
     if (code === "ENOENT")
       return { settings: { ...DEFAULT_SETTINGS }, diagnostics: [] };
     if (code === void 0)
       throw err2;
-    const why = code === "EISDIR" ? "it is a directory, not a file" : code === "EACCES" || code === "EPERM" ? `permission denied (${code})` : code;
-    return {
-      settings: { ...DEFAULT_SETTINGS },
-      diagnostics: [{ code: "FEDC1006", severity: "error", message: `fedc.yaml cannot be read: ${why}`, file: SETTINGS_FILE, line: 0, col: 0 }]
-    };
+    if (code === "ELOOP")
+      return failed2(`symlink ${SETTINGS_FILE} is a symlink loop; it is not followed`, "FEDC1004");
+    const why = code === "EACCES" || code === "EPERM" ? `permission denied (${code})` : code;
+    return failed2(`${SETTINGS_FILE} cannot be read: ${why}`);
   }
   return settingsFromBytes(bytes);
 }
@@ -27050,12 +27076,24 @@ function parseSettings(text) {
 }
 
 // dist/read/output-files.js
-import { readFileSync as readFileSync3 } from "node:fs";
+import { closeSync as closeSync2, constants as fsConstants2, fstatSync as fstatSync2, lstatSync as lstatSync2, openSync as openSync2, readFileSync as readFileSync3 } from "node:fs";
 import path4 from "node:path";
 function diskOutputFiles(outDir) {
   return (rel) => {
+    const parts = rel.split("/");
+    let at = outDir;
     try {
-      return readFileSync3(path4.join(outDir, ...rel.split("/")), "utf8");
+      for (const part of parts.slice(0, -1)) {
+        at = path4.join(at, part);
+        if (!lstatSync2(at, { throwIfNoEntry: false })?.isDirectory())
+          return void 0;
+      }
+      const fd = openSync2(path4.join(at, parts[parts.length - 1]), fsConstants2.O_RDONLY | fsConstants2.O_NOFOLLOW | fsConstants2.O_NONBLOCK);
+      try {
+        return fstatSync2(fd).isFile() ? readFileSync3(fd, "utf8") : void 0;
+      } finally {
+        closeSync2(fd);
+      }
     } catch {
       return void 0;
     }
@@ -27063,7 +27101,7 @@ function diskOutputFiles(outDir) {
 }
 
 // dist/read/read-repo.js
-import { closeSync, constants as fsConstants, fstatSync, lstatSync as lstatSync2, openSync, readFileSync as readFileSync4, realpathSync as realpathSync2, statSync } from "node:fs";
+import { closeSync as closeSync3, constants as fsConstants3, fstatSync as fstatSync3, lstatSync as lstatSync4, openSync as openSync3, readFileSync as readFileSync4, realpathSync as realpathSync3, statSync } from "node:fs";
 
 // dist/emit/io-faults.js
 import { writeSync } from "node:fs";
@@ -27711,7 +27749,7 @@ var I = class d2 {
 // node_modules/path-scurry/dist/esm/index.js
 import { posix, win32 } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
-import { lstatSync, readdir as readdirCB, readdirSync, readlinkSync, realpathSync as rps } from "fs";
+import { lstatSync as lstatSync3, readdir as readdirCB, readdirSync, readlinkSync, realpathSync as rps } from "fs";
 import * as actualFS from "node:fs";
 import { lstat, readdir, readlink, realpath } from "node:fs/promises";
 
@@ -28598,13 +28636,13 @@ var Minipass = class extends EventEmitter {
 };
 
 // node_modules/path-scurry/dist/esm/index.js
-var realpathSync = rps.native;
+var realpathSync2 = rps.native;
 var defaultFS = {
-  lstatSync,
+  lstatSync: lstatSync3,
   readdir: readdirCB,
   readdirSync,
   readlinkSync,
-  realpathSync,
+  realpathSync: realpathSync2,
   promises: {
     lstat,
     readdir,
@@ -31394,7 +31432,7 @@ function ignoreGlobs(settings2) {
 async function readRepo(root, settings2) {
   const diagnostics = [];
   const absRoot = path5.resolve(root);
-  const realRoot = realpathSync2(absRoot);
+  const realRoot = realpathSync3(absRoot);
   const ignore = ignoreGlobs(settings2);
   const walk2 = new Glob(settings2.include, { cwd: absRoot, ignore, nodir: true, follow: false, dot: false, withFileTypes: true });
   const direct = new DirectEntries(walk2.scurry.cwd);
@@ -31410,7 +31448,7 @@ async function readRepo(root, settings2) {
     if (read === void 0) {
       let target;
       try {
-        target = realpathSync2(abs);
+        target = realpathSync3(abs);
       } catch (err2) {
         if (links.covers(rel) || links.add(rel))
           continue;
@@ -31459,7 +31497,7 @@ function readRegularFile(file) {
     const fault2 = readFault(file);
     if (fault2)
       throw fault2;
-    fd = openSync(file, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW);
+    fd = openSync3(file, fsConstants3.O_RDONLY | fsConstants3.O_NOFOLLOW | fsConstants3.O_NONBLOCK);
   } catch (err2) {
     const code = err2.code;
     if (code === void 0)
@@ -31467,7 +31505,7 @@ function readRegularFile(file) {
     return code === "ENOENT" || code === "ELOOP" ? void 0 : { error: code };
   }
   try {
-    const info = fstatSync(fd);
+    const info = fstatSync3(fd);
     if (!info.isFile())
       return void 0;
     if (info.size > MAX_FILE_BYTES)
@@ -31479,7 +31517,7 @@ function readRegularFile(file) {
       throw err2;
     return { error: code };
   } finally {
-    closeSync(fd);
+    closeSync3(fd);
   }
 }
 var DirectEntries = class {
@@ -31552,7 +31590,7 @@ var SymlinkedDirs = class {
       const abs = path5.join(this.absRoot, ...parts.slice(0, i));
       let link = false;
       try {
-        link = lstatSync2(abs).isSymbolicLink();
+        link = lstatSync4(abs).isSymbolicLink();
       } catch {
         return false;
       }
@@ -31564,7 +31602,7 @@ var SymlinkedDirs = class {
       try {
         if (!statSync(abs).isDirectory())
           return false;
-        target = realpathSync2(abs);
+        target = realpathSync3(abs);
       } catch {
         return false;
       }
@@ -35553,11 +35591,11 @@ function buildOutputTree(clusters, options) {
 
 // dist/emit/output-stamp.js
 import { createHash as createHash3 } from "node:crypto";
-import { lstatSync as lstatSync4, readdirSync as readdirSync4, readFileSync as readFileSync9 } from "node:fs";
+import { lstatSync as lstatSync6, readdirSync as readdirSync4, readFileSync as readFileSync9 } from "node:fs";
 import path11 from "node:path";
 
 // dist/emit/commit-journal.js
-import { closeSync as closeSync2, fsyncSync, lstatSync as lstatSync3, openSync as openSync2, readFileSync as readFileSync8, renameSync as renameSync2, rmSync, statSync as statSync4, unlinkSync as unlinkSync2, writeSync as writeSync2 } from "node:fs";
+import { closeSync as closeSync4, fsyncSync, lstatSync as lstatSync5, openSync as openSync4, readFileSync as readFileSync8, renameSync as renameSync2, rmSync, statSync as statSync4, unlinkSync as unlinkSync2, writeSync as writeSync2 } from "node:fs";
 import { hostname } from "node:os";
 import path10 from "node:path";
 var JOURNAL_FILE = ".fedc-journal";
@@ -35573,16 +35611,16 @@ function newJournal(renames2, deletes) {
 }
 function writeJournal(outDir, journal) {
   const tmp = path10.join(outDir, JOURNAL_TMP);
-  const fd = openSync2(tmp, "w", 420);
+  const fd = openSync4(tmp, "w", 420);
   try {
     writeSync2(fd, JSON.stringify(journal) + "\n");
     fsyncSync(fd);
   } catch (err2) {
-    closeSync2(fd);
+    closeSync4(fd);
     rmSync(tmp, { force: true });
     throw err2;
   }
-  closeSync2(fd);
+  closeSync4(fd);
   renameSync2(tmp, path10.join(outDir, JOURNAL_FILE));
   syncDir(outDir);
 }
@@ -35689,7 +35727,7 @@ function inside(outDir, rel) {
     dir = path10.join(dir, p);
     let link = false;
     try {
-      link = lstatSync3(dir).isSymbolicLink();
+      link = lstatSync5(dir).isSymbolicLink();
     } catch {
       break;
     }
@@ -35700,7 +35738,7 @@ function inside(outDir, rel) {
 }
 function isFile(p) {
   try {
-    return lstatSync3(p).isFile();
+    return lstatSync5(p).isFile();
   } catch {
     return false;
   }
@@ -35708,7 +35746,7 @@ function isFile(p) {
 function syncDir(dir) {
   let fd;
   try {
-    fd = openSync2(dir, "r");
+    fd = openSync4(dir, "r");
   } catch {
     return;
   }
@@ -35716,7 +35754,7 @@ function syncDir(dir) {
     fsyncSync(fd);
   } catch {
   } finally {
-    closeSync2(fd);
+    closeSync4(fd);
   }
 }
 
@@ -35743,7 +35781,7 @@ function signature(st) {
   const type2 = st.isFile() ? "f" : st.isDirectory() ? "d" : st.isSymbolicLink() ? "l" : "o";
   return `${type2}:${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}:${st.dev}`;
 }
-var statOf = (abs) => lstatSync4(abs, { bigint: true, throwIfNoEntry: false });
+var statOf = (abs) => lstatSync6(abs, { bigint: true, throwIfNoEntry: false });
 var namesDigest = (abs) => sha2562(readdirSync4(abs).sort().join("\0"));
 var fileDigest = (abs) => `fedc:${sha2562(readFileSync9(abs))}`;
 function takeStamp(outDir, compileKey2, scope, wanted, report, now = Date.now()) {
@@ -35870,7 +35908,7 @@ function treeDigests(tree) {
 }
 
 // dist/emit/write-tree.js
-import { existsSync as existsSync2, lstatSync as lstatSync5, mkdirSync as mkdirSync2, readdirSync as readdirSync5, readFileSync as readFileSync10, realpathSync as realpathSync3, rmSync as rmSync2, rmdirSync, statSync as statSync5 } from "node:fs";
+import { existsSync as existsSync2, lstatSync as lstatSync7, mkdirSync as mkdirSync2, readdirSync as readdirSync5, readFileSync as readFileSync10, realpathSync as realpathSync4, rmSync as rmSync2, rmdirSync, statSync as statSync5 } from "node:fs";
 import { open, rename, rm } from "node:fs/promises";
 import path12 from "node:path";
 var WRITE_CONCURRENCY = 64;
@@ -36123,7 +36161,7 @@ function refuseSymlinks(changes, paths) {
   }
 }
 function outputLeavesRepo(root, outDir) {
-  const realRoot = realpathSync3(root);
+  const realRoot = realpathSync4(root);
   let existing = path12.resolve(outDir);
   const rest = [];
   while (!existsSync2(existing)) {
@@ -36133,7 +36171,7 @@ function outputLeavesRepo(root, outDir) {
       break;
     existing = up;
   }
-  const real = path12.join(realpathSync3(existing), ...rest);
+  const real = path12.join(realpathSync4(existing), ...rest);
   const rel = path12.relative(realRoot, real);
   return rel.startsWith("..") || path12.isAbsolute(rel) ? real : void 0;
 }
@@ -36180,7 +36218,7 @@ function readableScopes(outDir, tree, symlinks) {
     const parts = scope.split("/");
     for (let i = 1; i <= parts.length; i++) {
       const sub = parts.slice(0, i).join("/");
-      if (lstatSync5(safeJoin(outDir, sub), { throwIfNoEntry: false })?.isSymbolicLink()) {
+      if (lstatSync7(safeJoin(outDir, sub), { throwIfNoEntry: false })?.isSymbolicLink()) {
         if (!symlinks.includes(sub))
           symlinks.push(sub);
         continue scopes;
@@ -36201,7 +36239,7 @@ function knownScopedFiles(outDir, tree, known) {
       const child2 = `${rel}/${name}`;
       if (keep.has(child2))
         continue;
-      const cst = lstatSync5(path12.join(abs, name), { bigint: true, throwIfNoEntry: false });
+      const cst = lstatSync7(path12.join(abs, name), { bigint: true, throwIfNoEntry: false });
       if (!cst)
         continue;
       if (cst.isSymbolicLink())
@@ -36213,7 +36251,7 @@ function knownScopedFiles(outDir, tree, known) {
     }
   };
   for (const scope of readableScopes(outDir, tree, symlinks)) {
-    const st = lstatSync5(safeJoin(outDir, scope), { bigint: true, throwIfNoEntry: false });
+    const st = lstatSync7(safeJoin(outDir, scope), { bigint: true, throwIfNoEntry: false });
     if (st?.isDirectory())
       walk2(scope, st);
   }
@@ -36234,7 +36272,7 @@ function pruneEmptyDirs(outDir, relDir) {
 
 // dist/emit/output-lock.js
 import { randomUUID } from "node:crypto";
-import { closeSync as closeSync3, fstatSync as fstatSync2, linkSync, mkdirSync as mkdirSync3, openSync as openSync3, readdirSync as readdirSync6, readFileSync as readFileSync11, readSync, renameSync as renameSync3, rmdirSync as rmdirSync2, statSync as statSync6, unlinkSync as unlinkSync3, writeSync as writeSync3 } from "node:fs";
+import { closeSync as closeSync5, fstatSync as fstatSync4, linkSync, mkdirSync as mkdirSync3, openSync as openSync5, readdirSync as readdirSync6, readFileSync as readFileSync11, readSync, renameSync as renameSync3, rmdirSync as rmdirSync2, statSync as statSync6, unlinkSync as unlinkSync3, writeSync as writeSync3 } from "node:fs";
 import { hostname as hostname2 } from "node:os";
 import path13 from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -36269,11 +36307,11 @@ async function acquireLock(outDir, options) {
   let waiting = false;
   const draft = path13.join(outDir, `${LOCK_FILE}.${me.token}`);
   const writeDraft = () => {
-    const fd = openSync3(draft, "wx", 420);
+    const fd = openSync5(draft, "wx", 420);
     try {
       writeSync3(fd, body);
     } finally {
-      closeSync3(fd);
+      closeSync5(fd);
     }
   };
   const dropDraft = () => {
@@ -36386,7 +36424,7 @@ function removeIfEmpty(dir, top) {
 function inspect(lockPath) {
   let fd;
   try {
-    fd = openSync3(lockPath, "r");
+    fd = openSync5(lockPath, "r");
   } catch (err2) {
     if (err2.code === "ENOENT")
       return void 0;
@@ -36396,14 +36434,14 @@ function inspect(lockPath) {
   let ino;
   let mtimeMs;
   try {
-    const st = fstatSync2(fd);
+    const st = fstatSync4(fd);
     ino = st.ino;
     mtimeMs = st.mtimeMs;
     const buf = Buffer.alloc(Math.min(st.size, 4096));
     const n = readSync(fd, buf, 0, buf.length, 0);
     text = buf.subarray(0, n).toString("utf8");
   } finally {
-    closeSync3(fd);
+    closeSync5(fd);
   }
   const holder = parseHolder(text);
   if (!holder) {

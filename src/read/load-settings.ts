@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, constants as fsConstants, fstatSync, lstatSync, openSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { validateDocument } from '../check/validate-document.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
@@ -14,19 +14,43 @@ export async function loadSettings(root: string): Promise<{ settings: Settings; 
 }
 
 export function loadSettingsSync(root: string): { settings: Settings; diagnostics: Diagnostic[] } {
+  const failed = (message: string, code: Diagnostic['code'] = 'FEDC1006') => ({
+    // The defaults stand in, so that the error is reported with everything else the run finds.
+    settings: { ...DEFAULT_SETTINGS },
+    diagnostics: [{ code, severity: 'error' as const, message, file: SETTINGS_FILE, line: 0, col: 0 }],
+  });
   let bytes: Buffer;
   try {
-    bytes = readFileSync(path.join(root, SETTINGS_FILE));
+    const file = path.join(root, SETTINGS_FILE);
+    // A symlink is followed only inside the repo, as for every input (a repository Argo CD
+    // brought in could point it at any file of the machine).
+    if (lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink()) {
+      let target: string;
+      try {
+        target = realpathSync(file);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        return failed(`symlink ${SETTINGS_FILE} points to nothing`, 'FEDC1004');
+      }
+      const inside = path.relative(realpathSync(root), target);
+      if (inside.startsWith('..') || path.isAbsolute(inside)) return failed(`symlink ${SETTINGS_FILE} points outside the input directory; it is not followed`, 'FEDC1004');
+    }
+    // O_NONBLOCK: opening a FIFO would wait for a writer
+    const fd = openSync(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+    try {
+      const st = fstatSync(fd);
+      if (!st.isFile()) return failed(`${SETTINGS_FILE} cannot be read: ${st.isDirectory() ? 'it is a directory, not a file' : 'it is not a regular file'}`);
+      bytes = readFileSync(fd);
+    } finally {
+      closeSync(fd);
+    }
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { settings: { ...DEFAULT_SETTINGS }, diagnostics: [] };
     if (code === undefined) throw err;
-    // The defaults stand in, so that the error is reported with everything else the run finds.
-    const why = code === 'EISDIR' ? 'it is a directory, not a file' : code === 'EACCES' || code === 'EPERM' ? `permission denied (${code})` : code;
-    return {
-      settings: { ...DEFAULT_SETTINGS },
-      diagnostics: [{ code: 'FEDC1006', severity: 'error', message: `fedc.yaml cannot be read: ${why}`, file: SETTINGS_FILE, line: 0, col: 0 }],
-    };
+    if (code === 'ELOOP') return failed(`symlink ${SETTINGS_FILE} is a symlink loop; it is not followed`, 'FEDC1004');
+    const why = code === 'EACCES' || code === 'EPERM' ? `permission denied (${code})` : code;
+    return failed(`${SETTINGS_FILE} cannot be read: ${why}`);
   }
   return settingsFromBytes(bytes);
 }

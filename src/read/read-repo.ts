@@ -112,7 +112,8 @@ function readRegularFile(file: string): { bytes: Buffer } | { size: number } | {
   try {
     const fault = readFault(file);
     if (fault) throw fault;
-    fd = openSync(file, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW);
+    // O_NONBLOCK: opening a FIFO would wait for a writer (fstat then says it is no file)
+    fd = openSync(file, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === undefined) throw err;
