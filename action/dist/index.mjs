@@ -22987,8 +22987,8 @@ minimatch.escape = escape3;
 minimatch.unescape = unescape;
 
 // dist/read/load-settings.js
-import { closeSync, constants as fsConstants, fstatSync, lstatSync, openSync, readFileSync as readFileSync2, realpathSync } from "node:fs";
-import path3 from "node:path";
+import { closeSync as closeSync2, constants as fsConstants2, fstatSync as fstatSync2, lstatSync as lstatSync3, openSync as openSync2, readFileSync as readFileSync3, realpathSync as realpathSync3 } from "node:fs";
+import path4 from "node:path";
 
 // dist/check/did-you-mean.js
 function didYouMean(word, candidates) {
@@ -26988,120 +26988,8 @@ function firstInvalidUtf8(b) {
   return b.length;
 }
 
-// dist/read/settings.js
-var DEFAULT_SETTINGS = {
-  include: ["**/*.yaml", "**/*.yml", "**/*.json"],
-  exclude: [],
-  output: "rendered",
-  strict: false,
-  layout: "object",
-  kubefedNamespace: "kube-federation-system"
-};
-var SETTINGS_FILE = "fedc.yaml";
-
-// dist/read/load-settings.js
-function loadSettingsSync(root) {
-  const failed2 = (message, code = "FEDC1006") => ({
-    // The defaults stand in, so that the error is reported with everything else the run finds.
-    settings: { ...DEFAULT_SETTINGS },
-    diagnostics: [{ code, severity: "error", message, file: SETTINGS_FILE, line: 0, col: 0 }]
-  });
-  let bytes;
-  try {
-    const file = path3.join(root, SETTINGS_FILE);
-    if (lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink()) {
-      let target;
-      try {
-        target = realpathSync(file);
-      } catch (err2) {
-        if (err2.code !== "ENOENT")
-          throw err2;
-        return failed2(`symlink ${SETTINGS_FILE} points to nothing`, "FEDC1004");
-      }
-      const inside2 = path3.relative(realpathSync(root), target);
-      if (inside2.startsWith("..") || path3.isAbsolute(inside2))
-        return failed2(`symlink ${SETTINGS_FILE} points outside the input directory; it is not followed`, "FEDC1004");
-    }
-    const fd = openSync(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
-    try {
-      const st = fstatSync(fd);
-      if (!st.isFile())
-        return failed2(`${SETTINGS_FILE} cannot be read: ${st.isDirectory() ? "it is a directory, not a file" : "it is not a regular file"}`);
-      bytes = readFileSync2(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch (err2) {
-    const code = err2.code;
-    if (code === "ENOENT")
-      return { settings: { ...DEFAULT_SETTINGS }, diagnostics: [] };
-    if (code === void 0)
-      throw err2;
-    if (code === "ELOOP")
-      return failed2(`symlink ${SETTINGS_FILE} is a symlink loop; it is not followed`, "FEDC1004");
-    const why = code === "EACCES" || code === "EPERM" ? `permission denied (${code})` : code;
-    return failed2(`${SETTINGS_FILE} cannot be read: ${why}`);
-  }
-  return settingsFromBytes(bytes);
-}
-function settingsFromBytes(bytes) {
-  const decoded = decodeSource(bytes, SETTINGS_FILE);
-  if (decoded.diagnostic)
-    return { settings: { ...DEFAULT_SETTINGS }, diagnostics: [decoded.diagnostic] };
-  return parseSettings(decoded.text);
-}
-function parseSettings(text) {
-  const file = { path: SETTINGS_FILE, text };
-  const parsed = parseFile(file);
-  const report = new Reporter(new Locator([file]));
-  report.diagnostics.push(...parsed.diagnostics);
-  const doc = parsed.documents[0];
-  if (parsed.documents.length > 1) {
-    const second = parsed.documents[1];
-    report.error("FEDC1006", { origin: { file: SETTINGS_FILE, docIndex: second.index, line: second.line } }, "fedc.yaml must hold one document");
-  }
-  let settings2 = { ...DEFAULT_SETTINGS };
-  if (doc) {
-    const origin = { file: SETTINGS_FILE, docIndex: doc.index, line: doc.line };
-    if (validateDocument("settings", doc.value, origin, "FEDC1006", SETTINGS_FILE, report)) {
-      const value = doc.value;
-      const out = value.output;
-      if (out !== void 0 && (path3.isAbsolute(out) || path3.posix.normalize(out.replace(/\\/g, "/")).startsWith(".."))) {
-        report.error("FEDC1006", { origin, path: ["output"] }, `fedc.yaml: output "${out}" leaves the repository`, "use a path inside the repository, or pass -o on the command line");
-      } else
-        settings2 = { ...settings2, ...value };
-    }
-  }
-  return { settings: settings2, diagnostics: report.diagnostics };
-}
-
-// dist/read/output-files.js
-import { closeSync as closeSync2, constants as fsConstants2, fstatSync as fstatSync2, lstatSync as lstatSync2, openSync as openSync2, readFileSync as readFileSync3 } from "node:fs";
-import path4 from "node:path";
-function diskOutputFiles(outDir) {
-  return (rel) => {
-    const parts = rel.split("/");
-    let at = outDir;
-    try {
-      for (const part of parts.slice(0, -1)) {
-        at = path4.join(at, part);
-        if (!lstatSync2(at, { throwIfNoEntry: false })?.isDirectory())
-          return void 0;
-      }
-      const fd = openSync2(path4.join(at, parts[parts.length - 1]), fsConstants2.O_RDONLY | fsConstants2.O_NOFOLLOW | fsConstants2.O_NONBLOCK);
-      try {
-        return fstatSync2(fd).isFile() ? readFileSync3(fd, "utf8") : void 0;
-      } finally {
-        closeSync2(fd);
-      }
-    } catch {
-      return void 0;
-    }
-  };
-}
-
 // dist/read/read-repo.js
-import { closeSync as closeSync3, constants as fsConstants3, fstatSync as fstatSync3, lstatSync as lstatSync4, openSync as openSync3, readFileSync as readFileSync4, realpathSync as realpathSync3, statSync } from "node:fs";
+import { closeSync, constants as fsConstants, fstatSync, lstatSync as lstatSync2, openSync, readFileSync as readFileSync2, realpathSync as realpathSync2, statSync } from "node:fs";
 
 // dist/emit/io-faults.js
 import { writeSync } from "node:fs";
@@ -27156,7 +27044,7 @@ function stampTrace(event) {
 }
 
 // dist/read/read-repo.js
-import path5 from "node:path";
+import path3 from "node:path";
 
 // node_modules/glob/dist/esm/glob.js
 import { fileURLToPath as fileURLToPath3 } from "node:url";
@@ -27749,7 +27637,7 @@ var I = class d2 {
 // node_modules/path-scurry/dist/esm/index.js
 import { posix, win32 } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
-import { lstatSync as lstatSync3, readdir as readdirCB, readdirSync, readlinkSync, realpathSync as rps } from "fs";
+import { lstatSync, readdir as readdirCB, readdirSync, readlinkSync, realpathSync as rps } from "fs";
 import * as actualFS from "node:fs";
 import { lstat, readdir, readlink, realpath } from "node:fs/promises";
 
@@ -28636,13 +28524,13 @@ var Minipass = class extends EventEmitter {
 };
 
 // node_modules/path-scurry/dist/esm/index.js
-var realpathSync2 = rps.native;
+var realpathSync = rps.native;
 var defaultFS = {
-  lstatSync: lstatSync3,
+  lstatSync,
   readdir: readdirCB,
   readdirSync,
   readlinkSync,
-  realpathSync: realpathSync2,
+  realpathSync,
   promises: {
     lstat,
     readdir,
@@ -31423,6 +31311,17 @@ var glob = Object.assign(glob_, {
 });
 glob.glob = glob;
 
+// dist/read/settings.js
+var DEFAULT_SETTINGS = {
+  include: ["**/*.yaml", "**/*.yml", "**/*.json"],
+  exclude: [],
+  output: "rendered",
+  strict: false,
+  layout: "object",
+  kubefedNamespace: "kube-federation-system"
+};
+var SETTINGS_FILE = "fedc.yaml";
+
 // dist/read/read-repo.js
 var MAX_FILE_BYTES = 8 * 1024 * 1024;
 var ALWAYS_EXCLUDED = ["**/node_modules/**", "**/.git/**"];
@@ -31431,8 +31330,8 @@ function ignoreGlobs(settings2) {
 }
 async function readRepo(root, settings2) {
   const diagnostics = [];
-  const absRoot = path5.resolve(root);
-  const realRoot = realpathSync3(absRoot);
+  const absRoot = path3.resolve(root);
+  const realRoot = realpathSync2(absRoot);
   const ignore = ignoreGlobs(settings2);
   const walk2 = new Glob(settings2.include, { cwd: absRoot, ignore, nodir: true, follow: false, dot: false, withFileTypes: true });
   const direct = new DirectEntries(walk2.scurry.cwd);
@@ -31440,15 +31339,15 @@ async function readRepo(root, settings2) {
   entries.sort((a, b) => a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0);
   const links = new SymlinkedDirs(absRoot, realRoot, settings2.include, ignore);
   links.scan(walk2.scurry.cwd);
-  const expectedPrefix = realRoot + path5.sep;
+  const expectedPrefix = realRoot + path3.sep;
   const files = [];
   for (const { rel, entry } of entries) {
-    const abs = path5.join(absRoot, ...rel.split("/"));
+    const abs = path3.join(absRoot, ...rel.split("/"));
     let read = direct.has(entry) ? readRegularFile(abs) : void 0;
     if (read === void 0) {
       let target;
       try {
-        target = realpathSync3(abs);
+        target = realpathSync2(abs);
       } catch (err2) {
         if (links.covers(rel) || links.add(rel))
           continue;
@@ -31456,11 +31355,11 @@ async function readRepo(root, settings2) {
         diagnostics.push(fileDiag("FEDC1004", rel, loop ? `symlink ${rel} is a symlink loop; it is not followed` : `symlink ${rel} points to nothing`));
         continue;
       }
-      if (target !== expectedPrefix + rel.split("/").join(path5.sep)) {
+      if (target !== expectedPrefix + rel.split("/").join(path3.sep)) {
         if (links.covers(rel) || links.add(rel))
           continue;
-        const inside2 = path5.relative(realRoot, target);
-        if (inside2.startsWith("..") || path5.isAbsolute(inside2)) {
+        const inside2 = path3.relative(realRoot, target);
+        if (inside2.startsWith("..") || path3.isAbsolute(inside2)) {
           diagnostics.push(fileDiag("FEDC1004", rel, `symlink ${rel} points outside the input directory; it is not followed`));
           continue;
         }
@@ -31474,8 +31373,7 @@ async function readRepo(root, settings2) {
       continue;
     }
     if ("error" in read) {
-      const why = read.error === "EACCES" || read.error === "EPERM" ? `permission denied (${read.error})` : read.error;
-      diagnostics.push(fileDiag("FEDC1007", rel, `${rel} cannot be read: ${why}`));
+      diagnostics.push(fileDiag("FEDC1007", rel, `${rel} cannot be read: ${readErrorText(read.error)}`));
       continue;
     }
     const { bytes } = read;
@@ -31491,13 +31389,16 @@ async function readRepo(root, settings2) {
   diagnostics.push(...links.diagnostics());
   return { files, diagnostics };
 }
+function readErrorText(code) {
+  return code === "EACCES" || code === "EPERM" ? `permission denied (${code})` : code;
+}
 function readRegularFile(file) {
   let fd;
   try {
     const fault2 = readFault(file);
     if (fault2)
       throw fault2;
-    fd = openSync3(file, fsConstants3.O_RDONLY | fsConstants3.O_NOFOLLOW | fsConstants3.O_NONBLOCK);
+    fd = openSync(file, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK);
   } catch (err2) {
     const code = err2.code;
     if (code === void 0)
@@ -31505,19 +31406,19 @@ function readRegularFile(file) {
     return code === "ENOENT" || code === "ELOOP" ? void 0 : { error: code };
   }
   try {
-    const info = fstatSync3(fd);
+    const info = fstatSync(fd);
     if (!info.isFile())
       return void 0;
     if (info.size > MAX_FILE_BYTES)
       return { size: info.size };
-    return { bytes: readFileSync4(fd) };
+    return { bytes: readFileSync2(fd) };
   } catch (err2) {
     const code = err2.code;
     if (code === void 0)
       throw err2;
     return { error: code };
   } finally {
-    closeSync3(fd);
+    closeSync(fd);
   }
 }
 var DirectEntries = class {
@@ -31587,10 +31488,10 @@ var SymlinkedDirs = class {
     const parts = rel.split("/");
     for (let i = 1; i <= parts.length; i++) {
       const sub = parts.slice(0, i).join("/");
-      const abs = path5.join(this.absRoot, ...parts.slice(0, i));
+      const abs = path3.join(this.absRoot, ...parts.slice(0, i));
       let link = false;
       try {
-        link = lstatSync4(abs).isSymbolicLink();
+        link = lstatSync2(abs).isSymbolicLink();
       } catch {
         return false;
       }
@@ -31602,12 +31503,12 @@ var SymlinkedDirs = class {
       try {
         if (!statSync(abs).isDirectory())
           return false;
-        target = realpathSync3(abs);
+        target = realpathSync2(abs);
       } catch {
         return false;
       }
-      const inside2 = path5.relative(this.realRoot, target);
-      const outside = inside2.startsWith("..") || path5.isAbsolute(inside2);
+      const inside2 = path3.relative(this.realRoot, target);
+      const outside = inside2.startsWith("..") || path3.isAbsolute(inside2);
       this.found.set(sub, { outside, target: outside ? "" : toPosix(inside2) || "." });
       return true;
     }
@@ -31636,7 +31537,107 @@ function fileDiag(code, file, message, hint) {
   return { code, severity: "error", message, file, line: 0, col: 0, ...hint ? { hint } : {} };
 }
 function toPosix(p) {
-  return p.split(path5.sep).join("/");
+  return p.split(path3.sep).join("/");
+}
+
+// dist/read/load-settings.js
+function loadSettingsSync(root) {
+  const failed2 = (message, code = "FEDC1006") => ({
+    // The defaults stand in, so that the error is reported with everything else the run finds.
+    settings: { ...DEFAULT_SETTINGS },
+    diagnostics: [{ code, severity: "error", message, file: SETTINGS_FILE, line: 0, col: 0 }]
+  });
+  let bytes;
+  try {
+    const file = path4.join(root, SETTINGS_FILE);
+    if (lstatSync3(file, { throwIfNoEntry: false })?.isSymbolicLink()) {
+      let target;
+      try {
+        target = realpathSync3(file);
+      } catch (err2) {
+        if (err2.code !== "ENOENT")
+          throw err2;
+        return failed2(`symlink ${SETTINGS_FILE} points to nothing`, "FEDC1004");
+      }
+      const inside2 = path4.relative(realpathSync3(root), target);
+      if (inside2.startsWith("..") || path4.isAbsolute(inside2))
+        return failed2(`symlink ${SETTINGS_FILE} points outside the input directory; it is not followed`, "FEDC1004");
+    }
+    const fd = openSync2(file, fsConstants2.O_RDONLY | fsConstants2.O_NONBLOCK);
+    try {
+      const st = fstatSync2(fd);
+      if (!st.isFile())
+        return failed2(`${SETTINGS_FILE} cannot be read: ${st.isDirectory() ? "it is a directory, not a file" : "it is not a regular file"}`);
+      bytes = readFileSync3(fd);
+    } finally {
+      closeSync2(fd);
+    }
+  } catch (err2) {
+    const code = err2.code;
+    if (code === "ENOENT")
+      return { settings: { ...DEFAULT_SETTINGS }, diagnostics: [] };
+    if (code === void 0)
+      throw err2;
+    if (code === "ELOOP")
+      return failed2(`symlink ${SETTINGS_FILE} is a symlink loop; it is not followed`, "FEDC1004");
+    return failed2(`${SETTINGS_FILE} cannot be read: ${readErrorText(code)}`);
+  }
+  return settingsFromBytes(bytes);
+}
+function settingsFromBytes(bytes) {
+  const decoded = decodeSource(bytes, SETTINGS_FILE);
+  if (decoded.diagnostic)
+    return { settings: { ...DEFAULT_SETTINGS }, diagnostics: [decoded.diagnostic] };
+  return parseSettings(decoded.text);
+}
+function parseSettings(text) {
+  const file = { path: SETTINGS_FILE, text };
+  const parsed = parseFile(file);
+  const report = new Reporter(new Locator([file]));
+  report.diagnostics.push(...parsed.diagnostics);
+  const doc = parsed.documents[0];
+  if (parsed.documents.length > 1) {
+    const second = parsed.documents[1];
+    report.error("FEDC1006", { origin: { file: SETTINGS_FILE, docIndex: second.index, line: second.line } }, "fedc.yaml must hold one document");
+  }
+  let settings2 = { ...DEFAULT_SETTINGS };
+  if (doc) {
+    const origin = { file: SETTINGS_FILE, docIndex: doc.index, line: doc.line };
+    if (validateDocument("settings", doc.value, origin, "FEDC1006", SETTINGS_FILE, report)) {
+      const value = doc.value;
+      const out = value.output;
+      if (out !== void 0 && (path4.isAbsolute(out) || path4.posix.normalize(out.replace(/\\/g, "/")).startsWith(".."))) {
+        report.error("FEDC1006", { origin, path: ["output"] }, `fedc.yaml: output "${out}" leaves the repository`, "use a path inside the repository, or pass -o on the command line");
+      } else
+        settings2 = { ...settings2, ...value };
+    }
+  }
+  return { settings: settings2, diagnostics: report.diagnostics };
+}
+
+// dist/read/output-files.js
+import { closeSync as closeSync3, constants as fsConstants3, fstatSync as fstatSync3, lstatSync as lstatSync4, openSync as openSync3, readFileSync as readFileSync4 } from "node:fs";
+import path5 from "node:path";
+function diskOutputFiles(outDir) {
+  return (rel) => {
+    const parts = rel.split("/");
+    let at = outDir;
+    try {
+      for (const part of parts.slice(0, -1)) {
+        at = path5.join(at, part);
+        if (!lstatSync4(at, { throwIfNoEntry: false })?.isDirectory())
+          return void 0;
+      }
+      const fd = openSync3(path5.join(at, parts[parts.length - 1]), fsConstants3.O_RDONLY | fsConstants3.O_NOFOLLOW | fsConstants3.O_NONBLOCK);
+      try {
+        return fstatSync3(fd).isFile() ? readFileSync4(fd, "utf8") : void 0;
+      } finally {
+        closeSync3(fd);
+      }
+    } catch {
+      return void 0;
+    }
+  };
 }
 
 // dist/read/repo-source.js

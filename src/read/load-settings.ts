@@ -6,6 +6,7 @@ import { Reporter } from '../diagnostics/reporter.js';
 import { parseFile } from '../parse/parse-documents.js';
 import { Locator } from '../parse/positions.js';
 import { decodeSource } from './decode-source.js';
+import { readErrorText } from './read-repo.js';
 import { DEFAULT_SETTINGS, SETTINGS_FILE, type Settings } from './settings.js';
 
 /** Reads `fedc.yaml` at the repo root, if there is one, validated against its schema. */
@@ -49,8 +50,7 @@ export function loadSettingsSync(root: string): { settings: Settings; diagnostic
     if (code === 'ENOENT') return { settings: { ...DEFAULT_SETTINGS }, diagnostics: [] };
     if (code === undefined) throw err;
     if (code === 'ELOOP') return failed(`symlink ${SETTINGS_FILE} is a symlink loop; it is not followed`, 'FEDC1004');
-    const why = code === 'EACCES' || code === 'EPERM' ? `permission denied (${code})` : code;
-    return failed(`${SETTINGS_FILE} cannot be read: ${why}`);
+    return failed(`${SETTINGS_FILE} cannot be read: ${readErrorText(code)}`);
   }
   return settingsFromBytes(bytes);
 }

@@ -85,8 +85,7 @@ export async function readRepo(root: string, settings: Settings): Promise<RepoFi
       continue;
     }
     if ('error' in read) {
-      const why = read.error === 'EACCES' || read.error === 'EPERM' ? `permission denied (${read.error})` : read.error;
-      diagnostics.push(fileDiag('FEDC1007', rel, `${rel} cannot be read: ${why}`));
+      diagnostics.push(fileDiag('FEDC1007', rel, `${rel} cannot be read: ${readErrorText(read.error)}`));
       continue;
     }
     const { bytes } = read;
@@ -100,6 +99,11 @@ export async function readRepo(root: string, settings: Settings): Promise<RepoFi
   }
   diagnostics.push(...links.diagnostics());
   return { files, diagnostics };
+}
+
+/** Why a file cannot be read, from its error's code, as a diagnostic says it. */
+export function readErrorText(code: string): string {
+  return code === 'EACCES' || code === 'EPERM' ? `permission denied (${code})` : code;
 }
 
 /**
