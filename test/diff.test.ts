@@ -1,6 +1,6 @@
 /** `fedc diff` as a user runs it: the built CLI in a temporary git repository with real commits (test/fleet-repo.ts). */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, readFileSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configMap, createFleetRepo, gitIn, PASSWORD_NEW, secret, SECRETS, TOKEN_NEW, TOKEN_OLD, type FleetRepo } from './fleet-repo.js';
@@ -285,5 +285,19 @@ describe('a revision git cannot read whole (a shallow or partial clone, a damage
   it('without git on PATH, says so (exit 2, as outside a git work tree)', () => {
     const r = run([], { PATH: path.join(dir, 'no-such-bin') });
     expect(r).toEqual({ code: 2, stdout: '', stderr: 'fedc diff: git is not installed, or not on PATH: fedc diff reads the revisions it compares with git\n' });
+  });
+});
+
+describe('fedc.yaml at a revision', () => {
+  it('a symlink is not followed there (FEDC1004), as a symlinked input is not, and the side fails', () => {
+    const own = createFleetRepo(path.join(dir, 'settings-link'));
+    own.write('config/settings.txt', 'exclude: []\n');
+    symlinkSync('config/settings.txt', path.join(own.repo, 'fedc.yaml'));
+    own.git('add', '-A');
+    own.git('commit', '-qm', 'fedc.yaml as a symlink');
+    const head = own.git('rev-parse', '--short', 'HEAD').trim();
+    const r = fedc(['diff'], own.repo);
+    expect([r.code, r.stdout]).toEqual([1, '']);
+    expect(r.stderr).toBe(`fedc diff: HEAD (${head}) does not compile:\nfedc.yaml - error FEDC1004: symlink fedc.yaml is not followed when reading HEAD (${head})\n1 error, 0 warnings\n`);
   });
 });

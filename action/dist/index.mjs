@@ -31704,7 +31704,12 @@ function gitSource(top, prefix2, commit, label) {
     label,
     readSettings() {
       const e = byPath.get(SETTINGS_FILE);
-      return e ? settingsFromBytes(read([e]).get(e.oid)) : { settings: { ...DEFAULT_SETTINGS }, diagnostics: [] };
+      if (!e || e.mode === "160000")
+        return { settings: { ...DEFAULT_SETTINGS }, diagnostics: [] };
+      if (e.mode === "120000") {
+        return { settings: { ...DEFAULT_SETTINGS }, diagnostics: [fileDiag("FEDC1004", SETTINGS_FILE, `symlink ${SETTINGS_FILE} is not followed when reading ${label}`)] };
+      }
+      return settingsFromBytes(read([e]).get(e.oid));
     },
     inputsFingerprint(settings2) {
       const h = createHash("sha256").update("git-inputs\0");

@@ -123,7 +123,12 @@ export function gitSource(top: string, prefix: string, commit: string, label: st
     label,
     readSettings() {
       const e = byPath.get(SETTINGS_FILE);
-      return e ? settingsFromBytes(read([e]).get(e.oid)!) : { settings: { ...DEFAULT_SETTINGS }, diagnostics: [] };
+      // A submodule is not part of this repository; a symlink is not followed, as for an input.
+      if (!e || e.mode === '160000') return { settings: { ...DEFAULT_SETTINGS }, diagnostics: [] };
+      if (e.mode === '120000') {
+        return { settings: { ...DEFAULT_SETTINGS }, diagnostics: [fileDiag('FEDC1004', SETTINGS_FILE, `symlink ${SETTINGS_FILE} is not followed when reading ${label}`)] };
+      }
+      return settingsFromBytes(read([e]).get(e.oid)!);
     },
     inputsFingerprint(settings) {
       const h = createHash('sha256').update('git-inputs\0');
