@@ -1,6 +1,6 @@
 /** `fedc diff` as a user runs it: the built CLI in a temporary git repository with real commits (test/fleet-repo.ts). */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, readFileSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configMap, createFleetRepo, gitIn, PASSWORD_NEW, secret, SECRETS, TOKEN_NEW, TOKEN_OLD, type FleetRepo } from './fleet-repo.js';
@@ -288,16 +288,73 @@ describe('a revision git cannot read whole (a shallow or partial clone, a damage
   });
 });
 
-describe('fedc.yaml at a revision', () => {
-  it('a symlink is not followed there (FEDC1004), as a symlinked input is not, and the side fails', () => {
-    const own = createFleetRepo(path.join(dir, 'settings-link'));
-    own.write('config/settings.txt', 'exclude: []\n');
-    symlinkSync('config/settings.txt', path.join(own.repo, 'fedc.yaml'));
-    own.git('add', '-A');
-    own.git('commit', '-qm', 'fedc.yaml as a symlink');
-    const head = own.git('rev-parse', '--short', 'HEAD').trim();
-    const r = fedc(['diff'], own.repo);
-    expect([r.code, r.stdout]).toEqual([1, '']);
-    expect(r.stderr).toBe(`fedc diff: HEAD (${head}) does not compile:\nfedc.yaml - error FEDC1004: symlink fedc.yaml is not followed when reading HEAD (${head})\n1 error, 0 warnings\n`);
+describe('symlinks at a revision', () => {
+  /** A fleet repo whose inputs include symlinks, committed: the work tree and HEAD hold the same. */
+  function linked(name: string): { repo: string; head: string; link: (target: string, at: string) => void; commit: () => string } {
+    const own = createFleetRepo(path.join(dir, name));
+    const link = (target: string, at: string) => {
+      mkdirSync(path.dirname(path.join(own.repo, at)), { recursive: true });
+      symlinkSync(target, path.join(own.repo, at));
+    };
+    const commit = () => {
+      own.git('add', '-A');
+      own.git('commit', '-qm', 'symlinks');
+      return own.git('rev-parse', '--short', 'HEAD').trim();
+    };
+    return { repo: own.repo, head: '', link, commit };
+  }
+
+  it('are followed inside the input directory as on disk: fedc diff of an unchanged work tree finds nothing', () => {
+    const r = linked('links-inside');
+    // the web Deployment read through a chain of two symlinks and a symlinked directory, from outside the include globs
+    renameSync(path.join(r.repo, 'shop/web.yaml'), path.join(r.repo, 'fedc.yaml.d-web.txt'));
+    r.link('../templates/web.yaml', 'shop/web.yaml');
+    r.link('../fedc.yaml.d-web.txt', 'real/web.yaml');
+    r.link('real', 'templates');
+    // fedc.yaml through a symlink too
+    writeFileSync(path.join(r.repo, 'settings.txt'), 'exclude: ["real/**", "templates", "*.txt"]\n');
+    r.link('settings.txt', 'fedc.yaml');
+    r.commit();
+    const disk = fedc(['validate', '.', '--format', 'json'], r.repo);
+    expect(disk.code).toBe(0);
+    const d = fedc(['diff', '--exit-code'], r.repo);
+    expect([d.code, d.stderr]).toEqual([0, '']);
+    // A commit that changes only the file the links lead to (outside the include globs) is a
+    // change of the Deployment: the compile cache, which keys a commit by its inputs' blob ids,
+    // keys a symlink by what it leads to.
+    const target = path.join(r.repo, 'fedc.yaml.d-web.txt');
+    writeFileSync(target, readFileSync(target, 'utf8').replace('replicas: 2', 'replicas: 4'));
+    r.commit();
+    const changed = JSON.parse(fedc(['diff', '--base', 'HEAD~1', '--head', 'HEAD', '--format', 'json'], r.repo).stdout) as JsonDiff;
+    expect(summary(changed)).toEqual(['changed modified Deployment shop/web [azure gke]']);
+    // and the Deployment is there: its removal from the work tree shows
+    rmSync(path.join(r.repo, 'shop/web.yaml'));
+    expect(fedc(['diff', '--format', 'json'], r.repo).stdout).toContain('"name": "web"');
+  });
+
+  it('that leave the input directory, lead nowhere or loop are FEDC1004 at a revision as on disk', () => {
+    const r = linked('links-bad');
+    writeFileSync(path.join(dir, 'outside.yaml'), readFileSync(path.join(r.repo, 'shop/web.yaml')));
+    r.link(path.join(dir, 'outside.yaml'), 'shop/absolute.yaml');
+    r.link('../../outside.yaml', 'shop/relative.yaml');
+    r.link('missing.yaml', 'shop/dangling.yaml');
+    r.link('loop-b.yaml', 'shop/loop-a.yaml');
+    r.link('loop-a.yaml', 'shop/loop-b.yaml');
+    const head = r.commit();
+    const disk = fedc(['validate', '.'], r.repo);
+    expect(disk.code).toBe(1);
+    const errors = disk.stderr.split('\n').filter((l) => / - error /.test(l));
+    expect(errors).toEqual([
+      'shop/absolute.yaml - error FEDC1004: symlink shop/absolute.yaml points outside the input directory; it is not followed',
+      'shop/dangling.yaml - error FEDC1004: symlink shop/dangling.yaml points to nothing',
+      'shop/loop-a.yaml - error FEDC1004: symlink shop/loop-a.yaml is a symlink loop; it is not followed',
+      'shop/loop-b.yaml - error FEDC1004: symlink shop/loop-b.yaml is a symlink loop; it is not followed',
+      'shop/relative.yaml - error FEDC1004: symlink shop/relative.yaml points outside the input directory; it is not followed',
+    ]);
+    // HEAD against the work tree: both sides fail alike
+    const d = fedc(['diff'], r.repo);
+    expect([d.code, d.stdout]).toEqual([1, '']);
+    const side = (label: string) => `fedc diff: ${label} does not compile:\n${errors.join('\n')}\n5 errors, 0 warnings\n`;
+    expect(d.stderr).toBe(side(`HEAD (${head})`) + side('the working tree'));
   });
 });

@@ -31352,7 +31352,7 @@ async function readRepo(root, settings2) {
         if (links.covers(rel) || links.add(rel))
           continue;
         const loop = err2.code === "ELOOP";
-        diagnostics.push(fileDiag("FEDC1004", rel, loop ? `symlink ${rel} is a symlink loop; it is not followed` : `symlink ${rel} points to nothing`));
+        diagnostics.push(unfollowedSymlink(rel, loop ? "loop" : "nothing"));
         continue;
       }
       if (target !== expectedPrefix + rel.split("/").join(path3.sep)) {
@@ -31360,7 +31360,7 @@ async function readRepo(root, settings2) {
           continue;
         const inside2 = path3.relative(realRoot, target);
         if (inside2.startsWith("..") || path3.isAbsolute(inside2)) {
-          diagnostics.push(fileDiag("FEDC1004", rel, `symlink ${rel} points outside the input directory; it is not followed`));
+          diagnostics.push(unfollowedSymlink(rel, "outside"));
           continue;
         }
       }
@@ -31522,17 +31522,24 @@ var SymlinkedDirs = class {
     return false;
   }
   diagnostics() {
-    return [...this.found].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([rel, { outside, target }]) => outside ? fileDiag("FEDC1004", rel, `symlinked directory ${rel} points outside the input directory; it is not followed`) : {
-      code: "FEDC1015",
-      severity: "info",
-      file: rel,
-      line: 0,
-      col: 0,
-      message: `symlinked directory ${rel} (to ${target}) is not followed: files are read where they are, once`,
-      hint: "to read them under this name too, replace the symlink by a directory"
-    });
+    return [...this.found].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([rel, { outside, target }]) => outside ? unfollowedSymlink(rel, "outside", true) : symlinkedDirectory(rel, target));
   }
 };
+function unfollowedSymlink(rel, why, dir = false) {
+  const what = `${dir ? "symlinked directory" : "symlink"} ${rel}`;
+  return fileDiag("FEDC1004", rel, why === "outside" ? `${what} points outside the input directory; it is not followed` : why === "loop" ? `${what} is a symlink loop; it is not followed` : `${what} points to nothing`);
+}
+function symlinkedDirectory(rel, target) {
+  return {
+    code: "FEDC1015",
+    severity: "info",
+    file: rel,
+    line: 0,
+    col: 0,
+    message: `symlinked directory ${rel} (to ${target}) is not followed: files are read where they are, once`,
+    hint: "to read them under this name too, replace the symlink by a directory"
+  };
+}
 function fileDiag(code, file, message, hint) {
   return { code, severity: "error", message, file, line: 0, col: 0, ...hint ? { hint } : {} };
 }
@@ -31542,11 +31549,8 @@ function toPosix(p) {
 
 // dist/read/load-settings.js
 function loadSettingsSync(root) {
-  const failed2 = (message, code = "FEDC1006") => ({
-    // The defaults stand in, so that the error is reported with everything else the run finds.
-    settings: { ...DEFAULT_SETTINGS },
-    diagnostics: [{ code, severity: "error", message, file: SETTINGS_FILE, line: 0, col: 0 }]
-  });
+  const failedWith = (d3) => ({ settings: { ...DEFAULT_SETTINGS }, diagnostics: [d3] });
+  const failed2 = (message) => failedWith(fileDiag("FEDC1006", SETTINGS_FILE, message));
   let bytes;
   try {
     const file = path4.join(root, SETTINGS_FILE);
@@ -31557,11 +31561,11 @@ function loadSettingsSync(root) {
       } catch (err2) {
         if (err2.code !== "ENOENT")
           throw err2;
-        return failed2(`symlink ${SETTINGS_FILE} points to nothing`, "FEDC1004");
+        return failedWith(unfollowedSymlink(SETTINGS_FILE, "nothing"));
       }
       const inside2 = path4.relative(realpathSync3(root), target);
       if (inside2.startsWith("..") || path4.isAbsolute(inside2))
-        return failed2(`symlink ${SETTINGS_FILE} points outside the input directory; it is not followed`, "FEDC1004");
+        return failedWith(unfollowedSymlink(SETTINGS_FILE, "outside"));
     }
     const fd = openSync2(file, fsConstants2.O_RDONLY | fsConstants2.O_NONBLOCK);
     try {
@@ -31579,7 +31583,7 @@ function loadSettingsSync(root) {
     if (code === void 0)
       throw err2;
     if (code === "ELOOP")
-      return failed2(`symlink ${SETTINGS_FILE} is a symlink loop; it is not followed`, "FEDC1004");
+      return failedWith(unfollowedSymlink(SETTINGS_FILE, "loop"));
     return failed2(`${SETTINGS_FILE} cannot be read: ${readErrorText(code)}`);
   }
   return settingsFromBytes(bytes);
@@ -31640,6 +31644,53 @@ function diskOutputFiles(outDir) {
   };
 }
 
+// dist/read/tree-symlinks.js
+var MAX_HOPS = 40;
+function resolveTreeLink(link, byPath, dirs, linkText) {
+  const done = [];
+  let todo = link.split("/");
+  let hops = 0;
+  while (todo.length > 0) {
+    const part = todo.shift();
+    if (part === "" || part === ".")
+      continue;
+    if (part === "..") {
+      if (done.length === 0)
+        return { kind: "outside" };
+      done.pop();
+      continue;
+    }
+    const at = [...done, part].join("/");
+    const e = byPath.get(at);
+    if (e?.mode === "120000") {
+      if (++hops > MAX_HOPS)
+        return { kind: "loop" };
+      const target = linkText(e);
+      if (target.startsWith("/"))
+        return { kind: "outside" };
+      todo = [...target.split("/"), ...todo];
+      continue;
+    }
+    if (e) {
+      if (todo.some((p) => p !== "" && p !== ".") || e.mode === "160000")
+        return { kind: "nothing" };
+      return { kind: "file", entry: e };
+    }
+    if (!dirs.has(at))
+      return { kind: "nothing" };
+    done.push(part);
+  }
+  return done.length === 0 ? { kind: "dir", path: "." } : { kind: "dir", path: done.join("/") };
+}
+function treeDirs(entries) {
+  const dirs = /* @__PURE__ */ new Set();
+  for (const e of entries) {
+    for (let i = e.path.indexOf("/"); i !== -1; i = e.path.indexOf("/", i + 1))
+      dirs.add(e.path.slice(0, i));
+  }
+  return dirs;
+}
+
 // dist/read/repo-source.js
 var UnreadableSource = class extends Error {
   diagnostics;
@@ -31695,6 +31746,21 @@ function gitSource(top, prefix2, commit, label) {
     }));
   };
   const text = (e) => read([e]).get(e.oid).toString("utf8");
+  const dirs = treeDirs(entries);
+  const linkTexts = /* @__PURE__ */ new Map();
+  const linkText = (e) => {
+    let t = linkTexts.get(e.oid);
+    if (t === void 0)
+      linkTexts.set(e.oid, t = text(e));
+    return t;
+  };
+  const followed = (e) => {
+    const t = resolveTreeLink(e.path, byPath, dirs, linkText);
+    if (t.kind === "file")
+      return { ...t.entry, path: e.path };
+    return t.kind === "dir" ? symlinkedDirectory(e.path, t.path) : unfollowedSymlink(e.path, t.kind);
+  };
+  const isEntry = (x2) => "oid" in x2;
   const sorted = [...entries].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   const matching = (settings2) => {
     const matches = inputMatcher(settings2);
@@ -31703,19 +31769,23 @@ function gitSource(top, prefix2, commit, label) {
   return {
     label,
     readSettings() {
-      const e = byPath.get(SETTINGS_FILE);
-      if (!e || e.mode === "160000")
+      const found = byPath.get(SETTINGS_FILE);
+      if (!found || found.mode === "160000")
         return { settings: { ...DEFAULT_SETTINGS }, diagnostics: [] };
-      if (e.mode === "120000") {
-        return { settings: { ...DEFAULT_SETTINGS }, diagnostics: [fileDiag("FEDC1004", SETTINGS_FILE, `symlink ${SETTINGS_FILE} is not followed when reading ${label}`)] };
+      const e = found.mode === "120000" ? followed(found) : found;
+      if (!isEntry(e)) {
+        const d3 = e.code === "FEDC1015" ? fileDiag("FEDC1006", SETTINGS_FILE, `${SETTINGS_FILE} cannot be read: it is a directory, not a file`) : e;
+        return { settings: { ...DEFAULT_SETTINGS }, diagnostics: [d3] };
       }
       return settingsFromBytes(read([e]).get(e.oid));
     },
     inputsFingerprint(settings2) {
       const h = createHash("sha256").update("git-inputs\0");
-      for (const e of matching(settings2))
-        h.update(`${e.path}\0${e.mode}\0${e.oid}
+      for (const e of matching(settings2)) {
+        const to = e.mode === "120000" ? followed(e) : void 0;
+        h.update(`${e.path}\0${e.mode}\0${e.oid}\0${to === void 0 ? "" : isEntry(to) ? to.oid : to.message}
 `);
+      }
       return h.digest("hex");
     },
     async readInputs(settings2) {
@@ -31724,15 +31794,20 @@ function gitSource(top, prefix2, commit, label) {
       for (const e of matching(settings2)) {
         if (e.mode === "160000")
           continue;
+        let file = e;
         if (e.mode === "120000") {
-          diagnostics.push(fileDiag("FEDC1004", e.path, `symlink ${e.path} is not followed when reading ${label}`));
+          const to = followed(e);
+          if (!isEntry(to)) {
+            diagnostics.push(to);
+            continue;
+          }
+          file = to;
+        }
+        if (file.size > MAX_FILE_BYTES) {
+          diagnostics.push(fileDiag("FEDC1002", e.path, `${e.path} is ${file.size} bytes; fedc reads at most ${MAX_FILE_BYTES} bytes per file`, "split it into smaller files, or exclude it in fedc.yaml"));
           continue;
         }
-        if (e.size > MAX_FILE_BYTES) {
-          diagnostics.push(fileDiag("FEDC1002", e.path, `${e.path} is ${e.size} bytes; fedc reads at most ${MAX_FILE_BYTES} bytes per file`, "split it into smaller files, or exclude it in fedc.yaml"));
-          continue;
-        }
-        chosen.push(e);
+        chosen.push(file);
       }
       const blobs = read(chosen);
       const files = [];

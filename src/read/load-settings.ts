@@ -6,7 +6,7 @@ import { Reporter } from '../diagnostics/reporter.js';
 import { parseFile } from '../parse/parse-documents.js';
 import { Locator } from '../parse/positions.js';
 import { decodeSource } from './decode-source.js';
-import { readErrorText } from './read-repo.js';
+import { fileDiag, readErrorText, unfollowedSymlink } from './read-repo.js';
 import { DEFAULT_SETTINGS, SETTINGS_FILE, type Settings } from './settings.js';
 
 /** Reads `fedc.yaml` at the repo root, if there is one, validated against its schema. */
@@ -15,11 +15,9 @@ export async function loadSettings(root: string): Promise<{ settings: Settings; 
 }
 
 export function loadSettingsSync(root: string): { settings: Settings; diagnostics: Diagnostic[] } {
-  const failed = (message: string, code: Diagnostic['code'] = 'FEDC1006') => ({
-    // The defaults stand in, so that the error is reported with everything else the run finds.
-    settings: { ...DEFAULT_SETTINGS },
-    diagnostics: [{ code, severity: 'error' as const, message, file: SETTINGS_FILE, line: 0, col: 0 }],
-  });
+  // The defaults stand in, so that the error is reported with everything else the run finds.
+  const failedWith = (d: Diagnostic) => ({ settings: { ...DEFAULT_SETTINGS }, diagnostics: [d] });
+  const failed = (message: string) => failedWith(fileDiag('FEDC1006', SETTINGS_FILE, message));
   let bytes: Buffer;
   try {
     const file = path.join(root, SETTINGS_FILE);
@@ -31,10 +29,10 @@ export function loadSettingsSync(root: string): { settings: Settings; diagnostic
         target = realpathSync(file);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-        return failed(`symlink ${SETTINGS_FILE} points to nothing`, 'FEDC1004');
+        return failedWith(unfollowedSymlink(SETTINGS_FILE, 'nothing'));
       }
       const inside = path.relative(realpathSync(root), target);
-      if (inside.startsWith('..') || path.isAbsolute(inside)) return failed(`symlink ${SETTINGS_FILE} points outside the input directory; it is not followed`, 'FEDC1004');
+      if (inside.startsWith('..') || path.isAbsolute(inside)) return failedWith(unfollowedSymlink(SETTINGS_FILE, 'outside'));
     }
     // O_NONBLOCK: opening a FIFO would wait for a writer
     const fd = openSync(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
@@ -49,7 +47,7 @@ export function loadSettingsSync(root: string): { settings: Settings; diagnostic
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { settings: { ...DEFAULT_SETTINGS }, diagnostics: [] };
     if (code === undefined) throw err;
-    if (code === 'ELOOP') return failed(`symlink ${SETTINGS_FILE} is a symlink loop; it is not followed`, 'FEDC1004');
+    if (code === 'ELOOP') return failedWith(unfollowedSymlink(SETTINGS_FILE, 'loop'));
     return failed(`${SETTINGS_FILE} cannot be read: ${readErrorText(code)}`);
   }
   return settingsFromBytes(bytes);

@@ -63,7 +63,7 @@ export async function readRepo(root: string, settings: Settings): Promise<RepoFi
       } catch (err) {
         if (links.covers(rel) || links.add(rel)) continue;
         const loop = (err as NodeJS.ErrnoException).code === 'ELOOP';
-        diagnostics.push(fileDiag('FEDC1004', rel, loop ? `symlink ${rel} is a symlink loop; it is not followed` : `symlink ${rel} points to nothing`));
+        diagnostics.push(unfollowedSymlink(rel, loop ? 'loop' : 'nothing'));
         continue;
       }
       if (target !== expectedPrefix + rel.split('/').join(path.sep)) {
@@ -72,7 +72,7 @@ export async function readRepo(root: string, settings: Settings): Promise<RepoFi
         if (links.covers(rel) || links.add(rel)) continue;
         const inside = path.relative(realRoot, target);
         if (inside.startsWith('..') || path.isAbsolute(inside)) {
-          diagnostics.push(fileDiag('FEDC1004', rel, `symlink ${rel} points outside the input directory; it is not followed`));
+          diagnostics.push(unfollowedSymlink(rel, 'outside'));
           continue;
         }
       }
@@ -244,14 +244,25 @@ class SymlinkedDirs {
   }
 
   diagnostics(): Diagnostic[] {
-    return [...this.found].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([rel, { outside, target }]) => outside
-      ? fileDiag('FEDC1004', rel, `symlinked directory ${rel} points outside the input directory; it is not followed`)
-      : {
-        code: 'FEDC1015', severity: 'info', file: rel, line: 0, col: 0,
-        message: `symlinked directory ${rel} (to ${target}) is not followed: files are read where they are, once`,
-        hint: 'to read them under this name too, replace the symlink by a directory',
-      });
+    return [...this.found].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([rel, { outside, target }]) => (outside ? unfollowedSymlink(rel, 'outside', true) : symlinkedDirectory(rel, target)));
   }
+}
+
+/** FEDC1004: a symlink fedc does not follow, as it leads outside the input directory, to nothing, or round a loop. */
+export function unfollowedSymlink(rel: string, why: 'outside' | 'nothing' | 'loop', dir = false): Diagnostic {
+  const what = `${dir ? 'symlinked directory' : 'symlink'} ${rel}`;
+  return fileDiag('FEDC1004', rel, why === 'outside' ? `${what} points outside the input directory; it is not followed`
+    : why === 'loop' ? `${what} is a symlink loop; it is not followed` : `${what} points to nothing`);
+}
+
+/** FEDC1015: a symlinked directory inside the repo (to `target`), which fedc does not walk. */
+export function symlinkedDirectory(rel: string, target: string): Diagnostic {
+  return {
+    code: 'FEDC1015', severity: 'info', file: rel, line: 0, col: 0,
+    message: `symlinked directory ${rel} (to ${target}) is not followed: files are read where they are, once`,
+    hint: 'to read them under this name too, replace the symlink by a directory',
+  };
 }
 
 export function fileDiag(code: Diagnostic['code'], file: string, message: string, hint?: string): Diagnostic {

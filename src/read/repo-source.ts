@@ -7,9 +7,10 @@ import { GitError, GitObjectUnreadable, listTree, readBlobs, type TreeEntry } fr
 import { loadSettingsSync, settingsFromBytes } from './load-settings.js';
 import { decodeSource } from './decode-source.js';
 import { diskOutputFiles, type OutputFiles } from './output-files.js';
-import { fileDiag, ignoreGlobs, MAX_FILE_BYTES, readRepo, type RepoFiles } from './read-repo.js';
+import { fileDiag, ignoreGlobs, MAX_FILE_BYTES, readRepo, symlinkedDirectory, unfollowedSymlink, type RepoFiles } from './read-repo.js';
 import { DEFAULT_SETTINGS, SETTINGS_FILE, type Settings } from './settings.js';
 import type { SourceFile } from './source-file.js';
+import { resolveTreeLink, treeDirs } from './tree-symlinks.js';
 
 /**
  * Where a federation repo is read from: the directory on disk, or a commit of its git history.
@@ -113,6 +114,21 @@ export function gitSource(top: string, prefix: string, commit: string, label: st
     }));
   };
   const text = (e: TreeEntry) => read([e]).get(e.oid)!.toString('utf8');
+  // Symlinks are followed inside the input directory, as on disk, by the tree's own entries.
+  const dirs = treeDirs(entries);
+  const linkTexts = new Map<string, string>();
+  const linkText = (e: TreeEntry) => {
+    let t = linkTexts.get(e.oid);
+    if (t === undefined) linkTexts.set(e.oid, (t = text(e)));
+    return t;
+  };
+  /** A symlink entry as the file it leads to (under the link's path), or the diagnostic of why not. */
+  const followed = (e: TreeEntry): TreeEntry | Diagnostic => {
+    const t = resolveTreeLink(e.path, byPath, dirs, linkText);
+    if (t.kind === 'file') return { ...t.entry, path: e.path };
+    return t.kind === 'dir' ? symlinkedDirectory(e.path, t.path) : unfollowedSymlink(e.path, t.kind);
+  };
+  const isEntry = (x: TreeEntry | Diagnostic): x is TreeEntry => 'oid' in x;
   const sorted = [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   /** The entries the settings' include and exclude select, in path order. */
   const matching = (settings: Settings): TreeEntry[] => {
@@ -122,17 +138,23 @@ export function gitSource(top: string, prefix: string, commit: string, label: st
   return {
     label,
     readSettings() {
-      const e = byPath.get(SETTINGS_FILE);
-      // A submodule is not part of this repository; a symlink is not followed, as for an input.
-      if (!e || e.mode === '160000') return { settings: { ...DEFAULT_SETTINGS }, diagnostics: [] };
-      if (e.mode === '120000') {
-        return { settings: { ...DEFAULT_SETTINGS }, diagnostics: [fileDiag('FEDC1004', SETTINGS_FILE, `symlink ${SETTINGS_FILE} is not followed when reading ${label}`)] };
+      const found = byPath.get(SETTINGS_FILE);
+      // A submodule is not part of this repository.
+      if (!found || found.mode === '160000') return { settings: { ...DEFAULT_SETTINGS }, diagnostics: [] };
+      const e = found.mode === '120000' ? followed(found) : found;
+      if (!isEntry(e)) {
+        const d = e.code === 'FEDC1015' ? fileDiag('FEDC1006', SETTINGS_FILE, `${SETTINGS_FILE} cannot be read: it is a directory, not a file`) : e;
+        return { settings: { ...DEFAULT_SETTINGS }, diagnostics: [d] };
       }
       return settingsFromBytes(read([e]).get(e.oid)!);
     },
     inputsFingerprint(settings) {
       const h = createHash('sha256').update('git-inputs\0');
-      for (const e of matching(settings)) h.update(`${e.path}\0${e.mode}\0${e.oid}\n`);
+      for (const e of matching(settings)) {
+        // a symlink by what it leads to, whose bytes its own blob id does not name
+        const to = e.mode === '120000' ? followed(e) : undefined;
+        h.update(`${e.path}\0${e.mode}\0${e.oid}\0${to === undefined ? '' : isEntry(to) ? to.oid : to.message}\n`);
+      }
       return h.digest('hex');
     },
     async readInputs(settings) {
@@ -140,16 +162,21 @@ export function gitSource(top: string, prefix: string, commit: string, label: st
       const chosen: TreeEntry[] = [];
       for (const e of matching(settings)) {
         if (e.mode === '160000') continue; // a submodule: not part of this repository
+        let file = e;
         if (e.mode === '120000') {
-          diagnostics.push(fileDiag('FEDC1004', e.path, `symlink ${e.path} is not followed when reading ${label}`));
-          continue;
+          const to = followed(e);
+          if (!isEntry(to)) {
+            diagnostics.push(to);
+            continue;
+          }
+          file = to;
         }
-        if (e.size > MAX_FILE_BYTES) {
-          diagnostics.push(fileDiag('FEDC1002', e.path, `${e.path} is ${e.size} bytes; fedc reads at most ${MAX_FILE_BYTES} bytes per file`,
+        if (file.size > MAX_FILE_BYTES) {
+          diagnostics.push(fileDiag('FEDC1002', e.path, `${e.path} is ${file.size} bytes; fedc reads at most ${MAX_FILE_BYTES} bytes per file`,
             'split it into smaller files, or exclude it in fedc.yaml'));
           continue;
         }
-        chosen.push(e);
+        chosen.push(file);
       }
       const blobs = read(chosen);
       const files: SourceFile[] = [];
