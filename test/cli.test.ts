@@ -609,6 +609,13 @@ describe('fedc.yaml and the input files', () => {
     expect(existsSync(path.join(dir, 'in/built/clusters/cluster1'))).toBe(true);
   });
 
+  it('a fedc.yaml over the input size limit is FEDC1002, as an input file is', () => {
+    const dir = seed();
+    write(dir, 'in/fedc.yaml', `# ${'x'.repeat(8 * 1024 * 1024)}\n`);
+    const r = cli(dir, 'validate', 'in');
+    expect([r.code, r.stderr]).toEqual([1, `fedc.yaml - error FEDC1002: fedc.yaml is ${8 * 1024 * 1024 + 3} bytes; fedc reads at most ${8 * 1024 * 1024} bytes per file\n1 error, 0 warnings\n`]);
+  });
+
   it.skipIf(process.platform === 'win32')('a FIFO as fedc.yaml or as an input is no file: nothing waits on it', () => {
     const dir = seed();
     const before = cli(dir, 'validate', 'in');

@@ -19723,7 +19723,7 @@ function summaryText(diags) {
 }
 
 // dist/cli/diff-command.js
-import { readdirSync as readdirSync3, readFileSync as readFileSync7, statSync as statSync3 } from "node:fs";
+import { readdirSync as readdirSync3, readFileSync as readFileSync5, statSync as statSync4 } from "node:fs";
 
 // node_modules/diff/libesm/diff/base.js
 var Diff = class {
@@ -22987,7 +22987,7 @@ minimatch.escape = escape3;
 minimatch.unescape = unescape;
 
 // dist/read/load-settings.js
-import { closeSync as closeSync2, constants as fsConstants2, fstatSync as fstatSync2, lstatSync as lstatSync3, openSync as openSync2, readFileSync as readFileSync3, realpathSync as realpathSync3 } from "node:fs";
+import { lstatSync as lstatSync3, realpathSync as realpathSync3, statSync as statSync2 } from "node:fs";
 import path4 from "node:path";
 
 // dist/check/did-you-mean.js
@@ -31343,7 +31343,7 @@ async function readRepo(root, settings2) {
   const files = [];
   for (const { rel, entry } of entries) {
     const abs = path3.join(absRoot, ...rel.split("/"));
-    let read = direct.has(entry) ? readRegularFile(abs) : void 0;
+    let read = direct.has(entry) ? readInput(abs) : void 0;
     if (read === void 0) {
       let target;
       try {
@@ -31364,12 +31364,12 @@ async function readRepo(root, settings2) {
           continue;
         }
       }
-      read = readRegularFile(target);
+      read = readInput(target);
       if (read === void 0)
         continue;
     }
     if ("size" in read) {
-      diagnostics.push(fileDiag("FEDC1002", rel, `${rel} is ${read.size} bytes; fedc reads at most ${MAX_FILE_BYTES} bytes per file`, "split it into smaller files, or exclude it in fedc.yaml"));
+      diagnostics.push(tooLarge(rel, read.size));
       continue;
     }
     if ("error" in read) {
@@ -31392,12 +31392,16 @@ async function readRepo(root, settings2) {
 function readErrorText(code) {
   return code === "EACCES" || code === "EPERM" ? `permission denied (${code})` : code;
 }
-function readRegularFile(file) {
+function tooLarge(rel, size, input = true) {
+  return fileDiag("FEDC1002", rel, `${rel} is ${size} bytes; fedc reads at most ${MAX_FILE_BYTES} bytes per file`, input ? "split it into smaller files, or exclude it in fedc.yaml" : void 0);
+}
+function readInput(file) {
+  const fault2 = readFault(file);
+  return fault2 ? { error: fault2.code } : readRegularFile(file);
+}
+function readRegularFile(file, maxBytes = MAX_FILE_BYTES) {
   let fd;
   try {
-    const fault2 = readFault(file);
-    if (fault2)
-      throw fault2;
     fd = openSync(file, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK);
   } catch (err2) {
     const code = err2.code;
@@ -31409,7 +31413,7 @@ function readRegularFile(file) {
     const info = fstatSync(fd);
     if (!info.isFile())
       return void 0;
-    if (info.size > MAX_FILE_BYTES)
+    if (info.size > maxBytes)
       return { size: info.size };
     return { bytes: readFileSync2(fd) };
   } catch (err2) {
@@ -31550,43 +31554,36 @@ function toPosix(p) {
 // dist/read/load-settings.js
 function loadSettingsSync(root) {
   const failedWith = (d3) => ({ settings: { ...DEFAULT_SETTINGS }, diagnostics: [d3] });
-  const failed2 = (message) => failedWith(fileDiag("FEDC1006", SETTINGS_FILE, message));
-  let bytes;
+  const file = path4.join(root, SETTINGS_FILE);
+  let target = file;
   try {
-    const file = path4.join(root, SETTINGS_FILE);
-    if (lstatSync3(file, { throwIfNoEntry: false })?.isSymbolicLink()) {
-      let target;
-      try {
-        target = realpathSync3(file);
-      } catch (err2) {
-        if (err2.code !== "ENOENT")
-          throw err2;
-        return failedWith(unfollowedSymlink(SETTINGS_FILE, "nothing"));
-      }
+    const st = lstatSync3(file, { throwIfNoEntry: false });
+    if (!st)
+      return { settings: { ...DEFAULT_SETTINGS }, diagnostics: [] };
+    if (st.isSymbolicLink()) {
+      target = realpathSync3(file);
       const inside2 = path4.relative(realpathSync3(root), target);
       if (inside2.startsWith("..") || path4.isAbsolute(inside2))
         return failedWith(unfollowedSymlink(SETTINGS_FILE, "outside"));
     }
-    const fd = openSync2(file, fsConstants2.O_RDONLY | fsConstants2.O_NONBLOCK);
-    try {
-      const st = fstatSync2(fd);
-      if (!st.isFile())
-        return failed2(`${SETTINGS_FILE} cannot be read: ${st.isDirectory() ? "it is a directory, not a file" : "it is not a regular file"}`);
-      bytes = readFileSync3(fd);
-    } finally {
-      closeSync2(fd);
-    }
   } catch (err2) {
     const code = err2.code;
-    if (code === "ENOENT")
-      return { settings: { ...DEFAULT_SETTINGS }, diagnostics: [] };
-    if (code === void 0)
-      throw err2;
-    if (code === "ELOOP")
-      return failedWith(unfollowedSymlink(SETTINGS_FILE, "loop"));
-    return failed2(`${SETTINGS_FILE} cannot be read: ${readErrorText(code)}`);
+    if (code === "ENOENT" || code === "ELOOP")
+      return failedWith(unfollowedSymlink(SETTINGS_FILE, code === "ELOOP" ? "loop" : "nothing"));
+    throw err2;
   }
-  return settingsFromBytes(bytes);
+  const read = readRegularFile(target);
+  if (read === void 0) {
+    const st = statSync2(target, { throwIfNoEntry: false });
+    if (!st)
+      return { settings: { ...DEFAULT_SETTINGS }, diagnostics: [] };
+    return failedWith(fileDiag("FEDC1006", SETTINGS_FILE, `${SETTINGS_FILE} cannot be read: ${st.isDirectory() ? "it is a directory, not a file" : "it is not a regular file"}`));
+  }
+  if ("size" in read)
+    return failedWith(tooLarge(SETTINGS_FILE, read.size, false));
+  if ("error" in read)
+    return failedWith(fileDiag("FEDC1006", SETTINGS_FILE, `${SETTINGS_FILE} cannot be read: ${readErrorText(read.error)}`));
+  return settingsFromBytes(read.bytes);
 }
 function settingsFromBytes(bytes) {
   const decoded = decodeSource(bytes, SETTINGS_FILE);
@@ -31620,7 +31617,7 @@ function parseSettings(text) {
 }
 
 // dist/read/output-files.js
-import { closeSync as closeSync3, constants as fsConstants3, fstatSync as fstatSync3, lstatSync as lstatSync4, openSync as openSync3, readFileSync as readFileSync4 } from "node:fs";
+import { lstatSync as lstatSync4 } from "node:fs";
 import path5 from "node:path";
 function diskOutputFiles(outDir) {
   return (rel) => {
@@ -31632,12 +31629,8 @@ function diskOutputFiles(outDir) {
         if (!lstatSync4(at, { throwIfNoEntry: false })?.isDirectory())
           return void 0;
       }
-      const fd = openSync3(path5.join(at, parts[parts.length - 1]), fsConstants3.O_RDONLY | fsConstants3.O_NOFOLLOW | fsConstants3.O_NONBLOCK);
-      try {
-        return fstatSync3(fd).isFile() ? readFileSync4(fd, "utf8") : void 0;
-      } finally {
-        closeSync3(fd);
-      }
+      const read = readRegularFile(path5.join(at, parts[parts.length - 1]), Infinity);
+      return read && "bytes" in read ? read.bytes.toString("utf8") : void 0;
     } catch {
       return void 0;
     }
@@ -31804,7 +31797,7 @@ function gitSource(top, prefix2, commit, label) {
           file = to;
         }
         if (file.size > MAX_FILE_BYTES) {
-          diagnostics.push(fileDiag("FEDC1002", e.path, `${e.path} is ${file.size} bytes; fedc reads at most ${MAX_FILE_BYTES} bytes per file`, "split it into smaller files, or exclude it in fedc.yaml"));
+          diagnostics.push(tooLarge(e.path, file.size));
           continue;
         }
         chosen.push(file);
@@ -34352,7 +34345,7 @@ function toJsonSchema(s) {
 }
 
 // dist/validate/builtin-schemas.js
-import { existsSync, readFileSync as readFileSync5 } from "node:fs";
+import { existsSync, readFileSync as readFileSync3 } from "node:fs";
 import { fileURLToPath as fileURLToPath4 } from "node:url";
 import { compileFunction } from "node:vm";
 var CANDIDATES = ["./kubernetes-schemas.cjs", "../../dist/kubernetes/schemas.cjs"].map((p) => fileURLToPath4(new URL(p, import.meta.url)));
@@ -34368,7 +34361,7 @@ function bundle() {
   const file = CANDIDATES.find((f) => existsSync(f));
   if (!file)
     throw new Error(`fedc: the Kubernetes schemas are not built (${CANDIDATES[1]} is missing): run npm run build`);
-  const bytes = readFileSync5(file);
+  const bytes = readFileSync3(file);
   const m = HEADER.exec(bytes.toString("latin1", 0, HEADER_LENGTH));
   if (!m)
     throw new Error(`fedc: ${file} is not a Kubernetes schema bundle of this fedc: run npm run build`);
@@ -35108,7 +35101,7 @@ function previousZoneReader(output) {
 
 // dist/read/compile-cache.js
 import { createHash as createHash2, randomBytes } from "node:crypto";
-import { chmodSync, mkdirSync, readdirSync as readdirSync2, readFileSync as readFileSync6, renameSync, statSync as statSync2, unlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readdirSync as readdirSync2, readFileSync as readFileSync4, renameSync, statSync as statSync3, unlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import path8 from "node:path";
 import { fileURLToPath as fileURLToPath5 } from "node:url";
@@ -35133,7 +35126,7 @@ function codeIdentity() {
     if (!e.isFile())
       continue;
     const full = path8.join(e.parentPath, e.name);
-    const s = statSync2(full);
+    const s = statSync3(full);
     h.update(`${path8.relative(root, full)}\0${s.size}\0${s.mtimeMs}
 `);
   }
@@ -35170,7 +35163,7 @@ function openCompileCache(output, env2 = process.env) {
   const read = (key) => {
     let buf;
     try {
-      buf = readFileSync6(file(key));
+      buf = readFileSync4(file(key));
     } catch {
       return void 0;
     }
@@ -35241,7 +35234,7 @@ function prune(dir, maxBytes) {
     const entries = readdirSync2(dir).flatMap((name) => {
       const full = path8.join(dir, name);
       try {
-        const s = statSync2(full);
+        const s = statSync3(full);
         if (name.endsWith(".tmp") && Date.now() - s.mtimeMs > 36e5)
           tryUnlink(full);
         return ENTRY.test(name) ? [{ full, size: s.size, used: s.mtimeMs }] : [];
@@ -35389,7 +35382,7 @@ async function renderRefSides(dir, opts) {
   const fail = (message) => ({ ok: false, exit: EXIT_USAGE, message, failures: [] });
   let isDir = false;
   try {
-    isDir = statSync3(dir).isDirectory();
+    isDir = statSync4(dir).isDirectory();
   } catch {
   }
   if (!isDir)
@@ -35672,11 +35665,11 @@ function buildOutputTree(clusters, options) {
 
 // dist/emit/output-stamp.js
 import { createHash as createHash3 } from "node:crypto";
-import { lstatSync as lstatSync6, readdirSync as readdirSync4, readFileSync as readFileSync9 } from "node:fs";
+import { lstatSync as lstatSync6, readdirSync as readdirSync4, readFileSync as readFileSync7 } from "node:fs";
 import path11 from "node:path";
 
 // dist/emit/commit-journal.js
-import { closeSync as closeSync4, fsyncSync, lstatSync as lstatSync5, openSync as openSync4, readFileSync as readFileSync8, renameSync as renameSync2, rmSync, statSync as statSync4, unlinkSync as unlinkSync2, writeSync as writeSync2 } from "node:fs";
+import { closeSync as closeSync2, fsyncSync, lstatSync as lstatSync5, openSync as openSync2, readFileSync as readFileSync6, renameSync as renameSync2, rmSync, statSync as statSync5, unlinkSync as unlinkSync2, writeSync as writeSync2 } from "node:fs";
 import { hostname } from "node:os";
 import path10 from "node:path";
 var JOURNAL_FILE = ".fedc-journal";
@@ -35692,16 +35685,16 @@ function newJournal(renames2, deletes) {
 }
 function writeJournal(outDir, journal) {
   const tmp = path10.join(outDir, JOURNAL_TMP);
-  const fd = openSync4(tmp, "w", 420);
+  const fd = openSync2(tmp, "w", 420);
   try {
     writeSync2(fd, JSON.stringify(journal) + "\n");
     fsyncSync(fd);
   } catch (err2) {
-    closeSync4(fd);
+    closeSync2(fd);
     rmSync(tmp, { force: true });
     throw err2;
   }
-  closeSync4(fd);
+  closeSync2(fd);
   renameSync2(tmp, path10.join(outDir, JOURNAL_FILE));
   syncDir(outDir);
 }
@@ -35712,7 +35705,7 @@ function removeJournal(outDir) {
 function readJournal(outDir) {
   let text;
   try {
-    text = readFileSync8(path10.join(outDir, JOURNAL_FILE), "utf8");
+    text = readFileSync6(path10.join(outDir, JOURNAL_FILE), "utf8");
   } catch (err2) {
     if (err2.code === "ENOENT")
       return void 0;
@@ -35786,7 +35779,7 @@ function recoverCommit(outDir) {
     const file = inside(outDir, rel);
     let text;
     try {
-      text = readFileSync8(file, "utf8");
+      text = readFileSync6(file, "utf8");
     } catch {
       continue;
     }
@@ -35827,7 +35820,7 @@ function isFile(p) {
 function syncDir(dir) {
   let fd;
   try {
-    fd = openSync4(dir, "r");
+    fd = openSync2(dir, "r");
   } catch {
     return;
   }
@@ -35835,7 +35828,7 @@ function syncDir(dir) {
     fsyncSync(fd);
   } catch {
   } finally {
-    closeSync4(fd);
+    closeSync2(fd);
   }
 }
 
@@ -35864,7 +35857,7 @@ function signature(st) {
 }
 var statOf = (abs) => lstatSync6(abs, { bigint: true, throwIfNoEntry: false });
 var namesDigest = (abs) => sha2562(readdirSync4(abs).sort().join("\0"));
-var fileDigest = (abs) => `fedc:${sha2562(readFileSync9(abs))}`;
+var fileDigest = (abs) => `fedc:${sha2562(readFileSync7(abs))}`;
 function takeStamp(outDir, compileKey2, scope, wanted, report, now = Date.now()) {
   const root = path11.resolve(outDir);
   const entries = /* @__PURE__ */ new Map();
@@ -35989,7 +35982,7 @@ function treeDigests(tree) {
 }
 
 // dist/emit/write-tree.js
-import { existsSync as existsSync2, lstatSync as lstatSync7, mkdirSync as mkdirSync2, readdirSync as readdirSync5, readFileSync as readFileSync10, realpathSync as realpathSync4, rmSync as rmSync2, rmdirSync, statSync as statSync5 } from "node:fs";
+import { existsSync as existsSync2, lstatSync as lstatSync7, mkdirSync as mkdirSync2, readdirSync as readdirSync5, readFileSync as readFileSync8, realpathSync as realpathSync4, rmSync as rmSync2, rmdirSync, statSync as statSync6 } from "node:fs";
 import { open, rename, rm } from "node:fs/promises";
 import path12 from "node:path";
 var WRITE_CONCURRENCY = 64;
@@ -36069,7 +36062,7 @@ async function diffTree(outDir, tree, known) {
         else
           changed.push(rel);
       } else {
-        const current = readFileSync10(file.abs, "utf8");
+        const current = readFileSync8(file.abs, "utf8");
         if (!isGeneratedByFedc(current)) {
           notOurs(rel);
           added.push(rel);
@@ -36087,7 +36080,7 @@ async function diffTree(outDir, tree, known) {
     const said = stamped(file, rel);
     if (path12.posix.basename(rel).startsWith(".") && rel.endsWith(TMP_SUFFIX))
       leftovers.push(file.abs);
-    else if (said !== void 0 ? said !== NOT_FEDCS : isGeneratedByFedc(readFileSync10(file.abs, "utf8")))
+    else if (said !== void 0 ? said !== NOT_FEDCS : isGeneratedByFedc(readFileSync8(file.abs, "utf8")))
       removed.push(rel);
     else
       notOurs(rel);
@@ -36166,7 +36159,7 @@ async function writeTree(outDir, tree, changes, options = {}) {
       onWritten?.(rel);
     }, ([, content]) => contentLength(content), WRITE_BUDGET);
     for (const [rel, , target] of temps) {
-      if (statSync5(target, { throwIfNoEntry: false })?.isDirectory())
+      if (statSync6(target, { throwIfNoEntry: false })?.isDirectory())
         throw new Error(`${rel} is a directory`);
     }
     options.lock?.assertHeld();
@@ -36353,7 +36346,7 @@ function pruneEmptyDirs(outDir, relDir) {
 
 // dist/emit/output-lock.js
 import { randomUUID } from "node:crypto";
-import { closeSync as closeSync5, fstatSync as fstatSync4, linkSync, mkdirSync as mkdirSync3, openSync as openSync5, readdirSync as readdirSync6, readFileSync as readFileSync11, readSync, renameSync as renameSync3, rmdirSync as rmdirSync2, statSync as statSync6, unlinkSync as unlinkSync3, writeSync as writeSync3 } from "node:fs";
+import { closeSync as closeSync3, fstatSync as fstatSync2, linkSync, mkdirSync as mkdirSync3, openSync as openSync3, readdirSync as readdirSync6, readFileSync as readFileSync9, readSync, renameSync as renameSync3, rmdirSync as rmdirSync2, statSync as statSync7, unlinkSync as unlinkSync3, writeSync as writeSync3 } from "node:fs";
 import { hostname as hostname2 } from "node:os";
 import path13 from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -36388,11 +36381,11 @@ async function acquireLock(outDir, options) {
   let waiting = false;
   const draft = path13.join(outDir, `${LOCK_FILE}.${me.token}`);
   const writeDraft = () => {
-    const fd = openSync5(draft, "wx", 420);
+    const fd = openSync3(draft, "wx", 420);
     try {
       writeSync3(fd, body);
     } finally {
-      closeSync5(fd);
+      closeSync3(fd);
     }
   };
   const dropDraft = () => {
@@ -36505,7 +36498,7 @@ function removeIfEmpty(dir, top) {
 function inspect(lockPath) {
   let fd;
   try {
-    fd = openSync5(lockPath, "r");
+    fd = openSync3(lockPath, "r");
   } catch (err2) {
     if (err2.code === "ENOENT")
       return void 0;
@@ -36515,14 +36508,14 @@ function inspect(lockPath) {
   let ino;
   let mtimeMs;
   try {
-    const st = fstatSync4(fd);
+    const st = fstatSync2(fd);
     ino = st.ino;
     mtimeMs = st.mtimeMs;
     const buf = Buffer.alloc(Math.min(st.size, 4096));
     const n = readSync(fd, buf, 0, buf.length, 0);
     text = buf.subarray(0, n).toString("utf8");
   } finally {
-    closeSync5(fd);
+    closeSync3(fd);
   }
   const holder = parseHolder(text);
   if (!holder) {
@@ -36534,7 +36527,7 @@ function inspect(lockPath) {
 }
 function readHolder(lockPath) {
   try {
-    return parseHolder(readFileSync11(lockPath, "utf8"));
+    return parseHolder(readFileSync9(lockPath, "utf8"));
   } catch {
     return void 0;
   }
@@ -36569,7 +36562,7 @@ function isAlive(h) {
 function processStart(pid) {
   let stat2;
   try {
-    stat2 = readFileSync11(`/proc/${pid}/stat`, "utf8");
+    stat2 = readFileSync9(`/proc/${pid}/stat`, "utf8");
   } catch {
     return void 0;
   }
@@ -36585,7 +36578,7 @@ function takeOver(lockPath, staleIno) {
       return;
     throw err2;
   }
-  if (statSync6(aside).ino !== staleIno) {
+  if (statSync7(aside).ino !== staleIno) {
     try {
       linkSync(aside, lockPath);
     } catch {
@@ -37224,7 +37217,7 @@ function usage(message) {
 }
 
 // dist/action/runner.js
-import { appendFileSync, readFileSync as readFileSync12 } from "node:fs";
+import { appendFileSync, readFileSync as readFileSync10 } from "node:fs";
 var SUMMARY_LIMIT = 1024 * 1024;
 var ANNOTATION_LIMIT = 10;
 function runnerFromEnv(env2 = process.env) {
@@ -37232,7 +37225,7 @@ function runnerFromEnv(env2 = process.env) {
   return {
     // The runner upper-cases input names and keeps their dashes: INPUT_MAX-CHARS.
     input: (name, fallback = "") => (env2[`INPUT_${name.toUpperCase()}`] ?? "").trim() || fallback,
-    event: () => env2.GITHUB_EVENT_PATH ? JSON.parse(readFileSync12(env2.GITHUB_EVENT_PATH, "utf8")) : {},
+    event: () => env2.GITHUB_EVENT_PATH ? JSON.parse(readFileSync10(env2.GITHUB_EVENT_PATH, "utf8")) : {},
     eventName: env2.GITHUB_EVENT_NAME ?? "",
     repository: env2.GITHUB_REPOSITORY ?? "",
     workspace: env2.GITHUB_WORKSPACE ?? process.cwd(),

@@ -1,4 +1,4 @@
-import { closeSync, constants as fsConstants, fstatSync, lstatSync, openSync, readFileSync, realpathSync } from 'node:fs';
+import { lstatSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { validateDocument } from '../check/validate-document.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
@@ -6,7 +6,7 @@ import { Reporter } from '../diagnostics/reporter.js';
 import { parseFile } from '../parse/parse-documents.js';
 import { Locator } from '../parse/positions.js';
 import { decodeSource } from './decode-source.js';
-import { fileDiag, readErrorText, unfollowedSymlink } from './read-repo.js';
+import { fileDiag, readErrorText, readRegularFile, tooLarge, unfollowedSymlink } from './read-repo.js';
 import { DEFAULT_SETTINGS, SETTINGS_FILE, type Settings } from './settings.js';
 
 /** Reads `fedc.yaml` at the repo root, if there is one, validated against its schema. */
@@ -15,42 +15,34 @@ export async function loadSettings(root: string): Promise<{ settings: Settings; 
 }
 
 export function loadSettingsSync(root: string): { settings: Settings; diagnostics: Diagnostic[] } {
-  // The defaults stand in, so that the error is reported with everything else the run finds.
+  // The defaults stand in, so that an error is reported with everything else the run finds.
   const failedWith = (d: Diagnostic) => ({ settings: { ...DEFAULT_SETTINGS }, diagnostics: [d] });
-  const failed = (message: string) => failedWith(fileDiag('FEDC1006', SETTINGS_FILE, message));
-  let bytes: Buffer;
+  const file = path.join(root, SETTINGS_FILE);
+  let target = file;
   try {
-    const file = path.join(root, SETTINGS_FILE);
+    const st = lstatSync(file, { throwIfNoEntry: false });
+    if (!st) return { settings: { ...DEFAULT_SETTINGS }, diagnostics: [] };
     // A symlink is followed only inside the repo, as for every input (a repository Argo CD
     // brought in could point it at any file of the machine).
-    if (lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink()) {
-      let target: string;
-      try {
-        target = realpathSync(file);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-        return failedWith(unfollowedSymlink(SETTINGS_FILE, 'nothing'));
-      }
+    if (st.isSymbolicLink()) {
+      target = realpathSync(file);
       const inside = path.relative(realpathSync(root), target);
       if (inside.startsWith('..') || path.isAbsolute(inside)) return failedWith(unfollowedSymlink(SETTINGS_FILE, 'outside'));
     }
-    // O_NONBLOCK: opening a FIFO would wait for a writer
-    const fd = openSync(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
-    try {
-      const st = fstatSync(fd);
-      if (!st.isFile()) return failed(`${SETTINGS_FILE} cannot be read: ${st.isDirectory() ? 'it is a directory, not a file' : 'it is not a regular file'}`);
-      bytes = readFileSync(fd);
-    } finally {
-      closeSync(fd);
-    }
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { settings: { ...DEFAULT_SETTINGS }, diagnostics: [] };
-    if (code === undefined) throw err;
-    if (code === 'ELOOP') return failedWith(unfollowedSymlink(SETTINGS_FILE, 'loop'));
-    return failed(`${SETTINGS_FILE} cannot be read: ${readErrorText(code)}`);
+    if (code === 'ENOENT' || code === 'ELOOP') return failedWith(unfollowedSymlink(SETTINGS_FILE, code === 'ELOOP' ? 'loop' : 'nothing'));
+    throw err;
   }
-  return settingsFromBytes(bytes);
+  const read = readRegularFile(target);
+  if (read === undefined) {
+    const st = statSync(target, { throwIfNoEntry: false });
+    if (!st) return { settings: { ...DEFAULT_SETTINGS }, diagnostics: [] }; // gone meanwhile
+    return failedWith(fileDiag('FEDC1006', SETTINGS_FILE, `${SETTINGS_FILE} cannot be read: ${st.isDirectory() ? 'it is a directory, not a file' : 'it is not a regular file'}`));
+  }
+  if ('size' in read) return failedWith(tooLarge(SETTINGS_FILE, read.size, false));
+  if ('error' in read) return failedWith(fileDiag('FEDC1006', SETTINGS_FILE, `${SETTINGS_FILE} cannot be read: ${readErrorText(read.error)}`));
+  return settingsFromBytes(read.bytes);
 }
 
 /** fedc.yaml's bytes, decoded as strictly as every input (on disk or at a git ref), then parsed. */

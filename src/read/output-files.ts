@@ -1,5 +1,6 @@
-import { closeSync, constants as fsConstants, fstatSync, lstatSync, openSync, readFileSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import path from 'node:path';
+import { readRegularFile } from './read-repo.js';
 
 /**
  * The files of a previous output directory, by path relative to it (posix): their text, or
@@ -22,13 +23,8 @@ export function diskOutputFiles(outDir: string): OutputFiles {
         at = path.join(at, part);
         if (!lstatSync(at, { throwIfNoEntry: false })?.isDirectory()) return undefined;
       }
-      // O_NONBLOCK: opening a FIFO would wait for a writer
-      const fd = openSync(path.join(at, parts[parts.length - 1]!), fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK);
-      try {
-        return fstatSync(fd).isFile() ? readFileSync(fd, 'utf8') : undefined;
-      } finally {
-        closeSync(fd);
-      }
+      const read = readRegularFile(path.join(at, parts[parts.length - 1]!), Infinity);
+      return read && 'bytes' in read ? read.bytes.toString('utf8') : undefined;
     } catch {
       return undefined;
     }

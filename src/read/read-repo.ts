@@ -53,7 +53,7 @@ export async function readRepo(root: string, settings: Settings): Promise<RepoFi
     const abs = path.join(absRoot, ...rel.split('/'));
     // A regular file with no symlink on its way from the root, as the directories glob read say,
     // is inside the repo: nothing needs resolving.
-    let read = direct.has(entry) ? readRegularFile(abs) : undefined;
+    let read = direct.has(entry) ? readInput(abs) : undefined;
     if (read === undefined) {
       // Anything else is resolved: a symlink, or a file below a symlinked directory that glob
       // walked through (a pattern such as `clusters/**` walks one symlink deep).
@@ -76,12 +76,11 @@ export async function readRepo(root: string, settings: Settings): Promise<RepoFi
           continue;
         }
       }
-      read = readRegularFile(target);
+      read = readInput(target);
       if (read === undefined) continue; // not a regular file (a FIFO, a device), or gone
     }
     if ('size' in read) {
-      diagnostics.push(fileDiag('FEDC1002', rel, `${rel} is ${read.size} bytes; fedc reads at most ${MAX_FILE_BYTES} bytes per file`,
-        'split it into smaller files, or exclude it in fedc.yaml'));
+      diagnostics.push(tooLarge(rel, read.size));
       continue;
     }
     if ('error' in read) {
@@ -106,16 +105,26 @@ export function readErrorText(code: string): string {
   return code === 'EACCES' || code === 'EPERM' ? `permission denied (${code})` : code;
 }
 
+/** FEDC1002: a file too large to read (`input`: one the include globs chose, which can be split or excluded). */
+export function tooLarge(rel: string, size: number, input = true): Diagnostic {
+  return fileDiag('FEDC1002', rel, `${rel} is ${size} bytes; fedc reads at most ${MAX_FILE_BYTES} bytes per file`,
+    input ? 'split it into smaller files, or exclude it in fedc.yaml' : undefined);
+}
+
+/** An input file, read as readRegularFile reads it, unless a test injects a failure (io-faults.ts). */
+function readInput(file: string): ReturnType<typeof readRegularFile> {
+  const fault = readFault(file);
+  return fault ? { error: fault.code! } : readRegularFile(file);
+}
+
 /**
- * A regular file's bytes, read through one descriptor: its size instead when it is too large, the
- * error's code when it cannot be read; undefined when it is not (or no longer) a regular file:
- * gone, another kind of file, or a symlink (O_NOFOLLOW refuses one).
+ * A regular file's bytes, read through one descriptor: its size instead when it is over
+ * `maxBytes`, the error's code when it cannot be read; undefined when it is not (or no longer) a
+ * regular file: gone, another kind of file, or a symlink (O_NOFOLLOW refuses one).
  */
-function readRegularFile(file: string): { bytes: Buffer } | { size: number } | { error: string } | undefined {
+export function readRegularFile(file: string, maxBytes = MAX_FILE_BYTES): { bytes: Buffer } | { size: number } | { error: string } | undefined {
   let fd: number;
   try {
-    const fault = readFault(file);
-    if (fault) throw fault;
     // O_NONBLOCK: opening a FIFO would wait for a writer (fstat then says it is no file)
     fd = openSync(file, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK);
   } catch (err) {
@@ -126,7 +135,7 @@ function readRegularFile(file: string): { bytes: Buffer } | { size: number } | {
   try {
     const info = fstatSync(fd);
     if (!info.isFile()) return undefined;
-    if (info.size > MAX_FILE_BYTES) return { size: info.size };
+    if (info.size > maxBytes) return { size: info.size };
     return { bytes: readFileSync(fd) };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;

@@ -7,7 +7,7 @@ import { GitError, GitObjectUnreadable, listTree, readBlobs, type TreeEntry } fr
 import { loadSettingsSync, settingsFromBytes } from './load-settings.js';
 import { decodeSource } from './decode-source.js';
 import { diskOutputFiles, type OutputFiles } from './output-files.js';
-import { fileDiag, ignoreGlobs, MAX_FILE_BYTES, readRepo, symlinkedDirectory, unfollowedSymlink, type RepoFiles } from './read-repo.js';
+import { fileDiag, ignoreGlobs, MAX_FILE_BYTES, readRepo, symlinkedDirectory, tooLarge, unfollowedSymlink, type RepoFiles } from './read-repo.js';
 import { DEFAULT_SETTINGS, SETTINGS_FILE, type Settings } from './settings.js';
 import type { SourceFile } from './source-file.js';
 import { resolveTreeLink, treeDirs } from './tree-symlinks.js';
@@ -172,8 +172,7 @@ export function gitSource(top: string, prefix: string, commit: string, label: st
           file = to;
         }
         if (file.size > MAX_FILE_BYTES) {
-          diagnostics.push(fileDiag('FEDC1002', e.path, `${e.path} is ${file.size} bytes; fedc reads at most ${MAX_FILE_BYTES} bytes per file`,
-            'split it into smaller files, or exclude it in fedc.yaml'));
+          diagnostics.push(tooLarge(e.path, file.size));
           continue;
         }
         chosen.push(file);
