@@ -96,6 +96,8 @@ describe('the fast path gives what the yaml path gives', () => {
       '# c\n\n---\n# d\na: 1\n---\n# e\n', '---\n# lead\n\n  # indented comment\nkind: X\n', 'a: |\n  line\n  ---x\n  more\nb: >\n  folded\n  text\n\n  para\n',
       'a: |-\n  strip\n\nb: |+\n  keep\n\n', 'a: plain\n  continued\n  lines\n', 'list:\n- a\n- b:\n    c: d\n-   - nested\n', 'a:\n\n\nb: 1\n', '---\nnull\n---\n~\n---\na: 1\n',
       'a: 1\r\nb: 2\r\n', 'k: "multi\n  line"\n', "k: 'it''s'\n", 'a: [1, 2,\n  3]\n', 'a: {x: 1,\n  y: 2}\n', '- - - x\n',
+      // Whitespace as String.prototype.trim sees it, around markers and comments.
+      ' \u00a0\n---\na: 1\n', '\u3000# c\n---\na: 1\n', 'a: 1\n---\u000b\nb: 2\n', '\ufeffa: 1\n', 'a: 1\n---  \nb: 2\n', '--\na: 1\n', '----\na: 1\n', 'a: 1\n---',
     ];
     for (const text of texts) {
       const file = { path: 't.yaml', text };

@@ -20100,10 +20100,13 @@ var import_yaml2 = __toESM(require_dist(), 1);
 var import_yaml = __toESM(require_dist(), 1);
 function fastYaml(value) {
   try {
-    return writeNode(value, 0) + "\n";
+    return flattened(writeNode(value, 0) + "\n");
   } catch {
     return void 0;
   }
+}
+function flattened(s) {
+  return s.charCodeAt(0) === -1 ? "" : s;
 }
 var CANNOT = new Error("fast-yaml: not reproduced natively");
 var MAX_LEVEL = 64;
@@ -26298,7 +26301,8 @@ function fastParse(file) {
   return out;
 }
 var INELIGIBLE = /[&*!\t\u0085\u2028\u2029]|^%|<<|\{\{|\?\s|[\]}]\s*:|[0-9]{16}|^\.\.\.|(?:^|[\s{,[])(?:~|[Nn]ull|NULL)?:(?=\s|$)/m;
-var MARKER = /^---(?:[ \t]|$)/;
+var HASH = 35;
+var DASH = 45;
 function documentSpans(text) {
   const spans = [];
   let current;
@@ -26307,19 +26311,18 @@ function documentSpans(text) {
   while (pos <= text.length) {
     const nl = text.indexOf("\n", pos);
     const end = nl === -1 ? text.length : nl;
-    const line = text.slice(pos, end);
     lineNo++;
-    if (MARKER.test(line)) {
-      const rest = line.slice(3).trim();
-      if (rest !== "" && !rest.startsWith("#"))
+    if (isMarker(text, pos, end)) {
+      const rest = firstContent(text, pos + 3, end);
+      if (rest !== -1 && text.charCodeAt(rest) !== HASH)
         return void 0;
       if (current)
         current.end = pos;
       current = { start: pos, end: text.length, line: 0 };
       spans.push(current);
     } else {
-      const content = line.trim();
-      if (content !== "" && !content.startsWith("#")) {
+      const content = firstContent(text, pos, end);
+      if (content !== -1 && text.charCodeAt(content) !== HASH) {
         if (current === void 0) {
           current = { start: 0, end: text.length, line: 0 };
           spans.push(current);
@@ -26333,6 +26336,23 @@ function documentSpans(text) {
     pos = nl + 1;
   }
   return spans;
+}
+function isMarker(text, pos, end) {
+  if (end - pos < 3 || text.charCodeAt(pos) !== DASH || text.charCodeAt(pos + 1) !== DASH || text.charCodeAt(pos + 2) !== DASH)
+    return false;
+  const next = text.charCodeAt(pos + 3);
+  return end === pos + 3 || next === 32 || next === 9;
+}
+var WHITE = /\s/;
+function firstContent(text, from, to) {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c >= 9 && c <= 13)
+      continue;
+    if (c < 128 || !WHITE.test(text[i]))
+      return i;
+  }
+  return -1;
 }
 function documentStarts(text) {
   return documentSpans(text)?.map((s) => s.line);
@@ -33794,7 +33814,7 @@ function isObj3(v) {
 // dist/render/object-for-cluster.js
 var MANAGED_LABEL = "kubefed.io/managed";
 function objectForCluster(r, report) {
-  const template = structuredClone(r.template);
+  const template = r.template;
   const tmeta = isObj4(template.metadata) ? template.metadata : {};
   const at = (...path17) => ({ origin: r.origin, path: ["spec", "template", ...path17], atKey: true });
   if (isObj4(tmeta.annotations) && Object.keys(tmeta.annotations).length > 0) {
@@ -35572,17 +35592,22 @@ function contentEquals(text, c) {
   }
   return true;
 }
+var JOIN_CHARS = 1 << 20;
 function contentBytes(c) {
   if (typeof c === "string")
     return Buffer.from(c, "utf8");
-  let size = 0;
-  for (const p of c)
-    size += Buffer.byteLength(p, "utf8");
-  const buf = Buffer.allocUnsafe(size);
-  let at = 0;
-  for (const p of c)
-    at += buf.write(p, at, "utf8");
-  return buf;
+  const runs = [];
+  let from = 0;
+  let chars = 0;
+  for (let i = 0; i < c.length; i++) {
+    chars += c[i].length;
+    if (chars < JOIN_CHARS && i < c.length - 1)
+      continue;
+    runs.push(Buffer.from(c.slice(from, i + 1).join(""), "utf8"));
+    from = i + 1;
+    chars = 0;
+  }
+  return runs.length === 1 ? runs[0] : Buffer.concat(runs);
 }
 
 // dist/emit/shards.js

@@ -29,13 +29,24 @@ export function contentEquals(text: string, c: FileContent): boolean {
   return true;
 }
 
-/** The UTF-8 bytes of the content, in one buffer. */
+/** Characters joined into one string before encoding: a few pieces at a time, but never a whole fleet's file. */
+const JOIN_CHARS = 1 << 20;
+
+/**
+ * The UTF-8 bytes of the content, in one buffer. The pieces are joined a megabyte at a time and
+ * each run encoded at once: encoding piece by piece flattens and measures every piece twice.
+ */
 export function contentBytes(c: FileContent): Buffer {
   if (typeof c === 'string') return Buffer.from(c, 'utf8');
-  let size = 0;
-  for (const p of c) size += Buffer.byteLength(p, 'utf8');
-  const buf = Buffer.allocUnsafe(size);
-  let at = 0;
-  for (const p of c) at += buf.write(p, at, 'utf8');
-  return buf;
+  const runs: Buffer[] = [];
+  let from = 0;
+  let chars = 0;
+  for (let i = 0; i < c.length; i++) {
+    chars += c[i]!.length;
+    if (chars < JOIN_CHARS && i < c.length - 1) continue;
+    runs.push(Buffer.from(c.slice(from, i + 1).join(''), 'utf8'));
+    from = i + 1;
+    chars = 0;
+  }
+  return runs.length === 1 ? runs[0]! : Buffer.concat(runs);
 }

@@ -47,8 +47,6 @@ export function fastParse(file: SourceFile): ParsedDocument[] | undefined {
  */
 const INELIGIBLE = /[&*!\t\u0085\u2028\u2029]|^%|<<|\{\{|\?\s|[\]}]\s*:|[0-9]{16}|^\.\.\.|(?:^|[\s{,[])(?:~|[Nn]ull|NULL)?:(?=\s|$)/m;
 
-const MARKER = /^---(?:[ \t]|$)/;
-
 /** One document of a file as the `yaml` library counts them: its text span and first content line. */
 interface DocumentSpan {
   /** Offset of its `---` line, or 0 for content before the first `---`. */
@@ -59,10 +57,13 @@ interface DocumentSpan {
   line: number;
 }
 
+const HASH = 0x23;
+const DASH = 0x2d;
+
 /**
  * The documents of a text, as the `yaml` library counts them: a `---` line starts one; text
  * before the first `---` is one only if it holds content. Undefined when a `---` line carries
- * content.
+ * content. Lines are looked at in place, never sliced: every input file passes through here.
  */
 function documentSpans(text: string): DocumentSpan[] | undefined {
   const spans: DocumentSpan[] = [];
@@ -72,17 +73,16 @@ function documentSpans(text: string): DocumentSpan[] | undefined {
   while (pos <= text.length) {
     const nl = text.indexOf('\n', pos);
     const end = nl === -1 ? text.length : nl;
-    const line = text.slice(pos, end);
     lineNo++;
-    if (MARKER.test(line)) {
-      const rest = line.slice(3).trim();
-      if (rest !== '' && !rest.startsWith('#')) return undefined;
+    if (isMarker(text, pos, end)) {
+      const rest = firstContent(text, pos + 3, end);
+      if (rest !== -1 && text.charCodeAt(rest) !== HASH) return undefined;
       if (current) current.end = pos;
       current = { start: pos, end: text.length, line: 0 };
       spans.push(current);
     } else {
-      const content = line.trim();
-      if (content !== '' && !content.startsWith('#')) {
+      const content = firstContent(text, pos, end);
+      if (content !== -1 && text.charCodeAt(content) !== HASH) {
         if (current === undefined) {
           current = { start: 0, end: text.length, line: 0 };
           spans.push(current);
@@ -94,6 +94,25 @@ function documentSpans(text: string): DocumentSpan[] | undefined {
     pos = nl + 1;
   }
   return spans;
+}
+
+/** Whether the line text[pos, end) is a document marker: `---` alone or followed by a space or tab. */
+function isMarker(text: string, pos: number, end: number): boolean {
+  if (end - pos < 3 || text.charCodeAt(pos) !== DASH || text.charCodeAt(pos + 1) !== DASH || text.charCodeAt(pos + 2) !== DASH) return false;
+  const next = text.charCodeAt(pos + 3);
+  return end === pos + 3 || next === 0x20 || next === 0x09;
+}
+
+const WHITE = /\s/;
+
+/** Offset of the first character in text[from, to) that String.prototype.trim would keep, or -1. */
+function firstContent(text: string, from: number, to: number): number {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) continue;
+    if (c < 0x80 || !WHITE.test(text[i]!)) return i;
+  }
+  return -1;
 }
 
 function documentStarts(text: string): number[] | undefined {

@@ -9,10 +9,12 @@ export const MANAGED_LABEL = 'kubefed.io/managed';
 /**
  * KubeFed's ObjectForCluster (KUBEFED-SEMANTICS.md §c): a copy of the template with name,
  * namespace and kind forced, apiVersion defaulted, annotations and finalizers dropped. It does not
- * depend on the cluster, so it is built once per federated object.
+ * depend on the cluster, so it is built once per federated object. Below its top level and its
+ * metadata it shares the template's values: rendered objects are read-only, and applyOverrides
+ * copies before it changes anything.
  */
 export function objectForCluster(r: FederatedResource, report: Reporter): Obj {
-  const template = structuredClone(r.template) as Obj;
+  const template = r.template as Obj;
   const tmeta = isObj(template.metadata) ? template.metadata : {};
   const at = (...path: string[]) => ({ origin: r.origin, path: ['spec', 'template', ...path], atKey: true });
   if (isObj(tmeta.annotations) && Object.keys(tmeta.annotations).length > 0) {
