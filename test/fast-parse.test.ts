@@ -1,7 +1,8 @@
 /**
- * The fast parsing path (js-yaml, src/parse/fast-parse.ts) must give exactly what the `yaml`
- * path gives, document for document (index, line, value), or step aside. Checked on every fixture,
- * on generated workloads, on YAML 1.1's tricky scalars and on random documents.
+ * The fast parsing paths (src/parse/fast-parse.ts: block-parse.ts, else js-yaml) must give exactly
+ * what the `yaml` path gives, document for document (index, line, value), or step aside; each of
+ * the two is checked alone too. Checked on every fixture, on generated workloads, on YAML 1.1's
+ * tricky scalars and on random documents. test/block-parse.test.ts goes further into block-parse.ts.
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -9,7 +10,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isMap, isNode, isScalar, isSeq, parseAllDocuments, parseDocument, visit, type Document, type Node } from 'yaml';
-import { documentSpan, fastParse, isPlainString, plainDocumentSpans } from '../src/parse/fast-parse.js';
+import { documentSpan, fastParse, isPlainString, parseBlockYaml, parseWithJsyaml, plainDocumentSpans } from '../src/parse/fast-parse.js';
 import { locateInBlock } from '../src/parse/block-locator.js';
 import { Locator } from '../src/parse/positions.js';
 import { YAML_OPTIONS } from '../src/parse/parsed-document.js';
@@ -30,13 +31,21 @@ function yamlFiles(dir: string): SourceFile[] {
   return out;
 }
 
-/** Whether the fast path, where it answers, agrees with the `yaml` path; and whether it answered. */
+/**
+ * Whether the fast path, where it answers, agrees with the `yaml` path; and whether it answered.
+ * Each of its two paths, where it answers alone, agrees too.
+ */
 function agrees(file: SourceFile): boolean {
   const fast = fastParse(file);
-  if (fast === undefined) return false;
+  const paths = [parseBlockYaml(file), parseWithJsyaml(file)];
+  if (fast === undefined) {
+    expect(paths, file.path).toEqual([undefined, undefined]);
+    return false;
+  }
   const slow = parseWithYaml(file);
   expect(slow.diagnostics, `${file.path}: the yaml path finds a problem the fast path did not`).toEqual([]);
   expect(fast, file.path).toEqual(slow.documents);
+  for (const alone of paths) if (alone !== undefined) expect(alone, file.path).toEqual(slow.documents);
   return true;
 }
 
@@ -99,14 +108,7 @@ describe('the fast path gives what the yaml path gives', () => {
       // Whitespace as String.prototype.trim sees it, around markers and comments.
       ' \u00a0\n---\na: 1\n', '\u3000# c\n---\na: 1\n', 'a: 1\n---\u000b\nb: 2\n', '\ufeffa: 1\n', 'a: 1\n---  \nb: 2\n', '--\na: 1\n', '----\na: 1\n', 'a: 1\n---',
     ];
-    for (const text of texts) {
-      const file = { path: 't.yaml', text };
-      const slow = parseWithYaml(file);
-      const fast = fastParse(file);
-      if (fast === undefined) continue;
-      expect(slow.diagnostics, JSON.stringify(text)).toEqual([]);
-      expect(fast, JSON.stringify(text)).toEqual(slow.documents);
-    }
+    for (const text of texts) agrees({ path: JSON.stringify(text), text });
   });
 
   it('on random documents (fast-check)', () => {
@@ -127,11 +129,8 @@ describe('the fast path gives what the yaml path gives', () => {
       fc.property(fc.array(fc.tuple(fc.dictionary(key, value, { minKeys: 1, maxKeys: 5 }), fc.integer({ min: 0, max: 2 })), { minLength: 1, maxLength: 3 }), (docs) => {
         const text = docs.map(([d, style]) => `---${render(d, '', style)}`).join('');
         const file = { path: 'r.yaml', text };
-        const slow = parseWithYaml(file);
-        const fast = fastParse(file);
-        if (slow.diagnostics.length > 0) return fast === undefined;
-        if (fast === undefined) return true;
-        expect(fast).toEqual(slow.documents);
+        if (parseWithYaml(file).diagnostics.length > 0) return [fastParse(file), parseBlockYaml(file), parseWithJsyaml(file)].every((d) => d === undefined);
+        agrees(file);
         return true;
       }),
       { numRuns: Number(process.env.FEDC_PROPERTY_RUNS ?? 300), seed: 42 },

@@ -26274,35 +26274,353 @@ var {
 
 // dist/parse/fast-parse.js
 var import_yaml4 = __toESM(require_dist(), 1);
-function fastParse(file) {
-  const text = file.text;
-  if (INELIGIBLE.test(text))
-    return void 0;
-  const starts = documentStarts(text);
-  if (starts === void 0)
+
+// dist/parse/block-parse.js
+function blockParse(text, spans, maxDepth, resolve) {
+  if (UNSUPPORTED.test(text))
     return void 0;
   const values = [];
   try {
-    yaml.loadAll(text, (v) => values.push(v), { schema: SCHEMA, filename: file.path });
-  } catch {
-    return void 0;
+    for (const span of spans)
+      values.push(new BlockParser(text, span.start, span.end, maxDepth, resolve).document());
+  } catch (err2) {
+    if (err2 === DECLINE)
+      return void 0;
+    throw err2;
   }
-  if (starts.length === 0 && values.every((v) => v === null || v === void 0))
-    return [];
-  if (values.length !== starts.length)
+  return values;
+}
+var UNSUPPORTED = /[\r\ufeff\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?:[^\ud800-\udbff]|^)[\udc00-\udfff]/;
+var DECLINE = new Error("block-parse: declined");
+var decline = () => {
+  throw DECLINE;
+};
+var SPACE = 32;
+var HASH = 35;
+var DASH = 45;
+var COLON = 58;
+var NL = 10;
+var INDICATORS = new Set([..."-?:,[]{}#&*!|>'\"%@`"].map((c) => c.charCodeAt(0)));
+function isMarker(text, pos, end) {
+  if (end - pos < 3 || text.charCodeAt(pos) !== DASH || text.charCodeAt(pos + 1) !== DASH || text.charCodeAt(pos + 2) !== DASH)
+    return false;
+  const next = text.charCodeAt(pos + 3);
+  return end === pos + 3 || next === SPACE || next === 9;
+}
+var BlockParser = class {
+  text;
+  end;
+  maxDepth;
+  resolve;
+  /** The line being read: [lineStart, lineEnd), its indentation (or a compact node's column) and where its content starts. */
+  lineStart = 0;
+  lineEnd = 0;
+  indent = 0;
+  at = 0;
+  /** Whether the current line holds content (not past the end, not blank, not only a comment). */
+  content = false;
+  constructor(text, start, end, maxDepth, resolve) {
+    this.text = text;
+    this.end = end;
+    this.maxDepth = maxDepth;
+    this.resolve = resolve;
+    this.lineEnd = start - 1;
+    this.nextLine();
+    if (isMarker(text, this.lineStart, this.lineEnd))
+      this.nextLine();
+    this.skipBlank();
+  }
+  document() {
+    if (!this.content)
+      return null;
+    const root = this.isItem() ? this.seq(this.indent, 1) : this.map(this.indent, 1);
+    if (this.content)
+      decline();
+    return root;
+  }
+  // ------------------------------------------------------------------------------------ lines
+  /** Moves to the next raw line (content or not). */
+  nextLine() {
+    const start = this.lineEnd + 1;
+    if (start >= this.end) {
+      this.lineStart = this.lineEnd = this.at = this.end;
+      this.indent = -1;
+      this.content = false;
+      return;
+    }
+    const nl = this.text.indexOf("\n", start);
+    this.lineStart = start;
+    this.lineEnd = nl === -1 || nl > this.end ? this.end : nl;
+    let i = start;
+    while (i < this.lineEnd && this.text.charCodeAt(i) === SPACE)
+      i++;
+    this.indent = i - start;
+    this.at = i;
+    this.content = i < this.lineEnd && this.text.charCodeAt(i) !== HASH;
+  }
+  /** Skips lines without content; at the end, indent is -1. */
+  skipBlank() {
+    while (!this.content && this.lineStart < this.end)
+      this.nextLine();
+    if (!this.content)
+      this.indent = -1;
+  }
+  nextContent() {
+    this.nextLine();
+    this.skipBlank();
+  }
+  /** Whether the content at `at` is a list item: `-` followed by a space or the end of the line. */
+  isItem() {
+    if (this.text.charCodeAt(this.at) !== DASH)
+      return false;
+    const next = this.at + 1;
+    return next === this.lineEnd || this.text.charCodeAt(next) === SPACE;
+  }
+  // ------------------------------------------------------------------------------ collections
+  seq(indent, depth) {
+    if (depth > this.maxDepth)
+      decline();
+    const out = [];
+    while (this.content && this.indent === indent && this.isItem()) {
+      let c = this.at + 1;
+      while (c < this.lineEnd && this.text.charCodeAt(c) === SPACE)
+        c++;
+      if (c === this.lineEnd || this.text.charCodeAt(c) === HASH) {
+        if (c < this.lineEnd && this.text.charCodeAt(c - 1) !== SPACE)
+          decline();
+        this.nextContent();
+        out.push(this.content && this.indent > indent ? this.block(indent, depth + 1) : null);
+        continue;
+      }
+      this.indent = c - this.lineStart;
+      this.at = c;
+      if (this.isItem())
+        out.push(this.seq(this.indent, depth + 1));
+      else if (this.keyEnd() !== -1)
+        out.push(this.map(this.indent, depth + 1));
+      else
+        out.push(this.scalarValue(indent, depth + 1));
+    }
+    if (this.content && this.indent > indent)
+      decline();
+    return out;
+  }
+  map(indent, depth) {
+    if (depth > this.maxDepth)
+      decline();
+    const out = {};
+    while (this.content && this.indent === indent && !this.isItem()) {
+      const colon = this.keyEnd();
+      if (colon === -1)
+        decline();
+      const key = this.key(this.at, colon);
+      if (Object.hasOwn(out, key))
+        decline();
+      let v = colon + 1;
+      while (v < this.lineEnd && this.text.charCodeAt(v) === SPACE)
+        v++;
+      let value;
+      if (v === this.lineEnd || this.text.charCodeAt(v) === HASH) {
+        if (v < this.lineEnd && v === colon + 1)
+          decline();
+        this.nextContent();
+        if (this.content && this.indent > indent)
+          value = this.block(indent, depth + 1);
+        else if (this.content && this.indent === indent && this.isItem())
+          value = this.seq(indent, depth + 1);
+        else
+          value = null;
+      } else {
+        this.at = v;
+        value = this.scalarValue(indent, depth + 1);
+      }
+      out[key] = value;
+    }
+    if (this.content && this.indent > indent)
+      decline();
+    return out;
+  }
+  /** A block node on the lines below a key or `-` at `parent`: a list or a map. */
+  block(parent, depth) {
+    return this.isItem() ? this.seq(this.indent, depth) : this.map(this.indent, depth);
+  }
+  // ------------------------------------------------------------------------------------- keys
+  /** Where the key on the current line ends (its `:`), or -1 when the line is no `key:` line. */
+  keyEnd() {
+    const t = this.text;
+    const c = t.charCodeAt(this.at);
+    if (c === 34 || c === 39) {
+      const close = t.indexOf(c === 34 ? '"' : "'", this.at + 1);
+      if (close === -1 || close >= this.lineEnd)
+        return -1;
+      const colon = close + 1;
+      return t.charCodeAt(colon) === COLON && (colon + 1 === this.lineEnd || t.charCodeAt(colon + 1) === SPACE) ? colon : -1;
+    }
+    const line = t.slice(this.at, this.lineEnd);
+    for (let colon = line.indexOf(":"); colon !== -1; colon = line.indexOf(":", colon + 1)) {
+      if (colon + 1 === line.length || line.charCodeAt(colon + 1) === SPACE)
+        return this.at + colon;
+    }
+    return -1;
+  }
+  key(from, colon) {
+    const t = this.text;
+    const c = t.charCodeAt(from);
+    let key;
+    if (c === 34 || c === 39) {
+      key = t.slice(from + 1, colon - 1);
+      if (c === 34 ? key.includes("\\") : key.includes("'"))
+        decline();
+    } else {
+      key = t.slice(from, colon);
+      if (INDICATORS.has(c) || key.charCodeAt(key.length - 1) === SPACE || key.includes(" #"))
+        decline();
+      if (this.resolve(key) !== key)
+        decline();
+    }
+    if (key.length > 1024 || key === "__proto__")
+      decline();
+    return key;
+  }
+  // ---------------------------------------------------------------------------------- scalars
+  /**
+   * The scalar at `at`, the value of a key or item of a collection at `parent`; the node ends
+   * with its line, so the next content line must not be deeper than `parent`... unless a block
+   * scalar's lines are below it.
+   */
+  scalarValue(parent, depth) {
+    if (depth > this.maxDepth)
+      decline();
+    const t = this.text;
+    const c = t.charCodeAt(this.at);
+    let value;
+    if (c === 124)
+      return this.literal(parent);
+    if (c === 34 || c === 39) {
+      const close = t.indexOf(c === 34 ? '"' : "'", this.at + 1);
+      if (close === -1 || close >= this.lineEnd)
+        decline();
+      value = t.slice(this.at + 1, close);
+      if (c === 34 ? value.includes("\\") : t.charCodeAt(close + 1) === 39)
+        decline();
+      this.endOfLine(close + 1);
+    } else if (c === 91 || c === 123) {
+      if (t.charCodeAt(this.at + 1) !== (c === 91 ? 93 : 125))
+        decline();
+      value = c === 91 ? [] : {};
+      this.endOfLine(this.at + 2);
+    } else {
+      if (c === DASH || c === 63 || c === COLON) {
+        if (this.at + 1 === this.lineEnd || t.charCodeAt(this.at + 1) === SPACE)
+          decline();
+      } else if (INDICATORS.has(c))
+        decline();
+      const line = t.slice(this.at, this.lineEnd);
+      const comment2 = line.indexOf(" #");
+      let last = comment2 === -1 ? line.length : comment2;
+      while (line.charCodeAt(last - 1) === SPACE)
+        last--;
+      const plain = last === line.length ? line : line.slice(0, last);
+      if (plain.includes(": ") || plain.charCodeAt(plain.length - 1) === COLON)
+        decline();
+      value = this.resolve(plain);
+    }
+    this.nextContent();
+    if (this.content && this.indent > parent)
+      decline();
+    return value;
+  }
+  /** Only spaces or a comment may follow a quoted scalar or an empty collection on its line. */
+  endOfLine(from) {
+    let i = from;
+    while (i < this.lineEnd && this.text.charCodeAt(i) === SPACE)
+      i++;
+    if (i < this.lineEnd && (this.text.charCodeAt(i) !== HASH || i === from))
+      decline();
+  }
+  /** A literal block scalar, `|` or `|-`, under a node at `parent`. */
+  literal(parent) {
+    const t = this.text;
+    let h = this.at + 1;
+    const chomp = t.charCodeAt(h);
+    const strip = chomp === DASH;
+    if (strip)
+      h++;
+    else if (chomp !== SPACE && h !== this.lineEnd)
+      decline();
+    this.endOfLine(h);
+    const lines = [];
+    let blockIndent = -1;
+    let trailingEmpty = 0;
+    for (; ; ) {
+      this.nextLine();
+      if (this.lineStart >= this.end)
+        break;
+      if (this.lineStart === this.lineEnd) {
+        lines.push("");
+        trailingEmpty++;
+        continue;
+      }
+      if (this.indent === this.lineEnd - this.lineStart)
+        decline();
+      if (blockIndent === -1) {
+        if (this.indent <= parent)
+          break;
+        blockIndent = this.indent;
+        if (trailingEmpty > 0)
+          decline();
+      } else if (this.indent < blockIndent)
+        break;
+      lines.push(t.slice(this.lineStart + blockIndent, this.lineEnd));
+      trailingEmpty = 0;
+      if (this.lineEnd === this.end && t.charCodeAt(this.lineEnd) !== NL)
+        decline();
+    }
+    if (blockIndent === -1)
+      decline();
+    this.skipBlank();
+    if (this.content && this.indent > parent)
+      decline();
+    lines.length -= trailingEmpty;
+    return strip ? lines.join("\n") : lines.join("\n") + "\n";
+  }
+};
+
+// dist/parse/fast-parse.js
+function fastParse(file) {
+  return plainParse(file, (spans) => blockValues(file, spans) ?? jsyamlValues(file, spans.length));
+}
+function plainParse(file, values) {
+  if (INELIGIBLE.test(file.text))
+    return void 0;
+  const spans = documentSpans(file.text);
+  const read = spans && values(spans);
+  if (read === void 0)
     return void 0;
   const out = [];
-  values.forEach((value, index) => {
-    const line = starts[index];
+  read.forEach((value, index) => {
+    const line = spans[index].line;
     if (value === null || value === void 0 || line === 0)
       return;
     out.push({ file: file.path, index, line, value });
   });
   return out;
 }
+var blockValues = (file, spans) => blockParse(file.text, spans, BLOCK_DEPTH, resolvePlainScalar);
+var BLOCK_DEPTH = 1e3;
+function jsyamlValues(file, count2) {
+  const values = [];
+  try {
+    yaml.loadAll(file.text, (v) => values.push(v), { schema: SCHEMA, filename: file.path });
+  } catch {
+    return void 0;
+  }
+  if (count2 === 0 && values.every((v) => v === null || v === void 0))
+    return [];
+  return values.length === count2 ? values : void 0;
+}
 var INELIGIBLE = /[&*!\t\u0085\u2028\u2029]|^%|<<|\{\{|\?\s|[\]}]\s*:|[0-9]{16}|^\.\.\.|(?:^|[\s{,[])(?:~|[Nn]ull|NULL)?:(?=\s|$)/m;
-var HASH = 35;
-var DASH = 45;
+var HASH2 = 35;
 function documentSpans(text) {
   const spans = [];
   let current;
@@ -26314,7 +26632,7 @@ function documentSpans(text) {
     lineNo++;
     if (isMarker(text, pos, end)) {
       const rest = firstContent(text, pos + 3, end);
-      if (rest !== -1 && text.charCodeAt(rest) !== HASH)
+      if (rest !== -1 && text.charCodeAt(rest) !== HASH2)
         return void 0;
       if (current)
         current.end = pos;
@@ -26322,7 +26640,7 @@ function documentSpans(text) {
       spans.push(current);
     } else {
       const content = firstContent(text, pos, end);
-      if (content !== -1 && text.charCodeAt(content) !== HASH) {
+      if (content !== -1 && text.charCodeAt(content) !== HASH2) {
         if (current === void 0) {
           current = { start: 0, end: text.length, line: 0 };
           spans.push(current);
@@ -26337,12 +26655,6 @@ function documentSpans(text) {
   }
   return spans;
 }
-function isMarker(text, pos, end) {
-  if (end - pos < 3 || text.charCodeAt(pos) !== DASH || text.charCodeAt(pos + 1) !== DASH || text.charCodeAt(pos + 2) !== DASH)
-    return false;
-  const next = text.charCodeAt(pos + 3);
-  return end === pos + 3 || next === 32 || next === 9;
-}
 var WHITE = /\s/;
 function firstContent(text, from, to) {
   for (let i = from; i < to; i++) {
@@ -26353,9 +26665,6 @@ function firstContent(text, from, to) {
       return i;
   }
   return -1;
-}
-function documentStarts(text) {
-  return documentSpans(text)?.map((s) => s.line);
 }
 function plainDocumentSpans(text) {
   return INELIGIBLE.test(text) ? void 0 : documentSpans(text);
@@ -26371,6 +26680,9 @@ function isPlainString(s) {
 }
 var YAML11_TAGS = new import_yaml4.Document(null, { version: "1.1" }).schema.tags.filter((t) => t.default === true && t.test instanceof RegExp && typeof t.resolve === "function");
 var ANY_YAML11 = YAML11_TAGS.every((t) => t.test.flags === "") ? new RegExp(YAML11_TAGS.map((t) => `(?:${t.test.source})`).join("|")) : { test: (s) => YAML11_TAGS.some((t) => t.test.test(s)) };
+function resolvePlainScalar(s) {
+  return ANY_YAML11.test(s) ? resolvePlain(s) : s;
+}
 function resolvePlain(s) {
   const tag = YAML11_TAGS.find((t) => t.test.test(s));
   const v = tag.resolve(s, (message) => {

@@ -1,43 +1,69 @@
 import jsyaml from 'js-yaml';
 import { Document, isScalar } from 'yaml';
 import type { SourceFile } from '../read/source-file.js';
+import { blockParse, isMarker } from './block-parse.js';
 import type { ParsedDocument } from './parsed-document.js';
 
 /**
- * The fast path of parsing: js-yaml, several times faster than the `yaml` library, for the plain
- * files that make up nearly every repo. It must give exactly what the `yaml` path gives, so:
+ * The fast paths of parsing, for the plain files that make up nearly every repo: block-parse.ts
+ * for the block YAML manifests are written in, else js-yaml, several times faster than the `yaml`
+ * library. They must give exactly what the `yaml` path gives, so:
  *
  * - plain scalars are resolved by the `yaml` library's own YAML 1.1 tags (its tests and its
  *   resolvers, in its order), so `yes`, `0755` or `2021-01-01` become what they become there;
- * - only files without anything whose meaning could differ between the libraries take it:
+ * - only files without anything whose meaning could differ between the libraries take them:
  *   anchors and aliases (alias bombs), tags, directives, merge keys, collection keys and Go
  *   templates, long digit runs (integers beyond 2^53), `...` and content on a `---` line;
- * - whatever js-yaml refuses (duplicate keys, syntax errors) goes to the `yaml` path, which says
+ * - whatever they refuse (duplicate keys, syntax errors) goes to the `yaml` path, which says
  *   where and why. Positions are never needed here: diagnostics recover them on demand.
  *
  * Returns undefined when the file must take the `yaml` path.
  */
 export function fastParse(file: SourceFile): ParsedDocument[] | undefined {
-  const text = file.text;
-  if (INELIGIBLE.test(text)) return undefined;
-  const starts = documentStarts(text);
-  if (starts === undefined) return undefined;
-  const values: unknown[] = [];
-  try {
-    jsyaml.loadAll(text, (v) => values.push(v), { schema: SCHEMA, filename: file.path });
-  } catch {
-    return undefined;
-  }
-  // A comment-only file is no document to `yaml`, one empty document to js-yaml.
-  if (starts.length === 0 && values.every((v) => v === null || v === undefined)) return [];
-  if (values.length !== starts.length) return undefined;
+  return plainParse(file, (spans) => blockValues(file, spans) ?? jsyamlValues(file, spans.length));
+}
+
+/** block-parse.ts alone: what fastParse gives when that path takes the file. Exported for its tests. */
+export function parseBlockYaml(file: SourceFile): ParsedDocument[] | undefined {
+  return plainParse(file, (spans) => blockValues(file, spans));
+}
+
+/** js-yaml alone: what fastParse gives for a file block-parse.ts declines. Exported for its tests. */
+export function parseWithJsyaml(file: SourceFile): ParsedDocument[] | undefined {
+  return plainParse(file, (spans) => jsyamlValues(file, spans.length));
+}
+
+/** A plain file's documents, from one value per document span that `values` reads (undefined: not plain, or declined). */
+function plainParse(file: SourceFile, values: (spans: readonly DocumentSpan[]) => unknown[] | undefined): ParsedDocument[] | undefined {
+  if (INELIGIBLE.test(file.text)) return undefined;
+  const spans = documentSpans(file.text);
+  const read = spans && values(spans);
+  if (read === undefined) return undefined;
   const out: ParsedDocument[] = [];
-  values.forEach((value, index) => {
-    const line = starts[index]!;
+  read.forEach((value, index) => {
+    const line = spans![index]!.line;
     if (value === null || value === undefined || line === 0) return; // an empty document
     out.push({ file: file.path, index, line, value });
   });
   return out;
+}
+
+const blockValues = (file: SourceFile, spans: readonly DocumentSpan[]) => blockParse(file.text, spans, BLOCK_DEPTH, resolvePlainScalar);
+
+/** Nesting block-parse.ts reads before it declines (the callers' limit is lower: they then say so). */
+const BLOCK_DEPTH = 1000;
+
+/** js-yaml's values of the file's `count` documents, or undefined when it refuses it or counts otherwise. */
+function jsyamlValues(file: SourceFile, count: number): unknown[] | undefined {
+  const values: unknown[] = [];
+  try {
+    jsyaml.loadAll(file.text, (v) => values.push(v), { schema: SCHEMA, filename: file.path });
+  } catch {
+    return undefined;
+  }
+  // A comment-only file is no document to `yaml`, one empty document to js-yaml.
+  if (count === 0 && values.every((v) => v === null || v === undefined)) return [];
+  return values.length === count ? values : undefined;
 }
 
 /**
@@ -58,7 +84,6 @@ interface DocumentSpan {
 }
 
 const HASH = 0x23;
-const DASH = 0x2d;
 
 /**
  * The documents of a text, as the `yaml` library counts them: a `---` line starts one; text
@@ -96,13 +121,6 @@ function documentSpans(text: string): DocumentSpan[] | undefined {
   return spans;
 }
 
-/** Whether the line text[pos, end) is a document marker: `---` alone or followed by a space or tab. */
-function isMarker(text: string, pos: number, end: number): boolean {
-  if (end - pos < 3 || text.charCodeAt(pos) !== DASH || text.charCodeAt(pos + 1) !== DASH || text.charCodeAt(pos + 2) !== DASH) return false;
-  const next = text.charCodeAt(pos + 3);
-  return end === pos + 3 || next === 0x20 || next === 0x09;
-}
-
 const WHITE = /\s/;
 
 /** Offset of the first character in text[from, to) that String.prototype.trim would keep, or -1. */
@@ -113,10 +131,6 @@ function firstContent(text: string, from: number, to: number): number {
     if (c < 0x80 || !WHITE.test(text[i]!)) return i;
   }
   return -1;
-}
-
-function documentStarts(text: string): number[] | undefined {
-  return documentSpans(text)?.map((s) => s.line);
 }
 
 /**
@@ -158,6 +172,11 @@ const YAML11_TAGS = new Document(null, { version: '1.1' }).schema.tags.filter(
 const ANY_YAML11: { test(s: string): boolean } = YAML11_TAGS.every((t) => t.test.flags === '')
   ? new RegExp(YAML11_TAGS.map((t) => `(?:${t.test.source})`).join('|'))
   : { test: (s) => YAML11_TAGS.some((t) => t.test.test(s)) };
+
+/** A plain scalar's value under YAML 1.1, as the `yaml` library reads it. */
+function resolvePlainScalar(s: string): unknown {
+  return ANY_YAML11.test(s) ? resolvePlain(s) : s;
+}
 
 function resolvePlain(s: string): unknown {
   const tag = YAML11_TAGS.find((t) => t.test.test(s))!;
