@@ -44,11 +44,14 @@ describe('block-parse.ts', () => {
   it('declines what it does not read with certainty, and everything yaml refuses', () => {
     const declined = [
       // flow collections, folded and keep scalars, indentation indicators, scalars over lines, escapes
-      'a: [1, 2]\n', 'a: {b: 1}\n', 'a: [ ]\n', 'a: >\n  x\n', 'a: |+\n  x\n', 'a: |2\n  x\n', 'a: |-2\n  x\n', 'a: plain\n  continued\n',
+      'a: {b: 1}\n', 'a: [1, [2]]\n', 'a: [{}]\n', 'a: [a: 1]\n', 'a: [1,\n  2]\n', 'a: [1, ]\n', 'a: [1,,2]\n', 'a: [,1]\n', 'a: [x #c]\n',
+      'a: [http://x]\n', 'a: [-1]\n', 'a: ["x" y]\n', 'a: [1] x\n', 'a: [1]]\n', 'a: ["a\\"b"]\n', 'a: >\n  x\n', 'a: |+\n  x\n', 'a: |2\n  x\n', 'a: |-2\n  x\n', 'a: plain\n  continued\n',
       'a: "two\n  lines"\n', 'a: "esc\\n"\n', "a: 'it''s'\n", 'a: |\n\n  leading empty line\n', 'a: |\n  x\n   \n  y\n', 'a: |\n  no newline at the end',
       'a: |\nb: 1\n', 'a:\n  value on the next line\n',
       // keys
       'yes: 1\n', '1: x\n', 'on: x\n', '__proto__: 1\n', 'a: 1\na: 2\n', '-k: 1\n', '"a\\"b": 1\n', 'k : v\n', `${'k'.repeat(1025)}: v\n`,
+      // anchors, aliases and tags
+      'a: &x 1\n', 'a: *x\n', 'a: !!str 1\n', '- *x\n', '&a k: 1\n', '*a : 1\n', 'a: !t\n  b: 1\n', 'a: [*x]\n', 'a: [&x 1]\n', 'a: [!t 1]\n', '- &a\n  b: 1\n',
       // documents and structure yaml refuses
       'just a scalar\n', 'a: 1\n- x\n', 'a:\n  b: 1\n c: 2\n', '- a\n  b: 1\n', 'a: b: c\n', 'a: b:\n', 'a: - x\n', 'a: "x" y\n', 'a: "x"#c\n', 'a:#c\n',
       'a:\n    b: 1\n  c: 2\n', '- x\n  - y\n', 'a: |\n    x\n  y\n', 'a: 1\n  b: 2\n', 'a: @x\n', 'a: `x`\n', 'a: %x\n', 'a: ? x\n',
@@ -58,18 +61,19 @@ describe('block-parse.ts', () => {
     expect(declined.filter((text) => block(text) !== undefined)).toEqual([]);
   });
 
-  const plainScalar = fc.constantFrom('x', 'hello world', 'v1.2.3', 'yes', 'No', '0755', '1_000', '3.14', '-1', '--flag', ':8443', 'a#b', 'http://h/p', '~', 'null', '2021-01-01', 'a,b', 'ü');
-  const quotedScalar = fc.constantFrom('"x"', '"a: b"', "'q # r'", '"yes"', '""', "''", '"ü 😀"');
+  const plainScalar = fc.constantFrom('x', 'a*b', 'hello world', 'v1.2.3', 'yes', 'No', '0755', '1_000', '3.14', '-1', '--flag', ':8443', 'a#b', 'http://h/p', '~', 'null', '2021-01-01', 'a,b', 'ü');
+  const quotedScalar = fc.constantFrom('"x"', '"*"', "'&a'", '"a: b"', "'q # r'", '"yes"', '""', "''", '"ü 😀"');
   const keyText = fc.constantFrom('a', 'b', 'name', 'app.kubernetes.io/name', 'x-y', '"quoted"', "'single'", 'k_1');
   const literalLines = fc.array(fc.constantFrom('line', '  more indented', '# hash', '- dash', 'k: v', '', '{"j": 1}'), { minLength: 1, maxLength: 5 })
     .filter((ls) => ls[0] !== '' && ls[0]!.trimStart() === ls[0]);
 
-  type Node = { scalar: string } | { literal: string[]; strip: boolean } | { list: Node[] } | { map: [string, Node][] };
+  type Node = { scalar: string } | { literal: string[]; strip: boolean } | { flow: string[] } | { list: Node[] } | { map: [string, Node][] };
   const node: fc.Arbitrary<Node> = fc.letrec<{ n: Node }>((tie) => ({
     n: fc.oneof(
       { depthSize: 'small' },
       fc.oneof(plainScalar, quotedScalar).map((scalar) => ({ scalar })),
       fc.tuple(literalLines, fc.boolean()).map(([literal, strip]) => ({ literal, strip })),
+      fc.array(fc.oneof(plainScalar, quotedScalar), { maxLength: 4 }).map((flow) => ({ flow })),
       fc.array(tie('n'), { maxLength: 3 }).map((list) => ({ list })),
       fc.uniqueArray(fc.tuple(keyText, tie('n')), { maxLength: 3, selector: ([k]) => k }).map((map) => ({ map })),
     ),
@@ -83,6 +87,7 @@ describe('block-parse.ts', () => {
   function render(n: Node, indent: number, style: number, inItem: boolean): string {
     const pad = (col: number) => ' '.repeat(col);
     if ('scalar' in n) return ` ${n.scalar}${style % 3 === 0 ? ' # c' : ''}\n`;
+    if ('flow' in n) return ` [${n.flow.join(style % 2 ? ', ' : ',')}]\n`;
     if ('literal' in n) return ` |${n.strip ? '-' : ''}\n` + n.literal.map((l) => (l === '' ? '\n' : `${pad(indent + 2)}${l}\n`)).join('');
     if ('list' in n) {
       if (n.list.length === 0) return ' []\n';

@@ -26504,10 +26504,12 @@ var BlockParser = class {
       if (c === 34 ? value.includes("\\") : t.charCodeAt(close + 1) === 39)
         decline();
       this.endOfLine(close + 1);
-    } else if (c === 91 || c === 123) {
-      if (t.charCodeAt(this.at + 1) !== (c === 91 ? 93 : 125))
+    } else if (c === 91) {
+      value = this.flowSeq();
+    } else if (c === 123) {
+      if (t.charCodeAt(this.at + 1) !== 125)
         decline();
-      value = c === 91 ? [] : {};
+      value = {};
       this.endOfLine(this.at + 2);
     } else {
       if (c === DASH || c === 63 || c === COLON) {
@@ -26529,6 +26531,61 @@ var BlockParser = class {
     if (this.content && this.indent > parent)
       decline();
     return value;
+  }
+  /** A flow list on one line, of quoted scalars and plain ones without `:`, `#` or brackets: `["a", b]`. */
+  flowSeq() {
+    const t = this.text;
+    const out = [];
+    let i = this.spaces(this.at + 1);
+    if (t.charCodeAt(i) === 93) {
+      this.endOfLine(i + 1);
+      return out;
+    }
+    for (; ; ) {
+      const c = t.charCodeAt(i);
+      let next;
+      if (c === 34 || c === 39) {
+        const close = t.indexOf(c === 34 ? '"' : "'", i + 1);
+        if (close === -1 || close >= this.lineEnd)
+          decline();
+        const item = t.slice(i + 1, close);
+        if (c === 34 ? item.includes("\\") : t.charCodeAt(close + 1) === 39)
+          decline();
+        out.push(item);
+        next = close + 1;
+      } else {
+        if (INDICATORS.has(c))
+          decline();
+        let end = i;
+        for (let d4 = t.charCodeAt(end); end < this.lineEnd && d4 !== 44 && d4 !== 93; d4 = t.charCodeAt(++end)) {
+          if (d4 === COLON || d4 === HASH || d4 === 91 || d4 === 123 || d4 === 125)
+            decline();
+        }
+        let last = end;
+        while (t.charCodeAt(last - 1) === SPACE)
+          last--;
+        out.push(this.resolve(t.slice(i, last)));
+        next = end;
+      }
+      i = this.spaces(next);
+      const d3 = t.charCodeAt(i);
+      if (d3 === 93) {
+        this.endOfLine(i + 1);
+        return out;
+      }
+      if (d3 !== 44 || i >= this.lineEnd)
+        decline();
+      i = this.spaces(i + 1);
+      if (i >= this.lineEnd || t.charCodeAt(i) === 93 || t.charCodeAt(i) === 44)
+        decline();
+    }
+  }
+  /** The first offset from `from` on the line that is no space (the line's end at most). */
+  spaces(from) {
+    let i = from;
+    while (i < this.lineEnd && this.text.charCodeAt(i) === SPACE)
+      i++;
+    return i;
   }
   /** Only spaces or a comment may follow a quoted scalar or an empty collection on its line. */
   endOfLine(from) {
@@ -26609,6 +26666,8 @@ function plainParse(file, values) {
 var blockValues = (file, spans) => blockParse(file.text, spans, BLOCK_DEPTH, resolvePlainScalar);
 var BLOCK_DEPTH = 1e3;
 function jsyamlValues(file, count2) {
+  if (NODE_PROPERTIES.test(file.text))
+    return void 0;
   const values = [];
   try {
     yaml.loadAll(file.text, (v) => values.push(v), { schema: SCHEMA, filename: file.path });
@@ -26619,7 +26678,8 @@ function jsyamlValues(file, count2) {
     return [];
   return values.length === count2 ? values : void 0;
 }
-var INELIGIBLE = /[&*!\t\u0085\u2028\u2029]|^%|<<|\{\{|\?\s|[\]}]\s*:|[0-9]{16}|^\.\.\.|(?:^|[\s{,[])(?:~|[Nn]ull|NULL)?:(?=\s|$)/m;
+var INELIGIBLE = /[\t\u0085\u2028\u2029]|^%|<<|\{\{|\?\s|[\]}]\s*:|[0-9]{16}|^\.\.\.|(?:^|[\s{,[])(?:~|[Nn]ull|NULL)?:(?=\s|$)/m;
+var NODE_PROPERTIES = /[&*!]/;
 var HASH2 = 35;
 function documentSpans(text) {
   const spans = [];
@@ -26667,7 +26727,7 @@ function firstContent(text, from, to) {
   return -1;
 }
 function plainDocumentSpans(text) {
-  return INELIGIBLE.test(text) ? void 0 : documentSpans(text);
+  return INELIGIBLE.test(text) || NODE_PROPERTIES.test(text) ? void 0 : documentSpans(text);
 }
 function isPlainString(s) {
   if (!ANY_YAML11.test(s))

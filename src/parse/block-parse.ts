@@ -1,20 +1,21 @@
 /**
  * The fastest path of parsing: the block YAML that Kubernetes manifests are nearly always written
- * in (block maps and lists, one-line scalars, literal block scalars, empty `[]` and `{}`), read
+ * in (block maps and lists, one-line scalars and flow lists, literal block scalars, `{}`), read
  * line by line with the engine's own string search instead of character by character. It must
  * give exactly what the `yaml` library gives, so it declines the whole file (returns undefined,
  * and js-yaml, then `yaml`, take it) at the first thing it does not read with certainty:
  *
- * - flow collections other than `[]` and `{}`, folded (`>`) and keep (`|+`) block scalars,
- *   indentation indicators, empty lines before a block scalar's first line, scalars over several
- *   lines, escapes in quotes;
+ * - flow maps other than `{}`, flow lists over several lines or holding collections, `:` or `#`,
+ *   folded (`>`) and keep (`|+`) block scalars, indentation indicators, empty lines before a block
+ *   scalar's first line, scalars over several lines, escapes in quotes;
+ * - anchors, aliases and tags (`&`, `*`, `!` where a node starts; elsewhere they are text);
  * - keys that YAML 1.1 reads as anything but a string (`yes`, `1`), keys that start with an
  *   indicator, `__proto__`, duplicate keys, keys over 1024 characters;
  * - a document that is a scalar, content after the root node, indentation YAML would refuse,
  *   nesting deeper than `maxDepth`;
  * - carriage returns, a byte order mark and characters YAML does not allow in a stream.
  *
- * What fastParse declines before (anchors, tags, directives, tabs...) never gets here. `spans` are
+ * What fastParse declines before (directives, merge keys, tabs...) never gets here. `spans` are
  * the file's documents as fastParse counts them, each from its `---` line (or the file's start);
  * `resolve` reads a plain scalar as YAML 1.1 does. Returns one value per span.
  */
@@ -240,10 +241,12 @@ class BlockParser {
       value = t.slice(this.at + 1, close);
       if (c === 0x22 ? (value as string).includes('\\') : t.charCodeAt(close + 1) === 0x27) decline();
       this.endOfLine(close + 1);
-    } else if (c === 0x5b || c === 0x7b) {
-      // [ or {: only the empty collections
-      if (t.charCodeAt(this.at + 1) !== (c === 0x5b ? 0x5d : 0x7d)) decline();
-      value = c === 0x5b ? [] : {};
+    } else if (c === 0x5b) {
+      value = this.flowSeq();
+    } else if (c === 0x7b) {
+      // {: only the empty map
+      if (t.charCodeAt(this.at + 1) !== 0x7d) decline();
+      value = {};
       this.endOfLine(this.at + 2);
     } else {
       // `-`, `?` and `:` may start a plain scalar when what follows is no space (`-1`, `:8443`).
@@ -261,6 +264,55 @@ class BlockParser {
     this.nextContent();
     if (this.content && this.indent > parent) decline(); // a scalar over several lines, or an error
     return value;
+  }
+
+  /** A flow list on one line, of quoted scalars and plain ones without `:`, `#` or brackets: `["a", b]`. */
+  private flowSeq(): unknown[] {
+    const t = this.text;
+    const out: unknown[] = [];
+    let i = this.spaces(this.at + 1);
+    if (t.charCodeAt(i) === 0x5d) {
+      this.endOfLine(i + 1);
+      return out;
+    }
+    for (;;) {
+      const c = t.charCodeAt(i);
+      let next: number;
+      if (c === 0x22 || c === 0x27) {
+        const close = t.indexOf(c === 0x22 ? '"' : "'", i + 1);
+        if (close === -1 || close >= this.lineEnd) decline();
+        const item = t.slice(i + 1, close);
+        if (c === 0x22 ? item.includes('\\') : t.charCodeAt(close + 1) === 0x27) decline();
+        out.push(item);
+        next = close + 1;
+      } else {
+        if (INDICATORS.has(c)) decline();
+        let end = i;
+        for (let d = t.charCodeAt(end); end < this.lineEnd && d !== 0x2c && d !== 0x5d; d = t.charCodeAt(++end)) {
+          if (d === COLON || d === HASH || d === 0x5b || d === 0x7b || d === 0x7d) decline();
+        }
+        let last = end;
+        while (t.charCodeAt(last - 1) === SPACE) last--;
+        out.push(this.resolve(t.slice(i, last)));
+        next = end;
+      }
+      i = this.spaces(next);
+      const d = t.charCodeAt(i);
+      if (d === 0x5d) {
+        this.endOfLine(i + 1);
+        return out;
+      }
+      if (d !== 0x2c || i >= this.lineEnd) decline();
+      i = this.spaces(i + 1);
+      if (i >= this.lineEnd || t.charCodeAt(i) === 0x5d || t.charCodeAt(i) === 0x2c) decline(); // a trailing or empty entry
+    }
+  }
+
+  /** The first offset from `from` on the line that is no space (the line's end at most). */
+  private spaces(from: number): number {
+    let i = from;
+    while (i < this.lineEnd && this.text.charCodeAt(i) === SPACE) i++;
+    return i;
   }
 
   /** Only spaces or a comment may follow a quoted scalar or an empty collection on its line. */

@@ -12,8 +12,10 @@ import type { ParsedDocument } from './parsed-document.js';
  * - plain scalars are resolved by the `yaml` library's own YAML 1.1 tags (its tests and its
  *   resolvers, in its order), so `yes`, `0755` or `2021-01-01` become what they become there;
  * - only files without anything whose meaning could differ between the libraries take them:
- *   anchors and aliases (alias bombs), tags, directives, merge keys, collection keys and Go
- *   templates, long digit runs (integers beyond 2^53), `...` and content on a `---` line;
+ *   directives, merge keys, collection keys and Go templates, long digit runs (integers beyond
+ *   2^53), `...` and content on a `---` line; js-yaml, which would expand an alias bomb, takes no
+ *   file with `&`, `*` or `!` anywhere, where block-parse.ts declines anchors, aliases and tags
+ *   where they start a node and reads those characters as text elsewhere (`"*"`, `a&b`);
  * - whatever they refuse (duplicate keys, syntax errors) goes to the `yaml` path, which says
  *   where and why. Positions are never needed here: diagnostics recover them on demand.
  *
@@ -53,8 +55,9 @@ const blockValues = (file: SourceFile, spans: readonly DocumentSpan[]) => blockP
 /** Nesting block-parse.ts reads before it declines (the callers' limit is lower: they then say so). */
 const BLOCK_DEPTH = 1000;
 
-/** js-yaml's values of the file's `count` documents, or undefined when it refuses it or counts otherwise. */
+/** js-yaml's values of the file's `count` documents, or undefined when it refuses it, counts otherwise, or may meet an anchor, alias or tag. */
 function jsyamlValues(file: SourceFile, count: number): unknown[] | undefined {
+  if (NODE_PROPERTIES.test(file.text)) return undefined;
   const values: unknown[] = [];
   try {
     jsyaml.loadAll(file.text, (v) => values.push(v), { schema: SCHEMA, filename: file.path });
@@ -67,11 +70,14 @@ function jsyamlValues(file: SourceFile, count: number): unknown[] | undefined {
 }
 
 /**
- * Anchors, aliases, tags, directives, merge keys, explicit keys, flow collections as keys, null
- * and empty keys, Go templates, 16-digit runs, document end markers, tabs, and characters the
- * two libraries treat differently as line breaks.
+ * Directives, merge keys, explicit keys, flow collections as keys, null and empty keys, Go
+ * templates, 16-digit runs, document end markers, tabs, and characters the libraries treat
+ * differently as line breaks.
  */
-const INELIGIBLE = /[&*!\t\u0085\u2028\u2029]|^%|<<|\{\{|\?\s|[\]}]\s*:|[0-9]{16}|^\.\.\.|(?:^|[\s{,[])(?:~|[Nn]ull|NULL)?:(?=\s|$)/m;
+const INELIGIBLE = /[\t\u0085\u2028\u2029]|^%|<<|\{\{|\?\s|[\]}]\s*:|[0-9]{16}|^\.\.\.|(?:^|[\s{,[])(?:~|[Nn]ull|NULL)?:(?=\s|$)/m;
+
+/** Anchors, aliases and tags (and the same characters in text): js-yaml takes no file with one. */
+const NODE_PROPERTIES = /[&*!]/;
 
 /** One document of a file as the `yaml` library counts them: its text span and first content line. */
 interface DocumentSpan {
@@ -145,7 +151,7 @@ export function documentSpan(text: string, index: number): { start: number; end:
 
 /** Every document's span of a file the fast path would take; undefined for any other file. */
 export function plainDocumentSpans(text: string): readonly { start: number; end: number }[] | undefined {
-  return INELIGIBLE.test(text) ? undefined : documentSpans(text);
+  return INELIGIBLE.test(text) || NODE_PROPERTIES.test(text) ? undefined : documentSpans(text);
 }
 
 /** Whether a plain scalar is read, under YAML 1.1, as the string it spells (not `on`, `0755`, `~`). */
