@@ -103,3 +103,34 @@ describe('applyOverrides and hostile paths', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
+
+describe('applyOverrides copies on write', () => {
+  it('shares with its input what no op reaches, and copies the way to what one changes', () => {
+    const input = {
+      metadata: { name: 'web', labels: { app: 'web' } },
+      spec: { replicas: 1, template: { spec: { containers: [{ name: 'a', image: 'a:1' }, { name: 'b', image: 'b:1' }] } } },
+    };
+    const before = structuredClone(input);
+    const out = applyOverrides(input, [{ path: '/spec/replicas', value: 3 }, { path: '/spec/template/spec/containers/1/image', value: 'b:2' }]);
+    expect(input).toEqual(before);
+    expect(out.spec.replicas).toBe(3);
+    expect(out.spec.template.spec.containers[1]!.image).toBe('b:2');
+    expect(out.metadata).toBe(input.metadata);
+    expect(out.spec.template.spec.containers[0]).toBe(input.spec.template.spec.containers[0]);
+    expect(out.spec.template.spec.containers).not.toBe(input.spec.template.spec.containers);
+  });
+
+  it('changes a value that sits at two places (a YAML alias) only where the op says, as KubeFed reads JSON', () => {
+    const shared = { a: '1' };
+    const input = { data: shared, copy: shared };
+    const out = applyOverrides(input, [{ path: '/data/a', value: '2' }]);
+    expect(out).toEqual({ data: { a: '2' }, copy: { a: '1' } });
+    expect(shared).toEqual({ a: '1' });
+  });
+
+  it('treats a timestamp as the string it is in JSON: nothing below it exists', () => {
+    const input = { spec: { at: new Date('2021-01-01T00:00:00Z') } };
+    expect(() => applyOverrides(input, [{ op: 'add', path: '/spec/at/x', value: 1 }])).toThrow(PatchError);
+    expect(input.spec.at).toEqual(new Date('2021-01-01T00:00:00Z'));
+  });
+});

@@ -34413,7 +34413,13 @@ var PatchError = class extends Error {
 };
 var INDEX = /^[+-]?[0-9]+$/;
 function applyOverrides(doc, ops) {
-  const out = structuredClone(doc);
+  const copies = /* @__PURE__ */ new Set();
+  const copy = (v) => {
+    const c = Array.isArray(v) ? [...v] : { ...v };
+    copies.add(c);
+    return c;
+  };
+  const out = copy(doc);
   ops.forEach((o, index) => {
     const op = o.op || "replace";
     const segments = o.path.split("/").slice(1).map(unescapePathComponent);
@@ -34424,10 +34430,14 @@ function applyOverrides(doc, ops) {
     let parent = out;
     for (let i = 0; i < parentPath.length; i++) {
       const seg = parentPath[i];
-      const next = child(parent, seg);
-      if (next === void 0 || next === null || typeof next !== "object") {
+      let next = child(parent, seg);
+      if (next === void 0 || next === null || typeof next !== "object" || next instanceof Date) {
         const missing = "/" + o.path.split("/").slice(1, i + 2).join("/");
         throw new PatchError(index, `${op} ${o.path}: ${missing} does not exist${op === "add" ? "; KubeFed's add does not create missing parents" : ""}`, op === "add" && i === parentPath.length - 1 ? last === "-" || INDEX.test(last) ? `add the whole list instead: {op: add, path: ${missing}, value: [...]}` : `add the whole map instead: {op: add, path: ${missing}, value: {${last}: ...}}` : void 0);
+      }
+      if (!copies.has(next)) {
+        next = copy(next);
+        parent[Array.isArray(parent) ? Number(seg) : seg] = next;
       }
       parent = next;
     }

@@ -24,9 +24,21 @@ const INDEX = /^[+-]?[0-9]+$/;
  * indexes count from the end, and add never creates missing parents. Each op is checked and its
  * index resolved here; fast-json-patch then performs it. The patch is atomic: on any error the
  * input is untouched and a PatchError is thrown.
+ *
+ * Copy on write: the result shares with `doc` everything the ops do not reach. Only the maps and
+ * lists on the way to a changed value are copied, each once, so an object of a thousand lines
+ * with one replica count overridden costs a few shallow copies, not a deep one (rendered objects
+ * are read-only). A value that sits at two places of `doc` (a YAML alias) changes only at the
+ * place an op names, as in KubeFed, which reads the template as JSON.
  */
 export function applyOverrides<T>(doc: T, ops: readonly ClusterOverride[]): T {
-  const out = structuredClone(doc);
+  const copies = new Set<object>();
+  const copy = <V>(v: V): V => {
+    const c = (Array.isArray(v) ? [...v] : { ...v }) as V & object;
+    copies.add(c);
+    return c;
+  };
+  const out = copy(doc);
   ops.forEach((o, index) => {
     const op = o.op || 'replace';
     const segments = o.path.split('/').slice(1).map(unescapePathComponent);
@@ -36,8 +48,9 @@ export function applyOverrides<T>(doc: T, ops: readonly ClusterOverride[]): T {
     let parent: unknown = out;
     for (let i = 0; i < parentPath.length; i++) {
       const seg = parentPath[i]!;
-      const next = child(parent, seg);
-      if (next === undefined || next === null || typeof next !== 'object') {
+      let next = child(parent, seg);
+      // A timestamp is a string in the JSON KubeFed reads: it holds nothing a path could name.
+      if (next === undefined || next === null || typeof next !== 'object' || next instanceof Date) {
         const missing = '/' + o.path.split('/').slice(1, i + 2).join('/');
         throw new PatchError(
           index,
@@ -48,6 +61,10 @@ export function applyOverrides<T>(doc: T, ops: readonly ClusterOverride[]): T {
               : `add the whole map instead: {op: add, path: ${missing}, value: {${last}: ...}}`
             : undefined,
         );
+      }
+      if (!copies.has(next)) {
+        next = copy(next);
+        (parent as Record<string, unknown>)[Array.isArray(parent) ? Number(seg) : seg] = next;
       }
       parent = next;
     }
