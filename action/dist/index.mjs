@@ -26386,10 +26386,8 @@ var BlockParser = class {
       while (c < this.lineEnd && this.text.charCodeAt(c) === SPACE)
         c++;
       if (c === this.lineEnd || this.text.charCodeAt(c) === HASH) {
-        if (c < this.lineEnd && this.text.charCodeAt(c - 1) !== SPACE)
-          decline();
         this.nextContent();
-        out.push(this.content && this.indent > indent ? this.block(indent, depth + 1) : null);
+        out.push(this.content && this.indent > indent ? this.block(depth + 1) : null);
         continue;
       }
       this.indent = c - this.lineStart;
@@ -26421,11 +26419,9 @@ var BlockParser = class {
         v++;
       let value;
       if (v === this.lineEnd || this.text.charCodeAt(v) === HASH) {
-        if (v < this.lineEnd && v === colon + 1)
-          decline();
         this.nextContent();
         if (this.content && this.indent > indent)
-          value = this.block(indent, depth + 1);
+          value = this.block(depth + 1);
         else if (this.content && this.indent === indent && this.isItem())
           value = this.seq(indent, depth + 1);
         else
@@ -26440,8 +26436,8 @@ var BlockParser = class {
       decline();
     return out;
   }
-  /** A block node on the lines below a key or `-` at `parent`: a list or a map. */
-  block(parent, depth) {
+  /** The block node that starts on the current line, below a key or a `-`: a list or a map. */
+  block(depth) {
     return this.isItem() ? this.seq(this.indent, depth) : this.map(this.indent, depth);
   }
   // ------------------------------------------------------------------------------------- keys

@@ -137,10 +137,9 @@ class BlockParser {
       let c = this.at + 1;
       while (c < this.lineEnd && this.text.charCodeAt(c) === SPACE) c++;
       if (c === this.lineEnd || this.text.charCodeAt(c) === HASH) {
-        if (c < this.lineEnd && this.text.charCodeAt(c - 1) !== SPACE) decline();
         // `-` alone: the item is the block below, or null.
         this.nextContent();
-        out.push(this.content && this.indent > indent ? this.block(indent, depth + 1) : null);
+        out.push(this.content && this.indent > indent ? this.block(depth + 1) : null);
         continue;
       }
       // A compact node: the rest of the line is read as a line of its own, indented to its column.
@@ -166,9 +165,8 @@ class BlockParser {
       while (v < this.lineEnd && this.text.charCodeAt(v) === SPACE) v++;
       let value: unknown;
       if (v === this.lineEnd || this.text.charCodeAt(v) === HASH) {
-        if (v < this.lineEnd && v === colon + 1) decline();
         this.nextContent();
-        if (this.content && this.indent > indent) value = this.block(indent, depth + 1);
+        if (this.content && this.indent > indent) value = this.block(depth + 1);
         else if (this.content && this.indent === indent && this.isItem()) value = this.seq(indent, depth + 1);
         else value = null;
       } else {
@@ -181,8 +179,8 @@ class BlockParser {
     return out;
   }
 
-  /** A block node on the lines below a key or `-` at `parent`: a list or a map. */
-  private block(parent: number, depth: number): unknown {
+  /** The block node that starts on the current line, below a key or a `-`: a list or a map. */
+  private block(depth: number): unknown {
     return this.isItem() ? this.seq(this.indent, depth) : this.map(this.indent, depth);
   }
 
