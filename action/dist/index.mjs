@@ -19723,7 +19723,7 @@ function summaryText(diags) {
 }
 
 // dist/cli/diff-command.js
-import { readdirSync as readdirSync3, readFileSync as readFileSync5, statSync as statSync4 } from "node:fs";
+import { readdirSync as readdirSync3, readFileSync as readFileSync4, statSync as statSync4 } from "node:fs";
 
 // node_modules/diff/libesm/diff/base.js
 var Diff = class {
@@ -34743,7 +34743,7 @@ function toJsonSchema(s) {
 }
 
 // dist/validate/builtin-schemas.js
-import { existsSync, readFileSync as readFileSync3 } from "node:fs";
+import { existsSync, openSync as openSync2, readSync } from "node:fs";
 import { fileURLToPath as fileURLToPath4 } from "node:url";
 import { compileFunction } from "node:vm";
 var CANDIDATES = ["./kubernetes-schemas.cjs", "../../dist/kubernetes/schemas.cjs"].map((p) => fileURLToPath4(new URL(p, import.meta.url)));
@@ -34759,12 +34759,22 @@ function bundle() {
   const file = CANDIDATES.find((f) => existsSync(f));
   if (!file)
     throw new Error(`fedc: the Kubernetes schemas are not built (${CANDIDATES[1]} is missing): run npm run build`);
-  const bytes = readFileSync3(file);
-  const m = HEADER.exec(bytes.toString("latin1", 0, HEADER_LENGTH));
+  const fd = openSync2(file, "r");
+  const m = HEADER.exec(readRange(file, fd, 0, HEADER_LENGTH).toString("latin1"));
   if (!m)
     throw new Error(`fedc: ${file} is not a Kubernetes schema bundle of this fedc: run npm run build`);
-  bundled = { file, bytes, index: JSON.parse(bytes.toString("utf8", Number(m[1]), Number(m[2]))) };
+  bundled = { file, fd, index: JSON.parse(readRange(file, fd, Number(m[1]), Number(m[2])).toString("utf8")) };
   return bundled;
+}
+function readRange(file, fd, start, end) {
+  const buf = Buffer.allocUnsafe(end - start);
+  for (let at = 0; at < buf.length; ) {
+    const n = readSync(fd, buf, at, buf.length - at, start + at);
+    if (n === 0)
+      throw new Error(`fedc: ${file} is cut short: run npm run build`);
+    at += n;
+  }
+  return buf;
 }
 function factory(id) {
   const b = bundle();
@@ -34772,7 +34782,7 @@ function factory(id) {
   if (!range2)
     return void 0;
   const [start, end, line, column] = range2;
-  return compileFunction(`${STRICT}${b.bytes.toString("utf8", start, end)}`, ["exports", "load", "formats"], {
+  return compileFunction(`${STRICT}${readRange(b.file, b.fd, start, end).toString("utf8")}`, ["exports", "load", "formats"], {
     filename: b.file,
     lineOffset: line,
     columnOffset: column - STRICT.length
@@ -35499,7 +35509,7 @@ function previousZoneReader(output) {
 
 // dist/read/compile-cache.js
 import { createHash as createHash2, randomBytes } from "node:crypto";
-import { chmodSync, mkdirSync, readdirSync as readdirSync2, readFileSync as readFileSync4, renameSync, statSync as statSync3, unlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readdirSync as readdirSync2, readFileSync as readFileSync3, renameSync, statSync as statSync3, unlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import path8 from "node:path";
 import { fileURLToPath as fileURLToPath5 } from "node:url";
@@ -35561,7 +35571,7 @@ function openCompileCache(output, env2 = process.env) {
   const read = (key) => {
     let buf;
     try {
-      buf = readFileSync4(file(key));
+      buf = readFileSync3(file(key));
     } catch {
       return void 0;
     }
@@ -36068,11 +36078,11 @@ function buildOutputTree(clusters, options) {
 
 // dist/emit/output-stamp.js
 import { createHash as createHash3 } from "node:crypto";
-import { lstatSync as lstatSync6, readdirSync as readdirSync4, readFileSync as readFileSync7 } from "node:fs";
+import { lstatSync as lstatSync6, readdirSync as readdirSync4, readFileSync as readFileSync6 } from "node:fs";
 import path11 from "node:path";
 
 // dist/emit/commit-journal.js
-import { closeSync as closeSync2, fsyncSync, lstatSync as lstatSync5, openSync as openSync2, readFileSync as readFileSync6, renameSync as renameSync2, rmSync, statSync as statSync5, unlinkSync as unlinkSync2, writeSync as writeSync2 } from "node:fs";
+import { closeSync as closeSync2, fsyncSync, lstatSync as lstatSync5, openSync as openSync3, readFileSync as readFileSync5, renameSync as renameSync2, rmSync, statSync as statSync5, unlinkSync as unlinkSync2, writeSync as writeSync2 } from "node:fs";
 import { hostname } from "node:os";
 import path10 from "node:path";
 var JOURNAL_FILE = ".fedc-journal";
@@ -36088,7 +36098,7 @@ function newJournal(renames2, deletes) {
 }
 function writeJournal(outDir, journal) {
   const tmp = path10.join(outDir, JOURNAL_TMP);
-  const fd = openSync2(tmp, "w", 420);
+  const fd = openSync3(tmp, "w", 420);
   try {
     writeSync2(fd, JSON.stringify(journal) + "\n");
     fsyncSync(fd);
@@ -36108,7 +36118,7 @@ function removeJournal(outDir) {
 function readJournal(outDir) {
   let text;
   try {
-    text = readFileSync6(path10.join(outDir, JOURNAL_FILE), "utf8");
+    text = readFileSync5(path10.join(outDir, JOURNAL_FILE), "utf8");
   } catch (err2) {
     if (err2.code === "ENOENT")
       return void 0;
@@ -36182,7 +36192,7 @@ function recoverCommit(outDir) {
     const file = inside(outDir, rel);
     let text;
     try {
-      text = readFileSync6(file, "utf8");
+      text = readFileSync5(file, "utf8");
     } catch {
       continue;
     }
@@ -36223,7 +36233,7 @@ function isFile(p) {
 function syncDir(dir) {
   let fd;
   try {
-    fd = openSync2(dir, "r");
+    fd = openSync3(dir, "r");
   } catch {
     return;
   }
@@ -36260,7 +36270,7 @@ function signature(st) {
 }
 var statOf = (abs) => lstatSync6(abs, { bigint: true, throwIfNoEntry: false });
 var namesDigest = (abs) => sha2562(readdirSync4(abs).sort().join("\0"));
-var fileDigest = (abs) => `fedc:${sha2562(readFileSync7(abs))}`;
+var fileDigest = (abs) => `fedc:${sha2562(readFileSync6(abs))}`;
 function takeStamp(outDir, compileKey2, scope, wanted, report, now = Date.now()) {
   const root = path11.resolve(outDir);
   const entries = /* @__PURE__ */ new Map();
@@ -36385,7 +36395,7 @@ function treeDigests(tree) {
 }
 
 // dist/emit/write-tree.js
-import { existsSync as existsSync2, lstatSync as lstatSync7, mkdirSync as mkdirSync2, readdirSync as readdirSync5, readFileSync as readFileSync8, realpathSync as realpathSync4, rmSync as rmSync2, rmdirSync, statSync as statSync6 } from "node:fs";
+import { existsSync as existsSync2, lstatSync as lstatSync7, mkdirSync as mkdirSync2, readdirSync as readdirSync5, readFileSync as readFileSync7, realpathSync as realpathSync4, rmSync as rmSync2, rmdirSync, statSync as statSync6 } from "node:fs";
 import { open, rename, rm } from "node:fs/promises";
 import path12 from "node:path";
 var WRITE_CONCURRENCY = 64;
@@ -36465,7 +36475,7 @@ async function diffTree(outDir, tree, known) {
         else
           changed.push(rel);
       } else {
-        const current = readFileSync8(file.abs, "utf8");
+        const current = readFileSync7(file.abs, "utf8");
         if (!isGeneratedByFedc(current)) {
           notOurs(rel);
           added.push(rel);
@@ -36483,7 +36493,7 @@ async function diffTree(outDir, tree, known) {
     const said = stamped(file, rel);
     if (path12.posix.basename(rel).startsWith(".") && rel.endsWith(TMP_SUFFIX))
       leftovers.push(file.abs);
-    else if (said !== void 0 ? said !== NOT_FEDCS : isGeneratedByFedc(readFileSync8(file.abs, "utf8")))
+    else if (said !== void 0 ? said !== NOT_FEDCS : isGeneratedByFedc(readFileSync7(file.abs, "utf8")))
       removed.push(rel);
     else
       notOurs(rel);
@@ -36749,7 +36759,7 @@ function pruneEmptyDirs(outDir, relDir) {
 
 // dist/emit/output-lock.js
 import { randomUUID } from "node:crypto";
-import { closeSync as closeSync3, fstatSync as fstatSync2, linkSync, mkdirSync as mkdirSync3, openSync as openSync3, readdirSync as readdirSync6, readFileSync as readFileSync9, readSync, renameSync as renameSync3, rmdirSync as rmdirSync2, statSync as statSync7, unlinkSync as unlinkSync3, writeSync as writeSync3 } from "node:fs";
+import { closeSync as closeSync3, fstatSync as fstatSync2, linkSync, mkdirSync as mkdirSync3, openSync as openSync4, readdirSync as readdirSync6, readFileSync as readFileSync8, readSync as readSync2, renameSync as renameSync3, rmdirSync as rmdirSync2, statSync as statSync7, unlinkSync as unlinkSync3, writeSync as writeSync3 } from "node:fs";
 import { hostname as hostname2 } from "node:os";
 import path13 from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -36784,7 +36794,7 @@ async function acquireLock(outDir, options) {
   let waiting = false;
   const draft = path13.join(outDir, `${LOCK_FILE}.${me.token}`);
   const writeDraft = () => {
-    const fd = openSync3(draft, "wx", 420);
+    const fd = openSync4(draft, "wx", 420);
     try {
       writeSync3(fd, body);
     } finally {
@@ -36901,7 +36911,7 @@ function removeIfEmpty(dir, top) {
 function inspect(lockPath) {
   let fd;
   try {
-    fd = openSync3(lockPath, "r");
+    fd = openSync4(lockPath, "r");
   } catch (err2) {
     if (err2.code === "ENOENT")
       return void 0;
@@ -36915,7 +36925,7 @@ function inspect(lockPath) {
     ino = st.ino;
     mtimeMs = st.mtimeMs;
     const buf = Buffer.alloc(Math.min(st.size, 4096));
-    const n = readSync(fd, buf, 0, buf.length, 0);
+    const n = readSync2(fd, buf, 0, buf.length, 0);
     text = buf.subarray(0, n).toString("utf8");
   } finally {
     closeSync3(fd);
@@ -36930,7 +36940,7 @@ function inspect(lockPath) {
 }
 function readHolder(lockPath) {
   try {
-    return parseHolder(readFileSync9(lockPath, "utf8"));
+    return parseHolder(readFileSync8(lockPath, "utf8"));
   } catch {
     return void 0;
   }
@@ -36965,7 +36975,7 @@ function isAlive(h) {
 function processStart(pid) {
   let stat2;
   try {
-    stat2 = readFileSync9(`/proc/${pid}/stat`, "utf8");
+    stat2 = readFileSync8(`/proc/${pid}/stat`, "utf8");
   } catch {
     return void 0;
   }
@@ -37620,7 +37630,7 @@ function usage(message) {
 }
 
 // dist/action/runner.js
-import { appendFileSync, readFileSync as readFileSync10 } from "node:fs";
+import { appendFileSync, readFileSync as readFileSync9 } from "node:fs";
 var SUMMARY_LIMIT = 1024 * 1024;
 var ANNOTATION_LIMIT = 10;
 function runnerFromEnv(env2 = process.env) {
@@ -37628,7 +37638,7 @@ function runnerFromEnv(env2 = process.env) {
   return {
     // The runner upper-cases input names and keeps their dashes: INPUT_MAX-CHARS.
     input: (name, fallback = "") => (env2[`INPUT_${name.toUpperCase()}`] ?? "").trim() || fallback,
-    event: () => env2.GITHUB_EVENT_PATH ? JSON.parse(readFileSync10(env2.GITHUB_EVENT_PATH, "utf8")) : {},
+    event: () => env2.GITHUB_EVENT_PATH ? JSON.parse(readFileSync9(env2.GITHUB_EVENT_PATH, "utf8")) : {},
     eventName: env2.GITHUB_EVENT_NAME ?? "",
     repository: env2.GITHUB_REPOSITORY ?? "",
     workspace: env2.GITHUB_WORKSPACE ?? process.cwd(),

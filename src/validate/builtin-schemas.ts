@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, openSync, readSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { compileFunction } from 'node:vm';
 import type { ErrorObject } from 'ajv';
@@ -34,27 +34,39 @@ const CANDIDATES = ['./kubernetes-schemas.cjs', '../../dist/kubernetes/schemas.c
 
 /**
  * The file is not required (V8 would scan all its 3.4 MB, for the few dozen definitions a repo
- * uses): its first line gives the byte range of the index, and the index that of each factory's
- * body, compiled on first use.
+ * uses), nor read whole: its first line gives the byte range of the index, and the index that of
+ * each factory's body, read and compiled on first use. All through one descriptor, kept open, so
+ * that the index and every body come from the same file even if an upgrade replaces it meanwhile.
  */
 const HEADER = /^\/\*fedc-kubernetes-schemas ([0-9]{10}) ([0-9]{10})\*\/\n/;
 const HEADER_LENGTH = 50;
 const STRICT = '"use strict";';
 
-let bundled: { file: string; bytes: Buffer; index: BundleIndex } | undefined;
+let bundled: { file: string; fd: number; index: BundleIndex } | undefined;
 /** Definitions by id, built or not (see reference()); and the ids of those built. */
 const loaded = new Map<string, Definition>();
 const built = new Set<string>();
 
-function bundle(): { file: string; bytes: Buffer; index: BundleIndex } {
+function bundle(): { file: string; fd: number; index: BundleIndex } {
   if (bundled) return bundled;
   const file = CANDIDATES.find((f) => existsSync(f));
   if (!file) throw new Error(`fedc: the Kubernetes schemas are not built (${CANDIDATES[1]} is missing): run npm run build`);
-  const bytes = readFileSync(file);
-  const m = HEADER.exec(bytes.toString('latin1', 0, HEADER_LENGTH));
+  const fd = openSync(file, 'r');
+  const m = HEADER.exec(readRange(file, fd, 0, HEADER_LENGTH).toString('latin1'));
   if (!m) throw new Error(`fedc: ${file} is not a Kubernetes schema bundle of this fedc: run npm run build`);
-  bundled = { file, bytes, index: JSON.parse(bytes.toString('utf8', Number(m[1]), Number(m[2]))) as BundleIndex };
+  bundled = { file, fd, index: JSON.parse(readRange(file, fd, Number(m[1]), Number(m[2])).toString('utf8')) as BundleIndex };
   return bundled;
+}
+
+/** Bytes [start, end) of the bundle. */
+function readRange(file: string, fd: number, start: number, end: number): Buffer {
+  const buf = Buffer.allocUnsafe(end - start);
+  for (let at = 0; at < buf.length; ) {
+    const n = readSync(fd, buf, at, buf.length - at, start + at);
+    if (n === 0) throw new Error(`fedc: ${file} is cut short: run npm run build`);
+    at += n;
+  }
+  return buf;
 }
 
 function factory(id: string): Factory | undefined {
@@ -63,7 +75,7 @@ function factory(id: string): Factory | undefined {
   if (!range) return undefined;
   const [start, end, line, column] = range;
   // Strict, as the module it is part of; named by its place in the file, for stack traces and profiles.
-  return compileFunction(`${STRICT}${b.bytes.toString('utf8', start, end)}`, ['exports', 'load', 'formats'], {
+  return compileFunction(`${STRICT}${readRange(b.file, b.fd, start, end).toString('utf8')}`, ['exports', 'load', 'formats'], {
     filename: b.file,
     lineOffset: line,
     columnOffset: column - STRICT.length,
