@@ -26351,9 +26351,7 @@ var BlockParser = class {
     const nl = this.text.indexOf("\n", start);
     this.lineStart = start;
     this.lineEnd = nl === -1 || nl > this.end ? this.end : nl;
-    let i = start;
-    while (i < this.lineEnd && this.text.charCodeAt(i) === SPACE)
-      i++;
+    const i = this.spaces(start);
     this.indent = i - start;
     this.at = i;
     this.content = i < this.lineEnd && this.text.charCodeAt(i) !== HASH;
@@ -26382,9 +26380,7 @@ var BlockParser = class {
       decline();
     const out = [];
     while (this.content && this.indent === indent && this.isItem()) {
-      let c = this.at + 1;
-      while (c < this.lineEnd && this.text.charCodeAt(c) === SPACE)
-        c++;
+      const c = this.spaces(this.at + 1);
       if (c === this.lineEnd || this.text.charCodeAt(c) === HASH) {
         this.nextContent();
         out.push(this.content && this.indent > indent ? this.block(depth + 1) : null);
@@ -26414,9 +26410,7 @@ var BlockParser = class {
       const key = this.key(this.at, colon);
       if (Object.hasOwn(out, key))
         decline();
-      let v = colon + 1;
-      while (v < this.lineEnd && this.text.charCodeAt(v) === SPACE)
-        v++;
+      const v = this.spaces(colon + 1);
       let value;
       if (v === this.lineEnd || this.text.charCodeAt(v) === HASH) {
         this.nextContent();
@@ -26493,13 +26487,9 @@ var BlockParser = class {
     if (c === 124)
       return this.literal(parent);
     if (c === 34 || c === 39) {
-      const close = t.indexOf(c === 34 ? '"' : "'", this.at + 1);
-      if (close === -1 || close >= this.lineEnd)
-        decline();
-      value = t.slice(this.at + 1, close);
-      if (c === 34 ? value.includes("\\") : t.charCodeAt(close + 1) === 39)
-        decline();
-      this.endOfLine(close + 1);
+      const text = this.quoted(this.at);
+      value = text;
+      this.endOfLine(this.at + text.length + 2);
     } else if (c === 91) {
       value = this.flowSeq();
     } else if (c === 123) {
@@ -26541,14 +26531,9 @@ var BlockParser = class {
       const c = t.charCodeAt(i);
       let next;
       if (c === 34 || c === 39) {
-        const close = t.indexOf(c === 34 ? '"' : "'", i + 1);
-        if (close === -1 || close >= this.lineEnd)
-          decline();
-        const item = t.slice(i + 1, close);
-        if (c === 34 ? item.includes("\\") : t.charCodeAt(close + 1) === 39)
-          decline();
-        out.push(item);
-        next = close + 1;
+        const text = this.quoted(i);
+        out.push(text);
+        next = i + text.length + 2;
       } else {
         if (INDICATORS.has(c))
           decline();
@@ -26583,11 +26568,25 @@ var BlockParser = class {
       i++;
     return i;
   }
+  /**
+   * The text of the one-line quoted scalar that opens at `from` (its closing quote is at `from`
+   * + 1 + its length). Declined: one that goes on past its line, a backslash in double quotes, a
+   * doubled quote in single quotes (escapes).
+   */
+  quoted(from) {
+    const t = this.text;
+    const double = t.charCodeAt(from) === 34;
+    const close = t.indexOf(double ? '"' : "'", from + 1);
+    if (close === -1 || close >= this.lineEnd)
+      decline();
+    const text = t.slice(from + 1, close);
+    if (double ? text.includes("\\") : t.charCodeAt(close + 1) === 39)
+      decline();
+    return text;
+  }
   /** Only spaces or a comment may follow a quoted scalar or an empty collection on its line. */
   endOfLine(from) {
-    let i = from;
-    while (i < this.lineEnd && this.text.charCodeAt(i) === SPACE)
-      i++;
+    const i = this.spaces(from);
     if (i < this.lineEnd && (this.text.charCodeAt(i) !== HASH || i === from))
       decline();
   }

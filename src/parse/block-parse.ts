@@ -103,8 +103,7 @@ class BlockParser {
     const nl = this.text.indexOf('\n', start);
     this.lineStart = start;
     this.lineEnd = nl === -1 || nl > this.end ? this.end : nl;
-    let i = start;
-    while (i < this.lineEnd && this.text.charCodeAt(i) === SPACE) i++;
+    const i = this.spaces(start);
     this.indent = i - start;
     this.at = i;
     this.content = i < this.lineEnd && this.text.charCodeAt(i) !== HASH;
@@ -134,8 +133,7 @@ class BlockParser {
     if (depth > this.maxDepth) decline();
     const out: unknown[] = [];
     while (this.content && this.indent === indent && this.isItem()) {
-      let c = this.at + 1;
-      while (c < this.lineEnd && this.text.charCodeAt(c) === SPACE) c++;
+      const c = this.spaces(this.at + 1);
       if (c === this.lineEnd || this.text.charCodeAt(c) === HASH) {
         // `-` alone: the item is the block below, or null.
         this.nextContent();
@@ -161,8 +159,7 @@ class BlockParser {
       if (colon === -1) decline();
       const key = this.key(this.at, colon);
       if (Object.hasOwn(out, key)) decline();
-      let v = colon + 1;
-      while (v < this.lineEnd && this.text.charCodeAt(v) === SPACE) v++;
+      const v = this.spaces(colon + 1);
       let value: unknown;
       if (v === this.lineEnd || this.text.charCodeAt(v) === HASH) {
         this.nextContent();
@@ -234,11 +231,9 @@ class BlockParser {
     let value: unknown;
     if (c === 0x7c) return this.literal(parent); // |
     if (c === 0x22 || c === 0x27) {
-      const close = t.indexOf(c === 0x22 ? '"' : "'", this.at + 1);
-      if (close === -1 || close >= this.lineEnd) decline();
-      value = t.slice(this.at + 1, close);
-      if (c === 0x22 ? (value as string).includes('\\') : t.charCodeAt(close + 1) === 0x27) decline();
-      this.endOfLine(close + 1);
+      const text = this.quoted(this.at);
+      value = text;
+      this.endOfLine(this.at + text.length + 2);
     } else if (c === 0x5b) {
       value = this.flowSeq();
     } else if (c === 0x7b) {
@@ -277,12 +272,9 @@ class BlockParser {
       const c = t.charCodeAt(i);
       let next: number;
       if (c === 0x22 || c === 0x27) {
-        const close = t.indexOf(c === 0x22 ? '"' : "'", i + 1);
-        if (close === -1 || close >= this.lineEnd) decline();
-        const item = t.slice(i + 1, close);
-        if (c === 0x22 ? item.includes('\\') : t.charCodeAt(close + 1) === 0x27) decline();
-        out.push(item);
-        next = close + 1;
+        const text = this.quoted(i);
+        out.push(text);
+        next = i + text.length + 2;
       } else {
         if (INDICATORS.has(c)) decline();
         let end = i;
@@ -313,10 +305,24 @@ class BlockParser {
     return i;
   }
 
+  /**
+   * The text of the one-line quoted scalar that opens at `from` (its closing quote is at `from`
+   * + 1 + its length). Declined: one that goes on past its line, a backslash in double quotes, a
+   * doubled quote in single quotes (escapes).
+   */
+  private quoted(from: number): string {
+    const t = this.text;
+    const double = t.charCodeAt(from) === 0x22;
+    const close = t.indexOf(double ? '"' : "'", from + 1);
+    if (close === -1 || close >= this.lineEnd) decline();
+    const text = t.slice(from + 1, close);
+    if (double ? text.includes('\\') : t.charCodeAt(close + 1) === 0x27) decline();
+    return text;
+  }
+
   /** Only spaces or a comment may follow a quoted scalar or an empty collection on its line. */
   private endOfLine(from: number): void {
-    let i = from;
-    while (i < this.lineEnd && this.text.charCodeAt(i) === SPACE) i++;
+    const i = this.spaces(from);
     if (i < this.lineEnd && (this.text.charCodeAt(i) !== HASH || i === from)) decline();
   }
 
