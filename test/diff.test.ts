@@ -192,6 +192,13 @@ describe('a revision git cannot read whole (a shallow or partial clone, a damage
   const HINT = (sha: string) => `  hint: the clone lacks its objects (a shallow or partial clone) or its object store is damaged: fetch the revision with its objects (git fetch --unshallow, or git fetch origin ${sha}), or run git fsck\n`;
   let sha = '';
   let short = '';
+  /** `fedc diff ARGS` refuses main: exit 1, nothing on stdout, each error (with the hint) and the count on stderr. */
+  const refusesMain = (args: string[], errors: string[]) => {
+    const r = run(args);
+    expect([r.code, r.stdout]).toEqual([1, '']);
+    expect(r.stderr).toBe(`fedc diff: main (${short}) does not compile:\n` + errors.map((e) => `${e}\n${HINT(sha)}`).join('') +
+      `${errors.length} ${errors.length === 1 ? 'error' : 'errors'}, 0 warnings\n`);
+  };
   beforeAll(() => {
     damaged = createFleetRepo(path.join(dir, 'damaged'));
     sha = damaged.git('rev-parse', 'main').trim();
@@ -205,13 +212,10 @@ describe('a revision git cannot read whole (a shallow or partial clone, a damage
     const added = hide('main:shop/added-on-main.yaml');
     try {
       for (const format of ['text', 'markdown', 'json']) {
-        const r = run(['--base', 'main', '--head', 'feature', '--format', format]);
-        expect(r.code).toBe(1);
-        expect(r.stdout).toBe('');
-        expect(r.stderr).toBe(`fedc diff: main (${short}) does not compile:\n` +
-          `shop/added-on-main.yaml - error FEDC1017: shop/added-on-main.yaml at main (${short}) cannot be read: git object ${added.oid} is missing from the repository\n${HINT(sha)}` +
-          `shop/flags.yaml - error FEDC1017: shop/flags.yaml at main (${short}) cannot be read: git object ${flags.oid} is missing from the repository\n${HINT(sha)}` +
-          '2 errors, 0 warnings\n');
+        refusesMain(['--base', 'main', '--head', 'feature', '--format', format], [
+          `shop/added-on-main.yaml - error FEDC1017: shop/added-on-main.yaml at main (${short}) cannot be read: git object ${added.oid} is missing from the repository`,
+          `shop/flags.yaml - error FEDC1017: shop/flags.yaml at main (${short}) cannot be read: git object ${flags.oid} is missing from the repository`,
+        ]);
       }
     } finally {
       flags.restore();
@@ -225,10 +229,8 @@ describe('a revision git cannot read whole (a shallow or partial clone, a damage
   it('a missing tree names its directory; an object of the wrong type is named too', () => {
     const shop = hide('main:shop');
     try {
-      const r = run(['--base', 'main', '--no-cache']);
-      expect([r.code, r.stdout]).toEqual([1, '']);
-      expect(r.stderr).toBe(`fedc diff: main (${short}) does not compile:\n` +
-        `shop - error FEDC1017: shop/ at main (${short}) cannot be read: git object ${shop.oid} (its tree) is missing from the repository\n${HINT(sha)}1 error, 0 warnings\n`);
+      refusesMain(['--base', 'main', '--no-cache'],
+        [`shop - error FEDC1017: shop/ at main (${short}) cannot be read: git object ${shop.oid} (its tree) is missing from the repository`]);
     } finally {
       shop.restore();
     }
@@ -237,10 +239,8 @@ describe('a revision git cannot read whole (a shallow or partial clone, a damage
     const tree = damaged.git('rev-parse', 'main:shop').trim();
     copyFileSync(path.join(damaged.repo, '.git/objects', tree.slice(0, 2), tree.slice(2)), flags.file);
     try {
-      const r = run(['--base', 'main', '--no-cache']);
-      expect([r.code, r.stdout]).toEqual([1, '']);
-      expect(r.stderr).toBe(`fedc diff: main (${short}) does not compile:\n` +
-        `shop/flags.yaml - error FEDC1017: shop/flags.yaml at main (${short}) cannot be read: git object ${flags.oid} is a tree, not a file's contents\n${HINT(sha)}1 error, 0 warnings\n`);
+      refusesMain(['--base', 'main', '--no-cache'],
+        [`shop/flags.yaml - error FEDC1017: shop/flags.yaml at main (${short}) cannot be read: git object ${flags.oid} is a tree, not a file's contents`]);
     } finally {
       flags.restore();
     }
@@ -250,10 +250,7 @@ describe('a revision git cannot read whole (a shallow or partial clone, a damage
   it('a ref whose commit object is missing is FEDC1017; a ref naming no commit is a usage error that says why', () => {
     const main = hide('main');
     try {
-      const r = run(['--base', 'main', '--no-cache']);
-      expect([r.code, r.stdout]).toEqual([1, '']);
-      expect(r.stderr).toBe(`fedc diff: main (${short}) does not compile:\n` +
-        `fedc - error FEDC1017: main (${short}) cannot be read: git object ${sha} is missing from the repository\n${HINT(sha)}1 error, 0 warnings\n`);
+      refusesMain(['--base', 'main', '--no-cache'], [`fedc - error FEDC1017: main (${short}) cannot be read: git object ${sha} is missing from the repository`]);
       // an object id names itself: one the store lacks is as unknown as any other
       expect(run(['--base', sha])).toEqual({ code: 2, stdout: '', stderr: `fedc diff: unknown revision ${sha}\n` });
     } finally {
