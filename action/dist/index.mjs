@@ -31709,6 +31709,29 @@ var DEFAULT_SETTINGS = {
 };
 var SETTINGS_FILE = "fedc.yaml";
 
+// dist/read/glob-screen.js
+function screened(m) {
+  if (m.negate || m.partial || m.isWindows || m.comment || m.empty)
+    return m;
+  const literals = m.set.map((parts) => parts.filter((p) => typeof p === "string" && p !== ""));
+  if (literals.some((l) => l.length === 0))
+    return m;
+  const match2 = m.match;
+  m.match = function(f, partial) {
+    if (!partial && !literals.some((l) => l.every((part) => f.includes(part))))
+      return false;
+    return match2.call(this, f, partial);
+  };
+  return m;
+}
+function screenedIgnore(globs, opts) {
+  const ignore = new Ignore([...globs], opts);
+  const all = /* @__PURE__ */ new Set([...ignore.relative, ...ignore.relativeChildren, ...ignore.absolute, ...ignore.absoluteChildren]);
+  for (const m of all)
+    screened(m);
+  return ignore;
+}
+
 // dist/read/read-repo.js
 var MAX_FILE_BYTES = 8 * 1024 * 1024;
 var ALWAYS_EXCLUDED = ["**/node_modules/**", "**/.git/**"];
@@ -31720,7 +31743,18 @@ async function readRepo(root, settings2) {
   const absRoot = path3.resolve(root);
   const realRoot = realpathSync2(absRoot);
   const ignore = ignoreGlobs(settings2);
-  const walk2 = new Glob(settings2.include, { cwd: absRoot, ignore, nodir: true, follow: false, dot: false, withFileTypes: true });
+  const platform = process.platform;
+  const nocase = platform === "darwin" || platform === "win32";
+  const walk2 = new Glob(settings2.include, {
+    cwd: absRoot,
+    ignore: screenedIgnore(ignore, { platform, nocase }),
+    platform,
+    nocase,
+    nodir: true,
+    follow: false,
+    dot: false,
+    withFileTypes: true
+  });
   const direct = new DirectEntries(walk2.scurry.cwd);
   const entries = walk2.walkSync().map((entry) => ({ rel: entry.relativePosix(), entry }));
   entries.sort((a, b) => a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0);
@@ -31846,7 +31880,7 @@ var SymlinkedDirs = class {
     this.absRoot = absRoot;
     this.realRoot = realRoot;
     this.include = include.map((g) => new Minimatch(g, { dot: false }));
-    this.ignore = ignore.map((g) => new Minimatch(g, { dot: true }));
+    this.ignore = ignore.map((g) => screened(new Minimatch(g, { dot: true })));
   }
   /** Every symlink in a directory glob read, without reading anything more than glob did. */
   scan(start) {
@@ -32216,7 +32250,7 @@ function gitSource(top, prefix2, commit, label) {
 }
 function inputMatcher(settings2) {
   const include = settings2.include.map((g) => new Minimatch(g, { dot: false }));
-  const ignore = ignoreGlobs(settings2).map((g) => new Minimatch(g, { dot: true }));
+  const ignore = ignoreGlobs(settings2).map((g) => screened(new Minimatch(g, { dot: true })));
   return (rel) => include.some((m) => m.match(rel)) && !ignore.some((m) => m.match(rel));
 }
 

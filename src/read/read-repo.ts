@@ -8,6 +8,7 @@ import type { SourceFile } from './source-file.js';
 import { SETTINGS_FILE, type Settings } from './settings.js';
 import { GENERATED_MARKER, ZONE_GENERATED_MARKER } from '../model/output-contract.js';
 import { decodeSource } from './decode-source.js';
+import { screened, screenedIgnore } from './glob-screen.js';
 
 /** Files larger than this are refused: a federation manifest is never this big. */
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
@@ -41,7 +42,12 @@ export async function readRepo(root: string, settings: Settings): Promise<RepoFi
   const absRoot = path.resolve(root);
   const realRoot = realpathSync(absRoot);
   const ignore = ignoreGlobs(settings);
-  const walk = new Glob(settings.include, { cwd: absRoot, ignore, nodir: true, follow: false, dot: false, withFileTypes: true });
+  // glob's defaults, given to both the walk and its ignore (glob would build that with the same)
+  const platform = process.platform;
+  const nocase = platform === 'darwin' || platform === 'win32';
+  const walk = new Glob(settings.include, {
+    cwd: absRoot, ignore: screenedIgnore(ignore, { platform, nocase }), platform, nocase, nodir: true, follow: false, dot: false, withFileTypes: true,
+  });
   const direct = new DirectEntries(walk.scurry.cwd);
   const entries = walk.walkSync().map((entry) => ({ rel: entry.relativePosix(), entry }));
   entries.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
@@ -190,7 +196,7 @@ class SymlinkedDirs {
 
   constructor(private readonly absRoot: string, private readonly realRoot: string, include: readonly string[], ignore: readonly string[]) {
     this.include = include.map((g) => new Minimatch(g, { dot: false }));
-    this.ignore = ignore.map((g) => new Minimatch(g, { dot: true }));
+    this.ignore = ignore.map((g) => screened(new Minimatch(g, { dot: true })));
   }
 
   /** Every symlink in a directory glob read, without reading anything more than glob did. */

@@ -7,6 +7,7 @@ import { GitError, GitObjectUnreadable, listTree, readBlobs, type TreeEntry } fr
 import { loadSettingsSync, settingsFromBytes } from './load-settings.js';
 import { decodeSource } from './decode-source.js';
 import { diskOutputFiles, type OutputFiles } from './output-files.js';
+import { screened } from './glob-screen.js';
 import { fileDiag, ignoreGlobs, MAX_FILE_BYTES, readRepo, symlinkedDirectory, tooLarge, unfollowedSymlink, type RepoFiles } from './read-repo.js';
 import { DEFAULT_SETTINGS, SETTINGS_FILE, type Settings } from './settings.js';
 import type { SourceFile } from './source-file.js';
@@ -203,6 +204,6 @@ export function gitSource(top: string, prefix: string, commit: string, label: st
 /** Whether a path (relative, posix) is an input under these settings, as readRepo's glob decides. */
 function inputMatcher(settings: Settings): (rel: string) => boolean {
   const include = settings.include.map((g) => new Minimatch(g, { dot: false }));
-  const ignore = ignoreGlobs(settings).map((g) => new Minimatch(g, { dot: true }));
+  const ignore = ignoreGlobs(settings).map((g) => screened(new Minimatch(g, { dot: true })));
   return (rel) => include.some((m) => m.match(rel)) && !ignore.some((m) => m.match(rel));
 }
