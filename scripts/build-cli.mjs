@@ -22,7 +22,7 @@
 // cache's code identity) are the same bundled or not.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,14 +70,33 @@ const keepImportMeta = (base) => ({
 
 /** Node's modules: imported ones become require() calls, which esbuild leaves to the require a script is given. */
 const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+/**
+ * Node's modules that most runs never use, but that a module requires as it loads: each becomes an
+ * object of getters that requires it on first use. child_process (with net, dgram and more below
+ * it) for commander's executable subcommands, which fedc has none of, and for git, which only a
+ * revision or a diff runs; net for isIPv4 and isIPv6, which only DNS records need. Some 2 ms of
+ * every start. The getters are those the building Node's module has.
+ */
+const LAZY = new Set(['child_process', 'net']);
+const nodeRequire = createRequire(import.meta.url);
+const bare = (p) => p.replace(/^node:/, '');
 const builtins = {
   name: 'fedc-builtins',
   setup(b) {
     b.onResolve({ filter: /^(node:)?[a-z0-9_/]+$/ }, (args) => {
       if (!BUILTINS.has(args.path)) return undefined;
+      if (LAZY.has(bare(args.path)) && args.namespace !== 'fedc-lazy-builtin') return { path: `node:${bare(args.path)}`, namespace: 'fedc-lazy-builtin' };
       return args.kind === 'require-call' ? { path: args.path, external: true } : { path: args.path, namespace: 'fedc-builtin' };
     });
     b.onLoad({ filter: /.*/, namespace: 'fedc-builtin' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+    b.onLoad({ filter: /.*/, namespace: 'fedc-lazy-builtin' }, (args) => {
+      const keys = Object.keys(nodeRequire(args.path)).filter((k) => k !== 'default');
+      return {
+        contents: `let m;\nconst load = () => (m ??= require(${JSON.stringify(args.path)}));\n` +
+          `for (const k of ${JSON.stringify(keys)}) Object.defineProperty(module.exports, k, { enumerable: true, get: () => load()[k] });\n`,
+        loader: 'js',
+      };
+    });
   },
 };
 

@@ -67,6 +67,32 @@ describe('start-up', () => {
     expect(packages('bundle-commands.js')).toEqual(expect.arrayContaining(['ajv', 'yaml']));
   });
 
+  it('the bundled CLI loads child_process only when it runs git (scripts/build-cli.mjs makes it lazy)', () => {
+    const repo = tempDir('fedc-startup-git-');
+    try {
+      writeFileSync(path.join(repo, 'clusters.yaml'), clusterYaml('aws', { cloud: 'aws' }));
+      const run = (...args: string[]) => {
+        const script = `
+          process.on('exit', () => process.stderr.write('\\n@@LOADED@@' + process.moduleLoadList.includes('NativeModule child_process')));
+          process.argv = [process.argv[0], ${JSON.stringify(CLI)}, ...${JSON.stringify(args)}];
+          await import(${JSON.stringify(pathToFileURL(CLI).href)});
+        `;
+        const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: repo, encoding: 'utf8', env: { ...process.env, FEDC_NO_CACHE: '1', NO_COLOR: '1' } });
+        const [stderr, loaded] = r.stderr.split('\n@@LOADED@@');
+        return { code: r.status, stderr: stderr!, childProcess: loaded === 'true' };
+      };
+      expect(run('--version')).toMatchObject({ code: 0, childProcess: false });
+      expect(run('render', '.', '-o', 'out')).toMatchObject({ code: 0, childProcess: false });
+      // A diff against a ref reads it with git: child_process is there when needed (here: no git repo).
+      const diff = run('diff', '.');
+      expect(diff.childProcess).toBe(true);
+      expect(diff.code).not.toBe(0);
+      expect(diff.stderr).toMatch(/git/);
+    } finally {
+      cleanup(repo);
+    }
+  });
+
   it('a render without CRDs never loads ajv\'s compiler; one with a CRD does, and checks its objects', () => {
     writeFileSync(path.join(dir, 'clusters.yaml'), clusterYaml('aws', { cloud: 'aws' }));
     writeFileSync(path.join(dir, 'ns.yaml'), 'apiVersion: types.kubefed.io/v1beta1\nkind: FederatedNamespace\nmetadata: {name: web, namespace: web}\nspec:\n  placement:\n    clusterSelector: {}\n');
