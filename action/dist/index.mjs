@@ -35279,14 +35279,15 @@ var ObjectCheck = class {
     const group = apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.indexOf("/")) : "";
     const version = apiVersion.slice(apiVersion.indexOf("/") + 1);
     const label = `${r.type.federatedKind} ${r.name}`;
-    const apiAt = this.source(["apiVersion"], r, ops, oi, {});
+    let apiSource;
+    const apiAt = () => apiSource ??= this.source(["apiVersion"], r, ops, oi, {});
     const pairs2 = clusters.map((c) => [c, this.versions.get(c) ?? parseKubernetesVersion(DEFAULT_KUBERNETES_VERSION)]);
     const id = builtinKind(apiVersion, kind);
     const life = apiLifecycle(apiVersion, kind);
     let errors = [];
     let fields;
     if (id !== void 0 || life !== void 0 || isBuiltinGroup(group)) {
-      if (!this.served(apiVersion, kind, id, life, pairs2, prefix(r, apiAt), apiAt))
+      if (!this.served(apiVersion, kind, id, life, pairs2, r, apiAt))
         return;
       if (id === void 0)
         return;
@@ -35303,11 +35304,11 @@ var ObjectCheck = class {
       }
       if (!v || !v.served) {
         const servedVersions = versions.filter((x2) => x2.served).map((x2) => x2.version);
-        this.add("FEDC7003", "error", apiAt.at, `crd|${apiVersion}|${kind}`, () => `${prefix(r, apiAt)}: the CustomResourceDefinition ${versions[0]?.name ?? `${group}/${kind}`} does not serve ${version}${v ? " (served: false)" : ""}; it serves ${servedVersions.join(", ") || "no version"}`, pairs2, servedVersions.length ? `use ${group}/${servedVersions[0]}` : void 0);
+        this.add("FEDC7003", "error", apiAt().at, `crd|${apiVersion}|${kind}`, () => `${prefix(r, apiAt())}: the CustomResourceDefinition ${versions[0]?.name ?? `${group}/${kind}`} does not serve ${version}${v ? " (served: false)" : ""}; it serves ${servedVersions.join(", ") || "no version"}`, pairs2, servedVersions.length ? `use ${group}/${servedVersions[0]}` : void 0);
         return;
       }
       if (v.deprecated) {
-        this.add("FEDC7004", "warning", apiAt.at, `crd|${apiVersion}|${kind}`, () => `${prefix(r, apiAt)}: ${apiVersion} ${kind} is deprecated${v.deprecationWarning ? `: ${v.deprecationWarning}` : ` by its CustomResourceDefinition ${v.name}`}`, pairs2);
+        this.add("FEDC7004", "warning", apiAt().at, `crd|${apiVersion}|${kind}`, () => `${prefix(r, apiAt())}: ${apiVersion} ${kind} is deprecated${v.deprecationWarning ? `: ${v.deprecationWarning}` : ` by its CustomResourceDefinition ${v.name}`}`, pairs2);
       }
       if (!v.schema) {
         this.missingSchema(group, kind, apiVersion, r, `its CustomResourceDefinition ${v.name} gives no schema for ${version}`);
@@ -35334,7 +35335,7 @@ var ObjectCheck = class {
     }
   }
   /** Reports API versions the clusters do not (or no longer) serve; false when none of them serves it. */
-  served(apiVersion, kind, id, life, pairs2, who, apiAt) {
+  served(apiVersion, kind, id, life, pairs2, r, apiAt) {
     const removed = [];
     const notYet = [];
     const deprecated = [];
@@ -35355,21 +35356,25 @@ var ObjectCheck = class {
       else if (s.state === "deprecated")
         deprecated.push(p), deprecatedIn = s.since;
     }
+    if (removed.length + notYet.length + unknown.length + deprecated.length === 0)
+      return pairs2.length > 0;
+    const src = apiAt();
+    const who = prefix(r, src);
     const what = `${apiVersion} ${kind}`;
     const instead = life?.replacement ? `use ${life.replacement}${life.replacement.includes(" ") ? "" : ` ${kind}`}` : void 0;
     const hint = [life?.note, life && instead ? conversionHint(life) : void 0].filter(Boolean).join("; ") || void 0;
     if (removed.length) {
-      this.add("FEDC7003", "error", apiAt.at, `removed|${what}`, (cs) => `${who}: ${what} is no longer served by Kubernetes ${showVersion(removedIn)} and later, so ${inClusters(cs)} ${refuse(cs)} it${instead ? `: ${instead}` : ""}`, removed, hint);
+      this.add("FEDC7003", "error", src.at, `removed|${what}`, (cs) => `${who}: ${what} is no longer served by Kubernetes ${showVersion(removedIn)} and later, so ${inClusters(cs)} ${refuse(cs)} it${instead ? `: ${instead}` : ""}`, removed, hint);
     }
     if (notYet.length) {
-      this.add("FEDC7003", "error", apiAt.at, `not-yet|${what}`, (cs) => `${who}: ${what} is served from Kubernetes ${showVersion(from)} on, so ${inClusters(cs)} ${refuse(cs)} it`, notYet, `if the cluster runs a later version, say so with its ${KUBERNETES_VERSION_LABEL} label`);
+      this.add("FEDC7003", "error", src.at, `not-yet|${what}`, (cs) => `${who}: ${what} is served from Kubernetes ${showVersion(from)} on, so ${inClusters(cs)} ${refuse(cs)} it`, notYet, `if the cluster runs a later version, say so with its ${KUBERNETES_VERSION_LABEL} label`);
     }
     if (unknown.length) {
       const elsewhere = builtinApiVersionsOf(kind).filter((av) => servedBy(Math.max(...pairs2.map((p) => p[1])), apiLifecycle(av, kind)).state === "served");
-      this.add("FEDC7003", "error", apiAt.at, `unknown|${what}`, () => `${who}: Kubernetes serves no ${kind} in ${apiVersion}`, unknown, elsewhere.length ? `${kind} is served as ${elsewhere.join(", ")}` : builtinKinds(apiVersion).length ? `did you mean ${didYouMean(kind, builtinKinds(apiVersion)) ?? `one of ${builtinKinds(apiVersion).slice(0, 8).join(", ")}`}?` : void 0);
+      this.add("FEDC7003", "error", src.at, `unknown|${what}`, () => `${who}: Kubernetes serves no ${kind} in ${apiVersion}`, unknown, elsewhere.length ? `${kind} is served as ${elsewhere.join(", ")}` : builtinKinds(apiVersion).length ? `did you mean ${didYouMean(kind, builtinKinds(apiVersion)) ?? `one of ${builtinKinds(apiVersion).slice(0, 8).join(", ")}`}?` : void 0);
     }
     if (deprecated.length) {
-      this.add("FEDC7004", "warning", apiAt.at, `deprecated|${what}`, (cs) => `${who}: ${what} is deprecated since Kubernetes ${showVersion(deprecatedIn)}${life?.removed ? ` and removed in ${showVersion(life.removed)}` : ""}, so ${inClusters(cs)} ${cs.length === 1 ? "warns" : "warn"} about it${instead ? `: ${instead}` : ""}`, deprecated, hint);
+      this.add("FEDC7004", "warning", src.at, `deprecated|${what}`, (cs) => `${who}: ${what} is deprecated since Kubernetes ${showVersion(deprecatedIn)}${life?.removed ? ` and removed in ${showVersion(life.removed)}` : ""}, so ${inClusters(cs)} ${cs.length === 1 ? "warns" : "warn"} about it${instead ? `: ${instead}` : ""}`, deprecated, hint);
     }
     return removed.length + notYet.length + unknown.length < pairs2.length;
   }

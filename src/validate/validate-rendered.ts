@@ -134,7 +134,9 @@ class ObjectCheck {
     const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
     const version = apiVersion.slice(apiVersion.indexOf('/') + 1);
     const label = `${r.type.federatedKind} ${r.name}`;
-    const apiAt = this.source(['apiVersion'], r, ops, oi, {});
+    // Where the apiVersion was written: looked up only for a finding (most objects have none).
+    let apiSource: Source | undefined;
+    const apiAt = () => (apiSource ??= this.source(['apiVersion'], r, ops, oi, {}));
     const pairs = clusters.map((c): [string, number] => [c, this.versions.get(c) ?? parseKubernetesVersion(DEFAULT_KUBERNETES_VERSION)!]);
 
     const id = builtinKind(apiVersion, kind);
@@ -142,7 +144,7 @@ class ObjectCheck {
     let errors: ErrorObject[] = [];
     let fields: FieldNode;
     if (id !== undefined || life !== undefined || isBuiltinGroup(group)) {
-      if (!this.served(apiVersion, kind, id, life, pairs, prefix(r, apiAt), apiAt)) return;
+      if (!this.served(apiVersion, kind, id, life, pairs, r, apiAt)) return;
       if (id === undefined) return;
       const def = definition(id);
       if (!def.validate(obj)) errors = def.validate.errors ?? [];
@@ -156,14 +158,14 @@ class ObjectCheck {
       }
       if (!v || !v.served) {
         const servedVersions = versions.filter((x) => x.served).map((x) => x.version);
-        this.add('FEDC7003', 'error', apiAt.at, `crd|${apiVersion}|${kind}`,
-          () => `${prefix(r, apiAt)}: the CustomResourceDefinition ${versions[0]?.name ?? `${group}/${kind}`} does not serve ${version}${v ? ' (served: false)' : ''}; it serves ${servedVersions.join(', ') || 'no version'}`,
+        this.add('FEDC7003', 'error', apiAt().at, `crd|${apiVersion}|${kind}`,
+          () => `${prefix(r, apiAt())}: the CustomResourceDefinition ${versions[0]?.name ?? `${group}/${kind}`} does not serve ${version}${v ? ' (served: false)' : ''}; it serves ${servedVersions.join(', ') || 'no version'}`,
           pairs, servedVersions.length ? `use ${group}/${servedVersions[0]}` : undefined);
         return;
       }
       if (v.deprecated) {
-        this.add('FEDC7004', 'warning', apiAt.at, `crd|${apiVersion}|${kind}`,
-          () => `${prefix(r, apiAt)}: ${apiVersion} ${kind} is deprecated${v.deprecationWarning ? `: ${v.deprecationWarning}` : ` by its CustomResourceDefinition ${v.name}`}`, pairs);
+        this.add('FEDC7004', 'warning', apiAt().at, `crd|${apiVersion}|${kind}`,
+          () => `${prefix(r, apiAt())}: ${apiVersion} ${kind} is deprecated${v.deprecationWarning ? `: ${v.deprecationWarning}` : ` by its CustomResourceDefinition ${v.name}`}`, pairs);
       }
       if (!v.schema) {
         this.missingSchema(group, kind, apiVersion, r, `its CustomResourceDefinition ${v.name} gives no schema for ${version}`);
@@ -192,7 +194,7 @@ class ObjectCheck {
   }
 
   /** Reports API versions the clusters do not (or no longer) serve; false when none of them serves it. */
-  private served(apiVersion: string, kind: string, id: string | undefined, life: ApiLifecycle | undefined, pairs: [string, number][], who: string, apiAt: Source): boolean {
+  private served(apiVersion: string, kind: string, id: string | undefined, life: ApiLifecycle | undefined, pairs: [string, number][], r: FederatedResource, apiAt: () => Source): boolean {
     const removed: [string, number][] = [];
     const notYet: [string, number][] = [];
     const deprecated: [string, number][] = [];
@@ -210,23 +212,26 @@ class ObjectCheck {
       else if (s.state === 'not-yet') (notYet.push(p), (from = s.from));
       else if (s.state === 'deprecated') (deprecated.push(p), (deprecatedIn = s.since));
     }
+    if (removed.length + notYet.length + unknown.length + deprecated.length === 0) return pairs.length > 0;
+    const src = apiAt();
+    const who = prefix(r, src);
     const what = `${apiVersion} ${kind}`;
     const instead = life?.replacement ? `use ${life.replacement}${life.replacement.includes(' ') ? '' : ` ${kind}`}` : undefined;
     const hint = [life?.note, life && instead ? conversionHint(life) : undefined].filter(Boolean).join('; ') || undefined;
     if (removed.length) {
-      this.add('FEDC7003', 'error', apiAt.at, `removed|${what}`, (cs) => `${who}: ${what} is no longer served by Kubernetes ${showVersion(removedIn)} and later, so ${inClusters(cs)} ${refuse(cs)} it${instead ? `: ${instead}` : ''}`, removed, hint);
+      this.add('FEDC7003', 'error', src.at, `removed|${what}`, (cs) => `${who}: ${what} is no longer served by Kubernetes ${showVersion(removedIn)} and later, so ${inClusters(cs)} ${refuse(cs)} it${instead ? `: ${instead}` : ''}`, removed, hint);
     }
     if (notYet.length) {
-      this.add('FEDC7003', 'error', apiAt.at, `not-yet|${what}`, (cs) => `${who}: ${what} is served from Kubernetes ${showVersion(from)} on, so ${inClusters(cs)} ${refuse(cs)} it`, notYet,
+      this.add('FEDC7003', 'error', src.at, `not-yet|${what}`, (cs) => `${who}: ${what} is served from Kubernetes ${showVersion(from)} on, so ${inClusters(cs)} ${refuse(cs)} it`, notYet,
         `if the cluster runs a later version, say so with its ${KUBERNETES_VERSION_LABEL} label`);
     }
     if (unknown.length) {
       const elsewhere = builtinApiVersionsOf(kind).filter((av) => servedBy(Math.max(...pairs.map((p) => p[1])), apiLifecycle(av, kind)).state === 'served');
-      this.add('FEDC7003', 'error', apiAt.at, `unknown|${what}`, () => `${who}: Kubernetes serves no ${kind} in ${apiVersion}`, unknown,
+      this.add('FEDC7003', 'error', src.at, `unknown|${what}`, () => `${who}: Kubernetes serves no ${kind} in ${apiVersion}`, unknown,
         elsewhere.length ? `${kind} is served as ${elsewhere.join(', ')}` : builtinKinds(apiVersion).length ? `did you mean ${didYouMean(kind, builtinKinds(apiVersion)) ?? `one of ${builtinKinds(apiVersion).slice(0, 8).join(', ')}`}?` : undefined);
     }
     if (deprecated.length) {
-      this.add('FEDC7004', 'warning', apiAt.at, `deprecated|${what}`,
+      this.add('FEDC7004', 'warning', src.at, `deprecated|${what}`,
         (cs) => `${who}: ${what} is deprecated since Kubernetes ${showVersion(deprecatedIn)}${life?.removed ? ` and removed in ${showVersion(life.removed)}` : ''}, so ${inClusters(cs)} ${cs.length === 1 ? 'warns' : 'warn'} about it${instead ? `: ${instead}` : ''}`, deprecated, hint);
     }
     return removed.length + notYet.length + unknown.length < pairs.length;
