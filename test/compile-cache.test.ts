@@ -4,7 +4,8 @@
  * read, private to its owner, bounded, and safe under concurrent runs.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
@@ -117,6 +118,30 @@ describe('the compile cache', () => {
       `test-ns/deployment-microbot.yaml - error FEDC1017: test-ns/deployment-microbot.yaml at HEAD (${head.slice(0, 7)}) cannot be read: git object ${oid} is missing from the repository\n` +
       `  hint: the clone lacks its objects (a shallow or partial clone) or its object store is damaged: fetch the revision with its objects (git fetch --unshallow, or git fetch origin ${head}), or run git fsck\n` +
       '1 error, 0 warnings\n');
+  });
+
+  it("is keyed by fedc's own code: any file of dist/ whose size or time changes makes another key", () => {
+    // A copy of dist/ (its modules find node_modules/ from the copy's parent), asked for the key of one compile.
+    const copy = path.join(dir, 'code-identity');
+    cpSync(path.join(ROOT, 'dist'), path.join(copy, 'dist'), { recursive: true });
+    cpSync(path.join(ROOT, 'package.json'), path.join(copy, 'package.json'));
+    symlinkSync(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'));
+    const key = () => {
+      const script = `const { compileKey } = await import(${JSON.stringify(pathToFileURL(path.join(copy, 'dist/read/compile-cache.js')).href)});
+        process.stdout.write(compileKey({ a: 1 }, 'include: []', [{ path: 'a.yaml', text: 'a: 1' }]));`;
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+      expect(r.stderr).toBe('');
+      return r.stdout;
+    };
+    const first = key();
+    expect(first).toMatch(/^[0-9a-f]{64}$/);
+    expect(key()).toBe(first);
+    const file = path.join(copy, 'dist/render/json-patch.js');
+    utimesSync(file, new Date(2001, 0, 1), new Date(2001, 0, 1));
+    const touched = key();
+    expect(touched).not.toBe(first);
+    writeFileSync(path.join(copy, 'dist/emit/extra.js'), '');
+    expect(key()).not.toBe(touched);
   });
 
   it('misses when the previous output it read has changed', () => {

@@ -35568,10 +35568,8 @@ function codeIdentity() {
   const here = path8.dirname(fileURLToPath5(import.meta.url));
   const root = path8.basename(here) === "read" ? path8.dirname(here) : here;
   const h = createHash2("sha256");
-  for (const e of readdirSync2(root, { recursive: true, withFileTypes: true }).sort((a, b) => path8.join(a.parentPath, a.name) < path8.join(b.parentPath, b.name) ? -1 : 1)) {
-    if (!e.isFile())
-      continue;
-    const full = path8.join(e.parentPath, e.name);
+  const files = readdirSync2(root, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path8.join(e.parentPath, e.name));
+  for (const full of files.sort((a, b) => a < b ? -1 : 1)) {
     const s = statSync3(full);
     h.update(`${path8.relative(root, full)}\0${s.size}\0${s.mtimeMs}
 `);

@@ -57,9 +57,8 @@ function codeIdentity(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const root = path.basename(here) === 'read' ? path.dirname(here) : here;
   const h = createHash('sha256');
-  for (const e of readdirSync(root, { recursive: true, withFileTypes: true }).sort((a, b) => (path.join(a.parentPath, a.name) < path.join(b.parentPath, b.name) ? -1 : 1))) {
-    if (!e.isFile()) continue;
-    const full = path.join(e.parentPath, e.name);
+  const files = readdirSync(root, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+  for (const full of files.sort((a, b) => (a < b ? -1 : 1))) {
     const s = statSync(full);
     h.update(`${path.relative(root, full)}\0${s.size}\0${s.mtimeMs}\n`);
   }
