@@ -4,7 +4,8 @@
 // declarations, generated from the same documents. The module holds, for every schema definition,
 // a factory that builds on first use
 //   validate   the package's validator, its ES imports turned into calls of the loader, so fedc's
-//              synchronous core loads exactly the definitions a repo's kinds use, when it uses them
+//              synchronous core loads exactly the definitions a repo's kinds use, when it uses them,
+//              and its context passed positionally (scripts/kubernetes-validators.mjs)
 //   fields     the definition's fields -> what each holds, read from the declarations (the OpenAPI
 //              documents do not close their objects, so unknown fields need this list)
 // and `index`: the Kubernetes version of the schemas, and apiVersion -> kind -> definition. One
@@ -19,6 +20,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import { toCommonJs } from './kubernetes-validators.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = path.join(ROOT, 'dist/kubernetes');
@@ -27,57 +29,12 @@ const PACKAGES = ['kubernetes-models', '@kubernetes-models/apimachinery'];
 /** The package version fedc is built against, and the Kubernetes release its schemas are (its changelog says so). */
 const EXPECTED = { package: '5.1.0', kubernetesVersion: '1.36' };
 
-/** Formats the validators use; src/validate/kubernetes-formats.ts implements each, as Kubernetes reads them. */
-const KNOWN_FORMATS = new Set(['byte', 'date-time', 'double', 'int32', 'int64', 'quantity']);
 
 const pkgDir = (name) => path.join(ROOT, 'node_modules', name);
 const version = JSON.parse(readFileSync(path.join(pkgDir('kubernetes-models'), 'package.json'), 'utf8')).version;
 if (version !== EXPECTED.package) {
   throw new Error(`kubernetes-models ${version} is installed, fedc is built against ${EXPECTED.package}: ` +
     'check which Kubernetes release the new version carries and update EXPECTED in scripts/build-kubernetes-schemas.mjs');
-}
-
-// ------------------------------------------------------------------ validators: ES module -> factory
-const IMPORT = /import\{([^}]*)\}from"([^"]*)";?/g;
-
-/**
- * One validator module as the body of `function (exports, load, formats)`: its imports become
- * load(id) calls. Throws on anything unexpected, so a new package version cannot slip through.
- */
-function toCommonJs(id, code) {
-  const renames = new Map();
-  const head = [];
-  let n = 0;
-  let body = code.replace(IMPORT, (_m, names, from) => {
-    if (from === '@kubernetes-models/validate') {
-      if (names.trim() !== 'formats') throw new Error(`${id}: unexpected import {${names}} from ${from}`);
-      return '';
-    }
-    const target = /^\.\/(IoK8s[A-Za-z0-9]+)\.js$/.exec(from)?.[1] ?? /^@kubernetes-models\/apimachinery\/_schemas\/(IoK8s[A-Za-z0-9]+)(\.js)?$/.exec(from)?.[1];
-    if (!target) throw new Error(`${id}: unexpected import from ${from}`);
-    const mod = `__m${n++}`;
-    head.push(`const ${mod}=load(${JSON.stringify(target)});`);
-    for (const spec of names.split(',')) {
-      const m = /^\s*validate\s+as\s+([A-Za-z0-9_]+)\s*$/.exec(spec);
-      if (!m) throw new Error(`${id}: unexpected import {${names}}`);
-      // Read at call time: modules may require each other in a cycle (JSONSchemaProps does).
-      renames.set(m[1], `${mod}.validate`);
-    }
-    return '';
-  });
-  let exported;
-  body = body.replace(/export const validate=([A-Za-z0-9_]+);/, (_m, fn) => {
-    exported = fn;
-    return '';
-  });
-  if (!exported) throw new Error(`${id}: no "export const validate"`);
-  if (/\bimport\b|\bexport\b/.test(body.replace(/"(?:[^"\\]|\\.)*"/g, '""'))) throw new Error(`${id}: an import or export is left`);
-  for (const [from, to] of renames) body = body.replace(new RegExp(`\\b${from}\\b`, 'g'), to);
-  for (const m of body.matchAll(/formats(?:\.([A-Za-z0-9_]+)|\["([^"]+)"\])/g)) {
-    const f = m[1] ?? m[2];
-    if (!KNOWN_FORMATS.has(f)) throw new Error(`${id}: format ${f} has no implementation in src/validate/kubernetes-formats.ts`);
-  }
-  return `${head.join('')}${body}\nexports.validate=${exported};`;
 }
 
 // ------------------------------------------------------------------ fields, from the type declarations

@@ -35320,7 +35320,7 @@ var ObjectCheck = class {
       if (!fn(obj))
         errors = [...fn.errors ?? []];
       const meta = definition(OBJECT_META2).validate;
-      if (obj.metadata !== void 0 && !meta(obj.metadata, { instancePath: "/metadata", parentData: obj, parentDataProperty: "metadata", rootData: obj })) {
+      if (obj.metadata !== void 0 && !meta(obj.metadata, "/metadata", obj, "metadata", obj)) {
         errors.push(...definition(OBJECT_META2).validate.errors ?? []);
       }
       fields = { schema: v.schema, root: true };

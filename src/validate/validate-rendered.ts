@@ -175,8 +175,9 @@ class ObjectCheck {
       if (!fn) return;
       if (!fn(obj)) errors = [...(fn.errors ?? [])];
       // The API server checks a custom resource's metadata as it checks every object's.
-      const meta = definition(OBJECT_META).validate as unknown as (d: unknown, ctx: object) => boolean;
-      if (obj.metadata !== undefined && !meta(obj.metadata, { instancePath: '/metadata', parentData: obj, parentDataProperty: 'metadata', rootData: obj })) {
+      // The context as the bundled validators take it, positionally (scripts/build-kubernetes-schemas.mjs).
+      const meta = definition(OBJECT_META).validate as unknown as (d: unknown, instancePath: string, parentData: unknown, parentDataProperty: string, rootData: unknown) => boolean;
+      if (obj.metadata !== undefined && !meta(obj.metadata, '/metadata', obj, 'metadata', obj)) {
         errors.push(...((definition(OBJECT_META).validate.errors as ErrorObject[] | null) ?? []));
       }
       fields = { schema: v.schema!, root: true };
