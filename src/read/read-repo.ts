@@ -56,7 +56,7 @@ export async function readRepo(root: string, settings: Settings): Promise<RepoFi
   const expectedPrefix = realRoot + path.sep;
   const files: SourceFile[] = [];
   for (const { rel, entry } of entries) {
-    const abs = path.join(absRoot, ...rel.split('/'));
+    const abs = entry.fullpath(); // the path glob walked: absRoot and rel, joined
     // A regular file with no symlink on its way from the root, as the directories glob read say,
     // is inside the repo: nothing needs resolving.
     let read = direct.has(entry) ? readInput(abs) : undefined;
