@@ -31763,7 +31763,7 @@ async function readRepo(root, settings2) {
   const expectedPrefix = realRoot + path3.sep;
   const files = [];
   for (const { rel, entry } of entries) {
-    const abs = path3.join(absRoot, ...rel.split("/"));
+    const abs = entry.fullpath();
     let read = direct.has(entry) ? readInput(abs) : void 0;
     if (read === void 0) {
       let target;
