@@ -35739,17 +35739,6 @@ function unpack(p) {
   };
 }
 
-// dist/cli/heap-growth.js
-import { setFlagsFromString } from "node:v8";
-var LARGE_INPUT_CHARS = 8 * 1024 * 1024;
-var slowed = false;
-function growHeapSlowlyFor(inputChars) {
-  if (slowed || inputChars < LARGE_INPUT_CHARS)
-    return;
-  setFlagsFromString("--heap-growing-percent=50");
-  slowed = true;
-}
-
 // dist/cli/load-repo.js
 async function compileSource(source, flags) {
   const prepared = await prepareCompile(source, flags);
@@ -35790,7 +35779,6 @@ async function prepareCompile(source, flags) {
       return { result: hit.result, reads: [...hit.reads.keys()] };
     }
     inputs ??= await readAll();
-    growHeapSlowlyFor(inputs.read.files.reduce((n, f) => n + f.text.length, 0));
     const recorded = recordingOutput(output);
     let result = compile(inputs.read.files, {
       ...options,

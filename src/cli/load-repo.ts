@@ -8,7 +8,6 @@ import type { RepoFiles } from '../read/read-repo.js';
 import { diskSource, type RepoSource } from '../read/repo-source.js';
 import { SETTINGS_FILE, type Settings } from '../read/settings.js';
 import { parseKubernetesVersion } from '../validate/kubernetes-versions.js';
-import { growHeapSlowlyFor } from './heap-growth.js';
 
 export interface LoadedRepo {
   settings: Settings;
@@ -97,7 +96,6 @@ export async function prepareCompile(source: RepoSource, flags: LoadFlags): Prom
       return { result: hit.result, reads: [...hit.reads.keys()] };
     }
     inputs ??= await readAll();
-    growHeapSlowlyFor(inputs.read.files.reduce((n, f) => n + f.text.length, 0));
     const recorded = recordingOutput(output);
     let result = compile(inputs.read.files, {
       ...options,

@@ -2,5 +2,4 @@
 // Writing tens of thousands of files is faster with more of them in flight than libuv's default
 // four threads allow; the pool size is read when the pool first starts, so set it before loading.
 process.env.UV_THREADPOOL_SIZE ??= '16';
-// A large repo's compile lets the heap grow more slowly: heap-growth.ts, once the inputs are read.
 await import('./program.js');
