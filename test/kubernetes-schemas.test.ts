@@ -400,6 +400,15 @@ ${spec}  placement:
     expect(r.clusters[0]!.objects.map((o) => `${o.apiVersion} ${o.kind}`)).toEqual(['v1 Namespace', 'shop.example.com/v1 Widget']);
   });
 
+  it('a custom resource\'s metadata is checked as every object\'s, at the path the API server names', () => {
+    const w = widget('m', '      size: 1\n').replace('  template:\n', '  template:\n    metadata:\n      labels:\n        tier: 1\n');
+    const src = { ...BASE, 'enable.yaml': ENABLE, 'w.yaml': w };
+    const r = compile(files(src), { crdFiles: files({ 'vendor/crds/widgets.yaml': CRD }) });
+    expect(r.diagnostics.map(where)).toEqual(['error FEDC7001 w.yaml:8:15']);
+    expect(r.diagnostics[0]!.message).toBe('FederatedWidget m: metadata.labels.tier must be a string, not number 1');
+    expect(textAt(src, r.diagnostics[0]!)).toBe('1');
+  });
+
   it('a CRD among the inputs counts too; its served and deprecated versions are the API server\'s', () => {
     const src = {
       ...BASE, 'crd.yaml': CRD, 'enable.yaml': ENABLE,
