@@ -13,15 +13,17 @@
 // - dist/cli/main.js: tsc's, with load-bundle.js in place of ./program.js, so it still sets the
 //   thread pool and the V8 flag first. The other modules tsc wrote stay, for the library
 //   (dist/index.js), the GitHub Action's bundle and test/startup.test.ts.
-// - <script>.code-cache: made by rendering fixtures/seed-003-finsolutions with the built CLI
+// - <script>.code-cache: made by rendering fixtures/seed-003-finsolutions (and the objects of
+//   scripts/code-cache-training/) with the built CLI
 //   (FEDC_BUILD_CODE_CACHE=1), which writes each script's cache when it exits, so the functions
-//   a render compiles are in it. Run time only reads it.
+//   a render compiles are in it. Run time only reads it. The same run writes
+//   dist/kubernetes/schemas.code-cache, the code of the Kubernetes schema factories it compiled.
 //
 // Every fedc module keeps the import.meta.url it has unbundled (dist/<dir>/<name>.js), so that
 // the paths it finds from there (package.json, schemas/, the Kubernetes schemas, the compile
 // cache's code identity) are the same bundled or not.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -38,6 +40,8 @@ const PROGRAM = path.join(OUT, 'program.js');
 const LOADER = path.join(OUT, 'load-bundle.js');
 const MARK = '// Bundled by scripts/build-cli.mjs';
 const TRAINING_INPUT = path.join(ROOT, 'fixtures/seed-003-finsolutions/input');
+/** Objects written as most repos write them, added to the training input (see its README). */
+const TRAINING_EXTRA = path.join(ROOT, 'scripts/code-cache-training');
 /** What this script writes in dist/cli/, and what earlier versions of it wrote there (bundle-*.js chunks). */
 const OWN = /^bundle-.*\.(js|code-cache)$/;
 /** The path of a dynamic import bundle-program.js leaves to bundle-commands.js. */
@@ -230,10 +234,16 @@ if (!readFileSync(ENTRY, 'utf8').includes('bundle-program')) throw new Error('di
 // The training run: a render of a fixture, with no compile cache (so the compile runs), which
 // writes the caches when it exits. V8 takes a cache only under the flags it was made with, so it
 // runs as the bin does, with no NODE_OPTIONS (and none of fedc's settings or test hooks).
+// The Kubernetes schema factories' code (src/validate/schema-code-cache.ts) is written by the same run.
+const SCHEMA_CACHE = path.join(DIST, 'kubernetes/schemas.code-cache');
+rmSync(SCHEMA_CACHE, { force: true });
 const tmp = mkdtempSync(path.join(tmpdir(), 'fedc-build-cli-'));
 try {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_OPTIONS' && !k.startsWith('FEDC_')));
-  const run = spawnSync(process.execPath, [ENTRY, 'render', TRAINING_INPUT, '-o', path.join(tmp, 'out')], {
+  const input = path.join(tmp, 'input');
+  cpSync(TRAINING_INPUT, input, { recursive: true });
+  cpSync(TRAINING_EXTRA, path.join(input, 'training'), { recursive: true, filter: (f) => !f.endsWith('.md') });
+  const run = spawnSync(process.execPath, [ENTRY, 'render', input, '-o', path.join(tmp, 'out')], {
     cwd: tmp,
     encoding: 'utf8',
     env: { ...env, FEDC_BUILD_CODE_CACHE: '1', FEDC_NO_CACHE: '1', FEDC_CACHE_DIR: path.join(tmp, 'cache'), NO_COLOR: '1' },
@@ -245,3 +255,4 @@ try {
 for (const name of ['bundle-program', 'bundle-commands']) {
   if (!existsSync(path.join(OUT, `${name}.code-cache`))) throw new Error(`the training render wrote no dist/cli/${name}.code-cache`);
 }
+if (!existsSync(SCHEMA_CACHE)) throw new Error('the training render wrote no dist/kubernetes/schemas.code-cache');

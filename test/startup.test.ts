@@ -55,7 +55,7 @@ describe('start-up', () => {
   it('the bundled CLI loads the commands\' script only when a command runs; the program\'s holds no dependency but commander', () => {
     const scripts = (...args: string[]) => {
       const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, FEDC_NO_CACHE: '1', NO_COLOR: '1', FEDC_TEST_TRACE_CODE_CACHE: '1' } });
-      return { code: r.status, loaded: [...r.stderr.matchAll(/^fedc-test: code cache (\S+) /gm)].map((m) => m[1]) };
+      return { code: r.status, loaded: [...r.stderr.matchAll(/^fedc-test: code cache (bundle-\S+) /gm)].map((m) => m[1]) };
     };
     expect(scripts('--version')).toEqual({ code: 0, loaded: ['bundle-program'] });
     expect(scripts('--help')).toEqual({ code: 0, loaded: ['bundle-program'] });

@@ -37,10 +37,17 @@ const render = (cli: string) => {
 };
 
 /** A copy of the package (what the CLI reads: dist/, package.json, schemas/), to damage its caches. */
-function copyPackage(): { root: string; cli: string; cache: (name: string) => string } {
+function copyPackage(): { root: string; cli: string; cache: (name: string) => string; schemaCache: string } {
   const root = mkdtempSync(path.join(dir, 'pkg-'));
   for (const p of ['dist', 'package.json', 'schemas']) cpSync(path.join(ROOT, p), path.join(root, p), { recursive: true });
-  return { root, cli: path.join(root, 'dist/cli/main.js'), cache: (name) => path.join(root, 'dist/cli', `${name}.code-cache`) };
+  return { root, cli: path.join(root, 'dist/cli/main.js'), cache: (name) => path.join(root, 'dist/cli', `${name}.code-cache`), schemaCache: path.join(root, 'dist/kubernetes/schemas.code-cache') };
+}
+
+const SCHEMA_MAGIC = Buffer.from('fedc-schema-code-cache-1\n'.padEnd(32, '\0'));
+
+/** The schema cache's index (src/validate/schema-code-cache.ts): id -> [offset, length, digest]. */
+function schemaIndex(bytes: Buffer): Record<string, [number, number, string]> {
+  return JSON.parse(bytes.subarray(36, 36 + bytes.readUInt32BE(32)).toString('utf8')) as Record<string, [number, number, string]>;
 }
 
 describe('the V8 code cache of the CLI', () => {
@@ -61,8 +68,9 @@ describe('the V8 code cache of the CLI', () => {
     const before = SCRIPTS.map((name) => statSync(path.join(ROOT, 'dist/cli', `${name}.code-cache`)).mtimeMs);
     const r = render(CLI);
     expect(r.code).toBe(0);
-    expect(r.trace).toEqual({ 'bundle-program': 'accepted', 'bundle-commands': 'accepted' });
-    expect(run(CLI, ['validate', FIXTURE]).trace).toEqual({ 'bundle-program': 'accepted', 'bundle-commands': 'accepted' });
+    expect(r.trace).toEqual({ 'bundle-program': 'accepted', 'bundle-commands': 'accepted', schemas: 'accepted' });
+    expect(run(CLI, ['validate', FIXTURE]).trace).toEqual({ 'bundle-program': 'accepted', 'bundle-commands': 'accepted', schemas: 'accepted' });
+    expect(run(CLI, ['--version']).trace).toEqual({ 'bundle-program': 'accepted' });
     expect(SCRIPTS.map((name) => statSync(path.join(ROOT, 'dist/cli', `${name}.code-cache`)).mtimeMs)).toEqual(before);
   });
 
@@ -83,7 +91,7 @@ describe('the V8 code cache of the CLI', () => {
         name: 'whole, but made under other V8 flags (as another Node would)',
         damage: () => {
           const t = run(pkg.cli, ['render', FIXTURE, '-o', 'out'], ['--no-opt'], { FEDC_BUILD_CODE_CACHE: '1' });
-          expect(t.trace).toEqual({ 'bundle-program': 'training', 'bundle-commands': 'training' });
+          expect(t.trace).toEqual({ 'bundle-program': 'training', 'bundle-commands': 'training', schemas: 'training' });
         },
         status: 'rejected',
       },
@@ -116,5 +124,48 @@ describe('the V8 code cache of the CLI', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('Error: planted');
     expect(r.stderr).toContain(`    at ${file}:${line + 1}:7\n`);
+  });
+
+  it('the build writes the Kubernetes schema factories\' code too; a damaged or foreign one is ignored, entry by entry', () => {
+    const bytes = readFileSync(path.join(ROOT, 'dist/kubernetes/schemas.code-cache'));
+    expect(bytes.subarray(0, 32).equals(SCHEMA_MAGIC)).toBe(true);
+    const index = schemaIndex(bytes);
+    // The training render checked Deployments with probes, resources and security contexts, and more kinds.
+    for (const id of ['IoK8sApiAppsV1Deployment', 'IoK8sApiCoreV1PodSpec', 'IoK8sApiCoreV1Container', 'IoK8sApiCoreV1Probe', 'IoK8sApiCoreV1ResourceRequirements', 'IoK8sApiAppsV1StatefulSet', 'IoK8sApiNetworkingV1Ingress']) {
+      expect(index[id], id).toBeDefined();
+    }
+    const data = bytes.subarray(36 + bytes.readUInt32BE(32));
+    const [offset, length, digest] = index.IoK8sApiAppsV1Deployment!;
+    expect(offset + length).toBeLessThanOrEqual(data.length);
+    expect(digest).toMatch(/^[0-9a-f]{64}$/);
+
+    const reference = render(CLI);
+    expect(reference.trace.schemas).toBe('accepted');
+    const pkg = copyPackage();
+    const flipped = Buffer.from(bytes);
+    const at = 36 + bytes.readUInt32BE(32) + offset + (length >> 1);
+    for (let i = 0; i < 32; i++) flipped[at + i] ^= 0x5a; // V8 itself would crash on this
+    const cases: { name: string; damage: () => void; status: string }[] = [
+      { name: 'missing', damage: () => rmSync(pkg.schemaCache), status: 'missing' },
+      { name: 'empty', damage: () => writeFileSync(pkg.schemaCache, ''), status: 'invalid' },
+      { name: 'truncated', damage: () => writeFileSync(pkg.schemaCache, bytes.subarray(0, bytes.length >> 1)), status: 'invalid' },
+      { name: 'bytes of one entry\'s data changed', damage: () => writeFileSync(pkg.schemaCache, flipped), status: 'invalid' },
+      { name: 'an index that is no index', damage: () => writeFileSync(pkg.schemaCache, Buffer.concat([SCHEMA_MAGIC, Buffer.from([0, 0, 0, 2]), Buffer.from('[]')])), status: 'invalid' },
+      { name: 'the CLI\'s cache in its place', damage: () => writeFileSync(pkg.schemaCache, readFileSync(pkg.cache('bundle-commands'))), status: 'invalid' },
+      {
+        name: 'whole, but made under other V8 flags (as another Node would)',
+        damage: () => expect(run(pkg.cli, ['render', FIXTURE, '-o', 'out'], ['--no-opt'], { FEDC_BUILD_CODE_CACHE: '1' }).trace.schemas).toBe('training'),
+        status: 'rejected',
+      },
+    ];
+    for (const c of cases) {
+      for (const name of SCRIPTS) writeFileSync(pkg.cache(name), readFileSync(path.join(ROOT, 'dist/cli', `${name}.code-cache`)));
+      writeFileSync(pkg.schemaCache, bytes);
+      c.damage();
+      const r = render(pkg.cli);
+      expect({ case: c.name, trace: r.trace.schemas }).toEqual({ case: c.name, trace: c.status });
+      expect({ case: c.name, code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({ case: c.name, code: 0, stdout: reference.stdout, stderr: reference.stderr });
+      expect(r.out).toEqual(reference.out);
+    }
   });
 });

@@ -19723,7 +19723,7 @@ function summaryText(diags) {
 }
 
 // dist/cli/diff-command.js
-import { readdirSync as readdirSync3, readFileSync as readFileSync4, statSync as statSync4 } from "node:fs";
+import { readdirSync as readdirSync3, readFileSync as readFileSync5, statSync as statSync4 } from "node:fs";
 
 // node_modules/diff/libesm/diff/base.js
 var Diff = class {
@@ -20780,9 +20780,9 @@ var markdownFormat = {
     const full = render(report, "full");
     if (full.length <= maxChars)
       return full;
-    const summary = render(report, "summary", maxChars);
-    if (summary.length <= maxChars)
-      return summary;
+    const summary2 = render(report, "summary", maxChars);
+    if (summary2.length <= maxChars)
+      return summary2;
     const counts = render(report, "counts", maxChars);
     if (counts.length <= maxChars)
       return counts;
@@ -34778,11 +34778,107 @@ function toJsonSchema(s) {
 // dist/validate/builtin-schemas.js
 import { existsSync, openSync as openSync2, readSync } from "node:fs";
 import { fileURLToPath as fileURLToPath4 } from "node:url";
-import { compileFunction } from "node:vm";
+
+// dist/validate/schema-code-cache.js
+import { createHash as createHash2 } from "node:crypto";
+import { readFileSync as readFileSync3, writeFileSync } from "node:fs";
+import { Script } from "node:vm";
+var MAGIC = Buffer.from("fedc-schema-code-cache-1\n".padEnd(32, "\0"));
+var digest = (source, data) => createHash2("sha256").update(source).update(data).digest("hex");
+var SchemaCodeCache = class {
+  file;
+  training;
+  loaded;
+  made = /* @__PURE__ */ new Map();
+  /** How each factory compiled, for the trace. */
+  uses = /* @__PURE__ */ new Map();
+  constructor(file, training) {
+    this.file = file;
+    this.training = training;
+  }
+  /**
+   * The factory compiled from `source`, a function expression: with its cached code where the
+   * cache holds it for exactly this source, else from source.
+   */
+  compile(id, source, options) {
+    const cached = this.training ? "training" : this.entry(id, source);
+    const script = new Script(source, { ...options, ...typeof cached === "string" ? {} : { cachedData: cached } });
+    this.uses.set(id, typeof cached === "string" ? cached : script.cachedDataRejected ? "rejected" : "accepted");
+    if (this.training)
+      this.made.set(id, { source, script });
+    return script.runInThisContext();
+  }
+  /** The training run's end: the code of every factory compiled, with the functions it ran. */
+  write() {
+    const index = {};
+    const blobs = [];
+    let at = 0;
+    for (const [id, { source, script }] of [...this.made].sort(([a], [b]) => a < b ? -1 : 1)) {
+      const data = script.createCachedData();
+      index[id] = [at, data.length, digest(source, data)];
+      blobs.push(data);
+      at += data.length;
+    }
+    const json2 = Buffer.from(JSON.stringify(index));
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(json2.length);
+    writeFileSync(this.file, Buffer.concat([MAGIC, length, json2, ...blobs]));
+  }
+  /** The cached code for `id` if it was made from exactly `source` and is whole; else why not. */
+  entry(id, source) {
+    const c = this.load();
+    if (c === null)
+      return "missing";
+    if (c === "invalid")
+      return "invalid";
+    if (!Object.hasOwn(c.index, id))
+      return "absent";
+    const e = c.index[id];
+    if (!Array.isArray(e))
+      return "invalid";
+    const [offset, length, sum] = e;
+    if (!Number.isInteger(offset) || !Number.isInteger(length) || typeof sum !== "string")
+      return "invalid";
+    const from = offset;
+    const to = from + length;
+    if (from < 0 || to > c.data.length)
+      return "invalid";
+    const data = c.data.subarray(from, to);
+    return digest(source, data) === sum ? data : "invalid";
+  }
+  /** The file's index and data; null without the file, 'invalid' when it is not one. */
+  load() {
+    if (this.loaded !== void 0)
+      return this.loaded;
+    let bytes;
+    try {
+      bytes = readFileSync3(this.file);
+    } catch {
+      return this.loaded = null;
+    }
+    this.loaded = "invalid";
+    if (bytes.length < MAGIC.length + 4 || !bytes.subarray(0, MAGIC.length).equals(MAGIC))
+      return this.loaded;
+    const end = MAGIC.length + 4 + bytes.readUInt32BE(MAGIC.length);
+    if (end > bytes.length)
+      return this.loaded;
+    try {
+      const index = JSON.parse(bytes.subarray(MAGIC.length + 4, end).toString("utf8"));
+      if (index && typeof index === "object" && !Array.isArray(index))
+        this.loaded = { index, data: bytes.subarray(end) };
+    } catch {
+    }
+    return this.loaded;
+  }
+};
+
+// dist/validate/builtin-schemas.js
 var CANDIDATES = ["./kubernetes-schemas.cjs", "../../dist/kubernetes/schemas.cjs"].map((p) => fileURLToPath4(new URL(p, import.meta.url)));
 var HEADER = /^\/\*fedc-kubernetes-schemas ([0-9]{10}) ([0-9]{10})\*\/\n/;
 var HEADER_LENGTH = 50;
-var STRICT = '"use strict";';
+var FACTORY_HEAD = '(function(exports,load,formats){"use strict";';
+var TRAINING = process.env.FEDC_BUILD_CODE_CACHE === "1";
+var TRACE = process.env.FEDC_TEST_TRACE_CODE_CACHE === "1";
 var bundled;
 var loaded = /* @__PURE__ */ new Map();
 var built = /* @__PURE__ */ new Set();
@@ -34796,7 +34892,13 @@ function bundle() {
   const m = HEADER.exec(readRange(file, fd, 0, HEADER_LENGTH).toString("latin1"));
   if (!m)
     throw new Error(`fedc: ${file} is not a Kubernetes schema bundle of this fedc: run npm run build`);
-  bundled = { file, fd, index: JSON.parse(readRange(file, fd, Number(m[1]), Number(m[2])).toString("utf8")) };
+  const code = new SchemaCodeCache(file.replace(/\.cjs$/, ".code-cache"), TRAINING);
+  bundled = { file, fd, index: JSON.parse(readRange(file, fd, Number(m[1]), Number(m[2])).toString("utf8")), code };
+  if (TRAINING)
+    process.on("exit", () => code.write());
+  if (TRACE)
+    process.on("exit", () => process.stderr.write(`fedc-test: code cache schemas ${summary(code.uses)}
+`));
   return bundled;
 }
 function readRange(file, fd, start, end) {
@@ -34815,10 +34917,11 @@ function factory(id) {
   if (!range2)
     return void 0;
   const [start, end, line, column] = range2;
-  return compileFunction(`${STRICT}${readRange(b.file, b.fd, start, end).toString("utf8")}`, ["exports", "load", "formats"], {
+  return b.code.compile(id, `${FACTORY_HEAD}${readRange(b.file, b.fd, start, end).toString("utf8")}
+})`, {
     filename: b.file,
     lineOffset: line,
-    columnOffset: column - STRICT.length
+    columnOffset: Math.max(0, column - FACTORY_HEAD.length)
   });
 }
 function schemaKubernetesVersion() {
@@ -34872,6 +34975,13 @@ function build(id, d3) {
   if (d3.validate === stub)
     throw new Error(`fedc: the Kubernetes schema definition ${id} has no validator`);
   built.add(id);
+}
+function summary(uses) {
+  const all = new Set(uses.values());
+  for (const u of ["training", "invalid", "rejected", "missing", "accepted", "absent"])
+    if (all.has(u))
+      return u;
+  return "none";
 }
 
 // dist/validate/field-walk.js
@@ -35546,13 +35656,13 @@ function previousZoneReader(output) {
 }
 
 // dist/read/compile-cache.js
-import { createHash as createHash2, randomBytes } from "node:crypto";
-import { chmodSync, mkdirSync, readdirSync as readdirSync2, readFileSync as readFileSync3, renameSync, statSync as statSync3, unlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { createHash as createHash3, randomBytes } from "node:crypto";
+import { chmodSync, mkdirSync, readdirSync as readdirSync2, readFileSync as readFileSync4, renameSync, statSync as statSync3, unlinkSync, utimesSync, writeFileSync as writeFileSync2 } from "node:fs";
 import { homedir } from "node:os";
 import path8 from "node:path";
 import { fileURLToPath as fileURLToPath5 } from "node:url";
 import { deserialize, serialize } from "node:v8";
-var MAGIC = Buffer.from("fedc-cache-2\n");
+var MAGIC2 = Buffer.from("fedc-cache-2\n");
 var ENTRY = /^[0-9a-f]{64}\.bin$/;
 function cacheDir(env2 = process.env) {
   if (env2.FEDC_CACHE_DIR)
@@ -35560,14 +35670,14 @@ function cacheDir(env2 = process.env) {
   const base = env2.XDG_CACHE_HOME ? env2.XDG_CACHE_HOME : path8.join(homedir(), ".cache");
   return path8.join(base, "fedc");
 }
-var sha256 = (data) => createHash2("sha256").update(data).digest("hex");
+var sha256 = (data) => createHash3("sha256").update(data).digest("hex");
 var codeId;
 function codeIdentity() {
   if (codeId !== void 0)
     return codeId;
   const here = path8.dirname(fileURLToPath5(import.meta.url));
   const root = path8.basename(here) === "read" ? path8.dirname(here) : here;
-  const h = createHash2("sha256");
+  const h = createHash3("sha256");
   const files = readdirSync2(root, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path8.join(e.parentPath, e.name));
   for (const full of files.sort((a, b) => a < b ? -1 : 1)) {
     const s = statSync3(full);
@@ -35577,7 +35687,7 @@ function codeIdentity() {
   return codeId = h.digest("hex");
 }
 function compileKey(options, settingsText, files) {
-  const h = createHash2("sha256");
+  const h = createHash3("sha256");
   h.update(codeIdentity()).update("\0").update(JSON.stringify(options)).update("\0").update(settingsText ?? "\0none").update("\0");
   for (const f of files)
     h.update(f.path).update("\0").update(sha256(f.text)).update("\0");
@@ -35607,7 +35717,7 @@ function openCompileCache(output, env2 = process.env) {
   const read = (key) => {
     let buf;
     try {
-      buf = readFileSync3(file(key));
+      buf = readFileSync4(file(key));
     } catch {
       return void 0;
     }
@@ -35625,10 +35735,10 @@ function openCompileCache(output, env2 = process.env) {
   };
   const write = (key, value) => {
     const payload = serialize(value);
-    const digest = createHash2("sha256").update(payload).digest();
+    const digest2 = createHash3("sha256").update(payload).digest();
     const tmp = path8.join(dir, `.${key}.${randomBytes(6).toString("hex")}.tmp`);
     try {
-      writeFileSync(tmp, Buffer.concat([MAGIC, digest, payload]), { mode: 384 });
+      writeFileSync2(tmp, Buffer.concat([MAGIC2, digest2, payload]), { mode: 384 });
       renameSync(tmp, file(key));
     } catch {
       tryUnlink(tmp);
@@ -35642,9 +35752,9 @@ function openCompileCache(output, env2 = process.env) {
       if (!v || typeof v !== "object" || !Array.isArray(v.reads))
         return void 0;
       const reads2 = new Map(v.reads);
-      for (const [rel, digest] of reads2) {
+      for (const [rel, digest2] of reads2) {
         const text = output(rel);
-        if ((text === void 0 ? null : sha256(text)) !== digest)
+        if ((text === void 0 ? null : sha256(text)) !== digest2)
           return void 0;
       }
       try {
@@ -35661,11 +35771,11 @@ function openCompileCache(output, env2 = process.env) {
   };
 }
 function decode(buf) {
-  if (buf.length < MAGIC.length + 32 || !buf.subarray(0, MAGIC.length).equals(MAGIC))
+  if (buf.length < MAGIC2.length + 32 || !buf.subarray(0, MAGIC2.length).equals(MAGIC2))
     return void 0;
-  const digest = buf.subarray(MAGIC.length, MAGIC.length + 32);
-  const payload = buf.subarray(MAGIC.length + 32);
-  if (!createHash2("sha256").update(payload).digest().equals(digest))
+  const digest2 = buf.subarray(MAGIC2.length, MAGIC2.length + 32);
+  const payload = buf.subarray(MAGIC2.length + 32);
+  if (!createHash3("sha256").update(payload).digest().equals(digest2))
     return void 0;
   try {
     return deserialize(payload);
@@ -36113,12 +36223,12 @@ function buildOutputTree(clusters, options) {
 }
 
 // dist/emit/output-stamp.js
-import { createHash as createHash3 } from "node:crypto";
-import { lstatSync as lstatSync6, readdirSync as readdirSync4, readFileSync as readFileSync6 } from "node:fs";
+import { createHash as createHash4 } from "node:crypto";
+import { lstatSync as lstatSync6, readdirSync as readdirSync4, readFileSync as readFileSync7 } from "node:fs";
 import path11 from "node:path";
 
 // dist/emit/commit-journal.js
-import { closeSync as closeSync2, fsyncSync, lstatSync as lstatSync5, openSync as openSync3, readFileSync as readFileSync5, renameSync as renameSync2, rmSync, statSync as statSync5, unlinkSync as unlinkSync2, writeSync as writeSync2 } from "node:fs";
+import { closeSync as closeSync2, fsyncSync, lstatSync as lstatSync5, openSync as openSync3, readFileSync as readFileSync6, renameSync as renameSync2, rmSync, statSync as statSync5, unlinkSync as unlinkSync2, writeSync as writeSync2 } from "node:fs";
 import { hostname } from "node:os";
 import path10 from "node:path";
 var JOURNAL_FILE = ".fedc-journal";
@@ -36154,7 +36264,7 @@ function removeJournal(outDir) {
 function readJournal(outDir) {
   let text;
   try {
-    text = readFileSync5(path10.join(outDir, JOURNAL_FILE), "utf8");
+    text = readFileSync6(path10.join(outDir, JOURNAL_FILE), "utf8");
   } catch (err2) {
     if (err2.code === "ENOENT")
       return void 0;
@@ -36228,7 +36338,7 @@ function recoverCommit(outDir) {
     const file = inside(outDir, rel);
     let text;
     try {
-      text = readFileSync5(file, "utf8");
+      text = readFileSync6(file, "utf8");
     } catch {
       continue;
     }
@@ -36286,10 +36396,10 @@ var NOT_FEDCS = "other";
 var KEPT2 = "kept";
 var RACY_MS = 2e3;
 function stampKey(run) {
-  return createHash3("sha256").update("output-stamp\0").update(JSON.stringify(run)).digest("hex");
+  return createHash4("sha256").update("output-stamp\0").update(JSON.stringify(run)).digest("hex");
 }
 function contentDigest(c) {
-  const h = createHash3("sha256");
+  const h = createHash4("sha256");
   if (typeof c === "string")
     h.update(c);
   else
@@ -36297,7 +36407,7 @@ function contentDigest(c) {
       h.update(p);
   return `fedc:${h.digest("hex")}`;
 }
-var sha2562 = (data) => createHash3("sha256").update(data).digest("hex");
+var sha2562 = (data) => createHash4("sha256").update(data).digest("hex");
 function signature(st) {
   if (!st)
     return "";
@@ -36306,7 +36416,7 @@ function signature(st) {
 }
 var statOf = (abs) => lstatSync6(abs, { bigint: true, throwIfNoEntry: false });
 var namesDigest = (abs) => sha2562(readdirSync4(abs).sort().join("\0"));
-var fileDigest = (abs) => `fedc:${sha2562(readFileSync6(abs))}`;
+var fileDigest = (abs) => `fedc:${sha2562(readFileSync7(abs))}`;
 function takeStamp(outDir, compileKey2, scope, wanted, report, now = Date.now()) {
   const root = path11.resolve(outDir);
   const entries = /* @__PURE__ */ new Map();
@@ -36368,13 +36478,13 @@ function checkStamp(outDir, stamp, now = Date.now()) {
     for (const [rel, sig] of stamp.entries)
       if (sig !== KEPT2 && signature(statOf(path11.join(root, rel))) !== sig)
         return { holds: false };
-    for (const [rel, digest] of stamp.racy) {
+    for (const [rel, digest2] of stamp.racy) {
       const abs = path11.join(root, rel);
       const st = statOf(abs);
-      if ((st?.isDirectory() ? namesDigest(abs) : fileDigest(abs)) !== digest)
+      if ((st?.isDirectory() ? namesDigest(abs) : fileDigest(abs)) !== digest2)
         return { holds: false };
       if (st && isRacy(st, now))
-        stillRacy.push([rel, digest]);
+        stillRacy.push([rel, digest2]);
     }
   } catch {
     return { holds: false };
@@ -36431,7 +36541,7 @@ function treeDigests(tree) {
 }
 
 // dist/emit/write-tree.js
-import { existsSync as existsSync2, lstatSync as lstatSync7, mkdirSync as mkdirSync2, readdirSync as readdirSync5, readFileSync as readFileSync7, realpathSync as realpathSync4, rmSync as rmSync2, rmdirSync, statSync as statSync6 } from "node:fs";
+import { existsSync as existsSync2, lstatSync as lstatSync7, mkdirSync as mkdirSync2, readdirSync as readdirSync5, readFileSync as readFileSync8, realpathSync as realpathSync4, rmSync as rmSync2, rmdirSync, statSync as statSync6 } from "node:fs";
 import { open, rename, rm } from "node:fs/promises";
 import path12 from "node:path";
 var WRITE_CONCURRENCY = 64;
@@ -36511,7 +36621,7 @@ async function diffTree(outDir, tree, known) {
         else
           changed.push(rel);
       } else {
-        const current = readFileSync7(file.abs, "utf8");
+        const current = readFileSync8(file.abs, "utf8");
         if (!isGeneratedByFedc(current)) {
           notOurs(rel);
           added.push(rel);
@@ -36529,7 +36639,7 @@ async function diffTree(outDir, tree, known) {
     const said = stamped(file, rel);
     if (path12.posix.basename(rel).startsWith(".") && rel.endsWith(TMP_SUFFIX))
       leftovers.push(file.abs);
-    else if (said !== void 0 ? said !== NOT_FEDCS : isGeneratedByFedc(readFileSync7(file.abs, "utf8")))
+    else if (said !== void 0 ? said !== NOT_FEDCS : isGeneratedByFedc(readFileSync8(file.abs, "utf8")))
       removed.push(rel);
     else
       notOurs(rel);
@@ -36795,7 +36905,7 @@ function pruneEmptyDirs(outDir, relDir) {
 
 // dist/emit/output-lock.js
 import { randomUUID } from "node:crypto";
-import { closeSync as closeSync3, fstatSync as fstatSync2, linkSync, mkdirSync as mkdirSync3, openSync as openSync4, readdirSync as readdirSync6, readFileSync as readFileSync8, readSync as readSync2, renameSync as renameSync3, rmdirSync as rmdirSync2, statSync as statSync7, unlinkSync as unlinkSync3, writeSync as writeSync3 } from "node:fs";
+import { closeSync as closeSync3, fstatSync as fstatSync2, linkSync, mkdirSync as mkdirSync3, openSync as openSync4, readdirSync as readdirSync6, readFileSync as readFileSync9, readSync as readSync2, renameSync as renameSync3, rmdirSync as rmdirSync2, statSync as statSync7, unlinkSync as unlinkSync3, writeSync as writeSync3 } from "node:fs";
 import { hostname as hostname2 } from "node:os";
 import path13 from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -36976,7 +37086,7 @@ function inspect(lockPath) {
 }
 function readHolder(lockPath) {
   try {
-    return parseHolder(readFileSync8(lockPath, "utf8"));
+    return parseHolder(readFileSync9(lockPath, "utf8"));
   } catch {
     return void 0;
   }
@@ -37011,7 +37121,7 @@ function isAlive(h) {
 function processStart(pid) {
   let stat2;
   try {
-    stat2 = readFileSync8(`/proc/${pid}/stat`, "utf8");
+    stat2 = readFileSync9(`/proc/${pid}/stat`, "utf8");
   } catch {
     return void 0;
   }
@@ -37666,7 +37776,7 @@ function usage(message) {
 }
 
 // dist/action/runner.js
-import { appendFileSync, readFileSync as readFileSync9 } from "node:fs";
+import { appendFileSync, readFileSync as readFileSync10 } from "node:fs";
 var SUMMARY_LIMIT = 1024 * 1024;
 var ANNOTATION_LIMIT = 10;
 function runnerFromEnv(env2 = process.env) {
@@ -37674,7 +37784,7 @@ function runnerFromEnv(env2 = process.env) {
   return {
     // The runner upper-cases input names and keeps their dashes: INPUT_MAX-CHARS.
     input: (name, fallback = "") => (env2[`INPUT_${name.toUpperCase()}`] ?? "").trim() || fallback,
-    event: () => env2.GITHUB_EVENT_PATH ? JSON.parse(readFileSync9(env2.GITHUB_EVENT_PATH, "utf8")) : {},
+    event: () => env2.GITHUB_EVENT_PATH ? JSON.parse(readFileSync10(env2.GITHUB_EVENT_PATH, "utf8")) : {},
     eventName: env2.GITHUB_EVENT_NAME ?? "",
     repository: env2.GITHUB_REPOSITORY ?? "",
     workspace: env2.GITHUB_WORKSPACE ?? process.cwd(),

@@ -1,8 +1,8 @@
 import { existsSync, openSync, readSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { compileFunction } from 'node:vm';
 import type { ErrorObject } from 'ajv';
 import { KUBERNETES_FORMATS } from './kubernetes-formats.js';
+import { SchemaCodeCache, type CacheUse } from './schema-code-cache.js';
 
 /**
  * What a field holds: '' a value without fields, '*' anything (nothing below it is unknown), a
@@ -40,21 +40,28 @@ const CANDIDATES = ['./kubernetes-schemas.cjs', '../../dist/kubernetes/schemas.c
  */
 const HEADER = /^\/\*fedc-kubernetes-schemas ([0-9]{10}) ([0-9]{10})\*\/\n/;
 const HEADER_LENGTH = 50;
-const STRICT = '"use strict";';
+const FACTORY_HEAD = '(function(exports,load,formats){"use strict";';
+/** The build's training render (scripts/build-cli.mjs) writes the factories' code cache as it exits. */
+const TRAINING = process.env.FEDC_BUILD_CODE_CACHE === '1';
+/** Test hook: FEDC_TEST_TRACE_CODE_CACHE=1 says at exit how the factories compiled ("fedc-test: code cache schemas accepted"). */
+const TRACE = process.env.FEDC_TEST_TRACE_CODE_CACHE === '1';
 
-let bundled: { file: string; fd: number; index: BundleIndex } | undefined;
+let bundled: { file: string; fd: number; index: BundleIndex; code: SchemaCodeCache } | undefined;
 /** Definitions by id, built or not (see reference()); and the ids of those built. */
 const loaded = new Map<string, Definition>();
 const built = new Set<string>();
 
-function bundle(): { file: string; fd: number; index: BundleIndex } {
+function bundle(): { file: string; fd: number; index: BundleIndex; code: SchemaCodeCache } {
   if (bundled) return bundled;
   const file = CANDIDATES.find((f) => existsSync(f));
   if (!file) throw new Error(`fedc: the Kubernetes schemas are not built (${CANDIDATES[1]} is missing): run npm run build`);
   const fd = openSync(file, 'r');
   const m = HEADER.exec(readRange(file, fd, 0, HEADER_LENGTH).toString('latin1'));
   if (!m) throw new Error(`fedc: ${file} is not a Kubernetes schema bundle of this fedc: run npm run build`);
-  bundled = { file, fd, index: JSON.parse(readRange(file, fd, Number(m[1]), Number(m[2])).toString('utf8')) as BundleIndex };
+  const code = new SchemaCodeCache(file.replace(/\.cjs$/, '.code-cache'), TRAINING);
+  bundled = { file, fd, index: JSON.parse(readRange(file, fd, Number(m[1]), Number(m[2])).toString('utf8')) as BundleIndex, code };
+  if (TRAINING) process.on('exit', () => code.write());
+  if (TRACE) process.on('exit', () => process.stderr.write(`fedc-test: code cache schemas ${summary(code.uses)}\n`));
   return bundled;
 }
 
@@ -75,10 +82,10 @@ function factory(id: string): Factory | undefined {
   if (!range) return undefined;
   const [start, end, line, column] = range;
   // Strict, as the module it is part of; named by its place in the file, for stack traces and profiles.
-  return compileFunction(`${STRICT}${readRange(b.file, b.fd, start, end).toString('utf8')}`, ['exports', 'load', 'formats'], {
+  return b.code.compile(id, `${FACTORY_HEAD}${readRange(b.file, b.fd, start, end).toString('utf8')}\n})`, {
     filename: b.file,
     lineOffset: line,
-    columnOffset: column - STRICT.length,
+    columnOffset: Math.max(0, column - FACTORY_HEAD.length),
   }) as Factory;
 }
 
@@ -150,4 +157,11 @@ function build(id: string, d: Definition): void {
   factory(id)!(d, reference, KUBERNETES_FORMATS);
   if (d.validate === stub) throw new Error(`fedc: the Kubernetes schema definition ${id} has no validator`);
   built.add(id);
+}
+
+/** One word for how the factories compiled: the worst of them, "accepted" when every one the cache has was (none compiled: "none"). */
+function summary(uses: ReadonlyMap<string, CacheUse>): string {
+  const all = new Set(uses.values());
+  for (const u of ['training', 'invalid', 'rejected', 'missing', 'accepted', 'absent'] as const) if (all.has(u)) return u;
+  return 'none';
 }
