@@ -4,8 +4,8 @@ import { Script } from 'node:vm';
 
 /**
  * V8's compiled code for the Kubernetes schema factories, which builtin-schemas.ts compiles one by
- * one on first use: a 20 x 500 render spent some 7 ms compiling the few dozen it used, and takes
- * their code from here in about 2. Made by the build's training render (scripts/build-cli.mjs sets
+ * one on first use: a 20 x 500 render spent some 9 ms compiling the few dozen it used and the
+ * functions of theirs it ran, and loads their code from here in about 2. Made by the build's training render (scripts/build-cli.mjs sets
  * FEDC_BUILD_CODE_CACHE=1), which writes, as it exits, the code of every factory it compiled with
  * the functions it ran; only read otherwise. A factory the training did not use, a damaged entry
  * (each holds the SHA-256 of the factory's source and of V8's data: V8 checks little itself, and
