@@ -78,8 +78,9 @@ const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
  * Node's modules that most runs never use, but that a module requires as it loads: each becomes an
  * object of getters that requires it on first use. child_process (with net, dgram and more below
  * it) for commander's executable subcommands, which fedc has none of, and for git, which only a
- * revision or a diff runs; net for isIPv4 and isIPv6, which only DNS records need. Some 2 ms of
- * every start. The getters are those the building Node's module has.
+ * revision or a diff runs; net for isIPv4 and isIPv6, which only DNS records need. About 2.5 ms of
+ * every start in a CPU profile (Node compiling child_process, net and what they require). The
+ * getters are those the building Node's module has.
  */
 const LAZY = new Set(['child_process', 'net']);
 const nodeRequire = createRequire(import.meta.url);
