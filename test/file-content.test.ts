@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { contentBytes, contentEquals, contentLength } from '../src/emit/file-content.js';
 
 describe('file content as pieces', () => {
-  // Pieces that straddle the megabyte at which contentBytes encodes a run, with characters of
-  // every UTF-8 length (and a surrogate pair) on both sides of each boundary.
+  // Pieces with characters of every UTF-8 length (and a surrogate pair) on both sides of each
+  // boundary, some of them a megabyte long, and pieces built by concatenation (not flat).
   const big = 'a'.repeat((1 << 20) - 3);
   const cases: string[][] = [
     [],
@@ -13,9 +13,10 @@ describe('file content as pieces', () => {
     [big, 'éé', '€€€', '😀', big, 'x'],
     [big + 'é', '😀' + big, 'ü'],
     Array.from({ length: 5000 }, (_, i) => `- item-${i}: ${'ß'.repeat(i % 7)}\n`),
+    Array.from({ length: 50 }, (_, i) => `---\n# Source: namespaces/ü-${i}/app.yaml\n` + 'kind: ConfigMap\n'.repeat(i)),
   ];
 
-  it('encodes to the UTF-8 of the joined text, whatever the runs', () => {
+  it('encodes to the UTF-8 of the joined text', () => {
     for (const pieces of cases) {
       const text = pieces.join('');
       expect(contentBytes(pieces).equals(Buffer.from(text, 'utf8'))).toBe(true);

@@ -36048,7 +36048,11 @@ function rank(kind) {
 }
 var cmp5 = (a, b) => a < b ? -1 : a > b ? 1 : 0;
 function sortForApply(objects) {
-  return objects.sort((a, b) => rank(a.kind) - rank(b.kind) || cmp5(`${a.apiVersion}/${a.kind}`, `${b.apiVersion}/${b.kind}`) || cmp5(a.namespace, b.namespace) || cmp5(a.name, b.name));
+  const keyed = objects.map((o) => ({ o, rank: rank(o.kind), type: `${o.apiVersion}/${o.kind}` }));
+  keyed.sort((a, b) => a.rank - b.rank || cmp5(a.type, b.type) || cmp5(a.o.namespace, b.o.namespace) || cmp5(a.o.name, b.o.name));
+  for (let i = 0; i < keyed.length; i++)
+    objects[i] = keyed[i].o;
+  return objects;
 }
 function objectFileName(o) {
   return objectFilePath(o.kind, o.namespace, o.name);
@@ -36126,22 +36130,17 @@ function contentEquals(text, c) {
   }
   return true;
 }
-var JOIN_CHARS = 1 << 20;
 function contentBytes(c) {
   if (typeof c === "string")
     return Buffer.from(c, "utf8");
-  const runs = [];
-  let from = 0;
-  let chars = 0;
-  for (let i = 0; i < c.length; i++) {
-    chars += c[i].length;
-    if (chars < JOIN_CHARS && i < c.length - 1)
-      continue;
-    runs.push(Buffer.from(c.slice(from, i + 1).join(""), "utf8"));
-    from = i + 1;
-    chars = 0;
-  }
-  return runs.length === 1 ? runs[0] : Buffer.concat(runs);
+  let length = 0;
+  for (const p of c)
+    length += Buffer.byteLength(p, "utf8");
+  const bytes = Buffer.allocUnsafe(length);
+  let at = 0;
+  for (const p of c)
+    at += bytes.write(p, at, "utf8");
+  return bytes;
 }
 
 // dist/emit/shards.js

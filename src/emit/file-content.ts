@@ -29,24 +29,19 @@ export function contentEquals(text: string, c: FileContent): boolean {
   return true;
 }
 
-/** Characters joined into one string before encoding: a few pieces at a time, but never a whole fleet's file. */
-const JOIN_CHARS = 1 << 20;
-
 /**
- * The UTF-8 bytes of the content, in one buffer. The pieces are joined a megabyte at a time and
- * each run encoded at once: encoding piece by piece flattens and measures every piece twice.
+ * The UTF-8 bytes of the content, in one buffer: each piece measured and encoded into it in
+ * turn, without joining the pieces into one string first (a copy of the whole file, for the
+ * collector to reclaim). Every piece is a whole text ending with a line break (an object's YAML,
+ * a comment line), so no surrogate pair is split between two pieces and the bytes are those of
+ * the joined text.
  */
 export function contentBytes(c: FileContent): Buffer {
   if (typeof c === 'string') return Buffer.from(c, 'utf8');
-  const runs: Buffer[] = [];
-  let from = 0;
-  let chars = 0;
-  for (let i = 0; i < c.length; i++) {
-    chars += c[i]!.length;
-    if (chars < JOIN_CHARS && i < c.length - 1) continue;
-    runs.push(Buffer.from(c.slice(from, i + 1).join(''), 'utf8'));
-    from = i + 1;
-    chars = 0;
-  }
-  return runs.length === 1 ? runs[0]! : Buffer.concat(runs);
+  let length = 0;
+  for (const p of c) length += Buffer.byteLength(p, 'utf8');
+  const bytes = Buffer.allocUnsafe(length);
+  let at = 0;
+  for (const p of c) at += bytes.write(p, at, 'utf8');
+  return bytes;
 }

@@ -19,7 +19,8 @@ const ORDER_FIRST = [
 ];
 const ORDER_LAST = ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'];
 
-function rank(kind: string): number {
+/** A kind's place in the apply order: lower first (kinds not listed in between, at 500). */
+export function rank(kind: string): number {
   const i = ORDER_FIRST.indexOf(kind);
   if (i >= 0) return i;
   const j = ORDER_LAST.indexOf(kind);
@@ -28,15 +29,16 @@ function rank(kind: string): number {
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Apply order: by kind rank, then apiVersion/kind, namespace, name. */
+/**
+ * Apply order: by kind rank, then apiVersion/kind, namespace, name. Sorts in place. Each object's
+ * rank and `apiVersion/kind` are computed once, not in every comparison (which built two strings
+ * each time): every render sorts each cluster's objects, twice when it writes.
+ */
 export function sortForApply(objects: RenderedObject[]): RenderedObject[] {
-  return objects.sort(
-    (a, b) =>
-      rank(a.kind) - rank(b.kind) ||
-      cmp(`${a.apiVersion}/${a.kind}`, `${b.apiVersion}/${b.kind}`) ||
-      cmp(a.namespace, b.namespace) ||
-      cmp(a.name, b.name),
-  );
+  const keyed = objects.map((o) => ({ o, rank: rank(o.kind), type: `${o.apiVersion}/${o.kind}` }));
+  keyed.sort((a, b) => a.rank - b.rank || cmp(a.type, b.type) || cmp(a.o.namespace, b.o.namespace) || cmp(a.o.name, b.o.name));
+  for (let i = 0; i < keyed.length; i++) objects[i] = keyed[i]!.o;
+  return objects;
 }
 
 export function objectFileName(o: RenderedObject): string {
