@@ -175,6 +175,47 @@ describe('the output stamp', () => {
     expect(readTree(out)).toEqual(readTree(copy));
   });
 
+  it('keeps its paths packed: any file name round-trips, and lists that do not hold count items are no stamp', () => {
+    const out = path.join(dir, 'out-packed');
+    const cache = path.join(dir, 'cache-packed');
+    expect(fedc(['render', INPUT, '-o', out], cache).code).toBe(0);
+    // Names a user could leave in a cluster directory: spaces, a line break, non-ASCII, an empty-looking one.
+    const odd = ['with space.yaml', 'line\nbreak.yaml', 'ünï 😀.yaml', ' .yaml'];
+    for (const name of odd) writeFileSync(path.join(out, 'clusters/eks.us-east-1', name), 'x');
+    const later = Date.now() + 60_000;
+    const stamp = takeStamp(out, 'key', { scopes: ['clusters'], keep: [], files: [] }, new Map(), null, later)!;
+    const paths = stamp.paths.split('\0');
+    expect(paths.length).toBe(stamp.count);
+    expect(stamp.signatures.split('\0').length).toBe(stamp.count);
+    expect(stamp.contents.split('\0').length).toBe(stamp.count);
+    for (const name of odd) expect(paths).toContain(`clusters/eks.us-east-1/${name}`);
+    expect(checkStamp(out, stamp, later)).toEqual({ holds: true });
+    const known = new KnownOutput(stamp);
+    const st = (rel: string) => lstatSync(path.join(out, rel), { bigint: true });
+    expect(known.content('clusters/eks.us-east-1/line\nbreak.yaml', st('clusters/eks.us-east-1/line\nbreak.yaml'))).toBe('other');
+    expect(known.names('clusters/eks.us-east-1', st('clusters/eks.us-east-1'))).toEqual(expect.arrayContaining(odd));
+    // The last signature, the one between, the first: each one changed is seen.
+    const sigs = stamp.signatures.split('\0');
+    for (const i of [sigs.length - 1, sigs.length >> 1, 0]) {
+      const changed = sigs.map((x, j) => (j === i && x !== 'kept' ? x + '0' : x)).join('\0');
+      if (changed !== stamp.signatures) expect(checkStamp(out, { ...stamp, signatures: changed }, later)).toEqual({ holds: false });
+    }
+    // One item more or less than count, in any list: no stamp fedc took.
+    for (const bad of [
+      { count: stamp.count + 1 },
+      { count: stamp.count - 1 },
+      { paths: stamp.paths + '\0extra' },
+      { signatures: stamp.signatures + '\0' },
+      { paths: stamp.paths.slice(0, stamp.paths.lastIndexOf('\0')) },
+    ]) {
+      expect(checkStamp(out, { ...stamp, ...bad }, later)).toEqual({ holds: false });
+    }
+    for (const bad of [{ count: stamp.count + 1 }, { contents: stamp.contents + '\0' }]) {
+      const none = new KnownOutput({ ...stamp, ...bad });
+      expect(none.names('clusters/eks.us-east-1', st('clusters/eks.us-east-1'))).toBeUndefined();
+    }
+  });
+
   it('without the cache (--no-cache, FEDC_NO_CACHE) no stamp is read or taken', () => {
     const { cache, args } = stamped('nocache');
     expect(fedc([...args, '--no-cache'], cache).trace).toEqual([]);
@@ -191,7 +232,8 @@ describe('the output stamp', () => {
     expect(fresh.racy.map(([rel]) => rel)).toContain('clusters/eks.us-east-1/kustomization.yaml');
     const later = takeStamp(out, 'key', { scopes: ['clusters'], keep: [], files: [] }, new Map(), null, now + 60_000)!;
     expect(later.racy).toEqual([]);
-    expect(later.entries.length).toBe(fresh.entries.length);
+    expect(later.count).toBe(fresh.count);
+    expect(later.paths).toBe(fresh.paths);
     // Checked again while they are racy, they stay racy; once settled, the stamp without them is given to store.
     expect(checkStamp(out, fresh, now)).toEqual({ holds: true });
     expect(checkStamp(out, fresh, now + 60_000)).toEqual({ holds: true, settled: { ...fresh, racy: [] } });

@@ -36391,6 +36391,7 @@ function syncDir(dir) {
 }
 
 // dist/emit/output-stamp.js
+var SEP = "\0";
 var NOT_FEDCS = "other";
 var KEPT2 = "kept";
 var RACY_MS = 2e3;
@@ -36468,15 +36469,41 @@ function takeStamp(outDir, compileKey2, scope, wanted, report, now = Date.now())
   } catch {
     return void 0;
   }
-  return { fedc: "output-stamp", version: 2, compileKey: compileKey2, entries: [...entries.values()], racy, report };
+  const list = [...entries.values()];
+  return {
+    fedc: "output-stamp",
+    version: 3,
+    compileKey: compileKey2,
+    count: list.length,
+    paths: list.map((e) => e[0]).join(SEP),
+    signatures: list.map((e) => e[1]).join(SEP),
+    contents: list.map((e) => e[2] ?? "").join(SEP),
+    racy,
+    report
+  };
 }
 function checkStamp(outDir, stamp, now = Date.now()) {
   const root = path11.resolve(outDir);
   const stillRacy = [];
   try {
-    for (const [rel, sig] of stamp.entries)
-      if (sig !== KEPT2 && signature(statOf(path11.join(root, rel))) !== sig)
+    const { paths, signatures: sigs } = stamp;
+    let p = 0;
+    let q = 0;
+    for (let i = 0; i < stamp.count; i++) {
+      const pe = itemEnd(paths, p);
+      const qe = itemEnd(sigs, q);
+      if (pe === -1 || qe === -1)
         return { holds: false };
+      if (!(qe - q === KEPT2.length && sigs.startsWith(KEPT2, q))) {
+        const now2 = signature(statOf(path11.join(root, paths.slice(p, pe))));
+        if (now2.length !== qe - q || !sigs.startsWith(now2, q))
+          return { holds: false };
+      }
+      p = pe + 1;
+      q = qe + 1;
+    }
+    if (stamp.count === 0 ? paths !== "" || sigs !== "" : p !== paths.length + 1 || q !== sigs.length + 1)
+      return { holds: false };
     for (const [rel, digest2] of stamp.racy) {
       const abs = path11.join(root, rel);
       const st = statOf(abs);
@@ -36495,7 +36522,17 @@ function isRacy(st, now) {
 }
 function asStamp(value) {
   const s = value;
-  return s && s.fedc === "output-stamp" && s.version === 2 && Array.isArray(s.entries) && Array.isArray(s.racy) ? s : void 0;
+  return s && s.fedc === "output-stamp" && s.version === 3 && Number.isSafeInteger(s.count) && s.count >= 0 && typeof s.paths === "string" && typeof s.signatures === "string" && typeof s.contents === "string" && Array.isArray(s.racy) ? s : void 0;
+}
+function itemEnd(list, from) {
+  if (from > list.length)
+    return -1;
+  const end = list.indexOf(SEP, from);
+  return end === -1 ? list.length : end;
+}
+function unpack2(list, count2) {
+  const items = count2 === 0 ? list === "" ? [] : void 0 : list.split(SEP);
+  return items && items.length === count2 ? items : void 0;
 }
 var KnownOutput = class {
   sigs = /* @__PURE__ */ new Map();
@@ -36503,7 +36540,15 @@ var KnownOutput = class {
   children = /* @__PURE__ */ new Map();
   constructor(stamp) {
     const racy = new Set(stamp.racy.map(([rel]) => rel));
-    for (const [rel, sig, content] of stamp.entries) {
+    const paths = unpack2(stamp.paths, stamp.count);
+    const sigs = unpack2(stamp.signatures, stamp.count);
+    const contents = unpack2(stamp.contents, stamp.count);
+    if (!paths || !sigs || !contents)
+      return;
+    for (let i = 0; i < stamp.count; i++) {
+      const rel = paths[i];
+      const sig = sigs[i];
+      const content = contents[i] || void 0;
       if (sig === "")
         continue;
       const slash = rel.lastIndexOf("/");

@@ -18,20 +18,33 @@ import type { FileContent } from './file-content.js';
  */
 export interface OutputStamp<R> {
   fedc: 'output-stamp';
-  version: 2;
+  version: 3;
   /** The compile key of the run that took it: only a run with the same key may report as it did. */
   compileKey: string;
+  /** How many paths the stamp knows. */
+  count: number;
   /**
-   * Output-relative path -> signature ('' for a path that did not exist), and for a file what it
-   * holds: `fedc:<SHA-256>` of a file fedc wrote, `other` for one it did not. A later run with
-   * other inputs still knows the content of every file whose signature holds without reading it.
+   * The paths, packed: `count` output-relative paths joined by NUL (which no path holds). Below,
+   * `signatures` and `contents` hold one item per path, in the same order, joined the same way.
+   * Three strings, not three per path: a fleet's stamp knows tens of thousands of paths, and read
+   * back from the cache as separate strings they took longer than checking them.
    */
-  entries: [rel: string, sig: string, content?: string][];
+  paths: string;
+  /** Each path's signature ('' for a path that did not exist). */
+  signatures: string;
+  /**
+   * What each file holds, where the run knew: `fedc:<SHA-256>` of a file fedc wrote, `other` for
+   * one it did not, else ''. A later run with other inputs still knows the content of every file
+   * whose signature holds without reading it.
+   */
+  contents: string;
   /** Entries changed just before the stamp was taken -> their content's digest (a directory: its names'). */
   racy: [rel: string, digest: string][];
   /** What the run reported, to report it again. */
   report: R;
 }
+
+const SEP = '\0';
 
 /** What a stamp says a file holds that fedc did not write. */
 export const NOT_FEDCS = 'other';
@@ -133,7 +146,12 @@ export function takeStamp<R>(outDir: string, compileKey: string, scope: StampSco
   } catch {
     return undefined;
   }
-  return { fedc: 'output-stamp', version: 2, compileKey, entries: [...entries.values()], racy, report };
+  const list = [...entries.values()];
+  return {
+    fedc: 'output-stamp', version: 3, compileKey, count: list.length,
+    paths: list.map((e) => e[0]).join(SEP), signatures: list.map((e) => e[1]).join(SEP), contents: list.map((e) => e[2] ?? '').join(SEP),
+    racy, report,
+  };
 }
 
 /**
@@ -147,7 +165,23 @@ export function checkStamp<R>(outDir: string, stamp: OutputStamp<R>, now = Date.
   const root = path.resolve(outDir);
   const stillRacy: [string, string][] = [];
   try {
-    for (const [rel, sig] of stamp.entries) if (sig !== KEPT && signature(statOf(path.join(root, rel))) !== sig) return { holds: false };
+    // Each signature is compared where it lies in the packed list: no string per entry but its path.
+    const { paths, signatures: sigs } = stamp;
+    let p = 0;
+    let q = 0;
+    for (let i = 0; i < stamp.count; i++) {
+      const pe = itemEnd(paths, p);
+      const qe = itemEnd(sigs, q);
+      if (pe === -1 || qe === -1) return { holds: false };
+      if (!(qe - q === KEPT.length && sigs.startsWith(KEPT, q))) {
+        const now = signature(statOf(path.join(root, paths.slice(p, pe))));
+        if (now.length !== qe - q || !sigs.startsWith(now, q)) return { holds: false };
+      }
+      p = pe + 1;
+      q = qe + 1;
+    }
+    // Every item read, none left over: lists of another length are no stamp fedc took.
+    if (stamp.count === 0 ? paths !== '' || sigs !== '' : p !== paths.length + 1 || q !== sigs.length + 1) return { holds: false };
     for (const [rel, digest] of stamp.racy) {
       const abs = path.join(root, rel);
       const st = statOf(abs);
@@ -168,7 +202,21 @@ function isRacy(st: BigIntStats, now: number): boolean {
 /** A record read back from the cache, if it is a stamp of this version. */
 export function asStamp<R>(value: unknown): OutputStamp<R> | undefined {
   const s = value as OutputStamp<R> | undefined;
-  return s && s.fedc === 'output-stamp' && s.version === 2 && Array.isArray(s.entries) && Array.isArray(s.racy) ? s : undefined;
+  return s && s.fedc === 'output-stamp' && s.version === 3 && Number.isSafeInteger(s.count) && s.count >= 0 &&
+    typeof s.paths === 'string' && typeof s.signatures === 'string' && typeof s.contents === 'string' && Array.isArray(s.racy) ? s : undefined;
+}
+
+/** Where the packed item starting at `from` ends (its NUL, or the end of the list); -1 past the end. */
+function itemEnd(list: string, from: number): number {
+  if (from > list.length) return -1;
+  const end = list.indexOf(SEP, from);
+  return end === -1 ? list.length : end;
+}
+
+/** A packed list's items; undefined when it does not hold exactly `count`. */
+function unpack(list: string, count: number): string[] | undefined {
+  const items = count === 0 ? (list === '' ? [] : undefined) : list.split(SEP);
+  return items && items.length === count ? items : undefined;
 }
 
 /**
@@ -182,7 +230,15 @@ export class KnownOutput {
 
   constructor(stamp: OutputStamp<unknown>) {
     const racy = new Set(stamp.racy.map(([rel]) => rel));
-    for (const [rel, sig, content] of stamp.entries) {
+    const paths = unpack(stamp.paths, stamp.count);
+    const sigs = unpack(stamp.signatures, stamp.count);
+    const contents = unpack(stamp.contents, stamp.count);
+    // A stamp whose lists do not agree says nothing.
+    if (!paths || !sigs || !contents) return;
+    for (let i = 0; i < stamp.count; i++) {
+      const rel = paths[i]!;
+      const sig = sigs[i]!;
+      const content = contents[i] || undefined;
       if (sig === '') continue;
       const slash = rel.lastIndexOf('/');
       if (slash > 0) {
