@@ -51,7 +51,7 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** The fedc that is measured: a copy of dist/ taken at the start (see snapshotBuild), or dist/ itself with --no-snapshot. */
 let BUILD = ROOT;
-let CLI = path.join(ROOT, 'dist/cli/main.js');
+let CLI = path.join(ROOT, 'dist/cli/main.cjs');
 const GEN = path.join(ROOT, 'bench/gen-workload.mjs');
 const FLOORS = path.join(ROOT, 'bench/floors.mjs');
 const GNU_TIME = '/usr/bin/time';
@@ -375,7 +375,7 @@ function snapshotBuild(base) {
     fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(snap, 'package.json'));
     fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(snap, 'node_modules'), 'dir');
     const stable = fingerprint(dist) === before;
-    const starts = stable && spawnSync(NODE, [path.join(snap, 'dist/cli/main.js'), '--version'], { encoding: 'utf8' }).status === 0;
+    const starts = stable && spawnSync(NODE, [path.join(snap, 'dist/cli/main.cjs'), '--version'], { encoding: 'utf8' }).status === 0;
     if (stable && starts) return { dir: snap, distFingerprint: before, attempts: attempt };
     fs.rmSync(snap, { recursive: true, force: true });
     process.stderr.write(`render-bench: dist/ ${stable ? 'does not start' : 'changed while it was copied'}; trying again in 10 s\n`);
@@ -741,7 +741,7 @@ const opt = parseArgs(process.argv.slice(2));
 const hasGnuTime = fs.existsSync(GNU_TIME) && spawnSync(GNU_TIME, ['-f', '%e', 'true'], { stdio: 'ignore' }).status === 0;
 
 if (!fs.existsSync(CLI)) {
-  console.error('render-bench: dist/cli/main.js is missing: run `npm run build` first');
+  console.error('render-bench: dist/cli/main.cjs is missing: run `npm run build` first');
   process.exit(1);
 }
 if (newest(path.join(ROOT, 'src'), '.ts') > newest(path.join(ROOT, 'dist'), '.js')) {
@@ -751,7 +751,7 @@ if (newest(path.join(ROOT, 'src'), '.ts') > newest(path.join(ROOT, 'dist'), '.js
 const build = opt.snapshot ? snapshotBuild(path.resolve(opt.tmpdir)) : null;
 if (build) {
   BUILD = build.dir;
-  CLI = path.join(BUILD, 'dist/cli/main.js');
+  CLI = path.join(BUILD, 'dist/cli/main.cjs');
   process.on('exit', () => {
     if (opt.keep) console.error(`kept ${BUILD} ($BUILD)`);
     else fs.rmSync(BUILD, { recursive: true, force: true });

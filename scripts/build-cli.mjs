@@ -10,8 +10,9 @@
 // - Each is `(async function (require, __fedc) {...})` around esbuild's ES module output, which
 //   keeps top-level await; Node's modules are reached through require, as a script has no import
 //   statement. src/cli/load-bundle.ts runs them (BundleHost is __fedc).
-// - dist/cli/main.js: tsc's, with load-bundle.js in place of ./program.js, so it still sets the
-//   thread pool and the V8 flag first. The other modules tsc wrote stay, for the library
+// - dist/cli/main.cjs, the bin: tsc's main.js, with load-bundle.js in place of ./program.js, so it
+//   still sets the thread pool first, as CommonJS (no ES module loader to start). dist/cli/main.js
+//   becomes an ES module that runs it. The other modules tsc wrote stay, for the library
 //   (dist/index.js), the GitHub Action's bundle and test/startup.test.ts.
 // - <script>.code-cache: made by rendering fixtures/seed-003-finsolutions (and the objects of
 //   scripts/code-cache-training/) with the built CLI
@@ -23,7 +24,7 @@
 // the paths it finds from there (package.json, schemas/, the Kubernetes schemas, the compile
 // cache's code identity) are the same bundled or not.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -212,25 +213,27 @@ for (const f of stale) rmSync(path.join(OUT, f));
 writeFileSync(path.join(OUT, 'bundle-program.js'), await scriptText(program.text));
 writeFileSync(path.join(OUT, 'bundle-commands.js'), await scriptText(commands.text));
 
-// main.js: tsc's, with load-bundle.js for ./program.js.
+// main.cjs, the bin: tsc's main.js, with load-bundle.js for ./program.js, as CommonJS. An ES module
+// entry costs every start some 4 ms (Node's ES module loader, which nothing else of fedc needs).
+const BIN = path.join(OUT, 'main.cjs');
+const loadBundle = {
+  name: 'fedc-load-bundle',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/program\.js$/ }, (args) => (args.importer === ENTRY ? { path: LOADER } : undefined));
+  },
+};
 await build({
   entryPoints: [ENTRY],
-  outfile: ENTRY,
-  allowOverwrite: true,
+  outfile: BIN,
   absWorkingDir: ROOT,
   ...NODE_BUNDLE,
-  plugins: [
-    {
-      name: 'fedc-load-bundle',
-      setup(b) {
-        b.onResolve({ filter: /^\.\/program\.js$/ }, (args) => (args.importer === ENTRY ? { path: LOADER } : undefined));
-      },
-    },
-    keepImportMeta('import.meta.url'),
-  ],
+  format: 'cjs',
+  plugins: [loadBundle, keepImportMeta('require("node:url").pathToFileURL(__filename)')],
   banner: { js: `${MARK}; do not edit.` },
 });
-if (!readFileSync(ENTRY, 'utf8').includes('bundle-program')) throw new Error('dist/cli/main.js does not run load-bundle.js: did src/cli/main.ts stop importing ./program.js?');
+// main.js, for `node dist/cli/main.js` (an ES module, as all of dist/ is): runs the bin.
+writeFileSync(ENTRY, `#!/usr/bin/env node\n${MARK}; do not edit. The CLI is main.cjs, the bin.\nimport { createRequire } from 'node:module';\ncreateRequire(import.meta.url)('./main.cjs');\n`);
+chmodSync(ENTRY, 0o755);
 
 // The training run: a render of a fixture, with no compile cache (so the compile runs), which
 // writes the caches when it exits. V8 takes a cache only under the flags it was made with, so it
@@ -244,7 +247,7 @@ try {
   const input = path.join(tmp, 'input');
   cpSync(TRAINING_INPUT, input, { recursive: true });
   cpSync(TRAINING_EXTRA, path.join(input, 'training'), { recursive: true, filter: (f) => !f.endsWith('.md') });
-  const run = spawnSync(process.execPath, [ENTRY, 'render', input, '-o', path.join(tmp, 'out')], {
+  const run = spawnSync(process.execPath, [BIN, 'render', input, '-o', path.join(tmp, 'out')], {
     cwd: tmp,
     encoding: 'utf8',
     env: { ...env, FEDC_BUILD_CODE_CACHE: '1', FEDC_NO_CACHE: '1', FEDC_CACHE_DIR: path.join(tmp, 'cache'), NO_COLOR: '1' },

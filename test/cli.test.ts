@@ -1,5 +1,5 @@
 /**
- * End to end through the built CLI (dist/cli/main.js), on temporary copies of
+ * End to end through the built CLI (dist/cli/main.cjs), on temporary copies of
  * fixtures/seed-001-eks/input (two clusters, a FederatedNamespace and a FederatedDeployment) or
  * on small repos written here. Every run is checked for stack traces.
  */
@@ -19,7 +19,7 @@ const dirs: string[] = [];
 
 beforeAll(() => {
   // The CLI tests run dist/: make sure it is built from the current sources.
-  if (!existsSync(path.join(ROOT, 'dist/cli/main.js'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+  if (!existsSync(path.join(ROOT, 'dist/cli/main.cjs'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
 });
 
 afterAll(() => {

@@ -10,7 +10,7 @@ import { DEFAULT_SETTINGS } from '../src/read/settings.js';
 import type { SourceFile } from '../src/read/source-file.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
-export const CLI = path.join(ROOT, 'dist/cli/main.js');
+export const CLI = path.join(ROOT, 'dist/cli/main.cjs');
 
 /** Inline YAML files for the pure core: `files({'a.yaml': '...'})`. */
 export function files(map: Record<string, string>): SourceFile[] {

@@ -268,7 +268,7 @@ async function setUp(): Promise<void> {
   // One install into PRE_COMMIT_HOME, beside a try-repo that installs into a store of its own.
   // The try-repo repository is rendered with this checkout's fedc; from then on everything renders with the installed one.
   const good = userRepo(FEDERATION);
-  const rendered = spawnSync(process.execPath, [path.join(ROOT, 'dist/cli/main.js'), 'render'], { cwd: good, env, encoding: 'utf8' });
+  const rendered = spawnSync(process.execPath, [path.join(ROOT, 'dist/cli/main.cjs'), 'render'], { cwd: good, env, encoding: 'utf8' });
   if (rendered.status !== 0) throw new Error(`fedc render (this checkout's dist, npm run build) exited ${rendered.status}: ${rendered.stderr}`);
   commitAll(good, 'rendered');
   const [tried, installed] = await Promise.all([

@@ -93,6 +93,27 @@ describe('start-up', () => {
     }
   });
 
+  it('the bin is CommonJS: a start runs no ES module (the loader costs a start some 4 ms); dist/cli/main.js runs the same CLI', () => {
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> };
+    expect(path.join(ROOT, pkg.bin.fedc!)).toBe(CLI);
+    // Node loads its module jobs and translators only to run an ES module.
+    const esm = (entry: string, ...args: string[]) => {
+      const r = spawnSync(process.execPath, ['-r', path.join(dir, 'esm-loaded.cjs'), entry, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, FEDC_NO_CACHE: '1', NO_COLOR: '1' } });
+      const [stderr, loaded] = r.stderr.split('\n@@ESM@@');
+      return { code: r.status, stdout: r.stdout, stderr: stderr!, esm: JSON.parse(loaded ?? 'null') as string[] };
+    };
+    writeFileSync(path.join(dir, 'esm-loaded.cjs'), "process.on('exit', () => process.stderr.write('\\n@@ESM@@' + JSON.stringify(process.moduleLoadList.filter((m) => /esm\\/(module_job|translators)$/.test(m)))));\n");
+    writeFileSync(path.join(dir, 'clusters.yaml'), clusterYaml('aws', { cloud: 'aws' }));
+    for (const args of [['--version'], ['validate', '.'], ['render', '.', '-o', 'out-bin']]) {
+      const bin = esm(CLI, ...args);
+      expect(bin.esm).toEqual([]);
+      expect(bin.code).toBe(0);
+      const main = esm(path.join(ROOT, 'dist/cli/main.js'), ...args.map((a) => (a === 'out-bin' ? 'out-main' : a)));
+      expect(main.esm.length).toBeGreaterThan(0);
+      expect([main.code, main.stdout.replaceAll('out-main', 'out-bin'), main.stderr]).toEqual([bin.code, bin.stdout, bin.stderr]);
+    }
+  });
+
   it('a render without CRDs never loads ajv\'s compiler; one with a CRD does, and checks its objects', () => {
     writeFileSync(path.join(dir, 'clusters.yaml'), clusterYaml('aws', { cloud: 'aws' }));
     writeFileSync(path.join(dir, 'ns.yaml'), 'apiVersion: types.kubefed.io/v1beta1\nkind: FederatedNamespace\nmetadata: {name: web, namespace: web}\nspec:\n  placement:\n    clusterSelector: {}\n');
@@ -127,7 +148,7 @@ spec:
     const crd = modulesOf('validate', '.');
     expect(crd.stderr).toContain('widget.yaml:6:18 - error FEDC7001: FederatedWidget w: spec.size must be an integer, not string "big"');
     expect(ajvCompiler(crd.modules).length).toBeGreaterThan(0);
-    // The bundled CLI (dist/cli/main.js) compiles the CRD's schema with the ajv it carries.
+    // The bundled CLI (dist/cli/main.cjs) compiles the CRD's schema with the ajv it carries.
     const bundled = spawnSync(process.execPath, [CLI, 'validate', '.'], { cwd: dir, encoding: 'utf8', env: { ...process.env, FEDC_NO_CACHE: '1', NO_COLOR: '1' } });
     expect({ code: bundled.status, stderr: bundled.stderr }).toEqual({ code: crd.code, stderr: crd.stderr });
   });

@@ -19,7 +19,7 @@ afterAll(() => cleanup(dir));
 
 const TRACE = /^fedc-test: code cache (\S+) (\S+)\n/gm;
 
-/** Runs a CLI (dist/cli/main.js of a package) in a fresh directory; what it printed, the trace apart, and what it wrote. */
+/** Runs a CLI (dist/cli/main.cjs of a package) in a fresh directory; what it printed, the trace apart, and what it wrote. */
 function run(cli: string, args: string[], nodeArgs: string[] = [], env: Record<string, string> = {}) {
   const cwd = mkdtempSync(path.join(dir, 'run-'));
   const r = spawnSync(process.execPath, [...nodeArgs, cli, ...args], {
@@ -40,7 +40,7 @@ const render = (cli: string) => {
 function copyPackage(): { root: string; cli: string; cache: (name: string) => string; schemaCache: string } {
   const root = mkdtempSync(path.join(dir, 'pkg-'));
   for (const p of ['dist', 'package.json', 'schemas']) cpSync(path.join(ROOT, p), path.join(root, p), { recursive: true });
-  return { root, cli: path.join(root, 'dist/cli/main.js'), cache: (name) => path.join(root, 'dist/cli', `${name}.code-cache`), schemaCache: path.join(root, 'dist/kubernetes/schemas.code-cache') };
+  return { root, cli: path.join(root, 'dist/cli/main.cjs'), cache: (name) => path.join(root, 'dist/cli', `${name}.code-cache`), schemaCache: path.join(root, 'dist/kubernetes/schemas.code-cache') };
 }
 
 const SCHEMA_MAGIC = Buffer.from('fedc-schema-code-cache-1\n'.padEnd(32, '\0'));

@@ -7,7 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
 
 /**
- * The bundled CLI's stand-in for ./program.js (scripts/build-cli.mjs puts it in dist/cli/main.js):
+ * The bundled CLI's stand-in for ./program.js (scripts/build-cli.mjs puts it in dist/cli/main.cjs, the bin):
  * runs the CLI from two scripts, compiled with the V8 code cache the build made for each, so that a
  * start does not parse the CLI's 1.6 MB of JavaScript again (Node 20 caches code only for vm.Script,
  * not for ES modules).
@@ -118,4 +118,7 @@ function host(): BundleHost {
   return h;
 }
 
-await runScript('bundle-program', host());
+// Not awaited: the bin is built as CommonJS, which has no top-level await. The program reports its
+// own errors; one it cannot (a script that fails to load) ends the process as an uncaught error
+// does, with its stack, which names the script's file and line.
+void runScript('bundle-program', host());
