@@ -36487,6 +36487,7 @@ function checkStamp(outDir, stamp, now = Date.now()) {
   const stillRacy = [];
   try {
     const { paths, signatures: sigs } = stamp;
+    const under = path11.sep === "/" ? (rel) => `${root}/${rel}` : (rel) => path11.join(root, rel);
     let p = 0;
     let q = 0;
     for (let i = 0; i < stamp.count; i++) {
@@ -36495,7 +36496,7 @@ function checkStamp(outDir, stamp, now = Date.now()) {
       if (pe === -1 || qe === -1)
         return { holds: false };
       if (!(qe - q === KEPT2.length && sigs.startsWith(KEPT2, q))) {
-        const now2 = signature(statOf(path11.join(root, paths.slice(p, pe))));
+        const now2 = signature(statOf(under(paths.slice(p, pe))));
         if (now2.length !== qe - q || !sigs.startsWith(now2, q))
           return { holds: false };
       }

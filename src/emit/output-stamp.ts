@@ -167,6 +167,8 @@ export function checkStamp<R>(outDir: string, stamp: OutputStamp<R>, now = Date.
   try {
     // Each signature is compared where it lies in the packed list: no string per entry but its path.
     const { paths, signatures: sigs } = stamp;
+    // The paths are as takeStamp joined them (normalized, `/`): on POSIX they are appended as they are.
+    const under = path.sep === '/' ? (rel: string) => `${root}/${rel}` : (rel: string) => path.join(root, rel);
     let p = 0;
     let q = 0;
     for (let i = 0; i < stamp.count; i++) {
@@ -174,7 +176,7 @@ export function checkStamp<R>(outDir: string, stamp: OutputStamp<R>, now = Date.
       const qe = itemEnd(sigs, q);
       if (pe === -1 || qe === -1) return { holds: false };
       if (!(qe - q === KEPT.length && sigs.startsWith(KEPT, q))) {
-        const now = signature(statOf(path.join(root, paths.slice(p, pe))));
+        const now = signature(statOf(under(paths.slice(p, pe))));
         if (now.length !== qe - q || !sigs.startsWith(now, q)) return { holds: false };
       }
       p = pe + 1;
