@@ -7,6 +7,7 @@ import { contentBytes, contentEquals, contentLength, type FileContent } from './
 import { crashPoint, renameConcurrency, renameFault, writeFault } from './io-faults.js';
 import type { OutputTree } from './output-tree.js';
 import { contentDigest, NOT_FEDCS, type KnownOutput } from './output-stamp.js';
+import { childPath, relativeToRoot, underRoot } from './under-root.js';
 
 // Reading and listing are synchronous: from the page cache that is fastest. Creating files is
 // disk-bound and goes much faster with many writes in flight (the file system batches them),
@@ -345,6 +346,7 @@ function scopedFiles(outDir: string, tree: OutputTree): { files: Map<string, Dis
   const out = new Map<string, DiskFile>();
   const symlinks: string[] = [];
   const root = path.resolve(outDir);
+  const relative = relativeToRoot(root);
   const keep = tree.keep.map((k) => k + '/');
   for (const scope of readableScopes(outDir, tree, symlinks)) {
     let entries;
@@ -357,8 +359,8 @@ function scopedFiles(outDir: string, tree: OutputTree): { files: Map<string, Dis
     for (const e of entries) {
       const link = e.isSymbolicLink();
       if (!link && !e.isFile()) continue;
-      const abs = path.join(e.parentPath, e.name);
-      const rel = path.relative(root, abs).split(path.sep).join('/');
+      const abs = childPath(e.parentPath, e.name);
+      const rel = relative(abs);
       if (keep.some((k) => rel.startsWith(k))) continue;
       if (link) symlinks.push(rel);
       else out.set(rel, { abs });
@@ -393,17 +395,18 @@ function knownScopedFiles(outDir: string, tree: OutputTree, known: KnownOutput):
   const out = new Map<string, DiskFile>();
   const symlinks: string[] = [];
   const root = path.resolve(outDir);
+  const under = underRoot(root);
   const keep = new Set(tree.keep);
   const walk = (rel: string, st: BigIntStats): void => {
-    const abs = path.join(root, rel);
-    for (const name of known.names(rel, st) ?? readdirSync(abs)) {
+    for (const name of known.names(rel, st) ?? readdirSync(under(rel))) {
       const child = `${rel}/${name}`;
       if (keep.has(child)) continue;
-      const cst = lstatSync(path.join(abs, name), { bigint: true, throwIfNoEntry: false });
+      const abs = under(child);
+      const cst = lstatSync(abs, { bigint: true, throwIfNoEntry: false });
       if (!cst) continue; // gone since the listing
       if (cst.isSymbolicLink()) symlinks.push(child);
       else if (cst.isDirectory()) walk(child, cst);
-      else if (cst.isFile()) out.set(child, { abs: path.join(abs, name), st: cst });
+      else if (cst.isFile()) out.set(child, { abs, st: cst });
     }
   };
   for (const scope of readableScopes(outDir, tree, symlinks)) {
