@@ -231,6 +231,7 @@ await build({
   plugins: [loadBundle, keepImportMeta('require("node:url").pathToFileURL(__filename)')],
   banner: { js: `${MARK}; do not edit.` },
 });
+if (!readFileSync(BIN, 'utf8').includes('bundle-program')) throw new Error('dist/cli/main.cjs does not run load-bundle.js: did src/cli/main.ts stop importing ./program.js?');
 // main.js, for `node dist/cli/main.js` (an ES module, as all of dist/ is): runs the bin.
 writeFileSync(ENTRY, `#!/usr/bin/env node\n${MARK}; do not edit. The CLI is main.cjs, the bin.\nimport { createRequire } from 'node:module';\ncreateRequire(import.meta.url)('./main.cjs');\n`);
 chmodSync(ENTRY, 0o755);
