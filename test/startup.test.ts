@@ -96,7 +96,8 @@ describe('start-up', () => {
   it('the bin is CommonJS: a start runs no ES module (the loader costs a start some 4 ms); dist/cli/main.js runs the same CLI', () => {
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> };
     expect(path.join(ROOT, pkg.bin.fedc!)).toBe(CLI);
-    // Node loads its module jobs and translators only to run an ES module.
+    // Node loads its module jobs and translators to run an ES module (Node 20 only then; a later
+    // Node may load some for itself, but never fewer for an ES module entry).
     const esm = (entry: string, ...args: string[]) => {
       const r = spawnSync(process.execPath, ['-r', path.join(dir, 'esm-loaded.cjs'), entry, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, FEDC_NO_CACHE: '1', NO_COLOR: '1' } });
       const [stderr, loaded] = r.stderr.split('\n@@ESM@@');
@@ -106,10 +107,10 @@ describe('start-up', () => {
     writeFileSync(path.join(dir, 'clusters.yaml'), clusterYaml('aws', { cloud: 'aws' }));
     for (const args of [['--version'], ['validate', '.'], ['render', '.', '-o', 'out-bin']]) {
       const bin = esm(CLI, ...args);
-      expect(bin.esm).toEqual([]);
       expect(bin.code).toBe(0);
       const main = esm(path.join(ROOT, 'dist/cli/main.js'), ...args.map((a) => (a === 'out-bin' ? 'out-main' : a)));
-      expect(main.esm.length).toBeGreaterThan(0);
+      expect(bin.esm.length).toBeLessThan(main.esm.length);
+      if (process.versions.node.startsWith('20.')) expect(bin.esm).toEqual([]);
       expect([main.code, main.stdout.replaceAll('out-main', 'out-bin'), main.stderr]).toEqual([bin.code, bin.stdout, bin.stderr]);
     }
   });
