@@ -19723,7 +19723,7 @@ function summaryText(diags) {
 }
 
 // dist/cli/diff-command.js
-import { readdirSync as readdirSync3, readFileSync as readFileSync5, statSync as statSync4 } from "node:fs";
+import { readFileSync as readFileSync5, statSync as statSync4 } from "node:fs";
 
 // node_modules/diff/libesm/diff/base.js
 var Diff = class {
@@ -21021,9 +21021,44 @@ function readBlobs(top, oids) {
   return { blobs, unreadable };
 }
 
+// dist/read/list-tree.js
+import { readdirSync } from "node:fs";
+
+// dist/emit/under-root.js
+import path from "node:path";
+var POSIX = path.sep === "/";
+function childPath(dir, name) {
+  if (!POSIX)
+    return path.join(dir, name);
+  return dir.endsWith("/") ? dir + name : `${dir}/${name}`;
+}
+function underRoot(root) {
+  return (rel) => childPath(root, rel);
+}
+function relativeToRoot(root) {
+  if (!POSIX)
+    return (abs) => path.relative(root, abs).split(path.sep).join("/");
+  const prefix2 = root.endsWith("/") ? root : `${root}/`;
+  return (abs) => abs.startsWith(prefix2) ? abs.slice(prefix2.length) : path.relative(root, abs);
+}
+
+// dist/read/list-tree.js
+function listTree2(dir) {
+  const out = [];
+  const dirs = [dir];
+  for (let i = 0; i < dirs.length; i++) {
+    for (const e of readdirSync(dirs[i], { withFileTypes: true })) {
+      out.push(e);
+      if (e.isDirectory())
+        dirs.push(childPath(dirs[i], e.name));
+    }
+  }
+  return out;
+}
+
 // dist/read/repo-source.js
 import { createHash } from "node:crypto";
-import path6 from "node:path";
+import path7 from "node:path";
 
 // node_modules/balanced-match/dist/esm/index.js
 var range = (a, b, str2) => {
@@ -22239,11 +22274,11 @@ var qmarksTestNoExtDot = ([$0]) => {
   return (f) => f.length === len && f !== "." && f !== "..";
 };
 var defaultPlatform = typeof process === "object" && process ? typeof process.env === "object" && process.env && process.env.__MINIMATCH_TESTING_PLATFORM__ || process.platform : "posix";
-var path = {
+var path2 = {
   win32: { sep: "\\" },
   posix: { sep: "/" }
 };
-var sep = defaultPlatform === "win32" ? path.win32.sep : path.posix.sep;
+var sep = defaultPlatform === "win32" ? path2.win32.sep : path2.posix.sep;
 minimatch.sep = sep;
 var GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
 minimatch.GLOBSTAR = GLOBSTAR;
@@ -22991,7 +23026,7 @@ minimatch.unescape = unescape;
 
 // dist/read/load-settings.js
 import { lstatSync as lstatSync3, realpathSync as realpathSync3, statSync as statSync2 } from "node:fs";
-import path4 from "node:path";
+import path5 from "node:path";
 
 // dist/check/did-you-mean.js
 function didYouMean(word, candidates) {
@@ -26753,9 +26788,9 @@ var PLAIN_YAML11 = new yaml.Type("tag:fedc.dev,2026:plain-yaml-1.1", {
 var SCHEMA = yaml.FAILSAFE_SCHEMA.extend({ implicit: [PLAIN_YAML11] });
 
 // dist/parse/helm-files.js
-import path2 from "node:path";
+import path3 from "node:path";
 function helmChartRoots(paths) {
-  return paths.filter((p) => /(^|\/)Chart\.ya?ml$/.test(p)).map((p) => path2.posix.dirname(p));
+  return paths.filter((p) => /(^|\/)Chart\.ya?ml$/.test(p)).map((p) => path3.posix.dirname(p));
 }
 function chartOf(file, roots) {
   let best;
@@ -27431,7 +27466,7 @@ function stampTrace(event) {
 }
 
 // dist/read/read-repo.js
-import path3 from "node:path";
+import path4 from "node:path";
 
 // node_modules/glob/dist/esm/glob.js
 import { fileURLToPath as fileURLToPath3 } from "node:url";
@@ -28024,7 +28059,7 @@ var I = class d2 {
 // node_modules/path-scurry/dist/esm/index.js
 import { posix, win32 } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
-import { lstatSync, readdir as readdirCB, readdirSync, readlinkSync, realpathSync as rps } from "fs";
+import { lstatSync, readdir as readdirCB, readdirSync as readdirSync2, readlinkSync, realpathSync as rps } from "fs";
 import * as actualFS from "node:fs";
 import { lstat, readdir, readlink, realpath } from "node:fs/promises";
 
@@ -28915,7 +28950,7 @@ var realpathSync = rps.native;
 var defaultFS = {
   lstatSync,
   readdir: readdirCB,
-  readdirSync,
+  readdirSync: readdirSync2,
   readlinkSync,
   realpathSync,
   promises: {
@@ -31740,7 +31775,7 @@ function ignoreGlobs(settings2) {
 }
 async function readRepo(root, settings2) {
   const diagnostics = [];
-  const absRoot = path3.resolve(root);
+  const absRoot = path4.resolve(root);
   const realRoot = realpathSync2(absRoot);
   const ignore = ignoreGlobs(settings2);
   const platform = process.platform;
@@ -31760,7 +31795,7 @@ async function readRepo(root, settings2) {
   entries.sort((a, b) => a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0);
   const links = new SymlinkedDirs(absRoot, realRoot, settings2.include, ignore);
   links.scan(walk2.scurry.cwd);
-  const expectedPrefix = realRoot + path3.sep;
+  const expectedPrefix = realRoot + path4.sep;
   const files = [];
   for (const { rel, entry } of entries) {
     const abs = entry.fullpath();
@@ -31776,11 +31811,11 @@ async function readRepo(root, settings2) {
         diagnostics.push(unfollowedSymlink(rel, loop ? "loop" : "nothing"));
         continue;
       }
-      if (target !== expectedPrefix + rel.split("/").join(path3.sep)) {
+      if (target !== expectedPrefix + rel.split("/").join(path4.sep)) {
         if (links.covers(rel) || links.add(rel))
           continue;
-        const inside2 = path3.relative(realRoot, target);
-        if (inside2.startsWith("..") || path3.isAbsolute(inside2)) {
+        const inside2 = path4.relative(realRoot, target);
+        if (inside2.startsWith("..") || path4.isAbsolute(inside2)) {
           diagnostics.push(unfollowedSymlink(rel, "outside"));
           continue;
         }
@@ -31913,7 +31948,7 @@ var SymlinkedDirs = class {
     const parts = rel.split("/");
     for (let i = 1; i <= parts.length; i++) {
       const sub = parts.slice(0, i).join("/");
-      const abs = path3.join(this.absRoot, ...parts.slice(0, i));
+      const abs = path4.join(this.absRoot, ...parts.slice(0, i));
       let link = false;
       try {
         link = lstatSync2(abs).isSymbolicLink();
@@ -31932,8 +31967,8 @@ var SymlinkedDirs = class {
       } catch {
         return false;
       }
-      const inside2 = path3.relative(this.realRoot, target);
-      const outside = inside2.startsWith("..") || path3.isAbsolute(inside2);
+      const inside2 = path4.relative(this.realRoot, target);
+      const outside = inside2.startsWith("..") || path4.isAbsolute(inside2);
       this.found.set(sub, { outside, target: outside ? "" : toPosix(inside2) || "." });
       return true;
     }
@@ -31969,13 +32004,13 @@ function fileDiag(code, file, message, hint) {
   return { code, severity: "error", message, file, line: 0, col: 0, ...hint ? { hint } : {} };
 }
 function toPosix(p) {
-  return p.split(path3.sep).join("/");
+  return p.split(path4.sep).join("/");
 }
 
 // dist/read/load-settings.js
 function loadSettingsSync(root) {
   const failedWith = (d3) => ({ settings: { ...DEFAULT_SETTINGS }, diagnostics: [d3] });
-  const file = path4.join(root, SETTINGS_FILE);
+  const file = path5.join(root, SETTINGS_FILE);
   let target = file;
   try {
     const st = lstatSync3(file, { throwIfNoEntry: false });
@@ -31983,8 +32018,8 @@ function loadSettingsSync(root) {
       return { settings: { ...DEFAULT_SETTINGS }, diagnostics: [] };
     if (st.isSymbolicLink()) {
       target = realpathSync3(file);
-      const inside2 = path4.relative(realpathSync3(root), target);
-      if (inside2.startsWith("..") || path4.isAbsolute(inside2))
+      const inside2 = path5.relative(realpathSync3(root), target);
+      if (inside2.startsWith("..") || path5.isAbsolute(inside2))
         return failedWith(unfollowedSymlink(SETTINGS_FILE, "outside"));
     }
   } catch (err2) {
@@ -32028,7 +32063,7 @@ function parseSettings(text) {
     if (validateDocument("settings", doc.value, origin, "FEDC1006", SETTINGS_FILE, report)) {
       const value = doc.value;
       const out = value.output;
-      if (out !== void 0 && (path4.isAbsolute(out) || path4.posix.normalize(out.replace(/\\/g, "/")).startsWith(".."))) {
+      if (out !== void 0 && (path5.isAbsolute(out) || path5.posix.normalize(out.replace(/\\/g, "/")).startsWith(".."))) {
         report.error("FEDC1006", { origin, path: ["output"] }, `fedc.yaml: output "${out}" leaves the repository`, "use a path inside the repository, or pass -o on the command line");
       } else
         settings2 = { ...settings2, ...value };
@@ -32039,18 +32074,18 @@ function parseSettings(text) {
 
 // dist/read/output-files.js
 import { lstatSync as lstatSync4 } from "node:fs";
-import path5 from "node:path";
+import path6 from "node:path";
 function diskOutputFiles(outDir) {
   return (rel) => {
     const parts = rel.split("/");
     let at = outDir;
     try {
       for (const part of parts.slice(0, -1)) {
-        at = path5.join(at, part);
+        at = path6.join(at, part);
         if (!lstatSync4(at, { throwIfNoEntry: false })?.isDirectory())
           return void 0;
       }
-      const read = readRegularFile(path5.join(at, parts[parts.length - 1]), Infinity);
+      const read = readRegularFile(path6.join(at, parts[parts.length - 1]), Infinity);
       return read && "bytes" in read ? read.bytes.toString("utf8") : void 0;
     } catch {
       return void 0;
@@ -32123,12 +32158,12 @@ function missingRevision(label, oid) {
   return { code: "FEDC1017", severity: "error", message: `${label} cannot be read: git object ${oid} is missing from the repository`, file: "", line: 0, col: 0, hint: fetchHint(oid) };
 }
 function diskSource(root) {
-  const abs = path6.resolve(root);
+  const abs = path7.resolve(root);
   return {
     label: "the working tree",
     readSettings: () => loadSettingsSync(abs),
     readInputs: (settings2) => readRepo(abs, settings2),
-    output: (dir) => diskOutputFiles(path6.resolve(abs, dir))
+    output: (dir) => diskOutputFiles(path7.resolve(abs, dir))
   };
 }
 function gitSource(top, prefix2, commit, label) {
@@ -32238,9 +32273,9 @@ function gitSource(top, prefix2, commit, label) {
       return { files, diagnostics };
     },
     output(dir) {
-      if (path6.isAbsolute(dir))
+      if (path7.isAbsolute(dir))
         return () => void 0;
-      const base = path6.posix.normalize(dir.split(path6.sep).join("/")).replace(/\/$/, "");
+      const base = path7.posix.normalize(dir.split(path7.sep).join("/")).replace(/\/$/, "");
       return (rel) => {
         const e = byPath.get(base === "." ? rel : `${base}/${rel}`);
         return e && e.mode !== "120000" && e.mode !== "160000" ? text(e) : void 0;
@@ -32260,7 +32295,7 @@ var EXIT_ERRORS = 1;
 var EXIT_USAGE = 2;
 
 // dist/cli/load-repo.js
-import path9 from "node:path";
+import path10 from "node:path";
 
 // dist/model/api-resources.js
 var ROWS = [
@@ -32422,7 +32457,7 @@ function checkOverrides(r, placed, report) {
 }
 
 // dist/check/classify-documents.js
-import path7 from "node:path";
+import path8 from "node:path";
 var RENAMED_GROUPS = {
   "types.kubefed.k8s.io": { group: "types.kubefed.io", versions: ["v1beta1"] },
   "core.kubefed.k8s.io": { group: "core.kubefed.io", versions: ["v1beta1"] },
@@ -32453,7 +32488,7 @@ function classifyDocuments(parsed, report) {
   };
   const visit3 = (value, origin, inList) => {
     const file = origin.file;
-    const basename = path7.posix.basename(file);
+    const basename = path8.posix.basename(file);
     const isMap2 = typeof value === "object" && value !== null && !Array.isArray(value);
     const obj = isMap2 ? value : void 0;
     const has = (k2) => obj !== void 0 && obj[k2] !== void 0 && obj[k2] !== null && obj[k2] !== "";
@@ -35657,31 +35692,31 @@ function previousZoneReader(output) {
 
 // dist/read/compile-cache.js
 import { createHash as createHash3, randomBytes } from "node:crypto";
-import { chmodSync, mkdirSync, readdirSync as readdirSync2, readFileSync as readFileSync4, renameSync, statSync as statSync3, unlinkSync, utimesSync, writeFileSync as writeFileSync2 } from "node:fs";
+import { chmodSync, mkdirSync, readdirSync as readdirSync3, readFileSync as readFileSync4, renameSync, statSync as statSync3, unlinkSync, utimesSync, writeFileSync as writeFileSync2 } from "node:fs";
 import { homedir } from "node:os";
-import path8 from "node:path";
+import path9 from "node:path";
 import { fileURLToPath as fileURLToPath5 } from "node:url";
 import { deserialize, serialize } from "node:v8";
 var MAGIC2 = Buffer.from("fedc-cache-2\n");
 var ENTRY = /^[0-9a-f]{64}\.bin$/;
 function cacheDir(env2 = process.env) {
   if (env2.FEDC_CACHE_DIR)
-    return path8.resolve(env2.FEDC_CACHE_DIR);
-  const base = env2.XDG_CACHE_HOME ? env2.XDG_CACHE_HOME : path8.join(homedir(), ".cache");
-  return path8.join(base, "fedc");
+    return path9.resolve(env2.FEDC_CACHE_DIR);
+  const base = env2.XDG_CACHE_HOME ? env2.XDG_CACHE_HOME : path9.join(homedir(), ".cache");
+  return path9.join(base, "fedc");
 }
 var sha256 = (data) => createHash3("sha256").update(data).digest("hex");
 var codeId;
 function codeIdentity() {
   if (codeId !== void 0)
     return codeId;
-  const here = path8.dirname(fileURLToPath5(import.meta.url));
-  const root = path8.basename(here) === "read" ? path8.dirname(here) : here;
+  const here = path9.dirname(fileURLToPath5(import.meta.url));
+  const root = path9.basename(here) === "read" ? path9.dirname(here) : here;
   const h = createHash3("sha256");
-  const files = readdirSync2(root, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path8.join(e.parentPath, e.name));
+  const files = listTree2(root).filter((e) => e.isFile()).map((e) => path9.join(e.parentPath, e.name));
   for (const full of files.sort((a, b) => a < b ? -1 : 1)) {
     const s = statSync3(full);
-    h.update(`${path8.relative(root, full)}\0${s.size}\0${s.mtimeMs}
+    h.update(`${path9.relative(root, full)}\0${s.size}\0${s.mtimeMs}
 `);
   }
   return codeId = h.digest("hex");
@@ -35713,7 +35748,7 @@ function openCompileCache(output, env2 = process.env) {
     return void 0;
   }
   const maxBytes = Math.max(1, Number(env2.FEDC_CACHE_MAX_MB) || 512) * 1024 * 1024;
-  const file = (key) => path8.join(dir, `${key}.bin`);
+  const file = (key) => path9.join(dir, `${key}.bin`);
   const read = (key) => {
     let buf;
     try {
@@ -35736,7 +35771,7 @@ function openCompileCache(output, env2 = process.env) {
   const write = (key, value) => {
     const payload = serialize(value);
     const digest2 = createHash3("sha256").update(payload).digest();
-    const tmp = path8.join(dir, `.${key}.${randomBytes(6).toString("hex")}.tmp`);
+    const tmp = path9.join(dir, `.${key}.${randomBytes(6).toString("hex")}.tmp`);
     try {
       writeFileSync2(tmp, Buffer.concat([MAGIC2, digest2, payload]), { mode: 384 });
       renameSync(tmp, file(key));
@@ -35785,8 +35820,8 @@ function decode(buf) {
 }
 function prune(dir, maxBytes) {
   try {
-    const entries = readdirSync2(dir).flatMap((name) => {
-      const full = path8.join(dir, name);
+    const entries = readdirSync3(dir).flatMap((name) => {
+      const full = path9.join(dir, name);
       try {
         const s = statSync3(full);
         if (name.endsWith(".tmp") && Date.now() - s.mtimeMs > 36e5)
@@ -35859,7 +35894,7 @@ async function prepareCompile(source, flags) {
   const strict = flags.strict ?? settings2.strict;
   if (hasErrors(settingsDiags))
     return { settings: settings2, compile: async () => ({ result: failed(settingsDiags), reads: [] }) };
-  const output = source.output(flags.output ? path9.resolve(flags.output) : settings2.output);
+  const output = source.output(flags.output ? path10.resolve(flags.output) : settings2.output);
   const kube = kubernetesVersion(settings2);
   const crdSettings = settings2.crds?.length ? { ...settings2, include: settings2.crds, exclude: [] } : void 0;
   const readAll = async () => {
@@ -36229,20 +36264,20 @@ import path12 from "node:path";
 // dist/emit/commit-journal.js
 import { closeSync as closeSync2, fsyncSync, lstatSync as lstatSync5, openSync as openSync3, readFileSync as readFileSync6, renameSync as renameSync2, rmSync, statSync as statSync5, unlinkSync as unlinkSync2, writeSync as writeSync2 } from "node:fs";
 import { hostname } from "node:os";
-import path10 from "node:path";
+import path11 from "node:path";
 var JOURNAL_FILE = ".fedc-journal";
 var JOURNAL_TMP = `${JOURNAL_FILE}.tmp`;
 var TMP_SUFFIX = ".fedc-tmp";
 var JournalError = class extends Error {
 };
 function tempPath(target) {
-  return path10.join(path10.dirname(target), `.${path10.basename(target)}${TMP_SUFFIX}`);
+  return path11.join(path11.dirname(target), `.${path11.basename(target)}${TMP_SUFFIX}`);
 }
 function newJournal(renames2, deletes) {
   return { fedc: "commit-journal", version: 1, pid: process.pid, hostname: hostname(), started: (/* @__PURE__ */ new Date()).toISOString(), renames: renames2, deletes };
 }
 function writeJournal(outDir, journal) {
-  const tmp = path10.join(outDir, JOURNAL_TMP);
+  const tmp = path11.join(outDir, JOURNAL_TMP);
   const fd = openSync3(tmp, "w", 420);
   try {
     writeSync2(fd, JSON.stringify(journal) + "\n");
@@ -36253,17 +36288,17 @@ function writeJournal(outDir, journal) {
     throw err2;
   }
   closeSync2(fd);
-  renameSync2(tmp, path10.join(outDir, JOURNAL_FILE));
+  renameSync2(tmp, path11.join(outDir, JOURNAL_FILE));
   syncDir(outDir);
 }
 function removeJournal(outDir) {
-  rmSync(path10.join(outDir, JOURNAL_FILE), { force: true });
+  rmSync(path11.join(outDir, JOURNAL_FILE), { force: true });
   syncDir(outDir);
 }
 function readJournal(outDir) {
   let text;
   try {
-    text = readFileSync6(path10.join(outDir, JOURNAL_FILE), "utf8");
+    text = readFileSync6(path11.join(outDir, JOURNAL_FILE), "utf8");
   } catch (err2) {
     if (err2.code === "ENOENT")
       return void 0;
@@ -36330,7 +36365,7 @@ function recoverCommit(outDir) {
   }
   for (const [tmp, target] of pending) {
     renameSync2(tmp, target);
-    dirs.add(path10.dirname(target));
+    dirs.add(path11.dirname(target));
   }
   let deleted = 0;
   for (const rel of journal.deletes) {
@@ -36344,7 +36379,7 @@ function recoverCommit(outDir) {
     if (!isGeneratedByFedc(text))
       continue;
     unlinkSync2(file);
-    dirs.add(path10.dirname(file));
+    dirs.add(path11.dirname(file));
     deleted++;
   }
   for (const d3 of dirs)
@@ -36356,7 +36391,7 @@ function inside(outDir, rel) {
   let dir = outDir;
   const parts = rel.split("/");
   for (const p of parts.slice(0, -1)) {
-    dir = path10.join(dir, p);
+    dir = path11.join(dir, p);
     let link = false;
     try {
       link = lstatSync5(dir).isSymbolicLink();
@@ -36364,9 +36399,9 @@ function inside(outDir, rel) {
       break;
     }
     if (link)
-      throw new JournalError(`it names ${rel}, and ${path10.relative(outDir, dir)} is a symlink`);
+      throw new JournalError(`it names ${rel}, and ${path11.relative(outDir, dir)} is a symlink`);
   }
-  return path10.join(outDir, ...parts);
+  return path11.join(outDir, ...parts);
 }
 function isFile(p) {
   try {
@@ -36388,24 +36423,6 @@ function syncDir(dir) {
   } finally {
     closeSync2(fd);
   }
-}
-
-// dist/emit/under-root.js
-import path11 from "node:path";
-var POSIX = path11.sep === "/";
-function childPath(dir, name) {
-  if (!POSIX)
-    return path11.join(dir, name);
-  return dir.endsWith("/") ? dir + name : `${dir}/${name}`;
-}
-function underRoot(root) {
-  return (rel) => childPath(root, rel);
-}
-function relativeToRoot(root) {
-  if (!POSIX)
-    return (abs) => path11.relative(root, abs).split(path11.sep).join("/");
-  const prefix2 = root.endsWith("/") ? root : `${root}/`;
-  return (abs) => abs.startsWith(prefix2) ? abs.slice(prefix2.length) : path11.relative(root, abs);
 }
 
 // dist/emit/output-stamp.js
@@ -36888,7 +36905,7 @@ function scopedFiles(outDir, tree) {
   for (const scope of readableScopes(outDir, tree, symlinks)) {
     let entries;
     try {
-      entries = readdirSync5(safeJoin(outDir, scope), { recursive: true, withFileTypes: true });
+      entries = listTree2(safeJoin(outDir, scope));
     } catch (err2) {
       if (err2.code === "ENOENT")
         continue;

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { CompileResult } from '../compile.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
@@ -7,6 +7,7 @@ import { compareSnapshots } from '../diff/compare-snapshots.js';
 import { DIFF_FORMATS, diffFormatters, type DiffFormat } from '../diff/format/index.js';
 import { snapshotOfCompile, snapshotOfTree, type RenderSnapshot } from '../diff/render-snapshot.js';
 import { describeRef, GitError, GitNotFound, gitLocation, mergeBase, resolveCommit } from '../read/git.js';
+import { listTree } from '../read/list-tree.js';
 import { diskSource, gitSource, missingRevision, UnreadableSource, unreadableRevision, type RepoSource } from '../read/repo-source.js';
 import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { compileSource } from './load-repo.js';
@@ -188,7 +189,7 @@ function treeSides(a: string, b: string): { base: Side; head: Side } | number {
 function readTreeFiles(dir: string): Map<string, string> {
   if (!statSync(dir).isDirectory()) throw new Error('not a directory');
   const out = new Map<string, string>();
-  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+  for (const e of listTree(dir)) {
     if (!e.isFile()) continue;
     const abs = path.join(e.parentPath, e.name);
     out.set(path.relative(dir, abs).split(path.sep).join('/'), readFileSync(abs, 'utf8'));

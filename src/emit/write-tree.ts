@@ -7,6 +7,7 @@ import { contentBytes, contentEquals, contentLength, type FileContent } from './
 import { crashPoint, renameConcurrency, renameFault, writeFault } from './io-faults.js';
 import type { OutputTree } from './output-tree.js';
 import { contentDigest, NOT_FEDCS, type KnownOutput } from './output-stamp.js';
+import { listTree } from '../read/list-tree.js';
 import { childPath, relativeToRoot, underRoot } from './under-root.js';
 
 // Reading and listing are synchronous: from the page cache that is fastest. Creating files is
@@ -351,7 +352,7 @@ function scopedFiles(outDir: string, tree: OutputTree): { files: Map<string, Dis
   for (const scope of readableScopes(outDir, tree, symlinks)) {
     let entries;
     try {
-      entries = readdirSync(safeJoin(outDir, scope), { recursive: true, withFileTypes: true });
+      entries = listTree(safeJoin(outDir, scope));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
       throw err;

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
 import type { CompileResult } from '../compile.js';
 import type { RenderedObject } from '../render/render-clusters.js';
+import { listTree } from './list-tree.js';
 import type { OutputFiles } from './output-files.js';
 
 /**
@@ -57,7 +58,7 @@ function codeIdentity(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const root = path.basename(here) === 'read' ? path.dirname(here) : here;
   const h = createHash('sha256');
-  const files = readdirSync(root, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+  const files = listTree(root).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
   for (const full of files.sort((a, b) => (a < b ? -1 : 1))) {
     const s = statSync(full);
     h.update(`${path.relative(root, full)}\0${s.size}\0${s.mtimeMs}\n`);
