@@ -21032,9 +21032,6 @@ function childPath(dir, name) {
     return path.join(dir, name);
   return dir.endsWith("/") ? dir + name : `${dir}/${name}`;
 }
-function underRoot(root) {
-  return (rel) => childPath(root, rel);
-}
 function relativeToRoot(root) {
   if (!POSIX)
     return (abs) => path.relative(root, abs).split(path.sep).join("/");
@@ -36454,7 +36451,6 @@ var namesDigest = (abs) => sha2562(readdirSync4(abs).sort().join("\0"));
 var fileDigest = (abs) => `fedc:${sha2562(readFileSync7(abs))}`;
 function takeStamp(outDir, compileKey2, scope, wanted, report, now = Date.now()) {
   const root = path12.resolve(outDir);
-  const under = underRoot(root);
   const entries = /* @__PURE__ */ new Map();
   const racy = [];
   const keep = new Set(scope.keep);
@@ -36462,19 +36458,19 @@ function takeStamp(outDir, compileKey2, scope, wanted, report, now = Date.now())
     const content = st?.isFile() ? wanted.get(rel) ?? (inScope ? NOT_FEDCS : void 0) : void 0;
     entries.set(rel, content === void 0 ? [rel, signature(st)] : [rel, signature(st), content]);
     if (st && isRacy(st, now)) {
-      const abs = under(rel);
+      const abs = childPath(root, rel);
       racy.push([rel, st.isDirectory() ? namesDigest(abs) : content?.startsWith("fedc:") ? content : fileDigest(abs)]);
     }
   };
   try {
     const walk2 = (rel) => {
-      for (const e of readdirSync4(under(rel), { withFileTypes: true })) {
+      for (const e of readdirSync4(childPath(root, rel), { withFileTypes: true })) {
         const child2 = `${rel}/${e.name}`;
         if (keep.has(child2)) {
           entries.set(child2, [child2, KEPT2]);
           continue;
         }
-        const st = statOf(under(child2));
+        const st = statOf(childPath(root, child2));
         if (!st || st.isSymbolicLink())
           return false;
         record(child2, st, true);
@@ -36483,12 +36479,12 @@ function takeStamp(outDir, compileKey2, scope, wanted, report, now = Date.now())
       }
       return true;
     };
-    record(JOURNAL_FILE, statOf(under(JOURNAL_FILE)));
+    record(JOURNAL_FILE, statOf(childPath(root, JOURNAL_FILE)));
     for (const dir of scope.scopes) {
       const parts = dir.split("/");
       for (let i = 1; i <= parts.length; i++) {
         const rel = parts.slice(0, i).join("/");
-        const st = statOf(under(rel));
+        const st = statOf(childPath(root, rel));
         if (st?.isSymbolicLink())
           return void 0;
         record(rel, st);
@@ -36523,7 +36519,6 @@ function checkStamp(outDir, stamp, now = Date.now()) {
   const stillRacy = [];
   try {
     const { paths, signatures: sigs } = stamp;
-    const under = underRoot(root);
     let p = 0;
     let q = 0;
     for (let i = 0; i < stamp.count; i++) {
@@ -36532,7 +36527,7 @@ function checkStamp(outDir, stamp, now = Date.now()) {
       if (pe === -1 || qe === -1)
         return { holds: false };
       if (!(qe - q === KEPT2.length && sigs.startsWith(KEPT2, q))) {
-        const sig = signature(statOf(under(paths.slice(p, pe))));
+        const sig = signature(statOf(childPath(root, paths.slice(p, pe))));
         if (sig.length !== qe - q || !sigs.startsWith(sig, q))
           return { holds: false };
       }
@@ -36542,7 +36537,7 @@ function checkStamp(outDir, stamp, now = Date.now()) {
     if (stamp.count === 0 ? paths !== "" || sigs !== "" : p !== paths.length + 1 || q !== sigs.length + 1)
       return { holds: false };
     for (const [rel, digest2] of stamp.racy) {
-      const abs = under(rel);
+      const abs = childPath(root, rel);
       const st = statOf(abs);
       if ((st?.isDirectory() ? namesDigest(abs) : fileDigest(abs)) !== digest2)
         return { holds: false };
@@ -36947,14 +36942,13 @@ function knownScopedFiles(outDir, tree, known) {
   const out = /* @__PURE__ */ new Map();
   const symlinks = [];
   const root = path13.resolve(outDir);
-  const under = underRoot(root);
   const keep = new Set(tree.keep);
   const walk2 = (rel, st) => {
-    for (const name of known.names(rel, st) ?? readdirSync5(under(rel))) {
+    for (const name of known.names(rel, st) ?? readdirSync5(childPath(root, rel))) {
       const child2 = `${rel}/${name}`;
       if (keep.has(child2))
         continue;
-      const abs = under(child2);
+      const abs = childPath(root, child2);
       const cst = lstatSync7(abs, { bigint: true, throwIfNoEntry: false });
       if (!cst)
         continue;

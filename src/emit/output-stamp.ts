@@ -3,7 +3,7 @@ import { lstatSync, readdirSync, readFileSync, type BigIntStats } from 'node:fs'
 import path from 'node:path';
 import { JOURNAL_FILE } from './commit-journal.js';
 import type { FileContent } from './file-content.js';
-import { underRoot } from './under-root.js';
+import { childPath } from './under-root.js';
 
 /**
  * The output directory as a render found it, to know it again on the next run without reading
@@ -98,7 +98,6 @@ const fileDigest = (abs: string) => `fedc:${sha256(readFileSync(abs))}`;
  */
 export function takeStamp<R>(outDir: string, compileKey: string, scope: StampScope, wanted: ReadonlyMap<string, string>, report: R, now = Date.now()): OutputStamp<R> | undefined {
   const root = path.resolve(outDir);
-  const under = underRoot(root);
   const entries = new Map<string, [string, string, string?]>();
   const racy: [string, string][] = [];
   const keep = new Set(scope.keep);
@@ -107,34 +106,34 @@ export function takeStamp<R>(outDir: string, compileKey: string, scope: StampSco
     const content = st?.isFile() ? wanted.get(rel) ?? (inScope ? NOT_FEDCS : undefined) : undefined;
     entries.set(rel, content === undefined ? [rel, signature(st)] : [rel, signature(st), content]);
     if (st && isRacy(st, now)) {
-      const abs = under(rel);
+      const abs = childPath(root, rel);
       // A file fedc wants must hold what it wants (verified before the stamp): that digest, not the disk's.
       racy.push([rel, st.isDirectory() ? namesDigest(abs) : content?.startsWith('fedc:') ? content : fileDigest(abs)]);
     }
   };
   try {
     const walk = (rel: string): boolean => {
-      for (const e of readdirSync(under(rel), { withFileTypes: true })) {
+      for (const e of readdirSync(childPath(root, rel), { withFileTypes: true })) {
         const child = `${rel}/${e.name}`;
         if (keep.has(child)) {
           // Not this run's: named (its parent's listing is known), never trusted below.
           entries.set(child, [child, KEPT]);
           continue;
         }
-        const st = statOf(under(child));
+        const st = statOf(childPath(root, child));
         if (!st || st.isSymbolicLink()) return false;
         record(child, st, true);
         if (st.isDirectory() && !walk(child)) return false;
       }
       return true;
     };
-    record(JOURNAL_FILE, statOf(under(JOURNAL_FILE)));
+    record(JOURNAL_FILE, statOf(childPath(root, JOURNAL_FILE)));
     for (const dir of scope.scopes) {
       // The directories on the way: one replaced by a symlink changes its signature.
       const parts = dir.split('/');
       for (let i = 1; i <= parts.length; i++) {
         const rel = parts.slice(0, i).join('/');
-        const st = statOf(under(rel));
+        const st = statOf(childPath(root, rel));
         if (st?.isSymbolicLink()) return undefined;
         record(rel, st);
       }
@@ -169,8 +168,7 @@ export function checkStamp<R>(outDir: string, stamp: OutputStamp<R>, now = Date.
   try {
     // Each signature is compared where it lies in the packed list: no string per entry but its path.
     const { paths, signatures: sigs } = stamp;
-    // The paths are as takeStamp joined them: normalized, `/` between segments.
-    const under = underRoot(root);
+    // The paths are as takeStamp joined them (normalized, `/` between segments): childPath appends them.
     let p = 0;
     let q = 0;
     for (let i = 0; i < stamp.count; i++) {
@@ -178,7 +176,7 @@ export function checkStamp<R>(outDir: string, stamp: OutputStamp<R>, now = Date.
       const qe = itemEnd(sigs, q);
       if (pe === -1 || qe === -1) return { holds: false };
       if (!(qe - q === KEPT.length && sigs.startsWith(KEPT, q))) {
-        const sig = signature(statOf(under(paths.slice(p, pe))));
+        const sig = signature(statOf(childPath(root, paths.slice(p, pe))));
         if (sig.length !== qe - q || !sigs.startsWith(sig, q)) return { holds: false };
       }
       p = pe + 1;
@@ -187,7 +185,7 @@ export function checkStamp<R>(outDir: string, stamp: OutputStamp<R>, now = Date.
     // Every item read, none left over: lists of another length are no stamp fedc took.
     if (stamp.count === 0 ? paths !== '' || sigs !== '' : p !== paths.length + 1 || q !== sigs.length + 1) return { holds: false };
     for (const [rel, digest] of stamp.racy) {
-      const abs = under(rel);
+      const abs = childPath(root, rel);
       const st = statOf(abs);
       if ((st?.isDirectory() ? namesDigest(abs) : fileDigest(abs)) !== digest) return { holds: false };
       if (st && isRacy(st, now)) stillRacy.push([rel, digest]);

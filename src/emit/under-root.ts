@@ -13,12 +13,7 @@ export function childPath(dir: string, name: string): string {
   return dir.endsWith('/') ? dir + name : `${dir}/${name}`;
 }
 
-/** Absolute paths under `root` from normalized relative paths. */
-export function underRoot(root: string): (rel: string) => string {
-  return (rel) => childPath(root, rel);
-}
-
-/** The relative path (`/` between its segments) of an absolute path under `root`: underRoot's inverse. */
+/** The relative path (`/` between its segments) of an absolute path under `root`: childPath's inverse. */
 export function relativeToRoot(root: string): (abs: string) => string {
   if (!POSIX) return (abs) => path.relative(root, abs).split(path.sep).join('/');
   const prefix = root.endsWith('/') ? root : `${root}/`;

@@ -2,13 +2,13 @@ import { existsSync, lstatSync, type BigIntStats, mkdirSync, readdirSync, readFi
 import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { CLUSTERS_DIR, isGeneratedByFedc } from '../model/output-contract.js';
+import { listTree } from '../read/list-tree.js';
 import { newJournal, removeJournal, tempPath, TMP_SUFFIX, writeJournal } from './commit-journal.js';
 import { contentBytes, contentEquals, contentLength, type FileContent } from './file-content.js';
 import { crashPoint, renameConcurrency, renameFault, writeFault } from './io-faults.js';
 import type { OutputTree } from './output-tree.js';
 import { contentDigest, NOT_FEDCS, type KnownOutput } from './output-stamp.js';
-import { listTree } from '../read/list-tree.js';
-import { childPath, relativeToRoot, underRoot } from './under-root.js';
+import { childPath, relativeToRoot } from './under-root.js';
 
 // Reading and listing are synchronous: from the page cache that is fastest. Creating files is
 // disk-bound and goes much faster with many writes in flight (the file system batches them),
@@ -396,13 +396,12 @@ function knownScopedFiles(outDir: string, tree: OutputTree, known: KnownOutput):
   const out = new Map<string, DiskFile>();
   const symlinks: string[] = [];
   const root = path.resolve(outDir);
-  const under = underRoot(root);
   const keep = new Set(tree.keep);
   const walk = (rel: string, st: BigIntStats): void => {
-    for (const name of known.names(rel, st) ?? readdirSync(under(rel))) {
+    for (const name of known.names(rel, st) ?? readdirSync(childPath(root, rel))) {
       const child = `${rel}/${name}`;
       if (keep.has(child)) continue;
-      const abs = under(child);
+      const abs = childPath(root, child);
       const cst = lstatSync(abs, { bigint: true, throwIfNoEntry: false });
       if (!cst) continue; // gone since the listing
       if (cst.isSymbolicLink()) symlinks.push(child);
