@@ -93,7 +93,7 @@ describe('start-up', () => {
     }
   });
 
-  it('the bin is CommonJS: a start runs no ES module (the loader costs a start some 4 ms); dist/cli/main.js runs the same CLI', () => {
+  it('the bin is CommonJS: a start runs no ES module; dist/cli/main.js runs the same CLI', () => {
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> };
     expect(path.join(ROOT, pkg.bin.fedc!)).toBe(CLI);
     // Node loads its module jobs and translators to run an ES module (Node 20 only then; a later
