@@ -57,6 +57,8 @@ const FLOORS = path.join(ROOT, 'bench/floors.mjs');
 const GNU_TIME = '/usr/bin/time';
 const RESULTS = path.join(ROOT, 'bench/results/latest.json');
 const NODE = process.execPath;
+/** Whether the environment names extra CA certificates for Node (see the "without NODE_EXTRA_CA_CERTS" rows). */
+const EXTRA_CA = Boolean(process.env.NODE_EXTRA_CA_CERTS);
 /** In the one-workload form, the kustomize floor runs by default up to this many objects (it takes ~1 ms each). */
 const KUSTOMIZE_AUTO_MAX_DOCS = 10000;
 
@@ -166,6 +168,18 @@ function countManifestDocs(dir) {
   return n;
 }
 
+/** null when trees a and b hold the same paths with the same bytes, else the first difference. */
+function sameTree(a, b) {
+  const list = (dir) => fs.readdirSync(dir, { recursive: true }).map(String).sort();
+  const [la, lb] = [list(a), list(b)];
+  if (la.join('\n') !== lb.join('\n')) return `${shown(a)} and ${shown(b)} list different paths`;
+  for (const rel of la) {
+    const [pa, pb] = [path.join(a, rel), path.join(b, rel)];
+    if (fs.statSync(pa).isFile() && !fs.readFileSync(pa).equals(fs.readFileSync(pb))) return `${shown(pa)} differs`;
+  }
+  return null;
+}
+
 /** Documents in a YAML stream: those that hold a `kind:` line at the top level. */
 const countDocs = (text) => (text.match(/^kind: /gm) || []).length;
 
@@ -177,19 +191,23 @@ const round = (x, d = 3) => (x === null || x === undefined || Number.isNaN(x) ? 
 
 /**
  * One timed whole-process run: wall seconds, user and system CPU seconds, peak RSS in MiB.
- * With GNU time (`/usr/bin/time -f '%e %U %S %M'`): the user/system split matters here, as
+ * With GNU time (`/usr/bin/time -f '%U %S %M'`): the user/system split matters here, as
  * writing tens of thousands of files is mostly system time. Without it (a minimal image, macOS):
  * spawn and poll /proc/<pid>/status for VmHWM where there is a /proc, wall time only otherwise.
+ * Wall time is this process's clock around the spawn, to the microsecond: GNU time's `%e` has
+ * 10 ms steps, 5% of a 0.2 s render. Spawning GNU time costs about 2 ms of it, in every row alike.
  */
 function timeOnce(cmd) {
   if (!hasGnuTime) return pollOnce(cmd);
   const tf = path.join(tmp, 'time.txt');
-  const r = spawnSync(GNU_TIME, ['-f', '%e %U %S %M', '-o', tf, ...cmd], {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(GNU_TIME, ['-f', '%U %S %M', '-o', tf, ...cmd], {
     cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', maxBuffer: 1 << 30,
   });
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.error) die(`${GNU_TIME}: ${r.error.message}`);
   if (r.status !== 0) die(`${cmd.map(shown).join(' ')} exited ${r.status}\n${r.stderr}`);
-  const [wall, user, sys, kib] = fs.readFileSync(tf, 'utf8').trim().split('\n').pop().split(/\s+/).map(Number);
+  const [user, sys, kib] = fs.readFileSync(tf, 'utf8').trim().split('\n').pop().split(/\s+/).map(Number);
   return { wall, user, sys, peakMiB: kib / 1024 };
 }
 
@@ -417,6 +435,7 @@ function benchWorkload(w, runs) {
   const fresh = (what) => (i) => path.join(tmp, `${what}-${i}`);
   const OUT_COLD = fresh('out-cold');
   const OUT_MANIFEST = fresh('out-manifest');
+  const OUT_MANIFEST_NO_CA = fresh('out-manifest-no-ca');
   const FLOOR_FILES = fresh('floor-files');
   const FLOOR_STREAM = fresh('floor-stream');
   const FLOOR_COPY = fresh('floor-copy');
@@ -577,7 +596,18 @@ function benchWorkload(w, runs) {
         { id: 'yamlStdout', name: 'floor: yaml, one cluster to stdout', cmd: () => floor('yaml', REPO, '--stdout', '--cluster', cluster) },
         { id: 'copy', name: 'floor: cp -R of the rendered tree', cmd: (i) => ['cp', '-R', OUT_WARM, FLOOR_COPY(i)] },
         { id: 'hash', name: 'floor: read and sha256 every input', cmd: () => floor('hash', REPO, DIGESTS) },
+        { id: 'nodeStart', name: 'floor: node -e 0 (Node starting and exiting)', cmd: () => [NODE, '-e', '0'] },
       ];
+      if (EXTRA_CA && kustomize) {
+        // Node 20 reads the file NODE_EXTRA_CA_CERTS names at every start, before any of fedc runs
+        // (Node 22 does not); fedc opens no TLS connection. Measured apart so the two costs are seen.
+        const noCa = ['env', '-u', 'NODE_EXTRA_CA_CERTS'];
+        cases.push(
+          { ...manifestCase, id: 'manifestNoCa', name: `${manifestCase.name}, without NODE_EXTRA_CA_CERTS`, cmd: (i) => [...noCa, ...render, '-o', OUT_MANIFEST_NO_CA(i), '--layout', 'manifest'] },
+          { id: 'nodeStartNoCa', name: 'floor: node -e 0 without NODE_EXTRA_CA_CERTS', cmd: () => [...noCa, NODE, '-e', '0'] },
+        );
+        notes.push('NODE_EXTRA_CA_CERTS is set here: every row runs with it, as a user\'s shell would; the two rows "without NODE_EXTRA_CA_CERTS" unset it');
+      }
       if (kustomize) {
         cases.push({
           id: 'kustomize', name: `floor: kubectl kustomize, ${meta.clusters} overlays in turn`,
@@ -605,12 +635,17 @@ function benchWorkload(w, runs) {
     }
     const inManifests = countManifestDocs(OUT_MANIFEST(0));
     check('cold --layout manifest run wrote expectedDocs objects', inManifests === meta.expectedDocs, `${inManifests} documents, ${meta.expectedDocs} expected`);
+    if (results.manifestNoCa) {
+      const same = sameTree(OUT_MANIFEST(0), OUT_MANIFEST_NO_CA(0));
+      check('the render without NODE_EXTRA_CA_CERTS wrote the same bytes', same === null, same ?? 'identical');
+    }
 
     const RATIOS = [
       ['cold', 'yamlFiles', 'parse + stringify every placed copy + write, with yaml'],
       ['cold', 'copy', 'cp -R of the same tree'],
       ['manifest', 'yamlStream', 'the yaml floor, one manifest per cluster'],
       ['manifest', 'kustomize', 'kubectl kustomize of every overlay, one after another'],
+      ['manifestNoCa', 'kustomize', 'kubectl kustomize of every overlay, one after another'],
       ['cold', 'kustomize', 'kubectl kustomize of every overlay, one after another'],
       ['noChange', 'hash', 'read and sha256 every input'],
       ['noChangeNoCache', 'hash', 'read and sha256 every input'],
@@ -637,11 +672,11 @@ function benchWorkload(w, runs) {
       `${(meta.inputBytes / 1e6).toFixed(1)} MB in ${meta.inputFiles} files (seed ${opt.seed}); median of ${runs} run${runs > 1 ? 's' : ''}; ` +
       `node ${process.version}, ${os.cpus().length} CPUs${hasGnuTime ? '' : '; no GNU time: wall and polled peak RSS only'}\n`);
     console.log(table(['what', 'wall s', 'min-max s', 'user s', 'sys s', 'peak RSS MiB'], Object.values(results).map((x) => [
-      x.name, fmt(x.wall_s.median), `${fmt(x.wall_s.min)}-${fmt(x.wall_s.max)}`, fmt(x.user_s), fmt(x.sys_s), fmt(x.peak_rss_MiB, 0),
+      x.name, fmt(x.wall_s.median, 3), `${fmt(x.wall_s.min, 3)}-${fmt(x.wall_s.max, 3)}`, fmt(x.user_s), fmt(x.sys_s), fmt(x.peak_rss_MiB, 0),
     ])));
     console.log('');
     if (ratios.length) {
-      console.log(table(['fedc', 'wall s', 'its floor', 'wall s', 'ratio'], ratios.map((x) => [x.fedc, fmt(x.fedc_s), x.floorIs, fmt(x.floor_s), `${fmt(x.ratio)}x`]), [0, 2]));
+      console.log(table(['fedc', 'wall s', 'its floor', 'wall s', 'ratio'], ratios.map((x) => [x.fedc, fmt(x.fedc_s, 3), x.floorIs, fmt(x.floor_s, 3), `${fmt(x.ratio, 3)}x`]), [0, 2]));
       console.log('');
     }
     console.log(`  per object: cold --layout manifest ${fmt(perDoc.manifest_us_per_doc, 1)} µs` + (perDoc.cold_us_per_doc ? `, cold one file per object ${fmt(perDoc.cold_us_per_doc, 1)} µs` : ''));
@@ -674,6 +709,10 @@ const ratioOf = (w, id) => w.ratios?.find((r) => r.id === id)?.ratio ?? null;
 const FIGURES = [
   { id: '1', what: 'cold render --layout manifest / yaml floor (one manifest per cluster)', size: [100, 2000], max: 0.25, aim: 0.15, unit: 'x', value: (w) => ratioOf(w, 'manifest/yamlStream') },
   { id: '2', what: 'cold render --layout manifest / kubectl kustomize, overlays in turn', size: [20, 500], max: 0.1, unit: 'x', value: (w) => ratioOf(w, 'manifest/kustomize') },
+  {
+    id: '2 no CA', what: 'the same, fedc run without NODE_EXTRA_CA_CERTS (shown, no target; run only when it is set)', size: [20, 500], unit: 'x',
+    value: (w) => ratioOf(w, 'manifestNoCa/kustomize'), only: () => EXTRA_CA,
+  },
   { id: '2 files', what: 'cold render, one file per object / kubectl kustomize (shown, no target)', size: [20, 500], unit: 'x', value: (w) => ratioOf(w, 'cold/kustomize') },
   { id: '3 no change', what: 'render, nothing changed, compile cache on / read and sha256 every input', size: [100, 2000], max: 6, aim: 3, unit: 'x', value: (w) => ratioOf(w, 'noChange/hash') },
   { id: '3 no cache', what: 'render, nothing changed, no cache / read and sha256 (shown, no target)', size: [100, 2000], unit: 'x', value: (w) => ratioOf(w, 'noChangeNoCache/hash') },
@@ -696,7 +735,7 @@ const FIGURES = [
 ];
 
 function targets(reports, suite) {
-  return FIGURES.map((f) => {
+  return FIGURES.filter((f) => !f.only || f.only()).map((f) => {
     const [c, r] = f.size;
     const target = f.max !== undefined ? `<= ${f.max}${f.unit}${f.aim !== undefined ? ` (aim ${f.aim}${f.unit})` : ''}`
       : f.below !== undefined ? `< ${f.below}${f.unit}` : '-';
@@ -764,7 +803,7 @@ const plan = opt.suite
 const reports = plan.map((w) => benchWorkload(w, w.runs));
 const figures = targets(reports, opt.suite);
 
-const fmtValue = (x) => (x.value === null ? '-' : `${x.value.toFixed(x.unit === 'MiB' ? 0 : 2)}${x.unit === 'x' ? 'x' : ` ${x.unit}`}`);
+const fmtValue = (x) => (x.value === null ? '-' : `${x.value.toFixed(x.unit === 'MiB' ? 0 : 3)}${x.unit === 'x' ? 'x' : ` ${x.unit}`}`);
 console.log(`\n## issue 13 targets${opt.suite ? '' : ` (one workload, ${opt.clusters} x ${opt.resources}: every figure read at that size; --suite reads each at its own)`}\n`);
 console.log(table(['#', 'figure', 'issue size', 'measured', 'target', 'status'],
   figures.map((x) => [x.id, x.figure + (x.detail ? ` [${x.detail}]` : ''), x.issueSize, fmtValue(x), x.target, x.status]), [0, 1, 2, 5]));
@@ -785,7 +824,7 @@ const out = {
   node: process.version,
   platform: `${os.platform()} ${os.arch()}`,
   cpus: os.cpus().length,
-  timer: hasGnuTime ? `${GNU_TIME} -f '%e %U %S %M'` : 'spawn + /proc VmHWM polling',
+  timer: hasGnuTime ? `wall: process.hrtime around the spawn; CPU and peak RSS: ${GNU_TIME} -f '%U %S %M'` : 'spawn + /proc VmHWM polling',
   tmpdir: opt.tmpdir,
   build: build ? { snapshotOf: 'dist/', distFingerprint: build.distFingerprint, copyAttempts: build.attempts } : { snapshotOf: null, note: '--no-snapshot: dist/ itself' },
   command: `node bench/render-bench.mjs ${process.argv.slice(2).join(' ')}`.trim(),
