@@ -35,6 +35,10 @@
 //   kustomize        `kubectl kustomize overlays/<cluster>` for every cluster, one after another,
 //                    output to /dev/null (the generator's overlays build what fedc must write);
 //                    by default at up to 10,000 objects in the one-workload form, at 20 x 500 in the suite
+//   node -e 0        Node starting and exiting, which every fedc run pays first
+// Where NODE_EXTRA_CA_CERTS is set (Node 20 reads that file at every start), the workload with the
+// kustomize floor also times the manifest render and node -e 0 with it unset, and checks that render
+// wrote the same bytes; every other row runs with the environment as it is.
 // Every run uses its own compile cache directory under the temp dir (FEDC_CACHE_DIR), never the
 // user's; the rows that claim a cache hit are checked to have added no cache entry. The fedc
 // measured is a copy of dist/ taken at the start ($BUILD; --no-snapshot runs dist/ itself), so a
