@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { configMap, createFleetRepo, SECRETS, type FleetRepo } from './fleet-repo.js';
+import { CLUSTERS, configMap, createFleetRepo, gitIn, NAMESPACE, SECRETS, type FleetRepo } from './fleet-repo.js';
 import { cleanup, fedc, ROOT, tempDir } from './helpers.js';
 
 const BUNDLE = path.join(ROOT, 'action/dist/index.mjs');
@@ -87,7 +87,7 @@ interface ActionRun {
 }
 
 /** Runs the committed bundle as the runner does: `node <main>` in the workspace, with its environment. */
-async function runAction(inputs: Record<string, string>, event: Record<string, unknown>, eventName = 'pull_request'): Promise<ActionRun> {
+async function runAction(inputs: Record<string, string>, event: Record<string, unknown>, eventName = 'pull_request', workspace = fleet.repo): Promise<ActionRun> {
   const run = tempDir('fedc-action-run-');
   const files = { event: path.join(run, 'event.json'), summary: path.join(run, 'summary.md'), output: path.join(run, 'output.txt') };
   writeFileSync(files.event, JSON.stringify(event));
@@ -101,7 +101,7 @@ async function runAction(inputs: Record<string, string>, event: Record<string, u
     GITHUB_EVENT_NAME: eventName,
     GITHUB_EVENT_PATH: files.event,
     GITHUB_REPOSITORY: 'acme/fleet',
-    GITHUB_WORKSPACE: fleet.repo,
+    GITHUB_WORKSPACE: workspace,
     GITHUB_API_URL: api.url,
     GITHUB_STEP_SUMMARY: files.summary,
     GITHUB_OUTPUT: files.output,
@@ -109,7 +109,7 @@ async function runAction(inputs: Record<string, string>, event: Record<string, u
     RUNNER_TEMP: run,
     ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
   };
-  const child = spawn(process.execPath, [BUNDLE], { cwd: fleet.repo, env });
+  const child = spawn(process.execPath, [BUNDLE], { cwd: workspace, env });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -288,5 +288,34 @@ describe('mode: check', () => {
     expect(stale.stdout).toContain('::error title=FEDC5001::');
     expect(stale.summary).toContain('Fix it with `fedc render .` and commit the result.');
     fleet.git('checkout', '-q', '--', 'shop/flags.yaml');
+  });
+
+  it('names files from the checkout\'s root when the federation repo is a directory of it (path:), and the fix as the summary does', async () => {
+    const ws = tempDir('fedc-action-ws-');
+    try {
+      const fed = path.join(ws, 'federation');
+      const put = (rel: string, text: string) => {
+        mkdirSync(path.dirname(path.join(fed, rel)), { recursive: true });
+        writeFileSync(path.join(fed, rel), text);
+      };
+      put('clusters.yaml', CLUSTERS);
+      put('shop/namespace.yaml', NAMESPACE);
+      put('shop/flags.yaml', configMap('flags', 'info'));
+      put('shop/plain.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: plain, namespace: shop}\n');
+      expect(fedc(['render', fed]).code).toBe(0);
+      gitIn(ws, 'init', '-q');
+      gitIn(ws, 'add', '-A');
+      gitIn(ws, 'commit', '-qm', 'rendered');
+      const fresh = await runAction({ mode: 'check', path: 'federation' }, {}, 'push', ws);
+      expect([fresh.code, fresh.outputs.stale]).toEqual([0, 'false']);
+      expect(fresh.stdout).toContain('::warning file=federation/shop/plain.yaml,line=2,col=7,title=FEDC2009::');
+      put('shop/flags.yaml', configMap('flags', 'error'));
+      const stale = await runAction({ mode: 'check', path: 'federation' }, {}, 'push', ws);
+      expect([stale.code, stale.outputs.stale]).toEqual([1, 'true']);
+      expect(stale.stdout).toMatch(/^::error title=FEDC5001::.*%0Arun: fedc render federation$/m);
+      expect(stale.summary).toContain('Fix it with `fedc render federation` and commit the result.');
+    } finally {
+      cleanup(ws);
+    }
   });
 });

@@ -8,7 +8,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statS
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { cleanup, fedc, readTree, ROOT, tempDir, type RunResult } from './helpers.js';
+import { cleanup, CLI, fedc, readTree, ROOT, tempDir, type RunResult } from './helpers.js';
 
 const SEED = path.join(ROOT, 'fixtures/seed-001-eks');
 const EXPECTED = readTree(path.join(SEED, 'expected'));
@@ -188,15 +188,29 @@ describe('diagnostic formats', () => {
     expect(JSON.parse(r.stdout)).toEqual({ diagnostics: [], summary: { errors: 0, warnings: 0, infos: 0 } });
   });
 
-  it('github: workflow-command annotations with file, line, col and the code as title', () => {
+  it('github: workflow-command annotations with file (from the checkout\'s root), line, col and the code as title', () => {
     const dir = seed();
     breakSeed(dir);
     const r = cli(dir, 'validate', 'in', '--format', 'github');
     expect(r.code).toBe(1);
     expect(r.stdout).toBe(
-      '::error file=test/deployment.yaml,line=24,col=3,title=FEDC2001::FederatedDeployment: unknown field "placment"%0Adid you mean "placement"?\n' +
-        '::error file=test/namespace.yaml,line=2,col=7,title=FEDC2002::unknown kind FederatedNamespce (apiVersion types.kubefed.io/v1beta1)%0Adid you mean FederatedNamespace?\n',
+      '::error file=in/test/deployment.yaml,line=24,col=3,title=FEDC2001::FederatedDeployment: unknown field "placment"%0Adid you mean "placement"?\n' +
+        '::error file=in/test/namespace.yaml,line=2,col=7,title=FEDC2002::unknown kind FederatedNamespce (apiVersion types.kubefed.io/v1beta1)%0Adid you mean FederatedNamespace?\n',
     );
+  });
+
+  it('github: files are named from GITHUB_WORKSPACE where it is set, and from the repo where the repo lies outside the checkout', () => {
+    const dir = seed();
+    breakSeed(dir);
+    const run = (cwd: string, workspace: string | undefined, repo: string) =>
+      spawnSync(process.execPath, [CLI, 'validate', repo, '--format', 'github'], { cwd, encoding: 'utf8', env: { ...process.env, GITHUB_WORKSPACE: workspace } });
+    const files = (out: string) => [...out.matchAll(/file=([^,]+),/g)].map((m) => m[1]);
+    // a step that runs elsewhere in the job: the workspace decides
+    expect(files(run(path.join(dir, 'in', 'test'), dir, path.join(dir, 'in')).stdout)).toEqual(['in/test/deployment.yaml', 'in/test/namespace.yaml']);
+    // the repo is the checkout
+    expect(files(run(dir, path.join(dir, 'in'), 'in').stdout)).toEqual(['test/deployment.yaml', 'test/namespace.yaml']);
+    // outside the checkout GitHub can place no file: named from the repo, as before
+    expect(files(run(dir, path.join(dir, 'elsewhere'), 'in').stdout)).toEqual(['test/deployment.yaml', 'test/namespace.yaml']);
   });
 
   it('github: warnings are ::warning, diagnostics without a file have no file property', () => {
@@ -205,7 +219,7 @@ describe('diagnostic formats', () => {
     const r = cli(dir, 'render', 'in', '--format', 'github', '--cluster', 'nope');
     expect(r.code).toBe(1);
     expect(r.stdout).toBe(
-      '::warning file=test/deployment.yaml,line=27,col=13,title=FEDC3002::placement names cluster "cluster9", which is not a declared KubeFedCluster; KubeFed skips it%0Adeclared clusters: cluster1, cluster2\n' +
+      '::warning file=in/test/deployment.yaml,line=27,col=13,title=FEDC3002::placement names cluster "cluster9", which is not a declared KubeFedCluster; KubeFed skips it%0Adeclared clusters: cluster1, cluster2\n' +
         '::error title=FEDC5004::--cluster nope: no KubeFedCluster named nope%0Adeclared clusters: cluster1, cluster2\n',
     );
   });

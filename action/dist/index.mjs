@@ -125,17 +125,17 @@ var require_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path18) {
-      const ctrl = callVisitor(key, node, visitor, path18);
+    function visit_(key, node, visitor, path19) {
+      const ctrl = callVisitor(key, node, visitor, path19);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path18, ctrl);
-        return visit_(key, ctrl, visitor, path18);
+        replaceNode(key, path19, ctrl);
+        return visit_(key, ctrl, visitor, path19);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path18 = Object.freeze(path18.concat(node));
+          path19 = Object.freeze(path19.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path18);
+            const ci = visit_(i, node.items[i], visitor, path19);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -146,13 +146,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path18 = Object.freeze(path18.concat(node));
-          const ck = visit_("key", node.key, visitor, path18);
+          path19 = Object.freeze(path19.concat(node));
+          const ck = visit_("key", node.key, visitor, path19);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path18);
+          const cv = visit_("value", node.value, visitor, path19);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -173,17 +173,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path18) {
-      const ctrl = await callVisitor(key, node, visitor, path18);
+    async function visitAsync_(key, node, visitor, path19) {
+      const ctrl = await callVisitor(key, node, visitor, path19);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path18, ctrl);
-        return visitAsync_(key, ctrl, visitor, path18);
+        replaceNode(key, path19, ctrl);
+        return visitAsync_(key, ctrl, visitor, path19);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path18 = Object.freeze(path18.concat(node));
+          path19 = Object.freeze(path19.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path18);
+            const ci = await visitAsync_(i, node.items[i], visitor, path19);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -194,13 +194,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path18 = Object.freeze(path18.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path18);
+          path19 = Object.freeze(path19.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path19);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path18);
+          const cv = await visitAsync_("value", node.value, visitor, path19);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -227,23 +227,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path18) {
+    function callVisitor(key, node, visitor, path19) {
       if (typeof visitor === "function")
-        return visitor(key, node, path18);
+        return visitor(key, node, path19);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path18);
+        return visitor.Map?.(key, node, path19);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path18);
+        return visitor.Seq?.(key, node, path19);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path18);
+        return visitor.Pair?.(key, node, path19);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path18);
+        return visitor.Scalar?.(key, node, path19);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path18);
+        return visitor.Alias?.(key, node, path19);
       return void 0;
     }
-    function replaceNode(key, path18, node) {
-      const parent = path18[path18.length - 1];
+    function replaceNode(key, path19, node) {
+      const parent = path19[path19.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -855,10 +855,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema2, path18, value) {
+    function collectionFromPath(schema2, path19, value) {
       let v = value;
-      for (let i = path18.length - 1; i >= 0; --i) {
-        const k2 = path18[i];
+      for (let i = path19.length - 1; i >= 0; --i) {
+        const k2 = path19[i];
         if (typeof k2 === "number" && Number.isInteger(k2) && k2 >= 0) {
           const a = [];
           a[k2] = v;
@@ -877,7 +877,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path18) => path18 == null || typeof path18 === "object" && !!path18[Symbol.iterator]().next().done;
+    var isEmptyPath = (path19) => path19 == null || typeof path19 === "object" && !!path19[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type2, schema2) {
         super(type2);
@@ -907,11 +907,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path18, value) {
-        if (isEmptyPath(path18))
+      addIn(path19, value) {
+        if (isEmptyPath(path19))
           this.add(value);
         else {
-          const [key, ...rest] = path18;
+          const [key, ...rest] = path19;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -925,8 +925,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path18) {
-        const [key, ...rest] = path18;
+      deleteIn(path19) {
+        const [key, ...rest] = path19;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -940,8 +940,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path18, keepScalar) {
-        const [key, ...rest] = path18;
+      getIn(path19, keepScalar) {
+        const [key, ...rest] = path19;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -959,8 +959,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path18) {
-        const [key, ...rest] = path18;
+      hasIn(path19) {
+        const [key, ...rest] = path19;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -970,8 +970,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path18, value) {
-        const [key, ...rest] = path18;
+      setIn(path19, value) {
+        const [key, ...rest] = path19;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -3486,9 +3486,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path18, value) {
+      addIn(path19, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path18, value);
+          this.contents.addIn(path19, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3563,14 +3563,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path18) {
-        if (Collection.isEmptyPath(path18)) {
+      deleteIn(path19) {
+        if (Collection.isEmptyPath(path19)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path18) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path19) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3585,10 +3585,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path18, keepScalar) {
-        if (Collection.isEmptyPath(path18))
+      getIn(path19, keepScalar) {
+        if (Collection.isEmptyPath(path19))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path18, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path19, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3599,10 +3599,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path18) {
-        if (Collection.isEmptyPath(path18))
+      hasIn(path19) {
+        if (Collection.isEmptyPath(path19))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path18) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path19) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3619,13 +3619,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path18, value) {
-        if (Collection.isEmptyPath(path18)) {
+      setIn(path19, value) {
+        if (Collection.isEmptyPath(path19)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path18), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path19), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path18, value);
+          this.contents.setIn(path19, value);
         }
       }
       /**
@@ -5586,9 +5586,9 @@ var require_cst_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    visit3.itemAtPath = (cst, path18) => {
+    visit3.itemAtPath = (cst, path19) => {
       let item = cst;
-      for (const [field, index] of path18) {
+      for (const [field, index] of path19) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5597,23 +5597,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit3.parentCollection = (cst, path18) => {
-      const parent = visit3.itemAtPath(cst, path18.slice(0, -1));
-      const field = path18[path18.length - 1][0];
+    visit3.parentCollection = (cst, path19) => {
+      const parent = visit3.itemAtPath(cst, path19.slice(0, -1));
+      const field = path19[path19.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path18, item, visitor) {
-      let ctrl = visitor(item, path18);
+    function _visit(path19, item, visitor) {
+      let ctrl = visitor(item, path19);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path18.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path19.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -5624,10 +5624,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path18);
+            ctrl = ctrl(item, path19);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path18) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path19) : ctrl;
     }
     exports.visit = visit3;
   }
@@ -15301,8 +15301,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path18) {
-      let input = path18;
+    function removeDotSegments(path19) {
+      let input = path19;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -15376,11 +15376,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path18) {
-      if (path18 === "" || path18[0] === "/") {
-        return removeDotSegments(path18);
+    function removeDotSegmentsRelative(path19) {
+      if (path19 === "" || path19[0] === "/") {
+        return removeDotSegments(path19);
       }
-      const segments = path18.split("/");
+      const segments = path19.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -15743,8 +15743,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path18 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path18 && path18 !== "/" ? path18 : void 0;
+        const path19 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path19 && path19 !== "/" ? path19 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -19051,14 +19051,14 @@ var require_helpers = __commonJS({
       return true;
     }
     exports.isInteger = isInteger;
-    function escapePathComponent(path18) {
-      if (path18.indexOf("/") === -1 && path18.indexOf("~") === -1)
-        return path18;
-      return path18.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapePathComponent(path19) {
+      if (path19.indexOf("/") === -1 && path19.indexOf("~") === -1)
+        return path19;
+      return path19.replace(/~/g, "~0").replace(/\//g, "~1");
     }
     exports.escapePathComponent = escapePathComponent;
-    function unescapePathComponent2(path18) {
-      return path18.replace(/~1/g, "/").replace(/~0/g, "~");
+    function unescapePathComponent2(path19) {
+      return path19.replace(/~1/g, "/").replace(/~0/g, "~");
     }
     exports.unescapePathComponent = unescapePathComponent2;
     function _getPathRecursive(root, obj) {
@@ -19082,11 +19082,11 @@ var require_helpers = __commonJS({
       if (root === obj) {
         return "/";
       }
-      var path18 = _getPathRecursive(root, obj);
-      if (path18 === "") {
+      var path19 = _getPathRecursive(root, obj);
+      if (path19 === "") {
         throw new Error("Object not found in root");
       }
-      return "/" + path18;
+      return "/" + path19;
     }
     exports.getPath = getPath;
     function hasUndefined(obj) {
@@ -19281,8 +19281,8 @@ var require_core3 = __commonJS({
         if (!mutateDocument) {
           document = helpers_js_1._deepClone(document);
         }
-        var path18 = operation.path || "";
-        var keys = path18.split("/");
+        var path19 = operation.path || "";
+        var keys = path19.split("/");
         var obj = document;
         var t = 1;
         var len = keys.length;
@@ -19589,7 +19589,7 @@ var require_duplex = __commonJS({
       return temp;
     }
     exports.generate = generate;
-    function _generate(mirror, obj, patches, path18, invertible) {
+    function _generate(mirror, obj, patches, path19, invertible) {
       if (obj === mirror) {
         return;
       }
@@ -19606,27 +19606,27 @@ var require_duplex = __commonJS({
         if (helpers_js_1.hasOwnProperty(obj, key) && !(obj[key] === void 0 && oldVal !== void 0 && Array.isArray(obj) === false)) {
           var newVal = obj[key];
           if (typeof oldVal == "object" && oldVal != null && typeof newVal == "object" && newVal != null && Array.isArray(oldVal) === Array.isArray(newVal)) {
-            _generate(oldVal, newVal, patches, path18 + "/" + helpers_js_1.escapePathComponent(key), invertible);
+            _generate(oldVal, newVal, patches, path19 + "/" + helpers_js_1.escapePathComponent(key), invertible);
           } else {
             if (oldVal !== newVal) {
               changed = true;
               if (invertible) {
-                patches.push({ op: "test", path: path18 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(oldVal) });
+                patches.push({ op: "test", path: path19 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(oldVal) });
               }
-              patches.push({ op: "replace", path: path18 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(newVal) });
+              patches.push({ op: "replace", path: path19 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(newVal) });
             }
           }
         } else if (Array.isArray(mirror) === Array.isArray(obj)) {
           if (invertible) {
-            patches.push({ op: "test", path: path18 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(oldVal) });
+            patches.push({ op: "test", path: path19 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(oldVal) });
           }
-          patches.push({ op: "remove", path: path18 + "/" + helpers_js_1.escapePathComponent(key) });
+          patches.push({ op: "remove", path: path19 + "/" + helpers_js_1.escapePathComponent(key) });
           deleted = true;
         } else {
           if (invertible) {
-            patches.push({ op: "test", path: path18, value: mirror });
+            patches.push({ op: "test", path: path19, value: mirror });
           }
-          patches.push({ op: "replace", path: path18, value: obj });
+          patches.push({ op: "replace", path: path19, value: obj });
           changed = true;
         }
       }
@@ -19636,7 +19636,7 @@ var require_duplex = __commonJS({
       for (var t = 0; t < newKeys.length; t++) {
         var key = newKeys[t];
         if (!helpers_js_1.hasOwnProperty(mirror, key) && obj[key] !== void 0) {
-          patches.push({ op: "add", path: path18 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(obj[key]) });
+          patches.push({ op: "add", path: path19 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(obj[key]) });
         }
       }
     }
@@ -19668,7 +19668,7 @@ var require_fast_json_patch = __commonJS({
 });
 
 // dist/action/run-action.js
-import path17 from "node:path";
+import path18 from "node:path";
 
 // dist/diagnostics/format.js
 function formatDiagnostics(diags, format) {
@@ -19825,16 +19825,16 @@ var Diff = class {
       }
     }
   }
-  addToPath(path18, added, removed, oldPosInc, options) {
-    const last = path18.lastComponent;
+  addToPath(path19, added, removed, oldPosInc, options) {
+    const last = path19.lastComponent;
     if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
       return {
-        oldPos: path18.oldPos + oldPosInc,
+        oldPos: path19.oldPos + oldPosInc,
         lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
       };
     } else {
       return {
-        oldPos: path18.oldPos + oldPosInc,
+        oldPos: path19.oldPos + oldPosInc,
         lastComponent: { count: 1, added, removed, previousComponent: last }
       };
     }
@@ -20864,11 +20864,11 @@ var GitObjectUnreadable = class extends GitError {
   oid;
   type;
   path;
-  constructor(message, oid, type2, path18) {
+  constructor(message, oid, type2, path19) {
     super(message);
     this.oid = oid;
     this.type = type2;
-    this.path = path18;
+    this.path = path19;
   }
 };
 var GitNotFound = class extends GitError {
@@ -23113,15 +23113,15 @@ function toSchemaErrors(errors) {
   const out = [];
   const seen = /* @__PURE__ */ new Set();
   for (const e of errors) {
-    const path18 = pointerToPath(e.instancePath);
-    const field = path18.length > 0 ? `${formatPath(path18)} ` : "";
+    const path19 = pointerToPath(e.instancePath);
+    const field = path19.length > 0 ? `${formatPath(path19)} ` : "";
     let err2;
     switch (e.keyword) {
       case "additionalProperties": {
         const field2 = String(e.params.additionalProperty);
         const props = e.parentSchema?.properties;
         err2 = {
-          path: [...path18, field2],
+          path: [...path19, field2],
           atKey: true,
           message: `unknown field "${field2}"`,
           unknownField: field2,
@@ -23130,29 +23130,29 @@ function toSchemaErrors(errors) {
         break;
       }
       case "required":
-        err2 = { path: path18, atKey: path18.length > 0, message: `missing required field "${String(e.params.missingProperty)}"` };
+        err2 = { path: path19, atKey: path19.length > 0, message: `missing required field "${String(e.params.missingProperty)}"` };
         break;
       case "type":
-        err2 = { path: path18, atKey: false, message: `${field}must be ${describeType(e.params.type)}, not ${describeValue(e.data)}` };
+        err2 = { path: path19, atKey: false, message: `${field}must be ${describeType(e.params.type)}, not ${describeValue(e.data)}` };
         if (typeof e.data === "boolean" && String(e.params.type).includes("string")) {
           err2.hint = "quote the value: YAML 1.1, as kubectl reads it, takes y, yes, on, n, no and off for booleans";
         }
         break;
       case "enum":
         err2 = {
-          path: path18,
+          path: path19,
           atKey: false,
           message: `${field}must be one of ${e.params.allowedValues.map((x2) => JSON.stringify(x2)).join(", ")}, not ${JSON.stringify(e.data)}`
         };
         break;
       case "const":
-        err2 = { path: path18, atKey: false, message: `${field}must be ${JSON.stringify(e.params.allowedValue)}, not ${JSON.stringify(e.data)}` };
+        err2 = { path: path19, atKey: false, message: `${field}must be ${JSON.stringify(e.params.allowedValue)}, not ${JSON.stringify(e.data)}` };
         break;
       case "pattern":
-        err2 = { path: path18, atKey: false, message: `${field}${JSON.stringify(e.data)} does not match ${String(e.params.pattern)}` };
+        err2 = { path: path19, atKey: false, message: `${field}${JSON.stringify(e.data)} does not match ${String(e.params.pattern)}` };
         break;
       default:
-        err2 = { path: path18, atKey: false, message: e.message ?? e.keyword };
+        err2 = { path: path19, atKey: false, message: e.message ?? e.keyword };
     }
     const key = `${err2.path.join("\0")}|${err2.message}`;
     if (seen.has(key))
@@ -23214,17 +23214,17 @@ var Reporter = class {
     return `${at.origin.file}:${pos.line}:${pos.col}`;
   }
   position(at) {
-    const path18 = fullPath(at);
-    if (path18.length === 0)
+    const path19 = fullPath(at);
+    if (path19.length === 0)
       return { line: at.origin.line, col: 1 };
-    return this.locator.locate(at.origin.file, at.origin.docIndex, path18, at.atKey ?? false);
+    return this.locator.locate(at.origin.file, at.origin.docIndex, path19, at.atKey ?? false);
   }
   add(severity, code, at, message, hint) {
-    const path18 = fullPath(at);
+    const path19 = fullPath(at);
     const pos = this.position(at);
     const d3 = { code, severity, message, file: at.origin.file, line: pos.line, col: pos.col };
-    if (path18.length > 0)
-      d3.path = formatPath(path18);
+    if (path19.length > 0)
+      d3.path = formatPath(path19);
     if (hint)
       d3.hint = hint;
     this.diagnostics.push(d3);
@@ -26809,19 +26809,19 @@ function templateActionAt(text) {
 var import_yaml5 = __toESM(require_dist(), 1);
 
 // dist/parse/block-locator.js
-function locateInBlock(text, start, end, path18, atKey, isStringKey) {
+function locateInBlock(text, start, end, path19, atKey, isStringKey) {
   const lines = linesOf(text, start, end);
   let first = 0;
   while (first < lines.length && (lines[first].kind === "blank" || lines[first].kind === "marker"))
     first++;
   if (first === lines.length)
     return void 0;
-  if (path18.length === 0)
+  if (path19.length === 0)
     return lines[first].start + lines[first].indent;
   let node = { from: first, to: lines.length, col: lines[first].indent, firstCol: lines[first].indent };
   for (let i = 0; ; i++) {
-    const seg = path18[i];
-    const last = i === path18.length - 1;
+    const seg = path19[i];
+    const last = i === path19.length - 1;
     const line = lines[node.from];
     const isSeq2 = isDash(text, line.start + node.firstCol, line.end);
     const found = isSeq2 ? typeof seg === "number" ? seqItem(text, lines, node, seg) : void 0 : mapEntry(text, lines, node, String(seg), isStringKey);
@@ -26971,13 +26971,13 @@ var Locator = class {
    * position is the key's rather than the value's. When the path does not exist (a missing
    * field), the position is the key of the deepest map entry that does.
    */
-  locate(file, docIndex, path18, key = false) {
+  locate(file, docIndex, path19, key = false) {
     const text = this.texts.get(file);
     if (text === void 0)
       return { line: 0, col: 0 };
     const span = this.options.parseOnly ? void 0 : this.spans(file, text)?.[docIndex];
     if (span) {
-      const offset2 = locateInBlock(text, span.start, span.end, path18, key, isPlainString);
+      const offset2 = locateInBlock(text, span.start, span.end, path19, key, isPlainString);
       if (offset2 !== void 0)
         return lineCol(text, offset2);
     }
@@ -26988,8 +26988,8 @@ var Locator = class {
     let offset = doc.contents?.range?.[0] ?? 0;
     let lastKey;
     let resolved = true;
-    for (let i = 0; i < path18.length; i++) {
-      const seg = path18[i];
+    for (let i = 0; i < path19.length; i++) {
+      const seg = path19[i];
       if ((0, import_yaml5.isMap)(node)) {
         const pair = node.items.find((p) => (0, import_yaml5.isPair)(p) && (0, import_yaml5.isScalar)(p.key) && String(p.key.value) === String(seg));
         if (!pair) {
@@ -26997,7 +26997,7 @@ var Locator = class {
           break;
         }
         const keyOffset = pair.key.range?.[0] ?? offset;
-        if (i === path18.length - 1 && key) {
+        if (i === path19.length - 1 && key) {
           offset = keyOffset;
           break;
         }
@@ -29209,12 +29209,12 @@ var PathBase = class {
   /**
    * Get the Path object referenced by the string path, resolved from this Path
    */
-  resolve(path18) {
-    if (!path18) {
+  resolve(path19) {
+    if (!path19) {
       return this;
     }
-    const rootPath = this.getRootString(path18);
-    const dir = path18.substring(rootPath.length);
+    const rootPath = this.getRootString(path19);
+    const dir = path19.substring(rootPath.length);
     const dirParts = dir.split(this.splitSep);
     const result = rootPath ? this.getRoot(rootPath).#resolveParts(dirParts) : this.#resolveParts(dirParts);
     return result;
@@ -29966,8 +29966,8 @@ var PathWin32 = class _PathWin32 extends PathBase {
   /**
    * @internal
    */
-  getRootString(path18) {
-    return win32.parse(path18).root;
+  getRootString(path19) {
+    return win32.parse(path19).root;
   }
   /**
    * @internal
@@ -30013,8 +30013,8 @@ var PathPosix = class _PathPosix extends PathBase {
   /**
    * @internal
    */
-  getRootString(path18) {
-    return path18.startsWith("/") ? "/" : "";
+  getRootString(path19) {
+    return path19.startsWith("/") ? "/" : "";
   }
   /**
    * @internal
@@ -30103,11 +30103,11 @@ var PathScurryBase = class {
   /**
    * Get the depth of a provided path, string, or the cwd
    */
-  depth(path18 = this.cwd) {
-    if (typeof path18 === "string") {
-      path18 = this.cwd.resolve(path18);
+  depth(path19 = this.cwd) {
+    if (typeof path19 === "string") {
+      path19 = this.cwd.resolve(path19);
     }
-    return path18.depth();
+    return path19.depth();
   }
   /**
    * Return the cache of child entries.  Exposed so subclasses can create
@@ -30594,9 +30594,9 @@ var PathScurryBase = class {
     process2();
     return results;
   }
-  chdir(path18 = this.cwd) {
+  chdir(path19 = this.cwd) {
     const oldCwd = this.cwd;
-    this.cwd = typeof path18 === "string" ? this.cwd.resolve(path18) : path18;
+    this.cwd = typeof path19 === "string" ? this.cwd.resolve(path19) : path19;
     this.cwd[setAsCwd](oldCwd);
   }
 };
@@ -30952,8 +30952,8 @@ var MatchRecord = class {
   }
   // match, absolute, ifdir
   entries() {
-    return [...this.store.entries()].map(([path18, n]) => [
-      path18,
+    return [...this.store.entries()].map(([path19, n]) => [
+      path19,
       !!(n & 2),
       !!(n & 1)
     ]);
@@ -31158,9 +31158,9 @@ var GlobUtil = class {
   signal;
   maxDepth;
   includeChildMatches;
-  constructor(patterns, path18, opts) {
+  constructor(patterns, path19, opts) {
     this.patterns = patterns;
-    this.path = path18;
+    this.path = path19;
     this.opts = opts;
     this.#sep = !opts.posix && opts.platform === "win32" ? "\\" : "/";
     this.includeChildMatches = opts.includeChildMatches !== false;
@@ -31179,11 +31179,11 @@ var GlobUtil = class {
       });
     }
   }
-  #ignored(path18) {
-    return this.seen.has(path18) || !!this.#ignore?.ignored?.(path18);
+  #ignored(path19) {
+    return this.seen.has(path19) || !!this.#ignore?.ignored?.(path19);
   }
-  #childrenIgnored(path18) {
-    return !!this.#ignore?.childrenIgnored?.(path18);
+  #childrenIgnored(path19) {
+    return !!this.#ignore?.childrenIgnored?.(path19);
   }
   // backpressure mechanism
   pause() {
@@ -31398,8 +31398,8 @@ var GlobUtil = class {
 };
 var GlobWalker = class extends GlobUtil {
   matches = /* @__PURE__ */ new Set();
-  constructor(patterns, path18, opts) {
-    super(patterns, path18, opts);
+  constructor(patterns, path19, opts) {
+    super(patterns, path19, opts);
   }
   matchEmit(e) {
     this.matches.add(e);
@@ -31436,8 +31436,8 @@ var GlobWalker = class extends GlobUtil {
 };
 var GlobStream = class extends GlobUtil {
   results;
-  constructor(patterns, path18, opts) {
-    super(patterns, path18, opts);
+  constructor(patterns, path19, opts) {
+    super(patterns, path19, opts);
     this.results = new Minipass({
       signal: this.signal,
       objectMode: true
@@ -32421,23 +32421,23 @@ function checkOverrideList(doc, origin, report) {
     o.clusterOverrides.forEach((op, j2) => {
       if (!isObj2(op) || typeof op.path !== "string")
         return;
-      const path18 = op.path;
+      const path19 = op.path;
       const pat = at("clusterOverrides", j2, "path");
-      const seen = paths.get(path18);
+      const seen = paths.get(path19);
       if (seen !== void 0) {
-        report.error("FEDC4004", pat, `path "${path18}" appears more than once for cluster "${String(clusterName)}"`, `see clusterOverrides[${seen}]`);
+        report.error("FEDC4004", pat, `path "${path19}" appears more than once for cluster "${String(clusterName)}"`, `see clusterOverrides[${seen}]`);
         ok = false;
       } else
-        paths.set(path18, j2);
-      if (path18 === "") {
+        paths.set(path19, j2);
+      if (path19 === "") {
         report.error("FEDC4001", pat, "override path is empty: it would replace the whole object, which KubeFed refuses", "name a field, for example /spec/replicas");
         ok = false;
-      } else if (!path18.startsWith("/")) {
-        const guess = path18.includes(".") && !path18.includes("/") ? `/${path18.split(".").join("/")}` : `/${path18}`;
-        report.error("FEDC4001", pat, `override path "${path18}" is not a JSON pointer`, `paths start with "/" and use "/" between fields: ${guess}`);
+      } else if (!path19.startsWith("/")) {
+        const guess = path19.includes(".") && !path19.includes("/") ? `/${path19.split(".").join("/")}` : `/${path19}`;
+        report.error("FEDC4001", pat, `override path "${path19}" is not a JSON pointer`, `paths start with "/" and use "/" between fields: ${guess}`);
         ok = false;
-      } else if (PROTECTED_PATHS.includes(path18)) {
-        report.error("FEDC4002", pat, `override path "${path18}" is protected: KubeFed does not allow overriding it`);
+      } else if (PROTECTED_PATHS.includes(path19)) {
+        report.error("FEDC4002", pat, `override path "${path19}" is protected: KubeFed does not allow overriding it`);
         ok = false;
       }
     });
@@ -33566,7 +33566,7 @@ function deriveIngressStatus(doc, world, report) {
   return out;
 }
 function clusterPlace(c) {
-  const at = (path18) => ({ origin: c.origin, path: path18 });
+  const at = (path19) => ({ origin: c.origin, path: path19 });
   const regionKey = REGION_LABELS2.find((k2) => c.labels[k2] !== void 0 && c.labels[k2] !== "");
   const zoneKey = ZONE_LABELS2.find((k2) => c.labels[k2] !== void 0 && c.labels[k2] !== "");
   const region = c.region === void 0 || c.region === "" ? void 0 : { text: c.region, at: at(regionKey ? ["metadata", "labels", regionKey] : ["status", "region"]) };
@@ -33967,7 +33967,7 @@ function scheduleReplicas(inputs, options, report) {
   const rewritten = /* @__PURE__ */ new Map();
   for (const doc of preferences) {
     const spec = doc.value.spec;
-    const at = (...path18) => ({ origin: doc.origin, path: ["spec", ...path18] });
+    const at = (...path19) => ({ origin: doc.origin, path: ["spec", ...path19] });
     const targetKind = spec.targetKind;
     if (!SCHEDULABLE_KINDS.includes(targetKind)) {
       report.error("FEDC3102", at("targetKind"), `targetKind ${targetKind} cannot be scheduled: KubeFed schedules only ${SCHEDULABLE_KINDS.join(" and ")}`);
@@ -34163,8 +34163,8 @@ function convertBackend(backend, at, changes, problems) {
   if (present.length === 0)
     return backend;
   const first = [...at, present[0]];
-  const problem2 = (path18, message, hint) => {
-    problems.push(hint ? { path: path18, message, hint } : { path: path18, message });
+  const problem2 = (path19, message, hint) => {
+    problems.push(hint ? { path: path19, message, hint } : { path: path19, message });
     return backend;
   };
   if (Object.hasOwn(backend, "service")) {
@@ -34249,19 +34249,19 @@ var MANAGED_LABEL = "kubefed.io/managed";
 function objectForCluster(r, report) {
   const template = r.template;
   const tmeta = isObj4(template.metadata) ? template.metadata : {};
-  const at = (...path18) => ({ origin: r.origin, path: ["spec", "template", ...path18], atKey: true });
+  const at = (...path19) => ({ origin: r.origin, path: ["spec", "template", ...path19], atKey: true });
   if (isObj4(tmeta.annotations) && Object.keys(tmeta.annotations).length > 0) {
     report.warning("FEDC4007", at("metadata", "annotations"), "annotations in a template are dropped (KubeFed does not propagate them)", "set annotations with an override: {op: add, path: /metadata/annotations, value: {...}}");
   }
   if (Array.isArray(tmeta.finalizers) && tmeta.finalizers.length > 0) {
     report.warning("FEDC4008", at("metadata", "finalizers"), "finalizers in a template are dropped (KubeFed does not propagate them)");
   }
-  for (const [field, forced, path18] of [
+  for (const [field, forced, path19] of [
     ["name", r.name, ["metadata", "name"]],
     ["namespace", r.namespace, ["metadata", "namespace"]]
   ]) {
     if (typeof tmeta[field] === "string" && tmeta[field] !== forced) {
-      report.warning("FEDC4009", at(...path18), `the template's ${field} "${tmeta[field]}" is ignored; the object gets the federated object's ${field} "${forced}"`);
+      report.warning("FEDC4009", at(...path19), `the template's ${field} "${tmeta[field]}" is ignored; the object gets the federated object's ${field} "${forced}"`);
     }
   }
   if (typeof template.kind === "string" && template.kind !== r.type.targetKind) {
@@ -34309,14 +34309,14 @@ function isObj4(v) {
 }
 
 // dist/render/override-paths.js
-function pointer(path18) {
-  return path18.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+function pointer(path19) {
+  return path19.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
-function isPrefix(prefix2, path18) {
-  if (prefix2.length > path18.length)
+function isPrefix(prefix2, path19) {
+  if (prefix2.length > path19.length)
     return false;
   return prefix2.every((seg, i) => {
-    const p = path18[i];
+    const p = path19[i];
     if (String(seg) === String(p))
       return true;
     return typeof p === "number" && (seg === "-" || /^-[0-9]+$/.test(String(seg)));
@@ -34329,8 +34329,8 @@ function lastIndex(list, test) {
   return -1;
 }
 var isRemove = (o) => (o.op || "replace") === "remove";
-function lastWriter(ops, path18, removes = false) {
-  return lastIndex(ops, (o) => (removes || !isRemove(o)) && isPrefix(pointer(o.path), path18));
+function lastWriter(ops, path19, removes = false) {
+  return lastIndex(ops, (o) => (removes || !isRemove(o)) && isPrefix(pointer(o.path), path19));
 }
 function opNode(o, oi, j2) {
   return ["spec", "overrides", oi, "clusterOverrides", j2, isRemove(o) ? "path" : "value"];
@@ -34428,8 +34428,8 @@ var IngressConversions = class {
     return this.baseConversion;
   }
   /** The last add or replace op that wrote the node at `path` (or a parent of it), else the template. */
-  source(path18, ops, oi, cluster) {
-    const j2 = lastWriter(ops, path18);
+  source(path19, ops, oi, cluster) {
+    const j2 = lastWriter(ops, path19);
     return j2 >= 0 ? { op: j2, oi, cluster } : "template";
   }
   /**
@@ -34437,17 +34437,17 @@ var IngressConversions = class {
    * apiVersion (when the template's object is not a v1 Ingress), else the last op that touched the
    * node (removing a pathType, say), else the cluster's last op.
    */
-  fallback(path18, ops, oi, cluster, baseNotV1) {
+  fallback(path19, ops, oi, cluster, baseNotV1) {
     let j2 = baseNotV1 ? lastIndex(ops, (o) => o.path === "/apiVersion") : -1;
     if (j2 < 0)
-      j2 = lastIndex(ops, (o) => isPrefix(path18, pointer(o.path)));
+      j2 = lastIndex(ops, (o) => isPrefix(path19, pointer(o.path)));
     if (j2 < 0)
       j2 = ops.length - 1;
     return { op: j2, oi, cluster };
   }
-  problem(src, path18, message, hint) {
+  problem(src, path19, message, hint) {
     const { r, report } = this;
-    const at = src === "template" ? { origin: r.origin, path: ["spec", "template", ...path18], atKey: true } : { origin: r.origin, path: opNode(r.overrides[src.oi].clusterOverrides[src.op], src.oi, src.op) };
+    const at = src === "template" ? { origin: r.origin, path: ["spec", "template", ...path19], atKey: true } : { origin: r.origin, path: opNode(r.overrides[src.oi].clusterOverrides[src.op], src.oi, src.op) };
     const who = src === "template" ? "" : ` (override ${r.overrides[src.oi].clusterOverrides[src.op].path} for cluster "${src.cluster}")`;
     const key = JSON.stringify([at.path, message]);
     if (this.errors.has(key))
@@ -34528,8 +34528,8 @@ function applyOverrides(doc, ops) {
       throw new PatchError(index, `remove ${o.path}: there is no ${last} to remove`);
     }
     const escaped = [...parentPath, key].map((s) => s.replace(/~/g, "~0").replace(/\//g, "~1"));
-    const path18 = "/" + escaped.join("/");
-    const operation = op === "remove" ? { op, path: path18 } : { op, path: path18, value: structuredClone(o.value ?? null) };
+    const path19 = "/" + escaped.join("/");
+    const operation = op === "remove" ? { op, path: path19 } : { op, path: path19, value: structuredClone(o.value ?? null) };
     try {
       applyOperation(out, operation, false, true, true);
     } catch (err2) {
@@ -35024,22 +35024,22 @@ function unknownFields(value, node) {
   walk(value, node, [], out);
   return out;
 }
-function walk(value, node, path18, out) {
+function walk(value, node, path19, out) {
   if (node === "" || node === "*" || value === null || typeof value !== "object")
     return;
   if (typeof node === "string") {
     const fields = definition(node).fields;
     if (typeof fields === "string")
-      walk(value, fields, path18, out);
+      walk(value, fields, path19, out);
     else
-      walkObject(value, fields, path18, out);
+      walkObject(value, fields, path19, out);
   } else if ("list" in node) {
     if (!Array.isArray(value))
       return;
     for (let i = 0; i < value.length; i++) {
-      path18.push(i);
-      walk(value[i], node.list, path18, out);
-      path18.pop();
+      path19.push(i);
+      walk(value[i], node.list, path19, out);
+      path19.pop();
     }
   } else if ("map" in node) {
     if (!isObj6(value))
@@ -35047,38 +35047,38 @@ function walk(value, node, path18, out) {
     for (const k2 in value) {
       if (!Object.hasOwn(value, k2))
         continue;
-      path18.push(k2);
-      walk(value[k2], node.map, path18, out);
-      path18.pop();
+      path19.push(k2);
+      walk(value[k2], node.map, path19, out);
+      path19.pop();
     }
   } else if ("fields" in node)
-    walkObject(value, node.fields, path18, out);
+    walkObject(value, node.fields, path19, out);
   else
-    walkSchema(value, node.schema, node.root ?? false, path18, out);
+    walkSchema(value, node.schema, node.root ?? false, path19, out);
 }
-function walkObject(value, fields, path18, out) {
+function walkObject(value, fields, path19, out) {
   if (!isObj6(value))
     return;
   for (const k2 in value) {
     if (!Object.hasOwn(value, k2))
       continue;
     const spec = Object.hasOwn(fields, k2) ? fields[k2] : void 0;
-    path18.push(k2);
+    path19.push(k2);
     if (spec === void 0)
-      out.push({ path: [...path18], field: k2, allowed: Object.keys(fields) });
+      out.push({ path: [...path19], field: k2, allowed: Object.keys(fields) });
     else
-      walk(value[k2], spec, path18, out);
-    path18.pop();
+      walk(value[k2], spec, path19, out);
+    path19.pop();
   }
 }
-function walkSchema(value, schema2, root, path18, out) {
+function walkSchema(value, schema2, root, path19, out) {
   if (Array.isArray(value)) {
     if (!isObj6(schema2.items))
       return;
     for (let i = 0; i < value.length; i++) {
-      path18.push(i);
-      walkSchema(value[i], schema2.items, false, path18, out);
-      path18.pop();
+      path19.push(i);
+      walkSchema(value[i], schema2.items, false, path19, out);
+      path19.pop();
     }
     return;
   }
@@ -35091,17 +35091,17 @@ function walkSchema(value, schema2, root, path18, out) {
   for (const [k2, v] of Object.entries(value)) {
     if (resource && (k2 === "apiVersion" || k2 === "kind"))
       continue;
-    path18.push(k2);
+    path19.push(k2);
     const sub = Object.hasOwn(props, k2) ? props[k2] : void 0;
     if (resource && k2 === "metadata")
-      walk(v, OBJECT_META, path18, out);
+      walk(v, OBJECT_META, path19, out);
     else if (isObj6(sub))
-      walkSchema(v, sub, false, path18, out);
+      walkSchema(v, sub, false, path19, out);
     else if (isObj6(additional))
-      walkSchema(v, additional, false, path18, out);
+      walkSchema(v, additional, false, path19, out);
     else if (!preserve && additional !== true)
-      out.push({ path: [...path18], field: k2, allowed: Object.keys(props) });
-    path18.pop();
+      out.push({ path: [...path19], field: k2, allowed: Object.keys(props) });
+    path19.pop();
   }
 }
 
@@ -35204,9 +35204,9 @@ function servedBy(minor, life) {
 }
 
 // dist/validate/schema-problems.js
-function valueAt(root, path18) {
+function valueAt(root, path19) {
   let v = root;
-  for (const seg of path18) {
+  for (const seg of path19) {
     if (Array.isArray(v) && typeof seg === "number")
       v = v[seg];
     else if (v !== null && typeof v === "object" && !Array.isArray(v) && Object.hasOwn(v, String(seg)))
@@ -35249,40 +35249,40 @@ function schemaProblems(errors, object, secret) {
     const inBranch = [...composite].some((c) => e.keyword !== "oneOf" && e.keyword !== "anyOf" && (e.instancePath === c || e.instancePath.startsWith(`${c}/`)));
     if (inBranch)
       continue;
-    const path18 = pointerToPath(e.instancePath);
-    const data = valueAt(object, path18);
+    const path19 = pointerToPath(e.instancePath);
+    const data = valueAt(object, path19);
     if (e.keyword === "type" && data instanceof Date && String(e.params.type).includes("string"))
       continue;
-    const field = path18.length > 0 ? `${formatPath(path18)} ` : "";
+    const field = path19.length > 0 ? `${formatPath(path19)} ` : "";
     if (e.keyword === "oneOf" || e.keyword === "anyOf") {
-      push(compositeProblem(errors, e, path18, data, field, secret));
+      push(compositeProblem(errors, e, path19, data, field, secret));
       continue;
     }
-    push(problem(e, path18, data, field, secret));
+    push(problem(e, path19, data, field, secret));
   }
   return out;
 }
-function problem(e, path18, data, field, secret) {
+function problem(e, path19, data, field, secret) {
   const p = e.params;
   switch (e.keyword) {
     case "required":
-      return { path: path18, atKey: path18.length > 0, missing: String(p.missingProperty), message: `${formatPath([...path18, String(p.missingProperty)])} is required` };
+      return { path: path19, atKey: path19.length > 0, missing: String(p.missingProperty), message: `${formatPath([...path19, String(p.missingProperty)])} is required` };
     case "type": {
       const hint = typeof data === "boolean" && String(p.type).includes("string") ? "quote the value: YAML 1.1, as kubectl reads it, takes y, yes, on, n, no and off for booleans" : typeof data === "string" && /integer|number/.test(String(p.type)) && /^-?[0-9.]+$/.test(data) ? "write the number without quotes" : void 0;
-      return { path: path18, atKey: false, message: `${field}must be ${describeType2(p.type)}, not ${describeValue3(data, secret)}`, ...hint ? { hint } : {} };
+      return { path: path19, atKey: false, message: `${field}must be ${describeType2(p.type)}, not ${describeValue3(data, secret)}`, ...hint ? { hint } : {} };
     }
     case "enum":
-      return { path: path18, atKey: false, message: `${field}must be one of ${p.allowedValues.map((x2) => JSON.stringify(x2)).join(", ")}, not ${quote2(data, secret)}` };
+      return { path: path19, atKey: false, message: `${field}must be one of ${p.allowedValues.map((x2) => JSON.stringify(x2)).join(", ")}, not ${quote2(data, secret)}` };
     case "const":
-      return { path: path18, atKey: false, message: `${field}must be ${JSON.stringify(p.allowedValue)}, not ${quote2(data, secret)}` };
+      return { path: path19, atKey: false, message: `${field}must be ${JSON.stringify(p.allowedValue)}, not ${quote2(data, secret)}` };
     case "format": {
       const f = KUBERNETES_FORMATS[String(p.format)];
       const what = f ? f.describe : `in format ${String(p.format)}`;
       const hint = p.format === "byte" ? "data holds base64-encoded values; put plain text under stringData instead, or encode it (base64 -w0)" : void 0;
-      return { path: path18, atKey: false, message: `${field}must be ${what}${secret ? "" : `, not ${describeValue3(data, secret)}`}`, ...hint ? { hint } : {} };
+      return { path: path19, atKey: false, message: `${field}must be ${what}${secret ? "" : `, not ${describeValue3(data, secret)}`}`, ...hint ? { hint } : {} };
     }
     case "pattern":
-      return { path: path18, atKey: false, message: `${field}${secret ? "does" : `${quote2(data, secret)} does`} not match ${String(p.pattern)}` };
+      return { path: path19, atKey: false, message: `${field}${secret ? "does" : `${quote2(data, secret)} does`} not match ${String(p.pattern)}` };
     case "minimum":
     case "maximum":
     case "exclusiveMinimum":
@@ -35294,15 +35294,15 @@ function problem(e, path18, data, field, secret) {
     case "minProperties":
     case "maxProperties":
     case "multipleOf":
-      return { path: path18, atKey: false, message: `${field}${LIMITS[e.keyword]} ${String(p.limit ?? p.multipleOf)}${secret ? "" : `, not ${describeValue3(data, secret)}`}` };
+      return { path: path19, atKey: false, message: `${field}${LIMITS[e.keyword]} ${String(p.limit ?? p.multipleOf)}${secret ? "" : `, not ${describeValue3(data, secret)}`}` };
     case "uniqueItems":
-      return { path: path18, atKey: false, message: `${field}must not hold the same item twice (items ${String(p.j)} and ${String(p.i)})` };
+      return { path: path19, atKey: false, message: `${field}must not hold the same item twice (items ${String(p.j)} and ${String(p.i)})` };
     case "additionalProperties":
-      return { path: [...path18, String(p.additionalProperty)], atKey: true, message: `unknown field "${String(p.additionalProperty)}"` };
+      return { path: [...path19, String(p.additionalProperty)], atKey: true, message: `unknown field "${String(p.additionalProperty)}"` };
     case "not":
-      return { path: path18, atKey: false, message: `${field}must not match the schema under "not"` };
+      return { path: path19, atKey: false, message: `${field}must not match the schema under "not"` };
     default:
-      return { path: path18, atKey: false, message: `${field}${e.message ?? `fails ${e.keyword}`}` };
+      return { path: path19, atKey: false, message: `${field}${e.message ?? `fails ${e.keyword}`}` };
   }
 }
 var LIMITS = {
@@ -35318,7 +35318,7 @@ var LIMITS = {
   maxProperties: "must have at most this many fields:",
   multipleOf: "must be a multiple of"
 };
-function compositeProblem(errors, e, path18, data, field, secret) {
+function compositeProblem(errors, e, path19, data, field, secret) {
   const branches = errors.filter((b) => b !== e && b.instancePath === e.instancePath && b.keyword !== "oneOf" && b.keyword !== "anyOf");
   const typeErrors = branches.filter((b) => b.keyword === "type").map((b) => String(b.params.type));
   const specific = branches.find((b) => {
@@ -35328,11 +35328,11 @@ function compositeProblem(errors, e, path18, data, field, secret) {
     return applies === void 0 || !typeErrors.some((t) => applies === "number" ? t === "integer" || t === "number" : t === applies);
   });
   if (specific && branches.some((b) => b.keyword === "type" && !typeMatches(b.params.type, data)))
-    return problem(specific, path18, data, field, secret);
+    return problem(specific, path19, data, field, secret);
   if (typeErrors.length > 0) {
-    return { path: path18, atKey: false, message: `${field}must be ${describeType2(typeErrors.join(","))}, not ${describeValue3(data, secret)}` };
+    return { path: path19, atKey: false, message: `${field}must be ${describeType2(typeErrors.join(","))}, not ${describeValue3(data, secret)}` };
   }
-  return { path: path18, atKey: false, message: `${field}matches none of the forms its schema allows (${e.keyword})` };
+  return { path: path19, atKey: false, message: `${field}matches none of the forms its schema allows (${e.keyword})` };
 }
 function typeMatches(t, data) {
   const list = Array.isArray(t) ? t : String(t).split(",");
@@ -35529,8 +35529,8 @@ var ObjectCheck = class {
    * it (for a missing field, the op that removed it), else the template (apiVersion: else the
    * type's declaration; kind, name and namespace: the federated object, which sets them).
    */
-  source(path18, r, ops, oi, opts) {
-    const full = opts.missing !== void 0 ? [...path18, opts.missing] : path18;
+  source(path19, r, ops, oi, opts) {
+    const full = opts.missing !== void 0 ? [...path19, opts.missing] : path19;
     let j2 = lastWriter(ops, full);
     const removedIt = lastIndex(ops, (o) => isRemove(o) && samePath2(pointer(o.path), full));
     if (removedIt > j2)
@@ -35542,7 +35542,7 @@ var ObjectCheck = class {
         return { at: { origin: op.scheduledBy, path: ["spec", "totalReplicas"] }, cluster, who: ` (the replicas its ReplicaSchedulingPreference plans for cluster "${cluster}")` };
       }
       const node = opNode(op, oi, j2);
-      const rest = path18.slice(pointer(op.path).length);
+      const rest = path19.slice(pointer(op.path).length);
       const who = ` (override ${op.path} for cluster "${cluster}")`;
       if (isRemove(op) || rest.length === 0 && opts.unknown) {
         return { at: { origin: r.origin, path: [...node.slice(0, -1), "path"] }, cluster, who };
@@ -35550,14 +35550,14 @@ var ObjectCheck = class {
       return { at: { origin: r.origin, path: [...node, ...rest], atKey: (opts.unknown || opts.atKey) === true && rest.length > 0 }, cluster, who };
     }
     const template = r.template;
-    if (path18[0] === "apiVersion" && path18.length === 1 && typeof template.apiVersion !== "string") {
+    if (path19[0] === "apiVersion" && path19.length === 1 && typeof template.apiVersion !== "string") {
       const d3 = r.type.declaration;
       return d3 ? { at: { origin: d3.origin, path: d3.versionPath }, who: "", declared: true } : { at: { origin: r.origin, path: ["kind"] }, who: "" };
     }
-    if (path18[0] === "kind" && path18.length === 1 || path18[0] === "metadata" && (path18[1] === "name" || path18[1] === "namespace") && path18.length === 2) {
-      return { at: { origin: r.origin, path: path18[0] === "kind" ? ["kind"] : ["metadata", path18[1]] }, who: "" };
+    if (path19[0] === "kind" && path19.length === 1 || path19[0] === "metadata" && (path19[1] === "name" || path19[1] === "namespace") && path19.length === 2) {
+      return { at: { origin: r.origin, path: path19[0] === "kind" ? ["kind"] : ["metadata", path19[1]] }, who: "" };
     }
-    return { at: { origin: r.origin, path: ["spec", "template", ...path18], atKey: opts.unknown === true || opts.atKey === true }, who: "" };
+    return { at: { origin: r.origin, path: ["spec", "template", ...path19], atKey: opts.unknown === true || opts.atKey === true }, who: "" };
   }
   missingSchema(group, kind, apiVersion, r, why) {
     const key = `${group}/${kind}`;
@@ -36042,8 +36042,29 @@ async function renderRefSides(dir, opts) {
   return { ok: true, base: sides[0], head: sides[1], headDiagnostics };
 }
 
+// dist/cli/print-diagnostics.js
+import path11 from "node:path";
+function diagnosticsPrinter(format, stdoutFree, repoDir) {
+  const stream2 = format !== "text" && stdoutFree ? process.stdout : process.stderr;
+  const prefix2 = format === "github" && repoDir !== void 0 ? repoInCheckout(repoDir) : void 0;
+  return (diags) => {
+    const text = formatDiagnostics(fromCheckout(diags, prefix2), format);
+    if (text)
+      stream2.write(text);
+  };
+}
+function repoInCheckout(repoDir, checkout = process.env.GITHUB_WORKSPACE || process.cwd()) {
+  const rel = path11.relative(path11.resolve(checkout), path11.resolve(repoDir));
+  if (rel === ".." || rel.startsWith(`..${path11.sep}`) || path11.isAbsolute(rel))
+    return void 0;
+  return rel.split(path11.sep).join("/");
+}
+function fromCheckout(diags, prefix2) {
+  return prefix2 ? diags.map((d3) => d3.file && !path11.posix.isAbsolute(d3.file) ? { ...d3, file: path11.posix.join(prefix2, d3.file) } : d3) : diags;
+}
+
 // dist/cli/render-command.js
-import path16 from "node:path";
+import path17 from "node:path";
 
 // dist/emit/layout.js
 var ORDER_FIRST = [
@@ -36256,25 +36277,25 @@ function buildOutputTree(clusters, options) {
 // dist/emit/output-stamp.js
 import { createHash as createHash4 } from "node:crypto";
 import { lstatSync as lstatSync6, readdirSync as readdirSync4, readFileSync as readFileSync7 } from "node:fs";
-import path12 from "node:path";
+import path13 from "node:path";
 
 // dist/emit/commit-journal.js
 import { closeSync as closeSync2, fsyncSync, lstatSync as lstatSync5, openSync as openSync3, readFileSync as readFileSync6, renameSync as renameSync2, rmSync, statSync as statSync5, unlinkSync as unlinkSync2, writeSync as writeSync2 } from "node:fs";
 import { hostname } from "node:os";
-import path11 from "node:path";
+import path12 from "node:path";
 var JOURNAL_FILE = ".fedc-journal";
 var JOURNAL_TMP = `${JOURNAL_FILE}.tmp`;
 var TMP_SUFFIX = ".fedc-tmp";
 var JournalError = class extends Error {
 };
 function tempPath(target) {
-  return path11.join(path11.dirname(target), `.${path11.basename(target)}${TMP_SUFFIX}`);
+  return path12.join(path12.dirname(target), `.${path12.basename(target)}${TMP_SUFFIX}`);
 }
 function newJournal(renames2, deletes) {
   return { fedc: "commit-journal", version: 1, pid: process.pid, hostname: hostname(), started: (/* @__PURE__ */ new Date()).toISOString(), renames: renames2, deletes };
 }
 function writeJournal(outDir, journal) {
-  const tmp = path11.join(outDir, JOURNAL_TMP);
+  const tmp = path12.join(outDir, JOURNAL_TMP);
   const fd = openSync3(tmp, "w", 420);
   try {
     writeSync2(fd, JSON.stringify(journal) + "\n");
@@ -36285,17 +36306,17 @@ function writeJournal(outDir, journal) {
     throw err2;
   }
   closeSync2(fd);
-  renameSync2(tmp, path11.join(outDir, JOURNAL_FILE));
+  renameSync2(tmp, path12.join(outDir, JOURNAL_FILE));
   syncDir(outDir);
 }
 function removeJournal(outDir) {
-  rmSync(path11.join(outDir, JOURNAL_FILE), { force: true });
+  rmSync(path12.join(outDir, JOURNAL_FILE), { force: true });
   syncDir(outDir);
 }
 function readJournal(outDir) {
   let text;
   try {
-    text = readFileSync6(path11.join(outDir, JOURNAL_FILE), "utf8");
+    text = readFileSync6(path12.join(outDir, JOURNAL_FILE), "utf8");
   } catch (err2) {
     if (err2.code === "ENOENT")
       return void 0;
@@ -36362,7 +36383,7 @@ function recoverCommit(outDir) {
   }
   for (const [tmp, target] of pending) {
     renameSync2(tmp, target);
-    dirs.add(path11.dirname(target));
+    dirs.add(path12.dirname(target));
   }
   let deleted = 0;
   for (const rel of journal.deletes) {
@@ -36376,7 +36397,7 @@ function recoverCommit(outDir) {
     if (!isGeneratedByFedc(text))
       continue;
     unlinkSync2(file);
-    dirs.add(path11.dirname(file));
+    dirs.add(path12.dirname(file));
     deleted++;
   }
   for (const d3 of dirs)
@@ -36388,7 +36409,7 @@ function inside(outDir, rel) {
   let dir = outDir;
   const parts = rel.split("/");
   for (const p of parts.slice(0, -1)) {
-    dir = path11.join(dir, p);
+    dir = path12.join(dir, p);
     let link = false;
     try {
       link = lstatSync5(dir).isSymbolicLink();
@@ -36396,9 +36417,9 @@ function inside(outDir, rel) {
       break;
     }
     if (link)
-      throw new JournalError(`it names ${rel}, and ${path11.relative(outDir, dir)} is a symlink`);
+      throw new JournalError(`it names ${rel}, and ${path12.relative(outDir, dir)} is a symlink`);
   }
-  return path11.join(outDir, ...parts);
+  return path12.join(outDir, ...parts);
 }
 function isFile(p) {
   try {
@@ -36450,7 +36471,7 @@ var statOf = (abs) => lstatSync6(abs, { bigint: true, throwIfNoEntry: false });
 var namesDigest = (abs) => sha2562(readdirSync4(abs).sort().join("\0"));
 var fileDigest = (abs) => `fedc:${sha2562(readFileSync7(abs))}`;
 function takeStamp(outDir, compileKey2, scope, wanted, report, now = Date.now()) {
-  const root = path12.resolve(outDir);
+  const root = path13.resolve(outDir);
   const entries = /* @__PURE__ */ new Map();
   const racy = [];
   const keep = new Set(scope.keep);
@@ -36493,7 +36514,7 @@ function takeStamp(outDir, compileKey2, scope, wanted, report, now = Date.now())
         return void 0;
     }
     for (const rel of scope.files) {
-      const st = statOf(path12.join(root, rel));
+      const st = statOf(path13.join(root, rel));
       if (st?.isSymbolicLink())
         return void 0;
       record(rel, st);
@@ -36515,7 +36536,7 @@ function takeStamp(outDir, compileKey2, scope, wanted, report, now = Date.now())
   };
 }
 function checkStamp(outDir, stamp, now = Date.now()) {
-  const root = path12.resolve(outDir);
+  const root = path13.resolve(outDir);
   const stillRacy = [];
   try {
     const { paths, signatures: sigs } = stamp;
@@ -36619,7 +36640,7 @@ function treeDigests(tree) {
 // dist/emit/write-tree.js
 import { existsSync as existsSync2, lstatSync as lstatSync7, mkdirSync as mkdirSync2, readdirSync as readdirSync5, readFileSync as readFileSync8, realpathSync as realpathSync4, rmSync as rmSync2, rmdirSync, statSync as statSync6 } from "node:fs";
 import { open, rename, rm } from "node:fs/promises";
-import path13 from "node:path";
+import path14 from "node:path";
 var WRITE_CONCURRENCY = 64;
 var WRITE_BUDGET = 16 << 20;
 async function pool(items, limit, task, size, budget = Infinity) {
@@ -36713,7 +36734,7 @@ async function diffTree(outDir, tree, known) {
     if (wanted.has(rel))
       continue;
     const said = stamped(file, rel);
-    if (path13.posix.basename(rel).startsWith(".") && rel.endsWith(TMP_SUFFIX))
+    if (path14.posix.basename(rel).startsWith(".") && rel.endsWith(TMP_SUFFIX))
       leftovers.push(file.abs);
     else if (said !== void 0 ? said !== NOT_FEDCS : isGeneratedByFedc(readFileSync8(file.abs, "utf8")))
       removed.push(rel);
@@ -36771,20 +36792,20 @@ async function writeTree(outDir, tree, changes, options = {}) {
   if (temps.length + changes.removed.length + changes.leftovers.length === 0)
     return;
   refuseSymlinks(changes, [...changes.added, ...changes.changed, ...changes.removed]);
-  const root = path13.resolve(outDir);
+  const root = path14.resolve(outDir);
   const touched = /* @__PURE__ */ new Set();
   try {
     const made = /* @__PURE__ */ new Set();
     for (const [, , target] of temps) {
-      const dir = path13.dirname(target);
+      const dir = path14.dirname(target);
       touched.add(dir);
       if (made.has(dir))
         continue;
       made.add(dir);
       const first = mkdirSync2(dir, { recursive: true });
-      for (let d3 = dir; first !== void 0; d3 = path13.dirname(d3)) {
-        touched.add(path13.dirname(d3));
-        if (d3 === first || d3 === root || path13.dirname(d3) === d3)
+      for (let d3 = dir; first !== void 0; d3 = path14.dirname(d3)) {
+        touched.add(path14.dirname(d3));
+        if (d3 === first || d3 === root || path14.dirname(d3) === d3)
           break;
       }
     }
@@ -36816,7 +36837,7 @@ async function writeTree(outDir, tree, changes, options = {}) {
     for (const rel of changes.removed) {
       const file = safeJoin(outDir, rel);
       rmSync2(file, { force: true });
-      touched.add(path13.dirname(file));
+      touched.add(path14.dirname(file));
     }
   } catch (err2) {
     throw new CommitInterruptedError(err2, done, temps.length);
@@ -36826,7 +36847,7 @@ async function writeTree(outDir, tree, changes, options = {}) {
   await pool([...touched], WRITE_CONCURRENCY, syncDirAsync);
   removeJournal(outDir);
   for (const rel of changes.removed)
-    pruneEmptyDirs(outDir, path13.posix.dirname(rel));
+    pruneEmptyDirs(outDir, path14.posix.dirname(rel));
 }
 async function writeDurable(file, content) {
   const fault2 = writeFault(file);
@@ -36871,30 +36892,30 @@ function refuseSymlinks(changes, paths) {
 }
 function outputLeavesRepo(root, outDir) {
   const realRoot = realpathSync4(root);
-  let existing = path13.resolve(outDir);
+  let existing = path14.resolve(outDir);
   const rest = [];
   while (!existsSync2(existing)) {
-    rest.unshift(path13.basename(existing));
-    const up = path13.dirname(existing);
+    rest.unshift(path14.basename(existing));
+    const up = path14.dirname(existing);
     if (up === existing)
       break;
     existing = up;
   }
-  const real = path13.join(realpathSync4(existing), ...rest);
-  const rel = path13.relative(realRoot, real);
-  return rel.startsWith("..") || path13.isAbsolute(rel) ? real : void 0;
+  const real = path14.join(realpathSync4(existing), ...rest);
+  const rel = path14.relative(realRoot, real);
+  return rel.startsWith("..") || path14.isAbsolute(rel) ? real : void 0;
 }
 function safeJoin(outDir, rel) {
-  const root = path13.resolve(outDir);
-  const full = path13.resolve(root, rel);
-  if (full !== root && !full.startsWith(root + path13.sep))
+  const root = path14.resolve(outDir);
+  const full = path14.resolve(root, rel);
+  if (full !== root && !full.startsWith(root + path14.sep))
     throw new Error(`refusing to write outside ${root}: ${rel}`);
   return full;
 }
 function scopedFiles(outDir, tree) {
   const out = /* @__PURE__ */ new Map();
   const symlinks = [];
-  const root = path13.resolve(outDir);
+  const root = path14.resolve(outDir);
   const relative = relativeToRoot(root);
   const keep = tree.keep.map((k2) => k2 + "/");
   for (const scope of readableScopes(outDir, tree, symlinks)) {
@@ -36941,7 +36962,7 @@ function readableScopes(outDir, tree, symlinks) {
 function knownScopedFiles(outDir, tree, known) {
   const out = /* @__PURE__ */ new Map();
   const symlinks = [];
-  const root = path13.resolve(outDir);
+  const root = path14.resolve(outDir);
   const keep = new Set(tree.keep);
   const walk2 = (rel, st) => {
     for (const name of known.names(rel, st) ?? readdirSync5(childPath(root, rel))) {
@@ -36976,7 +36997,7 @@ function pruneEmptyDirs(outDir, relDir) {
     } catch {
       return;
     }
-    rel = path13.posix.dirname(rel);
+    rel = path14.posix.dirname(rel);
   }
 }
 
@@ -36984,7 +37005,7 @@ function pruneEmptyDirs(outDir, relDir) {
 import { randomUUID } from "node:crypto";
 import { closeSync as closeSync3, fstatSync as fstatSync2, linkSync, mkdirSync as mkdirSync3, openSync as openSync4, readdirSync as readdirSync6, readFileSync as readFileSync9, readSync as readSync2, renameSync as renameSync3, rmdirSync as rmdirSync2, statSync as statSync7, unlinkSync as unlinkSync3, writeSync as writeSync3 } from "node:fs";
 import { hostname as hostname2 } from "node:os";
-import path14 from "node:path";
+import path15 from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 var LOCK_FILE = ".fedc-lock";
 var LockBusyError = class extends Error {
@@ -37006,7 +37027,7 @@ var LockLostError = class extends Error {
 var POLL_MS = 100;
 var UNREADABLE_STALE_MS = 5e3;
 async function acquireLock(outDir, options) {
-  const lockPath = path14.join(outDir, LOCK_FILE);
+  const lockPath = path15.join(outDir, LOCK_FILE);
   const createdFrom = mkdirSync3(outDir, { recursive: true });
   const me = { pid: process.pid, hostname: hostname2(), started: (/* @__PURE__ */ new Date()).toISOString(), token: randomUUID() };
   const procStart = processStart(process.pid);
@@ -37015,7 +37036,7 @@ async function acquireLock(outDir, options) {
   const body = JSON.stringify(me) + "\n";
   const begun = Date.now();
   let waiting = false;
-  const draft = path14.join(outDir, `${LOCK_FILE}.${me.token}`);
+  const draft = path15.join(outDir, `${LOCK_FILE}.${me.token}`);
   const writeDraft = () => {
     const fd = openSync4(draft, "wx", 420);
     try {
@@ -37076,7 +37097,7 @@ async function acquireLock(outDir, options) {
   }
 }
 function lockState(outDir) {
-  return inspect(path14.join(outDir, LOCK_FILE))?.state;
+  return inspect(path15.join(outDir, LOCK_FILE))?.state;
 }
 function held(lockPath, token, outDir, createdFrom) {
   const signals = ["SIGINT", "SIGTERM", "SIGHUP"];
@@ -37123,9 +37144,9 @@ function removeIfEmpty(dir, top) {
     } catch {
       return;
     }
-    if (path14.resolve(d3) === path14.resolve(top))
+    if (path15.resolve(d3) === path15.resolve(top))
       return;
-    const up = path14.dirname(d3);
+    const up = path15.dirname(d3);
     if (up === d3)
       return;
     d3 = up;
@@ -37225,18 +37246,6 @@ function takeOver(lockPath, staleIno) {
 
 // dist/cli/input-dir.js
 import { stat } from "node:fs/promises";
-
-// dist/cli/print-diagnostics.js
-function diagnosticsPrinter(format, stdoutFree) {
-  const stream2 = format !== "text" && stdoutFree ? process.stdout : process.stderr;
-  return (diags) => {
-    const text = formatDiagnostics(diags, format);
-    if (text)
-      stream2.write(text);
-  };
-}
-
-// dist/cli/input-dir.js
 async function checkInputDir(dir, format) {
   try {
     if ((await stat(dir)).isDirectory())
@@ -37249,7 +37258,7 @@ async function checkInputDir(dir, format) {
 
 // dist/cli/output-guard.js
 import { hostname as hostname3 } from "node:os";
-import path15 from "node:path";
+import path16 from "node:path";
 var OutputEscapesError = class extends Error {
   outDir;
   real;
@@ -37269,7 +37278,7 @@ var GuardIoError = class extends Error {
   }
 };
 function outputDirOf(root, output, settings2) {
-  return output ? path15.resolve(output) : path15.resolve(root, settings2.output);
+  return output ? path16.resolve(output) : path16.resolve(root, settings2.output);
 }
 function guardOutput(inner, options) {
   const guard = {
@@ -37318,7 +37327,7 @@ async function waitForWriter(outDir, waitMs, onWait) {
       return;
     const waited = Date.now() - begun;
     if (waited >= waitMs)
-      throw new LockBusyError(path15.join(outDir, LOCK_FILE), state, waited, waitMs);
+      throw new LockBusyError(path16.join(outDir, LOCK_FILE), state, waited, waitMs);
     if (!told) {
       told = true;
       onWait(state);
@@ -37604,12 +37613,12 @@ async function runRender(dir, opts) {
   if (bad !== void 0)
     return bad;
   const progress = !opts.stdout && opts.format === "text" && wantsProgress(process.stderr, process.env) ? startProgress(process.stderr) : noProgress(process.stderr);
-  const printAll = diagnosticsPrinter(opts.format, !opts.stdout);
+  const printAll = diagnosticsPrinter(opts.format, !opts.stdout, dir);
   const print = (d3) => {
     progress.end();
     printAll(d3);
   };
-  const root = path16.resolve(dir);
+  const root = path17.resolve(dir);
   const guard = opts.stdout ? void 0 : guardOutput(withPhases(diskSource(root), progress), {
     root,
     output: opts.output,
@@ -37626,7 +37635,7 @@ async function runRender(dir, opts) {
   } catch (e) {
     if (!isGuardError(e))
       throw e;
-    const shown = displayPath(guard?.outDir ?? path16.resolve(opts.output ?? root));
+    const shown = displayPath(guard?.outDir ?? path17.resolve(opts.output ?? root));
     const d3 = outputErrorDiagnostic(e, shown, fixCommand(dir, shown, opts), guard?.recovery ? "recovered" : "nothing");
     if (!d3)
       throw e;
@@ -37639,7 +37648,7 @@ async function runRender(dir, opts) {
 }
 async function render2(dir, opts, guard, print, run) {
   const { progress, shard } = run;
-  const root = path16.resolve(dir);
+  const root = path17.resolve(dir);
   const prepared = await prepareCompile(guard?.source ?? diskSource(root), opts);
   const { settings: settings2 } = prepared;
   const outDir = outputDirOf(root, opts.output, settings2);
@@ -37829,7 +37838,7 @@ async function render2(dir, opts, guard, print, run) {
   return finish({ diagnostics: diags, said }, tree, changes);
 }
 function fixCommand(dir, out, opts) {
-  const parts = ["fedc render", dir];
+  const parts = ["fedc render", path17.isAbsolute(dir) ? displayPath(dir) : dir];
   if (opts.output)
     parts.push("-o", out);
   if (opts.layout)
@@ -37843,8 +37852,8 @@ function fixCommand(dir, out, opts) {
   return parts.join(" ");
 }
 function displayPath(p) {
-  const rel = path16.relative(process.cwd(), p);
-  return rel === "" ? "." : rel.startsWith("..") || path16.isAbsolute(rel) ? p : rel;
+  const rel = path17.relative(process.cwd(), p);
+  return rel === "" ? "." : rel.startsWith("..") || path17.isAbsolute(rel) ? p : rel;
 }
 function usage(message) {
   process.stderr.write(`error: ${message}
@@ -37883,8 +37892,7 @@ function runnerFromEnv(env2 = process.env) {
       const shown = [];
       for (const sev of ["error", "warning", "info"])
         shown.push(...diagnostics.filter((d3) => d3.severity === sev).slice(0, ANNOTATION_LIMIT));
-      const rel = shown.map((d3) => d3.file && prefix2 ? { ...d3, file: `${prefix2}/${d3.file}` } : d3);
-      process.stdout.write(formatDiagnostics(rel, "github"));
+      process.stdout.write(formatDiagnostics(fromCheckout(shown, prefix2), "github"));
     },
     log: (line) => process.stdout.write(`${line}
 `)
@@ -37927,8 +37935,8 @@ var ZERO_SHA = /^0+$/;
 async function runAction(runner) {
   const mode = runner.input("mode", "diff");
   const rel = runner.input("path", ".");
-  const dir = path17.resolve(runner.workspace, rel);
-  const prefix2 = path17.relative(runner.workspace, dir).split(path17.sep).join("/");
+  const dir = path18.resolve(runner.workspace, rel);
+  const prefix2 = repoInCheckout(dir, runner.workspace);
   if (mode === "check")
     return check(runner, dir, rel);
   if (mode !== "diff") {

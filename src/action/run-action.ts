@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { formatDiagnostics } from '../diagnostics/format.js';
 import { renderRefSides } from '../cli/diff-command.js';
+import { repoInCheckout } from '../cli/print-diagnostics.js';
 import { runRender } from '../cli/render-command.js';
 import { compareSnapshots, type DiffResult } from '../diff/compare-snapshots.js';
 import { markdownFormat } from '../diff/format/markdown.js';
@@ -18,7 +19,7 @@ export async function runAction(runner: Runner): Promise<number> {
   const mode = runner.input('mode', 'diff');
   const rel = runner.input('path', '.');
   const dir = path.resolve(runner.workspace, rel);
-  const prefix = path.relative(runner.workspace, dir).split(path.sep).join('/');
+  const prefix = repoInCheckout(dir, runner.workspace);
   if (mode === 'check') return check(runner, dir, rel);
   if (mode !== 'diff') {
     process.stdout.write(`::error title=fedc::input mode must be diff or check, not ${mode}\n`);

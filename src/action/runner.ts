@@ -1,6 +1,7 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { formatDiagnostics } from '../diagnostics/format.js';
+import { fromCheckout } from '../cli/print-diagnostics.js';
 
 /**
  * The GitHub Actions runner's contract, as a workflow step sees it: inputs in INPUT_<NAME>,
@@ -18,7 +19,8 @@ export interface Runner {
   summary(markdown: string): void;
   notice(message: string): void;
   warning(message: string): void;
-  annotate(diagnostics: readonly Diagnostic[], prefix: string): void;
+  /** Annotations of the first diagnostics of each severity; prefix: the repo's path in the checkout (repoInCheckout). */
+  annotate(diagnostics: readonly Diagnostic[], prefix: string | undefined): void;
   log(line: string): void;
 }
 
@@ -47,11 +49,9 @@ export function runnerFromEnv(env: NodeJS.ProcessEnv = process.env): Runner {
     notice: (m) => process.stdout.write(`::notice title=fedc::${escape(m)}\n`),
     warning: (m) => process.stdout.write(`::warning title=fedc::${escape(m)}\n`),
     annotate(diagnostics, prefix) {
-      // Paths in diagnostics are relative to the federation repo; annotations want the checkout's.
       const shown: Diagnostic[] = [];
       for (const sev of ['error', 'warning', 'info'] as const) shown.push(...diagnostics.filter((d) => d.severity === sev).slice(0, ANNOTATION_LIMIT));
-      const rel = shown.map((d) => (d.file && prefix ? { ...d, file: `${prefix}/${d.file}` } : d));
-      process.stdout.write(formatDiagnostics(rel, 'github'));
+      process.stdout.write(formatDiagnostics(fromCheckout(shown, prefix), 'github'));
     },
     log: (line) => process.stdout.write(`${line}\n`),
   };

@@ -63,7 +63,7 @@ export async function runRender(dir: string, opts: RenderFlags): Promise<number>
   const progress = !opts.stdout && opts.format === 'text' && wantsProgress(process.stderr, process.env)
     ? startProgress(process.stderr)
     : noProgress(process.stderr);
-  const printAll = diagnosticsPrinter(opts.format, !opts.stdout);
+  const printAll = diagnosticsPrinter(opts.format, !opts.stdout, dir);
   const print = (d: readonly Diagnostic[]) => {
     progress.end();
     printAll(d);
@@ -301,7 +301,8 @@ interface RunReport {
 }
 
 function fixCommand(dir: string, out: string, opts: RenderFlags): string {
-  const parts = ['fedc render', dir];
+  // as given, but an absolute path under the working directory shortened (the Action gives one)
+  const parts = ['fedc render', path.isAbsolute(dir) ? displayPath(dir) : dir];
   if (opts.output) parts.push('-o', out);
   if (opts.layout) parts.push('--layout', opts.layout);
   for (const c of opts.cluster) parts.push('--cluster', c);

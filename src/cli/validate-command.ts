@@ -13,7 +13,7 @@ export async function runValidate(dir: string, opts: { format: Format; strict?: 
   // What render would refuse when it lays the files out is an error here too.
   const collisions = result.failed ? [] : outputCollisions(result.clusters, settings.layout);
   const failed = result.failed || collisions.length > 0;
-  diagnosticsPrinter(opts.format, true)(sortDiagnostics([...result.diagnostics, ...collisions]));
+  diagnosticsPrinter(opts.format, true, dir)(sortDiagnostics([...result.diagnostics, ...collisions]));
   if (opts.format === 'text' && !failed) {
     const objects = result.clusters.reduce((n, c) => n + c.objects.length, 0);
     process.stderr.write(`ok: ${result.clusters.length} clusters, ${objects} objects\n`);
