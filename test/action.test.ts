@@ -83,7 +83,9 @@ interface ActionRun {
   stdout: string;
   stderr: string;
   summary: string;
+  /** The outputs but comment-file, whose file's text is commentFile (a file in RUNNER_TEMP). */
   outputs: Record<string, string>;
+  commentFile?: string;
 }
 
 /** Runs the committed bundle as the runner does: `node <main>` in the workspace, with its environment. */
@@ -116,7 +118,9 @@ async function runAction(inputs: Record<string, string>, event: Record<string, u
   child.stderr.on('data', (d) => (stderr += d));
   const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
   const outputs = Object.fromEntries(readFileSync(files.output, 'utf8').split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-  const result = { code, stdout, stderr, summary: readFileSync(files.summary, 'utf8'), outputs };
+  const { 'comment-file': commentPath, ...rest } = outputs;
+  if (commentPath !== undefined) expect(path.dirname(commentPath)).toBe(run);
+  const result = { code, stdout, stderr, summary: readFileSync(files.summary, 'utf8'), outputs: rest, ...(commentPath ? { commentFile: readFileSync(commentPath, 'utf8') } : {}) };
   cleanup(run);
   return result;
 }
@@ -159,7 +163,7 @@ describe('the committed bundle', () => {
     const action = parseYaml(readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as { runs: { using: string; main: string }; inputs: Record<string, unknown>; outputs: Record<string, unknown> };
     expect(action.runs).toEqual({ using: 'node24', main: 'action/dist/index.mjs' });
     expect(Object.keys(action.inputs).sort()).toEqual(['base', 'comment', 'head', 'mode', 'path', 'token']);
-    expect(Object.keys(action.outputs).sort()).toEqual(['changed-clusters', 'has-changes', 'objects-added', 'objects-changed', 'objects-removed', 'stale']);
+    expect(Object.keys(action.outputs).sort()).toEqual(['changed-clusters', 'comment-file', 'has-changes', 'objects-added', 'objects-changed', 'objects-removed', 'stale']);
     const source = readFileSync(path.join(ROOT, 'src/action/run-action.ts'), 'utf8');
     for (const name of Object.keys(action.inputs)) expect(source, name).toContain(`input('${name}'`);
     for (const name of Object.keys(action.outputs)) expect(source, name).toContain(`'${name}'`);
@@ -180,6 +184,7 @@ describe('mode: diff on a pull request', () => {
     expect(body).toContain('| `gke` | 1 | 2 | 1 |');
     expect(first.outputs).toEqual({ 'has-changes': 'true', 'changed-clusters': 'aws,azure,gke', 'objects-added': '1', 'objects-changed': '7', 'objects-removed': '3' });
     expect(first.summary).toContain('<details><summary><code>~ v1 ConfigMap shop/flags</code>: changed, on all 3 clusters</summary>');
+    expect(first.commentFile).toBe(body);
 
     // another comment by someone else, then a new push: the same comment is edited
     api.comments.unshift({ id: 1, body: 'looks good to me', user: { login: 'reviewer' } });
@@ -193,6 +198,29 @@ describe('mode: diff on a pull request', () => {
     expect(api.comments.filter((c) => c.body.startsWith(MARKER))).toHaveLength(1);
     expect(api.comments.find((c) => c.id === 1000)!.body).toContain('+  LOG_LEVEL: warn');
     fleet.git('reset', '-q', '--hard', 'HEAD^');
+  });
+
+  it('with comment: false posts nothing and leaves the comment in the file comment-file names, for a workflow that posts it', async () => {
+    const posted = await runAction(DIFF, prEvent());
+    api.calls = [];
+    const saved = await runAction({ ...DIFF, comment: 'false' }, prEvent());
+    expect([saved.code, api.calls]).toEqual([0, []]);
+    expect(saved.commentFile).toBe(posted.commentFile);
+    expect(saved.commentFile).toBe(api.comments.find((c) => c.id === 1000)!.body);
+    // a head that does not compile: the same, and the job fails
+    fleet.git('checkout', '-q', '-b', 'broken-quiet', 'feature');
+    fleet.write('shop/broken.yaml', 'apiVersion: types.kubefed.io/v1beta1\nkind: FederatedConfigMap\nmetadata: {name: broken, namespace: shop}\nspec:\n  placement: {clusters: aws}\n');
+    fleet.git('add', '-A');
+    fleet.git('commit', '-qm', 'broken');
+    try {
+      const event = prEvent();
+      event.pull_request.head.sha = sha('broken-quiet');
+      const failed = await runAction({ ...DIFF, comment: 'false' }, event);
+      expect([failed.code, api.calls]).toEqual([1, []]);
+      expect(failed.commentFile).toMatch(new RegExp(`^${MARKER}\n### fedc diff\n\n\\*\\*${sha('broken-quiet')} \\(${sha('broken-quiet').slice(0, 7)}\\)\\*\\* does not compile: 1 error\\.`));
+    } finally {
+      fleet.git('checkout', '-q', 'feature');
+    }
   });
 
   it('says so in the comment when nothing changes, rather than leaving a stale diff', async () => {
@@ -242,9 +270,9 @@ describe('mode: diff on a pull request', () => {
     }
   });
 
-  it('never lets a Secret value reach the comment, the summary, the outputs or the log', async () => {
+  it('never lets a Secret value reach the comment, its file, the summary, the outputs or the log', async () => {
     const runs = [await runAction(DIFF, prEvent()), await runAction({ ...DIFF, comment: 'false' }, prEvent())];
-    const channels = [...runs.flatMap((r) => [r.stdout, r.stderr, r.summary, JSON.stringify(r.outputs)]), ...api.comments.map((c) => c.body)];
+    const channels = [...runs.flatMap((r) => [r.stdout, r.stderr, r.summary, JSON.stringify(r.outputs), r.commentFile ?? '']), ...api.comments.map((c) => c.body)];
     for (const s of SECRETS) for (const c of channels) expect(c).not.toContain(s);
     expect(runs[0]!.summary).toContain('Secret keys: ~data.token, ~stringData.password (values are never shown)');
   });

@@ -125,17 +125,17 @@ var require_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path19) {
-      const ctrl = callVisitor(key, node, visitor, path19);
+    function visit_(key, node, visitor, path20) {
+      const ctrl = callVisitor(key, node, visitor, path20);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path19, ctrl);
-        return visit_(key, ctrl, visitor, path19);
+        replaceNode(key, path20, ctrl);
+        return visit_(key, ctrl, visitor, path20);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path19 = Object.freeze(path19.concat(node));
+          path20 = Object.freeze(path20.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path19);
+            const ci = visit_(i, node.items[i], visitor, path20);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -146,13 +146,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path19 = Object.freeze(path19.concat(node));
-          const ck = visit_("key", node.key, visitor, path19);
+          path20 = Object.freeze(path20.concat(node));
+          const ck = visit_("key", node.key, visitor, path20);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path19);
+          const cv = visit_("value", node.value, visitor, path20);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -173,17 +173,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path19) {
-      const ctrl = await callVisitor(key, node, visitor, path19);
+    async function visitAsync_(key, node, visitor, path20) {
+      const ctrl = await callVisitor(key, node, visitor, path20);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path19, ctrl);
-        return visitAsync_(key, ctrl, visitor, path19);
+        replaceNode(key, path20, ctrl);
+        return visitAsync_(key, ctrl, visitor, path20);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path19 = Object.freeze(path19.concat(node));
+          path20 = Object.freeze(path20.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path19);
+            const ci = await visitAsync_(i, node.items[i], visitor, path20);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -194,13 +194,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path19 = Object.freeze(path19.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path19);
+          path20 = Object.freeze(path20.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path20);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path19);
+          const cv = await visitAsync_("value", node.value, visitor, path20);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -227,23 +227,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path19) {
+    function callVisitor(key, node, visitor, path20) {
       if (typeof visitor === "function")
-        return visitor(key, node, path19);
+        return visitor(key, node, path20);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path19);
+        return visitor.Map?.(key, node, path20);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path19);
+        return visitor.Seq?.(key, node, path20);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path19);
+        return visitor.Pair?.(key, node, path20);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path19);
+        return visitor.Scalar?.(key, node, path20);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path19);
+        return visitor.Alias?.(key, node, path20);
       return void 0;
     }
-    function replaceNode(key, path19, node) {
-      const parent = path19[path19.length - 1];
+    function replaceNode(key, path20, node) {
+      const parent = path20[path20.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -855,10 +855,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema2, path19, value) {
+    function collectionFromPath(schema2, path20, value) {
       let v = value;
-      for (let i = path19.length - 1; i >= 0; --i) {
-        const k2 = path19[i];
+      for (let i = path20.length - 1; i >= 0; --i) {
+        const k2 = path20[i];
         if (typeof k2 === "number" && Number.isInteger(k2) && k2 >= 0) {
           const a = [];
           a[k2] = v;
@@ -877,7 +877,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path19) => path19 == null || typeof path19 === "object" && !!path19[Symbol.iterator]().next().done;
+    var isEmptyPath = (path20) => path20 == null || typeof path20 === "object" && !!path20[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type2, schema2) {
         super(type2);
@@ -907,11 +907,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path19, value) {
-        if (isEmptyPath(path19))
+      addIn(path20, value) {
+        if (isEmptyPath(path20))
           this.add(value);
         else {
-          const [key, ...rest] = path19;
+          const [key, ...rest] = path20;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -925,8 +925,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path19) {
-        const [key, ...rest] = path19;
+      deleteIn(path20) {
+        const [key, ...rest] = path20;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -940,8 +940,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path19, keepScalar) {
-        const [key, ...rest] = path19;
+      getIn(path20, keepScalar) {
+        const [key, ...rest] = path20;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -959,8 +959,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path19) {
-        const [key, ...rest] = path19;
+      hasIn(path20) {
+        const [key, ...rest] = path20;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -970,8 +970,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path19, value) {
-        const [key, ...rest] = path19;
+      setIn(path20, value) {
+        const [key, ...rest] = path20;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -3486,9 +3486,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path19, value) {
+      addIn(path20, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path19, value);
+          this.contents.addIn(path20, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3563,14 +3563,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path19) {
-        if (Collection.isEmptyPath(path19)) {
+      deleteIn(path20) {
+        if (Collection.isEmptyPath(path20)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path19) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path20) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3585,10 +3585,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path19, keepScalar) {
-        if (Collection.isEmptyPath(path19))
+      getIn(path20, keepScalar) {
+        if (Collection.isEmptyPath(path20))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path19, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path20, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3599,10 +3599,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path19) {
-        if (Collection.isEmptyPath(path19))
+      hasIn(path20) {
+        if (Collection.isEmptyPath(path20))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path19) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path20) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3619,13 +3619,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path19, value) {
-        if (Collection.isEmptyPath(path19)) {
+      setIn(path20, value) {
+        if (Collection.isEmptyPath(path20)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path19), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path20), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path19, value);
+          this.contents.setIn(path20, value);
         }
       }
       /**
@@ -5586,9 +5586,9 @@ var require_cst_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    visit3.itemAtPath = (cst, path19) => {
+    visit3.itemAtPath = (cst, path20) => {
       let item = cst;
-      for (const [field, index] of path19) {
+      for (const [field, index] of path20) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5597,23 +5597,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit3.parentCollection = (cst, path19) => {
-      const parent = visit3.itemAtPath(cst, path19.slice(0, -1));
-      const field = path19[path19.length - 1][0];
+    visit3.parentCollection = (cst, path20) => {
+      const parent = visit3.itemAtPath(cst, path20.slice(0, -1));
+      const field = path20[path20.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path19, item, visitor) {
-      let ctrl = visitor(item, path19);
+    function _visit(path20, item, visitor) {
+      let ctrl = visitor(item, path20);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path19.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path20.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -5624,10 +5624,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path19);
+            ctrl = ctrl(item, path20);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path19) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path20) : ctrl;
     }
     exports.visit = visit3;
   }
@@ -15301,8 +15301,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path19) {
-      let input = path19;
+    function removeDotSegments(path20) {
+      let input = path20;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -15376,11 +15376,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path19) {
-      if (path19 === "" || path19[0] === "/") {
-        return removeDotSegments(path19);
+    function removeDotSegmentsRelative(path20) {
+      if (path20 === "" || path20[0] === "/") {
+        return removeDotSegments(path20);
       }
-      const segments = path19.split("/");
+      const segments = path20.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -15743,8 +15743,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path19 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path19 && path19 !== "/" ? path19 : void 0;
+        const path20 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path20 && path20 !== "/" ? path20 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -19051,14 +19051,14 @@ var require_helpers = __commonJS({
       return true;
     }
     exports.isInteger = isInteger;
-    function escapePathComponent(path19) {
-      if (path19.indexOf("/") === -1 && path19.indexOf("~") === -1)
-        return path19;
-      return path19.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapePathComponent(path20) {
+      if (path20.indexOf("/") === -1 && path20.indexOf("~") === -1)
+        return path20;
+      return path20.replace(/~/g, "~0").replace(/\//g, "~1");
     }
     exports.escapePathComponent = escapePathComponent;
-    function unescapePathComponent2(path19) {
-      return path19.replace(/~1/g, "/").replace(/~0/g, "~");
+    function unescapePathComponent2(path20) {
+      return path20.replace(/~1/g, "/").replace(/~0/g, "~");
     }
     exports.unescapePathComponent = unescapePathComponent2;
     function _getPathRecursive(root, obj) {
@@ -19082,11 +19082,11 @@ var require_helpers = __commonJS({
       if (root === obj) {
         return "/";
       }
-      var path19 = _getPathRecursive(root, obj);
-      if (path19 === "") {
+      var path20 = _getPathRecursive(root, obj);
+      if (path20 === "") {
         throw new Error("Object not found in root");
       }
-      return "/" + path19;
+      return "/" + path20;
     }
     exports.getPath = getPath;
     function hasUndefined(obj) {
@@ -19281,8 +19281,8 @@ var require_core3 = __commonJS({
         if (!mutateDocument) {
           document = helpers_js_1._deepClone(document);
         }
-        var path19 = operation.path || "";
-        var keys = path19.split("/");
+        var path20 = operation.path || "";
+        var keys = path20.split("/");
         var obj = document;
         var t = 1;
         var len = keys.length;
@@ -19589,7 +19589,7 @@ var require_duplex = __commonJS({
       return temp;
     }
     exports.generate = generate;
-    function _generate(mirror, obj, patches, path19, invertible) {
+    function _generate(mirror, obj, patches, path20, invertible) {
       if (obj === mirror) {
         return;
       }
@@ -19606,27 +19606,27 @@ var require_duplex = __commonJS({
         if (helpers_js_1.hasOwnProperty(obj, key) && !(obj[key] === void 0 && oldVal !== void 0 && Array.isArray(obj) === false)) {
           var newVal = obj[key];
           if (typeof oldVal == "object" && oldVal != null && typeof newVal == "object" && newVal != null && Array.isArray(oldVal) === Array.isArray(newVal)) {
-            _generate(oldVal, newVal, patches, path19 + "/" + helpers_js_1.escapePathComponent(key), invertible);
+            _generate(oldVal, newVal, patches, path20 + "/" + helpers_js_1.escapePathComponent(key), invertible);
           } else {
             if (oldVal !== newVal) {
               changed = true;
               if (invertible) {
-                patches.push({ op: "test", path: path19 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(oldVal) });
+                patches.push({ op: "test", path: path20 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(oldVal) });
               }
-              patches.push({ op: "replace", path: path19 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(newVal) });
+              patches.push({ op: "replace", path: path20 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(newVal) });
             }
           }
         } else if (Array.isArray(mirror) === Array.isArray(obj)) {
           if (invertible) {
-            patches.push({ op: "test", path: path19 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(oldVal) });
+            patches.push({ op: "test", path: path20 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(oldVal) });
           }
-          patches.push({ op: "remove", path: path19 + "/" + helpers_js_1.escapePathComponent(key) });
+          patches.push({ op: "remove", path: path20 + "/" + helpers_js_1.escapePathComponent(key) });
           deleted = true;
         } else {
           if (invertible) {
-            patches.push({ op: "test", path: path19, value: mirror });
+            patches.push({ op: "test", path: path20, value: mirror });
           }
-          patches.push({ op: "replace", path: path19, value: obj });
+          patches.push({ op: "replace", path: path20, value: obj });
           changed = true;
         }
       }
@@ -19636,7 +19636,7 @@ var require_duplex = __commonJS({
       for (var t = 0; t < newKeys.length; t++) {
         var key = newKeys[t];
         if (!helpers_js_1.hasOwnProperty(mirror, key) && obj[key] !== void 0) {
-          patches.push({ op: "add", path: path19 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(obj[key]) });
+          patches.push({ op: "add", path: path20 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(obj[key]) });
         }
       }
     }
@@ -19668,7 +19668,7 @@ var require_fast_json_patch = __commonJS({
 });
 
 // dist/action/run-action.js
-import path18 from "node:path";
+import path19 from "node:path";
 
 // dist/diagnostics/format.js
 function formatDiagnostics(diags, format) {
@@ -19825,16 +19825,16 @@ var Diff = class {
       }
     }
   }
-  addToPath(path19, added, removed, oldPosInc, options) {
-    const last = path19.lastComponent;
+  addToPath(path20, added, removed, oldPosInc, options) {
+    const last = path20.lastComponent;
     if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
       return {
-        oldPos: path19.oldPos + oldPosInc,
+        oldPos: path20.oldPos + oldPosInc,
         lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
       };
     } else {
       return {
-        oldPos: path19.oldPos + oldPosInc,
+        oldPos: path20.oldPos + oldPosInc,
         lastComponent: { count: 1, added, removed, previousComponent: last }
       };
     }
@@ -20864,11 +20864,11 @@ var GitObjectUnreadable = class extends GitError {
   oid;
   type;
   path;
-  constructor(message, oid, type2, path19) {
+  constructor(message, oid, type2, path20) {
     super(message);
     this.oid = oid;
     this.type = type2;
-    this.path = path19;
+    this.path = path20;
   }
 };
 var GitNotFound = class extends GitError {
@@ -23113,15 +23113,15 @@ function toSchemaErrors(errors) {
   const out = [];
   const seen = /* @__PURE__ */ new Set();
   for (const e of errors) {
-    const path19 = pointerToPath(e.instancePath);
-    const field = path19.length > 0 ? `${formatPath(path19)} ` : "";
+    const path20 = pointerToPath(e.instancePath);
+    const field = path20.length > 0 ? `${formatPath(path20)} ` : "";
     let err2;
     switch (e.keyword) {
       case "additionalProperties": {
         const field2 = String(e.params.additionalProperty);
         const props = e.parentSchema?.properties;
         err2 = {
-          path: [...path19, field2],
+          path: [...path20, field2],
           atKey: true,
           message: `unknown field "${field2}"`,
           unknownField: field2,
@@ -23130,29 +23130,29 @@ function toSchemaErrors(errors) {
         break;
       }
       case "required":
-        err2 = { path: path19, atKey: path19.length > 0, message: `missing required field "${String(e.params.missingProperty)}"` };
+        err2 = { path: path20, atKey: path20.length > 0, message: `missing required field "${String(e.params.missingProperty)}"` };
         break;
       case "type":
-        err2 = { path: path19, atKey: false, message: `${field}must be ${describeType(e.params.type)}, not ${describeValue(e.data)}` };
+        err2 = { path: path20, atKey: false, message: `${field}must be ${describeType(e.params.type)}, not ${describeValue(e.data)}` };
         if (typeof e.data === "boolean" && String(e.params.type).includes("string")) {
           err2.hint = "quote the value: YAML 1.1, as kubectl reads it, takes y, yes, on, n, no and off for booleans";
         }
         break;
       case "enum":
         err2 = {
-          path: path19,
+          path: path20,
           atKey: false,
           message: `${field}must be one of ${e.params.allowedValues.map((x2) => JSON.stringify(x2)).join(", ")}, not ${JSON.stringify(e.data)}`
         };
         break;
       case "const":
-        err2 = { path: path19, atKey: false, message: `${field}must be ${JSON.stringify(e.params.allowedValue)}, not ${JSON.stringify(e.data)}` };
+        err2 = { path: path20, atKey: false, message: `${field}must be ${JSON.stringify(e.params.allowedValue)}, not ${JSON.stringify(e.data)}` };
         break;
       case "pattern":
-        err2 = { path: path19, atKey: false, message: `${field}${JSON.stringify(e.data)} does not match ${String(e.params.pattern)}` };
+        err2 = { path: path20, atKey: false, message: `${field}${JSON.stringify(e.data)} does not match ${String(e.params.pattern)}` };
         break;
       default:
-        err2 = { path: path19, atKey: false, message: e.message ?? e.keyword };
+        err2 = { path: path20, atKey: false, message: e.message ?? e.keyword };
     }
     const key = `${err2.path.join("\0")}|${err2.message}`;
     if (seen.has(key))
@@ -23214,17 +23214,17 @@ var Reporter = class {
     return `${at.origin.file}:${pos.line}:${pos.col}`;
   }
   position(at) {
-    const path19 = fullPath(at);
-    if (path19.length === 0)
+    const path20 = fullPath(at);
+    if (path20.length === 0)
       return { line: at.origin.line, col: 1 };
-    return this.locator.locate(at.origin.file, at.origin.docIndex, path19, at.atKey ?? false);
+    return this.locator.locate(at.origin.file, at.origin.docIndex, path20, at.atKey ?? false);
   }
   add(severity, code, at, message, hint) {
-    const path19 = fullPath(at);
+    const path20 = fullPath(at);
     const pos = this.position(at);
     const d3 = { code, severity, message, file: at.origin.file, line: pos.line, col: pos.col };
-    if (path19.length > 0)
-      d3.path = formatPath(path19);
+    if (path20.length > 0)
+      d3.path = formatPath(path20);
     if (hint)
       d3.hint = hint;
     this.diagnostics.push(d3);
@@ -26809,19 +26809,19 @@ function templateActionAt(text) {
 var import_yaml5 = __toESM(require_dist(), 1);
 
 // dist/parse/block-locator.js
-function locateInBlock(text, start, end, path19, atKey, isStringKey) {
+function locateInBlock(text, start, end, path20, atKey, isStringKey) {
   const lines = linesOf(text, start, end);
   let first = 0;
   while (first < lines.length && (lines[first].kind === "blank" || lines[first].kind === "marker"))
     first++;
   if (first === lines.length)
     return void 0;
-  if (path19.length === 0)
+  if (path20.length === 0)
     return lines[first].start + lines[first].indent;
   let node = { from: first, to: lines.length, col: lines[first].indent, firstCol: lines[first].indent };
   for (let i = 0; ; i++) {
-    const seg = path19[i];
-    const last = i === path19.length - 1;
+    const seg = path20[i];
+    const last = i === path20.length - 1;
     const line = lines[node.from];
     const isSeq2 = isDash(text, line.start + node.firstCol, line.end);
     const found = isSeq2 ? typeof seg === "number" ? seqItem(text, lines, node, seg) : void 0 : mapEntry(text, lines, node, String(seg), isStringKey);
@@ -26971,13 +26971,13 @@ var Locator = class {
    * position is the key's rather than the value's. When the path does not exist (a missing
    * field), the position is the key of the deepest map entry that does.
    */
-  locate(file, docIndex, path19, key = false) {
+  locate(file, docIndex, path20, key = false) {
     const text = this.texts.get(file);
     if (text === void 0)
       return { line: 0, col: 0 };
     const span = this.options.parseOnly ? void 0 : this.spans(file, text)?.[docIndex];
     if (span) {
-      const offset2 = locateInBlock(text, span.start, span.end, path19, key, isPlainString);
+      const offset2 = locateInBlock(text, span.start, span.end, path20, key, isPlainString);
       if (offset2 !== void 0)
         return lineCol(text, offset2);
     }
@@ -26988,8 +26988,8 @@ var Locator = class {
     let offset = doc.contents?.range?.[0] ?? 0;
     let lastKey;
     let resolved = true;
-    for (let i = 0; i < path19.length; i++) {
-      const seg = path19[i];
+    for (let i = 0; i < path20.length; i++) {
+      const seg = path20[i];
       if ((0, import_yaml5.isMap)(node)) {
         const pair = node.items.find((p) => (0, import_yaml5.isPair)(p) && (0, import_yaml5.isScalar)(p.key) && String(p.key.value) === String(seg));
         if (!pair) {
@@ -26997,7 +26997,7 @@ var Locator = class {
           break;
         }
         const keyOffset = pair.key.range?.[0] ?? offset;
-        if (i === path19.length - 1 && key) {
+        if (i === path20.length - 1 && key) {
           offset = keyOffset;
           break;
         }
@@ -29209,12 +29209,12 @@ var PathBase = class {
   /**
    * Get the Path object referenced by the string path, resolved from this Path
    */
-  resolve(path19) {
-    if (!path19) {
+  resolve(path20) {
+    if (!path20) {
       return this;
     }
-    const rootPath = this.getRootString(path19);
-    const dir = path19.substring(rootPath.length);
+    const rootPath = this.getRootString(path20);
+    const dir = path20.substring(rootPath.length);
     const dirParts = dir.split(this.splitSep);
     const result = rootPath ? this.getRoot(rootPath).#resolveParts(dirParts) : this.#resolveParts(dirParts);
     return result;
@@ -29966,8 +29966,8 @@ var PathWin32 = class _PathWin32 extends PathBase {
   /**
    * @internal
    */
-  getRootString(path19) {
-    return win32.parse(path19).root;
+  getRootString(path20) {
+    return win32.parse(path20).root;
   }
   /**
    * @internal
@@ -30013,8 +30013,8 @@ var PathPosix = class _PathPosix extends PathBase {
   /**
    * @internal
    */
-  getRootString(path19) {
-    return path19.startsWith("/") ? "/" : "";
+  getRootString(path20) {
+    return path20.startsWith("/") ? "/" : "";
   }
   /**
    * @internal
@@ -30103,11 +30103,11 @@ var PathScurryBase = class {
   /**
    * Get the depth of a provided path, string, or the cwd
    */
-  depth(path19 = this.cwd) {
-    if (typeof path19 === "string") {
-      path19 = this.cwd.resolve(path19);
+  depth(path20 = this.cwd) {
+    if (typeof path20 === "string") {
+      path20 = this.cwd.resolve(path20);
     }
-    return path19.depth();
+    return path20.depth();
   }
   /**
    * Return the cache of child entries.  Exposed so subclasses can create
@@ -30594,9 +30594,9 @@ var PathScurryBase = class {
     process2();
     return results;
   }
-  chdir(path19 = this.cwd) {
+  chdir(path20 = this.cwd) {
     const oldCwd = this.cwd;
-    this.cwd = typeof path19 === "string" ? this.cwd.resolve(path19) : path19;
+    this.cwd = typeof path20 === "string" ? this.cwd.resolve(path20) : path20;
     this.cwd[setAsCwd](oldCwd);
   }
 };
@@ -30952,8 +30952,8 @@ var MatchRecord = class {
   }
   // match, absolute, ifdir
   entries() {
-    return [...this.store.entries()].map(([path19, n]) => [
-      path19,
+    return [...this.store.entries()].map(([path20, n]) => [
+      path20,
       !!(n & 2),
       !!(n & 1)
     ]);
@@ -31158,9 +31158,9 @@ var GlobUtil = class {
   signal;
   maxDepth;
   includeChildMatches;
-  constructor(patterns, path19, opts) {
+  constructor(patterns, path20, opts) {
     this.patterns = patterns;
-    this.path = path19;
+    this.path = path20;
     this.opts = opts;
     this.#sep = !opts.posix && opts.platform === "win32" ? "\\" : "/";
     this.includeChildMatches = opts.includeChildMatches !== false;
@@ -31179,11 +31179,11 @@ var GlobUtil = class {
       });
     }
   }
-  #ignored(path19) {
-    return this.seen.has(path19) || !!this.#ignore?.ignored?.(path19);
+  #ignored(path20) {
+    return this.seen.has(path20) || !!this.#ignore?.ignored?.(path20);
   }
-  #childrenIgnored(path19) {
-    return !!this.#ignore?.childrenIgnored?.(path19);
+  #childrenIgnored(path20) {
+    return !!this.#ignore?.childrenIgnored?.(path20);
   }
   // backpressure mechanism
   pause() {
@@ -31398,8 +31398,8 @@ var GlobUtil = class {
 };
 var GlobWalker = class extends GlobUtil {
   matches = /* @__PURE__ */ new Set();
-  constructor(patterns, path19, opts) {
-    super(patterns, path19, opts);
+  constructor(patterns, path20, opts) {
+    super(patterns, path20, opts);
   }
   matchEmit(e) {
     this.matches.add(e);
@@ -31436,8 +31436,8 @@ var GlobWalker = class extends GlobUtil {
 };
 var GlobStream = class extends GlobUtil {
   results;
-  constructor(patterns, path19, opts) {
-    super(patterns, path19, opts);
+  constructor(patterns, path20, opts) {
+    super(patterns, path20, opts);
     this.results = new Minipass({
       signal: this.signal,
       objectMode: true
@@ -32421,23 +32421,23 @@ function checkOverrideList(doc, origin, report) {
     o.clusterOverrides.forEach((op, j2) => {
       if (!isObj2(op) || typeof op.path !== "string")
         return;
-      const path19 = op.path;
+      const path20 = op.path;
       const pat = at("clusterOverrides", j2, "path");
-      const seen = paths.get(path19);
+      const seen = paths.get(path20);
       if (seen !== void 0) {
-        report.error("FEDC4004", pat, `path "${path19}" appears more than once for cluster "${String(clusterName)}"`, `see clusterOverrides[${seen}]`);
+        report.error("FEDC4004", pat, `path "${path20}" appears more than once for cluster "${String(clusterName)}"`, `see clusterOverrides[${seen}]`);
         ok = false;
       } else
-        paths.set(path19, j2);
-      if (path19 === "") {
+        paths.set(path20, j2);
+      if (path20 === "") {
         report.error("FEDC4001", pat, "override path is empty: it would replace the whole object, which KubeFed refuses", "name a field, for example /spec/replicas");
         ok = false;
-      } else if (!path19.startsWith("/")) {
-        const guess = path19.includes(".") && !path19.includes("/") ? `/${path19.split(".").join("/")}` : `/${path19}`;
-        report.error("FEDC4001", pat, `override path "${path19}" is not a JSON pointer`, `paths start with "/" and use "/" between fields: ${guess}`);
+      } else if (!path20.startsWith("/")) {
+        const guess = path20.includes(".") && !path20.includes("/") ? `/${path20.split(".").join("/")}` : `/${path20}`;
+        report.error("FEDC4001", pat, `override path "${path20}" is not a JSON pointer`, `paths start with "/" and use "/" between fields: ${guess}`);
         ok = false;
-      } else if (PROTECTED_PATHS.includes(path19)) {
-        report.error("FEDC4002", pat, `override path "${path19}" is protected: KubeFed does not allow overriding it`);
+      } else if (PROTECTED_PATHS.includes(path20)) {
+        report.error("FEDC4002", pat, `override path "${path20}" is protected: KubeFed does not allow overriding it`);
         ok = false;
       }
     });
@@ -33566,7 +33566,7 @@ function deriveIngressStatus(doc, world, report) {
   return out;
 }
 function clusterPlace(c) {
-  const at = (path19) => ({ origin: c.origin, path: path19 });
+  const at = (path20) => ({ origin: c.origin, path: path20 });
   const regionKey = REGION_LABELS2.find((k2) => c.labels[k2] !== void 0 && c.labels[k2] !== "");
   const zoneKey = ZONE_LABELS2.find((k2) => c.labels[k2] !== void 0 && c.labels[k2] !== "");
   const region = c.region === void 0 || c.region === "" ? void 0 : { text: c.region, at: at(regionKey ? ["metadata", "labels", regionKey] : ["status", "region"]) };
@@ -33967,7 +33967,7 @@ function scheduleReplicas(inputs, options, report) {
   const rewritten = /* @__PURE__ */ new Map();
   for (const doc of preferences) {
     const spec = doc.value.spec;
-    const at = (...path19) => ({ origin: doc.origin, path: ["spec", ...path19] });
+    const at = (...path20) => ({ origin: doc.origin, path: ["spec", ...path20] });
     const targetKind = spec.targetKind;
     if (!SCHEDULABLE_KINDS.includes(targetKind)) {
       report.error("FEDC3102", at("targetKind"), `targetKind ${targetKind} cannot be scheduled: KubeFed schedules only ${SCHEDULABLE_KINDS.join(" and ")}`);
@@ -34163,8 +34163,8 @@ function convertBackend(backend, at, changes, problems) {
   if (present.length === 0)
     return backend;
   const first = [...at, present[0]];
-  const problem2 = (path19, message, hint) => {
-    problems.push(hint ? { path: path19, message, hint } : { path: path19, message });
+  const problem2 = (path20, message, hint) => {
+    problems.push(hint ? { path: path20, message, hint } : { path: path20, message });
     return backend;
   };
   if (Object.hasOwn(backend, "service")) {
@@ -34249,19 +34249,19 @@ var MANAGED_LABEL = "kubefed.io/managed";
 function objectForCluster(r, report) {
   const template = r.template;
   const tmeta = isObj4(template.metadata) ? template.metadata : {};
-  const at = (...path19) => ({ origin: r.origin, path: ["spec", "template", ...path19], atKey: true });
+  const at = (...path20) => ({ origin: r.origin, path: ["spec", "template", ...path20], atKey: true });
   if (isObj4(tmeta.annotations) && Object.keys(tmeta.annotations).length > 0) {
     report.warning("FEDC4007", at("metadata", "annotations"), "annotations in a template are dropped (KubeFed does not propagate them)", "set annotations with an override: {op: add, path: /metadata/annotations, value: {...}}");
   }
   if (Array.isArray(tmeta.finalizers) && tmeta.finalizers.length > 0) {
     report.warning("FEDC4008", at("metadata", "finalizers"), "finalizers in a template are dropped (KubeFed does not propagate them)");
   }
-  for (const [field, forced, path19] of [
+  for (const [field, forced, path20] of [
     ["name", r.name, ["metadata", "name"]],
     ["namespace", r.namespace, ["metadata", "namespace"]]
   ]) {
     if (typeof tmeta[field] === "string" && tmeta[field] !== forced) {
-      report.warning("FEDC4009", at(...path19), `the template's ${field} "${tmeta[field]}" is ignored; the object gets the federated object's ${field} "${forced}"`);
+      report.warning("FEDC4009", at(...path20), `the template's ${field} "${tmeta[field]}" is ignored; the object gets the federated object's ${field} "${forced}"`);
     }
   }
   if (typeof template.kind === "string" && template.kind !== r.type.targetKind) {
@@ -34309,14 +34309,14 @@ function isObj4(v) {
 }
 
 // dist/render/override-paths.js
-function pointer(path19) {
-  return path19.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+function pointer(path20) {
+  return path20.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
-function isPrefix(prefix2, path19) {
-  if (prefix2.length > path19.length)
+function isPrefix(prefix2, path20) {
+  if (prefix2.length > path20.length)
     return false;
   return prefix2.every((seg, i) => {
-    const p = path19[i];
+    const p = path20[i];
     if (String(seg) === String(p))
       return true;
     return typeof p === "number" && (seg === "-" || /^-[0-9]+$/.test(String(seg)));
@@ -34329,8 +34329,8 @@ function lastIndex(list, test) {
   return -1;
 }
 var isRemove = (o) => (o.op || "replace") === "remove";
-function lastWriter(ops, path19, removes = false) {
-  return lastIndex(ops, (o) => (removes || !isRemove(o)) && isPrefix(pointer(o.path), path19));
+function lastWriter(ops, path20, removes = false) {
+  return lastIndex(ops, (o) => (removes || !isRemove(o)) && isPrefix(pointer(o.path), path20));
 }
 function opNode(o, oi, j2) {
   return ["spec", "overrides", oi, "clusterOverrides", j2, isRemove(o) ? "path" : "value"];
@@ -34428,8 +34428,8 @@ var IngressConversions = class {
     return this.baseConversion;
   }
   /** The last add or replace op that wrote the node at `path` (or a parent of it), else the template. */
-  source(path19, ops, oi, cluster) {
-    const j2 = lastWriter(ops, path19);
+  source(path20, ops, oi, cluster) {
+    const j2 = lastWriter(ops, path20);
     return j2 >= 0 ? { op: j2, oi, cluster } : "template";
   }
   /**
@@ -34437,17 +34437,17 @@ var IngressConversions = class {
    * apiVersion (when the template's object is not a v1 Ingress), else the last op that touched the
    * node (removing a pathType, say), else the cluster's last op.
    */
-  fallback(path19, ops, oi, cluster, baseNotV1) {
+  fallback(path20, ops, oi, cluster, baseNotV1) {
     let j2 = baseNotV1 ? lastIndex(ops, (o) => o.path === "/apiVersion") : -1;
     if (j2 < 0)
-      j2 = lastIndex(ops, (o) => isPrefix(path19, pointer(o.path)));
+      j2 = lastIndex(ops, (o) => isPrefix(path20, pointer(o.path)));
     if (j2 < 0)
       j2 = ops.length - 1;
     return { op: j2, oi, cluster };
   }
-  problem(src, path19, message, hint) {
+  problem(src, path20, message, hint) {
     const { r, report } = this;
-    const at = src === "template" ? { origin: r.origin, path: ["spec", "template", ...path19], atKey: true } : { origin: r.origin, path: opNode(r.overrides[src.oi].clusterOverrides[src.op], src.oi, src.op) };
+    const at = src === "template" ? { origin: r.origin, path: ["spec", "template", ...path20], atKey: true } : { origin: r.origin, path: opNode(r.overrides[src.oi].clusterOverrides[src.op], src.oi, src.op) };
     const who = src === "template" ? "" : ` (override ${r.overrides[src.oi].clusterOverrides[src.op].path} for cluster "${src.cluster}")`;
     const key = JSON.stringify([at.path, message]);
     if (this.errors.has(key))
@@ -34528,8 +34528,8 @@ function applyOverrides(doc, ops) {
       throw new PatchError(index, `remove ${o.path}: there is no ${last} to remove`);
     }
     const escaped = [...parentPath, key].map((s) => s.replace(/~/g, "~0").replace(/\//g, "~1"));
-    const path19 = "/" + escaped.join("/");
-    const operation = op === "remove" ? { op, path: path19 } : { op, path: path19, value: structuredClone(o.value ?? null) };
+    const path20 = "/" + escaped.join("/");
+    const operation = op === "remove" ? { op, path: path20 } : { op, path: path20, value: structuredClone(o.value ?? null) };
     try {
       applyOperation(out, operation, false, true, true);
     } catch (err2) {
@@ -35024,22 +35024,22 @@ function unknownFields(value, node) {
   walk(value, node, [], out);
   return out;
 }
-function walk(value, node, path19, out) {
+function walk(value, node, path20, out) {
   if (node === "" || node === "*" || value === null || typeof value !== "object")
     return;
   if (typeof node === "string") {
     const fields = definition(node).fields;
     if (typeof fields === "string")
-      walk(value, fields, path19, out);
+      walk(value, fields, path20, out);
     else
-      walkObject(value, fields, path19, out);
+      walkObject(value, fields, path20, out);
   } else if ("list" in node) {
     if (!Array.isArray(value))
       return;
     for (let i = 0; i < value.length; i++) {
-      path19.push(i);
-      walk(value[i], node.list, path19, out);
-      path19.pop();
+      path20.push(i);
+      walk(value[i], node.list, path20, out);
+      path20.pop();
     }
   } else if ("map" in node) {
     if (!isObj6(value))
@@ -35047,38 +35047,38 @@ function walk(value, node, path19, out) {
     for (const k2 in value) {
       if (!Object.hasOwn(value, k2))
         continue;
-      path19.push(k2);
-      walk(value[k2], node.map, path19, out);
-      path19.pop();
+      path20.push(k2);
+      walk(value[k2], node.map, path20, out);
+      path20.pop();
     }
   } else if ("fields" in node)
-    walkObject(value, node.fields, path19, out);
+    walkObject(value, node.fields, path20, out);
   else
-    walkSchema(value, node.schema, node.root ?? false, path19, out);
+    walkSchema(value, node.schema, node.root ?? false, path20, out);
 }
-function walkObject(value, fields, path19, out) {
+function walkObject(value, fields, path20, out) {
   if (!isObj6(value))
     return;
   for (const k2 in value) {
     if (!Object.hasOwn(value, k2))
       continue;
     const spec = Object.hasOwn(fields, k2) ? fields[k2] : void 0;
-    path19.push(k2);
+    path20.push(k2);
     if (spec === void 0)
-      out.push({ path: [...path19], field: k2, allowed: Object.keys(fields) });
+      out.push({ path: [...path20], field: k2, allowed: Object.keys(fields) });
     else
-      walk(value[k2], spec, path19, out);
-    path19.pop();
+      walk(value[k2], spec, path20, out);
+    path20.pop();
   }
 }
-function walkSchema(value, schema2, root, path19, out) {
+function walkSchema(value, schema2, root, path20, out) {
   if (Array.isArray(value)) {
     if (!isObj6(schema2.items))
       return;
     for (let i = 0; i < value.length; i++) {
-      path19.push(i);
-      walkSchema(value[i], schema2.items, false, path19, out);
-      path19.pop();
+      path20.push(i);
+      walkSchema(value[i], schema2.items, false, path20, out);
+      path20.pop();
     }
     return;
   }
@@ -35091,17 +35091,17 @@ function walkSchema(value, schema2, root, path19, out) {
   for (const [k2, v] of Object.entries(value)) {
     if (resource && (k2 === "apiVersion" || k2 === "kind"))
       continue;
-    path19.push(k2);
+    path20.push(k2);
     const sub = Object.hasOwn(props, k2) ? props[k2] : void 0;
     if (resource && k2 === "metadata")
-      walk(v, OBJECT_META, path19, out);
+      walk(v, OBJECT_META, path20, out);
     else if (isObj6(sub))
-      walkSchema(v, sub, false, path19, out);
+      walkSchema(v, sub, false, path20, out);
     else if (isObj6(additional))
-      walkSchema(v, additional, false, path19, out);
+      walkSchema(v, additional, false, path20, out);
     else if (!preserve && additional !== true)
-      out.push({ path: [...path19], field: k2, allowed: Object.keys(props) });
-    path19.pop();
+      out.push({ path: [...path20], field: k2, allowed: Object.keys(props) });
+    path20.pop();
   }
 }
 
@@ -35204,9 +35204,9 @@ function servedBy(minor, life) {
 }
 
 // dist/validate/schema-problems.js
-function valueAt(root, path19) {
+function valueAt(root, path20) {
   let v = root;
-  for (const seg of path19) {
+  for (const seg of path20) {
     if (Array.isArray(v) && typeof seg === "number")
       v = v[seg];
     else if (v !== null && typeof v === "object" && !Array.isArray(v) && Object.hasOwn(v, String(seg)))
@@ -35249,40 +35249,40 @@ function schemaProblems(errors, object, secret) {
     const inBranch = [...composite].some((c) => e.keyword !== "oneOf" && e.keyword !== "anyOf" && (e.instancePath === c || e.instancePath.startsWith(`${c}/`)));
     if (inBranch)
       continue;
-    const path19 = pointerToPath(e.instancePath);
-    const data = valueAt(object, path19);
+    const path20 = pointerToPath(e.instancePath);
+    const data = valueAt(object, path20);
     if (e.keyword === "type" && data instanceof Date && String(e.params.type).includes("string"))
       continue;
-    const field = path19.length > 0 ? `${formatPath(path19)} ` : "";
+    const field = path20.length > 0 ? `${formatPath(path20)} ` : "";
     if (e.keyword === "oneOf" || e.keyword === "anyOf") {
-      push(compositeProblem(errors, e, path19, data, field, secret));
+      push(compositeProblem(errors, e, path20, data, field, secret));
       continue;
     }
-    push(problem(e, path19, data, field, secret));
+    push(problem(e, path20, data, field, secret));
   }
   return out;
 }
-function problem(e, path19, data, field, secret) {
+function problem(e, path20, data, field, secret) {
   const p = e.params;
   switch (e.keyword) {
     case "required":
-      return { path: path19, atKey: path19.length > 0, missing: String(p.missingProperty), message: `${formatPath([...path19, String(p.missingProperty)])} is required` };
+      return { path: path20, atKey: path20.length > 0, missing: String(p.missingProperty), message: `${formatPath([...path20, String(p.missingProperty)])} is required` };
     case "type": {
       const hint = typeof data === "boolean" && String(p.type).includes("string") ? "quote the value: YAML 1.1, as kubectl reads it, takes y, yes, on, n, no and off for booleans" : typeof data === "string" && /integer|number/.test(String(p.type)) && /^-?[0-9.]+$/.test(data) ? "write the number without quotes" : void 0;
-      return { path: path19, atKey: false, message: `${field}must be ${describeType2(p.type)}, not ${describeValue3(data, secret)}`, ...hint ? { hint } : {} };
+      return { path: path20, atKey: false, message: `${field}must be ${describeType2(p.type)}, not ${describeValue3(data, secret)}`, ...hint ? { hint } : {} };
     }
     case "enum":
-      return { path: path19, atKey: false, message: `${field}must be one of ${p.allowedValues.map((x2) => JSON.stringify(x2)).join(", ")}, not ${quote2(data, secret)}` };
+      return { path: path20, atKey: false, message: `${field}must be one of ${p.allowedValues.map((x2) => JSON.stringify(x2)).join(", ")}, not ${quote2(data, secret)}` };
     case "const":
-      return { path: path19, atKey: false, message: `${field}must be ${JSON.stringify(p.allowedValue)}, not ${quote2(data, secret)}` };
+      return { path: path20, atKey: false, message: `${field}must be ${JSON.stringify(p.allowedValue)}, not ${quote2(data, secret)}` };
     case "format": {
       const f = KUBERNETES_FORMATS[String(p.format)];
       const what = f ? f.describe : `in format ${String(p.format)}`;
       const hint = p.format === "byte" ? "data holds base64-encoded values; put plain text under stringData instead, or encode it (base64 -w0)" : void 0;
-      return { path: path19, atKey: false, message: `${field}must be ${what}${secret ? "" : `, not ${describeValue3(data, secret)}`}`, ...hint ? { hint } : {} };
+      return { path: path20, atKey: false, message: `${field}must be ${what}${secret ? "" : `, not ${describeValue3(data, secret)}`}`, ...hint ? { hint } : {} };
     }
     case "pattern":
-      return { path: path19, atKey: false, message: `${field}${secret ? "does" : `${quote2(data, secret)} does`} not match ${String(p.pattern)}` };
+      return { path: path20, atKey: false, message: `${field}${secret ? "does" : `${quote2(data, secret)} does`} not match ${String(p.pattern)}` };
     case "minimum":
     case "maximum":
     case "exclusiveMinimum":
@@ -35294,15 +35294,15 @@ function problem(e, path19, data, field, secret) {
     case "minProperties":
     case "maxProperties":
     case "multipleOf":
-      return { path: path19, atKey: false, message: `${field}${LIMITS[e.keyword]} ${String(p.limit ?? p.multipleOf)}${secret ? "" : `, not ${describeValue3(data, secret)}`}` };
+      return { path: path20, atKey: false, message: `${field}${LIMITS[e.keyword]} ${String(p.limit ?? p.multipleOf)}${secret ? "" : `, not ${describeValue3(data, secret)}`}` };
     case "uniqueItems":
-      return { path: path19, atKey: false, message: `${field}must not hold the same item twice (items ${String(p.j)} and ${String(p.i)})` };
+      return { path: path20, atKey: false, message: `${field}must not hold the same item twice (items ${String(p.j)} and ${String(p.i)})` };
     case "additionalProperties":
-      return { path: [...path19, String(p.additionalProperty)], atKey: true, message: `unknown field "${String(p.additionalProperty)}"` };
+      return { path: [...path20, String(p.additionalProperty)], atKey: true, message: `unknown field "${String(p.additionalProperty)}"` };
     case "not":
-      return { path: path19, atKey: false, message: `${field}must not match the schema under "not"` };
+      return { path: path20, atKey: false, message: `${field}must not match the schema under "not"` };
     default:
-      return { path: path19, atKey: false, message: `${field}${e.message ?? `fails ${e.keyword}`}` };
+      return { path: path20, atKey: false, message: `${field}${e.message ?? `fails ${e.keyword}`}` };
   }
 }
 var LIMITS = {
@@ -35318,7 +35318,7 @@ var LIMITS = {
   maxProperties: "must have at most this many fields:",
   multipleOf: "must be a multiple of"
 };
-function compositeProblem(errors, e, path19, data, field, secret) {
+function compositeProblem(errors, e, path20, data, field, secret) {
   const branches = errors.filter((b) => b !== e && b.instancePath === e.instancePath && b.keyword !== "oneOf" && b.keyword !== "anyOf");
   const typeErrors = branches.filter((b) => b.keyword === "type").map((b) => String(b.params.type));
   const specific = branches.find((b) => {
@@ -35328,11 +35328,11 @@ function compositeProblem(errors, e, path19, data, field, secret) {
     return applies === void 0 || !typeErrors.some((t) => applies === "number" ? t === "integer" || t === "number" : t === applies);
   });
   if (specific && branches.some((b) => b.keyword === "type" && !typeMatches(b.params.type, data)))
-    return problem(specific, path19, data, field, secret);
+    return problem(specific, path20, data, field, secret);
   if (typeErrors.length > 0) {
-    return { path: path19, atKey: false, message: `${field}must be ${describeType2(typeErrors.join(","))}, not ${describeValue3(data, secret)}` };
+    return { path: path20, atKey: false, message: `${field}must be ${describeType2(typeErrors.join(","))}, not ${describeValue3(data, secret)}` };
   }
-  return { path: path19, atKey: false, message: `${field}matches none of the forms its schema allows (${e.keyword})` };
+  return { path: path20, atKey: false, message: `${field}matches none of the forms its schema allows (${e.keyword})` };
 }
 function typeMatches(t, data) {
   const list = Array.isArray(t) ? t : String(t).split(",");
@@ -35529,8 +35529,8 @@ var ObjectCheck = class {
    * it (for a missing field, the op that removed it), else the template (apiVersion: else the
    * type's declaration; kind, name and namespace: the federated object, which sets them).
    */
-  source(path19, r, ops, oi, opts) {
-    const full = opts.missing !== void 0 ? [...path19, opts.missing] : path19;
+  source(path20, r, ops, oi, opts) {
+    const full = opts.missing !== void 0 ? [...path20, opts.missing] : path20;
     let j2 = lastWriter(ops, full);
     const removedIt = lastIndex(ops, (o) => isRemove(o) && samePath2(pointer(o.path), full));
     if (removedIt > j2)
@@ -35542,7 +35542,7 @@ var ObjectCheck = class {
         return { at: { origin: op.scheduledBy, path: ["spec", "totalReplicas"] }, cluster, who: ` (the replicas its ReplicaSchedulingPreference plans for cluster "${cluster}")` };
       }
       const node = opNode(op, oi, j2);
-      const rest = path19.slice(pointer(op.path).length);
+      const rest = path20.slice(pointer(op.path).length);
       const who = ` (override ${op.path} for cluster "${cluster}")`;
       if (isRemove(op) || rest.length === 0 && opts.unknown) {
         return { at: { origin: r.origin, path: [...node.slice(0, -1), "path"] }, cluster, who };
@@ -35550,14 +35550,14 @@ var ObjectCheck = class {
       return { at: { origin: r.origin, path: [...node, ...rest], atKey: (opts.unknown || opts.atKey) === true && rest.length > 0 }, cluster, who };
     }
     const template = r.template;
-    if (path19[0] === "apiVersion" && path19.length === 1 && typeof template.apiVersion !== "string") {
+    if (path20[0] === "apiVersion" && path20.length === 1 && typeof template.apiVersion !== "string") {
       const d3 = r.type.declaration;
       return d3 ? { at: { origin: d3.origin, path: d3.versionPath }, who: "", declared: true } : { at: { origin: r.origin, path: ["kind"] }, who: "" };
     }
-    if (path19[0] === "kind" && path19.length === 1 || path19[0] === "metadata" && (path19[1] === "name" || path19[1] === "namespace") && path19.length === 2) {
-      return { at: { origin: r.origin, path: path19[0] === "kind" ? ["kind"] : ["metadata", path19[1]] }, who: "" };
+    if (path20[0] === "kind" && path20.length === 1 || path20[0] === "metadata" && (path20[1] === "name" || path20[1] === "namespace") && path20.length === 2) {
+      return { at: { origin: r.origin, path: path20[0] === "kind" ? ["kind"] : ["metadata", path20[1]] }, who: "" };
     }
-    return { at: { origin: r.origin, path: ["spec", "template", ...path19], atKey: opts.unknown === true || opts.atKey === true }, who: "" };
+    return { at: { origin: r.origin, path: ["spec", "template", ...path20], atKey: opts.unknown === true || opts.atKey === true }, who: "" };
   }
   missingSchema(group, kind, apiVersion, r, why) {
     const key = `${group}/${kind}`;
@@ -37862,7 +37862,9 @@ function usage(message) {
 }
 
 // dist/action/runner.js
-import { appendFileSync, readFileSync as readFileSync10 } from "node:fs";
+import { appendFileSync, readFileSync as readFileSync10, writeFileSync as writeFileSync3 } from "node:fs";
+import os from "node:os";
+import path18 from "node:path";
 var SUMMARY_LIMIT = 1024 * 1024;
 var ANNOTATION_LIMIT = 10;
 function runnerFromEnv(env2 = process.env) {
@@ -37883,6 +37885,11 @@ function runnerFromEnv(env2 = process.env) {
     summary(markdown) {
       if (env2.GITHUB_STEP_SUMMARY)
         appendFileSync(env2.GITHUB_STEP_SUMMARY, markdown);
+    },
+    saveFile(name, text) {
+      const file = path18.join(env2.RUNNER_TEMP || os.tmpdir(), name);
+      writeFileSync3(file, text);
+      return file;
     },
     notice: (m) => process.stdout.write(`::notice title=fedc::${escape4(m)}
 `),
@@ -37935,7 +37942,7 @@ var ZERO_SHA = /^0+$/;
 async function runAction(runner) {
   const mode = runner.input("mode", "diff");
   const rel = runner.input("path", ".");
-  const dir = path18.resolve(runner.workspace, rel);
+  const dir = path19.resolve(runner.workspace, rel);
   const prefix2 = repoInCheckout(dir, runner.workspace);
   if (mode === "check")
     return check(runner, dir, rel);
@@ -37977,8 +37984,7 @@ fedc could not compare: ${sides.message}. Check out the whole history (actions/c
       body = "### fedc diff\n\n" + sides.failures.map((f) => `**${f.label}** does not compile: ${f.errors.length} error${f.errors.length === 1 ? "" : "s"}.`).join("\n\n") + "\n\n" + fenced2(sides.failures.map((f) => formatDiagnostics(f.errors, "text")).join("")) + "\n";
     }
     runner.summary(body);
-    if (pr?.number !== void 0)
-      await comment(runner, pr.number, `${COMMENT_MARKER}
+    await publish(runner, pr?.number, `${COMMENT_MARKER}
 ${clip(body, COMMENT_LIMIT - COMMENT_MARKER.length - 1)}`);
     return 1;
   }
@@ -37994,12 +38000,14 @@ ${fenced2(formatDiagnostics(overflow, "text"))}
   runner.summary(markdownFormat.format(report, { color: false, maxChars: SUMMARY_LIMIT - rest.length - 1 }) + rest);
   setOutputs(runner, result);
   runner.log(`fedc diff: ${report.base} -> ${report.head}: ${result.changed ? `${result.counts.length} clusters changed` : "no change"}`);
-  if (pr?.number !== void 0 && runner.input("comment", "true") !== "false") {
-    const body = `${COMMENT_MARKER}
-${markdownFormat.format(report, { color: false, maxChars: COMMENT_LIMIT - COMMENT_MARKER.length - 1 })}`;
-    await comment(runner, pr.number, body);
-  }
+  await publish(runner, pr?.number, `${COMMENT_MARKER}
+${markdownFormat.format(report, { color: false, maxChars: COMMENT_LIMIT - COMMENT_MARKER.length - 1 })}`);
   return 0;
+}
+async function publish(runner, pr, body) {
+  runner.setOutput("comment-file", runner.saveFile("fedc-comment.md", body));
+  if (pr !== void 0 && runner.input("comment", "true") !== "false")
+    await comment(runner, pr, body);
 }
 async function comment(runner, issue, body) {
   const token = runner.input("token");

@@ -56,7 +56,7 @@ export async function runAction(runner: Runner): Promise<number> {
         '\n\n' + fenced(sides.failures.map((f) => formatDiagnostics(f.errors, 'text')).join('')) + '\n';
     }
     runner.summary(body);
-    if (pr?.number !== undefined) await comment(runner, pr.number, `${COMMENT_MARKER}\n${clip(body, COMMENT_LIMIT - COMMENT_MARKER.length - 1)}`);
+    await publish(runner, pr?.number, `${COMMENT_MARKER}\n${clip(body, COMMENT_LIMIT - COMMENT_MARKER.length - 1)}`);
     return 1;
   }
 
@@ -69,11 +69,18 @@ export async function runAction(runner: Runner): Promise<number> {
   setOutputs(runner, result);
   runner.log(`fedc diff: ${report.base} -> ${report.head}: ${result.changed ? `${result.counts.length} clusters changed` : 'no change'}`);
 
-  if (pr?.number !== undefined && runner.input('comment', 'true') !== 'false') {
-    const body = `${COMMENT_MARKER}\n${markdownFormat.format(report, { color: false, maxChars: COMMENT_LIMIT - COMMENT_MARKER.length - 1 })}`;
-    await comment(runner, pr.number, body);
-  }
+  await publish(runner, pr?.number, `${COMMENT_MARKER}\n${markdownFormat.format(report, { color: false, maxChars: COMMENT_LIMIT - COMMENT_MARKER.length - 1 })}`);
   return 0;
+}
+
+/**
+ * The comment: saved as the file the output comment-file names, for a workflow that posts it
+ * itself (a fork's pull request, whose token cannot), and posted on the pull request unless the
+ * input comment is false.
+ */
+async function publish(runner: Runner, pr: number | undefined, body: string): Promise<void> {
+  runner.setOutput('comment-file', runner.saveFile('fedc-comment.md', body));
+  if (pr !== undefined && runner.input('comment', 'true') !== 'false') await comment(runner, pr, body);
 }
 
 async function comment(runner: Runner, issue: number, body: string): Promise<void> {

@@ -1,4 +1,6 @@
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { formatDiagnostics } from '../diagnostics/format.js';
 import { fromCheckout } from '../cli/print-diagnostics.js';
@@ -6,7 +8,8 @@ import { fromCheckout } from '../cli/print-diagnostics.js';
 /**
  * The GitHub Actions runner's contract, as a workflow step sees it: inputs in INPUT_<NAME>,
  * the event payload at GITHUB_EVENT_PATH, outputs appended to GITHUB_OUTPUT, the job summary to
- * GITHUB_STEP_SUMMARY, and workflow commands (annotations, notices) on stdout.
+ * GITHUB_STEP_SUMMARY, files for later steps in RUNNER_TEMP, and workflow commands (annotations,
+ * notices) on stdout.
  */
 export interface Runner {
   input(name: string, fallback?: string): string;
@@ -17,6 +20,8 @@ export interface Runner {
   apiUrl: string;
   setOutput(name: string, value: string): void;
   summary(markdown: string): void;
+  /** Writes a file for the job's later steps (in RUNNER_TEMP) and returns its path. */
+  saveFile(name: string, text: string): string;
   notice(message: string): void;
   warning(message: string): void;
   /** Annotations of the first diagnostics of each severity; prefix: the repo's path in the checkout (repoInCheckout). */
@@ -45,6 +50,11 @@ export function runnerFromEnv(env: NodeJS.ProcessEnv = process.env): Runner {
     },
     summary(markdown) {
       if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, markdown);
+    },
+    saveFile(name, text) {
+      const file = path.join(env.RUNNER_TEMP || os.tmpdir(), name);
+      writeFileSync(file, text);
+      return file;
     },
     notice: (m) => process.stdout.write(`::notice title=fedc::${escape(m)}\n`),
     warning: (m) => process.stdout.write(`::warning title=fedc::${escape(m)}\n`),
