@@ -145,9 +145,13 @@ describe('markdown within a budget', () => {
     const counts = diff(...args, '--max-chars', '300').stdout;
     expect(counts.length).toBeLessThanOrEqual(300);
     expect(counts).toContain('_The per-cluster table and the 5 changes are left out');
-    const tiny = diff(...args, '--max-chars', '200').stdout;
-    expect(tiny.length).toBeLessThanOrEqual(200);
-    expect(tiny).toContain('cut at 200 characters');
+    // then without the refs, then the heading alone: each says what it left out, in a whole sentence
+    for (const n of [250, 200]) {
+      const small = diff(...args, '--max-chars', String(n)).stdout;
+      expect(small.length).toBeLessThanOrEqual(n);
+      expect(small).toMatch(new RegExp(`^### fedc diff\n\n(\\*\\*3 clusters changed: 1 object added, 7 changed, 3 removed\\*\\*\n\n)?_The compared refs, the (per-cluster table|counts) and the 5 changes are left out: they do not fit in ${n} characters\\. Run \`fedc diff\` locally to see them\\._\n$`));
+    }
+    expect(diff(...args, '--max-chars', '250').stdout).toContain('**3 clusters changed');
   });
 });
 

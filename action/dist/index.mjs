@@ -20777,30 +20777,27 @@ function secretKeys(c) {
 // dist/diff/format/markdown.js
 var markdownFormat = {
   format(report, { maxChars }) {
-    const full = render(report, "full");
-    if (full.length <= maxChars)
-      return full;
-    const summary2 = render(report, "summary", maxChars);
-    if (summary2.length <= maxChars)
-      return summary2;
-    const counts = render(report, "counts", maxChars);
-    if (counts.length <= maxChars)
-      return counts;
-    const note = `
-
-_(cut at ${maxChars} characters)_
-`;
-    return counts.slice(0, Math.max(0, maxChars - note.length)) + note;
+    let text = "";
+    for (const level of LEVELS) {
+      text = render(report, level, maxChars);
+      if (text.length <= maxChars)
+        break;
+    }
+    return text;
   }
 };
+var LEVELS = ["full", "summary", "counts", "bare", "heading"];
 function render({ base, head, result: r }, level, budget) {
-  const out = ["### fedc diff", "", `\`${base}\` \u2192 \`${head}\`: **${summaryLine(r)}**`];
+  const out = ["### fedc diff"];
+  if (level !== "heading")
+    out.push("", level === "bare" ? `**${summaryLine(r)}**` : `\`${base}\` \u2192 \`${head}\`: **${summaryLine(r)}**`);
   if (!r.changed) {
     out.push("", "The rendered output is the same on every cluster.");
     return out.join("\n") + "\n";
   }
-  if (level === "counts") {
-    out.push("", `_The per-cluster table and the ${r.objects.length + r.zones.length + r.endpoints.length} changes are left out: they do not fit in ${budget} characters. Run \`fedc diff\` locally to see them._`);
+  if (level === "counts" || level === "bare" || level === "heading") {
+    const left = { counts: "The per-cluster table", bare: "The compared refs, the per-cluster table", heading: "The compared refs, the counts" }[level];
+    out.push("", `_${left} and the ${r.objects.length + r.zones.length + r.endpoints.length} changes are left out: they do not fit in ${budget} characters. Run \`fedc diff\` locally to see them._`);
     return out.join("\n") + "\n";
   }
   out.push("", ...table(r));

@@ -4,32 +4,35 @@ import { secretKeys } from './text.js';
 
 /**
  * For a pull request comment: a summary table, then a collapsible diff per change. Within
- * `maxChars` it degrades to the table and one line per change, then to counts alone, and says what
- * it left out.
+ * `maxChars` it degrades to the table and one line per change, then to counts alone, then to the
+ * counts without the compared refs (whose names have no bound), then to the heading alone, and
+ * always says what it left out, in a whole sentence. The last fits in 200 characters, the least
+ * `fedc diff --max-chars` takes.
  */
 export const markdownFormat: DiffFormatter = {
   format(report, { maxChars }) {
-    const full = render(report, 'full');
-    if (full.length <= maxChars) return full;
-    const summary = render(report, 'summary', maxChars);
-    if (summary.length <= maxChars) return summary;
-    const counts = render(report, 'counts', maxChars);
-    if (counts.length <= maxChars) return counts;
-    const note = `\n\n_(cut at ${maxChars} characters)_\n`;
-    return counts.slice(0, Math.max(0, maxChars - note.length)) + note;
+    let text = '';
+    for (const level of LEVELS) {
+      text = render(report, level, maxChars);
+      if (text.length <= maxChars) break;
+    }
+    return text;
   },
 };
 
-type Level = 'full' | 'summary' | 'counts';
+const LEVELS = ['full', 'summary', 'counts', 'bare', 'heading'] as const;
+type Level = (typeof LEVELS)[number];
 
-function render({ base, head, result: r }: DiffReport, level: Level, budget?: number): string {
-  const out: string[] = ['### fedc diff', '', `\`${base}\` → \`${head}\`: **${summaryLine(r)}**`];
+function render({ base, head, result: r }: DiffReport, level: Level, budget: number): string {
+  const out: string[] = ['### fedc diff'];
+  if (level !== 'heading') out.push('', level === 'bare' ? `**${summaryLine(r)}**` : `\`${base}\` → \`${head}\`: **${summaryLine(r)}**`);
   if (!r.changed) {
     out.push('', 'The rendered output is the same on every cluster.');
     return out.join('\n') + '\n';
   }
-  if (level === 'counts') {
-    out.push('', `_The per-cluster table and the ${r.objects.length + r.zones.length + r.endpoints.length} changes are left out: they do not fit in ${budget} characters. Run \`fedc diff\` locally to see them._`);
+  if (level === 'counts' || level === 'bare' || level === 'heading') {
+    const left = { counts: 'The per-cluster table', bare: 'The compared refs, the per-cluster table', heading: 'The compared refs, the counts' }[level];
+    out.push('', `_${left} and the ${r.objects.length + r.zones.length + r.endpoints.length} changes are left out: they do not fit in ${budget} characters. Run \`fedc diff\` locally to see them._`);
     return out.join('\n') + '\n';
   }
   out.push('', ...table(r));
