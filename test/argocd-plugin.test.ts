@@ -102,10 +102,11 @@ describe('generate, as argocd-cmp-server runs it', () => {
     writeFileSync(ns, 'apiVersion: types.kubefed.io/v1beta1\nkind: FederatedNamespace\nmetadata:\n  name: shop\nspec:\n  placement:\n    clusterSelector:\n      matchExpressions: [{key: cloud, operator: In, values: [aws, azure, gcp]}]\n');
     const empty = generate('fleet', { ARGOCD_ENV_FEDC_CLUSTER: 'empty' });
     expect([empty.code, empty.stdout]).toEqual([1, '']);
-    expect(empty.stderr).toContain('error FEDC5002: cluster empty gets no object');
+    expect(empty.stderr).toContain('error FEDC5002: cluster empty gets no object\n  hint: an empty stream would make Argo CD prune everything on that cluster, so the plugin never prints one: place an object on the cluster, or remove its Application\n');
     const unknown = generate('fleet', { ARGOCD_ENV_FEDC_CLUSTER: 'nope' });
     expect([unknown.code, unknown.stdout]).toEqual([1, '']);
-    expect(unknown.stderr).toContain('error FEDC5004: --cluster nope: no KubeFedCluster named nope');
+    expect(unknown.stderr).toContain('error FEDC5004: FEDC_CLUSTER nope: no KubeFedCluster named nope');
+    expect(generate('fleet', { PARAM_CLUSTER: 'nope' }).stderr).toContain('error FEDC5004: the parameter cluster nope: no KubeFedCluster named nope');
     const none = generate('fleet', {});
     expect([none.code, none.stdout]).toEqual([2, '']);
     expect(none.stderr).toContain('no member cluster: set FEDC_CLUSTER');

@@ -37711,7 +37711,7 @@ async function render2(dir, opts, guard, print, run) {
   const unknown = opts.cluster.filter((c) => !declared.includes(c));
   if (unknown.length > 0) {
     const hint = declared.length ? `declared clusters: ${someNames(declared)}` : "no KubeFedCluster is declared";
-    return fail(...unknown.map((c) => cliError("FEDC5004", `--cluster ${c}: no KubeFedCluster named ${c}`, hint)));
+    return fail(...unknown.map((c) => cliError("FEDC5004", `${opts.clusterTerm ?? "--cluster"} ${c}: no KubeFedCluster named ${c}`, hint)));
   }
   if (opts.stdout) {
     const names = opts.cluster.length ? [...new Set(opts.cluster)] : declared;
@@ -37719,7 +37719,7 @@ async function render2(dir, opts, guard, print, run) {
       return usage(STDOUT_ONE_CLUSTER);
     const cluster = result.clusters.find((c) => c.name === names[0]);
     if (cluster.objects.length === 0 && !opts.allowEmpty) {
-      return fail(cliError("FEDC5002", cluster.ready ? `cluster ${cluster.name} gets no object` : `cluster ${cluster.name} is not Ready, so it gets no object`, "an empty stream would make Argo CD or Flux prune everything on that cluster; pass --allow-empty if that is what you want"));
+      return fail(cliError("FEDC5002", cluster.ready ? `cluster ${cluster.name} gets no object` : `cluster ${cluster.name} is not Ready, so it gets no object`, opts.emptyHint ?? "an empty stream would make Argo CD or Flux prune everything on that cluster; pass --allow-empty if that is what you want"));
     }
     print(diags);
     process.stdout.write(clusterStream(cluster.objects, new YamlCache()));

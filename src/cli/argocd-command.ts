@@ -14,12 +14,16 @@ import { runRender } from './render-command.js';
  * pruning on, Argo CD would delete everything on the cluster.
  */
 export async function runArgoGenerate(env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const from = env.ARGOCD_ENV_FEDC_CLUSTER !== undefined ? 'FEDC_CLUSTER' : 'the parameter cluster';
   const cluster = (env.ARGOCD_ENV_FEDC_CLUSTER ?? env.PARAM_CLUSTER ?? '').trim();
   if (!cluster) {
     process.stderr.write('fedc argocd generate: no member cluster: set FEDC_CLUSTER in the Application\'s plugin env (spec.source.plugin.env), or the plugin parameter cluster\n');
     return EXIT_USAGE;
   }
-  return runRender(federationRoot(process.cwd(), env.ARGOCD_APP_SOURCE_PATH), { stdout: true, cluster: [cluster], format: 'text' });
+  return runRender(federationRoot(process.cwd(), env.ARGOCD_APP_SOURCE_PATH), {
+    stdout: true, cluster: [cluster], format: 'text', clusterTerm: from,
+    emptyHint: 'an empty stream would make Argo CD prune everything on that cluster, so the plugin never prints one: place an object on the cluster, or remove its Application',
+  });
 }
 
 /**

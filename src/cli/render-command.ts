@@ -31,6 +31,10 @@ export interface RenderFlags {
   wait?: string;
   /** `i/n`: render only the clusters of shard i of n (shards.ts). */
   shard?: string;
+  /** How diagnostics name where the cluster was given (default `--cluster`; the Argo CD plugin: its env). */
+  clusterTerm?: string;
+  /** FEDC5002's hint (default: pass --allow-empty; the Argo CD plugin has no such flag). */
+  emptyHint?: string;
 }
 
 /** How long a render waits for another one writing the same output directory, by default. */
@@ -170,7 +174,7 @@ async function render(dir: string, opts: RenderFlags, guard: OutputGuard | undef
   const unknown = opts.cluster.filter((c) => !declared.includes(c));
   if (unknown.length > 0) {
     const hint = declared.length ? `declared clusters: ${someNames(declared)}` : 'no KubeFedCluster is declared';
-    return fail(...unknown.map((c) => cliError('FEDC5004', `--cluster ${c}: no KubeFedCluster named ${c}`, hint)));
+    return fail(...unknown.map((c) => cliError('FEDC5004', `${opts.clusterTerm ?? '--cluster'} ${c}: no KubeFedCluster named ${c}`, hint)));
   }
 
   if (opts.stdout) {
@@ -180,7 +184,7 @@ async function render(dir: string, opts: RenderFlags, guard: OutputGuard | undef
     if (cluster.objects.length === 0 && !opts.allowEmpty) {
       return fail(cliError('FEDC5002',
         cluster.ready ? `cluster ${cluster.name} gets no object` : `cluster ${cluster.name} is not Ready, so it gets no object`,
-        'an empty stream would make Argo CD or Flux prune everything on that cluster; pass --allow-empty if that is what you want'));
+        opts.emptyHint ?? 'an empty stream would make Argo CD or Flux prune everything on that cluster; pass --allow-empty if that is what you want'));
     }
     print(diags);
     process.stdout.write(clusterStream(cluster.objects, new YamlCache()));
