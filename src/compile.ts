@@ -3,13 +3,14 @@ import { hasErrors, promoteWarnings, sortDiagnostics, type Diagnostic } from './
 import { Reporter } from './diagnostics/reporter.js';
 import { planDns, type DnsOptions } from './dns/plan-dns.js';
 import type { DnsOutput } from './dns/dns-types.js';
-import type { Cluster } from './model/inputs.js';
+import type { Cluster, FederatedResource, Origin } from './model/inputs.js';
 import { parseFile, parseFiles } from './parse/parse-documents.js';
 import { Locator } from './parse/positions.js';
 import { planPlacement } from './plan/plan-placement.js';
 import { scheduleReplicas, type PreviousReplicas } from './plan/schedule-replicas.js';
 import type { SourceFile } from './read/source-file.js';
 import { renderClusters, type RenderedObject } from './render/render-clusters.js';
+import { targetIdentity } from './render/object-for-cluster.js';
 import { crdsOfFiles } from './validate/crd-schemas.js';
 import { checkKubernetesSchemas } from './validate/validate-rendered.js';
 
@@ -52,6 +53,12 @@ export interface CompileResult {
   clusters: ClusterOutput[];
   /** Zone files and DNSEndpoints (empty without Domains and DNS records). */
   dns: DnsOutput;
+  /**
+   * The objects of the repo's federated resources that no Ready cluster gets (placed nowhere, or
+   * only on clusters not Ready), in input order: what tells the diff an object no longer placed
+   * from one deleted.
+   */
+  unplaced: { apiVersion: string; kind: string; namespace: string; name: string }[];
 }
 
 /**
@@ -90,5 +97,12 @@ export function compile(files: readonly SourceFile[], options: CompileOptions = 
     failed: hasErrors(diagnostics),
     clusters: inputs.clusters.map((c: Cluster) => ({ name: c.name, ready: !c.notReady, objects: rendered.get(c.name) ?? [] })),
     dns,
+    unplaced: unplacedObjects(inputs.resources, rendered),
   };
+}
+
+function unplacedObjects(resources: readonly FederatedResource[], rendered: ReadonlyMap<string, readonly RenderedObject[]>): CompileResult['unplaced'] {
+  const placed = new Set<Origin>();
+  for (const objects of rendered.values()) for (const o of objects) placed.add(o.source);
+  return resources.filter((r) => !placed.has(r.origin)).map(targetIdentity);
 }

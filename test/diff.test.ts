@@ -88,6 +88,23 @@ describe('fedc diff between git refs', () => {
     expect(r.stdout).toContain('- v1 ConfigMap shop/legacy: deleted, on all 3 clusters\n');
   });
 
+  it('an object its placement now gives no cluster is "no longer placed", not deleted, and "newly placed" when it gets one again', () => {
+    const nowhere = configMap('flags', 'debug').replace('placement: {clusterSelector: {}}', 'placement: {clusters: []}');
+    expect(nowhere).not.toBe(configMap('flags', 'debug'));
+    write('shop/flags.yaml', nowhere);
+    try {
+      const j = JSON.parse(diff('--format', 'json').stdout) as JsonDiff;
+      expect(summary(j)).toEqual(['removed unplaced ConfigMap shop/flags [aws azure gke]']);
+      git('checkout', '-q', '-b', 'flags-nowhere');
+      git('commit', '-qam', 'flags placed nowhere');
+      const back = JSON.parse(diff('--base', 'flags-nowhere', '--head', 'feature', '--format', 'json').stdout) as JsonDiff;
+      expect(summary(back)).toEqual(['added placed ConfigMap shop/flags [aws azure gke]']);
+    } finally {
+      git('checkout', '-q', '-f', 'feature');
+      git('branch', '-q', '-D', 'flags-nowhere');
+    }
+  });
+
   it('an unknown ref and a bad command line exit 2; a side that does not compile exits 1 and is named', () => {
     const unknown = diff('--base', 'no-such-branch');
     expect([unknown.code, unknown.stderr]).toEqual([2, 'fedc diff: unknown revision no-such-branch\n']);

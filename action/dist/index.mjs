@@ -20530,7 +20530,7 @@ function snapshotOfCompile(result) {
     if (o)
       endpoints.set(objectKey(o), o);
   }
-  return { clusters, notCompared, zones, endpoints };
+  return { clusters, notCompared, zones, endpoints, unplaced: new Set(result.unplaced.map(objectKey)) };
 }
 function toSnapshotObject(v) {
   if (!v || typeof v !== "object" || Array.isArray(v))
@@ -20592,7 +20592,7 @@ function compareSnapshots(base, head, options = {}) {
     return d3;
   };
   const anywhere = (s) => {
-    const keys = /* @__PURE__ */ new Set();
+    const keys = new Set(s.unplaced);
     for (const objects2 of s.clusters.values())
       for (const k2 of objects2.keys())
         keys.add(k2);
@@ -34243,6 +34243,16 @@ function isObj3(v) {
 
 // dist/render/object-for-cluster.js
 var MANAGED_LABEL = "kubefed.io/managed";
+function targetIdentity(r) {
+  const template = r.template;
+  const namespaced = r.type.targetKind !== "Namespace" && r.namespace !== "" && r.type.targetScope === "Namespaced";
+  return {
+    apiVersion: typeof template.apiVersion === "string" && template.apiVersion !== "" ? template.apiVersion : targetApiVersion(r.type),
+    kind: r.type.targetKind,
+    namespace: namespaced ? r.namespace : "",
+    name: r.name
+  };
+}
 function objectForCluster(r, report) {
   const template = r.template;
   const tmeta = isObj4(template.metadata) ? template.metadata : {};
@@ -34264,18 +34274,18 @@ function objectForCluster(r, report) {
   if (typeof template.kind === "string" && template.kind !== r.type.targetKind) {
     report.warning("FEDC4009", at("kind"), `the template's kind ${template.kind} is ignored; ${r.type.federatedKind} propagates ${r.type.targetKind}`);
   }
-  const metadata = { name: r.name };
-  if (r.type.targetKind !== "Namespace" && r.namespace !== "" && r.type.targetScope === "Namespaced") {
-    metadata.namespace = r.namespace;
-  }
+  const id = targetIdentity(r);
+  const metadata = { name: id.name };
+  if (id.namespace !== "")
+    metadata.namespace = id.namespace;
   for (const [k2, v] of Object.entries(tmeta)) {
     if (k2 === "name" || k2 === "namespace" || k2 === "annotations" || k2 === "finalizers")
       continue;
     metadata[k2] = v;
   }
   const obj = {
-    apiVersion: typeof template.apiVersion === "string" && template.apiVersion !== "" ? template.apiVersion : targetApiVersion(r.type),
-    kind: r.type.targetKind,
+    apiVersion: id.apiVersion,
+    kind: id.kind,
     metadata
   };
   for (const [k2, v] of Object.entries(template)) {
@@ -35633,8 +35643,16 @@ function compile(files, options = {}) {
     diagnostics,
     failed: hasErrors(diagnostics),
     clusters: inputs.clusters.map((c) => ({ name: c.name, ready: !c.notReady, objects: rendered.get(c.name) ?? [] })),
-    dns
+    dns,
+    unplaced: unplacedObjects(inputs.resources, rendered)
   };
+}
+function unplacedObjects(resources, rendered) {
+  const placed = /* @__PURE__ */ new Set();
+  for (const objects of rendered.values())
+    for (const o of objects)
+      placed.add(o.source);
+  return resources.filter((r) => !placed.has(r.origin)).map(targetIdentity);
 }
 
 // dist/read/previous-replicas.js
@@ -35946,7 +35964,7 @@ async function prepareCompile(source, flags) {
   };
 }
 function failed(diagnostics) {
-  return { diagnostics, failed: true, clusters: [], dns: { zones: [], endpoints: [] } };
+  return { diagnostics, failed: true, clusters: [], dns: { zones: [], endpoints: [] }, unplaced: [] };
 }
 function kubernetesVersion(settings2) {
   const env2 = process.env.KUBE_VERSION?.trim();

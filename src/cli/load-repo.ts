@@ -122,7 +122,7 @@ export async function prepareCompile(source: RepoSource, flags: LoadFlags): Prom
 }
 
 function failed(diagnostics: Diagnostic[]): CompileResult {
-  return { diagnostics, failed: true, clusters: [], dns: { zones: [], endpoints: [] } };
+  return { diagnostics, failed: true, clusters: [], dns: { zones: [], endpoints: [] }, unplaced: [] };
 }
 
 /**

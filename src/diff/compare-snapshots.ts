@@ -90,9 +90,10 @@ export function compareSnapshots(base: RenderSnapshot, head: RenderSnapshot, opt
     return d;
   };
 
-  // Where each object exists on each side, to tell a placement change from a new object.
+  // Where each object exists on each side, to tell a placement change from a new or deleted
+  // object: on some cluster, or declared and placed on none (a compile knows; a tree does not).
   const anywhere = (s: RenderSnapshot) => {
-    const keys = new Set<string>();
+    const keys = new Set<string>(s.unplaced);
     for (const objects of s.clusters.values()) for (const k of objects.keys()) keys.add(k);
     return keys;
   };

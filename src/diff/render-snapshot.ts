@@ -33,6 +33,11 @@ export interface RenderSnapshot {
   notCompared: Set<string>;
   zones: Map<string, ZoneRecords>;
   endpoints: Map<string, SnapshotObject>;
+  /**
+   * Objects the repo declares that no cluster gets (objectKey), where the snapshot comes from a
+   * compile; a rendered tree holds only what was placed.
+   */
+  unplaced?: Set<string>;
 }
 
 export const objectKey = (o: Pick<SnapshotObject, 'apiVersion' | 'kind' | 'namespace' | 'name'>) =>
@@ -57,7 +62,7 @@ export function snapshotOfCompile(result: CompileResult): RenderSnapshot {
     const o = toSnapshotObject(dnsEndpointObject(e));
     if (o) endpoints.set(objectKey(o), o);
   }
-  return { clusters, notCompared, zones, endpoints };
+  return { clusters, notCompared, zones, endpoints, unplaced: new Set(result.unplaced.map(objectKey)) };
 }
 
 /**

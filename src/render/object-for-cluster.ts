@@ -13,6 +13,21 @@ export const MANAGED_LABEL = 'kubefed.io/managed';
  * metadata it shares the template's values: rendered objects are read-only, and applyOverrides
  * copies before it changes anything.
  */
+/**
+ * The object a federated resource propagates, before overrides: its apiVersion (the template's,
+ * else the type's), kind, namespace ('' when cluster-scoped) and name.
+ */
+export function targetIdentity(r: FederatedResource): { apiVersion: string; kind: string; namespace: string; name: string } {
+  const template = r.template as Obj;
+  const namespaced = r.type.targetKind !== 'Namespace' && r.namespace !== '' && r.type.targetScope === 'Namespaced';
+  return {
+    apiVersion: typeof template.apiVersion === 'string' && template.apiVersion !== '' ? template.apiVersion : targetApiVersion(r.type),
+    kind: r.type.targetKind,
+    namespace: namespaced ? r.namespace : '',
+    name: r.name,
+  };
+}
+
 export function objectForCluster(r: FederatedResource, report: Reporter): Obj {
   const template = r.template as Obj;
   const tmeta = isObj(template.metadata) ? template.metadata : {};
@@ -37,17 +52,16 @@ export function objectForCluster(r: FederatedResource, report: Reporter): Obj {
     report.warning('FEDC4009', at('kind'), `the template's kind ${template.kind} is ignored; ${r.type.federatedKind} propagates ${r.type.targetKind}`);
   }
 
-  const metadata: Obj = { name: r.name };
-  if (r.type.targetKind !== 'Namespace' && r.namespace !== '' && r.type.targetScope === 'Namespaced') {
-    metadata.namespace = r.namespace;
-  }
+  const id = targetIdentity(r);
+  const metadata: Obj = { name: id.name };
+  if (id.namespace !== '') metadata.namespace = id.namespace;
   for (const [k, v] of Object.entries(tmeta)) {
     if (k === 'name' || k === 'namespace' || k === 'annotations' || k === 'finalizers') continue;
     metadata[k] = v;
   }
   const obj: Obj = {
-    apiVersion: typeof template.apiVersion === 'string' && template.apiVersion !== '' ? template.apiVersion : targetApiVersion(r.type),
-    kind: r.type.targetKind,
+    apiVersion: id.apiVersion,
+    kind: id.kind,
     metadata,
   };
   for (const [k, v] of Object.entries(template)) {
