@@ -33,7 +33,7 @@ function program(): Command {
     .description('render one directory of plain objects per member cluster')
     .argument('[dir]', 'federation repo', '.')
     .option('-o, --output <dir>', 'output directory (default: fedc.yaml output, else <dir>/rendered)')
-    .addOption(new Option('--layout <layout>', 'one file per object, or one manifest.yaml per cluster').choices(['object', 'manifest']))
+    .addOption(new Option('--layout <layout>', 'one file per object, or one manifest.yaml per cluster (default: layout in fedc.yaml, else object)').choices(['object', 'manifest']))
     .option('--cluster <name>', 'render only this cluster (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--stdout', 'print one cluster as a YAML stream instead of writing files')
     .option('--allow-empty', 'with --stdout, succeed even when the cluster gets no object')
