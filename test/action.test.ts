@@ -126,6 +126,15 @@ async function runAction(inputs: Record<string, string>, event: Record<string, u
 }
 
 const sha = (ref: string) => fleet.git('rev-parse', ref).trim();
+
+/** A branch off feature whose head does not compile (FEDC2001 in shop/broken.yaml), with more files if given; checked out. */
+function brokenBranch(name: string, more: Record<string, string> = {}): void {
+  fleet.git('checkout', '-q', '-b', name, 'feature');
+  fleet.write('shop/broken.yaml', 'apiVersion: types.kubefed.io/v1beta1\nkind: FederatedConfigMap\nmetadata: {name: broken, namespace: shop}\nspec:\n  placement: {clusters: aws}\n');
+  for (const [rel, text] of Object.entries(more)) fleet.write(rel, text);
+  fleet.git('add', '-A');
+  fleet.git('commit', '-qm', 'broken');
+}
 const prEvent = () => ({
   action: 'synchronize',
   number: 7,
@@ -208,10 +217,7 @@ describe('mode: diff on a pull request', () => {
     expect(saved.commentFile).toBe(posted.commentFile);
     expect(saved.commentFile).toBe(api.comments.find((c) => c.id === 1000)!.body);
     // a head that does not compile: the same, and the job fails
-    fleet.git('checkout', '-q', '-b', 'broken-quiet', 'feature');
-    fleet.write('shop/broken.yaml', 'apiVersion: types.kubefed.io/v1beta1\nkind: FederatedConfigMap\nmetadata: {name: broken, namespace: shop}\nspec:\n  placement: {clusters: aws}\n');
-    fleet.git('add', '-A');
-    fleet.git('commit', '-qm', 'broken');
+    brokenBranch('broken-quiet');
     try {
       const event = prEvent();
       event.pull_request.head.sha = sha('broken-quiet');
@@ -278,11 +284,7 @@ describe('mode: diff on a pull request', () => {
   });
 
   it('annotates the pull request\'s files with diagnostics, and a head that does not compile fails the job', async () => {
-    fleet.git('checkout', '-q', '-b', 'broken', 'feature');
-    fleet.write('shop/broken.yaml', 'apiVersion: types.kubefed.io/v1beta1\nkind: FederatedConfigMap\nmetadata: {name: broken, namespace: shop}\nspec:\n  placement: {clusters: aws}\n');
-    fleet.write('shop/plain.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: plain, namespace: shop}\n');
-    fleet.git('add', '-A');
-    fleet.git('commit', '-qm', 'broken');
+    brokenBranch('broken', { 'shop/plain.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: plain, namespace: shop}\n' });
     try {
       const event = prEvent();
       event.pull_request.head.sha = sha('broken');
