@@ -225,6 +225,24 @@ describe('diagnostic formats', () => {
   });
 });
 
+describe('--strict', () => {
+  it('holds for the warnings of fedc.yaml and of reading the inputs too (a crds: glob that matches no file)', () => {
+    const dir = seed();
+    write(dir, 'in/fedc.yaml', 'crds: ["vendor/crds/*.yaml"]\n');
+    const warning = 'fedc.yaml - warning FEDC7007: no file matches crds: vendor/crds/*.yaml in fedc.yaml\n';
+    const loose = cli(dir, 'validate', 'in');
+    expect([loose.code, loose.stderr.includes(warning)]).toEqual([0, true]);
+    const strict = cli(dir, 'validate', 'in', '--strict');
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toContain(warning.replace('warning', 'error'));
+    write(dir, 'in/fedc.yaml', 'strict: true\ncrds: ["vendor/crds/*.yaml"]\n');
+    const render = cli(dir, 'render', 'in', '-o', 'out');
+    expect(render.code).toBe(1);
+    expect(render.stderr).toContain(warning.replace('warning', 'error'));
+    expect(existsSync(path.join(dir, 'out'))).toBe(false);
+  });
+});
+
 describe('render -o', () => {
   it('writes the golden tree, then a second run changes nothing and touches no file', () => {
     const dir = seed();

@@ -35958,7 +35958,8 @@ async function prepareCompile(source, flags) {
     ...key ? { key } : {},
     compile: async () => {
       const { result, reads: reads2 } = await compileNow();
-      const diagnostics = sortDiagnostics([...settingsDiags, ...readDiagnostics, ...kube.diagnostics, ...result.diagnostics]);
+      const all = sortDiagnostics([...settingsDiags, ...readDiagnostics, ...kube.diagnostics, ...result.diagnostics]);
+      const diagnostics = strict ? promoteWarnings(all) : all;
       return { result: { ...result, diagnostics, failed: hasErrors(diagnostics) }, reads: reads2 };
     }
   };

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { compile, type CompileResult } from '../compile.js';
-import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { hasErrors, promoteWarnings, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { previousReplicasReader } from '../read/previous-replicas.js';
 import { previousZoneReader } from '../read/previous-zones.js';
 import { compileKey, openCompileCache, recordingOutput, type CompileCache } from '../read/compile-cache.js';
@@ -115,7 +115,9 @@ export async function prepareCompile(source: RepoSource, flags: LoadFlags): Prom
     ...(key ? { key } : {}),
     compile: async () => {
       const { result, reads } = await compileNow();
-      const diagnostics = sortDiagnostics([...settingsDiags, ...readDiagnostics, ...kube.diagnostics, ...result.diagnostics]);
+      // --strict holds for every warning, those of fedc.yaml and of reading the files too
+      const all = sortDiagnostics([...settingsDiags, ...readDiagnostics, ...kube.diagnostics, ...result.diagnostics]);
+      const diagnostics = strict ? promoteWarnings(all) : all;
       return { result: { ...result, diagnostics, failed: hasErrors(diagnostics) }, reads };
     },
   };
