@@ -813,6 +813,23 @@ spec:
     expect(c.result.failed).toBe(true);
   });
 
+  it('100 aliases of a value are fine, 101 are refused (FEDC1003 counts aliases, not the anchor)', () => {
+    const doc = (n: number) => `apiVersion: types.kubefed.io/v1beta1
+kind: FederatedConfigMap
+metadata: {name: many, namespace: web}
+spec:
+  template:
+    data:
+      a: &x v
+${Array.from({ length: n }, (_, i) => `      k${i}: *x\n`).join('')}  placement:
+    clusterSelector: {}
+`;
+    expect(run({ ...BASE, 'a.yaml': doc(100) }).result.failed).toBe(false);
+    const refused = run({ ...BASE, 'a.yaml': doc(101) });
+    expect(where(only(refused))).toBe('error FEDC1003 a.yaml:1:1');
+    expect(only(refused).message).toBe('document 1 expands more than 100 YAML aliases; refusing to expand it');
+  });
+
   it('a few aliases are fine', () => {
     const src = `apiVersion: types.kubefed.io/v1beta1
 kind: FederatedConfigMap

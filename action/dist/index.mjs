@@ -27107,7 +27107,7 @@ function parseWithYaml(file) {
     const start = doc.contents.range?.[0] ?? 0;
     let value;
     try {
-      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT + 1 });
     } catch (err2) {
       if (err2 instanceof RangeError) {
         diagnostics.push(tooDeep(file, start, index));

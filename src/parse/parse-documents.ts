@@ -77,7 +77,8 @@ export function parseWithYaml(file: SourceFile): ParseResult {
     const start = doc.contents.range?.[0] ?? 0;
     let value: unknown;
     try {
-      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+      // The yaml library counts the anchored node with its aliases (and multiplies nested ones).
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT + 1 });
     } catch (err) {
       if (err instanceof RangeError) {
         diagnostics.push(tooDeep(file, start, index));
