@@ -177,6 +177,9 @@ spec:
     const r = run(src);
     expect(r.diagnostics.map(where)).toEqual(['warning FEDC2012 elsewhere.yaml:5:14', 'warning FEDC2012 ns.yaml:5:14', 'warning FEDC2012 role.yaml:2:7']);
     expect(r.diagnostics[0]!.message).toBe("FederatedConfigMap elsewhere is in namespace web; KubeFed's namespace-scoped control plane (KubeFedConfig scope: Namespaced) watches only kube-federation-system, so it is propagated to no cluster");
+    expect(r.diagnostics[0]!.hint).toBe('move it to namespace kube-federation-system, or make the control plane cluster-scoped (KubeFedConfig spec.scope: Cluster)');
+    // a cluster-scoped object cannot move into a namespace
+    expect(r.diagnostics[2]!.hint).toBe('make the control plane cluster-scoped (KubeFedConfig spec.scope: Cluster)');
     expect(objectsOf(r)).toEqual({ aws: [], gke: ['ConfigMap/kube-federation-system/own'] });
     // the default, and scope: Cluster, need the FederatedNamespace
     const cluster = run({ ...src, 'config.yaml': config('Cluster') });

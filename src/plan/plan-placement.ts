@@ -57,7 +57,9 @@ export function planPlacement(inputs: Inputs, options: PlanOptions, report: Repo
         r.type.federatedScope === 'Cluster'
           ? `${r.type.federatedKind} ${r.name} is cluster-scoped; KubeFed's namespace-scoped control plane (KubeFedConfig scope: Namespaced) propagates only namespaced objects of its namespace ${options.kubefedNamespace}`
           : `${r.type.federatedKind} ${r.name} is in namespace ${r.namespace}; KubeFed's namespace-scoped control plane (KubeFedConfig scope: Namespaced) watches only ${options.kubefedNamespace}, so it is propagated to no cluster`,
-        `move it to namespace ${options.kubefedNamespace}, or make the control plane cluster-scoped (KubeFedConfig spec.scope: Cluster)`);
+        r.type.federatedScope === 'Cluster'
+          ? 'make the control plane cluster-scoped (KubeFedConfig spec.scope: Cluster)'
+          : `move it to namespace ${options.kubefedNamespace}, or make the control plane cluster-scoped (KubeFedConfig spec.scope: Cluster)`);
       continue;
     }
     if (r.type.targetScope === 'Namespaced') {
