@@ -899,6 +899,11 @@ describe('fedc.yaml (FEDC1006)', () => {
     expect(diagnostics[0]!.message).toBe('fedc.yaml: layout must be one of "object", "manifest", not "manifests"');
   });
 
+  it('a value ajv words the error of names its field (minItems, minLength)', () => {
+    expect(parseSettings('dns: {nameServers: []}\n').diagnostics.map((d) => d.message)).toEqual(['fedc.yaml: dns.nameServers must NOT have fewer than 1 items']);
+    expect(parseSettings('kubefedNamespace: ""\n').diagnostics.map((d) => d.message)).toEqual(['fedc.yaml: kubefedNamespace must NOT have fewer than 1 characters']);
+  });
+
   it('two documents', () => {
     const { diagnostics } = parseSettings('output: a\n---\noutput: b\n');
     expect(diagnostics.map(where)).toEqual(['error FEDC1006 fedc.yaml:3:1']);

@@ -101,7 +101,8 @@ function toSchemaErrors(errors: ErrorObject[]): SchemaError[] {
         err = { path, atKey: false, message: `${field}${JSON.stringify(e.data)} does not match ${String(e.params.pattern)}` };
         break;
       default:
-        err = { path, atKey: false, message: e.message ?? e.keyword };
+        // ajv's own words (minItems, minLength, minimum...), after the field they are about
+        err = { path, atKey: false, message: `${field}${e.message ?? e.keyword}` };
     }
     const key = `${err.path.join('\u0000')}|${err.message}`;
     if (seen.has(key)) continue;
