@@ -23149,7 +23149,7 @@ function toSchemaErrors(errors) {
         err2 = { path: path20, atKey: false, message: `${field}${JSON.stringify(e.data)} does not match ${String(e.params.pattern)}` };
         break;
       default:
-        err2 = { path: path20, atKey: false, message: e.message ?? e.keyword };
+        err2 = { path: path20, atKey: false, message: `${field}${e.message ?? e.keyword}` };
     }
     const key = `${err2.path.join("\0")}|${err2.message}`;
     if (seen.has(key))
@@ -33798,7 +33798,7 @@ function planPlacement(inputs, options, report) {
       }
     }
     if (limitedScope && (r.type.federatedScope === "Cluster" || r.namespace !== options.kubefedNamespace)) {
-      report.warning("FEDC2012", { origin: r.origin, path: r.namespace ? ["metadata", "namespace"] : ["kind"] }, r.type.federatedScope === "Cluster" ? `${r.type.federatedKind} ${r.name} is cluster-scoped; KubeFed's namespace-scoped control plane (KubeFedConfig scope: Namespaced) propagates only namespaced objects of its namespace ${options.kubefedNamespace}` : `${r.type.federatedKind} ${r.name} is in namespace ${r.namespace}; KubeFed's namespace-scoped control plane (KubeFedConfig scope: Namespaced) watches only ${options.kubefedNamespace}, so it is propagated to no cluster`, `move it to namespace ${options.kubefedNamespace}, or make the control plane cluster-scoped (KubeFedConfig spec.scope: Cluster)`);
+      report.warning("FEDC2012", { origin: r.origin, path: r.namespace ? ["metadata", "namespace"] : ["kind"] }, r.type.federatedScope === "Cluster" ? `${r.type.federatedKind} ${r.name} is cluster-scoped; KubeFed's namespace-scoped control plane (KubeFedConfig scope: Namespaced) propagates only namespaced objects of its namespace ${options.kubefedNamespace}` : `${r.type.federatedKind} ${r.name} is in namespace ${r.namespace}; KubeFed's namespace-scoped control plane (KubeFedConfig scope: Namespaced) watches only ${options.kubefedNamespace}, so it is propagated to no cluster`, r.type.federatedScope === "Cluster" ? "make the control plane cluster-scoped (KubeFedConfig spec.scope: Cluster)" : `move it to namespace ${options.kubefedNamespace}, or make the control plane cluster-scoped (KubeFedConfig spec.scope: Cluster)`);
       continue;
     }
     if (r.type.targetScope === "Namespaced") {
