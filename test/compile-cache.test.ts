@@ -4,7 +4,7 @@
  * read, private to its owner, bounded, and safe under concurrent runs.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
@@ -142,6 +142,23 @@ describe('the compile cache', () => {
     expect(touched).not.toBe(first);
     writeFileSync(path.join(copy, 'dist/emit/extra.js'), '');
     expect(key()).not.toBe(touched);
+  });
+
+  it('a directory the user names keeps its mode, and only fedc\'s own stale temporary files are deleted from it', () => {
+    const shared = path.join(dir, 'shared');
+    mkdirSync(shared, { mode: 0o1777 });
+    chmodSync(shared, 0o1777);
+    const old = new Date(Date.now() - 2 * 3600_000);
+    const mine = path.join(shared, `.${'b'.repeat(64)}.0123456789ab.tmp`);
+    const theirs = path.join(shared, 'notes.tmp');
+    for (const f of [mine, theirs]) {
+      writeFileSync(f, 'x');
+      utimesSync(f, old, old);
+    }
+    const cache = openCompileCache(() => undefined, { FEDC_CACHE_DIR: shared })!;
+    cache.put('c'.repeat(64), { diagnostics: [], failed: false, clusters: [], dns: { zones: [], endpoints: [] }, unplaced: [] }, new Map());
+    expect(statSync(shared).mode & 0o7777).toBe(0o1777);
+    expect([existsSync(mine), existsSync(theirs)]).toEqual([false, true]);
   });
 
   it('misses when the previous output it read has changed', () => {

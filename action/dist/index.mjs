@@ -35754,8 +35754,8 @@ function recordingOutput(output) {
 function openCompileCache(output, env2 = process.env) {
   const dir = cacheDir(env2);
   try {
-    mkdirSync(dir, { recursive: true, mode: 448 });
-    chmodSync(dir, 448);
+    if (mkdirSync(dir, { recursive: true, mode: 448 }) !== void 0)
+      chmodSync(dir, 448);
   } catch {
     return void 0;
   }
@@ -35830,13 +35830,14 @@ function decode(buf) {
     return void 0;
   }
 }
+var TEMP = /^\.[0-9a-f]{64}\.[0-9a-f]{12}\.tmp$/;
 function prune(dir, maxBytes) {
   try {
     const entries = readdirSync3(dir).flatMap((name) => {
       const full = path9.join(dir, name);
       try {
         const s = statSync3(full);
-        if (name.endsWith(".tmp") && Date.now() - s.mtimeMs > 36e5)
+        if (TEMP.test(name) && Date.now() - s.mtimeMs > 36e5)
           tryUnlink(full);
         return ENTRY.test(name) ? [{ full, size: s.size, used: s.mtimeMs }] : [];
       } catch {

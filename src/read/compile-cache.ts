@@ -90,8 +90,8 @@ export function recordingOutput(output: OutputFiles): { output: OutputFiles; rea
 export function openCompileCache(output: OutputFiles, env: NodeJS.ProcessEnv = process.env): CompileCache | undefined {
   const dir = cacheDir(env);
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    chmodSync(dir, 0o700);
+    // only a directory fedc creates is made its owner's only: one the user named keeps its mode
+    if (mkdirSync(dir, { recursive: true, mode: 0o700 }) !== undefined) chmodSync(dir, 0o700);
   } catch {
     return undefined;
   }
@@ -167,13 +167,17 @@ function decode(buf: Buffer): unknown {
 }
 
 /** Keeps the cache under maxBytes: the least recently used entries (and stale temp files) go. */
+/** A temporary entry as write() names it: `.<key>.<12 hex>.tmp`. */
+const TEMP = /^\.[0-9a-f]{64}\.[0-9a-f]{12}\.tmp$/;
+
 function prune(dir: string, maxBytes: number): void {
   try {
     const entries = readdirSync(dir).flatMap((name) => {
       const full = path.join(dir, name);
       try {
         const s = statSync(full);
-        if (name.endsWith('.tmp') && Date.now() - s.mtimeMs > 3600_000) tryUnlink(full);
+        // only fedc's own temporary files (write() names them so), never another file of the directory
+        if (TEMP.test(name) && Date.now() - s.mtimeMs > 3600_000) tryUnlink(full);
         return ENTRY.test(name) ? [{ full, size: s.size, used: s.mtimeMs }] : [];
       } catch {
         return [];
