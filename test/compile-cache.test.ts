@@ -9,8 +9,9 @@ import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
+import { homedir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openCompileCache, recordingOutput } from '../src/read/compile-cache.js';
+import { cacheDir, openCompileCache, recordingOutput } from '../src/read/compile-cache.js';
 import { CLI, cleanup, readTree, ROOT, tempDir } from './helpers.js';
 
 let dir = '';
@@ -185,6 +186,36 @@ describe('the compile cache', () => {
     for (const f of files) expect(statSync(path.join(cache, f)).mode & 0o777).toBe(0o600);
     const total = files.reduce((n, f) => n + statSync(path.join(cache, f)).size, 0);
     expect(total).toBeLessThanOrEqual(1024 * 1024);
+  });
+
+  it('a cache directory under /proc (FEDC_CACHE_DIR, or HOME for the default) is no cache, never a hang', () => {
+    const input = path.join(ROOT, 'fixtures/seed-000-microbot/input');
+    const args = ['render', input, '--stdout', '--cluster', 'aws'];
+    const truth = run([...args, '--no-cache'], path.join(dir, 'cache-proc-none'));
+    expect(truth.code).toBe(0);
+    const { FEDC_CACHE_DIR: _d, XDG_CACHE_HOME: _x, FEDC_NO_CACHE: _n, ...base } = process.env;
+    // mkdirSync(dir, { recursive: true }) loops forever on /proc: the timeout turns a hang into a failure
+    for (const env of [{ FEDC_CACHE_DIR: '/proc/fedc-nonexistent/cache' }, { HOME: '/proc/fedc-nonexistent' }]) {
+      const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 20_000, env: { ...base, ...env } });
+      expect({ code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr }, JSON.stringify(env)).toEqual({ code: 0, signal: null, stdout: truth.stdout, stderr: truth.stderr });
+    }
+  });
+
+  it('FEDC_NO_CACHE is read as CI is: "", "0" and "false" leave the cache on', () => {
+    const input = path.join(ROOT, 'fixtures/seed-000-microbot/input');
+    for (const [value, on] of [['', true], ['0', true], ['false', true], ['FALSE', true], ['1', false], ['true', false], ['yes', false]] as const) {
+      const cache = path.join(dir, `cache-no-cache-${value || 'empty'}`);
+      expect(run(['validate', input], cache, { FEDC_NO_CACHE: value }).code).toBe(0);
+      expect(entries(cache).length > 0, `FEDC_NO_CACHE=${JSON.stringify(value)}`).toBe(on);
+    }
+  });
+
+  it('a relative XDG_CACHE_HOME is ignored, as the XDG Base Directory spec says: ~/.cache/fedc', () => {
+    expect(cacheDir({ XDG_CACHE_HOME: 'relative/cache' })).toBe(path.join(homedir(), '.cache', 'fedc'));
+    expect(cacheDir({ XDG_CACHE_HOME: './cache' })).toBe(path.join(homedir(), '.cache', 'fedc'));
+    expect(cacheDir({ XDG_CACHE_HOME: '' })).toBe(path.join(homedir(), '.cache', 'fedc'));
+    expect(cacheDir({ XDG_CACHE_HOME: path.join(dir, 'xdg') })).toBe(path.join(dir, 'xdg', 'fedc'));
+    expect(cacheDir({ XDG_CACHE_HOME: 'relative/cache', FEDC_CACHE_DIR: 'named' })).toBe(path.resolve('named'));
   });
 
   it('is safe under concurrent runs', async () => {

@@ -35714,7 +35714,8 @@ var ENTRY = /^[0-9a-f]{64}\.bin$/;
 function cacheDir(env2 = process.env) {
   if (env2.FEDC_CACHE_DIR)
     return path9.resolve(env2.FEDC_CACHE_DIR);
-  const base = env2.XDG_CACHE_HOME ? env2.XDG_CACHE_HOME : path9.join(homedir(), ".cache");
+  const xdg = env2.XDG_CACHE_HOME;
+  const base = xdg && path9.isAbsolute(xdg) ? xdg : path9.join(homedir(), ".cache");
   return path9.join(base, "fedc");
 }
 var sha256 = (data) => createHash3("sha256").update(data).digest("hex");
@@ -35754,7 +35755,7 @@ function recordingOutput(output) {
 function openCompileCache(output, env2 = process.env) {
   const dir = cacheDir(env2);
   try {
-    if (mkdirSync(dir, { recursive: true, mode: 448 }) !== void 0)
+    if (makeDir(dir))
       chmodSync(dir, 448);
   } catch {
     return void 0;
@@ -35816,6 +35817,36 @@ function openCompileCache(output, env2 = process.env) {
     getRecord: read,
     putRecord: write
   };
+}
+function makeDir(dir) {
+  const missing = [];
+  for (let d3 = dir; ; d3 = path9.dirname(d3)) {
+    try {
+      mkdirSync(d3, { mode: 448 });
+      break;
+    } catch (e) {
+      const code = e.code;
+      if (code === "EEXIST" && statSync3(d3).isDirectory()) {
+        if (d3 === dir)
+          return false;
+        break;
+      }
+      if (code !== "ENOENT" || path9.dirname(d3) === d3)
+        throw e;
+      missing.push(d3);
+    }
+  }
+  for (const d3 of missing.reverse()) {
+    try {
+      mkdirSync(d3, { mode: 448 });
+    } catch (e) {
+      if (e.code !== "EEXIST" || !statSync3(d3).isDirectory())
+        throw e;
+      if (d3 === dir)
+        return false;
+    }
+  }
+  return true;
 }
 function decode(buf) {
   if (buf.length < MAGIC2.length + 32 || !buf.subarray(0, MAGIC2.length).equals(MAGIC2))
@@ -35897,6 +35928,162 @@ function unpack(p) {
   };
 }
 
+// dist/cli/progress.js
+var PROGRESS_DELAY_MS = 1e3;
+var REDRAW_MS = 100;
+function envFlag(value) {
+  const v = value?.trim().toLowerCase();
+  return v !== void 0 && v !== "" && v !== "0" && v !== "false";
+}
+function wantsProgress(stream2, env2) {
+  return stream2.isTTY === true && !envFlag(env2.CI) && env2.TERM !== "dumb";
+}
+function noProgress(stream2) {
+  return {
+    active: false,
+    phase() {
+    },
+    totals() {
+    },
+    files() {
+    },
+    written() {
+    },
+    log: (line) => void stream2.write(line + "\n"),
+    end() {
+    }
+  };
+}
+var count = (n) => n.toLocaleString("en-US");
+function startProgress(stream2, now = Date.now) {
+  const begun = now();
+  let phase = "starting";
+  let clusters = 0;
+  let objects;
+  let toWrite = 0;
+  let written = 0;
+  let clustersDone = 0;
+  const pending = /* @__PURE__ */ new Map();
+  let shown = false;
+  let ended = false;
+  let interval;
+  const clusterOf = (rel) => {
+    if (!rel.startsWith(CLUSTERS_DIR + "/"))
+      return void 0;
+    const end = rel.indexOf("/", CLUSTERS_DIR.length + 1);
+    return end === -1 ? void 0 : rel.slice(CLUSTERS_DIR.length + 1, end);
+  };
+  const text = () => {
+    const parts = [];
+    if (phase === "writing") {
+      parts.push(written < toWrite ? `writing ${count(written)}/${count(toWrite)} files` : toWrite > 0 ? `committing ${count(toWrite)} files` : "committing");
+      parts.push(`${count(clustersDone)}/${count(clusters)} clusters`);
+    } else {
+      parts.push({
+        starting: "starting",
+        waiting: "waiting for another render",
+        reading: "reading inputs",
+        compiling: "compiling",
+        comparing: "comparing with the output directory",
+        checking: "checking the output directory"
+      }[phase]);
+      if (objects !== void 0)
+        parts.push(`${count(clusters)} clusters`);
+    }
+    if (objects !== void 0)
+      parts.push(`${count(objects)} objects`);
+    parts.push(`${((now() - begun) / 1e3).toFixed(1)} s`);
+    const line = `fedc: ${parts.join(", ")}`;
+    const width = stream2.columns;
+    return width && line.length >= width ? line.slice(0, Math.max(0, width - 1)) : line;
+  };
+  const draw = () => {
+    if (ended)
+      return;
+    shown = true;
+    stream2.write(`\r${text()}\x1B[K`);
+  };
+  const erase = () => {
+    if (shown)
+      stream2.write("\r\x1B[K");
+    shown = false;
+  };
+  const delay = setTimeout(() => {
+    draw();
+    interval = setInterval(draw, REDRAW_MS);
+    interval.unref();
+  }, PROGRESS_DELAY_MS);
+  delay.unref();
+  const redrawNow = () => {
+    if (!ended && (shown || now() - begun >= PROGRESS_DELAY_MS))
+      draw();
+  };
+  return {
+    active: true,
+    phase(p) {
+      phase = p;
+      redrawNow();
+    },
+    totals(names, n) {
+      clusters = names.length;
+      objects = n;
+      clustersDone = names.length;
+    },
+    files(rels) {
+      toWrite = rels.length;
+      written = 0;
+      pending.clear();
+      for (const rel of rels) {
+        const c = clusterOf(rel);
+        if (c !== void 0)
+          pending.set(c, (pending.get(c) ?? 0) + 1);
+      }
+      clustersDone = Math.max(0, clusters - pending.size);
+    },
+    written(rel) {
+      written++;
+      const c = clusterOf(rel);
+      if (c === void 0)
+        return;
+      const left = (pending.get(c) ?? 0) - 1;
+      pending.set(c, left);
+      if (left === 0)
+        clustersDone++;
+    },
+    log(line) {
+      const was = shown;
+      erase();
+      stream2.write(line + "\n");
+      if (was)
+        draw();
+    },
+    end() {
+      if (ended)
+        return;
+      clearTimeout(delay);
+      if (interval)
+        clearInterval(interval);
+      erase();
+      ended = true;
+    }
+  };
+}
+function withPhases(source, progress) {
+  if (!progress.active)
+    return source;
+  return {
+    ...source,
+    readInputs: async (settings2) => {
+      progress.phase("reading");
+      try {
+        return await source.readInputs(settings2);
+      } finally {
+        progress.phase("compiling");
+      }
+    }
+  };
+}
+
 // dist/cli/load-repo.js
 async function compileSource(source, flags) {
   const prepared = await prepareCompile(source, flags);
@@ -35924,7 +36111,7 @@ async function prepareCompile(source, flags) {
     strict,
     ...kube.version !== void 0 ? { kubernetesVersion: kube.version } : {}
   };
-  const cache = flags.cache === false || process.env.FEDC_NO_CACHE ? void 0 : openCompileCache(output);
+  const cache = flags.cache === false || envFlag(process.env.FEDC_NO_CACHE) ? void 0 : openCompileCache(output);
   const fingerprint = cache && source.inputsFingerprint ? { inputs: source.inputsFingerprint(settings2), crds: crdSettings ? source.inputsFingerprint(crdSettings) : null } : void 0;
   let inputs = fingerprint ? void 0 : await readAll();
   const key = !cache ? void 0 : fingerprint ? compileKey({ options, settings: settings2, fingerprint }, void 0, []) : compileKey({ options, settings: settings2 }, void 0, [...inputs.read.files, ...inputs.crds.files.map((f) => ({ path: `crds:${f.path}`, text: f.text }))]);
@@ -37436,162 +37623,6 @@ function journalForCheck(outDir) {
       return { problem: e };
     throw e;
   }
-}
-
-// dist/cli/progress.js
-var PROGRESS_DELAY_MS = 1e3;
-var REDRAW_MS = 100;
-function isCi(env2) {
-  const ci = env2.CI?.trim().toLowerCase();
-  return ci !== void 0 && ci !== "" && ci !== "0" && ci !== "false";
-}
-function wantsProgress(stream2, env2) {
-  return stream2.isTTY === true && !isCi(env2) && env2.TERM !== "dumb";
-}
-function noProgress(stream2) {
-  return {
-    active: false,
-    phase() {
-    },
-    totals() {
-    },
-    files() {
-    },
-    written() {
-    },
-    log: (line) => void stream2.write(line + "\n"),
-    end() {
-    }
-  };
-}
-var count = (n) => n.toLocaleString("en-US");
-function startProgress(stream2, now = Date.now) {
-  const begun = now();
-  let phase = "starting";
-  let clusters = 0;
-  let objects;
-  let toWrite = 0;
-  let written = 0;
-  let clustersDone = 0;
-  const pending = /* @__PURE__ */ new Map();
-  let shown = false;
-  let ended = false;
-  let interval;
-  const clusterOf = (rel) => {
-    if (!rel.startsWith(CLUSTERS_DIR + "/"))
-      return void 0;
-    const end = rel.indexOf("/", CLUSTERS_DIR.length + 1);
-    return end === -1 ? void 0 : rel.slice(CLUSTERS_DIR.length + 1, end);
-  };
-  const text = () => {
-    const parts = [];
-    if (phase === "writing") {
-      parts.push(written < toWrite ? `writing ${count(written)}/${count(toWrite)} files` : toWrite > 0 ? `committing ${count(toWrite)} files` : "committing");
-      parts.push(`${count(clustersDone)}/${count(clusters)} clusters`);
-    } else {
-      parts.push({
-        starting: "starting",
-        waiting: "waiting for another render",
-        reading: "reading inputs",
-        compiling: "compiling",
-        comparing: "comparing with the output directory",
-        checking: "checking the output directory"
-      }[phase]);
-      if (objects !== void 0)
-        parts.push(`${count(clusters)} clusters`);
-    }
-    if (objects !== void 0)
-      parts.push(`${count(objects)} objects`);
-    parts.push(`${((now() - begun) / 1e3).toFixed(1)} s`);
-    const line = `fedc: ${parts.join(", ")}`;
-    const width = stream2.columns;
-    return width && line.length >= width ? line.slice(0, Math.max(0, width - 1)) : line;
-  };
-  const draw = () => {
-    if (ended)
-      return;
-    shown = true;
-    stream2.write(`\r${text()}\x1B[K`);
-  };
-  const erase = () => {
-    if (shown)
-      stream2.write("\r\x1B[K");
-    shown = false;
-  };
-  const delay = setTimeout(() => {
-    draw();
-    interval = setInterval(draw, REDRAW_MS);
-    interval.unref();
-  }, PROGRESS_DELAY_MS);
-  delay.unref();
-  const redrawNow = () => {
-    if (!ended && (shown || now() - begun >= PROGRESS_DELAY_MS))
-      draw();
-  };
-  return {
-    active: true,
-    phase(p) {
-      phase = p;
-      redrawNow();
-    },
-    totals(names, n) {
-      clusters = names.length;
-      objects = n;
-      clustersDone = names.length;
-    },
-    files(rels) {
-      toWrite = rels.length;
-      written = 0;
-      pending.clear();
-      for (const rel of rels) {
-        const c = clusterOf(rel);
-        if (c !== void 0)
-          pending.set(c, (pending.get(c) ?? 0) + 1);
-      }
-      clustersDone = Math.max(0, clusters - pending.size);
-    },
-    written(rel) {
-      written++;
-      const c = clusterOf(rel);
-      if (c === void 0)
-        return;
-      const left = (pending.get(c) ?? 0) - 1;
-      pending.set(c, left);
-      if (left === 0)
-        clustersDone++;
-    },
-    log(line) {
-      const was = shown;
-      erase();
-      stream2.write(line + "\n");
-      if (was)
-        draw();
-    },
-    end() {
-      if (ended)
-        return;
-      clearTimeout(delay);
-      if (interval)
-        clearInterval(interval);
-      erase();
-      ended = true;
-    }
-  };
-}
-function withPhases(source, progress) {
-  if (!progress.active)
-    return source;
-  return {
-    ...source,
-    readInputs: async (settings2) => {
-      progress.phase("reading");
-      try {
-        return await source.readInputs(settings2);
-      } finally {
-        progress.phase("compiling");
-      }
-    }
-  };
 }
 
 // dist/cli/render-command.js

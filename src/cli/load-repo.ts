@@ -8,6 +8,7 @@ import type { RepoFiles } from '../read/read-repo.js';
 import { diskSource, type RepoSource } from '../read/repo-source.js';
 import { SETTINGS_FILE, type Settings } from '../read/settings.js';
 import { parseKubernetesVersion } from '../validate/kubernetes-versions.js';
+import { envFlag } from './progress.js';
 
 export interface LoadedRepo {
   settings: Settings;
@@ -76,7 +77,7 @@ export async function prepareCompile(source: RepoSource, flags: LoadFlags): Prom
   };
   // A compile seen before (the same code, options, settings and input bytes, and the same
   // previous output where it was read) is taken from the cache; the result is the same either way.
-  const cache = flags.cache === false || process.env.FEDC_NO_CACHE ? undefined : openCompileCache(output);
+  const cache = flags.cache === false || envFlag(process.env.FEDC_NO_CACHE) ? undefined : openCompileCache(output);
   // A source that names its inputs' bytes without reading them (a git commit: blob ids) is keyed
   // by that name and read only on a miss; its entry then holds the diagnostics of reading too,
   // which that name decides. The disk is read and its files hashed.

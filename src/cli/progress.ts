@@ -32,15 +32,18 @@ export interface Progress {
 export const PROGRESS_DELAY_MS = 1000;
 const REDRAW_MS = 100;
 
-/** The environment says it is CI: CI set to anything but "", "0" or "false". */
-export function isCi(env: NodeJS.ProcessEnv): boolean {
-  const ci = env.CI?.trim().toLowerCase();
-  return ci !== undefined && ci !== '' && ci !== '0' && ci !== 'false';
+/**
+ * An on/off environment variable (CI, FEDC_NO_CACHE): on when set to anything but "", "0" or
+ * "false" (any case, spaces trimmed), as CI systems and users write it.
+ */
+export function envFlag(value: string | undefined): boolean {
+  const v = value?.trim().toLowerCase();
+  return v !== undefined && v !== '' && v !== '0' && v !== 'false';
 }
 
 /** Whether `fedc render` shows progress: a terminal on stderr (not a dumb one), not CI. */
 export function wantsProgress(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
-  return stream.isTTY === true && !isCi(env) && env.TERM !== 'dumb';
+  return stream.isTTY === true && !envFlag(env.CI) && env.TERM !== 'dumb';
 }
 
 export function noProgress(stream: NodeJS.WritableStream): Progress {

@@ -19,12 +19,14 @@ import type { OutputFiles } from './output-files.js';
  *   of the previous output that the compile read (replicas, SOA serials) are recorded in the
  *   entry and compared on every hit. Entries hold the rendered objects, not their YAML.
  * - Records (getRecord, putRecord): the output stamps (emit/output-stamp.ts), kept the same way.
- * - Where: FEDC_CACHE_DIR, else $XDG_CACHE_HOME/fedc, else ~/.cache/fedc; never in the repo. The
+ * - Where: FEDC_CACHE_DIR as given, else $XDG_CACHE_HOME/fedc (an absolute one only: the XDG spec
+ *   says a relative one is invalid), else ~/.cache/fedc; so by default never in the repo. The
  *   directory is the user's only (0700), entries too (0600): they hold parsed inputs, Secrets
  *   included.
  * - Safe: entries are written to a temporary file and renamed, so a reader sees a whole entry or
  *   none; each carries the SHA-256 of its payload and a corrupt or truncated one is ignored.
- * - Bounded: FEDC_CACHE_MAX_MB (default 512); the least recently used entries go first.
+ * - Bounded: FEDC_CACHE_MAX_MB MiB (default 512, also for 0 or not a number; at least 1): after a
+ *   write over it, the least recently used entries go until it is at 80%.
  * - Any IO problem disables the cache for the run; it never fails one.
  */
 export interface CompileCache {
@@ -44,7 +46,9 @@ const ENTRY = /^[0-9a-f]{64}\.bin$/;
 
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.FEDC_CACHE_DIR) return path.resolve(env.FEDC_CACHE_DIR);
-  const base = env.XDG_CACHE_HOME ? env.XDG_CACHE_HOME : path.join(homedir(), '.cache');
+  // a relative XDG_CACHE_HOME is invalid (XDG Base Directory spec): it would put the cache in the cwd
+  const xdg = env.XDG_CACHE_HOME;
+  const base = xdg && path.isAbsolute(xdg) ? xdg : path.join(homedir(), '.cache');
   return path.join(base, 'fedc');
 }
 
@@ -91,7 +95,7 @@ export function openCompileCache(output: OutputFiles, env: NodeJS.ProcessEnv = p
   const dir = cacheDir(env);
   try {
     // only a directory fedc creates is made its owner's only: one the user named keeps its mode
-    if (mkdirSync(dir, { recursive: true, mode: 0o700 }) !== undefined) chmodSync(dir, 0o700);
+    if (makeDir(dir)) chmodSync(dir, 0o700);
   } catch {
     return undefined;
   }
@@ -152,6 +156,40 @@ export function openCompileCache(output: OutputFiles, env: NodeJS.ProcessEnv = p
     getRecord: read,
     putRecord: write,
   };
+}
+
+/**
+ * mkdir -p, true when it created dir itself. Not mkdirSync's recursive mode: that loops forever
+ * under /proc (a FEDC_CACHE_DIR or HOME there), where mkdir of a missing parent keeps failing with
+ * ENOENT. Here each parent is tried once, so it is bounded by the path's depth; it throws when dir
+ * cannot be made.
+ */
+function makeDir(dir: string): boolean {
+  const missing: string[] = [];
+  for (let d = dir; ; d = path.dirname(d)) {
+    try {
+      mkdirSync(d, { mode: 0o700 });
+      break;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST' && statSync(d).isDirectory()) {
+        if (d === dir) return false;
+        break;
+      }
+      if (code !== 'ENOENT' || path.dirname(d) === d) throw e;
+      missing.push(d);
+    }
+  }
+  for (const d of missing.reverse()) {
+    try {
+      mkdirSync(d, { mode: 0o700 });
+    } catch (e) {
+      // a concurrent run made it first: that run chmods it
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(d).isDirectory()) throw e;
+      if (d === dir) return false;
+    }
+  }
+  return true;
 }
 
 function decode(buf: Buffer): unknown {
