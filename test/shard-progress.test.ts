@@ -141,7 +141,9 @@ describe('--shard: which clusters', () => {
           seen.set(c, i);
         }
         expect(mine).toEqual(declared.filter((c) => readmeShard(c, n) === i));
-        expect(r.stdout).toContain(`shard ${i}/${n}: ${mine.length} of ${CLUSTER_COUNT} clusters${i === 1 ? ', and dns/' : ''}\n`);
+        // this repo has no DNS: no shard writes dns/, so none says it does
+        expect(r.stdout).toContain(`shard ${i}/${n}: ${mine.length} of ${CLUSTER_COUNT} clusters\n`);
+        expect(existsSync(path.join(work, d, 'dns'))).toBe(false);
         // The per-cluster lines name this shard's clusters only.
         const named = r.stdout.split('\n').filter((l) => / objects$/.test(l)).map((l) => l.split(':')[0]);
         expect(named).toEqual(mine);
@@ -260,12 +262,14 @@ describe('--shard: the union of the shards is the full render, byte for byte', (
     const mtime = statSync(zonePath).mtimeMs;
     const r2 = ok('render', DNS_INPUT, '-o', path.join(work, seq), '--shard', '2/3');
     expect(r2.stdout).not.toMatch(/^dns:/m);
+    expect(r2.stdout).toMatch(/^shard 2\/3: 1 of 3 clusters$/m);
     expect(statSync(zonePath).mtimeMs).toBe(mtime);
     rmSync(zonePath);
     ok('render', DNS_INPUT, '-o', path.join(work, seq), '--shard', '3/3');
     expect(existsSync(zonePath)).toBe(false);
     const r1 = ok('render', DNS_INPUT, '-o', path.join(work, seq), '--shard', '1/3');
     expect(r1.stdout).toMatch(/^dns: /m);
+    expect(r1.stdout).toMatch(/^shard 1\/3: 1 of 3 clusters, and dns\/$/m);
     expect(tree(seq)).toEqual(whole);
   });
 
@@ -283,6 +287,13 @@ describe('--shard: the union of the shards is the full render, byte for byte', (
     expect(tree(merge(shardsApart(repo, 2)))).toEqual(tree(merge(shardsApart(repo, 3))));
   });
 });
+
+  it('shard 1 of a repo with no DNS does not claim dns/', () => {
+    const d = out('plain');
+    const r = ok('render', RSP_INPUT, '-o', path.join(work, d), '--shard', '1/2');
+    expect(r.stdout).toContain('\nshard 1/2: 3 of 5 clusters\n');
+    expect(existsSync(path.join(work, d, 'dns'))).toBe(false);
+  });
 
 describe('--check --shard', () => {
   it('checks only that shard\'s clusters (and dns/ on shard 1), and the fix it names keeps --shard', () => {

@@ -37874,13 +37874,13 @@ async function render2(dir, opts, guard, print, run) {
     said.push(`${c.name}: ${c.ready ? `${c.objects.length} objects` : "not Ready, left as it was"}`);
   }
   const { zones, endpoints } = result.dns;
-  const dnsHere = !opts.cluster.length && (!shard || shard.index === DNS_SHARD);
-  if (dnsHere && zones.length + endpoints.length > 0) {
+  const dnsHere = !opts.cluster.length && (!shard || shard.index === DNS_SHARD) && zones.length + endpoints.length > 0;
+  if (dnsHere) {
     said.push(`dns: ${zones.map((z) => `${z.domain} (serial ${z.serial})`).join(", ") || "no zone"}; ${endpoints.length} DNSEndpoints`);
   }
   if (shard) {
     const mine = result.clusters.filter((c) => owns(c.name)).length;
-    said.push(`shard ${shardText(shard)}: ${mine} of ${result.clusters.length} clusters${shard.index === DNS_SHARD ? ", and dns/" : ""}`);
+    said.push(`shard ${shardText(shard)}: ${mine} of ${result.clusters.length} clusters${dnsHere ? ", and dns/" : ""}`);
   }
   said.push(`${shown}: ${changes.added.length} added, ${changes.changed.length} changed, ${changes.removed.length} removed, ${changes.unchanged} unchanged`);
   return finish({ diagnostics: diags, said }, tree, changes);
