@@ -88,7 +88,7 @@ describe('applying a ReplicaSchedulingPreference', () => {
     const ns = NS.replace('clusterSelector: {}', 'clusters: [{name: a}, {name: c}]');
     const r = run({ 'c.yaml': ABC, 'ns.yaml': ns, 'd.yaml': deployment(), 'rsp.yaml': rsp('  targetKind: FederatedDeployment\n  totalReplicas: 9\n') });
     expect(r.replicas).toEqual({ a: 3, c: 3 }); // b's 3 replicas are planned but never propagated, as in KubeFed
-    expect(r.where).toEqual([]);
+    expect(r.where).toEqual(['warning FEDC3108 rsp.yaml:8:18']); // and fedc says so
   });
 
   it('intersectWithClusterSelector uses only the selectors of the object and its FederatedNamespace', () => {
@@ -157,6 +157,24 @@ describe('ReplicaSchedulingPreference diagnostics', () => {
   it('intersectWithClusterSelector without a FederatedNamespace schedules nothing', () => {
     const r = run({ 'c.yaml': ABC, 'd.yaml': deployment(), 'rsp.yaml': rsp('  targetKind: FederatedDeployment\n  totalReplicas: 3\n  intersectWithClusterSelector: true\n') });
     expect(r.where).toEqual(['warning FEDC3003 d.yaml:5:14', 'warning FEDC3107 rsp.yaml:9:33']);
+  });
+
+  it('replicas planned to a cluster the FederatedNamespace leaves out run nowhere, and are warned of', () => {
+    const gold = NS.replace('clusterSelector: {}', 'clusterSelector: {matchLabels: {tier: gold}}');
+    const spec = '  targetKind: FederatedDeployment\n  totalReplicas: 9\n';
+    const r = run({ 'c.yaml': ABC, 'ns.yaml': gold, 'd.yaml': deployment(), 'rsp.yaml': rsp(spec) });
+    expect(r.where).toEqual(['warning FEDC3108 rsp.yaml:8:18']);
+    expect(r.result.diagnostics[0]!.message).toBe('3 replicas of FederatedDeployment web/app are scheduled to cluster c (3), where the FederatedNamespace web does not place it: they run on no cluster');
+    expect(r.result.diagnostics[0]!.hint).toBe('place the FederatedNamespace web on that cluster, or keep the preference off it (maxReplicas: 0, or intersectWithClusterSelector with a clusterSelector on both objects)');
+    expect(r.replicas).toEqual({ a: 3, b: 3 });
+    // a cluster planned 0 loses nothing; nor does one the preference keeps off
+    const off = run({ 'c.yaml': ABC, 'ns.yaml': gold, 'd.yaml': deployment(), 'rsp.yaml': rsp(spec + '  clusters:\n    a: {weight: 1}\n    b: {weight: 1}\n') });
+    expect(off.where).toEqual([]);
+    expect(off.replicas).toEqual({ a: 4, b: 5 });
+    // with intersectWithClusterSelector the plan is over the namespace's clusters only
+    const inter = run({ 'c.yaml': ABC, 'ns.yaml': gold, 'd.yaml': deployment(), 'rsp.yaml': rsp(spec + '  intersectWithClusterSelector: true\n') });
+    expect(inter.where).toEqual([]);
+    expect(Object.values(inter.replicas).reduce((a: number, b) => a + (b as number), 0)).toBe(9);
   });
 
   it('a preference is schema-validated', () => {

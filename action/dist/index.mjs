@@ -33812,11 +33812,24 @@ function planPlacement(inputs, options, report) {
         continue;
       }
       const nsClusters = own.get(fedNs) ?? /* @__PURE__ */ new Set();
+      if (r.scheduledBy)
+        reportGatedReplicas(r, [...selected].filter((c) => !nsClusters.has(c)), report);
       selected = new Set([...selected].filter((c) => nsClusters.has(c)));
     }
     placed.push({ resource: r, clusters: [...selected].sort() });
   }
   return placed;
+}
+function reportGatedReplicas(r, gated, report) {
+  const lost = gated.map((c) => [c, scheduledReplicas(r, c)]).filter(([, n2]) => n2 > 0).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+  if (lost.length === 0)
+    return;
+  const n = lost.reduce((sum, [, k2]) => sum + k2, 0);
+  report.warning("FEDC3108", { origin: r.scheduledBy, path: ["spec", "totalReplicas"] }, `${n} replicas of ${r.type.federatedKind} ${r.namespace}/${r.name} are scheduled to ${lost.length === 1 ? "cluster" : "clusters"} ${someNames(lost.map(([c, k2]) => `${c} (${k2})`))}, where the FederatedNamespace ${r.namespace} does not place it: they run on no cluster`, `place the FederatedNamespace ${r.namespace} on ${lost.length === 1 ? "that cluster" : "those clusters"}, or keep the preference off ${lost.length === 1 ? "it" : "them"} (maxReplicas: 0, or intersectWithClusterSelector with a clusterSelector on both objects)`);
+}
+function scheduledReplicas(r, cluster) {
+  const op = r.overrides.find((o) => o.clusterName === cluster)?.clusterOverrides.find((o) => o.scheduledBy);
+  return typeof op?.value === "number" ? op.value : 0;
 }
 function selectedClusters(r, registered, report) {
   const { clusters, clusterSelector } = r.placement;

@@ -48,6 +48,7 @@ export const CODES = {
   FEDC3105: 'minReplicas is above maxReplicas',
   FEDC3106: 'replicas cannot all be placed',
   FEDC3107: 'no cluster to schedule on',
+  FEDC3108: 'scheduled replicas gated out by the FederatedNamespace',
   FEDC4001: 'invalid override path',
   FEDC4002: 'protected override path',
   FEDC4003: 'cluster appears more than once in overrides',

@@ -76,11 +76,35 @@ export function planPlacement(inputs: Inputs, options: PlanOptions, report: Repo
         continue;
       }
       const nsClusters = own.get(fedNs) ?? new Set<string>();
+      if (r.scheduledBy) reportGatedReplicas(r, [...selected].filter((c) => !nsClusters.has(c)), report);
       selected = new Set([...selected].filter((c) => nsClusters.has(c)));
     }
     placed.push({ resource: r, clusters: [...selected].sort() });
   }
   return placed;
+}
+
+/**
+ * A ReplicaSchedulingPreference plans over the Ready clusters (or the selectors), not over the
+ * FederatedNamespace's placement, which gates the object afterwards: replicas it gives to a
+ * cluster the namespace leaves out run nowhere. KubeFed does the same, silently.
+ */
+function reportGatedReplicas(r: FederatedResource, gated: readonly string[], report: Reporter): void {
+  const lost = gated
+    .map((c) => [c, scheduledReplicas(r, c)] as const)
+    .filter(([, n]) => n > 0)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (lost.length === 0) return;
+  const n = lost.reduce((sum, [, k]) => sum + k, 0);
+  report.warning('FEDC3108', { origin: r.scheduledBy!, path: ['spec', 'totalReplicas'] },
+    `${n} replicas of ${r.type.federatedKind} ${r.namespace}/${r.name} are scheduled to ${lost.length === 1 ? 'cluster' : 'clusters'} ${someNames(lost.map(([c, k]) => `${c} (${k})`))}, where the FederatedNamespace ${r.namespace} does not place it: they run on no cluster`,
+    `place the FederatedNamespace ${r.namespace} on ${lost.length === 1 ? 'that cluster' : 'those clusters'}, or keep the preference off ${lost.length === 1 ? 'it' : 'them'} (maxReplicas: 0, or intersectWithClusterSelector with a clusterSelector on both objects)`);
+}
+
+/** The replicas a ReplicaSchedulingPreference gave the object on one cluster (0 when none). */
+function scheduledReplicas(r: FederatedResource, cluster: string): number {
+  const op = r.overrides.find((o) => o.clusterName === cluster)?.clusterOverrides.find((o) => o.scheduledBy);
+  return typeof op?.value === 'number' ? op.value : 0;
 }
 
 /** The object's own placement ∩ registered clusters; undefined when the placement is invalid. */
