@@ -801,10 +801,9 @@ spec:
       i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
 `;
 
-  it('a YAML alias bomb is refused, quickly (FEDC1003)', () => {
-    const start = performance.now();
+  it('a YAML alias bomb is refused, before it expands (FEDC1003)', () => {
+    // 9^9 expansions unrefused: this test would then run out of time or memory, not slow down
     const c = run({ ...BASE, 'lol.yaml': laughs });
-    expect(performance.now() - start).toBeLessThan(2000);
     const d = only(c);
     // the refused document, where it starts (after the comment)
     expect(where(d)).toBe('error FEDC1003 lol.yaml:2:1');

@@ -5,7 +5,7 @@
  * did not write. Every run is checked for stack traces and internal errors.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -29,6 +29,13 @@ function scratch(): string {
 }
 
 /** A temp dir holding `in/`, a copy of the seed-001 input. */
+/**
+ * The bound on a hostile input's run: far above any machine's time for what fedc does, far below
+ * what the attack would cost unrefused (a loop, an exponential expansion), so it tells a hang from
+ * a slow machine. Speed itself is npm run bench's to measure, not a test's.
+ */
+const NO_HANG_MS = 60_000;
+
 function seed(): string {
   const dir = scratch();
   cpSync(SEED, path.join(dir, 'in'), { recursive: true });
@@ -155,7 +162,7 @@ describe('one writer at a time', () => {
       const before = snapshot(path.join(dir, 'out'));
       const now = cli(dir, ['render', 'in', '-o', 'out', '--wait', '0']);
       expect(now.code).toBe(1);
-      expect(now.ms).toBeLessThan(5_000);
+      expect(now.ms).toBeLessThan(20_000); // it did not wait the 30 s that --wait defaults to
       expect(now.stderr).toBe(
         `fedc - error FEDC5006: out is being written by another fedc render (pid ${holder.pid} on ${hostname()}, since 2026-01-01T00:00:00.000Z); gave up without waiting (--wait 0)\n` +
           '  hint: nothing was written; run again when it has finished, or wait longer with --wait SECONDS\n1 error, 0 warnings\n',
@@ -483,7 +490,7 @@ describe('hostile repositories', () => {
     symlinkSync('d2', path.join(dir, 'in/d1'));
     symlinkSync('d1', path.join(dir, 'in/d2'));
     const r = cli(dir, ['validate', 'in', '--format', 'json']);
-    expect(r.ms).toBeLessThan(10_000);
+    expect(r.ms).toBeLessThan(NO_HANG_MS);
     expect(JSON.parse(r.stdout).diagnostics.map((d: { code: string; message: string }) => [d.code, d.message])).toEqual([
       ['FEDC1004', 'symlink test/a.yaml is a symlink loop; it is not followed'],
       ['FEDC1004', 'symlink test/b.yaml is a symlink loop; it is not followed'],
@@ -540,7 +547,7 @@ nameServer: ns1.example.com
     write(dir, 'in/test/huge.yaml', Buffer.alloc(64 * 1024 * 1024, 0x61));
     const r = cli(dir, ['validate', 'in'], {}, heap);
     expect(r.code).toBe(1);
-    expect(r.ms).toBeLessThan(10_000);
+    expect(r.ms).toBeLessThan(NO_HANG_MS);
     expect(r.stderr).toContain('test/huge.yaml - error FEDC1002: test/huge.yaml is 67108864 bytes; fedc reads at most 8388608 bytes per file');
   });
 
@@ -553,7 +560,7 @@ nameServer: ns1.example.com
     write(dir, 'in/test/deep.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\n${body}`);
     const r = cli(dir, ['render', 'in', '-o', 'out'], {}, heap);
     expect(r.code).toBe(1);
-    expect(r.ms).toBeLessThan(10_000);
+    expect(r.ms).toBeLessThan(NO_HANG_MS);
     expect(r.stderr.split('\n')[0]).toBe(`test/deep.yaml:${at} - error FEDC1016: document 1 nests maps and lists more than 256 levels deep; fedc refuses it`);
   });
 
@@ -575,7 +582,7 @@ nameServer: ns1.example.com
     write(dir, 'in/test/bomb.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n${lines.map((l) => `  ${l}`).join('\n')}\n`);
     const r = cli(dir, ['render', 'in', '-o', 'out'], {}, heap);
     expect(r.code).toBe(1);
-    expect(r.ms).toBeLessThan(10_000);
+    expect(r.ms).toBeLessThan(NO_HANG_MS);
     expect(r.stderr.split('\n')[0]).toBe('test/bomb.yaml:1:1 - error FEDC1003: document 1 expands more than 100 YAML aliases; refusing to expand it');
   });
 
@@ -585,7 +592,7 @@ nameServer: ns1.example.com
     write(dir, 'in/test/config.yaml', configMap('big', big));
     const r = cli(dir, ['render', 'in', '-o', 'out'], {}, heap);
     expect(r.code).toBe(0);
-    expect(r.ms).toBeLessThan(10_000);
+    expect(r.ms).toBeLessThan(NO_HANG_MS);
     expect(readFileSync(path.join(dir, 'out/clusters/cluster1/namespaces/test/configmap-big.yaml'), 'utf8')).toContain(big);
   });
 
@@ -613,16 +620,16 @@ spec:
 ${list}`);
     const v = cli(dir, ['validate', 'repo'], {}, ['--max-old-space-size=768']);
     expect(v.code).toBe(0);
-    expect(v.ms).toBeLessThan(30_000);
+    expect(v.ms).toBeLessThan(NO_HANG_MS);
     expect(v.stderr).toContain('ok: 10000 clusters, 20000 objects');
     const warnings = v.stderr.split('\n').filter((l) => l.includes('warning FEDC3002'));
     expect(warnings).toHaveLength(n);
     expect(v.stderr).toContain('  hint: declared clusters: c00000, c00001, c00002, c00003, c00004, c00005, c00006, c00007, c00008, c00009, c00010, c00011, c00012, c00013, c00014, c00015, c00016, c00017, c00018, c00019 and 9980 more\n');
     const s = cli(dir, ['render', 'repo', '--stdout', '--cluster', 'c09999'], {}, ['--max-old-space-size=768']);
     expect(s.code).toBe(0);
-    expect(s.ms).toBeLessThan(30_000);
+    expect(s.ms).toBeLessThan(NO_HANG_MS);
     expect(s.stdout).toContain('kind: ConfigMap');
-  }, 90_000);
+  }, 3 * NO_HANG_MS);
 
   it('a symlink inside the output directory is never written through (FEDC5012)', () => {
     const dir = seed();
@@ -693,6 +700,33 @@ describe('full and unwritable disks', () => {
     // (and the placements naming cluster2 warn that it is not declared)
     expect(r.stderr.startsWith(`clusters/cluster2.yaml - error FEDC1007: clusters/cluster2.yaml cannot be read: ${why}\n`)).toBe(true);
     expect(r.stderr).toMatch(/\n1 error, \d+ warnings\nnothing was written\n$/);
+    expect(snapshot(path.join(dir, 'out'))).toEqual(before);
+  });
+
+  it('an input directory that cannot be read is FEDC1007 naming it: its objects are not pruned from the output', () => {
+    const dir = seed();
+    write(dir, 'in/test/locked/cm.yaml', configMap('hidden'));
+    expect(cli(dir, ['render', 'in', '-o', 'out']).code).toBe(0);
+    const before = snapshot(path.join(dir, 'out'));
+    expect([...before.keys()].filter((k) => k.endsWith('/configmap-hidden.yaml')).length).toBeGreaterThan(0);
+    // A real unreadable directory: root reads any, so as root fedc runs as nobody (uid 65534)
+    const root = process.getuid?.() === 0;
+    if (root) spawnSync('chmod', ['-R', 'a+rwX', dir]);
+    for (let d = dir; d !== path.dirname(d); d = path.dirname(d)) if (root) spawnSync('chmod', ['a+x', d]);
+    chmodSync(path.join(dir, 'in/test/locked'), 0o000);
+    try {
+      const r = spawnSync(process.execPath, [CLI, 'render', 'in', '-o', 'out'], {
+        cwd: dir, encoding: 'utf8', env: { ...process.env, FEDC_NO_CACHE: '1' }, ...(root ? { uid: 65534, gid: 65534 } : {}),
+      });
+      noCrash({ code: r.status, stderr: r.stderr });
+      expect(r.status, r.stderr).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain('test/locked - error FEDC1007: directory test/locked cannot be read: permission denied (EACCES)\n'
+        + '  hint: its files would be left out of the render: make it readable, or exclude it in fedc.yaml\n');
+      expect(r.stderr).toMatch(/\nnothing was written\n$/);
+    } finally {
+      chmodSync(path.join(dir, 'in/test/locked'), 0o755);
+    }
     expect(snapshot(path.join(dir, 'out'))).toEqual(before);
   });
 

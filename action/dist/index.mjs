@@ -27405,7 +27405,7 @@ function firstInvalidUtf8(b) {
 }
 
 // dist/read/read-repo.js
-import { closeSync, constants as fsConstants, fstatSync, lstatSync as lstatSync2, openSync, readFileSync as readFileSync2, realpathSync as realpathSync2, statSync } from "node:fs";
+import { closeSync, constants as fsConstants, fstatSync, lstatSync as lstatSync2, openSync, readdirSync as readdirSync3, readFileSync as readFileSync2, realpathSync as realpathSync2, statSync } from "node:fs";
 
 // dist/emit/io-faults.js
 import { writeSync } from "node:fs";
@@ -31903,6 +31903,8 @@ var SymlinkedDirs = class {
   absRoot;
   realRoot;
   found = /* @__PURE__ */ new Map();
+  /** Directories that cannot be read: their error code. */
+  unreadable = /* @__PURE__ */ new Map();
   include;
   ignore;
   constructor(absRoot, realRoot, include, ignore) {
@@ -31923,9 +31925,23 @@ var SymlinkedDirs = class {
           const rel = entry.relativePosix();
           if (this.relevant(rel))
             this.add(rel);
-        } else if (entry.isDirectory())
+        } else if (entry.isDirectory()) {
+          if (!entry.calledReaddir())
+            this.checkReadable(entry);
           stack.push(entry);
+        }
       }
+    }
+  }
+  /** A directory glob did not read (it could not, or it had no reason to): FEDC1007 when it cannot be read. */
+  checkReadable(dir) {
+    const rel = dir.relativePosix();
+    if (!this.relevant(rel))
+      return;
+    try {
+      readdirSync3(dir.fullpath());
+    } catch (err2) {
+      this.unreadable.set(rel, err2.code ?? "error");
     }
   }
   /** Whether an include glob could match something below `rel`, and no ignore glob drops it. */
@@ -31976,7 +31992,11 @@ var SymlinkedDirs = class {
     return false;
   }
   diagnostics() {
-    return [...this.found].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([rel, { outside, target }]) => outside ? unfollowedSymlink(rel, "outside", true) : symlinkedDirectory(rel, target));
+    const byPath = ([a], [b]) => a < b ? -1 : a > b ? 1 : 0;
+    return [
+      ...[...this.unreadable].sort(byPath).map(([rel, code]) => fileDiag("FEDC1007", rel, `directory ${rel} cannot be read: ${readErrorText(code)}`, "its files would be left out of the render: make it readable, or exclude it in fedc.yaml")),
+      ...[...this.found].sort(byPath).map(([rel, { outside, target }]) => outside ? unfollowedSymlink(rel, "outside", true) : symlinkedDirectory(rel, target))
+    ];
   }
 };
 function unfollowedSymlink(rel, why, dir = false) {
@@ -35717,7 +35737,7 @@ function previousZoneReader(output) {
 
 // dist/read/compile-cache.js
 import { createHash as createHash3, randomBytes } from "node:crypto";
-import { chmodSync, mkdirSync, readdirSync as readdirSync3, readFileSync as readFileSync4, renameSync, statSync as statSync3, unlinkSync, utimesSync, writeFileSync as writeFileSync2 } from "node:fs";
+import { chmodSync, mkdirSync, readdirSync as readdirSync4, readFileSync as readFileSync4, renameSync, statSync as statSync3, unlinkSync, utimesSync, writeFileSync as writeFileSync2 } from "node:fs";
 import { homedir } from "node:os";
 import path9 from "node:path";
 import { fileURLToPath as fileURLToPath5 } from "node:url";
@@ -35877,7 +35897,7 @@ function decode(buf) {
 var TEMP = /^\.[0-9a-f]{64}\.[0-9a-f]{12}\.tmp$/;
 function prune(dir, maxBytes) {
   try {
-    const entries = readdirSync3(dir).flatMap((name) => {
+    const entries = readdirSync4(dir).flatMap((name) => {
       const full = path9.join(dir, name);
       try {
         const s = statSync3(full);
@@ -36493,7 +36513,7 @@ function buildOutputTree(clusters, options) {
 
 // dist/emit/output-stamp.js
 import { createHash as createHash4 } from "node:crypto";
-import { lstatSync as lstatSync6, readdirSync as readdirSync4, readFileSync as readFileSync7 } from "node:fs";
+import { lstatSync as lstatSync6, readdirSync as readdirSync5, readFileSync as readFileSync7 } from "node:fs";
 import path13 from "node:path";
 
 // dist/emit/commit-journal.js
@@ -36685,7 +36705,7 @@ function signature(st) {
   return `${type2}:${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}:${st.dev}`;
 }
 var statOf = (abs) => lstatSync6(abs, { bigint: true, throwIfNoEntry: false });
-var namesDigest = (abs) => sha2562(readdirSync4(abs).sort().join("\0"));
+var namesDigest = (abs) => sha2562(readdirSync5(abs).sort().join("\0"));
 var fileDigest = (abs) => `fedc:${sha2562(readFileSync7(abs))}`;
 function takeStamp(outDir, compileKey2, scope, wanted, report, now = Date.now()) {
   const root = path13.resolve(outDir);
@@ -36702,7 +36722,7 @@ function takeStamp(outDir, compileKey2, scope, wanted, report, now = Date.now())
   };
   try {
     const walk2 = (rel) => {
-      for (const e of readdirSync4(childPath(root, rel), { withFileTypes: true })) {
+      for (const e of readdirSync5(childPath(root, rel), { withFileTypes: true })) {
         const child2 = `${rel}/${e.name}`;
         if (keep.has(child2)) {
           entries.set(child2, [child2, KEPT2]);
@@ -36855,7 +36875,7 @@ function treeDigests(tree) {
 }
 
 // dist/emit/write-tree.js
-import { existsSync as existsSync2, lstatSync as lstatSync7, mkdirSync as mkdirSync2, readdirSync as readdirSync5, readFileSync as readFileSync8, realpathSync as realpathSync4, rmSync as rmSync2, rmdirSync, statSync as statSync6 } from "node:fs";
+import { existsSync as existsSync2, lstatSync as lstatSync7, mkdirSync as mkdirSync2, readdirSync as readdirSync6, readFileSync as readFileSync8, realpathSync as realpathSync4, rmSync as rmSync2, rmdirSync, statSync as statSync6 } from "node:fs";
 import { open, rename, rm } from "node:fs/promises";
 import path14 from "node:path";
 var WRITE_CONCURRENCY = 64;
@@ -36898,7 +36918,7 @@ async function pool(items, limit, task, size, budget = Infinity) {
 }
 function clusterDirsOnDisk(outDir) {
   try {
-    return readdirSync5(safeJoin(outDir, CLUSTERS_DIR), { withFileTypes: true }).filter((e) => e.isDirectory() || e.isSymbolicLink()).map((e) => e.name).sort();
+    return readdirSync6(safeJoin(outDir, CLUSTERS_DIR), { withFileTypes: true }).filter((e) => e.isDirectory() || e.isSymbolicLink()).map((e) => e.name).sort();
   } catch (err2) {
     const code = err2.code;
     if (code === "ENOENT" || code === "ENOTDIR")
@@ -37182,7 +37202,7 @@ function knownScopedFiles(outDir, tree, known) {
   const root = path14.resolve(outDir);
   const keep = new Set(tree.keep);
   const walk2 = (rel, st) => {
-    for (const name of known.names(rel, st) ?? readdirSync5(childPath(root, rel))) {
+    for (const name of known.names(rel, st) ?? readdirSync6(childPath(root, rel))) {
       const child2 = `${rel}/${name}`;
       if (keep.has(child2))
         continue;
@@ -37220,7 +37240,7 @@ function pruneEmptyDirs(outDir, relDir) {
 
 // dist/emit/output-lock.js
 import { randomUUID } from "node:crypto";
-import { closeSync as closeSync3, fstatSync as fstatSync2, linkSync, mkdirSync as mkdirSync3, openSync as openSync4, readdirSync as readdirSync6, readFileSync as readFileSync9, readSync as readSync2, renameSync as renameSync3, rmdirSync as rmdirSync2, statSync as statSync7, unlinkSync as unlinkSync3, writeSync as writeSync3 } from "node:fs";
+import { closeSync as closeSync3, fstatSync as fstatSync2, linkSync, mkdirSync as mkdirSync3, openSync as openSync4, readdirSync as readdirSync7, readFileSync as readFileSync9, readSync as readSync2, renameSync as renameSync3, rmdirSync as rmdirSync2, statSync as statSync7, unlinkSync as unlinkSync3, writeSync as writeSync3 } from "node:fs";
 import { hostname as hostname2 } from "node:os";
 import path15 from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -37355,7 +37375,7 @@ function removeIfEmpty(dir, top) {
   let d3 = dir;
   for (; ; ) {
     try {
-      if (readdirSync6(d3).length > 0)
+      if (readdirSync7(d3).length > 0)
         return;
       rmdirSync2(d3);
     } catch {

@@ -1,4 +1,4 @@
-import { closeSync, constants as fsConstants, fstatSync, lstatSync, openSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, constants as fsConstants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { readFault } from '../emit/io-faults.js';
 import path from 'node:path';
 import { Glob, type Path } from 'glob';
@@ -191,6 +191,8 @@ function startsWithMarker(bytes: Buffer): boolean {
  */
 class SymlinkedDirs {
   private readonly found = new Map<string, { outside: boolean; target: string }>();
+  /** Directories that cannot be read: their error code. */
+  private readonly unreadable = new Map<string, string>();
   private readonly include: Minimatch[];
   private readonly ignore: Minimatch[];
 
@@ -209,8 +211,24 @@ class SymlinkedDirs {
         if (entry.isSymbolicLink()) {
           const rel = entry.relativePosix();
           if (this.relevant(rel)) this.add(rel);
-        } else if (entry.isDirectory()) stack.push(entry);
+        } else if (entry.isDirectory()) {
+          // glob skips a directory it cannot read as if it were empty: that would drop its files
+          // from the render (and prune their output), so it is an error here
+          if (!entry.calledReaddir()) this.checkReadable(entry);
+          stack.push(entry);
+        }
       }
+    }
+  }
+
+  /** A directory glob did not read (it could not, or it had no reason to): FEDC1007 when it cannot be read. */
+  private checkReadable(dir: Path): void {
+    const rel = dir.relativePosix();
+    if (!this.relevant(rel)) return;
+    try {
+      readdirSync(dir.fullpath());
+    } catch (err) {
+      this.unreadable.set(rel, (err as NodeJS.ErrnoException).code ?? 'error');
     }
   }
 
@@ -259,8 +277,11 @@ class SymlinkedDirs {
   }
 
   diagnostics(): Diagnostic[] {
-    return [...this.found].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([rel, { outside, target }]) => (outside ? unfollowedSymlink(rel, 'outside', true) : symlinkedDirectory(rel, target)));
+    const byPath = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0);
+    return [
+      ...[...this.unreadable].sort(byPath).map(([rel, code]) => fileDiag('FEDC1007', rel, `directory ${rel} cannot be read: ${readErrorText(code)}`, 'its files would be left out of the render: make it readable, or exclude it in fedc.yaml')),
+      ...[...this.found].sort(byPath).map(([rel, { outside, target }]) => (outside ? unfollowedSymlink(rel, 'outside', true) : symlinkedDirectory(rel, target))),
+    ];
   }
 }
 
