@@ -36931,6 +36931,7 @@ async function diffTree(outDir, tree, known) {
   const added = [];
   const changed = [];
   const foreign = [];
+  const occupied = [];
   const leftovers = [];
   const wanted = /* @__PURE__ */ new Set();
   let unchanged = 0;
@@ -36947,19 +36948,17 @@ async function diffTree(outDir, tree, known) {
       if (file === void 0)
         added.push(rel);
       else if (said !== void 0) {
-        if (said === NOT_FEDCS) {
-          notOurs(rel);
-          added.push(rel);
-        } else if (said === contentDigest(content))
+        if (said === NOT_FEDCS)
+          occupied.push(rel);
+        else if (said === contentDigest(content))
           unchanged++;
         else
           changed.push(rel);
       } else {
         const current = readFileSync8(file.abs, "utf8");
-        if (!isGeneratedByFedc(current)) {
-          notOurs(rel);
-          added.push(rel);
-        } else if (!contentEquals(current, content))
+        if (!isGeneratedByFedc(current))
+          occupied.push(rel);
+        else if (!contentEquals(current, content))
           changed.push(rel);
         else
           unchanged++;
@@ -36978,7 +36977,7 @@ async function diffTree(outDir, tree, known) {
     else
       notOurs(rel);
   }
-  return { added: added.sort(), changed: changed.sort(), removed: removed.sort(), unchanged, leftovers, foreign: foreign.sort(), symlinks: symlinks.sort() };
+  return { added: added.sort(), changed: changed.sort(), removed: removed.sort(), unchanged, leftovers, foreign: foreign.sort(), occupied: occupied.sort(), symlinks: symlinks.sort() };
 }
 function* contentsToWrite(tree, rels) {
   const dirs = new Set(tree.groups.map((g) => g.dir));
@@ -37845,6 +37844,13 @@ async function render2(dir, opts, guard, print, run) {
     changes = await diffTree(outDir, tree, known);
   } catch (e) {
     return ioFail(e);
+  }
+  if (changes.occupied.length > 0) {
+    progress.end();
+    const code = fail(...changes.occupied.map((f) => cliError("FEDC5013", `${shown}/${f} was not written by fedc, and fedc renders a file to that path`, "fedc never writes over a file of yours: move it out of the output directory (or delete it), then run again")));
+    process.stderr.write(`${nothing}
+`);
+    return code;
   }
   const layout = opts.layout ?? settings2.layout;
   if (opts.check) {

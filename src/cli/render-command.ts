@@ -227,6 +227,15 @@ async function render(dir: string, opts: RenderFlags, guard: OutputGuard | undef
   } catch (e) {
     return ioFail(e);
   }
+  if (changes.occupied.length > 0) {
+    // Writing over a file fedc did not write would lose it: the user moves it, fedc never does.
+    progress.end();
+    const code = fail(...changes.occupied.map((f) => cliError('FEDC5013',
+      `${shown}/${f} was not written by fedc, and fedc renders a file to that path`,
+      'fedc never writes over a file of yours: move it out of the output directory (or delete it), then run again')));
+    process.stderr.write(`${nothing}\n`);
+    return code;
+  }
   const layout = opts.layout ?? settings.layout;
   if (opts.check) {
     progress.end();

@@ -71,6 +71,7 @@ export const CODES = {
   FEDC5010: 'unfinished commit of an interrupted render recovered',
   FEDC5011: 'commit journal cannot be used',
   FEDC5012: 'symlink in the output path',
+  FEDC5013: 'a file fedc did not write is where fedc writes',
   FEDC6001: 'DNS record names an unknown Domain',
   FEDC6002: 'invalid IP address',
   FEDC6003: 'invalid DNS name',

@@ -72,6 +72,11 @@ export interface TreeChanges {
    * application would apply (`*.yaml`, `*.yml`, `*.json`): relative, sorted. fedc leaves them.
    */
   foreign: string[];
+  /**
+   * Files fedc did not write at paths fedc would write (relative, sorted): never written over,
+   * as that would lose a file of the user's; a render refuses to run while one is there.
+   */
+  occupied: string[];
   /** Symlinks in the managed directories (relative): fedc never writes or deletes through one. */
   symlinks: string[];
 }
@@ -102,6 +107,7 @@ export async function diffTree(outDir: string, tree: OutputTree, known?: KnownOu
   const added: string[] = [];
   const changed: string[] = [];
   const foreign: string[] = [];
+  const occupied: string[] = [];
   const leftovers: string[] = [];
   const wanted = new Set<string>();
   let unchanged = 0;
@@ -118,18 +124,13 @@ export async function diffTree(outDir: string, tree: OutputTree, known?: KnownOu
       const said = stamped(file, rel);
       if (file === undefined) added.push(rel);
       else if (said !== undefined) {
-        if (said === NOT_FEDCS) {
-          notOurs(rel);
-          added.push(rel);
-        } else if (said === contentDigest(content)) unchanged++;
+        if (said === NOT_FEDCS) occupied.push(rel);
+        else if (said === contentDigest(content)) unchanged++;
         else changed.push(rel);
       } else {
         const current = readFileSync(file.abs, 'utf8');
-        if (!isGeneratedByFedc(current)) {
-          // Not fedc's: written over as a new file (and listed if Argo CD would apply it).
-          notOurs(rel);
-          added.push(rel);
-        } else if (!contentEquals(current, content)) changed.push(rel);
+        if (!isGeneratedByFedc(current)) occupied.push(rel);
+        else if (!contentEquals(current, content)) changed.push(rel);
         else unchanged++;
       }
     }
@@ -142,7 +143,7 @@ export async function diffTree(outDir: string, tree: OutputTree, known?: KnownOu
     else if (said !== undefined ? said !== NOT_FEDCS : isGeneratedByFedc(readFileSync(file.abs, 'utf8'))) removed.push(rel);
     else notOurs(rel);
   }
-  return { added: added.sort(), changed: changed.sort(), removed: removed.sort(), unchanged, leftovers, foreign: foreign.sort(), symlinks: symlinks.sort() };
+  return { added: added.sort(), changed: changed.sort(), removed: removed.sort(), unchanged, leftovers, foreign: foreign.sort(), occupied: occupied.sort(), symlinks: symlinks.sort() };
 }
 
 /** The files of the tree that are to be written, with their contents, built one group at a time. */
