@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { compile, type CompileResult } from '../src/compile.js';
 import type { Diagnostic } from '../src/diagnostics/diagnostic.js';
+import { safeJoin } from '../src/emit/write-tree.js';
 import { parseSettings } from '../src/read/load-settings.js';
 import { files } from './helpers.js';
 
@@ -1053,6 +1054,15 @@ describe('later fixes', () => {
       ]);
     }
     expect(parseSettings('output: deploy/rendered\n').settings.output).toBe('deploy/rendered');
+    // a name that starts with two dots is inside
+    for (const out of ['..rendered', 'x/..y', 'a/../b']) expect(parseSettings(`output: ${out}\n`).diagnostics).toEqual([]);
+  });
+
+  it('an output directory at the file system root is one like any other (-o /)', () => {
+    expect(safeJoin('/', 'clusters')).toBe('/clusters');
+    expect(safeJoin('/', 'clusters/a/manifest.yaml')).toBe('/clusters/a/manifest.yaml');
+    expect(() => safeJoin('/srv/out', '../etc/passwd')).toThrow('refusing to write outside /srv/out: ../etc/passwd');
+    expect(() => safeJoin('/srv/out', '/etc/passwd')).toThrow('refusing to write outside /srv/out');
   });
 
   it('a kind that is not a string is a schema error at the kind', () => {

@@ -21035,6 +21035,9 @@ function relativeToRoot(root) {
   const prefix2 = root.endsWith("/") ? root : `${root}/`;
   return (abs) => abs.startsWith(prefix2) ? abs.slice(prefix2.length) : path.relative(root, abs);
 }
+function leavesBase(rel) {
+  return rel === ".." || rel.startsWith("../") || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel);
+}
 
 // dist/read/list-tree.js
 function listTree2(dir) {
@@ -31809,7 +31812,7 @@ async function readRepo(root, settings2) {
         if (links.covers(rel) || links.add(rel))
           continue;
         const inside2 = path4.relative(realRoot, target);
-        if (inside2.startsWith("..") || path4.isAbsolute(inside2)) {
+        if (leavesBase(inside2)) {
           diagnostics.push(unfollowedSymlink(rel, "outside"));
           continue;
         }
@@ -31978,7 +31981,7 @@ var SymlinkedDirs = class {
         return false;
       }
       const inside2 = path4.relative(this.realRoot, target);
-      const outside = inside2.startsWith("..") || path4.isAbsolute(inside2);
+      const outside = leavesBase(inside2);
       this.found.set(sub, { outside, target: outside ? "" : toPosix(inside2) || "." });
       return true;
     }
@@ -32033,7 +32036,7 @@ function loadSettingsSync(root) {
     if (st.isSymbolicLink()) {
       target = realpathSync3(file);
       const inside2 = path5.relative(realpathSync3(root), target);
-      if (inside2.startsWith("..") || path5.isAbsolute(inside2))
+      if (leavesBase(inside2))
         return failedWith(unfollowedSymlink(SETTINGS_FILE, "outside"));
     }
   } catch (err2) {
@@ -32077,7 +32080,7 @@ function parseSettings(text) {
     if (validateDocument("settings", doc.value, origin, "FEDC1006", SETTINGS_FILE, report)) {
       const value = doc.value;
       const out = value.output;
-      if (out !== void 0 && (path5.isAbsolute(out) || path5.posix.normalize(out.replace(/\\/g, "/")).startsWith(".."))) {
+      if (out !== void 0 && (path5.isAbsolute(out) || leavesBase(path5.posix.normalize(out.replace(/\\/g, "/"))))) {
         report.error("FEDC1006", { origin, path: ["output"] }, `fedc.yaml: output "${out}" leaves the repository`, "use a path inside the repository, or pass -o on the command line");
       } else
         settings2 = { ...settings2, ...value };
@@ -37139,12 +37142,12 @@ function outputLeavesRepo(root, outDir) {
   }
   const real = path14.join(realpathSync4(existing), ...rest);
   const rel = path14.relative(realRoot, real);
-  return rel.startsWith("..") || path14.isAbsolute(rel) ? real : void 0;
+  return leavesBase(rel) ? real : void 0;
 }
 function safeJoin(outDir, rel) {
   const root = path14.resolve(outDir);
   const full = path14.resolve(root, rel);
-  if (full !== root && !full.startsWith(root + path14.sep))
+  if (full !== root && !full.startsWith(root.endsWith(path14.sep) ? root : root + path14.sep))
     throw new Error(`refusing to write outside ${root}: ${rel}`);
   return full;
 }
@@ -37940,7 +37943,7 @@ function fixCommand(dir, out, opts) {
 }
 function displayPath(p) {
   const rel = path17.relative(process.cwd(), p);
-  return rel === "" ? "." : rel.startsWith("..") || path17.isAbsolute(rel) ? p : rel;
+  return rel === "" ? "." : leavesBase(rel) ? p : rel;
 }
 function usage(message) {
   process.stderr.write(`error: ${message}

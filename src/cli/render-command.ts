@@ -7,6 +7,7 @@ import { stampTrace } from '../emit/io-faults.js';
 import { asStamp, checkStamp, KnownOutput, stampKey, takeStamp, treeDigests } from '../emit/output-stamp.js';
 import { YamlCache } from '../emit/serialize.js';
 import { clusterDirsOnDisk, diffTree, writeTree, type TreeChanges } from '../emit/write-tree.js';
+import { leavesBase } from '../emit/under-root.js';
 import { lockState } from '../emit/output-lock.js';
 import { DNS_SHARD, inShard, parseShard, shardText, type Shard } from '../emit/shards.js';
 import { someNames } from '../plan/plan-placement.js';
@@ -327,7 +328,7 @@ function fixCommand(dir: string, out: string, opts: RenderFlags): string {
 /** A path as the user should read it: relative when under the working directory. */
 function displayPath(p: string): string {
   const rel = path.relative(process.cwd(), p);
-  return rel === '' ? '.' : rel.startsWith('..') || path.isAbsolute(rel) ? p : rel;
+  return rel === '' ? '.' : leavesBase(rel) ? p : rel;
 }
 
 function usage(message: string): number {

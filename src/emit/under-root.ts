@@ -19,3 +19,11 @@ export function relativeToRoot(root: string): (abs: string) => string {
   const prefix = root.endsWith('/') ? root : `${root}/`;
   return (abs) => (abs.startsWith(prefix) ? abs.slice(prefix.length) : path.relative(root, abs));
 }
+
+/**
+ * Whether a relative path (path.relative's, or a normalized one) leads out of its base: `..` or
+ * `../x`, not a name that merely starts with two dots (`..rendered`), or another root entirely.
+ */
+export function leavesBase(rel: string): boolean {
+  return rel === '..' || rel.startsWith('../') || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel);
+}

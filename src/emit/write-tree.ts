@@ -8,7 +8,7 @@ import { contentBytes, contentEquals, contentLength, type FileContent } from './
 import { crashPoint, renameConcurrency, renameFault, writeFault } from './io-faults.js';
 import type { OutputTree } from './output-tree.js';
 import { contentDigest, NOT_FEDCS, type KnownOutput } from './output-stamp.js';
-import { childPath, relativeToRoot } from './under-root.js';
+import { childPath, leavesBase, relativeToRoot } from './under-root.js';
 
 // Reading and listing are synchronous: from the page cache that is fastest. Creating files is
 // disk-bound and goes much faster with many writes in flight (the file system batches them),
@@ -322,14 +322,14 @@ export function outputLeavesRepo(root: string, outDir: string): string | undefin
   }
   const real = path.join(realpathSync(existing), ...rest);
   const rel = path.relative(realRoot, real);
-  return rel.startsWith('..') || path.isAbsolute(rel) ? real : undefined;
+  return leavesBase(rel) ? real : undefined;
 }
 
 /** Joins a relative output path to the output directory, refusing anything that would leave it. */
 export function safeJoin(outDir: string, rel: string): string {
   const root = path.resolve(outDir);
   const full = path.resolve(root, rel);
-  if (full !== root && !full.startsWith(root + path.sep)) throw new Error(`refusing to write outside ${root}: ${rel}`);
+  if (full !== root && !full.startsWith(root.endsWith(path.sep) ? root : root + path.sep)) throw new Error(`refusing to write outside ${root}: ${rel}`);
   return full;
 }
 

@@ -1,6 +1,7 @@
 import { lstatSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { validateDocument } from '../check/validate-document.js';
+import { leavesBase } from '../emit/under-root.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { Reporter } from '../diagnostics/reporter.js';
 import { parseFile } from '../parse/parse-documents.js';
@@ -27,7 +28,7 @@ export function loadSettingsSync(root: string): { settings: Settings; diagnostic
     if (st.isSymbolicLink()) {
       target = realpathSync(file);
       const inside = path.relative(realpathSync(root), target);
-      if (inside.startsWith('..') || path.isAbsolute(inside)) return failedWith(unfollowedSymlink(SETTINGS_FILE, 'outside'));
+      if (leavesBase(inside)) return failedWith(unfollowedSymlink(SETTINGS_FILE, 'outside'));
     }
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
@@ -70,7 +71,7 @@ export function parseSettings(text: string): { settings: Settings; diagnostics: 
       const value = doc.value as Partial<Settings>;
       // A repo must not be able to make fedc write outside its own checkout (think of a pull request).
       const out = value.output;
-      if (out !== undefined && (path.isAbsolute(out) || path.posix.normalize(out.replace(/\\/g, '/')).startsWith('..'))) {
+      if (out !== undefined && (path.isAbsolute(out) || leavesBase(path.posix.normalize(out.replace(/\\/g, '/'))))) {
         report.error('FEDC1006', { origin, path: ['output'] }, `fedc.yaml: output "${out}" leaves the repository`, 'use a path inside the repository, or pass -o on the command line');
       } else settings = { ...settings, ...value };
     }

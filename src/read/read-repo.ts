@@ -1,5 +1,6 @@
 import { closeSync, constants as fsConstants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { readFault } from '../emit/io-faults.js';
+import { leavesBase } from '../emit/under-root.js';
 import path from 'node:path';
 import { Glob, type Path } from 'glob';
 import { Minimatch } from 'minimatch';
@@ -77,7 +78,7 @@ export async function readRepo(root: string, settings: Settings): Promise<RepoFi
         // directory), or the file itself.
         if (links.covers(rel) || links.add(rel)) continue;
         const inside = path.relative(realRoot, target);
-        if (inside.startsWith('..') || path.isAbsolute(inside)) {
+        if (leavesBase(inside)) {
           diagnostics.push(unfollowedSymlink(rel, 'outside'));
           continue;
         }
@@ -263,7 +264,7 @@ class SymlinkedDirs {
         return false; // resolves to nothing (or a loop): not a directory
       }
       const inside = path.relative(this.realRoot, target);
-      const outside = inside.startsWith('..') || path.isAbsolute(inside);
+      const outside = leavesBase(inside);
       this.found.set(sub, { outside, target: outside ? '' : toPosix(inside) || '.' });
       return true;
     }
