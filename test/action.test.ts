@@ -89,7 +89,7 @@ interface ActionRun {
 }
 
 /** Runs the committed bundle as the runner does: `node <main>` in the workspace, with its environment. */
-async function runAction(inputs: Record<string, string>, event: Record<string, unknown>, eventName = 'pull_request', workspace = fleet.repo): Promise<ActionRun> {
+async function runAction(inputs: Record<string, string>, event: Record<string, unknown>, eventName = 'pull_request', workspace = fleet.repo, extraEnv: NodeJS.ProcessEnv = {}): Promise<ActionRun> {
   const run = tempDir('fedc-action-run-');
   const files = { event: path.join(run, 'event.json'), summary: path.join(run, 'summary.md'), output: path.join(run, 'output.txt') };
   writeFileSync(files.event, JSON.stringify(event));
@@ -110,6 +110,7 @@ async function runAction(inputs: Record<string, string>, event: Record<string, u
     GITHUB_SHA: fleet.git('rev-parse', 'HEAD').trim(),
     RUNNER_TEMP: run,
     ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
+    ...extraEnv,
   };
   const child = spawn(process.execPath, [BUNDLE], { cwd: workspace, env });
   let stdout = '';
@@ -273,6 +274,46 @@ describe('mode: diff on a pull request', () => {
       expect(r.summary).toContain('fedc did not comment on the pull request');
     } finally {
       api.readOnly = false;
+    }
+  });
+
+  it('an API it cannot reach is a notice, not a failed job (nor an internal error)', async () => {
+    const closed = await new Promise<string>((resolve) => {
+      const srv = createServer();
+      srv.listen(0, '127.0.0.1', () => {
+        const { port } = srv.address() as AddressInfo;
+        srv.close(() => resolve(`http://127.0.0.1:${port}`)); // a port nothing listens on
+      });
+    });
+    const r = await runAction(DIFF, prEvent(), 'pull_request', fleet.repo, { GITHUB_API_URL: closed });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`::notice title=fedc::not commenting: the GitHub API at ${closed} could not be used: fetch failed (ECONNREFUSED). The diff is in the job summary.`);
+    expect(r.stdout).not.toContain('internal error');
+    expect(r.summary).toContain('### fedc diff');
+  });
+
+  it('a head that fixes a base that does not compile passes, and only the head is annotated', async () => {
+    brokenBranch('broken-base');
+    try {
+      fleet.git('checkout', '-q', '-b', 'fixes-base', 'broken-base');
+      fleet.git('rm', '-q', 'shop/broken.yaml');
+      fleet.git('commit', '-qm', 'fix');
+      const event = prEvent();
+      event.pull_request.base.sha = sha('broken-base');
+      event.pull_request.head.sha = sha('fixes-base');
+      const r = await runAction(DIFF, event);
+      expect(r.code).toBe(0);
+      expect(r.stdout).not.toContain('::error');
+      expect(r.summary).toContain('does not compile: 1 error.');
+      expect(r.summary).toContain(`compiles: there is no diff to show against a base that does not.`);
+      // the other way round, the head's errors fail it, annotated
+      event.pull_request.base.sha = sha('fixes-base');
+      event.pull_request.head.sha = sha('broken-base');
+      const broken = await runAction(DIFF, event);
+      expect(broken.code).toBe(1);
+      expect(broken.stdout).toContain('::error file=shop/broken.yaml,line=5,col=25,title=FEDC2001::');
+    } finally {
+      fleet.git('checkout', '-q', 'feature');
     }
   });
 

@@ -36225,11 +36225,11 @@ async function renderRefSides(dir, opts) {
     return fail(`${dir} is not in a git work tree; to compare two rendered directories, give both: fedc diff DIR_A DIR_B`);
   const commit = (ref) => resolveCommit(loc.top, ref);
   const short2 = (sha) => sha.slice(0, 7);
-  const noCommit = (ref, nothing = `unknown revision ${ref}`) => {
+  const noCommit = (ref, side, nothing = `unknown revision ${ref}`) => {
     const d3 = describeRef(loc.top, ref);
     if (d3.oid && d3.type === "missing" && !/^[0-9a-f]+$/i.test(ref)) {
       const label = `${ref} (${short2(d3.oid)})`;
-      return { ok: false, exit: EXIT_ERRORS, failures: [{ label, errors: [missingRevision(label, d3.oid)] }] };
+      return { ok: false, exit: EXIT_ERRORS, failures: [{ label, side, errors: [missingRevision(label, d3.oid)] }] };
     }
     if (d3.oid && d3.type !== "missing")
       return fail(`${ref} names a ${d3.type}, not a commit`);
@@ -36237,11 +36237,11 @@ async function renderRefSides(dir, opts) {
   };
   const headCommit = opts.head !== void 0 ? commit(opts.head) : void 0;
   if (opts.head !== void 0 && !headCommit)
-    return noCommit(opts.head);
+    return noCommit(opts.head, "head");
   const baseRef = opts.base ?? "HEAD";
   let baseCommit = commit(baseRef);
   if (!baseCommit)
-    return noCommit(baseRef, baseRef === "HEAD" ? "the repository has no commit yet (HEAD names none); give --base" : void 0);
+    return noCommit(baseRef, "base", baseRef === "HEAD" ? "the repository has no commit yet (HEAD names none); give --base" : void 0);
   let baseLabel = `${baseRef} (${short2(baseCommit)})`;
   if (opts.mergeBase) {
     const other = headCommit ?? commit("HEAD");
@@ -36259,26 +36259,29 @@ async function renderRefSides(dir, opts) {
   const failures = [];
   let headDiagnostics = [];
   for (const side of [base, head]) {
+    const which = side === head ? "head" : "base";
     let result;
     try {
       ({ result } = await compileSource(side.open(), { ...opts.strict !== void 0 ? { strict: opts.strict } : {}, ...opts.cache === false ? { cache: false } : {} }));
     } catch (err2) {
       if (err2 instanceof UnreadableSource)
-        failures.push({ label: side.label, errors: err2.diagnostics });
+        failures.push({ label: side.label, side: which, errors: err2.diagnostics });
       else if (err2 instanceof GitError && side.commit !== void 0)
-        failures.push({ label: side.label, errors: [unreadableRevision(side.label, side.commit, err2)] });
+        failures.push({ label: side.label, side: which, errors: [unreadableRevision(side.label, side.commit, err2)] });
       else
         throw err2;
       continue;
     }
     if (result.failed)
-      failures.push({ label: side.label, errors: result.diagnostics.filter((d3) => d3.severity === "error") });
+      failures.push({ label: side.label, side: which, errors: result.diagnostics.filter((d3) => d3.severity === "error") });
     if (side === head)
       headDiagnostics = result.diagnostics;
     sides.push({ label: side.label, snapshot: snapshotOfCompile(result) });
   }
-  if (failures.length > 0)
-    return { ok: false, exit: EXIT_ERRORS, failures };
+  if (failures.length > 0) {
+    const headCompiled = !failures.some((f) => f.side === "head");
+    return { ok: false, exit: EXIT_ERRORS, failures, ...headCompiled ? { headDiagnostics } : {} };
+  }
   return { ok: true, base: sides[0], head: sides[1], headDiagnostics };
 }
 
@@ -38008,23 +38011,35 @@ async function upsertComment(apiUrl, repository, issue, token, body) {
     "x-github-api-version": "2022-11-28"
   };
   const base = `${apiUrl}/repos/${repository}`;
-  let existing;
-  for (let page = 1; page <= 50 && !existing; page++) {
-    const res2 = await fetch(`${base}/issues/${issue}/comments?per_page=100&page=${page}`, { headers });
-    if (!res2.ok)
-      return { posted: false, reason: `listing the pull request's comments failed: ${res2.status} ${res2.statusText}` };
-    const list = await res2.json();
-    existing = list.find((c2) => c2.body?.startsWith(COMMENT_MARKER));
-    if (list.length < 100)
-      break;
+  try {
+    let existing;
+    for (let page = 1; page <= 50 && !existing; page++) {
+      const res2 = await fetch(`${base}/issues/${issue}/comments?per_page=100&page=${page}`, { headers });
+      if (!res2.ok)
+        return { posted: false, reason: `listing the pull request's comments failed: ${res2.status} ${res2.statusText}` };
+      const list = await res2.json();
+      existing = list.find((c) => c.body?.startsWith(COMMENT_MARKER));
+      if (list.length < 100)
+        break;
+    }
+    const res = existing ? await fetch(`${base}/issues/comments/${existing.id}`, { method: "PATCH", headers, body: JSON.stringify({ body }) }) : await fetch(`${base}/issues/${issue}/comments`, { method: "POST", headers, body: JSON.stringify({ body }) });
+    return await outcomeOf(res, existing !== void 0);
+  } catch (err2) {
+    return { posted: false, reason: `the GitHub API at ${apiUrl} could not be used: ${reasonOf(err2)}` };
   }
-  const res = existing ? await fetch(`${base}/issues/comments/${existing.id}`, { method: "PATCH", headers, body: JSON.stringify({ body }) }) : await fetch(`${base}/issues/${issue}/comments`, { method: "POST", headers, body: JSON.stringify({ body }) });
+}
+function reasonOf(err2) {
+  const e = err2;
+  const cause = e.cause?.code ?? e.cause?.message;
+  return (cause ? `${e.message} (${cause})` : String(e.message ?? err2)).replace(/\r?\n/g, " ");
+}
+async function outcomeOf(res, updated) {
   if (!res.ok) {
     const why = res.status === 403 || res.status === 404 ? `the token may not comment (${res.status}): a pull request from a fork gets a read-only token; see the README for the workflow_run setup` : `${res.status} ${res.statusText}`;
     return { posted: false, reason: why };
   }
   const c = await res.json();
-  return { posted: existing ? "updated" : "created", ...c.html_url ? { url: c.html_url } : {} };
+  return { posted: updated ? "updated" : "created", ...c.html_url ? { url: c.html_url } : {} };
 }
 
 // dist/action/run-action.js
@@ -38061,22 +38076,29 @@ async function runAction(runner) {
   const sides = await renderRefSides(dir, { base, head, mergeBase: mergeBase2 });
   if (!sides.ok) {
     let body;
+    const headCompiled = sides.headDiagnostics !== void 0;
     if (sides.message) {
       process.stdout.write(`::error title=fedc::${sides.message}
 `);
+      const history = /revision|merge base|shallow|history/.test(sides.message) ? " Check out the whole history (actions/checkout with fetch-depth: 0)." : "";
       body = `### fedc diff
 
-fedc could not compare: ${sides.message}. Check out the whole history (actions/checkout with fetch-depth: 0).
+fedc could not compare: ${sides.message}.${history}
 `;
     } else {
       for (const f of sides.failures)
-        runner.annotate(f.errors, prefix2);
-      body = "### fedc diff\n\n" + sides.failures.map((f) => `**${f.label}** does not compile: ${f.errors.length} error${f.errors.length === 1 ? "" : "s"}.`).join("\n\n") + "\n\n" + fenced2(sides.failures.map((f) => formatDiagnostics(f.errors, "text")).join("")) + "\n";
+        if (f.side === "head")
+          runner.annotate(f.errors, prefix2);
+      if (headCompiled)
+        runner.annotate(sides.headDiagnostics, prefix2);
+      body = "### fedc diff\n\n" + sides.failures.map((f) => `**${f.label}** does not compile: ${f.errors.length} error${f.errors.length === 1 ? "" : "s"}.`).join("\n\n") + (headCompiled ? `
+
+**${head}** compiles: there is no diff to show against a base that does not.` : "") + "\n\n" + fenced2(sides.failures.map((f) => formatDiagnostics(f.errors, "text")).join("")) + "\n";
     }
     runner.summary(body);
     await publish(runner, pr?.number, `${COMMENT_MARKER}
 ${clip(body, COMMENT_LIMIT - COMMENT_MARKER.length - 1)}`);
-    return 1;
+    return headCompiled ? 0 : 1;
   }
   const result = compareSnapshots(sides.base.snapshot, sides.head.snapshot);
   const report = { base: sides.base.label, head: sides.head.label, result };

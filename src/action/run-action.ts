@@ -47,17 +47,23 @@ export async function runAction(runner: Runner): Promise<number> {
   const sides = await renderRefSides(dir, { base, head, mergeBase });
   if (!sides.ok) {
     let body: string;
+    // Only the head's problems are the pull request's: a head that fixes a broken base passes.
+    const headCompiled = sides.headDiagnostics !== undefined;
     if (sides.message) {
       process.stdout.write(`::error title=fedc::${sides.message}\n`);
-      body = `### fedc diff\n\nfedc could not compare: ${sides.message}. Check out the whole history (actions/checkout with fetch-depth: 0).\n`;
+      // the advice fits the history a shallow checkout lacks, not a wrong path
+      const history = /revision|merge base|shallow|history/.test(sides.message) ? ' Check out the whole history (actions/checkout with fetch-depth: 0).' : '';
+      body = `### fedc diff\n\nfedc could not compare: ${sides.message}.${history}\n`;
     } else {
-      for (const f of sides.failures) runner.annotate(f.errors, prefix);
+      for (const f of sides.failures) if (f.side === 'head') runner.annotate(f.errors, prefix);
+      if (headCompiled) runner.annotate(sides.headDiagnostics!, prefix);
       body = '### fedc diff\n\n' + sides.failures.map((f) => `**${f.label}** does not compile: ${f.errors.length} error${f.errors.length === 1 ? '' : 's'}.`).join('\n\n') +
+        (headCompiled ? `\n\n**${head}** compiles: there is no diff to show against a base that does not.` : '') +
         '\n\n' + fenced(sides.failures.map((f) => formatDiagnostics(f.errors, 'text')).join('')) + '\n';
     }
     runner.summary(body);
     await publish(runner, pr?.number, `${COMMENT_MARKER}\n${clip(body, COMMENT_LIMIT - COMMENT_MARKER.length - 1)}`);
-    return 1;
+    return headCompiled ? 0 : 1;
   }
 
   const result = compareSnapshots(sides.base.snapshot, sides.head.snapshot);

@@ -77,7 +77,15 @@ export interface RefSides {
 
 export type RefSidesResult =
   | ({ ok: true } & RefSides)
-  | { ok: false; exit: number; message?: string; failures: { label: string; errors: Diagnostic[] }[] };
+  | {
+    ok: false;
+    exit: number;
+    message?: string;
+    /** Each side that does not compile: its errors. */
+    failures: { label: string; side: 'base' | 'head'; errors: Diagnostic[] }[];
+    /** When only the base fails: the head's diagnostics (it compiled). */
+    headDiagnostics?: Diagnostic[];
+  };
 
 export interface RefOptions {
   base?: string;
@@ -114,21 +122,21 @@ export async function renderRefSides(dir: string, opts: RefOptions): Promise<Ref
   const short = (sha: string) => sha.slice(0, 7);
 
   /** Why a ref names no commit: it names nothing (a usage error), another type of object, or an object the store lacks (FEDC1017). */
-  const noCommit = (ref: string, nothing = `unknown revision ${ref}`): RefSidesResult => {
+  const noCommit = (ref: string, side: 'base' | 'head', nothing = `unknown revision ${ref}`): RefSidesResult => {
     const d = describeRef(loc.top, ref);
     // an object id names itself whether or not the store has it: not there, it is unknown here
     if (d.oid && d.type === 'missing' && !/^[0-9a-f]+$/i.test(ref)) {
       const label = `${ref} (${short(d.oid)})`;
-      return { ok: false, exit: EXIT_ERRORS, failures: [{ label, errors: [missingRevision(label, d.oid)] }] };
+      return { ok: false, exit: EXIT_ERRORS, failures: [{ label, side, errors: [missingRevision(label, d.oid)] }] };
     }
     if (d.oid && d.type !== 'missing') return fail(`${ref} names a ${d.type}, not a commit`);
     return fail(d.shallow ? `${nothing} (this clone is shallow: fetch the history it lacks, as with git fetch --unshallow)` : nothing);
   };
   const headCommit = opts.head !== undefined ? commit(opts.head) : undefined;
-  if (opts.head !== undefined && !headCommit) return noCommit(opts.head);
+  if (opts.head !== undefined && !headCommit) return noCommit(opts.head, 'head');
   const baseRef = opts.base ?? 'HEAD';
   let baseCommit = commit(baseRef);
-  if (!baseCommit) return noCommit(baseRef, baseRef === 'HEAD' ? 'the repository has no commit yet (HEAD names none); give --base' : undefined);
+  if (!baseCommit) return noCommit(baseRef, 'base', baseRef === 'HEAD' ? 'the repository has no commit yet (HEAD names none); give --base' : undefined);
   let baseLabel = `${baseRef} (${short(baseCommit)})`;
   if (opts.mergeBase) {
     const other = headCommit ?? commit('HEAD');
@@ -144,25 +152,29 @@ export async function renderRefSides(dir: string, opts: RefOptions): Promise<Ref
   const base = at(baseCommit, baseLabel);
   const head: SideSource = headCommit ? at(headCommit, `${opts.head} (${short(headCommit)})`) : { label: 'the working tree', open: () => diskSource(dir) };
   const sides: Side[] = [];
-  const failures: { label: string; errors: Diagnostic[] }[] = [];
+  const failures: { label: string; side: 'base' | 'head'; errors: Diagnostic[] }[] = [];
   let headDiagnostics: Diagnostic[] = [];
   for (const side of [base, head]) {
+    const which = side === head ? 'head' : 'base';
     let result: CompileResult;
     try {
       ({ result } = await compileSource(side.open(), { ...(opts.strict !== undefined ? { strict: opts.strict } : {}), ...(opts.cache === false ? { cache: false } : {}) }));
     } catch (err) {
       // a revision git cannot read whole (objects missing from a shallow or partial clone, a
       // damaged object store) fails its side, as errors in its files do
-      if (err instanceof UnreadableSource) failures.push({ label: side.label, errors: err.diagnostics });
-      else if (err instanceof GitError && side.commit !== undefined) failures.push({ label: side.label, errors: [unreadableRevision(side.label, side.commit, err)] });
+      if (err instanceof UnreadableSource) failures.push({ label: side.label, side: which, errors: err.diagnostics });
+      else if (err instanceof GitError && side.commit !== undefined) failures.push({ label: side.label, side: which, errors: [unreadableRevision(side.label, side.commit, err)] });
       else throw err;
       continue;
     }
-    if (result.failed) failures.push({ label: side.label, errors: result.diagnostics.filter((d) => d.severity === 'error') });
+    if (result.failed) failures.push({ label: side.label, side: which, errors: result.diagnostics.filter((d) => d.severity === 'error') });
     if (side === head) headDiagnostics = result.diagnostics;
     sides.push({ label: side.label, snapshot: snapshotOfCompile(result) });
   }
-  if (failures.length > 0) return { ok: false, exit: EXIT_ERRORS, failures };
+  if (failures.length > 0) {
+    const headCompiled = !failures.some((f) => f.side === 'head');
+    return { ok: false, exit: EXIT_ERRORS, failures, ...(headCompiled ? { headDiagnostics } : {}) };
+  }
   return { ok: true, base: sides[0]!, head: sides[1]!, headDiagnostics };
 }
 
