@@ -802,6 +802,13 @@ spec:
       i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
 `;
 
+  it('an alias with no anchor is FEDC1001 at the alias, not an alias bomb', () => {
+    const c = run({ ...BASE, 'a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: default}\ndata:\n  k: *nosuch\n' });
+    const d = only(c);
+    expect(where(d)).toBe('error FEDC1001 a.yaml:5:6');
+    expect([d.message, d.hint]).toEqual(['alias *nosuch has no anchor: no &nosuch comes before it in this document', 'define &nosuch on the value before the alias, or write the value out']);
+  });
+
   it('a YAML alias bomb is refused, before it expands (FEDC1003)', () => {
     // 9^9 expansions unrefused: this test would then run out of time or memory, not slow down
     const c = run({ ...BASE, 'lol.yaml': laughs });

@@ -1,6 +1,6 @@
 /** `fedc diff` as a user runs it: the built CLI in a temporary git repository with real commits (test/fleet-repo.ts). */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configMap, createFleetRepo, gitIn, PASSWORD_NEW, secret, SECRETS, TOKEN_NEW, TOKEN_OLD, type FleetRepo } from './fleet-repo.js';
@@ -193,6 +193,19 @@ describe('two rendered directories', () => {
     const same = fedc(['diff', a, render(base, 'manifest'), '--exit-code']);
     expect([same.code, same.stdout.split('\n').at(-2)]).toEqual([0, 'no change']);
     expect(fedc(['diff', a, b, '--base', 'main']).code).toBe(2);
+
+    // A rendered file edited by hand is read as inputs are: a diagnostic with its position, never a crash
+    const c = path.join(out, 'edited');
+    cpSync(a, c, { recursive: true });
+    const victim = readdirSync(path.join(c, 'clusters'), { recursive: true, encoding: 'utf8' }).find((f) => f.endsWith('.yaml') && !f.endsWith('kustomization.yaml'))!;
+    const file = path.join(c, 'clusters', victim);
+    const lines = readFileSync(file, 'utf8').split('\n');
+    writeFileSync(file, [...lines.slice(0, 3), 'extra: *nosuch', ...lines.slice(3)].join('\n'));
+    const r = fedc(['diff', a, c]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`fedc diff: ${c} cannot be read as a rendered output directory:\n`
+      + `${path.join(c, 'clusters', victim)}:4:8 - error FEDC1001: alias *nosuch has no anchor: no &nosuch comes before it in this document\n`
+      + '  hint: define &nosuch on the value before the alias, or write the value out\n1 error, 0 warnings\n');
   });
 });
 

@@ -189,7 +189,8 @@ function treeSides(a: string, b: string): { base: Side; head: Side } | number {
     }
     const { snapshot, problems } = snapshotOfTree(files);
     if (problems.length > 0) {
-      process.stderr.write(problems.map((p) => `fedc diff: ${path.join(dir, p)}\n`).join(''));
+      const named = problems.map((d) => ({ ...d, file: path.join(dir, d.file) }));
+      process.stderr.write(`fedc diff: ${dir} cannot be read as a rendered output directory:\n${formatDiagnostics(named, 'text')}`);
       return EXIT_ERRORS;
     }
     sides.push({ label: dir, snapshot });

@@ -1,8 +1,8 @@
-import { parseAllDocuments } from 'yaml';
 import type { CompileResult } from '../compile.js';
 import { dnsEndpointObject } from '../emit/dns-files.js';
 import { CLUSTERS_DIR, ENDPOINTS_DIR, GENERATED_MARKER, ZONE_GENERATED_MARKER, ZONES_DIR } from '../model/output-contract.js';
-import { YAML_OPTIONS } from '../parse/parsed-document.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { parseFile } from '../parse/parse-documents.js';
 
 type Obj = Record<string, unknown>;
 
@@ -69,22 +69,17 @@ export function snapshotOfCompile(result: CompileResult): RenderSnapshot {
  * A rendered output directory (either layout), given as its files: only files fedc wrote count.
  * Problems (a file that does not parse) are returned, not thrown.
  */
-export function snapshotOfTree(files: ReadonlyMap<string, string>): { snapshot: RenderSnapshot; problems: string[] } {
+export function snapshotOfTree(files: ReadonlyMap<string, string>): { snapshot: RenderSnapshot; problems: Diagnostic[] } {
   const clusters = new Map<string, Map<string, SnapshotObject>>();
   const zones = new Map<string, ZoneRecords>();
   const endpoints = new Map<string, SnapshotObject>();
-  const problems: string[] = [];
+  const problems: Diagnostic[] = [];
+  // read as inputs are, with the same limits (aliases, depth) and positioned diagnostics: the
+  // tree may have been edited by hand, or by anyone
   const objectsOf = (file: string, text: string): SnapshotObject[] => {
-    const out: SnapshotObject[] = [];
-    for (const doc of parseAllDocuments(text, YAML_OPTIONS)) {
-      if (doc.errors.length > 0) {
-        problems.push(`${file}: ${doc.errors[0]!.message.split('\n')[0]}`);
-        continue;
-      }
-      const o = toSnapshotObject(doc.toJS() as unknown);
-      if (o) out.push(o);
-    }
-    return out;
+    const { documents, diagnostics } = parseFile({ path: file, text });
+    problems.push(...diagnostics);
+    return documents.flatMap((d) => toSnapshotObject(d.value) ?? []);
   };
   for (const [file, text] of [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const parts = file.split('/');

@@ -1,4 +1,4 @@
-import { isAlias, isCollection, isPair, parseAllDocuments, visit, type Document, type YAMLError } from 'yaml';
+import { isAlias, isCollection, isPair, parseAllDocuments, visit, type Alias, type Document, type YAMLError } from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { SourceFile } from '../read/source-file.js';
 import { YAML_OPTIONS, type ParsedDocument } from './parsed-document.js';
@@ -84,6 +84,17 @@ export function parseWithYaml(file: SourceFile): ParseResult {
         diagnostics.push(tooDeep(file, start, index));
         return;
       }
+      // the library throws the same ReferenceError for an alias with no anchor as for a bomb
+      const unresolved = unresolvedAlias(doc);
+      if (unresolved) {
+        const { line, col } = lineCol(file.text, unresolved.range?.[0] ?? start);
+        diagnostics.push({
+          code: 'FEDC1001', severity: 'error', file: file.path, line, col,
+          message: `alias *${unresolved.source} has no anchor: no &${unresolved.source} comes before it in this document`,
+          hint: `define &${unresolved.source} on the value before the alias, or write the value out`,
+        });
+        return;
+      }
       const { line, col } = lineCol(file.text, start);
       diagnostics.push({
         code: 'FEDC1003',
@@ -124,6 +135,19 @@ export function parseWithYaml(file: SourceFile): ParseResult {
     documents.push({ file: file.path, index, line: lineOf(start), value });
   });
   return { documents, diagnostics };
+}
+
+/** The first alias of the document that names no anchor before it, if any. */
+function unresolvedAlias(doc: Document): Alias | undefined {
+  let found: Alias | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      if (node.resolve(doc) !== undefined) return undefined;
+      found = node;
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 /**
