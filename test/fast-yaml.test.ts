@@ -56,7 +56,8 @@ const CASES: Array<[string, unknown, string]> = [
   ['null spellings', { a: '~', b: '', c: 'null', d: 'Null', e: 'NULL', f: 'nULL' }, 'a: "~"\nb: ""\nc: "null"\nd: "Null"\ne: "NULL"\nf: nULL\n'],
   ['1.1 numbers are quoted', { a: '0755', b: '1e3', c: '0x1F', d: '1:20', e: '1_000', f: '.5', g: '+1', h: '0b101', i: '.inf', j: '-.Inf', k: '.NaN', l: '190:20:30.5' }, 'a: "0755"\nb: "1e3"\nc: "0x1F"\nd: "1:20"\ne: "1_000"\nf: ".5"\ng: "+1"\nh: "0b101"\ni: ".inf"\nj: "-.Inf"\nk: ".NaN"\nl: "190:20:30.5"\n'],
   // 1.1 has no 0o, 08 is still a decimal int, 1:70 is no sexagesimal, e3 is a float to yaml's test.
-  ['near-numbers', { a: '0o17', b: '08', c: '1:70', d: '1.2.3', e: '0x', f: 'e3' }, 'a: 0o17\nb: "08"\nc: 1:70\nd: 1.2.3\ne: 0x\nf: "e3"\n'],
+  ['near-numbers', { a: '0o1', b: '08', c: '1:70', d: '1.2.3', e: '0x', f: 'e3', g: '0o9', h: '0X' }, 'a: "0o1"\nb: "08"\nc: 1:70\nd: 1.2.3\ne: 0x\nf: "e3"\ng: 0o9\nh: 0X\n'],
+  ['Go\'s prefixed integers and the merge key are quoted (go-yaml-scalars.ts)', { a: '0o17', b: '0O7', c: '0B1', d: '0X1f', e: '-0o1_2', '<<': '<<' }, 'a: "0o17"\nb: "0O7"\nc: "0B1"\nd: "0X1f"\ne: "-0o1_2"\n"<<": "<<"\n'],
   ['timestamps are quoted', { a: '2021-01-01', b: '2001-12-14t21:59:43.10-05:00', c: '2021-1-1 1:2:3', d: '2021-01-01x' }, 'a: "2021-01-01"\nb: "2001-12-14t21:59:43.10-05:00"\nc: "2021-1-1 1:2:3"\nd: 2021-01-01x\n'],
   ['indicators', { a: '-', b: '- a', c: '-a', d: '? x', e: '?x', f: '*x', g: '&x', h: '!x', i: '|', j: '>', k: '%x', l: '@x', m: '`x', nn: '[x]', o: '{x}', p: ',x', q: '#x' }, 'a: "-"\nb: "- a"\nc: -a\nd: "? x"\ne: ?x\nf: "*x"\ng: "&x"\nh: "!x"\ni: "|"\nj: ">"\nk: "%x"\nl: "@x"\nm: "`x"\nnn: "[x]"\no: "{x}"\np: ",x"\nq: "#x"\n'],
   ['blanks and comments', { a: ' a', b: 'a ', c: 'a: b', d: 'a #b', e: 'a#b', f: 'a:', g: '\ta', h: 'a\t' }, 'a: " a"\nb: "a "\nc: "a: b"\nd: "a #b"\ne: a#b\nf: "a:"\ng: "\\ta"\nh: "a\\t"\n'],
@@ -126,8 +127,6 @@ describe('explicit cases', () => {
       { a: { toJSON: () => 1 } },
       cyclic,
       deep,
-      { '<<': 1 },
-      { a: '<<' },
       { ['k'.repeat(1100)]: 1 },
       undefined,
     ];

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { canonical, readTree, ROOT } from './helpers.js';
+import { canonical, cleanup, fedc, readTree, ROOT, tempDir } from './helpers.js';
 
 /** kubectl kustomize must build every rendered cluster directory into exactly its objects. */
 const FIXTURES = path.join(ROOT, 'fixtures');
@@ -40,5 +40,34 @@ describe('kubectl kustomize on the rendered tree', () => {
     const rendered = objectsOf([...files.values()].join('\n---\n'));
     expect([...built.keys()].sort()).toEqual([...rendered.keys()].sort());
     for (const [k, v] of rendered) expect(built.get(k), k).toBe(v);
+  });
+});
+
+describe('strings Kubernetes would read as something else are written quoted', () => {
+  // Go's prefixed integers (go-yaml reads them with strconv base 0) and the merge key `<<`: the
+  // YAML 1.1 schema reads them as strings, kubectl and kustomize do not
+  const strings = ['0o12', '0O7', '0B1', '0X1f', '+0o12', '-0o12', '0o1_2', '<<', '0x1F', '0b101', '1_000', '0755'];
+  it('and kubectl kustomize reads back each string fedc rendered', () => {
+    const dir = tempDir('fedc-quote-');
+    try {
+      cpSync(path.join(FIXTURES, 'seed-000-microbot/input'), path.join(dir, 'in'), { recursive: true });
+      const file = path.join(dir, 'in/test-ns/configmap-test-configmap.yaml');
+      const data = strings.map((v, i) => `      ${JSON.stringify(v)}: ${JSON.stringify(v)}\n      k${i}: ${JSON.stringify(v)}\n`).join('');
+      writeFileSync(file, readFileSync(file, 'utf8').replace('      content: ItSeemsToWork\n', data)
+        .replace('  template:\n', '  template:\n    metadata:\n      labels: {a: "0o12", b: "0X0A"}\n'));
+      const r = fedc(['render', 'in', '-o', 'out'], dir);
+      expect(r.code, r.stderr).toBe(0);
+      const cm = readFileSync(path.join(dir, 'out/clusters/aws/namespaces/test-ns/configmap-test-configmap.yaml'), 'utf8');
+      for (const v of ['0o12', '0X1f', '<<']) expect(cm).toContain(`"${v}": "${v}"\n`);
+      const k = spawnSync('kubectl', ['kustomize', path.join(dir, 'out/clusters/aws')], { encoding: 'utf8' });
+      expect(k.stderr).toBe('');
+      expect(k.status).toBe(0);
+      const built = parseAllDocuments(k.stdout, { version: '1.1' }).map((d) => d.toJS() as Record<string, any>).find((o) => o.kind === 'ConfigMap')!;
+      // kustomize (kyaml) drops a `<<` key even quoted, where kubectl apply (go-yaml v2) keeps it
+      expect(built.data).toEqual(Object.fromEntries(strings.flatMap((v, i) => [...(v === '<<' ? [] : [[v, v]]), [`k${i}`, v]])));
+      expect(built.metadata.labels).toMatchObject({ a: '0o12', b: '0X0A' });
+    } finally {
+      cleanup(dir);
+    }
   });
 });

@@ -20098,6 +20098,17 @@ var import_yaml2 = __toESM(require_dist(), 1);
 
 // dist/emit/fast-yaml.js
 var import_yaml = __toESM(require_dist(), 1);
+
+// dist/emit/go-yaml-scalars.js
+var GO_YAML_NON_STRINGS = [
+  { tag: "tag:fedc.dev,2026:go-prefixed-int", default: true, test: /^[-+]?0(?:[oO][0-7_]+|[bB][01_]+|[xX][0-9a-fA-F_]+)$/, resolve: (s) => s },
+  { tag: "tag:fedc.dev,2026:go-merge-key", default: true, test: /^<<$/, resolve: (s) => s }
+];
+function writeTags(tags) {
+  return [...tags.filter((t) => typeof t === "string" || t.tag !== "tag:yaml.org,2002:merge"), ...GO_YAML_NON_STRINGS];
+}
+
+// dist/emit/fast-yaml.js
 function fastYaml(value) {
   try {
     return flattened(writeNode(value, 0) + "\n");
@@ -20198,7 +20209,7 @@ var DOC_MARKER = /^(?:%|---|\.\.\.)/m;
 var TRAILING_BLANK_LINE = /\n[\t ]+$/;
 var BLANK_AROUND_BREAK = /[ \t]\n|\n[ \t]/;
 var resolvesAsNonString = (() => {
-  const schema2 = new import_yaml.Schema({ resolveKnownTags: false, schema: "yaml-1.1" });
+  const schema2 = new import_yaml.Schema({ resolveKnownTags: false, schema: "yaml-1.1", customTags: writeTags });
   const tests = [];
   for (const tag of [...schema2.tags, ...schema2.compat ?? []]) {
     const test = tag.test;
@@ -20214,8 +20225,6 @@ var resolvesAsNonString = (() => {
 function valueString(s, level) {
   const indent = INDENTS[level];
   if (!WORDLIKE.test(s)) {
-    if (s === "<<")
-      throw CANNOT;
     if (YAML11_BREAKS.test(s))
       return escapeBreaks(doubleQuoted(s, indent, false));
     if (FORCE_DOUBLE.test(s))
@@ -20234,8 +20243,6 @@ function keyString(s, top) {
   let text = s;
   let breaks = false;
   if (!WORDLIKE.test(s)) {
-    if (s === "<<")
-      throw CANNOT;
     breaks = YAML11_BREAKS.test(s);
     if (breaks || FORCE_DOUBLE.test(s))
       text = doubleQuoted(s, "", true);
@@ -20358,7 +20365,8 @@ var OPTIONS = {
   indentSeq: false,
   lineWidth: 0,
   minContentWidth: 0,
-  aliasDuplicateObjects: false
+  aliasDuplicateObjects: false,
+  customTags: writeTags
 };
 var YAML11_BREAKS2 = /[\u0085\u2028\u2029]/;
 var ESCAPES = { "\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P" };

@@ -1,12 +1,13 @@
 import { Schema } from 'yaml';
+import { writeTags } from './go-yaml-scalars.js';
 
 /**
  * A fast writer for the YAML fedc emits: the same bytes as `toYaml` (serialize.ts, the `yaml`
  * library's stringify with YAML 1.1, indent 2, indentSeq false, lineWidth 0, no aliases, and
  * U+0085/U+2028/U+2029 written escaped), for JSON-like data, without building yaml's Document
  * and Node objects. It returns undefined for anything it does not reproduce with certainty
- * (other object types, undefined members, cycles or deep nesting, the merge key `<<`, keys over
- * 1024 characters), and the caller then falls back to `toYaml`.
+ * (other object types, undefined members, cycles or deep nesting, keys over 1024 characters),
+ * and the caller then falls back to `toYaml`.
  *
  * The rules below are those of yaml v2's stringify (stringifyString, stringifyPair,
  * stringifyCollection, stringifyNumber) under fedc's options; test/fast-yaml.test.ts checks them
@@ -187,7 +188,7 @@ const BLANK_AROUND_BREAK = /[ \t]\n|\n[ \t]/;
  * joined into one anchored alternation when that is safe (no flags, no backreferences).
  */
 const resolvesAsNonString: (s: string) => boolean = (() => {
-  const schema = new Schema({ resolveKnownTags: false, schema: 'yaml-1.1' });
+  const schema = new Schema({ resolveKnownTags: false, schema: 'yaml-1.1', customTags: writeTags });
   const tests: RegExp[] = [];
   for (const tag of [...schema.tags, ...(schema.compat ?? [])]) {
     const test = (tag as { test?: unknown }).test;
@@ -208,8 +209,6 @@ const resolvesAsNonString: (s: string) => boolean = (() => {
 function valueString(s: string, level: number): string {
   const indent = INDENTS[level]!;
   if (!WORDLIKE.test(s)) {
-    // yaml writes the string `<<` through its merge tag, not as a string: leave it to yaml.
-    if (s === '<<') throw CANNOT;
     if (YAML11_BREAKS.test(s)) return escapeBreaks(doubleQuoted(s, indent, false));
     if (FORCE_DOUBLE.test(s)) return doubleQuoted(s, indent, false);
     const multiline = s.includes('\n');
@@ -230,7 +229,6 @@ function keyString(s: string, top: boolean): string {
   let text = s;
   let breaks = false;
   if (!WORDLIKE.test(s)) {
-    if (s === '<<') throw CANNOT;
     breaks = YAML11_BREAKS.test(s);
     if (breaks || FORCE_DOUBLE.test(s)) text = doubleQuoted(s, '', true);
     else if (s.includes('\n') || NOT_PLAIN.test(s)) text = quoted(s, '', true);

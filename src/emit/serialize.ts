@@ -1,5 +1,6 @@
 import { Document, stringify, visit } from 'yaml';
 import { fastYaml } from './fast-yaml.js';
+import { writeTags } from './go-yaml-scalars.js';
 
 /**
  * YAML as Kubernetes tools read it: the YAML 1.1 schema, so strings such as "yes", "on" or "0755"
@@ -26,6 +27,7 @@ const OPTIONS = {
   lineWidth: 0,
   minContentWidth: 0,
   aliasDuplicateObjects: false,
+  customTags: writeTags,
 } as const;
 
 /**
