@@ -33,6 +33,12 @@ export interface CompileOptions {
    * CLI passes KUBE_VERSION, else fedc.yaml's kubernetesVersion. Default: DEFAULT_KUBERNETES_VERSION.
    */
   kubernetesVersion?: string;
+  /**
+   * Kubernetes versions of named clusters, over kubernetesVersion (a cluster's label still wins):
+   * the CLI passes KUBE_VERSION for the clusters a run selects with --cluster, as Argo CD measures
+   * it on the one cluster it deploys to.
+   */
+  clusterKubernetesVersions?: Readonly<Record<string, string>>;
   /** Files of fedc.yaml's `crds:`, read only for the schemas of their CustomResourceDefinitions. */
   crdFiles?: readonly SourceFile[];
 }
@@ -87,6 +93,7 @@ export function compile(files: readonly SourceFile[], options: CompileOptions = 
   const rendered = renderClusters(placed, ready, report);
   checkKubernetesSchemas(placed, rendered, inputs.clusters, {
     ...(options.kubernetesVersion !== undefined ? { kubernetesVersion: options.kubernetesVersion } : {}),
+    ...(options.clusterKubernetesVersions ? { clusterKubernetesVersions: options.clusterKubernetesVersions } : {}),
     crds: [...inputs.crds, ...extraCrds],
   }, report);
   const dns = planDns(scheduled, rendered, options.dns ?? {}, report);

@@ -677,6 +677,24 @@ describe('fedc validate and fedc render', () => {
     expect(bad.stderr).toContain('fedc - error FEDC7006: KUBE_VERSION "tomorrow" is not a Kubernetes version');
   });
 
+  it('KUBE_VERSION is the version of the clusters a run selects (Argo CD\'s destination), not of the others', () => {
+    // a policy/v1beta1 PDB placed on gke only: gone in 1.25, served with a warning in 1.22
+    const pdbOnGke = PDB.replace('clusterSelector: {}', 'clusters: [{name: gke}]');
+    const dir = repo({ ...BASE, 'fedc.yaml': 'kubernetesVersion: "1.22"\n', 'pdb.yaml': pdbOnGke });
+    // aws's Application: KUBE_VERSION is aws's, so gke's PDB is checked against fedc.yaml's 1.22
+    const aws = cli(['render', dir, '--stdout', '--cluster', 'aws', '--format', 'json'], { KUBE_VERSION: '1.31' });
+    expect(aws.code, aws.stderr).toBe(0);
+    const plugin = spawnSync(process.execPath, [CLI, 'argocd', 'generate'], { cwd: dir, encoding: 'utf8', env: { ...process.env, KUBE_VERSION: '1.31', ARGOCD_ENV_FEDC_CLUSTER: 'aws' } });
+    expect(plugin.status, plugin.stderr).toBe(0);
+    expect(plugin.stderr).toContain('warning FEDC7004');
+    // gke's: the PDB is gke's own, and 1.31 refuses it
+    const gke = cli(['render', dir, '--stdout', '--cluster', 'gke'], { KUBE_VERSION: '1.31' });
+    expect(gke.code).toBe(1);
+    expect(gke.stderr).toMatch(/error FEDC7003: .*so cluster gke \(Kubernetes 1\.31\) refuses it/);
+    // without a selection KUBE_VERSION is every unlabelled cluster's, as before
+    expect(cli(['validate', dir], { KUBE_VERSION: '1.31' }).code).toBe(1);
+  });
+
   it('a kubernetesVersion that is no version is an error in fedc.yaml', () => {
     const dir = repo({ 'fedc.yaml': 'kubernetesVersion: 1.30\n', ...BASE });
     const v = cli(['validate', dir]);

@@ -35416,7 +35416,7 @@ function typeMatches(t, data) {
 // dist/validate/validate-rendered.js
 var OBJECT_META2 = "IoK8sApimachineryPkgApisMetaV1ObjectMeta";
 function checkKubernetesSchemas(placed, rendered, clusters, options, report) {
-  const versions = clusterVersions(clusters, options.kubernetesVersion, report);
+  const versions = clusterVersions(clusters, options.kubernetesVersion, options.clusterKubernetesVersions ?? {}, report);
   const resources = new Map(placed.map((p) => [p.resource.origin, p.resource]));
   const instances = /* @__PURE__ */ new Map();
   for (const [cluster, objects] of rendered) {
@@ -35435,7 +35435,7 @@ function checkKubernetesSchemas(placed, rendered, clusters, options, report) {
   }
   check2.flush();
 }
-function clusterVersions(clusters, fallback, report) {
+function clusterVersions(clusters, fallback, own, report) {
   const bundled2 = parseKubernetesVersion(schemaKubernetesVersion());
   const newer = /* @__PURE__ */ new Set();
   const tooNew = (minor, at) => {
@@ -35461,7 +35461,10 @@ function clusterVersions(clusters, fallback, report) {
   const out = /* @__PURE__ */ new Map();
   for (const c of clusters) {
     const label = c.labels[KUBERNETES_VERSION_LABEL];
-    let minor = base;
+    const mine = Object.hasOwn(own, c.name) ? parseKubernetesVersion(own[c.name]) : void 0;
+    let minor = mine ?? base;
+    if (mine !== void 0 && label === void 0)
+      tooNew(mine, void 0);
     if (label !== void 0) {
       const at = { origin: c.origin, path: ["metadata", "labels", KUBERNETES_VERSION_LABEL] };
       const v = parseKubernetesVersion(String(label));
@@ -35700,6 +35703,7 @@ function compile(files, options = {}) {
   const rendered = renderClusters(placed, ready, report);
   checkKubernetesSchemas(placed, rendered, inputs.clusters, {
     ...options.kubernetesVersion !== void 0 ? { kubernetesVersion: options.kubernetesVersion } : {},
+    ...options.clusterKubernetesVersions ? { clusterKubernetesVersions: options.clusterKubernetesVersions } : {},
     crds: [...inputs.crds, ...extraCrds]
   }, report);
   const dns = planDns(scheduled, rendered, options.dns ?? {}, report);
@@ -36162,7 +36166,7 @@ async function prepareCompile(source, flags) {
   if (hasErrors(settingsDiags))
     return { settings: settings2, compile: async () => ({ result: failed(settingsDiags), reads: [] }) };
   const output = source.output(flags.output ? path10.resolve(flags.output) : settings2.output);
-  const kube = kubernetesVersion(settings2);
+  const kube = kubernetesVersion(settings2, flags.cluster ?? []);
   const crdSettings = settings2.crds?.length ? { ...settings2, include: settings2.crds, exclude: [] } : void 0;
   const readAll = async () => {
     const read = await source.readInputs(settings2);
@@ -36176,7 +36180,8 @@ async function prepareCompile(source, flags) {
     kubefedNamespace: settings2.kubefedNamespace,
     ...settings2.defaultNamespace ? { defaultNamespace: settings2.defaultNamespace } : {},
     strict,
-    ...kube.version !== void 0 ? { kubernetesVersion: kube.version } : {}
+    ...kube.version !== void 0 ? { kubernetesVersion: kube.version } : {},
+    ...kube.clusters ? { clusterKubernetesVersions: kube.clusters } : {}
   };
   const cache = flags.cache === false || envFlag(process.env.FEDC_NO_CACHE) ? void 0 : openCompileCache(output);
   const fingerprint = cache && source.inputsFingerprint ? { inputs: source.inputsFingerprint(settings2), crds: crdSettings ? source.inputsFingerprint(crdSettings) : null } : void 0;
@@ -36222,12 +36227,14 @@ async function prepareCompile(source, flags) {
 function failed(diagnostics) {
   return { diagnostics, failed: true, clusters: [], dns: { zones: [], endpoints: [] }, unplaced: [] };
 }
-function kubernetesVersion(settings2) {
+function kubernetesVersion(settings2, selected) {
   const env2 = process.env.KUBE_VERSION?.trim();
+  const repo = settings2.kubernetesVersion !== void 0 ? { version: settings2.kubernetesVersion } : {};
   if (!env2)
-    return { ...settings2.kubernetesVersion !== void 0 ? { version: settings2.kubernetesVersion } : {}, diagnostics: [] };
-  if (parseKubernetesVersion(env2) !== void 0)
-    return { version: env2, diagnostics: [] };
+    return { ...repo, diagnostics: [] };
+  if (parseKubernetesVersion(env2) !== void 0) {
+    return selected.length > 0 ? { ...repo, clusters: Object.fromEntries(selected.map((c) => [c, env2])), diagnostics: [] } : { version: env2, diagnostics: [] };
+  }
   return {
     ...settings2.kubernetesVersion !== void 0 ? { version: settings2.kubernetesVersion } : {},
     diagnostics: [{ code: "FEDC7006", severity: "error", message: `KUBE_VERSION "${env2}" is not a Kubernetes version`, file: "", line: 0, col: 0, hint: "KUBE_VERSION looks like 1.30 or v1.30.2; unset it to use kubernetesVersion in fedc.yaml" }]

@@ -22,6 +22,8 @@ export interface LoadFlags {
   output?: string;
   /** false (--no-cache): compile without reading or writing the compile cache. */
   cache?: boolean;
+  /** The clusters the run selects (--cluster): KUBE_VERSION is theirs alone. */
+  cluster?: readonly string[];
 }
 
 /** The IO edge shared by every command: settings, files, then the pure compile. */
@@ -58,7 +60,7 @@ export async function prepareCompile(source: RepoSource, flags: LoadFlags): Prom
   const strict = flags.strict ?? settings.strict;
   if (hasErrors(settingsDiags)) return { settings, compile: async () => ({ result: failed(settingsDiags), reads: [] }) };
   const output = source.output(flags.output ? path.resolve(flags.output) : settings.output);
-  const kube = kubernetesVersion(settings);
+  const kube = kubernetesVersion(settings, flags.cluster ?? []);
   // crds: files may lie outside include and exclude; they are read only for their schemas.
   const crdSettings = settings.crds?.length ? { ...settings, include: settings.crds, exclude: [] } : undefined;
   const readAll = async (): Promise<Inputs> => {
@@ -74,6 +76,7 @@ export async function prepareCompile(source: RepoSource, flags: LoadFlags): Prom
     ...(settings.defaultNamespace ? { defaultNamespace: settings.defaultNamespace } : {}),
     strict,
     ...(kube.version !== undefined ? { kubernetesVersion: kube.version } : {}),
+    ...(kube.clusters ? { clusterKubernetesVersions: kube.clusters } : {}),
   };
   // A compile seen before (the same code, options, settings and input bytes, and the same
   // previous output where it was read) is taken from the cache; the result is the same either way.
@@ -131,12 +134,18 @@ function failed(diagnostics: Diagnostic[]): CompileResult {
 /**
  * The Kubernetes version of clusters without a fedc.dev/kubernetes-version label: KUBE_VERSION,
  * which Argo CD sets to its destination cluster's version when it runs fedc as a plugin (measured,
- * so it wins over what the repo says), else kubernetesVersion in fedc.yaml.
+ * so it wins over what the repo says), else kubernetesVersion in fedc.yaml. A run that selects
+ * clusters (--cluster, the plugin's cluster) renders for them: KUBE_VERSION is theirs, and the
+ * other clusters, compiled too, keep the repo's version, so that no Application fails on the
+ * version of another cluster.
  */
-function kubernetesVersion(settings: Settings): { version?: string; diagnostics: Diagnostic[] } {
+function kubernetesVersion(settings: Settings, selected: readonly string[]): { version?: string; clusters?: Record<string, string>; diagnostics: Diagnostic[] } {
   const env = process.env.KUBE_VERSION?.trim();
-  if (!env) return { ...(settings.kubernetesVersion !== undefined ? { version: settings.kubernetesVersion } : {}), diagnostics: [] };
-  if (parseKubernetesVersion(env) !== undefined) return { version: env, diagnostics: [] };
+  const repo = settings.kubernetesVersion !== undefined ? { version: settings.kubernetesVersion } : {};
+  if (!env) return { ...repo, diagnostics: [] };
+  if (parseKubernetesVersion(env) !== undefined) {
+    return selected.length > 0 ? { ...repo, clusters: Object.fromEntries(selected.map((c) => [c, env])), diagnostics: [] } : { version: env, diagnostics: [] };
+  }
   return {
     ...(settings.kubernetesVersion !== undefined ? { version: settings.kubernetesVersion } : {}),
     diagnostics: [{ code: 'FEDC7006', severity: 'error', message: `KUBE_VERSION "${env}" is not a Kubernetes version`, file: '', line: 0, col: 0, hint: 'KUBE_VERSION looks like 1.30 or v1.30.2; unset it to use kubernetesVersion in fedc.yaml' }],

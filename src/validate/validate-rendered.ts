@@ -18,6 +18,8 @@ import { schemaProblems, type SchemaProblem } from './schema-problems.js';
 export interface KubernetesCheckOptions {
   /** Target version of clusters without a fedc.dev/kubernetes-version label; default DEFAULT_KUBERNETES_VERSION. */
   kubernetesVersion?: string;
+  /** Target versions of named clusters without the label, over kubernetesVersion. */
+  clusterKubernetesVersions?: Readonly<Record<string, string>>;
   /** CustomResourceDefinitions whose schemas check custom resources. */
   crds: readonly CrdDocument[];
 }
@@ -38,7 +40,7 @@ export function checkKubernetesSchemas(
   options: KubernetesCheckOptions,
   report: Reporter,
 ): void {
-  const versions = clusterVersions(clusters, options.kubernetesVersion, report);
+  const versions = clusterVersions(clusters, options.kubernetesVersion, options.clusterKubernetesVersions ?? {}, report);
   const resources = new Map<Origin, FederatedResource>(placed.map((p) => [p.resource.origin, p.resource]));
   const instances = new Map<object, { ro: RenderedObject; clusters: string[] }>();
   for (const [cluster, objects] of rendered) {
@@ -56,8 +58,11 @@ export function checkKubernetesSchemas(
   check.flush();
 }
 
-/** Each cluster's target minor: its label, else the default (KUBE_VERSION or fedc.yaml), else fedc's default. */
-function clusterVersions(clusters: readonly Cluster[], fallback: string | undefined, report: Reporter): Map<string, number> {
+/**
+ * Each cluster's target minor: its label, else its own version (KUBE_VERSION for a selected
+ * cluster), else the default (KUBE_VERSION or fedc.yaml), else fedc's default.
+ */
+function clusterVersions(clusters: readonly Cluster[], fallback: string | undefined, own: Readonly<Record<string, string>>, report: Reporter): Map<string, number> {
   const bundled = parseKubernetesVersion(schemaKubernetesVersion())!;
   const newer = new Set<number>();
   const tooNew = (minor: number, at: At | undefined) => {
@@ -80,7 +85,9 @@ function clusterVersions(clusters: readonly Cluster[], fallback: string | undefi
   const out = new Map<string, number>();
   for (const c of clusters) {
     const label = c.labels[KUBERNETES_VERSION_LABEL];
-    let minor = base;
+    const mine = Object.hasOwn(own, c.name) ? parseKubernetesVersion(own[c.name]!) : undefined;
+    let minor = mine ?? base;
+    if (mine !== undefined && label === undefined) tooNew(mine, undefined);
     if (label !== undefined) {
       const at = { origin: c.origin, path: ['metadata', 'labels', KUBERNETES_VERSION_LABEL] };
       const v = parseKubernetesVersion(String(label));
