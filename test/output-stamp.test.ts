@@ -43,12 +43,20 @@ function stamped(name: string, extra: string[] = []) {
   return { cache, out, args, second };
 }
 
+/**
+ * The stamp held. Its entries written under RACY_MS (2 s) before it was taken may have settled by
+ * now on a slow machine, which the run then says too: both are the stamp holding.
+ */
+function expectHolds(trace: string[]): void {
+  expect([['holds'], ['holds', 'settled']]).toContainEqual(trace);
+}
+
 describe('the output stamp', () => {
   it('a render that finds nothing changed prints, byte for byte, what the render that took the stamp printed', () => {
     for (const format of ['text', 'json', 'github']) {
       const { cache, args, second } = stamped(`same-${format}`, ['--format', format]);
       const third = fedc(args, cache);
-      expect(third.trace).toEqual(['holds']);
+      expectHolds(third.trace);
       expect(third.code).toBe(0);
       expect(third.stdout).toBe(second.stdout);
       expect(third.stderr).toBe(second.stderr);
@@ -67,7 +75,7 @@ describe('the output stamp', () => {
     const first = fedc(args, cache);
     expect(first.trace).toEqual(['taken']);
     const again = fedc(args, cache);
-    expect(again.trace).toEqual(['holds']);
+    expectHolds(again.trace);
     expect(again).toMatchObject({ code: 0, stdout: first.stdout, stderr: first.stderr });
     expect(again.stderr).toMatch(/is up to date \(\d+ files\)\n$/);
   });
@@ -136,7 +144,7 @@ describe('the output stamp', () => {
     expect(readTree(out)).toEqual(readTree(copy));
     // The next run finds nothing to do and stamps again; the one after replays it.
     expect(fedc(args, cache).trace).toEqual(['used', 'taken']);
-    expect(fedc(args, cache).trace).toEqual(['holds']);
+    expectHolds(fedc(args, cache).trace);
   });
 
   it('what a stamp says of a file counts only while its signature holds, and never for a racy entry', async () => {
