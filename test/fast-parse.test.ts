@@ -99,6 +99,28 @@ describe('the fast path gives what the yaml path gives', () => {
     }
   });
 
+  // What Kubernetes (go-yaml v2, under sigs.k8s.io/yaml) reads each plain scalar as
+  const AS_KUBERNETES: [string, unknown][] = [
+    ['1:20', '1:20'], ['190:20:30', '190:20:30'], ['12:30', '12:30'],
+    ['2001-12-14t21:59:43.10-05:00', '2001-12-14t21:59:43.10-05:00'], ['2002-12-14', '2002-12-14'],
+    ['0o12', 10], ['0O12', 10], ['0B11', 3], ['0b11', 3], ['0X0A', 10], ['0x_1F', 31], ['+0o12', 10], ['-0o12', -10], ['0o1_2', 10],
+    ['0755', 493], ['08', 8], ['1_000', 1000], ['-0', 0], ['0b2', '0b2'],
+    ['e3', 'e3'], ['.e3', '.e3'], ['1e', '1e'], ['1e3', 1000], ['1.', 1], ['.5', 0.5], ['-.5', -0.5], ['1.5e-3', 0.0015],
+    ['.inf', Infinity], ['-.Inf', -Infinity], ['yes', true], ['off', false], ['~', null],
+  ];
+
+  it.each(AS_KUBERNETES)('reads %s as Kubernetes does, on both paths', (s, want) => {
+    for (const text of [`a: ${s}\n`, `a:\n- ${s}\n`]) {
+      const file = { path: 't.yaml', text };
+      const value = (r: { documents: { value: unknown }[] }) => (r.documents[0]!.value as any).a;
+      const expected = text.includes('- ') ? [want] : want;
+      expect(value(parseWithYaml(file)), text).toEqual(expected);
+      expect(value(parseFile(file)), text).toEqual(expected);
+      const fast = fastParse(file);
+      if (fast) expect((fast[0]!.value as any).a, text).toEqual(expected);
+    }
+  });
+
   it('on document boundaries, comments and block scalars', () => {
     const texts = [
       'a: 1\n---\nb: 2\n', '---\na: 1\n', '# c\n---\na: 1\n', 'a: 1\n---\n', '---\n---\na: 1\n', '', '# only\n', '\n\n', 'a: 1\n--- # x\nb: 2\n',

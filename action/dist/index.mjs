@@ -20499,6 +20499,34 @@ ${toYaml(dnsEndpointObject(e))}`);
 // dist/parse/parse-documents.js
 var import_yaml5 = __toESM(require_dist(), 1);
 
+// dist/parse/go-yaml-scalars.js
+var RADIX = { x: 16, o: 8, b: 2 };
+var GO_INT = {
+  tag: "tag:yaml.org,2002:int",
+  default: true,
+  test: /^[-+]?(?:0[xX]_*[0-9a-fA-F][0-9a-fA-F_]*|0[oO]_*[0-7][0-7_]*|0[bB]_*[01][01_]*|[0-9][0-9_]*)$/,
+  resolve(s) {
+    const plain = s.replace(/_/g, "");
+    const sign = plain[0] === "-" ? -1 : 1;
+    const body = plain[0] === "-" || plain[0] === "+" ? plain.slice(1) : plain;
+    const prefix2 = /^0([xXoObB])/.exec(body)?.[1]?.toLowerCase();
+    const radix = prefix2 ? RADIX[prefix2] : /^0[0-7]+$/.test(body) ? 8 : 10;
+    const n = sign * parseInt(prefix2 ? body.slice(2) : body, radix);
+    return n === 0 ? 0 : n;
+  }
+};
+var GO_FLOAT = {
+  tag: "tag:yaml.org,2002:float",
+  default: true,
+  test: /^(?:[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]*[0-9][0-9_]*)(?:[eE][-+]?_*[0-9][0-9_]*)?|\.[0-9]+(?:[eE][-+]?[0-9]+)?)$/,
+  resolve: (s) => parseFloat(s.replace(/_/g, ""))
+};
+var YAML_NUMBERS_AND_TIMES = /* @__PURE__ */ new Set(["tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"]);
+function readTags(tags) {
+  const kept = tags.filter((t) => typeof t === "string" || !YAML_NUMBERS_AND_TIMES.has(t.tag) || t.test !== void 0 && /inf/.test(t.test.source));
+  return [...kept, GO_INT, GO_FLOAT];
+}
+
 // dist/parse/parsed-document.js
 function formatPath(p) {
   let out = "";
@@ -20512,7 +20540,7 @@ function formatPath(p) {
   }
   return out;
 }
-var YAML_OPTIONS = { version: "1.1", uniqueKeys: true, strict: true, prettyErrors: false, logLevel: "error" };
+var YAML_OPTIONS = { version: "1.1", customTags: readTags, uniqueKeys: true, strict: true, prettyErrors: false, logLevel: "error" };
 
 // node_modules/js-yaml/dist/js-yaml.mjs
 function getDefaultExportFromCjs(x2) {
@@ -24041,7 +24069,7 @@ function isPlainString(s) {
     return false;
   }
 }
-var YAML11_TAGS = new import_yaml3.Document(null, { version: "1.1" }).schema.tags.filter((t) => t.default === true && t.test instanceof RegExp && typeof t.resolve === "function");
+var YAML11_TAGS = new import_yaml3.Document(null, YAML_OPTIONS).schema.tags.filter((t) => t.default === true && t.test instanceof RegExp && typeof t.resolve === "function");
 var ANY_YAML11 = YAML11_TAGS.every((t) => t.test.flags === "") ? new RegExp(YAML11_TAGS.map((t) => `(?:${t.test.source})`).join("|")) : { test: (s) => YAML11_TAGS.some((t) => t.test.test(s)) };
 function resolvePlainScalar(s) {
   return ANY_YAML11.test(s) ? resolvePlain(s) : s;

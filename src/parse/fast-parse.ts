@@ -2,7 +2,7 @@ import jsyaml from 'js-yaml';
 import { Document, isScalar } from 'yaml';
 import type { SourceFile } from '../read/source-file.js';
 import { blockParse, isMarker } from './block-parse.js';
-import type { ParsedDocument } from './parsed-document.js';
+import { YAML_OPTIONS, type ParsedDocument } from './parsed-document.js';
 
 /**
  * The fast paths of parsing, for the plain files that make up nearly every repo: block-parse.ts
@@ -164,8 +164,8 @@ export function isPlainString(s: string): boolean {
   }
 }
 
-/** The `yaml` library's YAML 1.1 scalar tags, in the order it tries them on a plain scalar. */
-const YAML11_TAGS = new Document(null, { version: '1.1' }).schema.tags.filter(
+/** The scalar tags fedc reads with (YAML_OPTIONS), in the order the `yaml` library tries them on a plain scalar. */
+const YAML11_TAGS = new Document(null, YAML_OPTIONS).schema.tags.filter(
   (t): t is typeof t & { test: RegExp; resolve: (s: string, onError: (m: string) => void, o: object) => unknown } =>
     t.default === true && t.test instanceof RegExp && typeof t.resolve === 'function',
 );

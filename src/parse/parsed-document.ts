@@ -1,3 +1,5 @@
+import { readTags } from './go-yaml-scalars.js';
+
 /** A YAML document of an input file, as a plain JS value with where it came from. */
 export interface ParsedDocument {
   file: string;
@@ -23,7 +25,8 @@ export function formatPath(p: NodePath): string {
 
 /**
  * How fedc reads YAML: the 1.1 schema, as kubectl and the Kubernetes API machinery read it (so
- * `yes` is a boolean, as kubectl would apply it), duplicate keys refused. The library's own
- * warnings are silenced: what matters becomes a diagnostic, and nothing raw reaches stderr.
+ * `yes` is a boolean, as kubectl would apply it), with go-yaml's numbers (go-yaml-scalars.ts),
+ * duplicate keys refused. The library's own warnings are silenced: what matters becomes a
+ * diagnostic, and nothing raw reaches stderr.
  */
-export const YAML_OPTIONS = { version: '1.1', uniqueKeys: true, strict: true, prettyErrors: false, logLevel: 'error' } as const;
+export const YAML_OPTIONS = { version: '1.1', customTags: readTags, uniqueKeys: true, strict: true, prettyErrors: false, logLevel: 'error' } as const;
