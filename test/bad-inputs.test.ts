@@ -204,6 +204,22 @@ metadata:
     expect(c.result.failed).toBe(true);
   });
 
+  it('a tab in the indentation is named where it is', () => {
+    const c = run({ ...BASE, 'a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n\tname: x\n  namespace: default\n' });
+    const d = only(c);
+    expect(where(d)).toBe('error FEDC1001 a.yaml:4:1');
+    expect([d.message, d.hint]).toEqual(['YAML: Tabs are not allowed as indentation', 'indent with spaces']);
+  });
+
+  it.each([
+    ['"1": a', '1: b'], ['1: a', '"1": b'], ['true: a', '"true": b'], ['yes: a', '"true": b'], ['0x10: a', '"16": b'],
+  ])('keys Kubernetes makes one string of are duplicates too: %s beside %s', (first, second) => {
+    const c = run({ ...BASE, 'a.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: default}\ndata:\n  ${first}\n  ${second}\n` });
+    const d = only(c);
+    expect(where(d)).toBe('error FEDC1001 a.yaml:6:3');
+    expect(d.message).toBe('YAML: Map keys must be unique');
+  });
+
   it('a syntax error in one document leaves the other documents of the file checked', () => {
     const c = run({
       ...BASE,

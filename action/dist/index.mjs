@@ -63,7 +63,7 @@ var require_identity = __commonJS({
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
     var isMap2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isScalar4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection2(node) {
       if (node && typeof node === "object")
@@ -85,7 +85,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar3(node) || isCollection2(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar4(node) || isCollection2(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -100,7 +100,7 @@ var require_identity = __commonJS({
     exports.isMap = isMap2;
     exports.isNode = isNode;
     exports.isPair = isPair3;
-    exports.isScalar = isScalar3;
+    exports.isScalar = isScalar4;
     exports.isSeq = isSeq2;
   }
 });
@@ -5645,7 +5645,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection2 = (token) => !!token && "items" in token;
-    var isScalar3 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar4 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -5729,7 +5729,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection2;
-    exports.isScalar = isScalar3;
+    exports.isScalar = isScalar4;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -20497,7 +20497,10 @@ ${toYaml(dnsEndpointObject(e))}`);
 }
 
 // dist/parse/parse-documents.js
-var import_yaml5 = __toESM(require_dist(), 1);
+var import_yaml6 = __toESM(require_dist(), 1);
+
+// dist/parse/parsed-document.js
+var import_yaml3 = __toESM(require_dist(), 1);
 
 // dist/parse/go-yaml-scalars.js
 var RADIX = { x: 16, o: 8, b: 2 };
@@ -20540,7 +20543,12 @@ function formatPath(p) {
   }
   return out;
 }
-var YAML_OPTIONS = { version: "1.1", customTags: readTags, uniqueKeys: true, strict: true, prettyErrors: false, logLevel: "error" };
+var YAML_OPTIONS = { version: "1.1", customTags: readTags, uniqueKeys: sameKey, strict: true, prettyErrors: false, logLevel: "error" };
+function sameKey(a, b) {
+  if (a === b)
+    return true;
+  return (0, import_yaml3.isScalar)(a) && (0, import_yaml3.isScalar)(b) && String(a.value) === String(b.value);
+}
 
 // node_modules/js-yaml/dist/js-yaml.mjs
 function getDefaultExportFromCjs(x2) {
@@ -23609,7 +23617,7 @@ var {
 } = yaml;
 
 // dist/parse/fast-parse.js
-var import_yaml3 = __toESM(require_dist(), 1);
+var import_yaml4 = __toESM(require_dist(), 1);
 
 // dist/parse/block-parse.js
 function blockParse(text, spans, maxDepth, resolve) {
@@ -24069,7 +24077,7 @@ function isPlainString(s) {
     return false;
   }
 }
-var YAML11_TAGS = new import_yaml3.Document(null, YAML_OPTIONS).schema.tags.filter((t) => t.default === true && t.test instanceof RegExp && typeof t.resolve === "function");
+var YAML11_TAGS = new import_yaml4.Document(null, YAML_OPTIONS).schema.tags.filter((t) => t.default === true && t.test instanceof RegExp && typeof t.resolve === "function");
 var ANY_YAML11 = YAML11_TAGS.every((t) => t.test.flags === "") ? new RegExp(YAML11_TAGS.map((t) => `(?:${t.test.source})`).join("|")) : { test: (s) => YAML11_TAGS.some((t) => t.test.test(s)) };
 function resolvePlainScalar(s) {
   return ANY_YAML11.test(s) ? resolvePlain(s) : s;
@@ -24079,7 +24087,7 @@ function resolvePlain(s) {
   const v = tag.resolve(s, (message) => {
     throw new Error(message);
   }, {});
-  return (0, import_yaml3.isScalar)(v) ? v.value : v;
+  return (0, import_yaml4.isScalar)(v) ? v.value : v;
 }
 var PLAIN_YAML11 = new yaml.Type("tag:fedc.dev,2026:plain-yaml-1.1", {
   kind: "scalar",
@@ -24110,7 +24118,7 @@ function templateActionAt(text) {
 }
 
 // dist/parse/positions.js
-var import_yaml4 = __toESM(require_dist(), 1);
+var import_yaml5 = __toESM(require_dist(), 1);
 
 // dist/parse/block-locator.js
 function locateInBlock(text, start, end, path20, atKey, isStringKey) {
@@ -24294,8 +24302,8 @@ var Locator = class {
     let resolved = true;
     for (let i = 0; i < path20.length; i++) {
       const seg = path20[i];
-      if ((0, import_yaml4.isMap)(node)) {
-        const pair = node.items.find((p) => (0, import_yaml4.isPair)(p) && (0, import_yaml4.isScalar)(p.key) && String(p.key.value) === String(seg));
+      if ((0, import_yaml5.isMap)(node)) {
+        const pair = node.items.find((p) => (0, import_yaml5.isPair)(p) && (0, import_yaml5.isScalar)(p.key) && String(p.key.value) === String(seg));
         if (!pair) {
           resolved = false;
           break;
@@ -24309,7 +24317,7 @@ var Locator = class {
         offset = value?.range?.[0] ?? keyOffset;
         lastKey = keyOffset;
         node = value;
-      } else if ((0, import_yaml4.isSeq)(node) && typeof seg === "number" && node.items[seg]) {
+      } else if ((0, import_yaml5.isSeq)(node) && typeof seg === "number" && node.items[seg]) {
         const item = node.items[seg];
         offset = item.range?.[0] ?? offset;
         lastKey = void 0;
@@ -24344,11 +24352,11 @@ var Locator = class {
       return one;
     const span = this.spans(file, text)?.[index];
     if (span) {
-      one = { doc: (0, import_yaml4.parseDocument)(text.slice(span.start, span.end), YAML_OPTIONS), base: span.start };
+      one = { doc: (0, import_yaml5.parseDocument)(text.slice(span.start, span.end), YAML_OPTIONS), base: span.start };
       this.single.set(id, one);
       return one;
     }
-    let docs = (0, import_yaml4.parseAllDocuments)(text, YAML_OPTIONS);
+    let docs = (0, import_yaml5.parseAllDocuments)(text, YAML_OPTIONS);
     if (!Array.isArray(docs))
       docs = [docs];
     this.docs.set(file, docs);
@@ -24378,7 +24386,7 @@ function parseFileUnguarded(file) {
 function parseWithYaml(file) {
   const documents = [];
   const diagnostics = [];
-  const docs = (0, import_yaml5.parseAllDocuments)(file.text, YAML_OPTIONS);
+  const docs = (0, import_yaml6.parseAllDocuments)(file.text, YAML_OPTIONS);
   const list = Array.isArray(docs) ? docs : [docs];
   const mayHaveCollectionKeys = MAYBE_COLLECTION_KEY.test(file.text);
   const broken = list.some((d3) => d3.errors.length > 0) || mayHaveCollectionKeys && list.some((d3) => collectionKeyAt(d3) !== -1);
@@ -24454,7 +24462,7 @@ function parseWithYaml(file) {
     }
     if (longDigits) {
       let bad = false;
-      (0, import_yaml5.visit)(doc, {
+      (0, import_yaml6.visit)(doc, {
         Scalar(_key, node) {
           if (typeof node.value === "number" && Number.isInteger(node.value) && !Number.isSafeInteger(node.value)) {
             const { line, col } = lineCol(file.text, node.range?.[0] ?? start);
@@ -24481,12 +24489,12 @@ function parseWithYaml(file) {
 }
 function unresolvedAlias(doc) {
   let found;
-  (0, import_yaml5.visit)(doc, {
+  (0, import_yaml6.visit)(doc, {
     Alias(_key, node) {
       if (node.resolve(doc) !== void 0)
         return void 0;
       found = node;
-      return import_yaml5.visit.BREAK;
+      return import_yaml6.visit.BREAK;
     }
   });
   return found;
@@ -24524,16 +24532,16 @@ function nestedDeeper(v, limit) {
 function deepNodeAt(doc, limit) {
   const anchors = /* @__PURE__ */ new Map();
   const go = (node, depth) => {
-    if ((0, import_yaml5.isAlias)(node))
+    if ((0, import_yaml6.isAlias)(node))
       return go(anchors.get(node.source), depth);
-    if (!(0, import_yaml5.isCollection)(node))
+    if (!(0, import_yaml6.isCollection)(node))
       return void 0;
     if (node.anchor)
       anchors.set(node.anchor, node);
     if (depth > limit)
       return node.range?.[0];
     for (const item of node.items) {
-      const at = (0, import_yaml5.isPair)(item) ? go(item.value, depth + 1) : go(item, depth + 1);
+      const at = (0, import_yaml6.isPair)(item) ? go(item.value, depth + 1) : go(item, depth + 1);
       if (at !== void 0)
         return at;
     }
@@ -24574,11 +24582,11 @@ function parseFiles(files) {
 }
 function collectionKeyAt(doc) {
   let at = -1;
-  (0, import_yaml5.visit)(doc, {
+  (0, import_yaml6.visit)(doc, {
     Pair(_key, pair) {
-      if ((0, import_yaml5.isCollection)(pair.key)) {
+      if ((0, import_yaml6.isCollection)(pair.key)) {
         at = pair.key.range?.[0] ?? 0;
-        return import_yaml5.visit.BREAK;
+        return import_yaml6.visit.BREAK;
       }
       return void 0;
     }
@@ -24614,6 +24622,11 @@ function helmChartFile(file, chart) {
   };
 }
 function yamlError(file, errors) {
+  const tab = errors.find((e) => e.code === "TAB_AS_INDENT");
+  if (tab) {
+    const { line: line2, col: col2 } = lineCol(file.text, tab.pos[0]);
+    return { code: "FEDC1001", severity: "error", file: file.path, line: line2, col: col2, message: "YAML: Tabs are not allowed as indentation", hint: "indent with spaces" };
+  }
   const multiline = errors.find((e) => e.code === "MULTILINE_IMPLICIT_KEY");
   if (multiline) {
     const nl = file.text.indexOf("\n", multiline.pos[0]);
@@ -35755,7 +35768,7 @@ function unplacedObjects(resources, rendered) {
 }
 
 // dist/read/previous-replicas.js
-var import_yaml6 = __toESM(require_dist(), 1);
+var import_yaml7 = __toESM(require_dist(), 1);
 function previousReplicasReader(output) {
   const manifests = /* @__PURE__ */ new Map();
   const read = (rel) => {
@@ -35767,12 +35780,12 @@ function previousReplicasReader(output) {
     const dir = `${CLUSTERS_DIR}/${cluster}`;
     const text = read(`${dir}/${objectFilePath(o.kind, o.namespace, o.name)}`);
     if (text !== void 0)
-      return replicasOf((0, import_yaml6.parseAllDocuments)(text, YAML_OPTIONS)[0]?.toJS(), o);
+      return replicasOf((0, import_yaml7.parseAllDocuments)(text, YAML_OPTIONS)[0]?.toJS(), o);
     let index = manifests.get(cluster);
     if (!index) {
       index = /* @__PURE__ */ new Map();
       const manifest = read(`${dir}/${MANIFEST_FILE}`);
-      for (const doc of manifest === void 0 ? [] : (0, import_yaml6.parseAllDocuments)(manifest, YAML_OPTIONS)) {
+      for (const doc of manifest === void 0 ? [] : (0, import_yaml7.parseAllDocuments)(manifest, YAML_OPTIONS)) {
         const v = doc.toJS();
         const n = replicasOf(v, void 0);
         if (v && n !== void 0)

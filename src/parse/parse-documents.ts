@@ -275,6 +275,12 @@ function helmChartFile(file: SourceFile, chart: string): Diagnostic {
  * library reports it at that value, so point at the over-indented line instead.
  */
 function yamlError(file: SourceFile, errors: readonly YAMLError[]): Diagnostic {
+  // a tab in the indentation is the cause of whatever else the library then finds on that line
+  const tab = errors.find((e) => e.code === 'TAB_AS_INDENT');
+  if (tab) {
+    const { line, col } = lineCol(file.text, tab.pos[0]);
+    return { code: 'FEDC1001', severity: 'error', file: file.path, line, col, message: 'YAML: Tabs are not allowed as indentation', hint: 'indent with spaces' };
+  }
   const multiline = errors.find((e) => e.code === 'MULTILINE_IMPLICIT_KEY');
   if (multiline) {
     const nl = file.text.indexOf('\n', multiline.pos[0]);

@@ -1,3 +1,4 @@
+import { isScalar } from 'yaml';
 import { readTags } from './go-yaml-scalars.js';
 
 /** A YAML document of an input file, as a plain JS value with where it came from. */
@@ -29,4 +30,14 @@ export function formatPath(p: NodePath): string {
  * duplicate keys refused. The library's own warnings are silenced: what matters becomes a
  * diagnostic, and nothing raw reaches stderr.
  */
-export const YAML_OPTIONS = { version: '1.1', customTags: readTags, uniqueKeys: true, strict: true, prettyErrors: false, logLevel: 'error' } as const;
+export const YAML_OPTIONS = { version: '1.1', customTags: readTags, uniqueKeys: sameKey, strict: true, prettyErrors: false, logLevel: 'error' } as const;
+
+/**
+ * Two map keys are one when Kubernetes makes the same string of them (sigs.k8s.io/yaml turns
+ * `1`, `true` and `"1"`, `"true"` into one JSON key, and which value wins is Go's map order): so
+ * `1: a` beside `"1": b` is a duplicate key, as `a` beside `a` is.
+ */
+function sameKey(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  return isScalar(a) && isScalar(b) && String(a.value) === String(b.value);
+}
