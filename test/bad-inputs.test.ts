@@ -3,12 +3,14 @@
  * file, line and column, and checks that the position points at the offending node (the text at
  * file:line:col), not just at the start of the document.
  */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile, type CompileResult } from '../src/compile.js';
 import type { Diagnostic } from '../src/diagnostics/diagnostic.js';
 import { safeJoin } from '../src/emit/write-tree.js';
 import { parseSettings } from '../src/read/load-settings.js';
-import { files } from './helpers.js';
+import { cleanup, fedc, files, tempDir } from './helpers.js';
 
 type Src = Record<string, string>;
 
@@ -202,6 +204,20 @@ metadata:
     expect(d.message).toBe('YAML: Map keys must be unique');
     expect(textAt(c.src, d)).toBe('name: other');
     expect(c.result.failed).toBe(true);
+  });
+
+  it('control characters a name brings into a message are escaped in text and github output', () => {
+    const dir = tempDir('fedc-ctl-');
+    try {
+      writeFileSync(path.join(dir, 'a.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: "ab\\x01\\e[31mred", namespace: default}\n');
+      for (const format of ['text', 'github']) {
+        const r = fedc(['validate', dir, '--format', format]);
+        expect(r.stdout + r.stderr).not.toMatch(/[\u0001\u001b]/);
+        expect(r.stdout + r.stderr).toContain('ConfigMap default/ab\\u0001\\u001b[31mred is a plain Kubernetes object');
+      }
+    } finally {
+      cleanup(dir);
+    }
   });
 
   it('a tab in the indentation is named where it is', () => {

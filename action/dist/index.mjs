@@ -19688,18 +19688,22 @@ function where(d3) {
   return d3.line > 0 ? `${d3.file}:${d3.line}:${d3.col}` : d3.file;
 }
 function textLine(d3) {
-  let s = `${where(d3)} - ${d3.severity} ${d3.code}: ${d3.message}
+  let s = `${printable(where(d3))} - ${d3.severity} ${d3.code}: ${printable(d3.message)}
 `;
   if (d3.hint)
-    s += `  hint: ${d3.hint}
+    s += `  hint: ${printable(d3.hint)}
 `;
   return s;
+}
+var CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
+function printable(s) {
+  return s.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 function githubLine(d3) {
   const level = d3.severity === "error" ? "error" : d3.severity === "warning" ? "warning" : "notice";
   const props = [d3.file ? `file=${escapeProp(d3.file)}` : "", d3.line > 0 ? `line=${d3.line}` : "", d3.line > 0 ? `col=${d3.col}` : "", `title=${d3.code}`].filter(Boolean).join(",");
-  const msg = d3.hint ? `${d3.message}
-${d3.hint}` : d3.message;
+  const msg = d3.hint ? `${printable(d3.message)}
+${printable(d3.hint)}` : printable(d3.message);
   return `::${level} ${props}::${escapeData(msg)}
 `;
 }

@@ -21,9 +21,19 @@ function where(d: Diagnostic): string {
 }
 
 function textLine(d: Diagnostic): string {
-  let s = `${where(d)} - ${d.severity} ${d.code}: ${d.message}\n`;
-  if (d.hint) s += `  hint: ${d.hint}\n`;
+  let s = `${printable(where(d))} - ${d.severity} ${d.code}: ${printable(d.message)}\n`;
+  if (d.hint) s += `  hint: ${printable(d.hint)}\n`;
   return s;
+}
+
+/**
+ * Control characters (C0 but tab, DEL, C1) that a name or value from the repo brought into a
+ * message, as \uXXXX: raw, they would move the cursor, recolour or clear a terminal or a CI log
+ * (ESC), or end a line where none is. Messages hold no line breaks of their own.
+ */
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
+function printable(s: string): string {
+  return s.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** GitHub Actions workflow commands: annotations on the pull request's files. */
@@ -32,7 +42,7 @@ function githubLine(d: Diagnostic): string {
   const props = [d.file ? `file=${escapeProp(d.file)}` : '', d.line > 0 ? `line=${d.line}` : '', d.line > 0 ? `col=${d.col}` : '', `title=${d.code}`]
     .filter(Boolean)
     .join(',');
-  const msg = d.hint ? `${d.message}\n${d.hint}` : d.message;
+  const msg = d.hint ? `${printable(d.message)}\n${printable(d.hint)}` : printable(d.message);
   return `::${level} ${props}::${escapeData(msg)}\n`;
 }
 
