@@ -93,6 +93,9 @@ describe('generate, as argocd-cmp-server runs it', () => {
     const fromParam = generate('fleet/apps', { PARAM_CLUSTER: 'eks.us-east-1' });
     expect(fromParam.code).toBe(0);
     expect([...objects(fromParam.stdout).keys()]).toEqual(['Namespace//shop', 'Service/shop/web', 'Deployment/shop/web', 'Ingress/shop/web', 'Widget/shop/blue']);
+    // an Application's FEDC_CLUSTER left empty does not hide the parameter
+    const blank = generate('fleet/apps', { PARAM_CLUSTER: 'eks.us-east-1', ARGOCD_ENV_FEDC_CLUSTER: ' ' });
+    expect([blank.code, blank.stdout]).toEqual([0, fromParam.stdout]);
   });
 
   it('fails, with nothing on stdout, for a cluster that would get no object, an unknown cluster and no cluster', () => {

@@ -868,6 +868,7 @@ spec: {template: {spec: {}}, placement: {clusters: [{name: cluster1}]}}
     const codes = (x: RunResult) => JSON.parse(x.stdout).diagnostics.filter((d: { severity: string }) => d.severity === 'error');
     expect(codes(v)).toEqual(codes(r));
     expect(codes(v).map((d: { code: string }) => d.code)).toEqual(['FEDC5003']);
+    expect(codes(v)[0].message).toBe('Widget w (a.example.com/v1, FederatedWidgetA at test/a.yaml:9) and Widget w (b.example.com/v1, FederatedWidgetB at test/b.yaml:9) would both be written to clusters/cluster1/namespaces/test/widget-w.yaml');
   });
 });
 

@@ -616,8 +616,8 @@ var require_Node = __commonJS({
         };
         const res = toJS.toJS(this, "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count: count2, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count2);
+          for (const { count: count3, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count3);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
     };
@@ -725,13 +725,13 @@ var require_Alias = __commonJS({
         const anchor = anchors2 && source && anchors2.get(source);
         return anchor ? anchor.count * anchor.aliasCount : 0;
       } else if (identity.isCollection(node)) {
-        let count2 = 0;
+        let count3 = 0;
         for (const item of node.items) {
           const c = getAliasCount(doc, item, anchors2);
-          if (c > count2)
-            count2 = c;
+          if (c > count3)
+            count3 = c;
         }
-        return count2;
+        return count3;
       } else if (identity.isPair(node)) {
         const kc = getAliasCount(doc, node.key, anchors2);
         const vc = getAliasCount(doc, node.value, anchors2);
@@ -3684,8 +3684,8 @@ var require_Document = __commonJS({
         };
         const res = toJS.toJS(this.contents, jsonArg ?? "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count: count2, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count2);
+          for (const { count: count3, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count3);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
       /**
@@ -3762,12 +3762,12 @@ var require_errors = __commonJS({
         lineStr = prev + lineStr;
       }
       if (/[^ ]/.test(lineStr)) {
-        let count2 = 1;
+        let count3 = 1;
         const end = error2.linePos[1];
         if (end?.line === line && end.col > col) {
-          count2 = Math.max(1, Math.min(end.col - col, 80 - ci));
+          count3 = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
-        const pointer2 = " ".repeat(ci) + "^".repeat(count2);
+        const pointer2 = " ".repeat(ci) + "^".repeat(count3);
         error2.message += `:
 
 ${lineStr}
@@ -14259,20 +14259,20 @@ var require_resolve = __commonJS({
       return false;
     }
     function countKeys(schema2) {
-      let count2 = 0;
+      let count3 = 0;
       for (const key in schema2) {
         if (key === "$ref")
           return Infinity;
-        count2++;
+        count3++;
         if (SIMPLE_INLINED.has(key))
           continue;
         if (typeof schema2[key] == "object") {
-          (0, util_1.eachItem)(schema2[key], (sch) => count2 += countKeys(sch));
+          (0, util_1.eachItem)(schema2[key], (sch) => count3 += countKeys(sch));
         }
-        if (count2 === Infinity)
+        if (count3 === Infinity)
           return Infinity;
       }
-      return count2;
+      return count3;
     }
     function getFullPath(resolver, id = "", normalize2) {
       if (normalize2 !== false)
@@ -17810,8 +17810,8 @@ var require_contains = __commonJS({
         cxt.result(valid, () => cxt.reset());
         function validateItemsWithCount() {
           const schValid = gen.name("_valid");
-          const count2 = gen.let("count", 0);
-          validateItems(schValid, () => gen.if(schValid, () => checkLimits(count2)));
+          const count3 = gen.let("count", 0);
+          validateItems(schValid, () => gen.if(schValid, () => checkLimits(count3)));
         }
         function validateItems(_valid, block) {
           gen.forRange("i", 0, len, (i) => {
@@ -17824,16 +17824,16 @@ var require_contains = __commonJS({
             block();
           });
         }
-        function checkLimits(count2) {
-          gen.code((0, codegen_1._)`${count2}++`);
+        function checkLimits(count3) {
+          gen.code((0, codegen_1._)`${count3}++`);
           if (max === void 0) {
-            gen.if((0, codegen_1._)`${count2} >= ${min}`, () => gen.assign(valid, true).break());
+            gen.if((0, codegen_1._)`${count3} >= ${min}`, () => gen.assign(valid, true).break());
           } else {
-            gen.if((0, codegen_1._)`${count2} > ${max}`, () => gen.assign(valid, false).break());
+            gen.if((0, codegen_1._)`${count3} > ${max}`, () => gen.assign(valid, false).break());
             if (min === 1)
               gen.assign(valid, true);
             else
-              gen.if((0, codegen_1._)`${count2} >= ${min}`, () => gen.assign(valid, true));
+              gen.if((0, codegen_1._)`${count3} >= ${min}`, () => gen.assign(valid, true));
           }
         }
       }
@@ -19720,10 +19720,12 @@ function summarize(diags) {
     infos: diags.filter((d3) => d3.severity === "info").length
   };
 }
+function count(k2, noun) {
+  return `${k2} ${noun}${k2 === 1 ? "" : "s"}`;
+}
 function summaryText(diags) {
   const s = summarize(diags);
-  const n = (k2, w) => `${k2} ${w}${k2 === 1 ? "" : "s"}`;
-  return `${n(s.errors, "error")}, ${n(s.warnings, "warning")}${s.infos ? `, ${n(s.infos, "info")}` : ""}`;
+  return `${count(s.errors, "error")}, ${count(s.warnings, "warning")}${s.infos ? `, ${count(s.infos, "info")}` : ""}`;
 }
 
 // dist/cli/diff-command.js
@@ -20586,9 +20588,9 @@ function requireCommon() {
     }
     return target;
   }
-  function repeat(string, count2) {
+  function repeat(string, count3) {
     let result = "";
-    for (let cycle = 0; cycle < count2; cycle += 1) {
+    for (let cycle = 0; cycle < count3; cycle += 1) {
       result += string;
     }
     return result;
@@ -21956,11 +21958,11 @@ function requireLoader() {
     }
     return false;
   }
-  function writeFoldedLines(state, count2) {
-    if (count2 === 1) {
+  function writeFoldedLines(state, count3) {
+    if (count3 === 1) {
       state.result += " ";
-    } else if (count2 > 1) {
-      state.result += common2.repeat("\n", count2 - 1);
+    } else if (count3 > 1) {
+      state.result += common2.repeat("\n", count3 - 1);
     }
   }
   function readPlainScalar(state, nodeIndent, withinFlowCollection) {
@@ -24008,7 +24010,7 @@ function plainParse(file, values) {
 }
 var blockValues = (file, spans) => blockParse(file.text, spans, BLOCK_DEPTH, resolvePlainScalar);
 var BLOCK_DEPTH = 1e3;
-function jsyamlValues(file, count2) {
+function jsyamlValues(file, count3) {
   if (NODE_PROPERTIES.test(file.text))
     return void 0;
   const values = [];
@@ -24017,9 +24019,9 @@ function jsyamlValues(file, count2) {
   } catch {
     return void 0;
   }
-  if (count2 === 0 && values.every((v) => v === null || v === void 0))
+  if (count3 === 0 && values.every((v) => v === null || v === void 0))
     return [];
-  return values.length === count2 ? values : void 0;
+  return values.length === count3 ? values : void 0;
 }
 var INELIGIBLE = /[\t\u0085\u2028\u2029]|^%|<<|\{\{|\?\s|[\]}]\s*:|[0-9]{16}|^\.\.\.|(?:^|[\s{,[])(?:~|[Nn]ull|NULL)?:(?=\s|$)/m;
 var NODE_PROPERTIES = /[&*!]/;
@@ -24721,7 +24723,7 @@ function compareSnapshots(base, head, options = {}) {
   const context = options.context ?? 3;
   const groups2 = /* @__PURE__ */ new Map();
   const counts = /* @__PURE__ */ new Map();
-  const count2 = (cluster, change) => {
+  const count3 = (cluster, change) => {
     let c = counts.get(cluster);
     if (!c)
       counts.set(cluster, c = { cluster, added: 0, changed: 0, removed: 0 });
@@ -24770,7 +24772,7 @@ function compareSnapshots(base, head, options = {}) {
         continue;
       const change = !before ? "added" : !after ? "removed" : "changed";
       const reason = change === "changed" ? "modified" : change === "added" ? !base.clusters.has(cluster) ? "cluster-added" : inBase.has(key) ? "placed" : "created" : !head.clusters.has(cluster) ? "cluster-removed" : inHead.has(key) ? "unplaced" : "deleted";
-      count2(cluster, change);
+      count3(cluster, change);
       const group = `${change}${reason}${key}${bt}${at}`;
       const existing = groups2.get(group);
       if (existing) {
@@ -32652,8 +32654,8 @@ function classifyDocuments(parsed, report) {
     visit3(p.value, { file: p.file, docIndex: p.index, line: p.line }, false);
   for (const [file, n] of notes) {
     if (n.foreign) {
-      const { origin, what, count: count2 } = n.foreign;
-      const message = n.objects ? `${count2 > 1 ? `${count2} documents` : `document ${origin.docIndex + 1}`} of ${file} ${count2 > 1 ? "look" : "looks"} like ${what}, with neither apiVersion nor kind: not Kubernetes objects, so skipped` : `${file} looks like ${what}, with neither apiVersion nor kind: not Kubernetes objects, so it is skipped`;
+      const { origin, what, count: count3 } = n.foreign;
+      const message = n.objects ? `${count3 > 1 ? `${count3} documents` : `document ${origin.docIndex + 1}`} of ${file} ${count3 > 1 ? "look" : "looks"} like ${what}, with neither apiVersion nor kind: not Kubernetes objects, so skipped` : `${file} looks like ${what}, with neither apiVersion nor kind: not Kubernetes objects, so it is skipped`;
       report.warning("FEDC1009", { origin }, message, n.objects ? "move them to a file of their own, or delete them" : `exclude it in fedc.yaml (exclude: ["${file}"]) to silence this`);
     }
     if (n.kustomization) {
@@ -36070,7 +36072,7 @@ function noProgress(stream2) {
     }
   };
 }
-var count = (n) => n.toLocaleString("en-US");
+var count2 = (n) => n.toLocaleString("en-US");
 function startProgress(stream2, now = Date.now) {
   const begun = now();
   let phase = "starting";
@@ -36092,8 +36094,8 @@ function startProgress(stream2, now = Date.now) {
   const text = () => {
     const parts = [];
     if (phase === "writing") {
-      parts.push(written < toWrite ? `writing ${count(written)}/${count(toWrite)} files` : toWrite > 0 ? `committing ${count(toWrite)} files` : "committing");
-      parts.push(`${count(clustersDone)}/${count(clusters)} clusters`);
+      parts.push(written < toWrite ? `writing ${count2(written)}/${count2(toWrite)} files` : toWrite > 0 ? `committing ${count2(toWrite)} files` : "committing");
+      parts.push(`${count2(clustersDone)}/${count2(clusters)} clusters`);
     } else {
       parts.push({
         starting: "starting",
@@ -36104,10 +36106,10 @@ function startProgress(stream2, now = Date.now) {
         checking: "checking the output directory"
       }[phase]);
       if (objects !== void 0)
-        parts.push(`${count(clusters)} clusters`);
+        parts.push(`${count2(clusters)} clusters`);
     }
     if (objects !== void 0)
-      parts.push(`${count(objects)} objects`);
+      parts.push(`${count2(objects)} objects`);
     parts.push(`${((now() - begun) / 1e3).toFixed(1)} s`);
     const line = `fedc: ${parts.join(", ")}`;
     const width = stream2.columns;
@@ -36529,13 +36531,13 @@ function parseShard(text) {
   if (!m)
     return void 0;
   const index = Number(m[1]);
-  const count2 = Number(m[2]);
-  if (!Number.isSafeInteger(count2) || index > count2)
+  const count3 = Number(m[2]);
+  if (!Number.isSafeInteger(count3) || index > count3)
     return void 0;
-  return { index, count: count2 };
+  return { index, count: count3 };
 }
-function shardOf(cluster, count2) {
-  return fnv1_32(cluster) % count2 + 1;
+function shardOf(cluster, count3) {
+  return fnv1_32(cluster) % count3 + 1;
 }
 function inShard(cluster, shard) {
   return shardOf(cluster, shard.count) === shard.index;
@@ -36550,7 +36552,8 @@ function collisionDiagnostic(col) {
   return {
     code: "FEDC5003",
     severity: "error",
-    message: `${a.kind} ${a.name} from ${a.source.file} and ${b.kind} ${b.name} from ${b.source.file} would both be written to ${col.file}`,
+    // the API group tells two types of one kind apart; the line, two documents of one file
+    message: `${a.kind} ${a.name} (${a.apiVersion}, ${a.federatedKind} at ${a.source.file}:${a.source.line}) and ${b.kind} ${b.name} (${b.apiVersion}, ${b.federatedKind} at ${b.source.file}:${b.source.line}) would both be written to ${col.file}`,
     file: b.source.file,
     line: b.source.line,
     col: 1,
@@ -36909,9 +36912,9 @@ function itemEnd(list, from) {
   const end = list.indexOf(SEP, from);
   return end === -1 ? list.length : end;
 }
-function unpack2(list, count2) {
-  const items = count2 === 0 ? list === "" ? [] : void 0 : list.split(SEP);
-  return items && items.length === count2 ? items : void 0;
+function unpack2(list, count3) {
+  const items = count3 === 0 ? list === "" ? [] : void 0 : list.split(SEP);
+  return items && items.length === count3 ? items : void 0;
 }
 var KnownOutput = class {
   sigs = /* @__PURE__ */ new Map();

@@ -14,8 +14,10 @@ import { runRender } from './render-command.js';
  * pruning on, Argo CD would delete everything on the cluster.
  */
 export async function runArgoGenerate(env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const from = env.ARGOCD_ENV_FEDC_CLUSTER !== undefined ? 'FEDC_CLUSTER' : 'the parameter cluster';
-  const cluster = (env.ARGOCD_ENV_FEDC_CLUSTER ?? env.PARAM_CLUSTER ?? '').trim();
+  // an empty FEDC_CLUSTER (an env entry left blank) is no choice: the parameter may still be set
+  const fromEnv = env.ARGOCD_ENV_FEDC_CLUSTER?.trim();
+  const from = fromEnv ? 'FEDC_CLUSTER' : 'the parameter cluster';
+  const cluster = fromEnv || (env.PARAM_CLUSTER ?? '').trim();
   if (!cluster) {
     process.stderr.write('fedc argocd generate: no member cluster: set FEDC_CLUSTER in the Application\'s plugin env (spec.source.plugin.env), or the plugin parameter cluster\n');
     return EXIT_USAGE;

@@ -1,5 +1,5 @@
 import { sortDiagnostics } from '../diagnostics/diagnostic.js';
-import type { Format } from '../diagnostics/format.js';
+import { count, type Format } from '../diagnostics/format.js';
 import { outputCollisions } from '../emit/output-tree.js';
 import { diagnosticsPrinter } from './print-diagnostics.js';
 import { EXIT_ERRORS, EXIT_OK } from './exit-codes.js';
@@ -16,7 +16,7 @@ export async function runValidate(dir: string, opts: { format: Format; strict?: 
   diagnosticsPrinter(opts.format, true, dir)(sortDiagnostics([...result.diagnostics, ...collisions]));
   if (opts.format === 'text' && !failed) {
     const objects = result.clusters.reduce((n, c) => n + c.objects.length, 0);
-    process.stderr.write(`ok: ${result.clusters.length} clusters, ${objects} objects\n`);
+    process.stderr.write(`ok: ${count(result.clusters.length, 'cluster')}, ${count(objects, 'object')}\n`);
   }
   return failed ? EXIT_ERRORS : EXIT_OK;
 }

@@ -62,8 +62,12 @@ export function summarize(diags: readonly Diagnostic[]): { errors: number; warni
   };
 }
 
+/** "1 error", "2 errors": a count with its noun. */
+export function count(k: number, noun: string): string {
+  return `${k} ${noun}${k === 1 ? '' : 's'}`;
+}
+
 function summaryText(diags: readonly Diagnostic[]): string {
   const s = summarize(diags);
-  const n = (k: number, w: string) => `${k} ${w}${k === 1 ? '' : 's'}`;
-  return `${n(s.errors, 'error')}, ${n(s.warnings, 'warning')}${s.infos ? `, ${n(s.infos, 'info')}` : ''}`;
+  return `${count(s.errors, 'error')}, ${count(s.warnings, 'warning')}${s.infos ? `, ${count(s.infos, 'info')}` : ''}`;
 }

@@ -63,7 +63,8 @@ function collisionDiagnostic(col: FileCollision): Diagnostic {
   return {
     code: 'FEDC5003',
     severity: 'error',
-    message: `${a.kind} ${a.name} from ${a.source.file} and ${b.kind} ${b.name} from ${b.source.file} would both be written to ${col.file}`,
+    // the API group tells two types of one kind apart; the line, two documents of one file
+    message: `${a.kind} ${a.name} (${a.apiVersion}, ${a.federatedKind} at ${a.source.file}:${a.source.line}) and ${b.kind} ${b.name} (${b.apiVersion}, ${b.federatedKind} at ${b.source.file}:${b.source.line}) would both be written to ${col.file}`,
     file: b.source.file,
     line: b.source.line,
     col: 1,
