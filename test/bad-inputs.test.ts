@@ -616,6 +616,16 @@ describe('override paths', () => {
 });
 
 describe('overrides that cannot be applied (FEDC4005)', () => {
+  it('does not hide the other problems of the object: its template, the other cluster\'s override', () => {
+    const c = run({
+      ...BASE,
+      'd.yaml': withOverrides('  - clusterName: aws\n    clusterOverrides:\n    - op: add\n      path: /metadata/annotations/foo\n      value: bar\n'
+        + '  - clusterName: gke\n    clusterOverrides:\n    - path: /spec/replicas\n      value: many\n').replace('      replicas: 1\n', '      replicas: 1\n      paused: maybe\n'),
+    });
+    expect(c.result.diagnostics.map(where)).toEqual(['error FEDC7001 d.yaml:12:15', 'error FEDC4005 d.yaml:27:13', 'error FEDC7001 d.yaml:32:14']);
+    expect(c.result.failed).toBe(true);
+  });
+
   it('add below a map that does not exist', () => {
     const c = run({
       ...BASE,

@@ -34706,8 +34706,6 @@ function renderClusters(placed, readyClusters, report) {
       perCluster.push([cluster, ingress ? ingress.overridden(object, cluster, oi) : object, oi]);
     }
     if (ingress?.finish(failed2))
-      failed2 = true;
-    if (failed2)
       continue;
     for (const [cluster, object, overrideIndex] of perCluster) {
       const meta = object.metadata;

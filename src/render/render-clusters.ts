@@ -59,8 +59,10 @@ export function renderClusters(placed: readonly PlacedResource[], readyClusters:
       }
       perCluster.push([cluster, ingress ? ingress.overridden(object, cluster, oi) : object, oi]);
     }
-    if (ingress?.finish(failed)) failed = true;
-    if (failed) continue;
+    if (ingress?.finish(failed)) continue;
+    // An override that failed on one cluster fails the compile (its error is reported), but the
+    // object still goes to the other clusters here, so that the checks after this one (the
+    // template's schema, the other clusters' overrides) report their problems in the same run.
     for (const [cluster, object, overrideIndex] of perCluster) {
       const meta = object.metadata as Record<string, unknown>;
       out.get(cluster)!.push({
