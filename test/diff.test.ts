@@ -4,6 +4,8 @@ import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, renameSync,
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configMap, createFleetRepo, gitIn, PASSWORD_NEW, secret, SECRETS, TOKEN_NEW, TOKEN_OLD, type FleetRepo } from './fleet-repo.js';
+import { compareSnapshots } from '../src/diff/compare-snapshots.js';
+import { diffFormatters } from '../src/diff/format/index.js';
 import { cleanup, CLI, fedc, tempDir } from './helpers.js';
 
 let dir = '';
@@ -169,6 +171,16 @@ describe('markdown within a budget', () => {
       expect(small).toMatch(new RegExp(`^### fedc diff\n\n(\\*\\*3 clusters changed: 1 object added, 7 changed, 3 removed\\*\\*\n\n)?_The compared refs, the (per-cluster table|counts) and the 5 changes are left out: they do not fit in ${n} characters\\. Run \`fedc diff\` locally to see them\\._\n$`));
     }
     expect(diff(...args, '--max-chars', '250').stdout).toContain('**3 clusters changed');
+  });
+});
+
+describe('markdown of a change to DNS alone', () => {
+  it('has no per-cluster table when no cluster\'s objects changed', () => {
+    const snap = (records: string[]) => ({ clusters: new Map([['aws', new Map()]]), notCompared: new Set<string>(), zones: new Map([['example.com', { records }]]), endpoints: new Map() });
+    const result = compareSnapshots(snap(['www 300 IN A 10.0.0.1']), snap(['www 300 IN A 10.0.0.2']));
+    const md = diffFormatters.markdown.format({ base: 'main', head: 'feature', result }, { color: false, maxChars: 65536 });
+    expect(md).not.toContain('| cluster |');
+    expect(md).toContain('zone example.com');
   });
 });
 

@@ -78,6 +78,12 @@ items:
     };
     expect(run(src).diagnostics.map(where)).toEqual(['warning FEDC2009 get.yaml:5:9', 'warning FEDC2009 get.yaml:8:9']);
   });
+
+  it('a List with no items (kubectl get of nothing: items null, or none) is an empty list', () => {
+    for (const items of ['items: null\n', 'items: []\n', '']) {
+      expect(run({ ...CLUSTERS, 'get.yaml': `apiVersion: v1\nkind: List\nmetadata: {resourceVersion: ""}\n${items}` }).diagnostics, items).toEqual([]);
+    }
+  });
 });
 
 describe('a default namespace (fedc.yaml defaultNamespace)', () => {

@@ -24954,7 +24954,8 @@ function render({ base, head, result: r }, level, budget) {
     out.push("", `_${left} and the ${r.objects.length + r.zones.length + r.endpoints.length} changes are left out: they do not fit in ${budget} characters. Run \`fedc diff\` locally to see them._`);
     return out.join("\n") + "\n";
   }
-  out.push("", ...table(r));
+  if (r.counts.length > 0)
+    out.push("", ...table(r));
   const clusters = [];
   if (r.clusters.added.length)
     clusters.push(`New clusters: ${r.clusters.added.map((c) => `\`${c}\``).join(", ")}.`);
@@ -32622,7 +32623,7 @@ function classifyDocuments(parsed, report) {
       return;
     }
     if (isList(kind, obj)) {
-      const items = obj.items;
+      const items = obj.items ?? [];
       const within = origin.within ?? [];
       items.forEach((item, i) => visit3(item, { ...origin, within: [...within, "items", i] }, true));
       return;
@@ -32672,7 +32673,7 @@ function classifyDocuments(parsed, report) {
   return out;
 }
 function isList(kind, obj) {
-  return (kind === "List" || kind.endsWith("List")) && Array.isArray(obj.items);
+  return (kind === "List" || kind.endsWith("List")) && Array.isArray(obj.items) || kind === "List" && obj.items == null;
 }
 function describeValue2(v) {
   if (v === null || v === void 0)

@@ -103,7 +103,7 @@ export function classifyDocuments(parsed: readonly ParsedDocument[], report: Rep
       return;
     }
     if (isList(kind, obj)) {
-      const items = obj.items as unknown[];
+      const items = (obj.items ?? []) as unknown[];
       const within = origin.within ?? [];
       items.forEach((item, i) => visit(item, { ...origin, within: [...within, 'items', i] }, true));
       return;
@@ -162,9 +162,12 @@ export function classifyDocuments(parsed: readonly ParsedDocument[], report: Rep
   return out;
 }
 
-/** `v1 List` and the `<Kind>List` kinds that `kubectl get -o yaml` writes. */
+/**
+ * `v1 List` and the `<Kind>List` kinds that `kubectl get -o yaml` writes. A `List` with no items
+ * (`items: null`, or none, as `kubectl get` writes when nothing matched) is an empty list.
+ */
 function isList(kind: string, obj: Obj): boolean {
-  return (kind === 'List' || kind.endsWith('List')) && Array.isArray(obj.items);
+  return (kind === 'List' || kind.endsWith('List')) && Array.isArray(obj.items) || (kind === 'List' && obj.items == null);
 }
 
 function describeValue(v: unknown): string {

@@ -35,7 +35,8 @@ function render({ base, head, result: r }: DiffReport, level: Level, budget: num
     out.push('', `_${left} and the ${r.objects.length + r.zones.length + r.endpoints.length} changes are left out: they do not fit in ${budget} characters. Run \`fedc diff\` locally to see them._`);
     return out.join('\n') + '\n';
   }
-  out.push('', ...table(r));
+  // no cluster's objects changed (only zones, DNSEndpoints, or clusters not compared): no table
+  if (r.counts.length > 0) out.push('', ...table(r));
   const clusters: string[] = [];
   if (r.clusters.added.length) clusters.push(`New clusters: ${r.clusters.added.map((c) => `\`${c}\``).join(', ')}.`);
   if (r.clusters.removed.length) clusters.push(`Removed clusters: ${r.clusters.removed.map((c) => `\`${c}\``).join(', ')}.`);
