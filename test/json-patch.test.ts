@@ -43,6 +43,12 @@ describe('applyOverrides', () => {
     expect(e.hint).toBe('add the whole map instead: {op: add, path: /metadata/annotations, value: {foo: ...}}');
   });
 
+  it('a path through a scalar says what the scalar is, not that it does not exist', () => {
+    const e = fails([{ op: 'replace', path: '/spec/replicas/x', value: 1 }]);
+    expect(e.message).toBe('replace /spec/replicas/x: /spec/replicas is a number, not a map or a list');
+    expect(e.hint).toBeUndefined();
+  });
+
   it('a null intermediate counts as missing', () => {
     expect(fails([{ op: 'add', path: '/spec/nothing/a', value: 1 }]).message).toMatch(/\/spec\/nothing does not exist/);
   });

@@ -34616,7 +34616,8 @@ function applyOverrides(doc, ops) {
       let next = child(parent, seg);
       if (next === void 0 || next === null || typeof next !== "object" || next instanceof Date) {
         const missing = "/" + o.path.split("/").slice(1, i + 2).join("/");
-        throw new PatchError(index, `${op} ${o.path}: ${missing} does not exist${op === "add" ? "; KubeFed's add does not create missing parents" : ""}`, op === "add" && i === parentPath.length - 1 ? last === "-" || INDEX.test(last) ? `add the whole list instead: {op: add, path: ${missing}, value: [...]}` : `add the whole map instead: {op: add, path: ${missing}, value: {${last}: ...}}` : void 0);
+        const absent = next === void 0 || next === null;
+        throw new PatchError(index, absent ? `${op} ${o.path}: ${missing} does not exist${op === "add" ? "; KubeFed's add does not create missing parents" : ""}` : `${op} ${o.path}: ${missing} is a ${typeof next === "object" ? "timestamp" : typeof next}, not a map or a list`, absent && op === "add" && i === parentPath.length - 1 ? last === "-" || INDEX.test(last) ? `add the whole list instead: {op: add, path: ${missing}, value: [...]}` : `add the whole map instead: {op: add, path: ${missing}, value: {${last}: ...}}` : void 0);
       }
       if (!copies.has(next)) {
         next = copy(next);

@@ -52,10 +52,13 @@ export function applyOverrides<T>(doc: T, ops: readonly ClusterOverride[]): T {
       // A timestamp is a string in the JSON KubeFed reads: it holds nothing a path could name.
       if (next === undefined || next === null || typeof next !== 'object' || next instanceof Date) {
         const missing = '/' + o.path.split('/').slice(1, i + 2).join('/');
+        const absent = next === undefined || next === null;
         throw new PatchError(
           index,
-          `${op} ${o.path}: ${missing} does not exist${op === 'add' ? "; KubeFed's add does not create missing parents" : ''}`,
-          op === 'add' && i === parentPath.length - 1
+          absent
+            ? `${op} ${o.path}: ${missing} does not exist${op === 'add' ? "; KubeFed's add does not create missing parents" : ''}`
+            : `${op} ${o.path}: ${missing} is a ${typeof next === 'object' ? 'timestamp' : typeof next}, not a map or a list`,
+          absent && op === 'add' && i === parentPath.length - 1
             ? last === '-' || INDEX.test(last)
               ? `add the whole list instead: {op: add, path: ${missing}, value: [...]}`
               : `add the whole map instead: {op: add, path: ${missing}, value: {${last}: ...}}`
