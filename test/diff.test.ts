@@ -118,6 +118,11 @@ describe('fedc diff between git refs', () => {
       expect(r.code).toBe(1);
       expect(r.stdout).toBe('');
       expect(r.stderr).toBe('fedc diff: the working tree does not compile:\nshop/broken.yaml:5:25 - error FEDC2001: FederatedConfigMap: spec.placement.clusters must be a list, not string "aws"\n1 error, 0 warnings\n');
+      // for a machine, the same on stdout
+      const j = diff('--format', 'json');
+      expect(j.code).toBe(1);
+      const out = JSON.parse(j.stdout);
+      expect(out.failures.map((f: any) => [f.label, f.side, f.summary.errors, f.diagnostics[0].code, f.diagnostics[0].line])).toEqual([['the working tree', 'head', 1, 'FEDC2001', 5]]);
     } finally {
       rmSync(path.join(repo, 'shop/broken.yaml'));
     }
@@ -241,7 +246,10 @@ describe('a revision git cannot read whole (a shallow or partial clone, a damage
   /** `fedc diff ARGS` refuses main: exit 1, nothing on stdout, each error (with the hint) and the count on stderr. */
   const refusesMain = (args: string[], errors: string[]) => {
     const r = run(args);
-    expect([r.code, r.stdout]).toEqual([1, '']);
+    expect(r.code).toBe(1);
+    // nothing compared on stdout: with --format json, only the failure, for a machine
+    if (args.includes('json')) expect(JSON.parse(r.stdout).failures.map((f: any) => [f.label, f.side, f.summary.errors])).toEqual([[`main (${short})`, 'base', errors.length]]);
+    else expect(r.stdout).toBe('');
     expect(r.stderr).toBe(`fedc diff: main (${short}) does not compile:\n` + errors.map((e) => `${e}\n${HINT(sha)}`).join('') +
       `${errors.length} ${errors.length === 1 ? 'error' : 'errors'}, 0 warnings\n`);
   };

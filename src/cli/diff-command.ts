@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { CompileResult } from '../compile.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { formatDiagnostics } from '../diagnostics/format.js';
+import { formatDiagnostics, summarize } from '../diagnostics/format.js';
 import { compareSnapshots } from '../diff/compare-snapshots.js';
 import { DIFF_FORMATS, diffFormatters, type DiffFormat } from '../diff/format/index.js';
 import { snapshotOfCompile, snapshotOfTree, type RenderSnapshot } from '../diff/render-snapshot.js';
@@ -45,7 +45,7 @@ export async function runDiff(args: string[], opts: DiffFlags): Promise<number> 
   let sides: { base: Side; head: Side } | number;
   if (args.length === 2) {
     if (opts.base || opts.head || opts.mergeBase) return usage('--base, --head and --merge-base compare git refs of one repo, not two directories');
-    sides = treeSides(args[0]!, args[1]!);
+    sides = treeSides(args[0]!, args[1]!, opts.format);
   } else sides = await repoSides(args[0] ?? '.', opts);
   if (typeof sides === 'number') return sides;
 
@@ -65,7 +65,13 @@ async function repoSides(dir: string, opts: DiffFlags): Promise<{ base: Side; he
   if (r.ok) return r;
   if (r.message) return usage(r.message);
   for (const f of r.failures) process.stderr.write(`fedc diff: ${f.label} does not compile:\n${formatDiagnostics(f.errors, 'text')}`);
+  if (opts.format === 'json') printFailures(r.failures.map((f) => ({ label: f.label, side: f.side, diagnostics: f.errors })));
   return r.exit;
+}
+
+/** With --format json, a side that cannot be compared is told on stdout too, for the machine that reads it. */
+function printFailures(failures: { label: string; side: 'base' | 'head'; diagnostics: readonly Diagnostic[] }[]): void {
+  process.stdout.write(JSON.stringify({ failures: failures.map((f) => ({ ...f, summary: summarize(f.diagnostics) })) }, null, 2) + '\n');
 }
 
 export interface RefSides {
@@ -178,7 +184,7 @@ export async function renderRefSides(dir: string, opts: RefOptions): Promise<Ref
   return { ok: true, base: sides[0]!, head: sides[1]!, headDiagnostics };
 }
 
-function treeSides(a: string, b: string): { base: Side; head: Side } | number {
+function treeSides(a: string, b: string, format: string): { base: Side; head: Side } | number {
   const sides: Side[] = [];
   for (const dir of [a, b]) {
     let files: Map<string, string>;
@@ -191,6 +197,7 @@ function treeSides(a: string, b: string): { base: Side; head: Side } | number {
     if (problems.length > 0) {
       const named = problems.map((d) => ({ ...d, file: path.join(dir, d.file) }));
       process.stderr.write(`fedc diff: ${dir} cannot be read as a rendered output directory:\n${formatDiagnostics(named, 'text')}`);
+      if (format === 'json') printFailures([{ label: dir, side: dir === a ? 'base' : 'head', diagnostics: named }]);
       return EXIT_ERRORS;
     }
     sides.push({ label: dir, snapshot });
