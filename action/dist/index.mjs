@@ -4464,7 +4464,7 @@ var require_resolve_block_scalar = __commonJS({
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
       const type2 = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
-      const lines = scalar.source ? splitLines2(scalar.source) : [];
+      const lines = scalar.source ? splitLines3(scalar.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
         const content = lines[i][1];
@@ -4622,7 +4622,7 @@ var require_resolve_block_scalar = __commonJS({
       }
       return { mode, indent, chomp, comment: comment2, length };
     }
-    function splitLines2(source) {
+    function splitLines3(source) {
       const split = source.split(/\n( *)/);
       const first = split[0];
       const m = first.match(/^( *)/);
@@ -24152,7 +24152,15 @@ function locateInBlock(text, start, end, path20, atKey, isStringKey) {
     node = found.child;
   }
 }
+var lastLines;
 function linesOf(text, start, end) {
+  if (lastLines && lastLines.text === text && lastLines.start === start && lastLines.end === end)
+    return lastLines.lines;
+  const lines = splitLines2(text, start, end);
+  lastLines = { text, start, end, lines };
+  return lines;
+}
+function splitLines2(text, start, end) {
   const out = [];
   for (let pos = start; pos < end; ) {
     let nl = text.indexOf("\n", pos);
@@ -24196,7 +24204,30 @@ function mapEntry(text, lines, node, key, isStringKey) {
   return void 0;
 }
 function seqItem(text, lines, node, index) {
-  let n = -1;
+  const l = itemLines(text, lines, node)[index];
+  if (l === void 0)
+    return void 0;
+  const line = lines[l];
+  const at = line.start + (l === node.from ? node.firstCol : line.indent);
+  let v = at + 1;
+  while (v < line.end && text.charCodeAt(v) === 32)
+    v++;
+  if (v === line.end || text.startsWith("#", v) || isDash(text, v, line.end))
+    return void 0;
+  const itemCol = v - line.start;
+  const to = blockEnd(text, lines, l + 1, node.to, node.col, false);
+  const isMap2 = /^[^:\s]+:(?= |$)/.test(text.slice(v, line.end));
+  return { key: v, value: v, ...isMap2 ? { child: { from: l, to, col: itemCol, firstCol: itemCol } } : {} };
+}
+function itemLines(text, lines, node) {
+  let seqs = sequences.get(lines);
+  if (!seqs)
+    sequences.set(lines, seqs = /* @__PURE__ */ new Map());
+  const memo = `${node.from} ${node.to} ${node.col} ${node.firstCol}`;
+  let items = seqs.get(memo);
+  if (items)
+    return items;
+  items = [];
   for (let l = node.from; l < node.to; l++) {
     const line = lines[l];
     if (line.kind !== "content")
@@ -24205,24 +24236,16 @@ function seqItem(text, lines, node, index) {
     if (col > node.col)
       continue;
     if (col < node.col)
-      return void 0;
+      break;
     const at = line.start + col;
     if (!(isDash(text, at, line.end) && at + 1 < line.end))
-      return void 0;
-    if (++n !== index)
-      continue;
-    let v = at + 1;
-    while (v < line.end && text.charCodeAt(v) === 32)
-      v++;
-    if (v === line.end || text.startsWith("#", v) || isDash(text, v, line.end))
-      return void 0;
-    const itemCol = v - line.start;
-    const to = blockEnd(text, lines, l + 1, node.to, node.col, false);
-    const isMap2 = /^[^:\s]+:(?= |$)/.test(text.slice(v, line.end));
-    return { key: v, value: v, ...isMap2 ? { child: { from: l, to, col: itemCol, firstCol: itemCol } } : {} };
+      break;
+    items.push(l);
   }
-  return void 0;
+  seqs.set(memo, items);
+  return items;
 }
+var sequences = /* @__PURE__ */ new WeakMap();
 function valueAfter(text, lines, l, from, col) {
   const line = lines[l];
   let v = from;
@@ -24245,6 +24268,17 @@ function valueAfter(text, lines, l, from, col) {
   return void 0;
 }
 function blockEnd(text, lines, from, to, col, seqAtCol) {
+  let ends = blockEnds.get(lines);
+  if (!ends)
+    blockEnds.set(lines, ends = /* @__PURE__ */ new Map());
+  const memo = `${from} ${to} ${col} ${seqAtCol}`;
+  let end = ends.get(memo);
+  if (end === void 0)
+    ends.set(memo, end = scanBlockEnd(text, lines, from, to, col, seqAtCol));
+  return end;
+}
+var blockEnds = /* @__PURE__ */ new WeakMap();
+function scanBlockEnd(text, lines, from, to, col, seqAtCol) {
   for (let l = from; l < to; l++) {
     const line = lines[l];
     if (line.kind !== "content")
@@ -24278,11 +24312,33 @@ var Locator = class {
   plainSpans = /* @__PURE__ */ new Map();
   /** Single documents of plain files, parsed alone: `file\0index` -> the document and its offset in the file. */
   single = /* @__PURE__ */ new Map();
+  /** Each file's line starts, once it has a diagnostic: many diagnostics in one file each cost a search, not a scan. */
+  lineStarts = /* @__PURE__ */ new Map();
   /** `parseOnly`: always ask the `yaml` library (the reference block-locator.ts is tested against). */
   constructor(files, options = {}) {
     this.options = options;
     for (const f of files)
       this.texts.set(f.path, f.text);
+  }
+  /** lineCol, by a binary search of the file's line starts. */
+  lineCol(file, text, offset) {
+    let starts = this.lineStarts.get(file);
+    if (!starts) {
+      starts = [0];
+      for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1))
+        starts.push(i + 1);
+      this.lineStarts.set(file, starts);
+    }
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = lo + hi + 1 >> 1;
+      if (starts[mid] <= offset)
+        lo = mid;
+      else
+        hi = mid - 1;
+    }
+    return { line: lo + 1, col: offset - starts[lo] + 1 };
   }
   /**
    * Position of the node at `path`. When `key` is true and the last segment is a map key, the
@@ -24297,7 +24353,7 @@ var Locator = class {
     if (span) {
       const offset2 = locateInBlock(text, span.start, span.end, path20, key, isPlainString);
       if (offset2 !== void 0)
-        return lineCol(text, offset2);
+        return this.lineCol(file, text, offset2);
     }
     const { doc, base } = this.document(file, text, docIndex);
     if (!doc)
@@ -24335,7 +24391,7 @@ var Locator = class {
     }
     if (!resolved && lastKey !== void 0)
       offset = lastKey;
-    return lineCol(text, base + offset);
+    return this.lineCol(file, text, base + offset);
   }
   /**
    * Document `index` of a file with its offset in the file. Of a plain file, that document is
@@ -33871,9 +33927,10 @@ function compileSelector(selector) {
 var SYSTEM_NAMESPACES = ["kube-system", "kube-public", "default"];
 function planPlacement(inputs, options, report) {
   const registered = new Map(inputs.clusters.map((c) => [c.name, c]));
+  const hints = clusterHints(registered);
   const own = /* @__PURE__ */ new Map();
   for (const r of inputs.resources)
-    own.set(r, selectedClusters(r, registered, report));
+    own.set(r, selectedClusters(r, registered, hints, report));
   for (const r of inputs.resources) {
     if (r.type.targetKind !== "Namespace" || isFederatedNamespace(r))
       continue;
@@ -33933,7 +33990,7 @@ function scheduledReplicas(r, cluster) {
   const op = r.overrides.find((o) => o.clusterName === cluster)?.clusterOverrides.find((o) => o.scheduledBy);
   return typeof op?.value === "number" ? op.value : 0;
 }
-function selectedClusters(r, registered, report) {
+function selectedClusters(r, registered, hintFor, report) {
   const { clusters, clusterSelector } = r.placement;
   if (clusters !== null) {
     const out = /* @__PURE__ */ new Set();
@@ -33941,7 +33998,7 @@ function selectedClusters(r, registered, report) {
       if (registered.has(name))
         out.add(name);
       else {
-        report.warning("FEDC3002", { origin: r.origin, path: ["spec", "placement", "clusters", i, "name"] }, `placement names cluster "${name}", which is not a declared KubeFedCluster; KubeFed skips it`, hintForCluster(name, registered));
+        report.warning("FEDC3002", { origin: r.origin, path: ["spec", "placement", "clusters", i, "name"] }, `placement names cluster "${name}", which is not a declared KubeFedCluster; KubeFed skips it`, hintFor(name));
       }
     });
     return out;
@@ -33958,12 +34015,17 @@ function selectedClusters(r, registered, report) {
     return void 0;
   return new Set([...registered.values()].filter((c) => matcher(c.labels)).map((c) => c.name));
 }
-function hintForCluster(name, registered) {
+function clusterHints(registered) {
   const names = [...registered.keys()];
-  const close = names.find((n) => n.toLowerCase() === name.toLowerCase());
-  if (close)
-    return `did you mean ${close}?`;
-  return names.length ? `declared clusters: ${someNames(names)}` : "no KubeFedCluster is declared";
+  const byLower = /* @__PURE__ */ new Map();
+  for (const n of names)
+    if (!byLower.has(n.toLowerCase()))
+      byLower.set(n.toLowerCase(), n);
+  const declared = names.length ? `declared clusters: ${someNames(names)}` : "no KubeFedCluster is declared";
+  return (name) => {
+    const close = byLower.get(name.toLowerCase());
+    return close ? `did you mean ${close}?` : declared;
+  };
 }
 function someNames(names, max = 20) {
   return names.length <= max ? names.join(", ") : `${names.slice(0, max).join(", ")} and ${names.length - max} more`;

@@ -54,7 +54,20 @@ interface Block {
   firstCol: number;
 }
 
+/**
+ * The last document's lines: diagnostics come many to a document (10,000 unknown clusters in one
+ * placement list), and splitting it again for each made their positions quadratic.
+ */
+let lastLines: { text: string; start: number; end: number; lines: Line[] } | undefined;
+
 function linesOf(text: string, start: number, end: number): Line[] {
+  if (lastLines && lastLines.text === text && lastLines.start === start && lastLines.end === end) return lastLines.lines;
+  const lines = splitLines(text, start, end);
+  lastLines = { text, start, end, lines };
+  return lines;
+}
+
+function splitLines(text: string, start: number, end: number): Line[] {
   const out: Line[] = [];
   for (let pos = start; pos < end;) {
     let nl = text.indexOf('\n', pos);
@@ -102,27 +115,46 @@ function mapEntry(text: string, lines: Line[], node: Block, key: string, isStrin
 
 /** Item `index` of the block sequence `node`. */
 function seqItem(text: string, lines: Line[], node: Block, index: number): Found | undefined {
-  let n = -1;
+  const l = itemLines(text, lines, node)[index];
+  if (l === undefined) return undefined;
+  const line = lines[l]!;
+  const at = line.start + (l === node.from ? node.firstCol : line.indent);
+  let v = at + 1;
+  while (v < line.end && text.charCodeAt(v) === 32) v++;
+  if (v === line.end || text.startsWith('#', v) || isDash(text, v, line.end)) return undefined;
+  const itemCol = v - line.start;
+  const to = blockEnd(text, lines, l + 1, node.to, node.col, false);
+  // A map item: its first key on the dash's line, the others at the same column below.
+  const isMap = /^[^:\s]+:(?= |$)/.test(text.slice(v, line.end));
+  return { key: v, value: v, ...(isMap ? { child: { from: l, to, col: itemCol, firstCol: itemCol } } : {}) };
+}
+
+/**
+ * The line of each item of the block sequence `node`, up to the first line that is no item (an
+ * item the caller asks for beyond it is not understood), once per sequence of the document.
+ */
+function itemLines(text: string, lines: Line[], node: Block): number[] {
+  let seqs = sequences.get(lines);
+  if (!seqs) sequences.set(lines, (seqs = new Map()));
+  const memo = `${node.from} ${node.to} ${node.col} ${node.firstCol}`;
+  let items = seqs.get(memo);
+  if (items) return items;
+  items = [];
   for (let l = node.from; l < node.to; l++) {
     const line = lines[l]!;
     if (line.kind !== 'content') continue;
     const col = l === node.from ? node.firstCol : line.indent;
     if (col > node.col) continue;
-    if (col < node.col) return undefined;
+    if (col < node.col) break;
     const at = line.start + col;
-    if (!(isDash(text, at, line.end) && at + 1 < line.end)) return undefined; // `-` alone, or not an item
-    if (++n !== index) continue;
-    let v = at + 1;
-    while (v < line.end && text.charCodeAt(v) === 32) v++;
-    if (v === line.end || text.startsWith('#', v) || isDash(text, v, line.end)) return undefined;
-    const itemCol = v - line.start;
-    const to = blockEnd(text, lines, l + 1, node.to, node.col, false);
-    // A map item: its first key on the dash's line, the others at the same column below.
-    const isMap = /^[^:\s]+:(?= |$)/.test(text.slice(v, line.end));
-    return { key: v, value: v, ...(isMap ? { child: { from: l, to, col: itemCol, firstCol: itemCol } } : {}) };
+    if (!(isDash(text, at, line.end) && at + 1 < line.end)) break; // `-` alone, or not an item
+    items.push(l);
   }
-  return undefined;
+  seqs.set(memo, items);
+  return items;
 }
+
+const sequences = new WeakMap<Line[], Map<string, number[]>>();
 
 /** What follows `key:` (at `from` on line `l`) of a map whose keys are at `col`. */
 function valueAfter(text: string, lines: Line[], l: number, from: number, col: number): { value: number; child?: Block } | undefined {
@@ -151,6 +183,18 @@ function valueAfter(text: string, lines: Line[], l: number, from: number, col: n
  * sequence at the key's own column (`seqAtCol`), its further dashes there.
  */
 function blockEnd(text: string, lines: Line[], from: number, to: number, col: number, seqAtCol: boolean): number {
+  // each block's end once per document (see lastLines): a long list is walked once, not per item
+  let ends = blockEnds.get(lines);
+  if (!ends) blockEnds.set(lines, (ends = new Map()));
+  const memo = `${from} ${to} ${col} ${seqAtCol}`;
+  let end = ends.get(memo);
+  if (end === undefined) ends.set(memo, (end = scanBlockEnd(text, lines, from, to, col, seqAtCol)));
+  return end;
+}
+
+const blockEnds = new WeakMap<Line[], Map<string, number>>();
+
+function scanBlockEnd(text: string, lines: Line[], from: number, to: number, col: number, seqAtCol: boolean): number {
   for (let l = from; l < to; l++) {
     const line = lines[l]!;
     if (line.kind !== 'content') continue;

@@ -30,10 +30,30 @@ export class Locator {
   private readonly plainSpans = new Map<string, readonly { start: number; end: number }[] | undefined>();
   /** Single documents of plain files, parsed alone: `file\0index` -> the document and its offset in the file. */
   private readonly single = new Map<string, { doc: Document | undefined; base: number }>();
+  /** Each file's line starts, once it has a diagnostic: many diagnostics in one file each cost a search, not a scan. */
+  private readonly lineStarts = new Map<string, number[]>();
 
   /** `parseOnly`: always ask the `yaml` library (the reference block-locator.ts is tested against). */
   constructor(files: readonly SourceFile[], private readonly options: { parseOnly?: boolean } = {}) {
     for (const f of files) this.texts.set(f.path, f.text);
+  }
+
+  /** lineCol, by a binary search of the file's line starts. */
+  private lineCol(file: string, text: string, offset: number): Position {
+    let starts = this.lineStarts.get(file);
+    if (!starts) {
+      starts = [0];
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+      this.lineStarts.set(file, starts);
+    }
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, col: offset - starts[lo]! + 1 };
   }
 
   /**
@@ -48,7 +68,7 @@ export class Locator {
     const span = this.options.parseOnly ? undefined : this.spans(file, text)?.[docIndex];
     if (span) {
       const offset = locateInBlock(text, span.start, span.end, path, key, isPlainString);
-      if (offset !== undefined) return lineCol(text, offset);
+      if (offset !== undefined) return this.lineCol(file, text, offset);
     }
     const { doc, base } = this.document(file, text, docIndex);
     if (!doc) return { line: 0, col: 0 };
@@ -84,7 +104,7 @@ export class Locator {
       }
     }
     if (!resolved && lastKey !== undefined) offset = lastKey;
-    return lineCol(text, base + offset);
+    return this.lineCol(file, text, base + offset);
   }
 
   /**
