@@ -872,6 +872,28 @@ spec: {template: {spec: {}}, placement: {clusters: [{name: cluster1}]}}
   });
 });
 
+describe('output file names that differ only in case', () => {
+  it('are a warning (FEDC5014) in validate and render, an error with --strict; both files are written', () => {
+    const dir = seed();
+    const role = (name: string) => `apiVersion: types.kubefed.io/v1beta1\nkind: FederatedRole\nmetadata: {name: ${name}, namespace: test}\nspec:\n  template: {rules: []}\n  placement: {clusters: [{name: cluster1}]}\n`;
+    write(dir, 'in/test/roles.yaml', role('UPPER') + '---\n' + role('upper'));
+    const warning = 'warning FEDC5014: Role UPPER and Role upper are written to clusters/cluster1/namespaces/test/role-UPPER.yaml and clusters/cluster1/namespaces/test/role-upper.yaml, which differ only in case: a checkout on a case-insensitive file system (macOS, Windows) keeps one of them';
+    const v = cli(dir, ['validate', 'in']);
+    expect(v.code).toBe(0);
+    expect(v.stderr).toContain(`test/roles.yaml:8:1 - ${warning}\n`);
+    const r = cli(dir, ['render', 'in', '-o', 'out']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(warning);
+    expect(readdirSync(path.join(dir, 'out/clusters/cluster1/namespaces/test')).filter((f) => f.startsWith('role-')).sort()).toEqual(['role-UPPER.yaml', 'role-upper.yaml']);
+    for (const cmd of [['validate', 'in', '--strict'], ['render', 'in', '-o', 'out2', '--strict']]) {
+      const s = cli(dir, cmd);
+      expect(s.code, cmd.join(' ')).toBe(1);
+      expect(s.stderr).toContain('error FEDC5014');
+    }
+    expect(existsSync(path.join(dir, 'out2'))).toBe(false);
+  });
+});
+
 describe('the previous output fedc reads (DNS serials, replica plans)', () => {
   it('is read only from regular files with no symlink on the way: anything else is no file, and nothing waits on a FIFO', () => {
     const dir = scratch();

@@ -36503,14 +36503,21 @@ function objectFileName(o) {
 function objectFileCollisions(cluster, objects) {
   const dir = `${CLUSTERS_DIR}/${cluster}`;
   const owners = /* @__PURE__ */ new Map();
+  const folded = /* @__PURE__ */ new Map();
   const collisions = [];
   for (const o of sortForApply([...objects])) {
     const name = objectFileName(o);
     const prev = owners.get(name);
-    if (prev)
+    if (prev) {
       collisions.push({ file: `${dir}/${name}`, objects: [prev, o] });
+      continue;
+    }
+    owners.set(name, o);
+    const other = folded.get(name.toLowerCase());
+    if (other)
+      collisions.push({ file: `${dir}/${other[0]}`, objects: [other[1], o], caseOnly: `${dir}/${name}` });
     else
-      owners.set(name, o);
+      folded.set(name.toLowerCase(), [name, o]);
   }
   return collisions;
 }
@@ -36611,6 +36618,17 @@ function shardText(shard) {
 // dist/emit/output-tree.js
 function collisionDiagnostic(col) {
   const [a, b] = col.objects;
+  if (col.caseOnly) {
+    return {
+      code: "FEDC5014",
+      severity: "warning",
+      file: b.source.file,
+      line: b.source.line,
+      col: 1,
+      message: `${a.kind} ${a.name} and ${b.kind} ${b.name} are written to ${col.file} and ${col.caseOnly}, which differ only in case: a checkout on a case-insensitive file system (macOS, Windows) keeps one of them`,
+      hint: "rename one of the objects, unless every checkout of the output is case-sensitive"
+    };
+  }
   return {
     code: "FEDC5003",
     severity: "error",
@@ -37986,12 +38004,14 @@ async function render2(dir, opts, guard, print, run) {
     const rendered = result.clusters.filter((c) => c.ready && owns(c.name));
     progress.totals(rendered.map((c) => c.name), rendered.reduce((n, c) => n + c.objects.length, 0));
   }
-  if (tree.diagnostics.length > 0) {
-    const code = fail(...tree.diagnostics);
+  const treeDiags = opts.strict ?? settings2.strict ? promoteWarnings(tree.diagnostics) : tree.diagnostics;
+  if (hasErrors(treeDiags)) {
+    const code = fail(...treeDiags);
     process.stderr.write(`${nothing}
 `);
     return code;
   }
+  diags.push(...treeDiags);
   let changes;
   try {
     progress.phase(opts.check ? "checking" : "comparing");

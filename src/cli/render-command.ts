@@ -216,11 +216,14 @@ async function render(dir: string, opts: RenderFlags, guard: OutputGuard | undef
     const rendered = result.clusters.filter((c) => c.ready && owns(c.name));
     progress.totals(rendered.map((c) => c.name), rendered.reduce((n, c) => n + c.objects.length, 0));
   }
-  if (tree.diagnostics.length > 0) {
-    const code = fail(...tree.diagnostics);
+  // the layout's own findings: files two objects would share (errors), names that differ in case only
+  const treeDiags = opts.strict ?? settings.strict ? promoteWarnings(tree.diagnostics) : tree.diagnostics;
+  if (hasErrors(treeDiags)) {
+    const code = fail(...treeDiags);
     process.stderr.write(`${nothing}\n`);
     return code;
   }
+  diags.push(...treeDiags);
   let changes: TreeChanges;
   try {
     progress.phase(opts.check ? 'checking' : 'comparing');

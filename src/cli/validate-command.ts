@@ -1,4 +1,4 @@
-import { sortDiagnostics } from '../diagnostics/diagnostic.js';
+import { hasErrors, promoteWarnings, sortDiagnostics } from '../diagnostics/diagnostic.js';
 import { count, type Format } from '../diagnostics/format.js';
 import { outputCollisions } from '../emit/output-tree.js';
 import { diagnosticsPrinter } from './print-diagnostics.js';
@@ -11,8 +11,9 @@ export async function runValidate(dir: string, opts: { format: Format; strict?: 
   if (bad !== undefined) return bad;
   const { settings, result } = await loadAndCompile(dir, opts);
   // What render would refuse when it lays the files out is an error here too.
-  const collisions = result.failed ? [] : outputCollisions(result.clusters, settings.layout);
-  const failed = result.failed || collisions.length > 0;
+  const found = result.failed ? [] : outputCollisions(result.clusters, settings.layout);
+  const collisions = opts.strict ?? settings.strict ? promoteWarnings(found) : found;
+  const failed = result.failed || hasErrors(collisions);
   diagnosticsPrinter(opts.format, true, dir)(sortDiagnostics([...result.diagnostics, ...collisions]));
   if (opts.format === 'text' && !failed) {
     const objects = result.clusters.reduce((n, c) => n + c.objects.length, 0);

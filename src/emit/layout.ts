@@ -49,18 +49,30 @@ export function objectFileName(o: RenderedObject): string {
 export interface FileCollision {
   file: string;
   objects: [RenderedObject, RenderedObject];
+  /**
+   * The second object's file, when the two names differ in case only: both are written, but a
+   * checkout on a case-insensitive file system (macOS, Windows) keeps one of them.
+   */
+  caseOnly?: string;
 }
 
 /** The collisions of the object layout, from file names alone (the caller reports them). */
 export function objectFileCollisions(cluster: string, objects: RenderedObject[]): FileCollision[] {
   const dir = `${CLUSTERS_DIR}/${cluster}`;
   const owners = new Map<string, RenderedObject>();
+  const folded = new Map<string, [string, RenderedObject]>();
   const collisions: FileCollision[] = [];
   for (const o of sortForApply([...objects])) {
     const name = objectFileName(o);
     const prev = owners.get(name);
-    if (prev) collisions.push({ file: `${dir}/${name}`, objects: [prev, o] });
-    else owners.set(name, o);
+    if (prev) {
+      collisions.push({ file: `${dir}/${name}`, objects: [prev, o] });
+      continue;
+    }
+    owners.set(name, o);
+    const other = folded.get(name.toLowerCase());
+    if (other) collisions.push({ file: `${dir}/${other[0]}`, objects: [other[1], o], caseOnly: `${dir}/${name}` });
+    else folded.set(name.toLowerCase(), [name, o]);
   }
   return collisions;
 }

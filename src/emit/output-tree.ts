@@ -60,6 +60,13 @@ export interface TreeOptions {
 
 function collisionDiagnostic(col: FileCollision): Diagnostic {
   const [a, b] = col.objects;
+  if (col.caseOnly) {
+    return {
+      code: 'FEDC5014', severity: 'warning', file: b.source.file, line: b.source.line, col: 1,
+      message: `${a.kind} ${a.name} and ${b.kind} ${b.name} are written to ${col.file} and ${col.caseOnly}, which differ only in case: a checkout on a case-insensitive file system (macOS, Windows) keeps one of them`,
+      hint: 'rename one of the objects, unless every checkout of the output is case-sensitive',
+    };
+  }
   return {
     code: 'FEDC5003',
     severity: 'error',
