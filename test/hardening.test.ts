@@ -709,10 +709,23 @@ describe('full and unwritable disks', () => {
     expect(cli(dir, ['render', 'in', '-o', 'out']).code).toBe(0);
     const before = snapshot(path.join(dir, 'out'));
     expect([...before.keys()].filter((k) => k.endsWith('/configmap-hidden.yaml')).length).toBeGreaterThan(0);
-    // A real unreadable directory: root reads any, so as root fedc runs as nobody (uid 65534)
+    // A real unreadable directory: root reads any, so as root fedc runs as nobody (uid 65534),
+    // which must reach the work directory and fedc itself (a clone may sit in a 0700 mktemp dir):
+    // the directories on the way get o+x for the run, and their modes back after it
     const root = process.getuid?.() === 0;
-    if (root) spawnSync('chmod', ['-R', 'a+rwX', dir]);
-    for (let d = dir; d !== path.dirname(d); d = path.dirname(d)) if (root) spawnSync('chmod', ['a+x', d]);
+    const opened: [string, number][] = [];
+    if (root) {
+      spawnSync('chmod', ['-R', 'a+rwX', dir]);
+      for (const start of [dir, path.dirname(CLI)]) {
+        for (let d = start; d !== path.dirname(d); d = path.dirname(d)) {
+          const mode = statSync(d).mode & 0o7777;
+          if ((mode & 0o001) === 0 && !opened.some(([o]) => o === d)) {
+            opened.push([d, mode]);
+            chmodSync(d, mode | 0o001);
+          }
+        }
+      }
+    }
     chmodSync(path.join(dir, 'in/test/locked'), 0o000);
     try {
       const r = spawnSync(process.execPath, [CLI, 'render', 'in', '-o', 'out'], {
@@ -726,6 +739,7 @@ describe('full and unwritable disks', () => {
       expect(r.stderr).toMatch(/\nnothing was written\n$/);
     } finally {
       chmodSync(path.join(dir, 'in/test/locked'), 0o755);
+      for (const [d, mode] of opened) chmodSync(d, mode);
     }
     expect(snapshot(path.join(dir, 'out'))).toEqual(before);
   });
