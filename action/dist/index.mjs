@@ -20105,7 +20105,7 @@ var import_yaml2 = __toESM(require_dist(), 1);
 // dist/emit/fast-yaml.js
 var import_yaml = __toESM(require_dist(), 1);
 
-// dist/emit/go-yaml-scalars.js
+// dist/emit/write-tags.js
 var GO_YAML_NON_STRINGS = [
   { tag: "tag:fedc.dev,2026:go-prefixed-int", default: true, test: /^[-+]?0(?:[oO][0-7_]+|[bB][01_]+|[xX][0-9a-fA-F_]+)$/, resolve: (s) => s },
   { tag: "tag:fedc.dev,2026:go-merge-key", default: true, test: /^<<$/, resolve: (s) => s }
@@ -20508,7 +20508,7 @@ var import_yaml6 = __toESM(require_dist(), 1);
 // dist/parse/parsed-document.js
 var import_yaml3 = __toESM(require_dist(), 1);
 
-// dist/parse/go-yaml-scalars.js
+// dist/parse/read-tags.js
 var RADIX = { x: 16, o: 8, b: 2 };
 var GO_INT = {
   tag: "tag:yaml.org,2002:int",
@@ -36108,160 +36108,10 @@ function unpack(p) {
   };
 }
 
-// dist/cli/progress.js
-var PROGRESS_DELAY_MS = 1e3;
-var REDRAW_MS = 100;
+// dist/cli/env-flag.js
 function envFlag(value) {
   const v = value?.trim().toLowerCase();
   return v !== void 0 && v !== "" && v !== "0" && v !== "false";
-}
-function wantsProgress(stream2, env2) {
-  return stream2.isTTY === true && !envFlag(env2.CI) && env2.TERM !== "dumb";
-}
-function noProgress(stream2) {
-  return {
-    active: false,
-    phase() {
-    },
-    totals() {
-    },
-    files() {
-    },
-    written() {
-    },
-    log: (line) => void stream2.write(line + "\n"),
-    end() {
-    }
-  };
-}
-var count2 = (n) => n.toLocaleString("en-US");
-function startProgress(stream2, now = Date.now) {
-  const begun = now();
-  let phase = "starting";
-  let clusters = 0;
-  let objects;
-  let toWrite = 0;
-  let written = 0;
-  let clustersDone = 0;
-  const pending = /* @__PURE__ */ new Map();
-  let shown = false;
-  let ended = false;
-  let interval;
-  const clusterOf = (rel) => {
-    if (!rel.startsWith(CLUSTERS_DIR + "/"))
-      return void 0;
-    const end = rel.indexOf("/", CLUSTERS_DIR.length + 1);
-    return end === -1 ? void 0 : rel.slice(CLUSTERS_DIR.length + 1, end);
-  };
-  const text = () => {
-    const parts = [];
-    if (phase === "writing") {
-      parts.push(written < toWrite ? `writing ${count2(written)}/${count2(toWrite)} files` : toWrite > 0 ? `committing ${count2(toWrite)} files` : "committing");
-      parts.push(`${count2(clustersDone)}/${count2(clusters)} clusters`);
-    } else {
-      parts.push({
-        starting: "starting",
-        waiting: "waiting for another render",
-        reading: "reading inputs",
-        compiling: "compiling",
-        comparing: "comparing with the output directory",
-        checking: "checking the output directory"
-      }[phase]);
-      if (objects !== void 0)
-        parts.push(`${count2(clusters)} clusters`);
-    }
-    if (objects !== void 0)
-      parts.push(`${count2(objects)} objects`);
-    parts.push(`${((now() - begun) / 1e3).toFixed(1)} s`);
-    const line = `fedc: ${parts.join(", ")}`;
-    const width = stream2.columns;
-    return width && line.length >= width ? line.slice(0, Math.max(0, width - 1)) : line;
-  };
-  const draw = () => {
-    if (ended)
-      return;
-    shown = true;
-    stream2.write(`\r${text()}\x1B[K`);
-  };
-  const erase = () => {
-    if (shown)
-      stream2.write("\r\x1B[K");
-    shown = false;
-  };
-  const delay = setTimeout(() => {
-    draw();
-    interval = setInterval(draw, REDRAW_MS);
-    interval.unref();
-  }, PROGRESS_DELAY_MS);
-  delay.unref();
-  const redrawNow = () => {
-    if (!ended && (shown || now() - begun >= PROGRESS_DELAY_MS))
-      draw();
-  };
-  return {
-    active: true,
-    phase(p) {
-      phase = p;
-      redrawNow();
-    },
-    totals(names, n) {
-      clusters = names.length;
-      objects = n;
-      clustersDone = names.length;
-    },
-    files(rels) {
-      toWrite = rels.length;
-      written = 0;
-      pending.clear();
-      for (const rel of rels) {
-        const c = clusterOf(rel);
-        if (c !== void 0)
-          pending.set(c, (pending.get(c) ?? 0) + 1);
-      }
-      clustersDone = Math.max(0, clusters - pending.size);
-    },
-    written(rel) {
-      written++;
-      const c = clusterOf(rel);
-      if (c === void 0)
-        return;
-      const left = (pending.get(c) ?? 0) - 1;
-      pending.set(c, left);
-      if (left === 0)
-        clustersDone++;
-    },
-    log(line) {
-      const was = shown;
-      erase();
-      stream2.write(line + "\n");
-      if (was)
-        draw();
-    },
-    end() {
-      if (ended)
-        return;
-      clearTimeout(delay);
-      if (interval)
-        clearInterval(interval);
-      erase();
-      ended = true;
-    }
-  };
-}
-function withPhases(source, progress) {
-  if (!progress.active)
-    return source;
-  return {
-    ...source,
-    readInputs: async (settings2) => {
-      progress.phase("reading");
-      try {
-        return await source.readInputs(settings2);
-      } finally {
-        progress.phase("compiling");
-      }
-    }
-  };
 }
 
 // dist/cli/load-repo.js
@@ -37827,6 +37677,158 @@ function journalForCheck(outDir) {
       return { problem: e };
     throw e;
   }
+}
+
+// dist/cli/progress.js
+var PROGRESS_DELAY_MS = 1e3;
+var REDRAW_MS = 100;
+function wantsProgress(stream2, env2) {
+  return stream2.isTTY === true && !envFlag(env2.CI) && env2.TERM !== "dumb";
+}
+function noProgress(stream2) {
+  return {
+    active: false,
+    phase() {
+    },
+    totals() {
+    },
+    files() {
+    },
+    written() {
+    },
+    log: (line) => void stream2.write(line + "\n"),
+    end() {
+    }
+  };
+}
+var count2 = (n) => n.toLocaleString("en-US");
+function startProgress(stream2, now = Date.now) {
+  const begun = now();
+  let phase = "starting";
+  let clusters = 0;
+  let objects;
+  let toWrite = 0;
+  let written = 0;
+  let clustersDone = 0;
+  const pending = /* @__PURE__ */ new Map();
+  let shown = false;
+  let ended = false;
+  let interval;
+  const clusterOf = (rel) => {
+    if (!rel.startsWith(CLUSTERS_DIR + "/"))
+      return void 0;
+    const end = rel.indexOf("/", CLUSTERS_DIR.length + 1);
+    return end === -1 ? void 0 : rel.slice(CLUSTERS_DIR.length + 1, end);
+  };
+  const text = () => {
+    const parts = [];
+    if (phase === "writing") {
+      parts.push(written < toWrite ? `writing ${count2(written)}/${count2(toWrite)} files` : toWrite > 0 ? `committing ${count2(toWrite)} files` : "committing");
+      parts.push(`${count2(clustersDone)}/${count2(clusters)} clusters`);
+    } else {
+      parts.push({
+        starting: "starting",
+        waiting: "waiting for another render",
+        reading: "reading inputs",
+        compiling: "compiling",
+        comparing: "comparing with the output directory",
+        checking: "checking the output directory"
+      }[phase]);
+      if (objects !== void 0)
+        parts.push(`${count2(clusters)} clusters`);
+    }
+    if (objects !== void 0)
+      parts.push(`${count2(objects)} objects`);
+    parts.push(`${((now() - begun) / 1e3).toFixed(1)} s`);
+    const line = `fedc: ${parts.join(", ")}`;
+    const width = stream2.columns;
+    return width && line.length >= width ? line.slice(0, Math.max(0, width - 1)) : line;
+  };
+  const draw = () => {
+    if (ended)
+      return;
+    shown = true;
+    stream2.write(`\r${text()}\x1B[K`);
+  };
+  const erase = () => {
+    if (shown)
+      stream2.write("\r\x1B[K");
+    shown = false;
+  };
+  const delay = setTimeout(() => {
+    draw();
+    interval = setInterval(draw, REDRAW_MS);
+    interval.unref();
+  }, PROGRESS_DELAY_MS);
+  delay.unref();
+  const redrawNow = () => {
+    if (!ended && (shown || now() - begun >= PROGRESS_DELAY_MS))
+      draw();
+  };
+  return {
+    active: true,
+    phase(p) {
+      phase = p;
+      redrawNow();
+    },
+    totals(names, n) {
+      clusters = names.length;
+      objects = n;
+      clustersDone = names.length;
+    },
+    files(rels) {
+      toWrite = rels.length;
+      written = 0;
+      pending.clear();
+      for (const rel of rels) {
+        const c = clusterOf(rel);
+        if (c !== void 0)
+          pending.set(c, (pending.get(c) ?? 0) + 1);
+      }
+      clustersDone = Math.max(0, clusters - pending.size);
+    },
+    written(rel) {
+      written++;
+      const c = clusterOf(rel);
+      if (c === void 0)
+        return;
+      const left = (pending.get(c) ?? 0) - 1;
+      pending.set(c, left);
+      if (left === 0)
+        clustersDone++;
+    },
+    log(line) {
+      const was = shown;
+      erase();
+      stream2.write(line + "\n");
+      if (was)
+        draw();
+    },
+    end() {
+      if (ended)
+        return;
+      clearTimeout(delay);
+      if (interval)
+        clearInterval(interval);
+      erase();
+      ended = true;
+    }
+  };
+}
+function withPhases(source, progress) {
+  if (!progress.active)
+    return source;
+  return {
+    ...source,
+    readInputs: async (settings2) => {
+      progress.phase("reading");
+      try {
+        return await source.readInputs(settings2);
+      } finally {
+        progress.phase("compiling");
+      }
+    }
+  };
 }
 
 // dist/cli/render-command.js

@@ -8,7 +8,7 @@ import type { RepoFiles } from '../read/read-repo.js';
 import { diskSource, type RepoSource } from '../read/repo-source.js';
 import { SETTINGS_FILE, type Settings } from '../read/settings.js';
 import { parseKubernetesVersion } from '../validate/kubernetes-versions.js';
-import { envFlag } from './progress.js';
+import { envFlag } from './env-flag.js';
 
 export interface LoadedRepo {
   settings: Settings;

@@ -1,5 +1,6 @@
 import { CLUSTERS_DIR } from '../model/output-contract.js';
 import type { RepoSource } from '../read/repo-source.js';
+import { envFlag } from './env-flag.js';
 
 /**
  * The progress line of `fedc render` on a terminal: one line on stderr, rewritten in place
@@ -32,14 +33,6 @@ export interface Progress {
 export const PROGRESS_DELAY_MS = 1000;
 const REDRAW_MS = 100;
 
-/**
- * An on/off environment variable (CI, FEDC_NO_CACHE): on when set to anything but "", "0" or
- * "false" (any case, spaces trimmed), as CI systems and users write it.
- */
-export function envFlag(value: string | undefined): boolean {
-  const v = value?.trim().toLowerCase();
-  return v !== undefined && v !== '' && v !== '0' && v !== 'false';
-}
 
 /** Whether `fedc render` shows progress: a terminal on stderr (not a dumb one), not CI. */
 export function wantsProgress(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {

@@ -1,5 +1,5 @@
 import { Schema } from 'yaml';
-import { writeTags } from './go-yaml-scalars.js';
+import { writeTags } from './write-tags.js';
 
 /**
  * A fast writer for the YAML fedc emits: the same bytes as `toYaml` (serialize.ts, the `yaml`

@@ -1,6 +1,6 @@
 import { Document, stringify, visit } from 'yaml';
 import { fastYaml } from './fast-yaml.js';
-import { writeTags } from './go-yaml-scalars.js';
+import { writeTags } from './write-tags.js';
 
 /**
  * YAML as Kubernetes tools read it: the YAML 1.1 schema, so strings such as "yes", "on" or "0755"

@@ -1,5 +1,5 @@
 import { isScalar } from 'yaml';
-import { readTags } from './go-yaml-scalars.js';
+import { readTags } from './read-tags.js';
 
 /** A YAML document of an input file, as a plain JS value with where it came from. */
 export interface ParsedDocument {
@@ -26,7 +26,7 @@ export function formatPath(p: NodePath): string {
 
 /**
  * How fedc reads YAML: the 1.1 schema, as kubectl and the Kubernetes API machinery read it (so
- * `yes` is a boolean, as kubectl would apply it), with go-yaml's numbers (go-yaml-scalars.ts),
+ * `yes` is a boolean, as kubectl would apply it), with go-yaml's numbers (read-tags.ts),
  * duplicate keys refused. The library's own warnings are silenced: what matters becomes a
  * diagnostic, and nothing raw reaches stderr.
  */
