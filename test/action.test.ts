@@ -385,6 +385,14 @@ describe('mode: check', () => {
       expect([stale.code, stale.outputs.stale]).toEqual([1, 'true']);
       expect(stale.stdout).toMatch(/^::error title=FEDC5001::.*%0Arun: fedc render federation$/m);
       expect(stale.summary).toContain('Fix it with `fedc render federation` and commit the result.');
+      // diff mode: the summary names the file as the annotation does
+      put('shop/broken.yaml', 'apiVersion: types.kubefed.io/v1beta1\nkind: FederatedConfigMap\nmetadata: {name: broken, namespace: shop}\nspec:\n  placement: {clusters: aws}\n');
+      gitIn(ws, 'add', '-A');
+      gitIn(ws, 'commit', '-qm', 'broken');
+      const broken = await runAction({ mode: 'diff', path: 'federation', comment: 'false' }, {}, 'workflow_dispatch', ws);
+      expect(broken.code).toBe(1);
+      expect(broken.stdout).toContain('::error file=federation/shop/broken.yaml,line=5,col=25,title=FEDC2001::');
+      expect(broken.summary).toContain('\nfederation/shop/broken.yaml:5:25 - error FEDC2001: FederatedConfigMap: spec.placement.clusters must be a list, not string "aws"\n');
     } finally {
       cleanup(ws);
     }

@@ -86,12 +86,14 @@ describe('generate, as argocd-cmp-server runs it', () => {
     expect(Object.fromEntries(objects(r.stdout))).toEqual(Object.fromEntries(objects(rendered)));
     expect(objects(r.stdout).size).toBe(5);
     expect(r.stdout.startsWith('---\napiVersion: v1\nkind: Namespace\n')).toBe(true);
-    expect(r.stderr).toContain('warning FEDC2009'); // diagnostics go to stderr
+    // diagnostics go to stderr, each file named from the root of the repository (not the copy's path)
+    expect(r.stderr).toMatch(/^fleet\/federate-inputs\/web-deployment\.yaml:3:7 - warning FEDC2009: Deployment shop\/web is a plain Kubernetes object/m);
   });
 
   it('finds the federation root above the app path, and takes the cluster from the plugin parameter too', () => {
     const fromParam = generate('fleet/apps', { PARAM_CLUSTER: 'eks.us-east-1' });
     expect(fromParam.code).toBe(0);
+    expect(fromParam.stderr).toMatch(/^fleet\/federate-inputs\/web-deployment\.yaml:3:7 - warning FEDC2009:/m);
     expect([...objects(fromParam.stdout).keys()]).toEqual(['Namespace//shop', 'Service/shop/web', 'Deployment/shop/web', 'Ingress/shop/web', 'Widget/shop/blue']);
     // an Application's FEDC_CLUSTER left empty does not hide the parameter
     const blank = generate('fleet/apps', { PARAM_CLUSTER: 'eks.us-east-1', ARGOCD_ENV_FEDC_CLUSTER: ' ' });

@@ -147,14 +147,21 @@ describe('diagnostic formats', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(
       [
-        'test/deployment.yaml:24:3 - error FEDC2001: FederatedDeployment: unknown field "placment"',
+        'in/test/deployment.yaml:24:3 - error FEDC2001: FederatedDeployment: unknown field "placment"',
         '  hint: did you mean "placement"?',
-        'test/namespace.yaml:2:7 - error FEDC2002: unknown kind FederatedNamespce (apiVersion types.kubefed.io/v1beta1)',
+        'in/test/namespace.yaml:2:7 - error FEDC2002: unknown kind FederatedNamespce (apiVersion types.kubefed.io/v1beta1)',
         '  hint: did you mean FederatedNamespace?',
         '2 errors, 0 warnings',
         '',
       ].join('\n'),
     );
+    // each file named from the working directory, so that it opens as printed: from the repo itself,
+    // from below it (../), from elsewhere by the path given (absolute)
+    const first = (cwd: string, repo: string) => spawnSync(process.execPath, [CLI, 'validate', repo], { cwd, encoding: 'utf8' }).stderr.split(' - ')[0];
+    expect(first(path.join(dir, 'in'), '.')).toBe('test/deployment.yaml:24:3');
+    expect(first(path.join(dir, 'in/test'), '..')).toBe('../test/deployment.yaml:24:3');
+    expect(first(path.join(dir, 'in'), './')).toBe('test/deployment.yaml:24:3');
+    expect(first(ROOT, path.join(dir, 'in'))).toBe(`${path.join(dir, 'in')}/test/deployment.yaml:24:3`);
     // the positions are the offending nodes
     expect(readFileSync(path.join(dir, 'in/test/deployment.yaml'), 'utf8').split('\n')[23]!.slice(2)).toBe('placment:');
     expect(readFileSync(path.join(dir, 'in/test/namespace.yaml'), 'utf8').split('\n')[1]!.slice(6)).toBe('FederatedNamespce');
@@ -356,7 +363,7 @@ describe('render -o', () => {
       const r = cli(dir, 'render', 'in', '-o', out);
       expect(r.code).toBe(1);
       expect(r.stdout).toBe('');
-      expect(r.stderr).toMatch(/^test\/deployment\.yaml:24:3 - error FEDC2001: /);
+      expect(r.stderr).toMatch(/^in\/test\/deployment\.yaml:24:3 - error FEDC2001: /);
       expect(r.stderr.endsWith('2 errors, 0 warnings\nnothing was written\n')).toBe(true);
     }
     expect(snapshot(path.join(dir, 'out'))).toEqual(before);
@@ -366,7 +373,7 @@ describe('render -o', () => {
   it('--strict fails on warnings and writes nothing; without it the warning is printed and the output written', () => {
     const dir = seed();
     write(dir, 'in/test/config.yaml', 'apiVersion: types.kubefed.io/v1beta1\nkind: FederatedConfigMap\nmetadata:\n  name: cfg\n  namespace: test\nspec:\n  template:\n    data: {a: b}\n');
-    const warning = 'test/config.yaml:6:1 - warning FEDC3006: FederatedConfigMap cfg has neither placement.clusters nor placement.clusterSelector, so KubeFed propagates it to no cluster';
+    const warning = 'in/test/config.yaml:6:1 - warning FEDC3006: FederatedConfigMap cfg has neither placement.clusters nor placement.clusterSelector, so KubeFed propagates it to no cluster';
     const strict = cli(dir, 'render', 'in', '-o', 'out', '--strict');
     expect(strict.code).toBe(1);
     expect(strict.stderr.split('\n')[0]).toBe(warning.replace('warning', 'error'));
@@ -539,7 +546,7 @@ describe('layouts and cluster status', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('cluster1: not Ready, left as it was\ncluster2: 2 objects\nout: 0 added, 0 changed, 0 removed, 3 unchanged\n');
     expect(r.stderr).toBe(
-      'clusters/cluster1.yaml:14:3 - info FEDC3007: cluster cluster1 is not Ready: as KubeFed, fedc propagates nothing to it and leaves its output directory as it is\n' +
+      'in/clusters/cluster1.yaml:14:3 - info FEDC3007: cluster cluster1 is not Ready: as KubeFed, fedc propagates nothing to it and leaves its output directory as it is\n' +
         '0 errors, 0 warnings, 1 info\n',
     );
     expect([...snapshot(out)].filter(([k]) => k.startsWith('clusters/cluster1/'))).toEqual(cluster1);
@@ -551,7 +558,7 @@ describe('validate', () => {
   it('exit 1 on errors, 0 on warnings, 1 on warnings with --strict', () => {
     const dir = seed();
     edit(dir, 'in/test/deployment.yaml', '    - name: cluster1', '    - name: cluster9');
-    const warning = 'test/deployment.yaml:27:13 - warning FEDC3002: placement names cluster "cluster9", which is not a declared KubeFedCluster; KubeFed skips it';
+    const warning = 'in/test/deployment.yaml:27:13 - warning FEDC3002: placement names cluster "cluster9", which is not a declared KubeFedCluster; KubeFed skips it';
     const loose = cli(dir, 'validate', 'in');
     expect(loose.code).toBe(0);
     expect(loose.stderr).toBe(`${warning}\n  hint: declared clusters: cluster1, cluster2\n0 errors, 1 warning\nok: 2 clusters, 3 objects\n`);
@@ -572,7 +579,7 @@ describe('fedc.yaml and the input files', () => {
     write(dir, 'in/base/deployment.yaml', PLAIN);
     const unexcluded = cli(dir, 'validate', 'in');
     expect(unexcluded.code).toBe(0);
-    expect(unexcluded.stderr.split('\n')[0]).toBe('base/deployment.yaml:2:7 - warning FEDC2009: Deployment plain is a plain Kubernetes object, not a federated one: KubeFed leaves it in the host cluster and propagates it to no member cluster');
+    expect(unexcluded.stderr.split('\n')[0]).toBe('in/base/deployment.yaml:2:7 - warning FEDC2009: Deployment plain is a plain Kubernetes object, not a federated one: KubeFed leaves it in the host cluster and propagates it to no member cluster');
     expect(cli(dir, 'validate', 'in', '--strict').code).toBe(1);
 
     write(dir, 'in/fedc.yaml', 'output: built\nexclude:\n- "base/**"\n');
@@ -605,7 +612,7 @@ describe('fedc.yaml and the input files', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(
-      'fedc.yaml:3:1 - error FEDC1006: fedc.yaml: unknown field "outptu"\n  hint: did you mean "output"?\n1 error, 0 warnings\nnothing was written\n',
+      'in/fedc.yaml:3:1 - error FEDC1006: fedc.yaml: unknown field "outptu"\n  hint: did you mean "output"?\n1 error, 0 warnings\nnothing was written\n',
     );
     expect(readdirSync(path.join(dir, 'in')).sort()).toEqual(['clusters', 'fedc.yaml', 'test']);
   });
@@ -617,7 +624,7 @@ describe('fedc.yaml and the input files', () => {
       const r = cli(dir, command, 'in');
       expect(r.code).toBe(1);
       expect(r.stdout).toBe('');
-      expect(r.stderr).toBe(`fedc.yaml - error FEDC1006: fedc.yaml cannot be read: it is a directory, not a file\n1 error, 0 warnings\n${command === 'render' ? 'nothing was written\n' : ''}`);
+      expect(r.stderr).toBe(`in/fedc.yaml - error FEDC1006: fedc.yaml cannot be read: it is a directory, not a file\n1 error, 0 warnings\n${command === 'render' ? 'nothing was written\n' : ''}`);
     }
     expect(readdirSync(path.join(dir, 'in')).sort()).toEqual(['clusters', 'fedc.yaml', 'test']);
   });
@@ -629,10 +636,10 @@ describe('fedc.yaml and the input files', () => {
     symlinkSync(path.join(dir, 'outside.yaml'), settings);
     const outside = cli(dir, 'render', 'in');
     expect([outside.code, outside.stdout]).toEqual([1, '']);
-    expect(outside.stderr).toBe('fedc.yaml - error FEDC1004: symlink fedc.yaml points outside the input directory; it is not followed\n1 error, 0 warnings\nnothing was written\n');
+    expect(outside.stderr).toBe('in/fedc.yaml - error FEDC1004: symlink fedc.yaml points outside the input directory; it is not followed\n1 error, 0 warnings\nnothing was written\n');
     rmSync(settings);
     symlinkSync('nowhere.yaml', settings);
-    expect(cli(dir, 'validate', 'in').stderr).toBe('fedc.yaml - error FEDC1004: symlink fedc.yaml points to nothing\n1 error, 0 warnings\n');
+    expect(cli(dir, 'validate', 'in').stderr).toBe('in/fedc.yaml - error FEDC1004: symlink fedc.yaml points to nothing\n1 error, 0 warnings\n');
     rmSync(settings);
     write(dir, 'in/config/fedc-settings.txt', 'output: built\n');
     symlinkSync('config/fedc-settings.txt', settings);
@@ -645,7 +652,7 @@ describe('fedc.yaml and the input files', () => {
     const dir = seed();
     write(dir, 'in/fedc.yaml', `# ${'x'.repeat(8 * 1024 * 1024)}\n`);
     const r = cli(dir, 'validate', 'in');
-    expect([r.code, r.stderr]).toEqual([1, `fedc.yaml - error FEDC1002: fedc.yaml is ${8 * 1024 * 1024 + 3} bytes; fedc reads at most ${8 * 1024 * 1024} bytes per file\n1 error, 0 warnings\n`]);
+    expect([r.code, r.stderr]).toEqual([1, `in/fedc.yaml - error FEDC1002: fedc.yaml is ${8 * 1024 * 1024 + 3} bytes; fedc reads at most ${8 * 1024 * 1024} bytes per file\n1 error, 0 warnings\n`]);
   });
 
   it.skipIf(process.platform === 'win32')('a FIFO as fedc.yaml or as an input is no file: nothing waits on it', () => {
@@ -657,7 +664,7 @@ describe('fedc.yaml and the input files', () => {
     expect(before.stderr).toMatch(/^ok: 2 clusters, \d+ objects\n$/);
     expect(spawnSync('mkfifo', [path.join(dir, 'in/fedc.yaml')]).status).toBe(0);
     const settings = cli(dir, 'validate', 'in');
-    expect([settings.code, settings.stderr]).toEqual([1, 'fedc.yaml - error FEDC1006: fedc.yaml cannot be read: it is not a regular file\n1 error, 0 warnings\n']);
+    expect([settings.code, settings.stderr]).toEqual([1, 'in/fedc.yaml - error FEDC1006: fedc.yaml cannot be read: it is not a regular file\n1 error, 0 warnings\n']);
   });
 
   it('a symlink to a file outside the input directory is FEDC1004 and is not read', () => {
@@ -674,7 +681,7 @@ describe('fedc.yaml and the input files', () => {
     ]);
     const text = cli(dir, 'render', 'in', '-o', 'out');
     expect(text.code).toBe(1);
-    expect(text.stderr.split('\n')[0]).toBe('test/escape.yaml - error FEDC1004: symlink test/escape.yaml points outside the input directory; it is not followed');
+    expect(text.stderr.split('\n')[0]).toBe('in/test/escape.yaml - error FEDC1004: symlink test/escape.yaml points outside the input directory; it is not followed');
     expect(existsSync(path.join(dir, 'out'))).toBe(false);
   });
 });

@@ -116,7 +116,7 @@ describe('the compile cache', () => {
     expect(uncached.code).toBe(1);
     expect(uncached.stdout).toBe('');
     expect(uncached.stderr).toBe(`fedc diff: HEAD (${head.slice(0, 7)}) does not compile:\n` +
-      `test-ns/deployment-microbot.yaml - error FEDC1017: test-ns/deployment-microbot.yaml at HEAD (${head.slice(0, 7)}) cannot be read: git object ${oid} is missing from the repository\n` +
+      `${repo}/test-ns/deployment-microbot.yaml - error FEDC1017: test-ns/deployment-microbot.yaml at HEAD (${head.slice(0, 7)}) cannot be read: git object ${oid} is missing from the repository\n` +
       `  hint: the clone lacks its objects (a shallow or partial clone) or its object store is damaged: fetch the revision with its objects (git fetch --unshallow, or git fetch origin ${head}), or run git fsck\n` +
       '1 error, 0 warnings\n');
   });

@@ -118,6 +118,8 @@ describe('fedc diff between git refs', () => {
       expect(r.code).toBe(1);
       expect(r.stdout).toBe('');
       expect(r.stderr).toBe('fedc diff: the working tree does not compile:\nshop/broken.yaml:5:25 - error FEDC2001: FederatedConfigMap: spec.placement.clusters must be a list, not string "aws"\n1 error, 0 warnings\n');
+      // named from the working directory, as every command's text diagnostics
+      expect(fedc(['diff', 'fleet'], dir).stderr).toContain('\nfleet/shop/broken.yaml:5:25 - error FEDC2001:');
       // for a machine, the same on stdout
       const j = diff('--format', 'json');
       expect(j.code).toBe(1);

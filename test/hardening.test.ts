@@ -561,7 +561,7 @@ nameServer: ns1.example.com
     const r = cli(dir, ['render', 'in', '-o', 'out'], {}, heap);
     expect(r.code).toBe(1);
     expect(r.ms).toBeLessThan(NO_HANG_MS);
-    expect(r.stderr.split('\n')[0]).toBe(`test/deep.yaml:${at} - error FEDC1016: document 1 nests maps and lists more than 256 levels deep; fedc refuses it`);
+    expect(r.stderr.split('\n')[0]).toBe(`in/test/deep.yaml:${at} - error FEDC1016: document 1 nests maps and lists more than 256 levels deep; fedc refuses it`);
   });
 
   it('256 levels are fine', () => {
@@ -583,7 +583,7 @@ nameServer: ns1.example.com
     const r = cli(dir, ['render', 'in', '-o', 'out'], {}, heap);
     expect(r.code).toBe(1);
     expect(r.ms).toBeLessThan(NO_HANG_MS);
-    expect(r.stderr.split('\n')[0]).toBe('test/bomb.yaml:1:1 - error FEDC1003: document 1 expands more than 100 YAML aliases; refusing to expand it');
+    expect(r.stderr.split('\n')[0]).toBe('in/test/bomb.yaml:1:1 - error FEDC1003: document 1 expands more than 100 YAML aliases; refusing to expand it');
   });
 
   it('a 1 MB single-line scalar renders cleanly', () => {
@@ -698,7 +698,7 @@ describe('full and unwritable disks', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     // (and the placements naming cluster2 warn that it is not declared)
-    expect(r.stderr.startsWith(`clusters/cluster2.yaml - error FEDC1007: clusters/cluster2.yaml cannot be read: ${why}\n`)).toBe(true);
+    expect(r.stderr.startsWith(`in/clusters/cluster2.yaml - error FEDC1007: clusters/cluster2.yaml cannot be read: ${why}\n`)).toBe(true);
     expect(r.stderr).toMatch(/\n1 error, \d+ warnings\nnothing was written\n$/);
     expect(snapshot(path.join(dir, 'out'))).toEqual(before);
   });

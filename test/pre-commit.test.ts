@@ -435,6 +435,17 @@ describe('the README configuration: a federation in a subdirectory, real commits
     expect(check?.lines).toContain('hint: run: fedc render federation');
 
     renderAndCommit(dir, 'federation'); // a real commit, through the hooks
+    // The file is named from the root of the git repository, where the hooks run: openable as printed.
+    writeFiles(dir, { 'federation/apps/settings.yaml': settings('blue', 'clusterz') });
+    git(dir, 'add', '-A');
+    const broken = await commit('schema error');
+    expect(broken.code, broken.out).toBe(1);
+    expect(hooks(broken.out).get(VALIDATE)?.lines.slice(0, 2), broken.out).toEqual([
+      'federation/apps/settings.yaml:11:5 - error FEDC2001: FederatedConfigMap: unknown field "clusterz"',
+      'hint: did you mean "clusters"?',
+    ]);
+    git(dir, 'checkout', 'HEAD', '--', 'federation/apps/settings.yaml');
+
     writeFiles(dir, { 'notes.txt': 'no YAML here\n' });
     git(dir, 'add', '-A');
     const skipped = await commit('notes');

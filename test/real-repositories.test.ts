@@ -321,7 +321,7 @@ describe('Helm templates and other templated YAML', () => {
       write('ns.json', JSON.stringify({ apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedNamespace', metadata: { name: 'web', namespace: 'web' }, spec: { placement: { clusterSelector: {} } } }, null, 2));
       write('chart/templates/cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Values.name }}\n  labels: {{ toYaml .Values.labels | nindent 4 }}\n');
       const r = fedc(['render', dir, '--stdout', '--cluster', 'aws']);
-      expect(r.stderr).toBe('chart/templates/cm.yaml:4:9 - warning FEDC1010: chart/templates/cm.yaml is a Go template (a Helm template?), not YAML that Kubernetes reads; it is skipped\n'
+      expect(r.stderr).toBe(`${dir}/chart/templates/cm.yaml:4:9 - warning FEDC1010: chart/templates/cm.yaml is a Go template (a Helm template?), not YAML that Kubernetes reads; it is skipped\n`
         + '  hint: fedc does not run Helm: render the chart with `helm template` into federated objects, or exclude it in fedc.yaml (exclude: ["chart/templates/cm.yaml"])\n0 errors, 1 warning\n');
       expect(r.code).toBe(0);
       expect(r.stdout).toContain('kind: Namespace\nmetadata:\n  name: web\n');

@@ -36200,6 +36200,35 @@ function kubernetesVersion(settings2, selected) {
   };
 }
 
+// dist/cli/print-diagnostics.js
+import path11 from "node:path";
+function diagnosticsPrinter(format, stdoutFree, repoDir, textPrefix) {
+  const stream2 = format !== "text" && stdoutFree ? process.stdout : process.stderr;
+  const prefix2 = repoDir === void 0 ? void 0 : format === "github" ? repoInCheckout(repoDir) : format === "text" ? textPrefix ?? repoFromWorkingDir(repoDir) : void 0;
+  return (diags) => {
+    const text = formatDiagnostics(namedFrom(diags, prefix2), format);
+    if (text)
+      stream2.write(text);
+  };
+}
+function repoInCheckout(repoDir, checkout = process.env.GITHUB_WORKSPACE || process.cwd()) {
+  const rel = path11.relative(path11.resolve(checkout), path11.resolve(repoDir));
+  if (rel === ".." || rel.startsWith(`..${path11.sep}`) || path11.isAbsolute(rel))
+    return void 0;
+  return rel.split(path11.sep).join("/");
+}
+function displayPath(p) {
+  const rel = path11.relative(process.cwd(), p);
+  return rel === "" ? "." : leavesBase(rel) ? p : rel;
+}
+function repoFromWorkingDir(repoDir) {
+  const shown = displayPath(repoDir);
+  return shown === "." ? "" : shown.split(path11.sep).join("/");
+}
+function namedFrom(diags, prefix2) {
+  return prefix2 ? diags.map((d3) => d3.file && !path11.posix.isAbsolute(d3.file) ? { ...d3, file: path11.posix.join(prefix2, d3.file) } : d3) : diags;
+}
+
 // dist/cli/diff-command.js
 async function renderRefSides(dir, opts) {
   const fail = (message) => ({ ok: false, exit: EXIT_USAGE, message, failures: [] });
@@ -36280,27 +36309,6 @@ async function renderRefSides(dir, opts) {
     return { ok: false, exit: EXIT_ERRORS, failures, ...headCompiled ? { headDiagnostics } : {} };
   }
   return { ok: true, base: sides[0], head: sides[1], headDiagnostics };
-}
-
-// dist/cli/print-diagnostics.js
-import path11 from "node:path";
-function diagnosticsPrinter(format, stdoutFree, repoDir) {
-  const stream2 = format !== "text" && stdoutFree ? process.stdout : process.stderr;
-  const prefix2 = format === "github" && repoDir !== void 0 ? repoInCheckout(repoDir) : void 0;
-  return (diags) => {
-    const text = formatDiagnostics(fromCheckout(diags, prefix2), format);
-    if (text)
-      stream2.write(text);
-  };
-}
-function repoInCheckout(repoDir, checkout = process.env.GITHUB_WORKSPACE || process.cwd()) {
-  const rel = path11.relative(path11.resolve(checkout), path11.resolve(repoDir));
-  if (rel === ".." || rel.startsWith(`..${path11.sep}`) || path11.isAbsolute(rel))
-    return void 0;
-  return rel.split(path11.sep).join("/");
-}
-function fromCheckout(diags, prefix2) {
-  return prefix2 ? diags.map((d3) => d3.file && !path11.posix.isAbsolute(d3.file) ? { ...d3, file: path11.posix.join(prefix2, d3.file) } : d3) : diags;
 }
 
 // dist/cli/render-command.js
@@ -37867,7 +37875,7 @@ async function runRender(dir, opts) {
   if (bad !== void 0)
     return bad;
   const progress = !opts.stdout && opts.format === "text" && wantsProgress(process.stderr, process.env) ? startProgress(process.stderr) : noProgress(process.stderr);
-  const printAll = diagnosticsPrinter(opts.format, !opts.stdout, dir);
+  const printAll = diagnosticsPrinter(opts.format, !opts.stdout, dir, opts.textPrefix);
   const print = (d3) => {
     progress.end();
     printAll(d3);
@@ -38114,10 +38122,6 @@ function fixCommand(dir, out, opts) {
     parts.push("--strict");
   return parts.join(" ");
 }
-function displayPath(p) {
-  const rel = path17.relative(process.cwd(), p);
-  return rel === "" ? "." : leavesBase(rel) ? p : rel;
-}
 function usage(message) {
   process.stderr.write(`error: ${message}
 `);
@@ -38162,7 +38166,7 @@ function runnerFromEnv(env2 = process.env) {
       const shown = [];
       for (const sev of ["error", "warning", "info"])
         shown.push(...diagnostics.filter((d3) => d3.severity === sev).slice(0, ANNOTATION_LIMIT));
-      process.stdout.write(formatDiagnostics(fromCheckout(shown, prefix2), "github"));
+      process.stdout.write(formatDiagnostics(namedFrom(shown, prefix2), "github"));
     },
     log: (line) => process.stdout.write(`${line}
 `)
@@ -38263,7 +38267,7 @@ fedc could not compare: ${sides.message}.${history}
         runner.annotate(sides.headDiagnostics, prefix2);
       body = "### fedc diff\n\n" + sides.failures.map((f) => `**${f.label}** does not compile: ${f.errors.length} error${f.errors.length === 1 ? "" : "s"}.`).join("\n\n") + (headCompiled ? `
 
-**${head}** compiles: there is no diff to show against a base that does not.` : "") + "\n\n" + fenced2(sides.failures.map((f) => formatDiagnostics(f.errors, "text")).join("")) + "\n";
+**${head}** compiles: there is no diff to show against a base that does not.` : "") + "\n\n" + fenced2(sides.failures.map((f) => formatDiagnostics(namedFrom(f.errors, prefix2), "text")).join("")) + "\n";
     }
     runner.summary(body);
     await publish(runner, pr?.number, `${COMMENT_MARKER}
@@ -38277,7 +38281,7 @@ ${clip(body, COMMENT_LIMIT - COMMENT_MARKER.length - 1)}`);
   const rest = overflow.length ? `
 #### Diagnostics beyond the ${ANNOTATION_LIMIT} annotations GitHub shows per kind
 
-${fenced2(formatDiagnostics(overflow, "text"))}
+${fenced2(formatDiagnostics(namedFrom(overflow, prefix2), "text"))}
 ` : "";
   runner.summary(markdownFormat.format(report, { color: false, maxChars: SUMMARY_LIMIT - rest.length - 1 }) + rest);
   setOutputs(runner, result);

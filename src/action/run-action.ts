@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { formatDiagnostics } from '../diagnostics/format.js';
 import { renderRefSides } from '../cli/diff-command.js';
-import { repoInCheckout } from '../cli/print-diagnostics.js';
+import { namedFrom, repoInCheckout } from '../cli/print-diagnostics.js';
 import { runRender } from '../cli/render-command.js';
 import { compareSnapshots, type DiffResult } from '../diff/compare-snapshots.js';
 import { markdownFormat } from '../diff/format/markdown.js';
@@ -59,7 +59,7 @@ export async function runAction(runner: Runner): Promise<number> {
       if (headCompiled) runner.annotate(sides.headDiagnostics!, prefix);
       body = '### fedc diff\n\n' + sides.failures.map((f) => `**${f.label}** does not compile: ${f.errors.length} error${f.errors.length === 1 ? '' : 's'}.`).join('\n\n') +
         (headCompiled ? `\n\n**${head}** compiles: there is no diff to show against a base that does not.` : '') +
-        '\n\n' + fenced(sides.failures.map((f) => formatDiagnostics(f.errors, 'text')).join('')) + '\n';
+        '\n\n' + fenced(sides.failures.map((f) => formatDiagnostics(namedFrom(f.errors, prefix), 'text')).join('')) + '\n';
     }
     runner.summary(body);
     await publish(runner, pr?.number, `${COMMENT_MARKER}\n${clip(body, COMMENT_LIMIT - COMMENT_MARKER.length - 1)}`);
@@ -70,7 +70,7 @@ export async function runAction(runner: Runner): Promise<number> {
   const report = { base: sides.base.label, head: sides.head.label, result };
   runner.annotate(sides.headDiagnostics, prefix);
   const overflow = (['error', 'warning', 'info'] as const).flatMap((s) => sides.headDiagnostics.filter((d) => d.severity === s).slice(ANNOTATION_LIMIT));
-  const rest = overflow.length ? `\n#### Diagnostics beyond the ${ANNOTATION_LIMIT} annotations GitHub shows per kind\n\n${fenced(formatDiagnostics(overflow, 'text'))}\n` : '';
+  const rest = overflow.length ? `\n#### Diagnostics beyond the ${ANNOTATION_LIMIT} annotations GitHub shows per kind\n\n${fenced(formatDiagnostics(namedFrom(overflow, prefix), 'text'))}\n` : '';
   runner.summary(markdownFormat.format(report, { color: false, maxChars: SUMMARY_LIMIT - rest.length - 1 }) + rest);
   setOutputs(runner, result);
   runner.log(`fedc diff: ${report.base} -> ${report.head}: ${result.changed ? `${result.counts.length} clusters changed` : 'no change'}`);

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { formatDiagnostics } from '../diagnostics/format.js';
-import { fromCheckout } from '../cli/print-diagnostics.js';
+import { namedFrom } from '../cli/print-diagnostics.js';
 
 /**
  * The GitHub Actions runner's contract, as a workflow step sees it: inputs in INPUT_<NAME>,
@@ -61,7 +61,7 @@ export function runnerFromEnv(env: NodeJS.ProcessEnv = process.env): Runner {
     annotate(diagnostics, prefix) {
       const shown: Diagnostic[] = [];
       for (const sev of ['error', 'warning', 'info'] as const) shown.push(...diagnostics.filter((d) => d.severity === sev).slice(0, ANNOTATION_LIMIT));
-      process.stdout.write(formatDiagnostics(fromCheckout(shown, prefix), 'github'));
+      process.stdout.write(formatDiagnostics(namedFrom(shown, prefix), 'github'));
     },
     log: (line) => process.stdout.write(`${line}\n`),
   };

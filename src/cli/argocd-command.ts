@@ -22,8 +22,11 @@ export async function runArgoGenerate(env: NodeJS.ProcessEnv = process.env): Pro
     process.stderr.write('fedc argocd generate: no member cluster: set FEDC_CLUSTER in the Application\'s plugin env (spec.source.plugin.env), or the plugin parameter cluster\n');
     return EXIT_USAGE;
   }
-  return runRender(federationRoot(process.cwd(), env.ARGOCD_APP_SOURCE_PATH), {
+  const root = federationRoot(process.cwd(), env.ARGOCD_APP_SOURCE_PATH);
+  return runRender(root, {
     stdout: true, cluster: [cluster], format: 'text', clusterTerm: from,
+    // Files named from the repository's root, as the user sees them in git (not from the copy's path).
+    textPrefix: path.relative(repositoryRoot(process.cwd(), env.ARGOCD_APP_SOURCE_PATH), root).split(path.sep).join('/'),
     emptyHint: 'an empty stream would make Argo CD prune everything on that cluster, so the plugin never prints one: place an object on the cluster, or remove its Application',
   });
 }
@@ -33,11 +36,19 @@ export async function runArgoGenerate(env: NodeJS.ProcessEnv = process.env): Pro
  * directory up to the repository's root, that holds a fedc.yaml; else the app's directory.
  */
 export function federationRoot(appDir: string, sourcePath: string | undefined): string {
-  const depth = sourcePath ? sourcePath.split('/').filter((s) => s !== '' && s !== '.').length : 0;
   let dir = path.resolve(appDir);
-  for (let i = 0; i <= depth; i++) {
+  for (let i = 0; i <= depthOf(sourcePath); i++) {
     if (existsSync(path.join(dir, SETTINGS_FILE))) return dir;
     dir = path.dirname(dir);
   }
   return path.resolve(appDir);
 }
+
+/** The root of the repository's copy: the app's directory is ARGOCD_APP_SOURCE_PATH below it. */
+function repositoryRoot(appDir: string, sourcePath: string | undefined): string {
+  let dir = path.resolve(appDir);
+  for (let i = 0; i < depthOf(sourcePath); i++) dir = path.dirname(dir);
+  return dir;
+}
+
+const depthOf = (sourcePath: string | undefined) => (sourcePath ? sourcePath.split('/').filter((s) => s !== '' && s !== '.').length : 0);

@@ -11,6 +11,7 @@ import { listTree } from '../read/list-tree.js';
 import { diskSource, gitSource, missingRevision, UnreadableSource, unreadableRevision, type RepoSource } from '../read/repo-source.js';
 import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { compileSource } from './load-repo.js';
+import { namedFrom, repoFromWorkingDir } from './print-diagnostics.js';
 
 export interface DiffFlags {
   base?: string;
@@ -64,7 +65,9 @@ async function repoSides(dir: string, opts: DiffFlags): Promise<{ base: Side; he
   const r = await renderRefSides(dir, opts);
   if (r.ok) return r;
   if (r.message) return usage(r.message);
-  for (const f of r.failures) process.stderr.write(`fedc diff: ${f.label} does not compile:\n${formatDiagnostics(f.errors, 'text')}`);
+  // named from the working directory, as the other commands' text diagnostics (the side's files lie where the repo's do)
+  const prefix = repoFromWorkingDir(dir);
+  for (const f of r.failures) process.stderr.write(`fedc diff: ${f.label} does not compile:\n${formatDiagnostics(namedFrom(f.errors, prefix), 'text')}`);
   if (opts.format === 'json') printFailures(r.failures.map((f) => ({ label: f.label, side: f.side, diagnostics: f.errors })));
   return r.exit;
 }

@@ -1,17 +1,26 @@
 import path from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { formatDiagnostics, type Format } from '../diagnostics/format.js';
+import { leavesBase } from '../emit/under-root.js';
 
 /**
  * Text is for people and goes to stderr. JSON and GitHub annotations are for machines and go to
- * stdout, unless stdout carries the rendered YAML stream. GitHub annotations name each file from
- * the root of the checkout (see repoInCheckout), given the federation repo's directory.
+ * stdout, unless stdout carries the rendered YAML stream.
+ *
+ * Diagnostics name files from the federation repo (`repoDir`); where they are printed, each
+ * format names them from where its reader stands: text from the working directory, so that a
+ * terminal or an editor opens `federation/app.yaml:3:5` as printed (`textPrefix` overrides that:
+ * the Argo CD plugin names files from the repository's root); GitHub annotations from the root of
+ * the checkout (see repoInCheckout); JSON from the repo, as `fedc validate` was given it.
  */
-export function diagnosticsPrinter(format: Format, stdoutFree: boolean, repoDir?: string): (diags: readonly Diagnostic[]) => void {
+export function diagnosticsPrinter(format: Format, stdoutFree: boolean, repoDir?: string, textPrefix?: string): (diags: readonly Diagnostic[]) => void {
   const stream = format !== 'text' && stdoutFree ? process.stdout : process.stderr;
-  const prefix = format === 'github' && repoDir !== undefined ? repoInCheckout(repoDir) : undefined;
+  const prefix = repoDir === undefined ? undefined
+    : format === 'github' ? repoInCheckout(repoDir)
+      : format === 'text' ? textPrefix ?? repoFromWorkingDir(repoDir)
+        : undefined;
   return (diags) => {
-    const text = formatDiagnostics(fromCheckout(diags, prefix), format);
+    const text = formatDiagnostics(namedFrom(diags, prefix), format);
     if (text) stream.write(text);
   };
 }
@@ -28,7 +37,22 @@ export function repoInCheckout(repoDir: string, checkout = process.env.GITHUB_WO
   return rel.split(path.sep).join('/');
 }
 
-/** Diagnostics with their files named from the checkout's root, given repoInCheckout's answer. */
-export function fromCheckout(diags: readonly Diagnostic[], prefix: string | undefined): readonly Diagnostic[] {
+/**
+ * A path as a person at the working directory reads it: relative when it lies there or below
+ * ('.' for the directory itself), else as given (absolute, or `../x` as typed).
+ */
+export function displayPath(p: string): string {
+  const rel = path.relative(process.cwd(), p);
+  return rel === '' ? '.' : leavesBase(rel) ? p : rel;
+}
+
+/** The federation repo's directory as text diagnostics put it before a file: displayPath's, posix ('' for the working directory). */
+export function repoFromWorkingDir(repoDir: string): string {
+  const shown = displayPath(repoDir);
+  return shown === '.' ? '' : shown.split(path.sep).join('/');
+}
+
+/** Diagnostics with their files (named from the repo) named from where `prefix` (the repo's path from there) is seen. */
+export function namedFrom(diags: readonly Diagnostic[], prefix: string | undefined): readonly Diagnostic[] {
   return prefix ? diags.map((d) => (d.file && !path.posix.isAbsolute(d.file) ? { ...d, file: path.posix.join(prefix, d.file) } : d)) : diags;
 }

@@ -7,7 +7,6 @@ import { stampTrace } from '../emit/io-faults.js';
 import { asStamp, checkStamp, KnownOutput, stampKey, takeStamp, treeDigests } from '../emit/output-stamp.js';
 import { YamlCache } from '../emit/serialize.js';
 import { clusterDirsOnDisk, diffTree, writeTree, type TreeChanges } from '../emit/write-tree.js';
-import { leavesBase } from '../emit/under-root.js';
 import { lockState } from '../emit/output-lock.js';
 import { DNS_SHARD, inShard, parseShard, shardText, type Shard } from '../emit/shards.js';
 import { someNames } from '../plan/plan-placement.js';
@@ -16,7 +15,7 @@ import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { checkInputDir } from './input-dir.js';
 import { prepareCompile } from './load-repo.js';
 import { guardOutput, isGuardError, journalForCheck, outputDirOf, outputErrorDiagnostic, recoveryDiagnostic, unfinishedCommitDiagnostic, type OutputGuard } from './output-guard.js';
-import { diagnosticsPrinter } from './print-diagnostics.js';
+import { diagnosticsPrinter, displayPath } from './print-diagnostics.js';
 import { noProgress, startProgress, wantsProgress, withPhases, type Progress } from './progress.js';
 
 export interface RenderFlags {
@@ -36,6 +35,8 @@ export interface RenderFlags {
   clusterTerm?: string;
   /** FEDC5002's hint (default: pass --allow-empty; the Argo CD plugin has no such flag). */
   emptyHint?: string;
+  /** What text diagnostics put before a repo file's path (default: the repo's directory from the working directory). */
+  textPrefix?: string;
 }
 
 /** How long a render waits for another one writing the same output directory, by default. */
@@ -68,7 +69,7 @@ export async function runRender(dir: string, opts: RenderFlags): Promise<number>
   const progress = !opts.stdout && opts.format === 'text' && wantsProgress(process.stderr, process.env)
     ? startProgress(process.stderr)
     : noProgress(process.stderr);
-  const printAll = diagnosticsPrinter(opts.format, !opts.stdout, dir);
+  const printAll = diagnosticsPrinter(opts.format, !opts.stdout, dir, opts.textPrefix);
   const print = (d: readonly Diagnostic[]) => {
     progress.end();
     printAll(d);
@@ -329,11 +330,6 @@ function fixCommand(dir: string, out: string, opts: RenderFlags): string {
 }
 
 /** A path as the user should read it: relative when under the working directory. */
-function displayPath(p: string): string {
-  const rel = path.relative(process.cwd(), p);
-  return rel === '' ? '.' : leavesBase(rel) ? p : rel;
-}
-
 function usage(message: string): number {
   process.stderr.write(`error: ${message}\n`);
   return EXIT_USAGE;
