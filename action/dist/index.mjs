@@ -37840,6 +37840,13 @@ function withPhases(source, progress) {
 }
 
 // dist/cli/render-command.js
+function cliWords(dir) {
+  return {
+    clusterTerm: "--cluster",
+    emptyHint: "an empty stream would make Argo CD or Flux prune everything on that cluster; pass --allow-empty if that is what you want",
+    textPrefix: repoFromWorkingDir(dir)
+  };
+}
 var DEFAULT_WAIT_S = 30;
 var STDOUT_ONE_CLUSTER = "--stdout prints one cluster: name it with --cluster";
 var cliError = (code, message, hint) => ({
@@ -37875,7 +37882,8 @@ async function runRender(dir, opts) {
   if (bad !== void 0)
     return bad;
   const progress = !opts.stdout && opts.format === "text" && wantsProgress(process.stderr, process.env) ? startProgress(process.stderr) : noProgress(process.stderr);
-  const printAll = diagnosticsPrinter(opts.format, !opts.stdout, dir, opts.textPrefix);
+  const words = opts.words ?? cliWords(dir);
+  const printAll = diagnosticsPrinter(opts.format, !opts.stdout, dir, words.textPrefix);
   const print = (d3) => {
     progress.end();
     printAll(d3);
@@ -37893,7 +37901,7 @@ async function runRender(dir, opts) {
     shown: displayPath
   });
   try {
-    return await render2(dir, opts, guard, print, { progress, ...shard ? { shard } : {} });
+    return await render2(dir, opts, guard, print, { progress, words, ...shard ? { shard } : {} });
   } catch (e) {
     if (!isGuardError(e))
       throw e;
@@ -37909,7 +37917,7 @@ async function runRender(dir, opts) {
   }
 }
 async function render2(dir, opts, guard, print, run) {
-  const { progress, shard } = run;
+  const { progress, words, shard } = run;
   const root = path17.resolve(dir);
   const prepared = await prepareCompile(guard?.source ?? diskSource(root), opts);
   const { settings: settings2 } = prepared;
@@ -37976,7 +37984,7 @@ async function render2(dir, opts, guard, print, run) {
   const unknown = opts.cluster.filter((c) => !declared.includes(c));
   if (unknown.length > 0) {
     const hint = declared.length ? `declared clusters: ${someNames(declared)}` : "no KubeFedCluster is declared";
-    return fail(...unknown.map((c) => cliError("FEDC5004", `${opts.clusterTerm ?? "--cluster"} ${c}: no KubeFedCluster named ${c}`, hint)));
+    return fail(...unknown.map((c) => cliError("FEDC5004", `${words.clusterTerm} ${c}: no KubeFedCluster named ${c}`, hint)));
   }
   if (opts.stdout) {
     const names = opts.cluster.length ? [...new Set(opts.cluster)] : declared;
@@ -37984,7 +37992,7 @@ async function render2(dir, opts, guard, print, run) {
       return usage(STDOUT_ONE_CLUSTER);
     const cluster = result.clusters.find((c) => c.name === names[0]);
     if (cluster.objects.length === 0 && !opts.allowEmpty) {
-      return fail(cliError("FEDC5002", cluster.ready ? `cluster ${cluster.name} gets no object` : `cluster ${cluster.name} is not Ready, so it gets no object`, opts.emptyHint ?? "an empty stream would make Argo CD or Flux prune everything on that cluster; pass --allow-empty if that is what you want"));
+      return fail(cliError("FEDC5002", cluster.ready ? `cluster ${cluster.name} gets no object` : `cluster ${cluster.name} is not Ready, so it gets no object`, words.emptyHint));
     }
     print(diags);
     process.stdout.write(clusterStream(cluster.objects, new YamlCache()));

@@ -24,10 +24,13 @@ export async function runArgoGenerate(env: NodeJS.ProcessEnv = process.env): Pro
   }
   const root = federationRoot(process.cwd(), env.ARGOCD_APP_SOURCE_PATH);
   return runRender(root, {
-    stdout: true, cluster: [cluster], format: 'text', clusterTerm: from,
-    // Files named from the repository's root, as the user sees them in git (not from the copy's path).
-    textPrefix: path.relative(repositoryRoot(process.cwd(), env.ARGOCD_APP_SOURCE_PATH), root).split(path.sep).join('/'),
-    emptyHint: 'an empty stream would make Argo CD prune everything on that cluster, so the plugin never prints one: place an object on the cluster, or remove its Application',
+    stdout: true, cluster: [cluster], format: 'text',
+    words: {
+      clusterTerm: from,
+      emptyHint: 'an empty stream would make Argo CD prune everything on that cluster, so the plugin never prints one: place an object on the cluster, or remove its Application',
+      // Files named from the repository's root, as the user sees them in git (not from the copy's path).
+      textPrefix: path.relative(repositoryRoot(process.cwd(), env.ARGOCD_APP_SOURCE_PATH), root).split(path.sep).join('/'),
+    },
   });
 }
 

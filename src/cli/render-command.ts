@@ -15,7 +15,7 @@ import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { checkInputDir } from './input-dir.js';
 import { prepareCompile } from './load-repo.js';
 import { guardOutput, isGuardError, journalForCheck, outputDirOf, outputErrorDiagnostic, recoveryDiagnostic, unfinishedCommitDiagnostic, type OutputGuard } from './output-guard.js';
-import { diagnosticsPrinter, displayPath } from './print-diagnostics.js';
+import { diagnosticsPrinter, displayPath, repoFromWorkingDir } from './print-diagnostics.js';
 import { noProgress, startProgress, wantsProgress, withPhases, type Progress } from './progress.js';
 
 export interface RenderFlags {
@@ -31,12 +31,27 @@ export interface RenderFlags {
   wait?: string;
   /** `i/n`: render only the clusters of shard i of n (shards.ts). */
   shard?: string;
-  /** How diagnostics name where the cluster was given (default `--cluster`; the Argo CD plugin: its env). */
-  clusterTerm?: string;
-  /** FEDC5002's hint (default: pass --allow-empty; the Argo CD plugin has no such flag). */
-  emptyHint?: string;
-  /** What text diagnostics put before a repo file's path (default: the repo's directory from the working directory). */
-  textPrefix?: string;
+  /** The words of a host that runs render for its own users (the Argo CD plugin); default the CLI's (cliWords). */
+  words?: RenderWords;
+}
+
+/** What render's messages say that depends on who runs it: the CLI, or a host such as the Argo CD plugin. */
+export interface RenderWords {
+  /** How diagnostics name where the cluster was given: `--cluster`; the Argo CD plugin, its env. */
+  clusterTerm: string;
+  /** FEDC5002's hint: pass --allow-empty; the Argo CD plugin has no such flag. */
+  emptyHint: string;
+  /** What text diagnostics put before a repo file's path: the repo's directory from the working directory. */
+  textPrefix: string;
+}
+
+/** The CLI's words, for the repo at `dir`. */
+function cliWords(dir: string): RenderWords {
+  return {
+    clusterTerm: '--cluster',
+    emptyHint: 'an empty stream would make Argo CD or Flux prune everything on that cluster; pass --allow-empty if that is what you want',
+    textPrefix: repoFromWorkingDir(dir),
+  };
 }
 
 /** How long a render waits for another one writing the same output directory, by default. */
@@ -69,7 +84,8 @@ export async function runRender(dir: string, opts: RenderFlags): Promise<number>
   const progress = !opts.stdout && opts.format === 'text' && wantsProgress(process.stderr, process.env)
     ? startProgress(process.stderr)
     : noProgress(process.stderr);
-  const printAll = diagnosticsPrinter(opts.format, !opts.stdout, dir, opts.textPrefix);
+  const words = opts.words ?? cliWords(dir);
+  const printAll = diagnosticsPrinter(opts.format, !opts.stdout, dir, words.textPrefix);
   const print = (d: readonly Diagnostic[]) => {
     progress.end();
     printAll(d);
@@ -85,7 +101,7 @@ export async function runRender(dir: string, opts: RenderFlags): Promise<number>
     shown: displayPath,
   });
   try {
-    return await render(dir, opts, guard, print, { progress, ...(shard ? { shard } : {}) });
+    return await render(dir, opts, guard, print, { progress, words, ...(shard ? { shard } : {}) });
   } catch (e) {
     // Taking the lock, recovering or the output path failed: nothing was compiled yet.
     if (!isGuardError(e)) throw e;
@@ -102,11 +118,12 @@ export async function runRender(dir: string, opts: RenderFlags): Promise<number>
 
 interface RenderRun {
   progress: Progress;
+  words: RenderWords;
   shard?: Shard;
 }
 
 async function render(dir: string, opts: RenderFlags, guard: OutputGuard | undefined, print: (d: readonly Diagnostic[]) => void, run: RenderRun): Promise<number> {
-  const { progress, shard } = run;
+  const { progress, words, shard } = run;
   const root = path.resolve(dir);
   const prepared = await prepareCompile(guard?.source ?? diskSource(root), opts);
   const { settings } = prepared;
@@ -176,7 +193,7 @@ async function render(dir: string, opts: RenderFlags, guard: OutputGuard | undef
   const unknown = opts.cluster.filter((c) => !declared.includes(c));
   if (unknown.length > 0) {
     const hint = declared.length ? `declared clusters: ${someNames(declared)}` : 'no KubeFedCluster is declared';
-    return fail(...unknown.map((c) => cliError('FEDC5004', `${opts.clusterTerm ?? '--cluster'} ${c}: no KubeFedCluster named ${c}`, hint)));
+    return fail(...unknown.map((c) => cliError('FEDC5004', `${words.clusterTerm} ${c}: no KubeFedCluster named ${c}`, hint)));
   }
 
   if (opts.stdout) {
@@ -186,7 +203,7 @@ async function render(dir: string, opts: RenderFlags, guard: OutputGuard | undef
     if (cluster.objects.length === 0 && !opts.allowEmpty) {
       return fail(cliError('FEDC5002',
         cluster.ready ? `cluster ${cluster.name} gets no object` : `cluster ${cluster.name} is not Ready, so it gets no object`,
-        opts.emptyHint ?? 'an empty stream would make Argo CD or Flux prune everything on that cluster; pass --allow-empty if that is what you want'));
+        words.emptyHint));
     }
     print(diags);
     process.stdout.write(clusterStream(cluster.objects, new YamlCache()));
