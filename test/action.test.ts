@@ -331,7 +331,7 @@ describe('mode: diff on a pull request', () => {
       event.pull_request.head.sha = sha('broken');
       const r = await runAction(DIFF, event);
       expect(r.code).toBe(1);
-      expect(r.stdout).toContain('::error file=shop/broken.yaml,line=5,col=25,title=FEDC2001::FederatedConfigMap: spec.placement.clusters must be a list, not string "aws"\n');
+      expect(r.stdout).toContain('::error file=shop/broken.yaml,line=5,col=25,title=FEDC2001::FederatedConfigMap broken: spec.placement.clusters must be a list, not string "aws"\n');
       expect(api.comments.find((c) => c.id === 1000)!.body).toContain('does not compile: 1 error.');
       fleet.git('rm', '-q', 'shop/broken.yaml');
       fleet.git('commit', '-qm', 'fixed');
@@ -392,7 +392,7 @@ describe('mode: check', () => {
       const broken = await runAction({ mode: 'diff', path: 'federation', comment: 'false' }, {}, 'workflow_dispatch', ws);
       expect(broken.code).toBe(1);
       expect(broken.stdout).toContain('::error file=federation/shop/broken.yaml,line=5,col=25,title=FEDC2001::');
-      expect(broken.summary).toContain('\nfederation/shop/broken.yaml:5:25 - error FEDC2001: FederatedConfigMap: spec.placement.clusters must be a list, not string "aws"\n');
+      expect(broken.summary).toContain('\nfederation/shop/broken.yaml:5:25 - error FEDC2001: FederatedConfigMap broken: spec.placement.clusters must be a list, not string "aws"\n');
     } finally {
       cleanup(ws);
     }

@@ -330,7 +330,7 @@ describe('schema: wrong types and unknown fields (FEDC2001)', () => {
     const d = only(c);
     expect(where(d)).toBe('error FEDC2001 d.yaml:19:15');
     expect(d.path).toBe('spec.placement.clusters');
-    expect(d.message).toBe('FederatedDeployment: spec.placement.clusters must be a list, not string "aws"');
+    expect(d.message).toBe('FederatedDeployment app: spec.placement.clusters must be a list, not string "aws"');
     expect(textAt(c.src, d)).toBe('"aws"');
     expect(c.result.failed).toBe(true);
   });
@@ -340,7 +340,7 @@ describe('schema: wrong types and unknown fields (FEDC2001)', () => {
     const d = only(c);
     expect(where(d)).toBe('error FEDC2001 d.yaml:23:18');
     expect(d.path).toBe('spec.overrides[0].clusterName');
-    expect(d.message).toBe('FederatedDeployment: spec.overrides[0].clusterName must be a string, not number 3');
+    expect(d.message).toBe('FederatedDeployment app: spec.overrides[0].clusterName must be a string, not number 3');
     expect(textAt(c.src, d)).toBe('3');
     expect(c.result.failed).toBe(true);
   });
@@ -351,7 +351,7 @@ describe('schema: wrong types and unknown fields (FEDC2001)', () => {
     const d = only(c);
     expect(where(d)).toBe('error FEDC2001 d.yaml:18:3');
     expect(d.path).toBe('spec.placment');
-    expect(d.message).toBe('FederatedDeployment: unknown field "placment"');
+    expect(d.message).toBe('FederatedDeployment app: unknown field "placment"');
     expect(d.hint).toBe('did you mean "placement"?');
     expect(textAt(c.src, d)).toBe('placment:');
     expect(c.result.failed).toBe(true);
@@ -377,7 +377,7 @@ describe('schema: wrong types and unknown fields (FEDC2001)', () => {
     const d = only(c);
     expect(where(d)).toBe('error FEDC2001 d.yaml:25:11');
     expect(d.path).toBe('spec.overrides[0].clusterOverrides[0].op');
-    expect(d.message).toBe('FederatedDeployment: spec.overrides[0].clusterOverrides[0].op "move" does not match ^(add|remove|replace)?$');
+    expect(d.message).toBe('FederatedDeployment app: spec.overrides[0].clusterOverrides[0].op "move" does not match ^(add|remove|replace)?$');
   });
 });
 
@@ -436,7 +436,7 @@ describe('label selectors', () => {
     const d = only(c);
     expect(where(d)).toBe('error FEDC2001 d.yaml:22:19');
     expect(d.path).toBe('spec.placement.clusterSelector.matchExpressions[0].operator');
-    expect(d.message).toBe('FederatedDeployment: spec.placement.clusterSelector.matchExpressions[0].operator must be one of "In", "NotIn", "Exists", "DoesNotExist", not "in"');
+    expect(d.message).toBe('FederatedDeployment app: spec.placement.clusterSelector.matchExpressions[0].operator must be one of "In", "NotIn", "Exists", "DoesNotExist", not "in"');
     expect(textAt(c.src, d)).toBe('in');
     expect(c.result.failed).toBe(true);
   });

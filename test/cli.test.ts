@@ -147,7 +147,7 @@ describe('diagnostic formats', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(
       [
-        'in/test/deployment.yaml:24:3 - error FEDC2001: FederatedDeployment: unknown field "placment"',
+        'in/test/deployment.yaml:24:3 - error FEDC2001: FederatedDeployment test: unknown field "placment"',
         '  hint: did you mean "placement"?',
         'in/test/namespace.yaml:2:7 - error FEDC2002: unknown kind FederatedNamespce (apiVersion types.kubefed.io/v1beta1)',
         '  hint: did you mean FederatedNamespace?',
@@ -176,7 +176,7 @@ describe('diagnostic formats', () => {
     expect(JSON.parse(r.stdout)).toEqual({
       diagnostics: [
         {
-          code: 'FEDC2001', severity: 'error', message: 'FederatedDeployment: unknown field "placment"',
+          code: 'FEDC2001', severity: 'error', message: 'FederatedDeployment test: unknown field "placment"',
           file: 'test/deployment.yaml', line: 24, col: 3, path: 'spec.placment', hint: 'did you mean "placement"?',
         },
         {
@@ -201,7 +201,7 @@ describe('diagnostic formats', () => {
     const r = cli(dir, 'validate', 'in', '--format', 'github');
     expect(r.code).toBe(1);
     expect(r.stdout).toBe(
-      '::error file=in/test/deployment.yaml,line=24,col=3,title=FEDC2001::FederatedDeployment: unknown field "placment"%0Adid you mean "placement"?\n' +
+      '::error file=in/test/deployment.yaml,line=24,col=3,title=FEDC2001::FederatedDeployment test: unknown field "placment"%0Adid you mean "placement"?\n' +
         '::error file=in/test/namespace.yaml,line=2,col=7,title=FEDC2002::unknown kind FederatedNamespce (apiVersion types.kubefed.io/v1beta1)%0Adid you mean FederatedNamespace?\n',
     );
   });

@@ -117,7 +117,7 @@ describe('fedc diff between git refs', () => {
       const r = diff();
       expect(r.code).toBe(1);
       expect(r.stdout).toBe('');
-      expect(r.stderr).toBe('fedc diff: the working tree does not compile:\nshop/broken.yaml:5:25 - error FEDC2001: FederatedConfigMap: spec.placement.clusters must be a list, not string "aws"\n1 error, 0 warnings\n');
+      expect(r.stderr).toBe('fedc diff: the working tree does not compile:\nshop/broken.yaml:5:25 - error FEDC2001: FederatedConfigMap broken: spec.placement.clusters must be a list, not string "aws"\n1 error, 0 warnings\n');
       // named from the working directory, as every command's text diagnostics
       expect(fedc(['diff', 'fleet'], dir).stderr).toContain('\nfleet/shop/broken.yaml:5:25 - error FEDC2001:');
       // for a machine, the same on stdout

@@ -362,7 +362,7 @@ describe('the hooks, as try-repo configures them, from one installed environment
       expect(h.status, name).toBe('Failed');
       expect(h.meta, name).toContain('exit code: 1');
       expect(h.lines.slice(0, 3), name).toEqual([
-        'apps/settings.yaml:11:5 - error FEDC2001: FederatedConfigMap: unknown field "clusterz"',
+        'apps/settings.yaml:11:5 - error FEDC2001: FederatedConfigMap settings: unknown field "clusterz"',
         'hint: did you mean "clusters"?',
         '1 error, 0 warnings',
       ]);
@@ -441,7 +441,7 @@ describe('the README configuration: a federation in a subdirectory, real commits
     const broken = await commit('schema error');
     expect(broken.code, broken.out).toBe(1);
     expect(hooks(broken.out).get(VALIDATE)?.lines.slice(0, 2), broken.out).toEqual([
-      'federation/apps/settings.yaml:11:5 - error FEDC2001: FederatedConfigMap: unknown field "clusterz"',
+      'federation/apps/settings.yaml:11:5 - error FEDC2001: FederatedConfigMap settings: unknown field "clusterz"',
       'hint: did you mean "clusters"?',
     ]);
     git(dir, 'checkout', 'HEAD', '--', 'federation/apps/settings.yaml');

@@ -195,7 +195,7 @@ spec:
   it('a KubeFedConfig is schema-checked, and one outside the KubeFed namespace is ignored', () => {
     const bad = run({ ...CLUSTERS, 'config.yaml': config('Global') });
     expect(bad.diagnostics.map(where)).toEqual(['error FEDC2001 config.yaml:7:10']);
-    expect(bad.diagnostics[0]!.message).toBe('KubeFedConfig: spec.scope must be one of "Cluster", "Namespaced", not "Global"');
+    expect(bad.diagnostics[0]!.message).toBe('KubeFedConfig kubefed: spec.scope must be one of "Cluster", "Namespaced", not "Global"');
     const away = run({ ...CLUSTERS, 'config.yaml': config('Namespaced', 'kubefed') });
     expect(away.diagnostics.map(where)).toEqual(['warning FEDC2007 config.yaml:5:14']);
   });

@@ -32923,7 +32923,9 @@ function readControlPlane(configs, options, report) {
   return found ? { scope: found.scope, origin: found.doc.origin } : { scope: "Cluster" };
 }
 function schemaOk(schema2, d3, report) {
-  return validateDocument(schema2, d3.value, d3.origin, "FEDC2001", d3.kind, report);
+  const name = d3.value.metadata?.name;
+  const label = typeof name === "string" && name !== "" ? `${d3.kind} ${name}` : d3.kind;
+  return validateDocument(schema2, d3.value, d3.origin, "FEDC2001", label, report);
 }
 function unique(d3, namespace, name, seen, report) {
   const key = `${d3.kind}/${namespace}/${name}`;

@@ -132,7 +132,10 @@ function readControlPlane(configs: Doc[], options: LoadOptions, report: Reporter
 }
 
 function schemaOk(schema: SchemaName, d: Doc, report: Reporter): boolean {
-  return validateDocument(schema, d.value, d.origin, 'FEDC2001', d.kind, report);
+  // The object named as the other messages name it, where its name is one: a file may hold many.
+  const name = (d.value.metadata as Obj | undefined)?.name;
+  const label = typeof name === 'string' && name !== '' ? `${d.kind} ${name}` : d.kind;
+  return validateDocument(schema, d.value, d.origin, 'FEDC2001', label, report);
 }
 
 /** False, with FEDC2004, when an object of this kind, namespace and name was already read. */
