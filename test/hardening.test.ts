@@ -135,8 +135,10 @@ describe('one writer at a time', () => {
     expect(refs.a.size).toBeGreaterThan(300);
     // twice: into a directory that does not exist yet, then over the result of the first round
     for (const round of [1, 2]) {
-      // Without the compile cache each render compiles, so the two surely overlap in time.
+      // b starts once a holds the lock; without the compile cache a then still compiles for a
+      // while, so the two overlap in time even on a loaded machine.
       const a = start(dir, ['render', 'a', '-o', 'shared', '--no-cache']);
+      await until('the first render to take the lock', () => existsSync(path.join(dir, 'shared/.fedc-lock')));
       const b = start(dir, ['render', 'b', '-o', 'shared', '--no-cache']);
       const [ra, rb] = await Promise.all([a.done, b.done]);
       for (const r of [ra, rb]) {
