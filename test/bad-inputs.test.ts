@@ -1081,6 +1081,17 @@ spec:
     expect(c.result.clusters.map((cl) => [cl.name, cl.ready])).toEqual([['aws', true], ['gke', false]]);
   });
 
+  it('Ready as KubeFed reads it: only a Ready condition that is "True"; a cluster without conditions (as kept in git) is Ready', () => {
+    const withStatus = (status: string) => CLUSTERS.replace('    name: gke\n', `    name: gke\n${status}`);
+    const readiness = (status: string) => run({ 'clusters.yaml': withStatus(status) }).result.clusters.map((cl) => [cl.name, cl.ready]);
+    // what KubeFed's cluster controller writes for a cluster it cannot reach: Offline, and no Ready
+    expect(readiness('status:\n  conditions:\n  - type: Offline\n    status: "True"\n    reason: ClusterNotReachable\n')).toEqual([['aws', true], ['gke', false]]);
+    expect(readiness('status:\n  conditions: []\n')).toEqual([['aws', true], ['gke', false]]);
+    expect(readiness('status:\n  conditions:\n  - type: Ready\n    status: Unknown\n')).toEqual([['aws', true], ['gke', false]]);
+    expect(readiness('status:\n  conditions:\n  - type: Offline\n    status: "False"\n  - type: Ready\n    status: "True"\n')).toEqual([['aws', true], ['gke', true]]);
+    expect(readiness('status:\n  region: us-east1\n')).toEqual([['aws', true], ['gke', true]]);
+  });
+
   // A cluster that is only down is still placed: an override for it is not FEDC4006, so --strict
   // does not fail while a cluster is down.
   it('an override for a placed cluster that is not Ready is not FEDC4006', () => {

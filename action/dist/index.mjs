@@ -33073,14 +33073,15 @@ function toCluster(d3, options, report) {
   const region = firstLabel(REGION_LABELS) ?? status.region;
   const zoneLabel = firstLabel(ZONE_LABELS);
   const zones = zoneLabel !== void 0 ? [zoneLabel] : status.zones ?? [];
-  const ready = (status.conditions ?? []).find((c) => c.type === "Ready");
+  const conditions = status.conditions;
+  const notReady = Array.isArray(conditions) && !conditions.some((c) => c?.type === "Ready" && c.status === "True");
   return {
     name,
     labels,
     ...region !== void 0 ? { region } : {},
     zones,
     ...meta.annotations ? { annotations: meta.annotations } : {},
-    notReady: ready !== void 0 && ready.status !== "True",
+    notReady,
     origin: d3.origin
   };
 }

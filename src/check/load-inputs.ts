@@ -309,14 +309,18 @@ function toCluster(d: Doc, options: LoadOptions, report: Reporter): Cluster | un
   const region = firstLabel(REGION_LABELS) ?? (status.region as string | undefined);
   const zoneLabel = firstLabel(ZONE_LABELS);
   const zones = zoneLabel !== undefined ? [zoneLabel] : ((status.zones as string[] | undefined) ?? []);
-  const ready = ((status.conditions as Obj[] | undefined) ?? []).find((c) => c.type === 'Ready');
+  // KubeFed's IsClusterReady: Ready only with a Ready condition that is "True" (an unreachable
+  // cluster's controller writes Offline alone). A KubeFedCluster kept in git has no conditions at
+  // all, as its controller has not written any: that one is Ready, as it is once joined.
+  const conditions = status.conditions as Obj[] | null | undefined;
+  const notReady = Array.isArray(conditions) && !conditions.some((c) => c?.type === 'Ready' && c.status === 'True');
   return {
     name,
     labels,
     ...(region !== undefined ? { region } : {}),
     zones,
     ...(meta.annotations ? { annotations: meta.annotations as Labels } : {}),
-    notReady: ready !== undefined && ready.status !== 'True',
+    notReady,
     origin: d.origin,
   };
 }
