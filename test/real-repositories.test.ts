@@ -132,6 +132,23 @@ spec:
     expect(r.clusters[0]!.objects.map((o) => `${o.apiVersion} ${o.kind}`)).toEqual(['v1 Namespace', 'example.com/v1 Widget']);
   });
 
+  it('a FederatedTypeConfig without targetType.group takes it from its name, as KubeFed defaults it', () => {
+    const ftc = (group: string) => `apiVersion: core.kubefed.io/v1beta1
+kind: FederatedTypeConfig
+metadata: {name: widgets.shop.example.com, namespace: kube-federation-system}
+spec:
+  federatedType: {group: types.kubefed.io, kind: FederatedWidget, pluralName: federatedwidgets, scope: Namespaced, version: v1beta1}
+  targetType: {${group}kind: Widget, pluralName: widgets, scope: Namespaced, version: v1}
+  propagation: Enabled
+`;
+    const widget = CONFIGMAP('w', 'web').replace('FederatedConfigMap', 'FederatedWidget');
+    for (const group of ['', 'group: "", ', 'group: shop.example.com, ']) {
+      const r = run({ ...CLUSTERS, 'ns.yaml': NS('web'), 'ftc.yaml': ftc(group), 'w.yaml': widget });
+      expect(r.diagnostics.map((d) => d.code), group).toEqual(['FEDC7005']); // no CRD: not checked, but propagated
+      expect(r.clusters[0]!.objects.map((o) => `${o.apiVersion} ${o.kind}`), group).toEqual(['v1 Namespace', 'shop.example.com/v1 Widget']);
+    }
+  });
+
   it('federation v2 alpha objects get one error per file naming the release and what replaced them', () => {
     const alpha = `apiVersion: types.federation.k8s.io/v1alpha1
 kind: FederatedDeploymentPlacement

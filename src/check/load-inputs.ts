@@ -179,7 +179,7 @@ function buildTypeRegistry(ftcs: Doc[], directives: Doc[], crds: Doc[], report: 
       federatedKind: fed.kind as string,
       federatedApiVersion: `${(fed.group as string | undefined) ?? ''}/${fed.version as string}`.replace(/^\//, ''),
       federatedScope: fed.scope as Scope,
-      targetGroup: (target.group as string | undefined) ?? '',
+      targetGroup: targetGroupOf(d, target),
       targetVersion: target.version as string,
       targetKind: target.kind as string,
       targetScope: target.scope as Scope,
@@ -196,6 +196,18 @@ function buildTypeRegistry(ftcs: Doc[], directives: Doc[], crds: Doc[], report: 
     if (t) declare(d, ['metadata', 'name'], { ...t, declaration: { origin: d.origin, versionPath } });
   }
   return types;
+}
+
+/**
+ * A FederatedTypeConfig's target group: as written, else (absent or empty) from its name,
+ * `<plural>.<group>`, as KubeFed's SetFederatedTypeConfigDefaults fills it; a name without a dot
+ * is a core type's.
+ */
+function targetGroupOf(d: Doc, target: Obj): string {
+  if (typeof target.group === 'string' && target.group !== '') return target.group;
+  const name = String((d.value.metadata as Obj).name ?? '');
+  const dot = name.indexOf('.');
+  return dot === -1 ? '' : name.slice(dot + 1);
 }
 
 /**
