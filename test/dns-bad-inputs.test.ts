@@ -213,4 +213,16 @@ describe('bad DNS input', () => {
       cleanup(dir);
     }
   });
+
+  it('a Domain outside the KubeFed namespace is ignored (FEDC2007), as KubeFed reads Domains from its own', () => {
+    const elsewhere = DOMAIN.replace('namespace: kube-federation-system', 'namespace: somewhere-else').replace('domain: example.com', 'domain: example.org');
+    const result = compile(files({ ...BASE, ...WEB, 'rec.yaml': serviceRecord('web'), 'other.yaml': elsewhere }));
+    const d = result.diagnostics.find((x) => x.code === 'FEDC2007')!;
+    expect(where(d)).toBe('warning FEDC2007 other.yaml:5:14');
+    expect(d.message).toBe("Domain fed is in namespace somewhere-else; KubeFed's DNS controllers read Domains from kube-federation-system, so it is ignored");
+    // the Domain of the same name in the KubeFed namespace is the one the record uses, wherever the other lies
+    expect(result.dns.zones.map((z) => z.domain)).toEqual(['example.com']);
+    const without = compile(files({ ...BASE, ...WEB, 'rec.yaml': serviceRecord('web'), 'domain.yaml': elsewhere }));
+    expect(without.diagnostics.filter((x) => x.severity === 'error').map((x) => x.code)).toEqual(['FEDC6001']); // its domainRef names no Domain KubeFed reads
+  });
 });

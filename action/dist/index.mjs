@@ -32860,6 +32860,8 @@ function loadInputs(parsed, options, report) {
       if (!schemaOk(other.schema, d3, report))
         continue;
       const meta = d3.value.metadata;
+      if (d3.kind === "Domain" && !inKubefedNamespace(d3, "Domain", "KubeFed's DNS controllers read Domains", options, report))
+        continue;
       const doc = {
         kind: d3.kind,
         name: meta.name,
@@ -32903,17 +32905,22 @@ function loadInputs(parsed, options, report) {
   return { clusters, resources, documents, controlPlane, crds: crds.map((d3) => ({ value: d3.value, origin: d3.origin })) };
 }
 var HANDLED_KINDS = /* @__PURE__ */ new Set(["FederatedTypeConfig", "EnableTypeDirective", "KubeFedConfig"]);
+function inKubefedNamespace(d3, kind, reads2, options, report) {
+  const meta = d3.value.metadata;
+  const ns = meta.namespace ?? "";
+  if (ns === options.kubefedNamespace)
+    return true;
+  report.warning("FEDC2007", { origin: d3.origin, path: ns ? ["metadata", "namespace"] : ["metadata"], atKey: !ns }, `${kind} ${meta.name} is ${ns ? `in namespace ${ns}` : "in no namespace"}; ${reads2} from ${options.kubefedNamespace}, so it is ignored`, `move it to ${options.kubefedNamespace}, or set kubefedNamespace in fedc.yaml`);
+  return false;
+}
 function readControlPlane(configs, options, report) {
   let found;
   for (const d3 of configs) {
     if (!schemaOk("kubeFedConfig", d3, report))
       continue;
     const meta = d3.value.metadata;
-    const ns = meta.namespace ?? "";
-    if (ns !== options.kubefedNamespace) {
-      report.warning("FEDC2007", { origin: d3.origin, path: ns ? ["metadata", "namespace"] : ["metadata"], atKey: !ns }, `KubeFedConfig ${meta.name} is ${ns ? `in namespace ${ns}` : "in no namespace"}; KubeFed reads its configuration from ${options.kubefedNamespace}, so it is ignored`, `move it to ${options.kubefedNamespace}, or set kubefedNamespace in fedc.yaml`);
+    if (!inKubefedNamespace(d3, "KubeFedConfig", "KubeFed reads its configuration", options, report))
       continue;
-    }
     if (found) {
       report.error("FEDC2004", { origin: d3.origin, path: ["metadata", "name"] }, "a second KubeFedConfig: KubeFed reads one", `the first is at ${report.where({ origin: found.doc.origin, path: ["metadata", "name"] })}`);
       continue;
@@ -32967,7 +32974,7 @@ function buildTypeRegistry(ftcs, directives, crds, report) {
       federatedKind: fed.kind,
       federatedApiVersion: `${fed.group ?? ""}/${fed.version}`.replace(/^\//, ""),
       federatedScope: fed.scope,
-      targetGroup: target.group ?? "",
+      targetGroup: targetGroupOf(d3, target),
       targetVersion: target.version,
       targetKind: target.kind,
       targetScope: target.scope,
@@ -32986,6 +32993,13 @@ function buildTypeRegistry(ftcs, directives, crds, report) {
       declare(d3, ["metadata", "name"], { ...t, declaration: { origin: d3.origin, versionPath } });
   }
   return types3;
+}
+function targetGroupOf(d3, target) {
+  if (typeof target.group === "string" && target.group !== "")
+    return target.group;
+  const name = String(d3.value.metadata.name ?? "");
+  const dot = name.indexOf(".");
+  return dot === -1 ? "" : name.slice(dot + 1);
 }
 function typeFromDirective(d3, known, report) {
   const name = d3.value.metadata.name;

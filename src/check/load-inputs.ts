@@ -68,6 +68,7 @@ export function loadInputs(parsed: readonly ParsedDocument[], options: LoadOptio
     if (other) {
       if (!schemaOk(other.schema, d, report)) continue;
       const meta = d.value.metadata as Obj;
+      if (d.kind === 'Domain' && !inKubefedNamespace(d, 'Domain', "KubeFed's DNS controllers read Domains", options, report)) continue;
       const doc: KubeFedDocument = {
         kind: d.kind,
         name: meta.name as string,
@@ -108,19 +109,27 @@ export function loadInputs(parsed: readonly ParsedDocument[], options: LoadOptio
 /** Kinds of core.kubefed.io that are read before the rest (they shape how the rest is read). */
 const HANDLED_KINDS = new Set(['FederatedTypeConfig', 'EnableTypeDirective', 'KubeFedConfig']);
 
+/**
+ * Whether a document KubeFed reads from its own namespace only is there; FEDC2007 (ignored) when
+ * not. `reads`: who reads it, for the message ("KubeFed reads its configuration").
+ */
+function inKubefedNamespace(d: Doc, kind: string, reads: string, options: LoadOptions, report: Reporter): boolean {
+  const meta = d.value.metadata as Obj;
+  const ns = (meta.namespace as string | undefined) ?? '';
+  if (ns === options.kubefedNamespace) return true;
+  report.warning('FEDC2007', { origin: d.origin, path: ns ? ['metadata', 'namespace'] : ['metadata'], atKey: !ns },
+    `${kind} ${meta.name as string} is ${ns ? `in namespace ${ns}` : 'in no namespace'}; ${reads} from ${options.kubefedNamespace}, so it is ignored`,
+    `move it to ${options.kubefedNamespace}, or set kubefedNamespace in fedc.yaml`);
+  return false;
+}
+
 /** KubeFed's KubeFedConfig: the scope of the control plane. Without one, cluster-scoped. */
 function readControlPlane(configs: Doc[], options: LoadOptions, report: Reporter): ControlPlane {
   let found: { doc: Doc; scope: ControlPlane['scope'] } | undefined;
   for (const d of configs) {
     if (!schemaOk('kubeFedConfig', d, report)) continue;
     const meta = d.value.metadata as Obj;
-    const ns = (meta.namespace as string | undefined) ?? '';
-    if (ns !== options.kubefedNamespace) {
-      report.warning('FEDC2007', { origin: d.origin, path: ns ? ['metadata', 'namespace'] : ['metadata'], atKey: !ns },
-        `KubeFedConfig ${meta.name as string} is ${ns ? `in namespace ${ns}` : 'in no namespace'}; KubeFed reads its configuration from ${options.kubefedNamespace}, so it is ignored`,
-        `move it to ${options.kubefedNamespace}, or set kubefedNamespace in fedc.yaml`);
-      continue;
-    }
+    if (!inKubefedNamespace(d, 'KubeFedConfig', 'KubeFed reads its configuration', options, report)) continue;
     if (found) {
       report.error('FEDC2004', { origin: d.origin, path: ['metadata', 'name'] }, 'a second KubeFedConfig: KubeFed reads one',
         `the first is at ${report.where({ origin: found.doc.origin, path: ['metadata', 'name'] })}`);

@@ -27,7 +27,7 @@ export const CODES = {
   FEDC2004: 'duplicate object',
   FEDC2005: 'FederatedTypeConfig conflict',
   FEDC2006: 'type propagation disabled',
-  FEDC2007: 'KubeFedCluster outside the KubeFed system namespace',
+  FEDC2007: 'KubeFedCluster, KubeFedConfig or Domain outside the KubeFed system namespace',
   FEDC2008: 'FederatedTypeConfig replaces a built-in type',
   FEDC2009: 'plain Kubernetes object is not federated',
   FEDC2010: 'KubeFed v0.1 API group renamed',
