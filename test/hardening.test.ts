@@ -668,6 +668,14 @@ ${list}`);
 });
 
 describe('full and unwritable disks', () => {
+  it('an output directory under /proc is FEDC5005 at once, never a hang (mkdir -p there loops forever in Node 20)', () => {
+    const dir = seed();
+    const r = spawnSync(process.execPath, [CLI, 'render', 'in', '-o', '/proc/fedc-nonexistent/out'], { cwd: dir, encoding: 'utf8', timeout: NO_HANG_MS });
+    expect(r.signal).toBe(null);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("fedc - error FEDC5005: cannot write /proc/fedc-nonexistent/out: ENOENT: no such file or directory, mkdir '/proc/fedc-nonexistent'\n");
+  });
+
   function rendered6(): { dir: string; before: Map<string, string> } {
     const dir = seed();
     expect(cli(dir, ['render', 'in', '-o', 'out']).code).toBe(0);

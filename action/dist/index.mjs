@@ -125,17 +125,17 @@ var require_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path20) {
-      const ctrl = callVisitor(key, node, visitor, path20);
+    function visit_(key, node, visitor, path21) {
+      const ctrl = callVisitor(key, node, visitor, path21);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path20, ctrl);
-        return visit_(key, ctrl, visitor, path20);
+        replaceNode(key, path21, ctrl);
+        return visit_(key, ctrl, visitor, path21);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path20 = Object.freeze(path20.concat(node));
+          path21 = Object.freeze(path21.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path20);
+            const ci = visit_(i, node.items[i], visitor, path21);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -146,13 +146,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path20 = Object.freeze(path20.concat(node));
-          const ck = visit_("key", node.key, visitor, path20);
+          path21 = Object.freeze(path21.concat(node));
+          const ck = visit_("key", node.key, visitor, path21);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path20);
+          const cv = visit_("value", node.value, visitor, path21);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -173,17 +173,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path20) {
-      const ctrl = await callVisitor(key, node, visitor, path20);
+    async function visitAsync_(key, node, visitor, path21) {
+      const ctrl = await callVisitor(key, node, visitor, path21);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path20, ctrl);
-        return visitAsync_(key, ctrl, visitor, path20);
+        replaceNode(key, path21, ctrl);
+        return visitAsync_(key, ctrl, visitor, path21);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path20 = Object.freeze(path20.concat(node));
+          path21 = Object.freeze(path21.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path20);
+            const ci = await visitAsync_(i, node.items[i], visitor, path21);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -194,13 +194,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path20 = Object.freeze(path20.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path20);
+          path21 = Object.freeze(path21.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path21);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path20);
+          const cv = await visitAsync_("value", node.value, visitor, path21);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -227,23 +227,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path20) {
+    function callVisitor(key, node, visitor, path21) {
       if (typeof visitor === "function")
-        return visitor(key, node, path20);
+        return visitor(key, node, path21);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path20);
+        return visitor.Map?.(key, node, path21);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path20);
+        return visitor.Seq?.(key, node, path21);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path20);
+        return visitor.Pair?.(key, node, path21);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path20);
+        return visitor.Scalar?.(key, node, path21);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path20);
+        return visitor.Alias?.(key, node, path21);
       return void 0;
     }
-    function replaceNode(key, path20, node) {
-      const parent = path20[path20.length - 1];
+    function replaceNode(key, path21, node) {
+      const parent = path21[path21.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -855,10 +855,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema2, path20, value) {
+    function collectionFromPath(schema2, path21, value) {
       let v = value;
-      for (let i = path20.length - 1; i >= 0; --i) {
-        const k2 = path20[i];
+      for (let i = path21.length - 1; i >= 0; --i) {
+        const k2 = path21[i];
         if (typeof k2 === "number" && Number.isInteger(k2) && k2 >= 0) {
           const a = [];
           a[k2] = v;
@@ -877,7 +877,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path20) => path20 == null || typeof path20 === "object" && !!path20[Symbol.iterator]().next().done;
+    var isEmptyPath = (path21) => path21 == null || typeof path21 === "object" && !!path21[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type2, schema2) {
         super(type2);
@@ -907,11 +907,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path20, value) {
-        if (isEmptyPath(path20))
+      addIn(path21, value) {
+        if (isEmptyPath(path21))
           this.add(value);
         else {
-          const [key, ...rest] = path20;
+          const [key, ...rest] = path21;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -925,8 +925,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path20) {
-        const [key, ...rest] = path20;
+      deleteIn(path21) {
+        const [key, ...rest] = path21;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -940,8 +940,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path20, keepScalar) {
-        const [key, ...rest] = path20;
+      getIn(path21, keepScalar) {
+        const [key, ...rest] = path21;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -959,8 +959,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path20) {
-        const [key, ...rest] = path20;
+      hasIn(path21) {
+        const [key, ...rest] = path21;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -970,8 +970,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path20, value) {
-        const [key, ...rest] = path20;
+      setIn(path21, value) {
+        const [key, ...rest] = path21;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -3486,9 +3486,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path20, value) {
+      addIn(path21, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path20, value);
+          this.contents.addIn(path21, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3563,14 +3563,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path20) {
-        if (Collection.isEmptyPath(path20)) {
+      deleteIn(path21) {
+        if (Collection.isEmptyPath(path21)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path20) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path21) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3585,10 +3585,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path20, keepScalar) {
-        if (Collection.isEmptyPath(path20))
+      getIn(path21, keepScalar) {
+        if (Collection.isEmptyPath(path21))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path20, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path21, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3599,10 +3599,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path20) {
-        if (Collection.isEmptyPath(path20))
+      hasIn(path21) {
+        if (Collection.isEmptyPath(path21))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path20) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path21) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3619,13 +3619,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path20, value) {
-        if (Collection.isEmptyPath(path20)) {
+      setIn(path21, value) {
+        if (Collection.isEmptyPath(path21)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path20), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path21), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path20, value);
+          this.contents.setIn(path21, value);
         }
       }
       /**
@@ -5586,9 +5586,9 @@ var require_cst_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    visit3.itemAtPath = (cst, path20) => {
+    visit3.itemAtPath = (cst, path21) => {
       let item = cst;
-      for (const [field, index] of path20) {
+      for (const [field, index] of path21) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5597,23 +5597,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit3.parentCollection = (cst, path20) => {
-      const parent = visit3.itemAtPath(cst, path20.slice(0, -1));
-      const field = path20[path20.length - 1][0];
+    visit3.parentCollection = (cst, path21) => {
+      const parent = visit3.itemAtPath(cst, path21.slice(0, -1));
+      const field = path21[path21.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path20, item, visitor) {
-      let ctrl = visitor(item, path20);
+    function _visit(path21, item, visitor) {
+      let ctrl = visitor(item, path21);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path20.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path21.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -5624,10 +5624,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path20);
+            ctrl = ctrl(item, path21);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path20) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path21) : ctrl;
     }
     exports.visit = visit3;
   }
@@ -15301,8 +15301,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path20) {
-      let input = path20;
+    function removeDotSegments(path21) {
+      let input = path21;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -15376,11 +15376,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path20) {
-      if (path20 === "" || path20[0] === "/") {
-        return removeDotSegments(path20);
+    function removeDotSegmentsRelative(path21) {
+      if (path21 === "" || path21[0] === "/") {
+        return removeDotSegments(path21);
       }
-      const segments = path20.split("/");
+      const segments = path21.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -15743,8 +15743,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path20 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path20 && path20 !== "/" ? path20 : void 0;
+        const path21 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path21 && path21 !== "/" ? path21 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -19051,14 +19051,14 @@ var require_helpers = __commonJS({
       return true;
     }
     exports.isInteger = isInteger;
-    function escapePathComponent(path20) {
-      if (path20.indexOf("/") === -1 && path20.indexOf("~") === -1)
-        return path20;
-      return path20.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapePathComponent(path21) {
+      if (path21.indexOf("/") === -1 && path21.indexOf("~") === -1)
+        return path21;
+      return path21.replace(/~/g, "~0").replace(/\//g, "~1");
     }
     exports.escapePathComponent = escapePathComponent;
-    function unescapePathComponent2(path20) {
-      return path20.replace(/~1/g, "/").replace(/~0/g, "~");
+    function unescapePathComponent2(path21) {
+      return path21.replace(/~1/g, "/").replace(/~0/g, "~");
     }
     exports.unescapePathComponent = unescapePathComponent2;
     function _getPathRecursive(root, obj) {
@@ -19082,11 +19082,11 @@ var require_helpers = __commonJS({
       if (root === obj) {
         return "/";
       }
-      var path20 = _getPathRecursive(root, obj);
-      if (path20 === "") {
+      var path21 = _getPathRecursive(root, obj);
+      if (path21 === "") {
         throw new Error("Object not found in root");
       }
-      return "/" + path20;
+      return "/" + path21;
     }
     exports.getPath = getPath;
     function hasUndefined(obj) {
@@ -19281,8 +19281,8 @@ var require_core3 = __commonJS({
         if (!mutateDocument) {
           document = helpers_js_1._deepClone(document);
         }
-        var path20 = operation.path || "";
-        var keys = path20.split("/");
+        var path21 = operation.path || "";
+        var keys = path21.split("/");
         var obj = document;
         var t = 1;
         var len = keys.length;
@@ -19589,7 +19589,7 @@ var require_duplex = __commonJS({
       return temp;
     }
     exports.generate = generate;
-    function _generate(mirror, obj, patches, path20, invertible) {
+    function _generate(mirror, obj, patches, path21, invertible) {
       if (obj === mirror) {
         return;
       }
@@ -19606,27 +19606,27 @@ var require_duplex = __commonJS({
         if (helpers_js_1.hasOwnProperty(obj, key) && !(obj[key] === void 0 && oldVal !== void 0 && Array.isArray(obj) === false)) {
           var newVal = obj[key];
           if (typeof oldVal == "object" && oldVal != null && typeof newVal == "object" && newVal != null && Array.isArray(oldVal) === Array.isArray(newVal)) {
-            _generate(oldVal, newVal, patches, path20 + "/" + helpers_js_1.escapePathComponent(key), invertible);
+            _generate(oldVal, newVal, patches, path21 + "/" + helpers_js_1.escapePathComponent(key), invertible);
           } else {
             if (oldVal !== newVal) {
               changed = true;
               if (invertible) {
-                patches.push({ op: "test", path: path20 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(oldVal) });
+                patches.push({ op: "test", path: path21 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(oldVal) });
               }
-              patches.push({ op: "replace", path: path20 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(newVal) });
+              patches.push({ op: "replace", path: path21 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(newVal) });
             }
           }
         } else if (Array.isArray(mirror) === Array.isArray(obj)) {
           if (invertible) {
-            patches.push({ op: "test", path: path20 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(oldVal) });
+            patches.push({ op: "test", path: path21 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(oldVal) });
           }
-          patches.push({ op: "remove", path: path20 + "/" + helpers_js_1.escapePathComponent(key) });
+          patches.push({ op: "remove", path: path21 + "/" + helpers_js_1.escapePathComponent(key) });
           deleted = true;
         } else {
           if (invertible) {
-            patches.push({ op: "test", path: path20, value: mirror });
+            patches.push({ op: "test", path: path21, value: mirror });
           }
-          patches.push({ op: "replace", path: path20, value: obj });
+          patches.push({ op: "replace", path: path21, value: obj });
           changed = true;
         }
       }
@@ -19636,7 +19636,7 @@ var require_duplex = __commonJS({
       for (var t = 0; t < newKeys.length; t++) {
         var key = newKeys[t];
         if (!helpers_js_1.hasOwnProperty(mirror, key) && obj[key] !== void 0) {
-          patches.push({ op: "add", path: path20 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(obj[key]) });
+          patches.push({ op: "add", path: path21 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(obj[key]) });
         }
       }
     }
@@ -19668,7 +19668,7 @@ var require_fast_json_patch = __commonJS({
 });
 
 // dist/action/run-action.js
-import path19 from "node:path";
+import path20 from "node:path";
 
 // dist/diagnostics/format.js
 function formatDiagnostics(diags, format) {
@@ -19729,7 +19729,7 @@ function summaryText(diags) {
 }
 
 // dist/cli/diff-command.js
-import { readFileSync as readFileSync5, statSync as statSync4 } from "node:fs";
+import { readFileSync as readFileSync5, statSync as statSync5 } from "node:fs";
 
 // node_modules/diff/libesm/diff/base.js
 var Diff = class {
@@ -19831,16 +19831,16 @@ var Diff = class {
       }
     }
   }
-  addToPath(path20, added, removed, oldPosInc, options) {
-    const last = path20.lastComponent;
+  addToPath(path21, added, removed, oldPosInc, options) {
+    const last = path21.lastComponent;
     if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
       return {
-        oldPos: path20.oldPos + oldPosInc,
+        oldPos: path21.oldPos + oldPosInc,
         lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
       };
     } else {
       return {
-        oldPos: path20.oldPos + oldPosInc,
+        oldPos: path21.oldPos + oldPosInc,
         lastComponent: { count: 1, added, removed, previousComponent: last }
       };
     }
@@ -24127,19 +24127,19 @@ function templateActionAt(text) {
 var import_yaml5 = __toESM(require_dist(), 1);
 
 // dist/parse/block-locator.js
-function locateInBlock(text, start, end, path20, atKey, isStringKey) {
+function locateInBlock(text, start, end, path21, atKey, isStringKey) {
   const lines = linesOf(text, start, end);
   let first = 0;
   while (first < lines.length && (lines[first].kind === "blank" || lines[first].kind === "marker"))
     first++;
   if (first === lines.length)
     return void 0;
-  if (path20.length === 0)
+  if (path21.length === 0)
     return lines[first].start + lines[first].indent;
   let node = { from: first, to: lines.length, col: lines[first].indent, firstCol: lines[first].indent };
   for (let i = 0; ; i++) {
-    const seg = path20[i];
-    const last = i === path20.length - 1;
+    const seg = path21[i];
+    const last = i === path21.length - 1;
     const line = lines[node.from];
     const isSeq2 = isDash(text, line.start + node.firstCol, line.end);
     const found = isSeq2 ? typeof seg === "number" ? seqItem(text, lines, node, seg) : void 0 : mapEntry(text, lines, node, String(seg), isStringKey);
@@ -24345,13 +24345,13 @@ var Locator = class {
    * position is the key's rather than the value's. When the path does not exist (a missing
    * field), the position is the key of the deepest map entry that does.
    */
-  locate(file, docIndex, path20, key = false) {
+  locate(file, docIndex, path21, key = false) {
     const text = this.texts.get(file);
     if (text === void 0)
       return { line: 0, col: 0 };
     const span = this.options.parseOnly ? void 0 : this.spans(file, text)?.[docIndex];
     if (span) {
-      const offset2 = locateInBlock(text, span.start, span.end, path20, key, isPlainString);
+      const offset2 = locateInBlock(text, span.start, span.end, path21, key, isPlainString);
       if (offset2 !== void 0)
         return this.lineCol(file, text, offset2);
     }
@@ -24362,8 +24362,8 @@ var Locator = class {
     let offset = doc.contents?.range?.[0] ?? 0;
     let lastKey;
     let resolved = true;
-    for (let i = 0; i < path20.length; i++) {
-      const seg = path20[i];
+    for (let i = 0; i < path21.length; i++) {
+      const seg = path21[i];
       if ((0, import_yaml5.isMap)(node)) {
         const pair = node.items.find((p) => (0, import_yaml5.isPair)(p) && (0, import_yaml5.isScalar)(p.key) && String(p.key.value) === String(seg));
         if (!pair) {
@@ -24371,7 +24371,7 @@ var Locator = class {
           break;
         }
         const keyOffset = pair.key.range?.[0] ?? offset;
-        if (i === path20.length - 1 && key) {
+        if (i === path21.length - 1 && key) {
           offset = keyOffset;
           break;
         }
@@ -25072,11 +25072,11 @@ var GitObjectUnreadable = class extends GitError {
   oid;
   type;
   path;
-  constructor(message, oid, type2, path20) {
+  constructor(message, oid, type2, path21) {
     super(message);
     this.oid = oid;
     this.type = type2;
-    this.path = path20;
+    this.path = path21;
   }
 };
 var GitNotFound = class extends GitError {
@@ -27324,15 +27324,15 @@ function toSchemaErrors(errors) {
   const out = [];
   const seen = /* @__PURE__ */ new Set();
   for (const e of errors) {
-    const path20 = pointerToPath(e.instancePath);
-    const field = path20.length > 0 ? `${formatPath(path20)} ` : "";
+    const path21 = pointerToPath(e.instancePath);
+    const field = path21.length > 0 ? `${formatPath(path21)} ` : "";
     let err2;
     switch (e.keyword) {
       case "additionalProperties": {
         const field2 = String(e.params.additionalProperty);
         const props = e.parentSchema?.properties;
         err2 = {
-          path: [...path20, field2],
+          path: [...path21, field2],
           atKey: true,
           message: `unknown field "${field2}"`,
           unknownField: field2,
@@ -27341,29 +27341,29 @@ function toSchemaErrors(errors) {
         break;
       }
       case "required":
-        err2 = { path: path20, atKey: path20.length > 0, message: `missing required field "${String(e.params.missingProperty)}"` };
+        err2 = { path: path21, atKey: path21.length > 0, message: `missing required field "${String(e.params.missingProperty)}"` };
         break;
       case "type":
-        err2 = { path: path20, atKey: false, message: `${field}must be ${describeType(e.params.type)}, not ${describeValue(e.data)}` };
+        err2 = { path: path21, atKey: false, message: `${field}must be ${describeType(e.params.type)}, not ${describeValue(e.data)}` };
         if (typeof e.data === "boolean" && String(e.params.type).includes("string")) {
           err2.hint = "quote the value: YAML 1.1, as kubectl reads it, takes y, yes, on, n, no and off for booleans";
         }
         break;
       case "enum":
         err2 = {
-          path: path20,
+          path: path21,
           atKey: false,
           message: `${field}must be one of ${e.params.allowedValues.map((x2) => JSON.stringify(x2)).join(", ")}, not ${JSON.stringify(e.data)}`
         };
         break;
       case "const":
-        err2 = { path: path20, atKey: false, message: `${field}must be ${JSON.stringify(e.params.allowedValue)}, not ${JSON.stringify(e.data)}` };
+        err2 = { path: path21, atKey: false, message: `${field}must be ${JSON.stringify(e.params.allowedValue)}, not ${JSON.stringify(e.data)}` };
         break;
       case "pattern":
-        err2 = { path: path20, atKey: false, message: `${field}${JSON.stringify(e.data)} does not match ${String(e.params.pattern)}` };
+        err2 = { path: path21, atKey: false, message: `${field}${JSON.stringify(e.data)} does not match ${String(e.params.pattern)}` };
         break;
       default:
-        err2 = { path: path20, atKey: false, message: `${field}${e.message ?? e.keyword}` };
+        err2 = { path: path21, atKey: false, message: `${field}${e.message ?? e.keyword}` };
     }
     const key = `${err2.path.join("\0")}|${err2.message}`;
     if (seen.has(key))
@@ -27425,17 +27425,17 @@ var Reporter = class {
     return `${at.origin.file}:${pos.line}:${pos.col}`;
   }
   position(at) {
-    const path20 = fullPath(at);
-    if (path20.length === 0)
+    const path21 = fullPath(at);
+    if (path21.length === 0)
       return { line: at.origin.line, col: 1 };
-    return this.locator.locate(at.origin.file, at.origin.docIndex, path20, at.atKey ?? false);
+    return this.locator.locate(at.origin.file, at.origin.docIndex, path21, at.atKey ?? false);
   }
   add(severity, code, at, message, hint) {
-    const path20 = fullPath(at);
+    const path21 = fullPath(at);
     const pos = this.position(at);
     const d3 = { code, severity, message, file: at.origin.file, line: pos.line, col: pos.col };
-    if (path20.length > 0)
-      d3.path = formatPath(path20);
+    if (path21.length > 0)
+      d3.path = formatPath(path21);
     if (hint)
       d3.hint = hint;
     this.diagnostics.push(d3);
@@ -29344,12 +29344,12 @@ var PathBase = class {
   /**
    * Get the Path object referenced by the string path, resolved from this Path
    */
-  resolve(path20) {
-    if (!path20) {
+  resolve(path21) {
+    if (!path21) {
       return this;
     }
-    const rootPath = this.getRootString(path20);
-    const dir = path20.substring(rootPath.length);
+    const rootPath = this.getRootString(path21);
+    const dir = path21.substring(rootPath.length);
     const dirParts = dir.split(this.splitSep);
     const result = rootPath ? this.getRoot(rootPath).#resolveParts(dirParts) : this.#resolveParts(dirParts);
     return result;
@@ -30101,8 +30101,8 @@ var PathWin32 = class _PathWin32 extends PathBase {
   /**
    * @internal
    */
-  getRootString(path20) {
-    return win32.parse(path20).root;
+  getRootString(path21) {
+    return win32.parse(path21).root;
   }
   /**
    * @internal
@@ -30148,8 +30148,8 @@ var PathPosix = class _PathPosix extends PathBase {
   /**
    * @internal
    */
-  getRootString(path20) {
-    return path20.startsWith("/") ? "/" : "";
+  getRootString(path21) {
+    return path21.startsWith("/") ? "/" : "";
   }
   /**
    * @internal
@@ -30238,11 +30238,11 @@ var PathScurryBase = class {
   /**
    * Get the depth of a provided path, string, or the cwd
    */
-  depth(path20 = this.cwd) {
-    if (typeof path20 === "string") {
-      path20 = this.cwd.resolve(path20);
+  depth(path21 = this.cwd) {
+    if (typeof path21 === "string") {
+      path21 = this.cwd.resolve(path21);
     }
-    return path20.depth();
+    return path21.depth();
   }
   /**
    * Return the cache of child entries.  Exposed so subclasses can create
@@ -30729,9 +30729,9 @@ var PathScurryBase = class {
     process2();
     return results;
   }
-  chdir(path20 = this.cwd) {
+  chdir(path21 = this.cwd) {
     const oldCwd = this.cwd;
-    this.cwd = typeof path20 === "string" ? this.cwd.resolve(path20) : path20;
+    this.cwd = typeof path21 === "string" ? this.cwd.resolve(path21) : path21;
     this.cwd[setAsCwd](oldCwd);
   }
 };
@@ -31087,8 +31087,8 @@ var MatchRecord = class {
   }
   // match, absolute, ifdir
   entries() {
-    return [...this.store.entries()].map(([path20, n]) => [
-      path20,
+    return [...this.store.entries()].map(([path21, n]) => [
+      path21,
       !!(n & 2),
       !!(n & 1)
     ]);
@@ -31293,9 +31293,9 @@ var GlobUtil = class {
   signal;
   maxDepth;
   includeChildMatches;
-  constructor(patterns, path20, opts) {
+  constructor(patterns, path21, opts) {
     this.patterns = patterns;
-    this.path = path20;
+    this.path = path21;
     this.opts = opts;
     this.#sep = !opts.posix && opts.platform === "win32" ? "\\" : "/";
     this.includeChildMatches = opts.includeChildMatches !== false;
@@ -31314,11 +31314,11 @@ var GlobUtil = class {
       });
     }
   }
-  #ignored(path20) {
-    return this.seen.has(path20) || !!this.#ignore?.ignored?.(path20);
+  #ignored(path21) {
+    return this.seen.has(path21) || !!this.#ignore?.ignored?.(path21);
   }
-  #childrenIgnored(path20) {
-    return !!this.#ignore?.childrenIgnored?.(path20);
+  #childrenIgnored(path21) {
+    return !!this.#ignore?.childrenIgnored?.(path21);
   }
   // backpressure mechanism
   pause() {
@@ -31533,8 +31533,8 @@ var GlobUtil = class {
 };
 var GlobWalker = class extends GlobUtil {
   matches = /* @__PURE__ */ new Set();
-  constructor(patterns, path20, opts) {
-    super(patterns, path20, opts);
+  constructor(patterns, path21, opts) {
+    super(patterns, path21, opts);
   }
   matchEmit(e) {
     this.matches.add(e);
@@ -31571,8 +31571,8 @@ var GlobWalker = class extends GlobUtil {
 };
 var GlobStream = class extends GlobUtil {
   results;
-  constructor(patterns, path20, opts) {
-    super(patterns, path20, opts);
+  constructor(patterns, path21, opts) {
+    super(patterns, path21, opts);
     this.results = new Minipass({
       signal: this.signal,
       objectMode: true
@@ -32447,7 +32447,7 @@ var EXIT_ERRORS = 1;
 var EXIT_USAGE = 2;
 
 // dist/cli/load-repo.js
-import path10 from "node:path";
+import path11 from "node:path";
 
 // dist/model/api-resources.js
 var ROWS = [
@@ -32576,23 +32576,23 @@ function checkOverrideList(doc, origin, report) {
     o.clusterOverrides.forEach((op, j2) => {
       if (!isObj2(op) || typeof op.path !== "string")
         return;
-      const path20 = op.path;
+      const path21 = op.path;
       const pat = at("clusterOverrides", j2, "path");
-      const seen = paths.get(path20);
+      const seen = paths.get(path21);
       if (seen !== void 0) {
-        report.error("FEDC4004", pat, `path "${path20}" appears more than once for cluster "${String(clusterName)}"`, `see clusterOverrides[${seen}]`);
+        report.error("FEDC4004", pat, `path "${path21}" appears more than once for cluster "${String(clusterName)}"`, `see clusterOverrides[${seen}]`);
         ok = false;
       } else
-        paths.set(path20, j2);
-      if (path20 === "") {
+        paths.set(path21, j2);
+      if (path21 === "") {
         report.error("FEDC4001", pat, "override path is empty: it would replace the whole object, which KubeFed refuses", "name a field, for example /spec/replicas");
         ok = false;
-      } else if (!path20.startsWith("/")) {
-        const guess = path20.includes(".") && !path20.includes("/") ? `/${path20.split(".").join("/")}` : `/${path20}`;
-        report.error("FEDC4001", pat, `override path "${path20}" is not a JSON pointer`, `paths start with "/" and use "/" between fields: ${guess}`);
+      } else if (!path21.startsWith("/")) {
+        const guess = path21.includes(".") && !path21.includes("/") ? `/${path21.split(".").join("/")}` : `/${path21}`;
+        report.error("FEDC4001", pat, `override path "${path21}" is not a JSON pointer`, `paths start with "/" and use "/" between fields: ${guess}`);
         ok = false;
-      } else if (PROTECTED_PATHS.includes(path20)) {
-        report.error("FEDC4002", pat, `override path "${path20}" is protected: KubeFed does not allow overriding it`);
+      } else if (PROTECTED_PATHS.includes(path21)) {
+        report.error("FEDC4002", pat, `override path "${path21}" is protected: KubeFed does not allow overriding it`);
         ok = false;
       }
     });
@@ -33738,7 +33738,7 @@ function deriveIngressStatus(doc, world, report) {
   return out;
 }
 function clusterPlace(c) {
-  const at = (path20) => ({ origin: c.origin, path: path20 });
+  const at = (path21) => ({ origin: c.origin, path: path21 });
   const regionKey = REGION_LABELS2.find((k2) => c.labels[k2] !== void 0 && c.labels[k2] !== "");
   const zoneKey = ZONE_LABELS2.find((k2) => c.labels[k2] !== void 0 && c.labels[k2] !== "");
   const region = c.region === void 0 || c.region === "" ? void 0 : { text: c.region, at: at(regionKey ? ["metadata", "labels", regionKey] : ["status", "region"]) };
@@ -34158,7 +34158,7 @@ function scheduleReplicas(inputs, options, report) {
   const rewritten = /* @__PURE__ */ new Map();
   for (const doc of preferences) {
     const spec = doc.value.spec;
-    const at = (...path20) => ({ origin: doc.origin, path: ["spec", ...path20] });
+    const at = (...path21) => ({ origin: doc.origin, path: ["spec", ...path21] });
     const targetKind = spec.targetKind;
     if (!SCHEDULABLE_KINDS.includes(targetKind)) {
       report.error("FEDC3102", at("targetKind"), `targetKind ${targetKind} cannot be scheduled: KubeFed schedules only ${SCHEDULABLE_KINDS.join(" and ")}`);
@@ -34354,8 +34354,8 @@ function convertBackend(backend, at, changes, problems) {
   if (present.length === 0)
     return backend;
   const first = [...at, present[0]];
-  const problem2 = (path20, message, hint) => {
-    problems.push(hint ? { path: path20, message, hint } : { path: path20, message });
+  const problem2 = (path21, message, hint) => {
+    problems.push(hint ? { path: path21, message, hint } : { path: path21, message });
     return backend;
   };
   if (Object.hasOwn(backend, "service")) {
@@ -34450,19 +34450,19 @@ function targetIdentity(r) {
 function objectForCluster(r, report) {
   const template = r.template;
   const tmeta = isObj4(template.metadata) ? template.metadata : {};
-  const at = (...path20) => ({ origin: r.origin, path: ["spec", "template", ...path20], atKey: true });
+  const at = (...path21) => ({ origin: r.origin, path: ["spec", "template", ...path21], atKey: true });
   if (isObj4(tmeta.annotations) && Object.keys(tmeta.annotations).length > 0) {
     report.warning("FEDC4007", at("metadata", "annotations"), "annotations in a template are dropped (KubeFed does not propagate them)", "set annotations with an override: {op: add, path: /metadata/annotations, value: {...}}");
   }
   if (Array.isArray(tmeta.finalizers) && tmeta.finalizers.length > 0) {
     report.warning("FEDC4008", at("metadata", "finalizers"), "finalizers in a template are dropped (KubeFed does not propagate them)");
   }
-  for (const [field, forced, path20] of [
+  for (const [field, forced, path21] of [
     ["name", r.name, ["metadata", "name"]],
     ["namespace", r.namespace, ["metadata", "namespace"]]
   ]) {
     if (typeof tmeta[field] === "string" && tmeta[field] !== forced) {
-      report.warning("FEDC4009", at(...path20), `the template's ${field} "${tmeta[field]}" is ignored; the object gets the federated object's ${field} "${forced}"`);
+      report.warning("FEDC4009", at(...path21), `the template's ${field} "${tmeta[field]}" is ignored; the object gets the federated object's ${field} "${forced}"`);
     }
   }
   if (typeof template.kind === "string" && template.kind !== r.type.targetKind) {
@@ -34510,14 +34510,14 @@ function isObj4(v) {
 }
 
 // dist/render/override-paths.js
-function pointer(path20) {
-  return path20.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+function pointer(path21) {
+  return path21.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
-function isPrefix(prefix2, path20) {
-  if (prefix2.length > path20.length)
+function isPrefix(prefix2, path21) {
+  if (prefix2.length > path21.length)
     return false;
   return prefix2.every((seg, i) => {
-    const p = path20[i];
+    const p = path21[i];
     if (String(seg) === String(p))
       return true;
     return typeof p === "number" && (seg === "-" || /^-[0-9]+$/.test(String(seg)));
@@ -34530,8 +34530,8 @@ function lastIndex(list, test) {
   return -1;
 }
 var isRemove = (o) => (o.op || "replace") === "remove";
-function lastWriter(ops, path20, removes = false) {
-  return lastIndex(ops, (o) => (removes || !isRemove(o)) && isPrefix(pointer(o.path), path20));
+function lastWriter(ops, path21, removes = false) {
+  return lastIndex(ops, (o) => (removes || !isRemove(o)) && isPrefix(pointer(o.path), path21));
 }
 function opNode(o, oi, j2) {
   return ["spec", "overrides", oi, "clusterOverrides", j2, isRemove(o) ? "path" : "value"];
@@ -34629,8 +34629,8 @@ var IngressConversions = class {
     return this.baseConversion;
   }
   /** The last add or replace op that wrote the node at `path` (or a parent of it), else the template. */
-  source(path20, ops, oi, cluster) {
-    const j2 = lastWriter(ops, path20);
+  source(path21, ops, oi, cluster) {
+    const j2 = lastWriter(ops, path21);
     return j2 >= 0 ? { op: j2, oi, cluster } : "template";
   }
   /**
@@ -34638,17 +34638,17 @@ var IngressConversions = class {
    * apiVersion (when the template's object is not a v1 Ingress), else the last op that touched the
    * node (removing a pathType, say), else the cluster's last op.
    */
-  fallback(path20, ops, oi, cluster, baseNotV1) {
+  fallback(path21, ops, oi, cluster, baseNotV1) {
     let j2 = baseNotV1 ? lastIndex(ops, (o) => o.path === "/apiVersion") : -1;
     if (j2 < 0)
-      j2 = lastIndex(ops, (o) => isPrefix(path20, pointer(o.path)));
+      j2 = lastIndex(ops, (o) => isPrefix(path21, pointer(o.path)));
     if (j2 < 0)
       j2 = ops.length - 1;
     return { op: j2, oi, cluster };
   }
-  problem(src, path20, message, hint) {
+  problem(src, path21, message, hint) {
     const { r, report } = this;
-    const at = src === "template" ? { origin: r.origin, path: ["spec", "template", ...path20], atKey: true } : { origin: r.origin, path: opNode(r.overrides[src.oi].clusterOverrides[src.op], src.oi, src.op) };
+    const at = src === "template" ? { origin: r.origin, path: ["spec", "template", ...path21], atKey: true } : { origin: r.origin, path: opNode(r.overrides[src.oi].clusterOverrides[src.op], src.oi, src.op) };
     const who = src === "template" ? "" : ` (override ${r.overrides[src.oi].clusterOverrides[src.op].path} for cluster "${src.cluster}")`;
     const key = JSON.stringify([at.path, message]);
     if (this.errors.has(key))
@@ -34730,8 +34730,8 @@ function applyOverrides(doc, ops) {
       throw new PatchError(index, `remove ${o.path}: there is no ${last} to remove`);
     }
     const escaped = [...parentPath, key].map((s) => s.replace(/~/g, "~0").replace(/\//g, "~1"));
-    const path20 = "/" + escaped.join("/");
-    const operation = op === "remove" ? { op, path: path20 } : { op, path: path20, value: structuredClone(o.value ?? null) };
+    const path21 = "/" + escaped.join("/");
+    const operation = op === "remove" ? { op, path: path21 } : { op, path: path21, value: structuredClone(o.value ?? null) };
     try {
       applyOperation(out, operation, false, true, true);
     } catch (err2) {
@@ -35224,22 +35224,22 @@ function unknownFields(value, node) {
   walk(value, node, [], out);
   return out;
 }
-function walk(value, node, path20, out) {
+function walk(value, node, path21, out) {
   if (node === "" || node === "*" || value === null || typeof value !== "object")
     return;
   if (typeof node === "string") {
     const fields = definition(node).fields;
     if (typeof fields === "string")
-      walk(value, fields, path20, out);
+      walk(value, fields, path21, out);
     else
-      walkObject(value, fields, path20, out);
+      walkObject(value, fields, path21, out);
   } else if ("list" in node) {
     if (!Array.isArray(value))
       return;
     for (let i = 0; i < value.length; i++) {
-      path20.push(i);
-      walk(value[i], node.list, path20, out);
-      path20.pop();
+      path21.push(i);
+      walk(value[i], node.list, path21, out);
+      path21.pop();
     }
   } else if ("map" in node) {
     if (!isObj6(value))
@@ -35247,38 +35247,38 @@ function walk(value, node, path20, out) {
     for (const k2 in value) {
       if (!Object.hasOwn(value, k2))
         continue;
-      path20.push(k2);
-      walk(value[k2], node.map, path20, out);
-      path20.pop();
+      path21.push(k2);
+      walk(value[k2], node.map, path21, out);
+      path21.pop();
     }
   } else if ("fields" in node)
-    walkObject(value, node.fields, path20, out);
+    walkObject(value, node.fields, path21, out);
   else
-    walkSchema(value, node.schema, node.root ?? false, path20, out);
+    walkSchema(value, node.schema, node.root ?? false, path21, out);
 }
-function walkObject(value, fields, path20, out) {
+function walkObject(value, fields, path21, out) {
   if (!isObj6(value))
     return;
   for (const k2 in value) {
     if (!Object.hasOwn(value, k2))
       continue;
     const spec = Object.hasOwn(fields, k2) ? fields[k2] : void 0;
-    path20.push(k2);
+    path21.push(k2);
     if (spec === void 0)
-      out.push({ path: [...path20], field: k2, allowed: Object.keys(fields) });
+      out.push({ path: [...path21], field: k2, allowed: Object.keys(fields) });
     else
-      walk(value[k2], spec, path20, out);
-    path20.pop();
+      walk(value[k2], spec, path21, out);
+    path21.pop();
   }
 }
-function walkSchema(value, schema2, root, path20, out) {
+function walkSchema(value, schema2, root, path21, out) {
   if (Array.isArray(value)) {
     if (!isObj6(schema2.items))
       return;
     for (let i = 0; i < value.length; i++) {
-      path20.push(i);
-      walkSchema(value[i], schema2.items, false, path20, out);
-      path20.pop();
+      path21.push(i);
+      walkSchema(value[i], schema2.items, false, path21, out);
+      path21.pop();
     }
     return;
   }
@@ -35291,17 +35291,17 @@ function walkSchema(value, schema2, root, path20, out) {
   for (const [k2, v] of Object.entries(value)) {
     if (resource && (k2 === "apiVersion" || k2 === "kind"))
       continue;
-    path20.push(k2);
+    path21.push(k2);
     const sub = Object.hasOwn(props, k2) ? props[k2] : void 0;
     if (resource && k2 === "metadata")
-      walk(v, OBJECT_META, path20, out);
+      walk(v, OBJECT_META, path21, out);
     else if (isObj6(sub))
-      walkSchema(v, sub, false, path20, out);
+      walkSchema(v, sub, false, path21, out);
     else if (isObj6(additional))
-      walkSchema(v, additional, false, path20, out);
+      walkSchema(v, additional, false, path21, out);
     else if (!preserve && additional !== true)
-      out.push({ path: [...path20], field: k2, allowed: Object.keys(props) });
-    path20.pop();
+      out.push({ path: [...path21], field: k2, allowed: Object.keys(props) });
+    path21.pop();
   }
 }
 
@@ -35404,9 +35404,9 @@ function servedBy(minor, life) {
 }
 
 // dist/validate/schema-problems.js
-function valueAt(root, path20) {
+function valueAt(root, path21) {
   let v = root;
-  for (const seg of path20) {
+  for (const seg of path21) {
     if (Array.isArray(v) && typeof seg === "number")
       v = v[seg];
     else if (v !== null && typeof v === "object" && !Array.isArray(v) && Object.hasOwn(v, String(seg)))
@@ -35449,40 +35449,40 @@ function schemaProblems(errors, object, secret) {
     const inBranch = [...composite].some((c) => e.keyword !== "oneOf" && e.keyword !== "anyOf" && (e.instancePath === c || e.instancePath.startsWith(`${c}/`)));
     if (inBranch)
       continue;
-    const path20 = pointerToPath(e.instancePath);
-    const data = valueAt(object, path20);
+    const path21 = pointerToPath(e.instancePath);
+    const data = valueAt(object, path21);
     if (e.keyword === "type" && data instanceof Date && String(e.params.type).includes("string"))
       continue;
-    const field = path20.length > 0 ? `${formatPath(path20)} ` : "";
+    const field = path21.length > 0 ? `${formatPath(path21)} ` : "";
     if (e.keyword === "oneOf" || e.keyword === "anyOf") {
-      push(compositeProblem(errors, e, path20, data, field, secret));
+      push(compositeProblem(errors, e, path21, data, field, secret));
       continue;
     }
-    push(problem(e, path20, data, field, secret));
+    push(problem(e, path21, data, field, secret));
   }
   return out;
 }
-function problem(e, path20, data, field, secret) {
+function problem(e, path21, data, field, secret) {
   const p = e.params;
   switch (e.keyword) {
     case "required":
-      return { path: path20, atKey: path20.length > 0, missing: String(p.missingProperty), message: `${formatPath([...path20, String(p.missingProperty)])} is required` };
+      return { path: path21, atKey: path21.length > 0, missing: String(p.missingProperty), message: `${formatPath([...path21, String(p.missingProperty)])} is required` };
     case "type": {
       const hint = typeof data === "boolean" && String(p.type).includes("string") ? "quote the value: YAML 1.1, as kubectl reads it, takes y, yes, on, n, no and off for booleans" : typeof data === "string" && /integer|number/.test(String(p.type)) && /^-?[0-9.]+$/.test(data) ? "write the number without quotes" : void 0;
-      return { path: path20, atKey: false, message: `${field}must be ${describeType2(p.type)}, not ${describeValue3(data, secret)}`, ...hint ? { hint } : {} };
+      return { path: path21, atKey: false, message: `${field}must be ${describeType2(p.type)}, not ${describeValue3(data, secret)}`, ...hint ? { hint } : {} };
     }
     case "enum":
-      return { path: path20, atKey: false, message: `${field}must be one of ${p.allowedValues.map((x2) => JSON.stringify(x2)).join(", ")}, not ${quote2(data, secret)}` };
+      return { path: path21, atKey: false, message: `${field}must be one of ${p.allowedValues.map((x2) => JSON.stringify(x2)).join(", ")}, not ${quote2(data, secret)}` };
     case "const":
-      return { path: path20, atKey: false, message: `${field}must be ${JSON.stringify(p.allowedValue)}, not ${quote2(data, secret)}` };
+      return { path: path21, atKey: false, message: `${field}must be ${JSON.stringify(p.allowedValue)}, not ${quote2(data, secret)}` };
     case "format": {
       const f = KUBERNETES_FORMATS[String(p.format)];
       const what = f ? f.describe : `in format ${String(p.format)}`;
       const hint = p.format === "byte" ? "data holds base64-encoded values; put plain text under stringData instead, or encode it (base64 -w0)" : void 0;
-      return { path: path20, atKey: false, message: `${field}must be ${what}${secret ? "" : `, not ${describeValue3(data, secret)}`}`, ...hint ? { hint } : {} };
+      return { path: path21, atKey: false, message: `${field}must be ${what}${secret ? "" : `, not ${describeValue3(data, secret)}`}`, ...hint ? { hint } : {} };
     }
     case "pattern":
-      return { path: path20, atKey: false, message: `${field}${secret ? "does" : `${quote2(data, secret)} does`} not match ${String(p.pattern)}` };
+      return { path: path21, atKey: false, message: `${field}${secret ? "does" : `${quote2(data, secret)} does`} not match ${String(p.pattern)}` };
     case "minimum":
     case "maximum":
     case "exclusiveMinimum":
@@ -35494,15 +35494,15 @@ function problem(e, path20, data, field, secret) {
     case "minProperties":
     case "maxProperties":
     case "multipleOf":
-      return { path: path20, atKey: false, message: `${field}${LIMITS[e.keyword]} ${String(p.limit ?? p.multipleOf)}${secret ? "" : `, not ${describeValue3(data, secret)}`}` };
+      return { path: path21, atKey: false, message: `${field}${LIMITS[e.keyword]} ${String(p.limit ?? p.multipleOf)}${secret ? "" : `, not ${describeValue3(data, secret)}`}` };
     case "uniqueItems":
-      return { path: path20, atKey: false, message: `${field}must not hold the same item twice (items ${String(p.j)} and ${String(p.i)})` };
+      return { path: path21, atKey: false, message: `${field}must not hold the same item twice (items ${String(p.j)} and ${String(p.i)})` };
     case "additionalProperties":
-      return { path: [...path20, String(p.additionalProperty)], atKey: true, message: `unknown field "${String(p.additionalProperty)}"` };
+      return { path: [...path21, String(p.additionalProperty)], atKey: true, message: `unknown field "${String(p.additionalProperty)}"` };
     case "not":
-      return { path: path20, atKey: false, message: `${field}must not match the schema under "not"` };
+      return { path: path21, atKey: false, message: `${field}must not match the schema under "not"` };
     default:
-      return { path: path20, atKey: false, message: `${field}${e.message ?? `fails ${e.keyword}`}` };
+      return { path: path21, atKey: false, message: `${field}${e.message ?? `fails ${e.keyword}`}` };
   }
 }
 var LIMITS = {
@@ -35518,7 +35518,7 @@ var LIMITS = {
   maxProperties: "must have at most this many fields:",
   multipleOf: "must be a multiple of"
 };
-function compositeProblem(errors, e, path20, data, field, secret) {
+function compositeProblem(errors, e, path21, data, field, secret) {
   const branches = errors.filter((b) => b !== e && b.instancePath === e.instancePath && b.keyword !== "oneOf" && b.keyword !== "anyOf");
   const typeErrors = branches.filter((b) => b.keyword === "type").map((b) => String(b.params.type));
   const specific = branches.find((b) => {
@@ -35528,11 +35528,11 @@ function compositeProblem(errors, e, path20, data, field, secret) {
     return applies === void 0 || !typeErrors.some((t) => applies === "number" ? t === "integer" || t === "number" : t === applies);
   });
   if (specific && branches.some((b) => b.keyword === "type" && !typeMatches(b.params.type, data)))
-    return problem(specific, path20, data, field, secret);
+    return problem(specific, path21, data, field, secret);
   if (typeErrors.length > 0) {
-    return { path: path20, atKey: false, message: `${field}must be ${describeType2(typeErrors.join(","))}, not ${describeValue3(data, secret)}` };
+    return { path: path21, atKey: false, message: `${field}must be ${describeType2(typeErrors.join(","))}, not ${describeValue3(data, secret)}` };
   }
-  return { path: path20, atKey: false, message: `${field}matches none of the forms its schema allows (${e.keyword})` };
+  return { path: path21, atKey: false, message: `${field}matches none of the forms its schema allows (${e.keyword})` };
 }
 function typeMatches(t, data) {
   const list = Array.isArray(t) ? t : String(t).split(",");
@@ -35732,8 +35732,8 @@ var ObjectCheck = class {
    * it (for a missing field, the op that removed it), else the template (apiVersion: else the
    * type's declaration; kind, name and namespace: the federated object, which sets them).
    */
-  source(path20, r, ops, oi, opts) {
-    const full = opts.missing !== void 0 ? [...path20, opts.missing] : path20;
+  source(path21, r, ops, oi, opts) {
+    const full = opts.missing !== void 0 ? [...path21, opts.missing] : path21;
     let j2 = lastWriter(ops, full);
     const removedIt = lastIndex(ops, (o) => isRemove(o) && samePath2(pointer(o.path), full));
     if (removedIt > j2)
@@ -35745,7 +35745,7 @@ var ObjectCheck = class {
         return { at: { origin: op.scheduledBy, path: ["spec", "totalReplicas"] }, cluster, who: ` (the replicas its ReplicaSchedulingPreference plans for cluster "${cluster}")` };
       }
       const node = opNode(op, oi, j2);
-      const rest = path20.slice(pointer(op.path).length);
+      const rest = path21.slice(pointer(op.path).length);
       const who = ` (override ${op.path} for cluster "${cluster}")`;
       if (isRemove(op) || rest.length === 0 && opts.unknown) {
         return { at: { origin: r.origin, path: [...node.slice(0, -1), "path"] }, cluster, who };
@@ -35753,14 +35753,14 @@ var ObjectCheck = class {
       return { at: { origin: r.origin, path: [...node, ...rest], atKey: (opts.unknown || opts.atKey) === true && rest.length > 0 }, cluster, who };
     }
     const template = r.template;
-    if (path20[0] === "apiVersion" && path20.length === 1 && typeof template.apiVersion !== "string") {
+    if (path21[0] === "apiVersion" && path21.length === 1 && typeof template.apiVersion !== "string") {
       const d3 = r.type.declaration;
       return d3 ? { at: { origin: d3.origin, path: d3.versionPath }, who: "", declared: true } : { at: { origin: r.origin, path: ["kind"] }, who: "" };
     }
-    if (path20[0] === "kind" && path20.length === 1 || path20[0] === "metadata" && (path20[1] === "name" || path20[1] === "namespace") && path20.length === 2) {
-      return { at: { origin: r.origin, path: path20[0] === "kind" ? ["kind"] : ["metadata", path20[1]] }, who: "" };
+    if (path21[0] === "kind" && path21.length === 1 || path21[0] === "metadata" && (path21[1] === "name" || path21[1] === "namespace") && path21.length === 2) {
+      return { at: { origin: r.origin, path: path21[0] === "kind" ? ["kind"] : ["metadata", path21[1]] }, who: "" };
     }
-    return { at: { origin: r.origin, path: ["spec", "template", ...path20], atKey: opts.unknown === true || opts.atKey === true }, who: "" };
+    return { at: { origin: r.origin, path: ["spec", "template", ...path21], atKey: opts.unknown === true || opts.atKey === true }, who: "" };
   }
   missingSchema(group, kind, apiVersion, r, why) {
     const key = `${group}/${kind}`;
@@ -35901,32 +35901,67 @@ function previousZoneReader(output) {
 
 // dist/read/compile-cache.js
 import { createHash as createHash3, randomBytes } from "node:crypto";
-import { chmodSync, mkdirSync, readdirSync as readdirSync4, readFileSync as readFileSync4, renameSync, statSync as statSync3, unlinkSync, utimesSync, writeFileSync as writeFileSync2 } from "node:fs";
-import { homedir } from "node:os";
+import { chmodSync, readdirSync as readdirSync4, readFileSync as readFileSync4, renameSync, statSync as statSync4, unlinkSync, utimesSync, writeFileSync as writeFileSync2 } from "node:fs";
+
+// dist/emit/make-dirs.js
+import { mkdirSync, statSync as statSync3 } from "node:fs";
 import path9 from "node:path";
+function makeDirs(dir, mode = 511) {
+  const target = path9.resolve(dir);
+  const missing = [];
+  let first;
+  for (let d3 = target; ; d3 = path9.dirname(d3)) {
+    try {
+      mkdirSync(d3, { mode });
+      first = d3;
+      break;
+    } catch (e) {
+      const code = e.code;
+      if (code === "EEXIST" && statSync3(d3).isDirectory())
+        break;
+      if (code !== "ENOENT" || path9.dirname(d3) === d3)
+        throw e;
+      missing.push(d3);
+    }
+  }
+  for (const d3 of missing.reverse()) {
+    try {
+      mkdirSync(d3, { mode });
+      first ??= d3;
+    } catch (e) {
+      if (e.code !== "EEXIST" || !statSync3(d3).isDirectory())
+        throw e;
+    }
+  }
+  return first;
+}
+
+// dist/read/compile-cache.js
+import { homedir } from "node:os";
+import path10 from "node:path";
 import { fileURLToPath as fileURLToPath5 } from "node:url";
 import { deserialize, serialize } from "node:v8";
 var MAGIC2 = Buffer.from("fedc-cache-2\n");
 var ENTRY = /^[0-9a-f]{64}\.bin$/;
 function cacheDir(env2 = process.env) {
   if (env2.FEDC_CACHE_DIR)
-    return path9.resolve(env2.FEDC_CACHE_DIR);
+    return path10.resolve(env2.FEDC_CACHE_DIR);
   const xdg = env2.XDG_CACHE_HOME;
-  const base = xdg && path9.isAbsolute(xdg) ? xdg : path9.join(homedir(), ".cache");
-  return path9.join(base, "fedc");
+  const base = xdg && path10.isAbsolute(xdg) ? xdg : path10.join(homedir(), ".cache");
+  return path10.join(base, "fedc");
 }
 var sha256 = (data) => createHash3("sha256").update(data).digest("hex");
 var codeId;
 function codeIdentity() {
   if (codeId !== void 0)
     return codeId;
-  const here = path9.dirname(fileURLToPath5(import.meta.url));
-  const root = path9.basename(here) === "read" ? path9.dirname(here) : here;
+  const here = path10.dirname(fileURLToPath5(import.meta.url));
+  const root = path10.basename(here) === "read" ? path10.dirname(here) : here;
   const h = createHash3("sha256");
-  const files = listTree2(root).filter((e) => e.isFile()).map((e) => path9.join(e.parentPath, e.name));
+  const files = listTree2(root).filter((e) => e.isFile()).map((e) => path10.join(e.parentPath, e.name));
   for (const full of files.sort((a, b) => a < b ? -1 : 1)) {
-    const s = statSync3(full);
-    h.update(`${path9.relative(root, full)}\0${s.size}\0${s.mtimeMs}
+    const s = statSync4(full);
+    h.update(`${path10.relative(root, full)}\0${s.size}\0${s.mtimeMs}
 `);
   }
   return codeId = h.digest("hex");
@@ -35952,13 +35987,13 @@ function recordingOutput(output) {
 function openCompileCache(output, env2 = process.env) {
   const dir = cacheDir(env2);
   try {
-    if (makeDir(dir))
+    if (makeDirs(dir, 448) !== void 0)
       chmodSync(dir, 448);
   } catch {
     return void 0;
   }
   const maxBytes = Math.max(1, Number(env2.FEDC_CACHE_MAX_MB) || 512) * 1024 * 1024;
-  const file = (key) => path9.join(dir, `${key}.bin`);
+  const file = (key) => path10.join(dir, `${key}.bin`);
   const read = (key) => {
     let buf;
     try {
@@ -35981,7 +36016,7 @@ function openCompileCache(output, env2 = process.env) {
   const write = (key, value) => {
     const payload = serialize(value);
     const digest2 = createHash3("sha256").update(payload).digest();
-    const tmp = path9.join(dir, `.${key}.${randomBytes(6).toString("hex")}.tmp`);
+    const tmp = path10.join(dir, `.${key}.${randomBytes(6).toString("hex")}.tmp`);
     try {
       writeFileSync2(tmp, Buffer.concat([MAGIC2, digest2, payload]), { mode: 384 });
       renameSync(tmp, file(key));
@@ -36015,36 +36050,6 @@ function openCompileCache(output, env2 = process.env) {
     putRecord: write
   };
 }
-function makeDir(dir) {
-  const missing = [];
-  for (let d3 = dir; ; d3 = path9.dirname(d3)) {
-    try {
-      mkdirSync(d3, { mode: 448 });
-      break;
-    } catch (e) {
-      const code = e.code;
-      if (code === "EEXIST" && statSync3(d3).isDirectory()) {
-        if (d3 === dir)
-          return false;
-        break;
-      }
-      if (code !== "ENOENT" || path9.dirname(d3) === d3)
-        throw e;
-      missing.push(d3);
-    }
-  }
-  for (const d3 of missing.reverse()) {
-    try {
-      mkdirSync(d3, { mode: 448 });
-    } catch (e) {
-      if (e.code !== "EEXIST" || !statSync3(d3).isDirectory())
-        throw e;
-      if (d3 === dir)
-        return false;
-    }
-  }
-  return true;
-}
 function decode(buf) {
   if (buf.length < MAGIC2.length + 32 || !buf.subarray(0, MAGIC2.length).equals(MAGIC2))
     return void 0;
@@ -36062,9 +36067,9 @@ var TEMP = /^\.[0-9a-f]{64}\.[0-9a-f]{12}\.tmp$/;
 function prune(dir, maxBytes) {
   try {
     const entries = readdirSync4(dir).flatMap((name) => {
-      const full = path9.join(dir, name);
+      const full = path10.join(dir, name);
       try {
-        const s = statSync3(full);
+        const s = statSync4(full);
         if (TEMP.test(name) && Date.now() - s.mtimeMs > 36e5)
           tryUnlink(full);
         return ENTRY.test(name) ? [{ full, size: s.size, used: s.mtimeMs }] : [];
@@ -36141,7 +36146,7 @@ async function prepareCompile(source, flags) {
   const strict = flags.strict ?? settings2.strict;
   if (hasErrors(settingsDiags))
     return { settings: settings2, compile: async () => ({ result: failed(settingsDiags), reads: [] }) };
-  const output = source.output(flags.output ? path10.resolve(flags.output) : settings2.output);
+  const output = source.output(flags.output ? path11.resolve(flags.output) : settings2.output);
   const kube = kubernetesVersion(settings2, flags.cluster ?? []);
   const crdSettings = settings2.crds?.length ? { ...settings2, include: settings2.crds, exclude: [] } : void 0;
   const readAll = async () => {
@@ -36218,7 +36223,7 @@ function kubernetesVersion(settings2, selected) {
 }
 
 // dist/cli/print-diagnostics.js
-import path11 from "node:path";
+import path12 from "node:path";
 function diagnosticsPrinter(format, stdoutFree, repoDir, textPrefix) {
   const stream2 = format !== "text" && stdoutFree ? process.stdout : process.stderr;
   const prefix2 = repoDir === void 0 ? void 0 : format === "github" ? repoInCheckout(repoDir) : format === "text" ? textPrefix ?? repoFromWorkingDir(repoDir) : void 0;
@@ -36229,21 +36234,21 @@ function diagnosticsPrinter(format, stdoutFree, repoDir, textPrefix) {
   };
 }
 function repoInCheckout(repoDir, checkout = process.env.GITHUB_WORKSPACE || process.cwd()) {
-  const rel = path11.relative(path11.resolve(checkout), path11.resolve(repoDir));
-  if (rel === ".." || rel.startsWith(`..${path11.sep}`) || path11.isAbsolute(rel))
+  const rel = path12.relative(path12.resolve(checkout), path12.resolve(repoDir));
+  if (rel === ".." || rel.startsWith(`..${path12.sep}`) || path12.isAbsolute(rel))
     return void 0;
-  return rel.split(path11.sep).join("/");
+  return rel.split(path12.sep).join("/");
 }
 function displayPath(p) {
-  const rel = path11.relative(process.cwd(), p);
+  const rel = path12.relative(process.cwd(), p);
   return rel === "" ? "." : leavesBase(rel) ? p : rel;
 }
 function repoFromWorkingDir(repoDir) {
   const shown = displayPath(repoDir);
-  return shown === "." ? "" : shown.split(path11.sep).join("/");
+  return shown === "." ? "" : shown.split(path12.sep).join("/");
 }
 function namedFrom(diags, prefix2) {
-  return prefix2 ? diags.map((d3) => d3.file && !path11.posix.isAbsolute(d3.file) ? { ...d3, file: path11.posix.join(prefix2, d3.file) } : d3) : diags;
+  return prefix2 ? diags.map((d3) => d3.file && !path12.posix.isAbsolute(d3.file) ? { ...d3, file: path12.posix.join(prefix2, d3.file) } : d3) : diags;
 }
 
 // dist/cli/diff-command.js
@@ -36251,7 +36256,7 @@ async function renderRefSides(dir, opts) {
   const fail = (message) => ({ ok: false, exit: EXIT_USAGE, message, failures: [] });
   let isDir = false;
   try {
-    isDir = statSync4(dir).isDirectory();
+    isDir = statSync5(dir).isDirectory();
   } catch {
   }
   if (!isDir)
@@ -36329,7 +36334,7 @@ async function renderRefSides(dir, opts) {
 }
 
 // dist/cli/render-command.js
-import path17 from "node:path";
+import path18 from "node:path";
 
 // dist/emit/layout.js
 var ORDER_FIRST = [
@@ -36561,25 +36566,25 @@ function buildOutputTree(clusters, options) {
 // dist/emit/output-stamp.js
 import { createHash as createHash4 } from "node:crypto";
 import { lstatSync as lstatSync6, readdirSync as readdirSync5, readFileSync as readFileSync7 } from "node:fs";
-import path13 from "node:path";
+import path14 from "node:path";
 
 // dist/emit/commit-journal.js
-import { closeSync as closeSync2, fsyncSync, lstatSync as lstatSync5, openSync as openSync3, readFileSync as readFileSync6, renameSync as renameSync2, rmSync, statSync as statSync5, unlinkSync as unlinkSync2, writeSync as writeSync2 } from "node:fs";
+import { closeSync as closeSync2, fsyncSync, lstatSync as lstatSync5, openSync as openSync3, readFileSync as readFileSync6, renameSync as renameSync2, rmSync, statSync as statSync6, unlinkSync as unlinkSync2, writeSync as writeSync2 } from "node:fs";
 import { hostname } from "node:os";
-import path12 from "node:path";
+import path13 from "node:path";
 var JOURNAL_FILE = ".fedc-journal";
 var JOURNAL_TMP = `${JOURNAL_FILE}.tmp`;
 var TMP_SUFFIX = ".fedc-tmp";
 var JournalError = class extends Error {
 };
 function tempPath(target) {
-  return path12.join(path12.dirname(target), `.${path12.basename(target)}${TMP_SUFFIX}`);
+  return path13.join(path13.dirname(target), `.${path13.basename(target)}${TMP_SUFFIX}`);
 }
 function newJournal(renames2, deletes) {
   return { fedc: "commit-journal", version: 1, pid: process.pid, hostname: hostname(), started: (/* @__PURE__ */ new Date()).toISOString(), renames: renames2, deletes };
 }
 function writeJournal(outDir, journal) {
-  const tmp = path12.join(outDir, JOURNAL_TMP);
+  const tmp = path13.join(outDir, JOURNAL_TMP);
   const fd = openSync3(tmp, "w", 420);
   try {
     writeSync2(fd, JSON.stringify(journal) + "\n");
@@ -36590,17 +36595,17 @@ function writeJournal(outDir, journal) {
     throw err2;
   }
   closeSync2(fd);
-  renameSync2(tmp, path12.join(outDir, JOURNAL_FILE));
+  renameSync2(tmp, path13.join(outDir, JOURNAL_FILE));
   syncDir(outDir);
 }
 function removeJournal(outDir) {
-  rmSync(path12.join(outDir, JOURNAL_FILE), { force: true });
+  rmSync(path13.join(outDir, JOURNAL_FILE), { force: true });
   syncDir(outDir);
 }
 function readJournal(outDir) {
   let text;
   try {
-    text = readFileSync6(path12.join(outDir, JOURNAL_FILE), "utf8");
+    text = readFileSync6(path13.join(outDir, JOURNAL_FILE), "utf8");
   } catch (err2) {
     if (err2.code === "ENOENT")
       return void 0;
@@ -36667,7 +36672,7 @@ function recoverCommit(outDir) {
   }
   for (const [tmp, target] of pending) {
     renameSync2(tmp, target);
-    dirs.add(path12.dirname(target));
+    dirs.add(path13.dirname(target));
   }
   let deleted = 0;
   for (const rel of journal.deletes) {
@@ -36681,7 +36686,7 @@ function recoverCommit(outDir) {
     if (!isGeneratedByFedc(text))
       continue;
     unlinkSync2(file);
-    dirs.add(path12.dirname(file));
+    dirs.add(path13.dirname(file));
     deleted++;
   }
   for (const d3 of dirs)
@@ -36693,7 +36698,7 @@ function inside(outDir, rel) {
   let dir = outDir;
   const parts = rel.split("/");
   for (const p of parts.slice(0, -1)) {
-    dir = path12.join(dir, p);
+    dir = path13.join(dir, p);
     let link = false;
     try {
       link = lstatSync5(dir).isSymbolicLink();
@@ -36701,9 +36706,9 @@ function inside(outDir, rel) {
       break;
     }
     if (link)
-      throw new JournalError(`it names ${rel}, and ${path12.relative(outDir, dir)} is a symlink`);
+      throw new JournalError(`it names ${rel}, and ${path13.relative(outDir, dir)} is a symlink`);
   }
-  return path12.join(outDir, ...parts);
+  return path13.join(outDir, ...parts);
 }
 function isFile(p) {
   try {
@@ -36755,7 +36760,7 @@ var statOf = (abs) => lstatSync6(abs, { bigint: true, throwIfNoEntry: false });
 var namesDigest = (abs) => sha2562(readdirSync5(abs).sort().join("\0"));
 var fileDigest = (abs) => `fedc:${sha2562(readFileSync7(abs))}`;
 function takeStamp(outDir, compileKey2, scope, wanted, report, now = Date.now()) {
-  const root = path13.resolve(outDir);
+  const root = path14.resolve(outDir);
   const entries = /* @__PURE__ */ new Map();
   const racy = [];
   const keep = new Set(scope.keep);
@@ -36798,7 +36803,7 @@ function takeStamp(outDir, compileKey2, scope, wanted, report, now = Date.now())
         return void 0;
     }
     for (const rel of scope.files) {
-      const st = statOf(path13.join(root, rel));
+      const st = statOf(path14.join(root, rel));
       if (st?.isSymbolicLink())
         return void 0;
       record(rel, st);
@@ -36820,7 +36825,7 @@ function takeStamp(outDir, compileKey2, scope, wanted, report, now = Date.now())
   };
 }
 function checkStamp(outDir, stamp, now = Date.now()) {
-  const root = path13.resolve(outDir);
+  const root = path14.resolve(outDir);
   const stillRacy = [];
   try {
     const { paths, signatures: sigs } = stamp;
@@ -36922,9 +36927,9 @@ function treeDigests(tree) {
 }
 
 // dist/emit/write-tree.js
-import { existsSync as existsSync2, lstatSync as lstatSync7, mkdirSync as mkdirSync2, readdirSync as readdirSync6, readFileSync as readFileSync8, realpathSync as realpathSync4, rmSync as rmSync2, rmdirSync, statSync as statSync6 } from "node:fs";
+import { existsSync as existsSync2, lstatSync as lstatSync7, readdirSync as readdirSync6, readFileSync as readFileSync8, realpathSync as realpathSync4, rmSync as rmSync2, rmdirSync, statSync as statSync7 } from "node:fs";
 import { open, rename, rm } from "node:fs/promises";
-import path14 from "node:path";
+import path15 from "node:path";
 var WRITE_CONCURRENCY = 64;
 var WRITE_BUDGET = 16 << 20;
 async function pool(items, limit, task, size, budget = Infinity) {
@@ -37017,7 +37022,7 @@ async function diffTree(outDir, tree, known) {
     if (wanted.has(rel))
       continue;
     const said = stamped(file, rel);
-    if (path14.posix.basename(rel).startsWith(".") && rel.endsWith(TMP_SUFFIX))
+    if (path15.posix.basename(rel).startsWith(".") && rel.endsWith(TMP_SUFFIX))
       leftovers.push(file.abs);
     else if (said !== void 0 ? said !== NOT_FEDCS : isGeneratedByFedc(readFileSync8(file.abs, "utf8")))
       removed.push(rel);
@@ -37075,20 +37080,20 @@ async function writeTree(outDir, tree, changes, options = {}) {
   if (temps.length + changes.removed.length + changes.leftovers.length === 0)
     return;
   refuseSymlinks(changes, [...changes.added, ...changes.changed, ...changes.removed]);
-  const root = path14.resolve(outDir);
+  const root = path15.resolve(outDir);
   const touched = /* @__PURE__ */ new Set();
   try {
     const made = /* @__PURE__ */ new Set();
     for (const [, , target] of temps) {
-      const dir = path14.dirname(target);
+      const dir = path15.dirname(target);
       touched.add(dir);
       if (made.has(dir))
         continue;
       made.add(dir);
-      const first = mkdirSync2(dir, { recursive: true });
-      for (let d3 = dir; first !== void 0; d3 = path14.dirname(d3)) {
-        touched.add(path14.dirname(d3));
-        if (d3 === first || d3 === root || path14.dirname(d3) === d3)
+      const first = makeDirs(dir);
+      for (let d3 = dir; first !== void 0; d3 = path15.dirname(d3)) {
+        touched.add(path15.dirname(d3));
+        if (d3 === first || d3 === root || path15.dirname(d3) === d3)
           break;
       }
     }
@@ -37098,7 +37103,7 @@ async function writeTree(outDir, tree, changes, options = {}) {
       onWritten?.(rel);
     }, ([, content]) => contentLength(content), WRITE_BUDGET);
     for (const [rel, , target] of temps) {
-      if (statSync6(target, { throwIfNoEntry: false })?.isDirectory())
+      if (statSync7(target, { throwIfNoEntry: false })?.isDirectory())
         throw new Error(`${rel} is a directory`);
     }
     options.lock?.assertHeld();
@@ -37120,7 +37125,7 @@ async function writeTree(outDir, tree, changes, options = {}) {
     for (const rel of changes.removed) {
       const file = safeJoin(outDir, rel);
       rmSync2(file, { force: true });
-      touched.add(path14.dirname(file));
+      touched.add(path15.dirname(file));
     }
   } catch (err2) {
     throw new CommitInterruptedError(err2, done, temps.length);
@@ -37130,7 +37135,7 @@ async function writeTree(outDir, tree, changes, options = {}) {
   await pool([...touched], WRITE_CONCURRENCY, syncDirAsync);
   removeJournal(outDir);
   for (const rel of changes.removed)
-    pruneEmptyDirs(outDir, path14.posix.dirname(rel));
+    pruneEmptyDirs(outDir, path15.posix.dirname(rel));
 }
 async function writeDurable(file, content) {
   const fault2 = writeFault(file);
@@ -37175,30 +37180,30 @@ function refuseSymlinks(changes, paths) {
 }
 function outputLeavesRepo(root, outDir) {
   const realRoot = realpathSync4(root);
-  let existing = path14.resolve(outDir);
+  let existing = path15.resolve(outDir);
   const rest = [];
   while (!existsSync2(existing)) {
-    rest.unshift(path14.basename(existing));
-    const up = path14.dirname(existing);
+    rest.unshift(path15.basename(existing));
+    const up = path15.dirname(existing);
     if (up === existing)
       break;
     existing = up;
   }
-  const real = path14.join(realpathSync4(existing), ...rest);
-  const rel = path14.relative(realRoot, real);
+  const real = path15.join(realpathSync4(existing), ...rest);
+  const rel = path15.relative(realRoot, real);
   return leavesBase(rel) ? real : void 0;
 }
 function safeJoin(outDir, rel) {
-  const root = path14.resolve(outDir);
-  const full = path14.resolve(root, rel);
-  if (full !== root && !full.startsWith(root.endsWith(path14.sep) ? root : root + path14.sep))
+  const root = path15.resolve(outDir);
+  const full = path15.resolve(root, rel);
+  if (full !== root && !full.startsWith(root.endsWith(path15.sep) ? root : root + path15.sep))
     throw new Error(`refusing to write outside ${root}: ${rel}`);
   return full;
 }
 function scopedFiles(outDir, tree) {
   const out = /* @__PURE__ */ new Map();
   const symlinks = [];
-  const root = path14.resolve(outDir);
+  const root = path15.resolve(outDir);
   const relative = relativeToRoot(root);
   const keep = tree.keep.map((k2) => k2 + "/");
   for (const scope of readableScopes(outDir, tree, symlinks)) {
@@ -37245,7 +37250,7 @@ function readableScopes(outDir, tree, symlinks) {
 function knownScopedFiles(outDir, tree, known) {
   const out = /* @__PURE__ */ new Map();
   const symlinks = [];
-  const root = path14.resolve(outDir);
+  const root = path15.resolve(outDir);
   const keep = new Set(tree.keep);
   const walk2 = (rel, st) => {
     for (const name of known.names(rel, st) ?? readdirSync6(childPath(root, rel))) {
@@ -37280,15 +37285,15 @@ function pruneEmptyDirs(outDir, relDir) {
     } catch {
       return;
     }
-    rel = path14.posix.dirname(rel);
+    rel = path15.posix.dirname(rel);
   }
 }
 
 // dist/emit/output-lock.js
 import { randomUUID } from "node:crypto";
-import { closeSync as closeSync3, fstatSync as fstatSync2, linkSync, mkdirSync as mkdirSync3, openSync as openSync4, readdirSync as readdirSync7, readFileSync as readFileSync9, readSync as readSync2, renameSync as renameSync3, rmdirSync as rmdirSync2, statSync as statSync7, unlinkSync as unlinkSync3, writeSync as writeSync3 } from "node:fs";
+import { closeSync as closeSync3, fstatSync as fstatSync2, linkSync, openSync as openSync4, readdirSync as readdirSync7, readFileSync as readFileSync9, readSync as readSync2, renameSync as renameSync3, rmdirSync as rmdirSync2, statSync as statSync8, unlinkSync as unlinkSync3, writeSync as writeSync3 } from "node:fs";
 import { hostname as hostname2 } from "node:os";
-import path15 from "node:path";
+import path16 from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 var LOCK_FILE = ".fedc-lock";
 var LockBusyError = class extends Error {
@@ -37310,8 +37315,8 @@ var LockLostError = class extends Error {
 var POLL_MS = 100;
 var UNREADABLE_STALE_MS = 5e3;
 async function acquireLock(outDir, options) {
-  const lockPath = path15.join(outDir, LOCK_FILE);
-  const createdFrom = mkdirSync3(outDir, { recursive: true });
+  const lockPath = path16.join(outDir, LOCK_FILE);
+  const createdFrom = makeDirs(outDir);
   const me = { pid: process.pid, hostname: hostname2(), started: (/* @__PURE__ */ new Date()).toISOString(), token: randomUUID() };
   const procStart = processStart(process.pid);
   if (procStart !== void 0)
@@ -37319,7 +37324,7 @@ async function acquireLock(outDir, options) {
   const body = JSON.stringify(me) + "\n";
   const begun = Date.now();
   let waiting = false;
-  const draft = path15.join(outDir, `${LOCK_FILE}.${me.token}`);
+  const draft = path16.join(outDir, `${LOCK_FILE}.${me.token}`);
   const writeDraft = () => {
     const fd = openSync4(draft, "wx", 420);
     try {
@@ -37348,7 +37353,7 @@ async function acquireLock(outDir, options) {
     } catch (err2) {
       const code = err2.code;
       if (code === "ENOENT") {
-        mkdirSync3(outDir, { recursive: true });
+        makeDirs(outDir);
         writeDraft();
         continue;
       }
@@ -37380,7 +37385,7 @@ async function acquireLock(outDir, options) {
   }
 }
 function lockState(outDir) {
-  return inspect(path15.join(outDir, LOCK_FILE))?.state;
+  return inspect(path16.join(outDir, LOCK_FILE))?.state;
 }
 function held(lockPath, token, outDir, createdFrom) {
   const signals = ["SIGINT", "SIGTERM", "SIGHUP"];
@@ -37427,9 +37432,9 @@ function removeIfEmpty(dir, top) {
     } catch {
       return;
     }
-    if (path15.resolve(d3) === path15.resolve(top))
+    if (path16.resolve(d3) === path16.resolve(top))
       return;
-    const up = path15.dirname(d3);
+    const up = path16.dirname(d3);
     if (up === d3)
       return;
     d3 = up;
@@ -37518,7 +37523,7 @@ function takeOver(lockPath, staleIno) {
       return;
     throw err2;
   }
-  if (statSync7(aside).ino !== staleIno) {
+  if (statSync8(aside).ino !== staleIno) {
     try {
       linkSync(aside, lockPath);
     } catch {
@@ -37541,7 +37546,7 @@ async function checkInputDir(dir, format) {
 
 // dist/cli/output-guard.js
 import { hostname as hostname3 } from "node:os";
-import path16 from "node:path";
+import path17 from "node:path";
 var OutputEscapesError = class extends Error {
   outDir;
   real;
@@ -37561,7 +37566,7 @@ var GuardIoError = class extends Error {
   }
 };
 function outputDirOf(root, output, settings2) {
-  return output ? path16.resolve(output) : path16.resolve(root, settings2.output);
+  return output ? path17.resolve(output) : path17.resolve(root, settings2.output);
 }
 function guardOutput(inner, options) {
   const guard = {
@@ -37610,7 +37615,7 @@ async function waitForWriter(outDir, waitMs, onWait) {
       return;
     const waited = Date.now() - begun;
     if (waited >= waitMs)
-      throw new LockBusyError(path16.join(outDir, LOCK_FILE), state, waited, waitMs);
+      throw new LockBusyError(path17.join(outDir, LOCK_FILE), state, waited, waitMs);
     if (!told) {
       told = true;
       onWait(state);
@@ -37905,7 +37910,7 @@ async function runRender(dir, opts) {
     progress.end();
     printAll(d3);
   };
-  const root = path17.resolve(dir);
+  const root = path18.resolve(dir);
   const guard = opts.stdout ? void 0 : guardOutput(withPhases(diskSource(root), progress), {
     root,
     output: opts.output,
@@ -37922,7 +37927,7 @@ async function runRender(dir, opts) {
   } catch (e) {
     if (!isGuardError(e))
       throw e;
-    const shown = displayPath(guard?.outDir ?? path17.resolve(opts.output ?? root));
+    const shown = displayPath(guard?.outDir ?? path18.resolve(opts.output ?? root));
     const d3 = outputErrorDiagnostic(e, shown, fixCommand(dir, shown, opts), guard?.recovery ? "recovered" : "nothing");
     if (!d3)
       throw e;
@@ -37935,7 +37940,7 @@ async function runRender(dir, opts) {
 }
 async function render2(dir, opts, guard, print, run) {
   const { progress, words, shard } = run;
-  const root = path17.resolve(dir);
+  const root = path18.resolve(dir);
   const prepared = await prepareCompile(guard?.source ?? diskSource(root), opts);
   const { settings: settings2 } = prepared;
   const outDir = outputDirOf(root, opts.output, settings2);
@@ -38134,7 +38139,7 @@ async function render2(dir, opts, guard, print, run) {
   return finish({ diagnostics: diags, said }, tree, changes);
 }
 function fixCommand(dir, out, opts) {
-  const parts = ["fedc render", path17.isAbsolute(dir) ? displayPath(dir) : dir];
+  const parts = ["fedc render", path18.isAbsolute(dir) ? displayPath(dir) : dir];
   if (opts.output)
     parts.push("-o", out);
   if (opts.layout)
@@ -38156,7 +38161,7 @@ function usage(message) {
 // dist/action/runner.js
 import { appendFileSync, readFileSync as readFileSync10, writeFileSync as writeFileSync3 } from "node:fs";
 import os from "node:os";
-import path18 from "node:path";
+import path19 from "node:path";
 var SUMMARY_LIMIT = 1024 * 1024;
 var ANNOTATION_LIMIT = 10;
 function runnerFromEnv(env2 = process.env) {
@@ -38179,7 +38184,7 @@ function runnerFromEnv(env2 = process.env) {
         appendFileSync(env2.GITHUB_STEP_SUMMARY, markdown);
     },
     saveFile(name, text) {
-      const file = path18.join(env2.RUNNER_TEMP || os.tmpdir(), name);
+      const file = path19.join(env2.RUNNER_TEMP || os.tmpdir(), name);
       writeFileSync3(file, text);
       return file;
     },
@@ -38246,7 +38251,7 @@ var ZERO_SHA = /^0+$/;
 async function runAction(runner) {
   const mode = runner.input("mode", "diff");
   const rel = runner.input("path", ".");
-  const dir = path19.resolve(runner.workspace, rel);
+  const dir = path20.resolve(runner.workspace, rel);
   const prefix2 = repoInCheckout(dir, runner.workspace);
   if (mode === "check")
     return check(runner, dir, rel);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, fstatSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmdirSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, linkSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmdirSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { makeDirs } from './make-dirs.js';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -62,7 +63,7 @@ export interface LockOptions {
 
 export async function acquireLock(outDir: string, options: LockOptions): Promise<OutputLock> {
   const lockPath = path.join(outDir, LOCK_FILE);
-  const createdFrom = mkdirSync(outDir, { recursive: true });
+  const createdFrom = makeDirs(outDir);
   const me: LockHolder = { pid: process.pid, hostname: hostname(), started: new Date().toISOString(), token: randomUUID() };
   const procStart = processStart(process.pid);
   if (procStart !== undefined) me.procStart = procStart;
@@ -102,7 +103,7 @@ export async function acquireLock(outDir: string, options: LockOptions): Promise
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') {
         // Another render that had created the directory just removed it again.
-        mkdirSync(outDir, { recursive: true });
+        makeDirs(outDir);
         writeDraft();
         continue;
       }

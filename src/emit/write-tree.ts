@@ -1,4 +1,5 @@
-import { existsSync, lstatSync, type BigIntStats, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, rmdirSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, type BigIntStats, readdirSync, readFileSync, realpathSync, rmSync, rmdirSync, statSync } from 'node:fs';
+import { makeDirs } from './make-dirs.js';
 import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { CLUSTERS_DIR, isGeneratedByFedc } from '../model/output-contract.js';
@@ -217,7 +218,7 @@ export async function writeTree(outDir: string, tree: OutputTree, changes: TreeC
       touched.add(dir);
       if (made.has(dir)) continue;
       made.add(dir);
-      const first = mkdirSync(dir, { recursive: true });
+      const first = makeDirs(dir);
       // Every directory from `first` down to `dir` is new: its parent gained an entry.
       for (let d = dir; first !== undefined; d = path.dirname(d)) {
         touched.add(path.dirname(d));

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { makeDirs } from '../emit/make-dirs.js';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -95,7 +96,7 @@ export function openCompileCache(output: OutputFiles, env: NodeJS.ProcessEnv = p
   const dir = cacheDir(env);
   try {
     // only a directory fedc creates is made its owner's only: one the user named keeps its mode
-    if (makeDir(dir)) chmodSync(dir, 0o700);
+    if (makeDirs(dir, 0o700) !== undefined) chmodSync(dir, 0o700);
   } catch {
     return undefined;
   }
@@ -156,40 +157,6 @@ export function openCompileCache(output: OutputFiles, env: NodeJS.ProcessEnv = p
     getRecord: read,
     putRecord: write,
   };
-}
-
-/**
- * mkdir -p, true when it created dir itself. Not mkdirSync's recursive mode: that loops forever
- * under /proc (a FEDC_CACHE_DIR or HOME there), where mkdir of a missing parent keeps failing with
- * ENOENT. Here each parent is tried once, so it is bounded by the path's depth; it throws when dir
- * cannot be made.
- */
-function makeDir(dir: string): boolean {
-  const missing: string[] = [];
-  for (let d = dir; ; d = path.dirname(d)) {
-    try {
-      mkdirSync(d, { mode: 0o700 });
-      break;
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST' && statSync(d).isDirectory()) {
-        if (d === dir) return false;
-        break;
-      }
-      if (code !== 'ENOENT' || path.dirname(d) === d) throw e;
-      missing.push(d);
-    }
-  }
-  for (const d of missing.reverse()) {
-    try {
-      mkdirSync(d, { mode: 0o700 });
-    } catch (e) {
-      // a concurrent run made it first: that run chmods it
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(d).isDirectory()) throw e;
-      if (d === dir) return false;
-    }
-  }
-  return true;
 }
 
 function decode(buf: Buffer): unknown {

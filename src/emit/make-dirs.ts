@@ -1,0 +1,38 @@
+import { mkdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * mkdir -p: the first directory it created (the one nearest the root), or undefined when `dir`
+ * was there already, as mkdirSync's recursive mode answers. Not that mode itself: it loops
+ * forever under /proc (an output or cache directory there), where mkdir of a missing parent keeps
+ * failing with ENOENT. Here each directory on the way is tried once, so the work is bounded by
+ * the path's depth; it throws when `dir` cannot be made. One that a concurrent run makes
+ * meanwhile counts as there.
+ */
+export function makeDirs(dir: string, mode = 0o777): string | undefined {
+  const target = path.resolve(dir);
+  const missing: string[] = [];
+  let first: string | undefined;
+  for (let d = target; ; d = path.dirname(d)) {
+    try {
+      mkdirSync(d, { mode });
+      first = d;
+      break;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST' && statSync(d).isDirectory()) break;
+      if (code !== 'ENOENT' || path.dirname(d) === d) throw e;
+      missing.push(d);
+    }
+  }
+  // `missing` runs from `target` up to the one below what exists (or was just made): made top down.
+  for (const d of missing.reverse()) {
+    try {
+      mkdirSync(d, { mode });
+      first ??= d;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(d).isDirectory()) throw e;
+    }
+  }
+  return first;
+}
