@@ -87,6 +87,7 @@ export function compile(files: readonly SourceFile[], options: CompileOptions = 
     report.info('FEDC3007', { origin: c.origin, path: ['status', 'conditions'] },
       `cluster ${c.name} is not Ready: as KubeFed, fedc propagates nothing to it and leaves its output directory as it is`);
   }
+  nothingToFederate(files, inputs.clusters, inputs.resources, kubefedNamespace, report);
   const scheduled = scheduleReplicas(inputs, options.previousReplicas ? { previousReplicas: options.previousReplicas } : {}, report);
   const placed = planPlacement(scheduled, { kubefedNamespace }, report);
   const ready = inputs.clusters.filter((c) => !c.notReady).map((c) => c.name);
@@ -106,6 +107,22 @@ export function compile(files: readonly SourceFile[], options: CompileOptions = 
     dns,
     unplaced: unplacedObjects(inputs.resources, rendered),
   };
+}
+
+/**
+ * A repo read from the wrong directory, or with its clusters' files left out by fedc.yaml's
+ * include globs, compiles: to nothing, and a render then prunes every cluster's output. Said.
+ */
+function nothingToFederate(files: readonly SourceFile[], clusters: readonly Cluster[], resources: readonly FederatedResource[], kubefedNamespace: string, report: Reporter): void {
+  if (files.length === 0) {
+    report.diagnostics.push({ code: 'FEDC1018', severity: 'warning', file: '', line: 0, col: 0,
+      message: 'no input file: nothing is federated, and a render removes the output of every cluster rendered before',
+      hint: 'check the directory given, and the include and exclude globs of fedc.yaml' });
+  } else if (clusters.length === 0 && resources.length > 0) {
+    report.warning('FEDC3008', { origin: resources[0]!.origin, path: ['kind'] },
+      `no KubeFedCluster is declared, so ${resources.length === 1 ? 'the federated object of the repo goes' : `the ${resources.length} federated objects of the repo go`} to no cluster, and a render removes the output of every cluster rendered before`,
+      `declare the member clusters (core.kubefed.io/v1beta1 KubeFedCluster, in ${kubefedNamespace}), or check that the include globs of fedc.yaml read their files`);
+  }
 }
 
 function unplacedObjects(resources: readonly FederatedResource[], rendered: ReadonlyMap<string, readonly RenderedObject[]>): CompileResult['unplaced'] {

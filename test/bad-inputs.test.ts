@@ -1092,6 +1092,18 @@ spec:
     expect(readiness('status:\n  region: us-east1\n')).toEqual([['aws', true], ['gke', true]]);
   });
 
+  it('federated objects without a KubeFedCluster are FEDC3008; no input at all is FEDC1018; both errors with --strict', () => {
+    const noClusters = run({ 'ns.yaml': NS });
+    expect(noClusters.result.diagnostics.map(where)).toEqual(['warning FEDC3008 ns.yaml:2:7']);
+    expect(noClusters.result.diagnostics[0]!.message).toBe('no KubeFedCluster is declared, so the federated object of the repo goes to no cluster, and a render removes the output of every cluster rendered before');
+    expect(run({ 'ns.yaml': NS }, { strict: true }).result.failed).toBe(true);
+    const nothing = run({});
+    expect(nothing.result.diagnostics.map((d) => `${d.severity} ${d.code} ${d.file}`)).toEqual(['warning FEDC1018 ']);
+    expect(run({}, { strict: true }).result.failed).toBe(true);
+    // clusters and nothing to place, or a repo of clusters only, is no mistake
+    expect(run({ 'clusters.yaml': CLUSTERS }).result.diagnostics).toEqual([]);
+  });
+
   // A cluster that is only down is still placed: an override for it is not FEDC4006, so --strict
   // does not fail while a cluster is down.
   it('an override for a placed cluster that is not Ready is not FEDC4006', () => {

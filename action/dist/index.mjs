@@ -35823,6 +35823,7 @@ function compile(files, options = {}) {
   for (const c of inputs.clusters.filter((c2) => c2.notReady)) {
     report.info("FEDC3007", { origin: c.origin, path: ["status", "conditions"] }, `cluster ${c.name} is not Ready: as KubeFed, fedc propagates nothing to it and leaves its output directory as it is`);
   }
+  nothingToFederate(files, inputs.clusters, inputs.resources, kubefedNamespace, report);
   const scheduled = scheduleReplicas(inputs, options.previousReplicas ? { previousReplicas: options.previousReplicas } : {}, report);
   const placed = planPlacement(scheduled, { kubefedNamespace }, report);
   const ready = inputs.clusters.filter((c) => !c.notReady).map((c) => c.name);
@@ -35843,6 +35844,21 @@ function compile(files, options = {}) {
     dns,
     unplaced: unplacedObjects(inputs.resources, rendered)
   };
+}
+function nothingToFederate(files, clusters, resources, kubefedNamespace, report) {
+  if (files.length === 0) {
+    report.diagnostics.push({
+      code: "FEDC1018",
+      severity: "warning",
+      file: "",
+      line: 0,
+      col: 0,
+      message: "no input file: nothing is federated, and a render removes the output of every cluster rendered before",
+      hint: "check the directory given, and the include and exclude globs of fedc.yaml"
+    });
+  } else if (clusters.length === 0 && resources.length > 0) {
+    report.warning("FEDC3008", { origin: resources[0].origin, path: ["kind"] }, `no KubeFedCluster is declared, so ${resources.length === 1 ? "the federated object of the repo goes" : `the ${resources.length} federated objects of the repo go`} to no cluster, and a render removes the output of every cluster rendered before`, `declare the member clusters (core.kubefed.io/v1beta1 KubeFedCluster, in ${kubefedNamespace}), or check that the include globs of fedc.yaml read their files`);
+  }
 }
 function unplacedObjects(resources, rendered) {
   const placed = /* @__PURE__ */ new Set();
