@@ -212,6 +212,16 @@ describe('two rendered directories', () => {
     const same = fedc(['diff', a, render(base, 'manifest'), '--exit-code']);
     expect([same.code, same.stdout.split('\n').at(-2)]).toEqual([0, 'no change']);
     expect(fedc(['diff', a, b, '--base', 'main']).code).toBe(2);
+    // what is no rendered output is refused, not compared as empty ("no change", or every cluster gone)
+    const notRendered = fedc(['diff', '--exit-code', repo, b]);
+    expect([notRendered.code, notRendered.stdout]).toEqual([2, '']);
+    expect(notRendered.stderr).toBe(`fedc diff: ${repo} is not a rendered output directory: no file in it is one fedc rendered (clusters/<cluster>/, dns/zones/, dns/endpoints/)\n`
+      + '  hint: to compare two states of a federation repo, give the repo alone, with --base and --head (git refs); or render each and compare the output directories\n');
+    const inside = fedc(['diff', path.join(a, 'clusters'), path.join(b, 'clusters')]);
+    expect(inside.code).toBe(2);
+    expect(inside.stderr).toContain('hint: give the output directory itself, the one that holds clusters/ and dns/, not a directory in it\n');
+    mkdirSync(path.join(out, 'empty'));
+    expect(fedc(['diff', path.join(out, 'empty'), b, '--exit-code']).code).toBe(1); // an empty render: everything added
 
     // A rendered file edited by hand is read as inputs are: a diagnostic with its position, never a crash
     const c = path.join(out, 'edited');

@@ -10,6 +10,7 @@ import { describeRef, GitError, GitNotFound, gitLocation, mergeBase, resolveComm
 import { listTree } from '../read/list-tree.js';
 import { diskSource, gitSource, missingRevision, UnreadableSource, unreadableRevision, type RepoSource } from '../read/repo-source.js';
 import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
+import { GENERATED_MARKER, ZONE_GENERATED_MARKER } from '../model/output-contract.js';
 import { compileSource } from './load-repo.js';
 import { namedFrom, repoFromWorkingDir } from './print-diagnostics.js';
 
@@ -196,7 +197,10 @@ function treeSides(a: string, b: string, format: string): { base: Side; head: Si
     } catch (err) {
       return usage(`${dir} cannot be read as a rendered output directory: ${(err as Error).message}`);
     }
-    const { snapshot, problems } = snapshotOfTree(files);
+    const { snapshot, problems, rendered } = snapshotOfTree(files);
+    // A directory with files but none fedc rendered (a federation repo, a directory inside an
+    // output) would compare as holding nothing: "no change", or every cluster gone.
+    if (files.size > 0 && rendered === 0) return notRendered(dir, files);
     if (problems.length > 0) {
       const named = problems.map((d) => ({ ...d, file: path.join(dir, d.file) }));
       process.stderr.write(`fedc diff: ${dir} cannot be read as a rendered output directory:\n${formatDiagnostics(named, 'text')}`);
@@ -209,6 +213,14 @@ function treeSides(a: string, b: string, format: string): { base: Side; head: Si
 }
 
 /** Every regular file under dir (symlinks not followed), by posix path relative to it. */
+function notRendered(dir: string, files: ReadonlyMap<string, string>): number {
+  const ours = [...files.values()].some((t) => t.startsWith(GENERATED_MARKER) || t.startsWith(ZONE_GENERATED_MARKER));
+  const hint = ours
+    ? 'give the output directory itself, the one that holds clusters/ and dns/, not a directory in it'
+    : 'to compare two states of a federation repo, give the repo alone, with --base and --head (git refs); or render each and compare the output directories';
+  return usage(`${dir} is not a rendered output directory: no file in it is one fedc rendered (clusters/<cluster>/, dns/zones/, dns/endpoints/)\n  hint: ${hint}`);
+}
+
 function readTreeFiles(dir: string): Map<string, string> {
   if (!statSync(dir).isDirectory()) throw new Error('not a directory');
   const out = new Map<string, string>();

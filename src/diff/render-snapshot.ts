@@ -66,14 +66,16 @@ export function snapshotOfCompile(result: CompileResult): RenderSnapshot {
 }
 
 /**
- * A rendered output directory (either layout), given as its files: only files fedc wrote count.
- * Problems (a file that does not parse) are returned, not thrown.
+ * A rendered output directory (either layout), given as its files: only files fedc wrote count,
+ * where it writes them; `rendered` says how many did. Problems (a file that does not parse) are
+ * returned, not thrown.
  */
-export function snapshotOfTree(files: ReadonlyMap<string, string>): { snapshot: RenderSnapshot; problems: Diagnostic[] } {
+export function snapshotOfTree(files: ReadonlyMap<string, string>): { snapshot: RenderSnapshot; problems: Diagnostic[]; rendered: number } {
   const clusters = new Map<string, Map<string, SnapshotObject>>();
   const zones = new Map<string, ZoneRecords>();
   const endpoints = new Map<string, SnapshotObject>();
   const problems: Diagnostic[] = [];
+  let rendered = 0;
   // read as inputs are, with the same limits (aliases, depth) and positioned diagnostics: the
   // tree may have been edited by hand, or by anyone
   const objectsOf = (file: string, text: string): SnapshotObject[] => {
@@ -88,13 +90,16 @@ export function snapshotOfTree(files: ReadonlyMap<string, string>): { snapshot: 
       let objects = clusters.get(parts[1]!);
       if (!objects) clusters.set(parts[1]!, (objects = new Map()));
       for (const o of objectsOf(file, text)) objects.set(objectKey(o), o);
+      rendered++;
     } else if (file.startsWith(`${ZONES_DIR}/`) && file.endsWith('.zone') && text.startsWith(ZONE_GENERATED_MARKER)) {
       zones.set(parts.at(-1)!.slice(0, -'.zone'.length), zoneRecords(text));
+      rendered++;
     } else if (file.startsWith(`${ENDPOINTS_DIR}/`) && text.startsWith(GENERATED_MARKER) && !file.endsWith('/kustomization.yaml')) {
       for (const o of objectsOf(file, text)) endpoints.set(objectKey(o), o);
+      rendered++;
     }
   }
-  return { snapshot: { clusters, notCompared: new Set(), zones, endpoints }, problems };
+  return { snapshot: { clusters, notCompared: new Set(), zones, endpoints }, problems, rendered };
 }
 
 function toSnapshotObject(v: unknown): SnapshotObject | undefined {
