@@ -110,6 +110,8 @@ describe('exit codes', () => {
     [['render', 'in', '--stdout', '--cluster', 'cluster1', '-o', 'out'], 'error: --stdout writes no files; drop -o/--output'],
     [['validate', 'in', '--output', 'out'], "error: unknown option '--output'"],
     [['frobnicate'], "error: unknown command 'frobnicate'"],
+    [['help', 'frobnicate'], "error: unknown command 'frobnicate'"],
+    [['render', 'in', '--allow-empty'], 'error: --allow-empty goes with --stdout: a render into a directory may leave a cluster empty without it'],
   ])('usage error %j exits 2 and writes nothing', (args, message) => {
     const dir = seed();
     const r = cli(dir, ...args);
@@ -125,7 +127,7 @@ describe('exit codes', () => {
     const r = cli(dir, cmd, 'nope');
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe('fedc - error FEDC1007: nope is not a directory\n1 error, 0 warnings\n');
+    expect(r.stderr).toBe('fedc - error FEDC1007: nope does not exist\n1 error, 0 warnings\n');
   });
 
   it('an input "directory" that is a file is FEDC1007 too', () => {
@@ -443,14 +445,17 @@ describe('render --stdout', () => {
     const broken = cli(dir, 'render', 'in', '--cluster', 'cluster1');
     expect(broken.code).toBe(1); // the repo really does not compile
     expect(broken.stderr).toContain('error FEDC1001');
+    expect(broken.stderr.endsWith('nothing was written\n')).toBe(true);
+    // --stdout and --check never write: they do not say so
+    for (const flag of ['--stdout', '--check']) expect(cli(dir, 'render', 'in', '--cluster', 'cluster1', flag).stderr, flag).not.toContain('nothing was written');
     const r = cli(dir, 'render', 'in', '--stdout', '--cluster', 'cluster1', '--cluster', 'cluster2');
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('error: --stdout prints one cluster: name it with --cluster\n');
+    expect(r.stderr).toBe('error: --stdout prints one cluster, and --cluster names 2 (cluster1, cluster2): name one\n');
     expect(r.stdout).toBe('');
     // before the input directory is looked at, too
     const nowhere = cli(dir, 'render', 'nope', '--stdout', '--cluster', 'cluster1', '--cluster', 'cluster2', '--format', 'json');
     expect(nowhere.code).toBe(2);
-    expect(nowhere.stderr).toBe('error: --stdout prints one cluster: name it with --cluster\n');
+    expect(nowhere.stderr).toBe('error: --stdout prints one cluster, and --cluster names 2 (cluster1, cluster2): name one\n');
     expect(nowhere.stdout).toBe('');
     // one name given twice is one cluster
     rmSync(path.join(dir, 'in/test/broken.yaml'));

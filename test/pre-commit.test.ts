@@ -346,7 +346,8 @@ describe('the hooks, as try-repo configures them, from one installed environment
       expect(h.lines[0], name).toMatch(/^apps\/settings\.yaml:9:3 - error FEDC1001: YAML: \S/);
       expect(h.lines[1], name).toBe('1 error, 0 warnings');
     }
-    expect(hook(r, CHECK).lines[2]).toBe('nothing was written');
+    // --check never writes, so it does not say that it wrote nothing
+    expect(hook(r, CHECK).lines).toHaveLength(2);
   });
 
   it('refuses a schema error, naming file, line and column', async () => {

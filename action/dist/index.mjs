@@ -37551,12 +37551,15 @@ function takeOver(lockPath, staleIno) {
 // dist/cli/input-dir.js
 import { stat } from "node:fs/promises";
 async function checkInputDir(dir, format) {
+  let why = "is not a directory";
   try {
     if ((await stat(dir)).isDirectory())
       return void 0;
-  } catch {
+  } catch (e) {
+    const code = e.code;
+    why = code === "ENOENT" ? "does not exist" : code === "ENOTDIR" ? "is not a directory" : `cannot be read: ${readErrorText(code ?? String(e))}`;
   }
-  diagnosticsPrinter(format, true)([{ code: "FEDC1007", severity: "error", message: `${dir} is not a directory`, file: "", line: 0, col: 0 }]);
+  diagnosticsPrinter(format, true)([{ code: "FEDC1007", severity: "error", message: `${dir} ${why}`, file: "", line: 0, col: 0 }]);
   return EXIT_ERRORS;
 }
 
@@ -37914,8 +37917,11 @@ async function runRender(dir, opts) {
     if (opts.stdout)
       return usage("--stdout prints one cluster named by --cluster; --shard selects clusters to write: drop one of them");
   }
-  if (opts.stdout && new Set(opts.cluster).size > 1)
-    return usage(STDOUT_ONE_CLUSTER);
+  const named = [...new Set(opts.cluster)];
+  if (opts.stdout && named.length > 1)
+    return usage(`--stdout prints one cluster, and --cluster names ${named.length} (${named.join(", ")}): name one`);
+  if (opts.allowEmpty && !opts.stdout)
+    return usage("--allow-empty goes with --stdout: a render into a directory may leave a cluster empty without it");
   const bad = await checkInputDir(dir, opts.format);
   if (bad !== void 0)
     return bad;
@@ -38012,12 +38018,15 @@ async function render2(dir, opts, guard, print, run) {
     print([...diags, ...extra]);
     return EXIT_ERRORS;
   };
-  if (result.failed) {
-    const code = fail();
-    process.stderr.write(`${nothing}
+  const refuse2 = (...extra) => {
+    const code = fail(...extra);
+    if (!opts.stdout && !opts.check)
+      process.stderr.write(`${nothing}
 `);
     return code;
-  }
+  };
+  if (result.failed)
+    return refuse2();
   const declared = result.clusters.map((c) => c.name);
   const unknown = opts.cluster.filter((c) => !declared.includes(c));
   if (unknown.length > 0) {
@@ -38062,10 +38071,7 @@ async function render2(dir, opts, guard, print, run) {
   }
   const treeDiags = opts.strict ?? settings2.strict ? promoteWarnings(tree.diagnostics) : tree.diagnostics;
   if (hasErrors(treeDiags)) {
-    const code = fail(...treeDiags);
-    process.stderr.write(`${nothing}
-`);
-    return code;
+    return refuse2(...treeDiags);
   }
   diags.push(...treeDiags);
   let changes;
@@ -38077,10 +38083,7 @@ async function render2(dir, opts, guard, print, run) {
   }
   if (changes.occupied.length > 0) {
     progress.end();
-    const code = fail(...changes.occupied.map((f) => cliError("FEDC5013", `${shown}/${f} was not written by fedc, and fedc renders a file to that path`, "fedc never writes over a file of yours: move it out of the output directory (or delete it), then run again")));
-    process.stderr.write(`${nothing}
-`);
-    return code;
+    return refuse2(...changes.occupied.map((f) => cliError("FEDC5013", `${shown}/${f} was not written by fedc, and fedc renders a file to that path`, "fedc never writes over a file of yours: move it out of the output directory (or delete it), then run again")));
   }
   const layout = opts.layout ?? settings2.layout;
   if (opts.check) {
@@ -38118,10 +38121,7 @@ async function render2(dir, opts, guard, print, run) {
       foreign = promoteWarnings(foreign);
     diags.push(...foreign);
     if (hasErrors(foreign)) {
-      const code = fail();
-      process.stderr.write(`${nothing}
-`);
-      return code;
+      return refuse2();
     }
   }
   try {

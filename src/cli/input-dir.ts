@@ -2,14 +2,17 @@ import { stat } from 'node:fs/promises';
 import type { Format } from '../diagnostics/format.js';
 import { diagnosticsPrinter } from './print-diagnostics.js';
 import { EXIT_ERRORS } from './exit-codes.js';
+import { readErrorText } from '../read/read-repo.js';
 
 /** A missing input directory is an input error with a diagnostic, not a stack trace. */
 export async function checkInputDir(dir: string, format: Format): Promise<number | undefined> {
+  let why = 'is not a directory';
   try {
     if ((await stat(dir)).isDirectory()) return undefined;
-  } catch {
-    // reported below
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    why = code === 'ENOENT' ? 'does not exist' : code === 'ENOTDIR' ? 'is not a directory' : `cannot be read: ${readErrorText(code ?? String(e))}`;
   }
-  diagnosticsPrinter(format, true)([{ code: 'FEDC1007', severity: 'error', message: `${dir} is not a directory`, file: '', line: 0, col: 0 }]);
+  diagnosticsPrinter(format, true)([{ code: 'FEDC1007', severity: 'error', message: `${dir} ${why}`, file: '', line: 0, col: 0 }]);
   return EXIT_ERRORS;
 }

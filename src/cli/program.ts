@@ -78,7 +78,13 @@ function program(): Command {
 }
 
 try {
-  await program().parseAsync(process.argv);
+  const p = program();
+  // `fedc help bogus`: commander prints the general help alone; say why first, as `fedc bogus` does
+  const [first, second] = process.argv.slice(2);
+  if (first === 'help' && second !== undefined && !second.startsWith('-') && !p.commands.some((c) => c.name() === second)) {
+    p.error(`error: unknown command '${second}'`);
+  }
+  await p.parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) {
     process.exitCode = err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0 ? 0 : EXIT_USAGE;

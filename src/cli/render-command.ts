@@ -77,7 +77,9 @@ export async function runRender(dir: string, opts: RenderFlags): Promise<number>
   }
   // Two clusters named is wrong whatever the repo holds (no --cluster needs the compile: a repo
   // with one cluster needs none).
-  if (opts.stdout && new Set(opts.cluster).size > 1) return usage(STDOUT_ONE_CLUSTER);
+  const named = [...new Set(opts.cluster)];
+  if (opts.stdout && named.length > 1) return usage(`--stdout prints one cluster, and --cluster names ${named.length} (${named.join(', ')}): name one`);
+  if (opts.allowEmpty && !opts.stdout) return usage('--allow-empty goes with --stdout: a render into a directory may leave a cluster empty without it');
   const bad = await checkInputDir(dir, opts.format);
   if (bad !== undefined) return bad;
   // The progress line: a render writing files, text diagnostics, stderr a terminal, not CI.
@@ -183,11 +185,13 @@ async function render(dir: string, opts: RenderFlags, guard: OutputGuard | undef
     print([...diags, ...extra]);
     return EXIT_ERRORS;
   };
-  if (result.failed) {
-    const code = fail();
-    process.stderr.write(`${nothing}\n`);
+  /** Fails a run that would have written, saying that it did not (--stdout and --check never write). */
+  const refuse = (...extra: Diagnostic[]): number => {
+    const code = fail(...extra);
+    if (!opts.stdout && !opts.check) process.stderr.write(`${nothing}\n`);
     return code;
-  }
+  };
+  if (result.failed) return refuse();
 
   const declared = result.clusters.map((c) => c.name);
   const unknown = opts.cluster.filter((c) => !declared.includes(c));
@@ -237,9 +241,7 @@ async function render(dir: string, opts: RenderFlags, guard: OutputGuard | undef
   // the layout's own findings: files two objects would share (errors), names that differ in case only
   const treeDiags = opts.strict ?? settings.strict ? promoteWarnings(tree.diagnostics) : tree.diagnostics;
   if (hasErrors(treeDiags)) {
-    const code = fail(...treeDiags);
-    process.stderr.write(`${nothing}\n`);
-    return code;
+    return refuse(...treeDiags);
   }
   diags.push(...treeDiags);
   let changes: TreeChanges;
@@ -252,11 +254,9 @@ async function render(dir: string, opts: RenderFlags, guard: OutputGuard | undef
   if (changes.occupied.length > 0) {
     // Writing over a file fedc did not write would lose it: the user moves it, fedc never does.
     progress.end();
-    const code = fail(...changes.occupied.map((f) => cliError('FEDC5013',
+    return refuse(...changes.occupied.map((f) => cliError('FEDC5013',
       `${shown}/${f} was not written by fedc, and fedc renders a file to that path`,
       'fedc never writes over a file of yours: move it out of the output directory (or delete it), then run again')));
-    process.stderr.write(`${nothing}\n`);
-    return code;
   }
   const layout = opts.layout ?? settings.layout;
   if (opts.check) {
@@ -293,9 +293,7 @@ async function render(dir: string, opts: RenderFlags, guard: OutputGuard | undef
     if (opts.strict ?? settings.strict) foreign = promoteWarnings(foreign);
     diags.push(...foreign);
     if (hasErrors(foreign)) {
-      const code = fail();
-      process.stderr.write(`${nothing}\n`);
-      return code;
+      return refuse();
     }
   }
   try {
