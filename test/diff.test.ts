@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configMap, createFleetRepo, gitIn, PASSWORD_NEW, secret, SECRETS, TOKEN_NEW, TOKEN_OLD, type FleetRepo } from './fleet-repo.js';
+import { configMap, createFleetRepo, deployment, gitIn, PASSWORD_NEW, secret, SECRETS, TOKEN_NEW, TOKEN_OLD, type FleetRepo } from './fleet-repo.js';
 import { compareSnapshots } from '../src/diff/compare-snapshots.js';
 import { diffFormatters } from '../src/diff/format/index.js';
 import { cleanup, CLI, fedc, tempDir } from './helpers.js';
@@ -88,6 +88,26 @@ describe('fedc diff between git refs', () => {
     expect(r.stdout).toContain('~ v1 ConfigMap shop/flags: changed, on all 3 clusters\n');
     expect(r.stdout).toContain('+ apps/v1 Deployment shop/web: newly placed (placement changed), on gke\n');
     expect(r.stdout).toContain('- v1 ConfigMap shop/legacy: deleted, on all 3 clusters\n');
+  });
+
+  it('a template change is one entry when its diff is the same on every cluster, whatever else an override changes there', () => {
+    // on feature, aws's Deployment differs from the others by its replicas override
+    write('shop/web.yaml', deployment('aws, azure, gcp', 5).replace('nginx:1.25', 'nginx:1.27'));
+    try {
+      const r = diff('--no-color');
+      expect(r.stdout).toContain('~ apps/v1 Deployment shop/web: changed, on all 3 clusters\n');
+      expect(r.stdout.match(/Deployment shop\/web/g)).toHaveLength(1);
+      const j = JSON.parse(diff('--format', 'json').stdout) as JsonDiff;
+      expect(summary(j)).toEqual(['changed modified Deployment shop/web [aws azure gke]']);
+      // a change that reads differently on a cluster is its own entry
+      write('shop/web.yaml', deployment('aws, azure, gcp', 5).replace('nginx:1.25', 'nginx:1.27').replace('value: 5}', 'value: 6}'));
+      expect(summary(JSON.parse(diff('--format', 'json').stdout) as JsonDiff)).toEqual([
+        'changed modified Deployment shop/web [aws]',
+        'changed modified Deployment shop/web [azure gke]',
+      ]);
+    } finally {
+      git('checkout', '-q', '--', 'shop/web.yaml');
+    }
   });
 
   it('an object its placement now gives no cluster is "no longer placed", not deleted, and "newly placed" when it gets one again', () => {

@@ -24829,14 +24829,15 @@ function compareSnapshots(base, head, options = {}) {
       const change = !before ? "added" : !after ? "removed" : "changed";
       const reason = change === "changed" ? "modified" : change === "added" ? !base.clusters.has(cluster) ? "cluster-added" : inBase.has(key) ? "placed" : "created" : !head.clusters.has(cluster) ? "cluster-removed" : inHead.has(key) ? "unplaced" : "deleted";
       count3(cluster, change);
-      const group = `${change}${reason}${key}${bt}${at}`;
+      const d3 = diffOf(before, after, bt, at);
+      const group = `${change}${reason}${key}${d3.diff}${JSON.stringify(d3.secretKeys ?? null)}`;
       const existing = groups2.get(group);
       if (existing) {
         existing.clusters.push(cluster);
         continue;
       }
       const o = after ?? before;
-      groups2.set(group, { change, reason, apiVersion: o.apiVersion, kind: o.kind, namespace: o.namespace, name: o.name, clusters: [cluster], ...diffOf(before, after, bt, at) });
+      groups2.set(group, { change, reason, apiVersion: o.apiVersion, kind: o.kind, namespace: o.namespace, name: o.name, clusters: [cluster], ...d3 });
     }
   }
   const byObject = (a, b) => cmp(a.namespace, b.namespace) || cmp(a.kind, b.kind) || cmp(a.name, b.name) || cmp(a.apiVersion, b.apiVersion) || cmp(a.clusters[0] ?? "", b.clusters[0] ?? "");

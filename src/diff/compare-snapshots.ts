@@ -17,7 +17,7 @@ export interface ObjectChange {
   kind: string;
   namespace: string;
   name: string;
-  /** The clusters this identical change applies to, sorted. Empty for DNSEndpoints. */
+  /** The clusters this change applies to, sorted: the same diff on each. Empty for DNSEndpoints. */
   clusters: string[];
   /** A unified diff of the object's YAML (Secret values redacted unless asked otherwise). */
   diff: string;
@@ -43,7 +43,7 @@ export interface DiffResult {
   clusters: { compared: string[]; added: string[]; removed: string[]; notCompared: string[] };
   /** Every cluster with a change, sorted. */
   counts: ClusterCounts[];
-  /** Identical changes on several clusters are one entry. Sorted by object, then clusters. */
+  /** A change with the same diff on several clusters is one entry. Sorted by object, then clusters. */
   objects: ObjectChange[];
   zones: ZoneChange[];
   endpoints: ObjectChange[];
@@ -120,14 +120,17 @@ export function compareSnapshots(base: RenderSnapshot, head: RenderSnapshot, opt
         : change === 'added' ? (!base.clusters.has(cluster) ? 'cluster-added' : inBase.has(key) ? 'placed' : 'created')
           : !head.clusters.has(cluster) ? 'cluster-removed' : inHead.has(key) ? 'unplaced' : 'deleted';
       count(cluster, change);
-      const group = `${change}\u0002${reason}\u0002${key}\u0002${bt}\u0002${at}`;
+      // One entry per change as it reads: clusters whose objects differ elsewhere (an override of
+      // their own) share the entry of a fleet-wide template change when its diff is the same.
+      const d = diffOf(before, after, bt, at);
+      const group = `${change}\u0002${reason}\u0002${key}\u0002${d.diff}\u0002${JSON.stringify(d.secretKeys ?? null)}`;
       const existing = groups.get(group);
       if (existing) {
         existing.clusters.push(cluster);
         continue;
       }
       const o = (after ?? before)!;
-      groups.set(group, { change, reason, apiVersion: o.apiVersion, kind: o.kind, namespace: o.namespace, name: o.name, clusters: [cluster], ...diffOf(before, after, bt, at) });
+      groups.set(group, { change, reason, apiVersion: o.apiVersion, kind: o.kind, namespace: o.namespace, name: o.name, clusters: [cluster], ...d });
     }
   }
   const byObject = (a: ObjectChange, b: ObjectChange) =>
