@@ -615,6 +615,23 @@ describe('override paths', () => {
   });
 });
 
+describe('overrides that change what KubeFed finds the object by (FEDC4011)', () => {
+  it('an override of /metadata as a whole that drops the namespace or renames the object', () => {
+    const meta = (value: string) => run({ ...BASE, 'd.yaml': withOverrides(`  - clusterName: aws\n    clusterOverrides:\n    - path: /metadata\n      value: ${value}\n`) });
+    const renamed = meta('{name: other, labels: {q: r}}');
+    const d = only(renamed);
+    expect(where(d)).toBe('error FEDC4011 d.yaml:25:13');
+    expect(d.path).toBe('spec.overrides[0].clusterOverrides[0].path');
+    expect(d.message).toBe('override /metadata for cluster "aws" changes the object\'s name app to other and its namespace web to none: KubeFed creates and finds the object by the name and namespace of FederatedDeployment app, so it could not manage it there');
+    expect(renamed.result.failed).toBe(true);
+    expect(renamed.result.clusters.find((c) => c.name === 'aws')!.objects.map((o) => o.name)).toEqual(['web']); // the Namespace only
+    // the same name and namespace written out: only the labels change
+    const same = meta('{name: app, namespace: web, labels: {q: r}}');
+    expect(same.result.diagnostics).toEqual([]);
+    expect(same.result.clusters.find((c) => c.name === 'aws')!.objects[1]!.object.metadata).toEqual({ name: 'app', namespace: 'web', labels: { q: 'r', 'kubefed.io/managed': 'true' } });
+  });
+});
+
 describe('overrides that cannot be applied (FEDC4005)', () => {
   it('does not hide the other problems of the object: its template, the other cluster\'s override', () => {
     const c = run({

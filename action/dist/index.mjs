@@ -34785,6 +34785,10 @@ function renderClusters(placed, readyClusters, report) {
         failed2 = true;
         continue;
       }
+      if (!keepsIdentity(r, object, oi, cluster, report)) {
+        failed2 = true;
+        continue;
+      }
       perCluster.push([cluster, ingress ? ingress.overridden(object, cluster, oi) : object, oi]);
     }
     if (ingress?.finish(failed2))
@@ -34805,6 +34809,23 @@ function renderClusters(placed, readyClusters, report) {
     }
   }
   return out;
+}
+function keepsIdentity(r, object, oi, cluster, report) {
+  const meta = object.metadata;
+  const want = targetIdentity(r);
+  const changes = [];
+  if (meta.name !== want.name)
+    changes.push(`name ${want.name} to ${typeof meta.name === "string" ? meta.name : "none"}`);
+  const namespace = typeof meta.namespace === "string" ? meta.namespace : "";
+  if (namespace !== want.namespace)
+    changes.push(`namespace ${want.namespace || "none"} to ${namespace || "none"}`);
+  if (changes.length === 0)
+    return true;
+  const ops = r.overrides[oi].clusterOverrides;
+  const j2 = Math.max(lastWriter(ops, ["metadata", "name"], true), lastWriter(ops, ["metadata", "namespace"], true));
+  const path21 = j2 >= 0 ? ["spec", "overrides", oi, "clusterOverrides", j2, "path"] : ["spec", "overrides", oi, "clusterOverrides"];
+  report.error("FEDC4011", { origin: r.origin, path: path21 }, `override ${j2 >= 0 ? ops[j2].path : ""} for cluster "${cluster}" changes the object's ${changes.join(" and its ")}: KubeFed creates and finds the object by the name and namespace of ${r.type.federatedKind} ${r.name}, so it could not manage it there`, "override the fields inside metadata (/metadata/labels, /metadata/annotations), not metadata as a whole");
+  return false;
 }
 function reportPatchError(r, oi, cluster, err2, report) {
   const scheduledBy = r.overrides[oi].clusterOverrides[err2.index].scheduledBy;

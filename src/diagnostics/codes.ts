@@ -61,6 +61,7 @@ export const CODES = {
   FEDC4008: 'template finalizers are dropped',
   FEDC4009: 'template kind or name is ignored',
   FEDC4010: 'Ingress converted from extensions/v1beta1',
+  FEDC4011: "override changes the object's name or namespace",
   FEDC5001: 'rendered output is stale',
   FEDC5002: 'no object for the selected cluster',
   FEDC5003: 'two objects map to one output file',

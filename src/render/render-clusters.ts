@@ -4,7 +4,8 @@ import type { PlacedResource } from '../plan/plan-placement.js';
 import { checkOverrides } from './check-overrides.js';
 import { IngressConversions } from './ingress-conversions.js';
 import { applyOverrides, PatchError } from './json-patch.js';
-import { finishObject, objectForCluster } from './object-for-cluster.js';
+import { finishObject, objectForCluster, targetIdentity } from './object-for-cluster.js';
+import { lastWriter } from './override-paths.js';
 
 /** A plain object for one member cluster, and where it came from. */
 export interface RenderedObject {
@@ -57,6 +58,10 @@ export function renderClusters(placed: readonly PlacedResource[], readyClusters:
         failed = true;
         continue;
       }
+      if (!keepsIdentity(r, object, oi, cluster, report)) {
+        failed = true;
+        continue;
+      }
       perCluster.push([cluster, ingress ? ingress.overridden(object, cluster, oi) : object, oi]);
     }
     if (ingress?.finish(failed)) continue;
@@ -79,6 +84,30 @@ export function renderClusters(placed: readonly PlacedResource[], readyClusters:
     }
   }
   return out;
+}
+
+/**
+ * Whether the overridden object still has the federated object's name and namespace. KubeFed
+ * protects only the exact paths (/metadata/name...), so an override of /metadata as a whole passes
+ * its checks; but it creates and finds the object by those of the federated object, so in that
+ * cluster it fails (a namespaced object without a namespace) or loses track of what it created.
+ */
+function keepsIdentity(r: FederatedResource, object: Record<string, unknown>, oi: number, cluster: string, report: Reporter): boolean {
+  const meta = object.metadata as Record<string, unknown>;
+  const want = targetIdentity(r);
+  const changes: string[] = [];
+  if (meta.name !== want.name) changes.push(`name ${want.name} to ${typeof meta.name === 'string' ? meta.name : 'none'}`);
+  const namespace = typeof meta.namespace === 'string' ? meta.namespace : '';
+  if (namespace !== want.namespace) changes.push(`namespace ${want.namespace || 'none'} to ${namespace || 'none'}`);
+  if (changes.length === 0) return true;
+  const ops = r.overrides[oi]!.clusterOverrides;
+  const j = Math.max(lastWriter(ops, ['metadata', 'name'], true), lastWriter(ops, ['metadata', 'namespace'], true));
+  // only an op on the way to metadata.name or .namespace changes them (j >= 0); said at the list otherwise
+  const path = j >= 0 ? ['spec', 'overrides', oi, 'clusterOverrides', j, 'path'] : ['spec', 'overrides', oi, 'clusterOverrides'];
+  report.error('FEDC4011', { origin: r.origin, path },
+    `override ${j >= 0 ? ops[j]!.path : ''} for cluster "${cluster}" changes the object's ${changes.join(' and its ')}: KubeFed creates and finds the object by the name and namespace of ${r.type.federatedKind} ${r.name}, so it could not manage it there`,
+    'override the fields inside metadata (/metadata/labels, /metadata/annotations), not metadata as a whole');
+  return false;
 }
 
 function reportPatchError(r: FederatedResource, oi: number, cluster: string, err: PatchError, report: Reporter): void {
