@@ -159,6 +159,13 @@ describe('ReplicaSchedulingPreference diagnostics', () => {
     expect(r.where).toEqual(['warning FEDC3003 d.yaml:5:14', 'warning FEDC3107 rsp.yaml:9:33']);
   });
 
+  it('intersectWithClusterSelector whose selectors select no cluster says so, not that no cluster is Ready', () => {
+    // the object is placed by a list: with selectorOnly, KubeFed reads its (absent) selector, which selects none
+    const r = run({ 'c.yaml': ABC, 'ns.yaml': NS, 'd.yaml': deployment('{clusters: [{name: a}]}'), 'rsp.yaml': rsp('  targetKind: FederatedDeployment\n  totalReplicas: 7\n  intersectWithClusterSelector: true\n') });
+    expect(r.where).toEqual(['warning FEDC3107 rsp.yaml:9:33']);
+    expect(r.result.diagnostics[0]!.message).toBe('with intersectWithClusterSelector, no Ready cluster to schedule web/app on: the clusterSelector of FederatedDeployment app and that of the FederatedNamespace web select none (a placement.clusters list does not count); KubeFed leaves it as it is');
+  });
+
   it('replicas planned to a cluster the FederatedNamespace leaves out run nowhere, and are warned of', () => {
     const gold = NS.replace('clusterSelector: {}', 'clusterSelector: {matchLabels: {tier: gold}}');
     const spec = '  targetKind: FederatedDeployment\n  totalReplicas: 9\n';

@@ -34234,7 +34234,8 @@ function availableClusters(target, doc, ready, resources, intersect, limitedScop
     available = ready.filter((c) => own(c.labels) && ns(c.labels)).map((c) => c.name);
   }
   if (available.length === 0) {
-    report.warning("FEDC3107", { origin: doc.origin, path: ["spec"] }, `no Ready cluster to schedule ${target.namespace}/${target.name} on; KubeFed leaves it as it is`);
+    const why = ready.length === 0 || !intersect ? `no Ready cluster to schedule ${target.namespace}/${target.name} on` : `with intersectWithClusterSelector, no Ready cluster to schedule ${target.namespace}/${target.name} on: the clusterSelector of ${target.type.federatedKind} ${target.name}${federatedNamespaces(resources).has(target.namespace) ? ` and that of the FederatedNamespace ${target.namespace}` : ""} select none (a placement.clusters list does not count)`;
+    report.warning("FEDC3107", { origin: doc.origin, path: intersect && ready.length > 0 ? ["spec", "intersectWithClusterSelector"] : ["spec"] }, `${why}; KubeFed leaves it as it is`);
     return void 0;
   }
   return available;
