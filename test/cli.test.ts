@@ -728,6 +728,18 @@ spec: {template: {data: {a: b}}, placement: {clusters: [{name: cluster1}]}}
 });
 
 describe('symlinked directories', () => {
+  it('a repo given as a symlink to its directory is read as the directory is (it read no file, and a render pruned everything)', () => {
+    const dir = seed();
+    symlinkSync(path.join(dir, 'in'), path.join(dir, 'link'));
+    for (const given of ['link', 'link/']) {
+      const r = cli(dir, 'validate', given);
+      expect([r.code, r.stderr], given).toEqual([0, 'ok: 2 clusters, 4 objects\n']);
+    }
+    expect(cli(dir, 'render', 'in', '-o', 'out').code).toBe(0);
+    const again = cli(dir, 'render', 'link', '-o', 'out');
+    expect([again.code, again.stdout.split('\n').at(-2)]).toEqual([0, 'out: 0 added, 0 changed, 0 removed, 6 unchanged']);
+  });
+
   it('a file reached through a symlinked directory outside the input is FEDC1004, whatever the include globs', () => {
     const dir = seed();
     mkdirSync(path.join(dir, 'elsewhere'));

@@ -46,18 +46,20 @@ export async function readRepo(root: string, settings: Settings): Promise<RepoFi
   // glob's defaults, given to both the walk and its ignore (glob would build that with the same)
   const platform = process.platform;
   const nocase = platform === 'darwin' || platform === 'win32';
+  // Walked from where the root really is: glob, which follows no symlink, reads nothing below a
+  // root that is one (`fedc render link`, with link -> repo).
   const walk = new Glob(settings.include, {
-    cwd: absRoot, ignore: screenedIgnore(ignore, { platform, nocase }), platform, nocase, nodir: true, follow: false, dot: false, withFileTypes: true,
+    cwd: realRoot, ignore: screenedIgnore(ignore, { platform, nocase }), platform, nocase, nodir: true, follow: false, dot: false, withFileTypes: true,
   });
   const direct = new DirectEntries(walk.scurry.cwd);
   const entries = walk.walkSync().map((entry) => ({ rel: entry.relativePosix(), entry }));
   entries.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
-  const links = new SymlinkedDirs(absRoot, realRoot, settings.include, ignore);
+  const links = new SymlinkedDirs(realRoot, realRoot, settings.include, ignore);
   links.scan(walk.scurry.cwd);
   const expectedPrefix = realRoot + path.sep;
   const files: SourceFile[] = [];
   for (const { rel, entry } of entries) {
-    const abs = entry.fullpath(); // the path glob walked: absRoot and rel, joined
+    const abs = entry.fullpath(); // the path glob walked: realRoot and rel, joined
     // A regular file with no symlink on its way from the root, as the directories glob read say,
     // is inside the repo: nothing needs resolving.
     let read = direct.has(entry) ? readInput(abs) : undefined;
