@@ -224,5 +224,9 @@ describe('bad DNS input', () => {
     expect(result.dns.zones.map((z) => z.domain)).toEqual(['example.com']);
     const without = compile(files({ ...BASE, ...WEB, 'rec.yaml': serviceRecord('web'), 'domain.yaml': elsewhere }));
     expect(without.diagnostics.filter((x) => x.severity === 'error').map((x) => x.code)).toEqual(['FEDC6001']); // its domainRef names no Domain KubeFed reads
+    // one without a namespace is read, as a KubeFedCluster without one is
+    const bare = compile(files({ ...BASE, ...WEB, 'rec.yaml': serviceRecord('web'), 'domain.yaml': DOMAIN.replace('  namespace: kube-federation-system\n', '') }));
+    expect(bare.diagnostics.filter((x) => x.severity !== 'info')).toEqual([]);
+    expect(bare.dns.zones.map((z) => z.domain)).toEqual(['example.com']);
   });
 });

@@ -68,7 +68,8 @@ export function loadInputs(parsed: readonly ParsedDocument[], options: LoadOptio
     if (other) {
       if (!schemaOk(other.schema, d, report)) continue;
       const meta = d.value.metadata as Obj;
-      if (d.kind === 'Domain' && !inKubefedNamespace(d, 'Domain', "KubeFed's DNS controllers read Domains", options, report)) continue;
+      // One without a namespace is taken for one in the KubeFed namespace, as a KubeFedCluster is.
+      if (d.kind === 'Domain' && meta.namespace !== undefined && !inKubefedNamespace(d, 'Domain', "KubeFed's DNS controllers read Domains", options, report)) continue;
       const doc: KubeFedDocument = {
         kind: d.kind,
         name: meta.name as string,
