@@ -59,6 +59,9 @@ export interface CompareOptions {
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** A unified diff with its hunk headers (`@@ -17,4 +17,4 @@`) cut to `@@`. */
+const withoutLineNumbers = (diff: string) => diff.replace(/^@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@/gm, '@@');
+
 /**
  * Compares two renders object by object. Objects are compared by their YAML, which fedc writes in
  * one canonical form, so key order, layout and document order never show; list order does.
@@ -121,12 +124,15 @@ export function compareSnapshots(base: RenderSnapshot, head: RenderSnapshot, opt
           : !head.clusters.has(cluster) ? 'cluster-removed' : inHead.has(key) ? 'unplaced' : 'deleted';
       count(cluster, change);
       // One entry per change as it reads: clusters whose objects differ elsewhere (an override of
-      // their own) share the entry of a fleet-wide template change when its diff is the same.
+      // their own) share the entry of a fleet-wide template change when its hunks are the same,
+      // wherever in the file they fall (an added annotation moves them down).
       const d = diffOf(before, after, bt, at);
-      const group = `${change}\u0002${reason}\u0002${key}\u0002${d.diff}\u0002${JSON.stringify(d.secretKeys ?? null)}`;
+      const group = `${change}\u0002${reason}\u0002${key}\u0002${withoutLineNumbers(d.diff)}\u0002${JSON.stringify(d.secretKeys ?? null)}`;
       const existing = groups.get(group);
       if (existing) {
         existing.clusters.push(cluster);
+        // the same hunks at other lines: the entry shows them without the lines, true of every cluster
+        if (existing.diff !== d.diff) existing.diff = withoutLineNumbers(d.diff);
         continue;
       }
       const o = (after ?? before)!;

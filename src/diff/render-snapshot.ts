@@ -86,11 +86,12 @@ export function snapshotOfTree(files: ReadonlyMap<string, string>): { snapshot: 
   for (const [file, text] of [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const parts = file.split('/');
     if (parts[0] === CLUSTERS_DIR && parts.length >= 3 && text.startsWith(GENERATED_MARKER)) {
-      if (parts.at(-1) === 'kustomization.yaml' || !/\.ya?ml$/.test(file)) continue;
+      // A cluster that gets no object has its kustomization.yaml alone: it is there, empty.
       let objects = clusters.get(parts[1]!);
       if (!objects) clusters.set(parts[1]!, (objects = new Map()));
-      for (const o of objectsOf(file, text)) objects.set(objectKey(o), o);
       rendered++;
+      if (parts.at(-1) === 'kustomization.yaml' || !/\.ya?ml$/.test(file)) continue;
+      for (const o of objectsOf(file, text)) objects.set(objectKey(o), o);
     } else if (file.startsWith(`${ZONES_DIR}/`) && file.endsWith('.zone') && text.startsWith(ZONE_GENERATED_MARKER)) {
       zones.set(parts.at(-1)!.slice(0, -'.zone'.length), zoneRecords(text));
       rendered++;
