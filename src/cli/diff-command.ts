@@ -114,12 +114,13 @@ export interface RefOptions {
 export async function renderRefSides(dir: string, opts: RefOptions): Promise<RefSidesResult> {
   const fail = (message: string): RefSidesResult => ({ ok: false, exit: EXIT_USAGE, message, failures: [] });
   let isDir = false;
+  let missing = false;
   try {
     isDir = statSync(dir).isDirectory();
-  } catch {
-    // reported below
+  } catch (e) {
+    missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
   }
-  if (!isDir) return fail(`${dir} is not a directory`);
+  if (!isDir) return fail(`${dir} ${missing ? 'does not exist' : 'is not a directory'}`);
   let loc: ReturnType<typeof gitLocation>;
   try {
     loc = gitLocation(dir);
@@ -168,7 +169,10 @@ export async function renderRefSides(dir: string, opts: RefOptions): Promise<Ref
     const which = side === head ? 'head' : 'base';
     let result: CompileResult;
     try {
-      ({ result } = await compileSource(side.open(), { ...(opts.strict !== undefined ? { strict: opts.strict } : {}), ...(opts.cache === false ? { cache: false } : {}) }));
+      // --strict (or strict: in fedc.yaml) judges the change, the head: the base is where it starts
+      // from, and fails only on errors (a base from before the repo had files or clusters is no mistake).
+      const strict = side === base ? false : opts.strict;
+      ({ result } = await compileSource(side.open(), { ...(strict !== undefined ? { strict } : {}), ...(opts.cache === false ? { cache: false } : {}) }));
     } catch (err) {
       // a revision git cannot read whole (objects missing from a shallow or partial clone, a
       // damaged object store) fails its side, as errors in its files do
@@ -212,7 +216,7 @@ function treeSides(a: string, b: string, format: string): { base: Side; head: Si
   return { base: sides[0]!, head: sides[1]! };
 }
 
-/** Every regular file under dir (symlinks not followed), by posix path relative to it. */
+/** Refuses a directory none of whose files fedc rendered, with the call that was likely meant. */
 function notRendered(dir: string, files: ReadonlyMap<string, string>): number {
   const ours = [...files.values()].some((t) => t.startsWith(GENERATED_MARKER) || t.startsWith(ZONE_GENERATED_MARKER));
   const hint = ours
@@ -221,6 +225,7 @@ function notRendered(dir: string, files: ReadonlyMap<string, string>): number {
   return usage(`${dir} is not a rendered output directory: no file in it is one fedc rendered (clusters/<cluster>/, dns/zones/, dns/endpoints/)\n  hint: ${hint}`);
 }
 
+/** Every regular file under dir (symlinks not followed), by posix path relative to it. */
 function readTreeFiles(dir: string): Map<string, string> {
   if (!statSync(dir).isDirectory()) throw new Error('not a directory');
   const out = new Map<string, string>();
