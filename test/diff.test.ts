@@ -99,7 +99,21 @@ describe('fedc diff between git refs', () => {
       expect(r.stdout.match(/Deployment shop\/web/g)).toHaveLength(1);
       const j = JSON.parse(diff('--format', 'json').stdout) as JsonDiff;
       expect(summary(j)).toEqual(['changed modified Deployment shop/web [aws azure gke]']);
-      // a change that reads differently on a cluster is its own entry
+      // a change that reads differently on a cluster is its own entry (below); one whose hunks only
+      // fall at other lines there (an override adds annotations above them) is not
+      const annotated = deployment('aws, azure, gcp', 5).replace('  overrides:\n', '  overrides:\n  - clusterName: azure\n    clusterOverrides:\n    - {op: add, path: /metadata/annotations, value: {team: a, owner: b}}\n');
+      git('checkout', '-q', '-b', 'annotated');
+      try {
+        write('shop/web.yaml', annotated);
+        git('commit', '-qam', 'azure annotated');
+        write('shop/web.yaml', annotated.replace('nginx:1.25', 'nginx:1.27'));
+        const moved = JSON.parse(diff('--format', 'json').stdout) as JsonDiff;
+        expect(summary(moved)).toEqual(['changed modified Deployment shop/web [aws azure gke]']);
+        expect(moved.objects[0]!.diff).toMatch(/^@@\n/); // the lines differ between the clusters: not shown
+      } finally {
+        git('checkout', '-q', '-f', 'feature');
+        git('branch', '-q', '-D', 'annotated');
+      }
       write('shop/web.yaml', deployment('aws, azure, gcp', 5).replace('nginx:1.25', 'nginx:1.27').replace('value: 5}', 'value: 6}'));
       expect(summary(JSON.parse(diff('--format', 'json').stdout) as JsonDiff)).toEqual([
         'changed modified Deployment shop/web [aws]',
@@ -127,7 +141,30 @@ describe('fedc diff between git refs', () => {
     }
   });
 
+  it('--strict judges the head: a base from before the federation had files (or clusters) is the empty start, not a failure', () => {
+    const mono = path.join(dir, 'mono');
+    mkdirSync(mono);
+    gitIn(mono, 'init', '-q', '-b', 'main');
+    gitIn(mono, 'commit', '-q', '--allow-empty', '-m', 'init');
+    cpSync(path.join(repo, 'shop'), path.join(mono, 'federation/shop'), { recursive: true });
+    gitIn(mono, 'add', '-A');
+    gitIn(mono, 'commit', '-qm', 'objects, no clusters yet');
+    copyFileSync(path.join(repo, 'clusters.yaml'), path.join(mono, 'federation/clusters.yaml'));
+    gitIn(mono, 'add', '-A');
+    gitIn(mono, 'commit', '-qm', 'clusters');
+    for (const base of ['HEAD~2', 'HEAD~1']) {
+      const r = fedc(['diff', 'federation', '--base', base, '--head', 'HEAD', '--strict', '--format', 'json'], mono);
+      expect(r.code, `${base}: ${r.stderr}`).toBe(0);
+      expect((JSON.parse(r.stdout) as JsonDiff).clusters.added, base).toEqual(['aws', 'azure', 'gke']);
+    }
+    // the head is judged as ever: one without clusters fails --strict (a render would prune everything)
+    const noClusters = fedc(['diff', 'federation', '--base', 'HEAD~2', '--head', 'HEAD~1', '--strict'], mono);
+    expect(noClusters.code).toBe(1);
+    expect(noClusters.stderr).toContain('error FEDC3008: no KubeFedCluster is declared');
+  });
+
   it('an unknown ref and a bad command line exit 2; a side that does not compile exits 1 and is named', () => {
+    expect(fedc(['diff', 'nope'], repo).stderr).toBe('fedc diff: nope does not exist\n');
     const unknown = diff('--base', 'no-such-branch');
     expect([unknown.code, unknown.stderr]).toEqual([2, 'fedc diff: unknown revision no-such-branch\n']);
     expect(diff('--base', '--help=x').code).toBe(2);
@@ -242,6 +279,14 @@ describe('two rendered directories', () => {
     expect(inside.stderr).toContain('hint: give the output directory itself, the one that holds clusters/ and dns/, not a directory in it\n');
     mkdirSync(path.join(out, 'empty'));
     expect(fedc(['diff', path.join(out, 'empty'), b, '--exit-code']).code).toBe(1); // an empty render: everything added
+    // a render whose clusters get no object (their kustomization.yaml alone) is a render
+    const bare = path.join(dir, 'clusters-only');
+    mkdirSync(bare);
+    copyFileSync(path.join(repo, 'clusters.yaml'), path.join(bare, 'clusters.yaml'));
+    expect(fedc(['render', bare, '-o', path.join(out, 'bare')]).code).toBe(0);
+    const fromBare = fedc(['diff', path.join(out, 'bare'), b, '--format', 'json']);
+    expect(fromBare.code, fromBare.stderr).toBe(0);
+    expect((JSON.parse(fromBare.stdout) as JsonDiff).clusters.added).toEqual([]); // the clusters were there, empty
 
     // A rendered file edited by hand is read as inputs are: a diagnostic with its position, never a crash
     const c = path.join(out, 'edited');

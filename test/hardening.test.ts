@@ -676,6 +676,14 @@ describe('full and unwritable disks', () => {
     expect(r.stderr).toContain("fedc - error FEDC5005: cannot write /proc/fedc-nonexistent/out: ENOENT: no such file or directory, mkdir '/proc/fedc-nonexistent'\n");
   });
 
+  it('an output path that is a dangling symlink is FEDC5005 naming what is in the way', () => {
+    const dir = seed();
+    symlinkSync(path.join(dir, 'nowhere'), path.join(dir, 'out'));
+    const r = cli(dir, ['render', 'in', '-o', 'out']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`fedc - error FEDC5005: cannot write out: EEXIST: file already exists, mkdir '${path.join(dir, 'out')}'\n`);
+  });
+
   function rendered6(): { dir: string; before: Map<string, string> } {
     const dir = seed();
     expect(cli(dir, ['render', 'in', '-o', 'out']).code).toBe(0);

@@ -24773,6 +24773,7 @@ function zoneRecords(text) {
 
 // dist/diff/compare-snapshots.js
 var cmp = (a, b) => a < b ? -1 : a > b ? 1 : 0;
+var withoutLineNumbers = (diff) => diff.replace(/^@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@/gm, "@@");
 function compareSnapshots(base, head, options = {}) {
   const yaml2 = new YamlCache();
   const text = (o) => o ? yaml2.get(o.object) : "";
@@ -24830,10 +24831,12 @@ function compareSnapshots(base, head, options = {}) {
       const reason = change === "changed" ? "modified" : change === "added" ? !base.clusters.has(cluster) ? "cluster-added" : inBase.has(key) ? "placed" : "created" : !head.clusters.has(cluster) ? "cluster-removed" : inHead.has(key) ? "unplaced" : "deleted";
       count3(cluster, change);
       const d3 = diffOf(before, after, bt, at);
-      const group = `${change}${reason}${key}${d3.diff}${JSON.stringify(d3.secretKeys ?? null)}`;
+      const group = `${change}${reason}${key}${withoutLineNumbers(d3.diff)}${JSON.stringify(d3.secretKeys ?? null)}`;
       const existing = groups2.get(group);
       if (existing) {
         existing.clusters.push(cluster);
+        if (existing.diff !== d3.diff)
+          existing.diff = withoutLineNumbers(d3.diff);
         continue;
       }
       const o = after ?? before;
@@ -31914,7 +31917,7 @@ async function readRepo(root, settings2) {
   const platform = process.platform;
   const nocase = platform === "darwin" || platform === "win32";
   const walk2 = new Glob(settings2.include, {
-    cwd: absRoot,
+    cwd: realRoot,
     ignore: screenedIgnore(ignore, { platform, nocase }),
     platform,
     nocase,
@@ -31926,7 +31929,7 @@ async function readRepo(root, settings2) {
   const direct = new DirectEntries(walk2.scurry.cwd);
   const entries = walk2.walkSync().map((entry) => ({ rel: entry.relativePosix(), entry }));
   entries.sort((a, b) => a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0);
-  const links = new SymlinkedDirs(absRoot, realRoot, settings2.include, ignore);
+  const links = new SymlinkedDirs(realRoot, realRoot, settings2.include, ignore);
   links.scan(walk2.scurry.cwd);
   const expectedPrefix = realRoot + path4.sep;
   const files = [];
@@ -32861,7 +32864,7 @@ function loadInputs(parsed, options, report) {
       if (!schemaOk(other.schema, d3, report))
         continue;
       const meta = d3.value.metadata;
-      if (d3.kind === "Domain" && !inKubefedNamespace(d3, "Domain", "KubeFed's DNS controllers read Domains", options, report))
+      if (d3.kind === "Domain" && meta.namespace !== void 0 && !inKubefedNamespace(d3, "Domain", "KubeFed's DNS controllers read Domains", options, report))
         continue;
       const doc = {
         kind: d3.kind,
@@ -35956,7 +35959,7 @@ function makeDirs(dir, mode = 511) {
       break;
     } catch (e) {
       const code = e.code;
-      if (code === "EEXIST" && statSync3(d3).isDirectory())
+      if (code === "EEXIST" && isDirectory(d3))
         break;
       if (code !== "ENOENT" || path9.dirname(d3) === d3)
         throw e;
@@ -35968,11 +35971,18 @@ function makeDirs(dir, mode = 511) {
       mkdirSync(d3, { mode });
       first ??= d3;
     } catch (e) {
-      if (e.code !== "EEXIST" || !statSync3(d3).isDirectory())
+      if (e.code !== "EEXIST" || !isDirectory(d3))
         throw e;
     }
   }
   return first;
+}
+function isDirectory(d3) {
+  try {
+    return statSync3(d3).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 // dist/read/compile-cache.js
@@ -36294,12 +36304,14 @@ function namedFrom(diags, prefix2) {
 async function renderRefSides(dir, opts) {
   const fail = (message) => ({ ok: false, exit: EXIT_USAGE, message, failures: [] });
   let isDir = false;
+  let missing = false;
   try {
     isDir = statSync5(dir).isDirectory();
-  } catch {
+  } catch (e) {
+    missing = e.code === "ENOENT";
   }
   if (!isDir)
-    return fail(`${dir} is not a directory`);
+    return fail(`${dir} ${missing ? "does not exist" : "is not a directory"}`);
   let loc;
   try {
     loc = gitLocation(dir);
@@ -36349,7 +36361,8 @@ async function renderRefSides(dir, opts) {
     const which = side === head ? "head" : "base";
     let result;
     try {
-      ({ result } = await compileSource(side.open(), { ...opts.strict !== void 0 ? { strict: opts.strict } : {}, ...opts.cache === false ? { cache: false } : {} }));
+      const strict = side === base ? false : opts.strict;
+      ({ result } = await compileSource(side.open(), { ...strict !== void 0 ? { strict } : {}, ...opts.cache === false ? { cache: false } : {} }));
     } catch (err2) {
       if (err2 instanceof UnreadableSource)
         failures.push({ label: side.label, side: which, errors: err2.diagnostics });

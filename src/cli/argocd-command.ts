@@ -54,4 +54,5 @@ function repositoryRoot(appDir: string, sourcePath: string | undefined): string 
   return dir;
 }
 
-const depthOf = (sourcePath: string | undefined) => (sourcePath ? sourcePath.split('/').filter((s) => s !== '' && s !== '.').length : 0);
+/** How many directories the app's lies below the repository's root (`a/../b` is one). */
+const depthOf = (sourcePath: string | undefined) => (sourcePath ? path.posix.normalize(sourcePath).split('/').filter((s) => s !== '' && s !== '.').length : 0);

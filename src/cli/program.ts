@@ -81,7 +81,7 @@ try {
   const p = program();
   // `fedc help bogus`: commander prints the general help alone; say why first, as `fedc bogus` does
   const [first, second] = process.argv.slice(2);
-  if (first === 'help' && second !== undefined && !second.startsWith('-') && !p.commands.some((c) => c.name() === second)) {
+  if (first === 'help' && second !== undefined && !second.startsWith('-') && second !== 'help' && !p.commands.some((c) => c.name() === second)) {
     p.error(`error: unknown command '${second}'`);
   }
   await p.parseAsync(process.argv);

@@ -20,7 +20,7 @@ export function makeDirs(dir: string, mode = 0o777): string | undefined {
       break;
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST' && statSync(d).isDirectory()) break;
+      if (code === 'EEXIST' && isDirectory(d)) break;
       if (code !== 'ENOENT' || path.dirname(d) === d) throw e;
       missing.push(d);
     }
@@ -31,8 +31,17 @@ export function makeDirs(dir: string, mode = 0o777): string | undefined {
       mkdirSync(d, { mode });
       first ??= d;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(d).isDirectory()) throw e;
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !isDirectory(d)) throw e;
     }
   }
   return first;
+}
+
+/** A directory, or a symlink to one; false for anything else, a dangling symlink included (whose mkdir's EEXIST then says what is in the way). */
+function isDirectory(d: string): boolean {
+  try {
+    return statSync(d).isDirectory();
+  } catch {
+    return false;
+  }
 }
