@@ -190,6 +190,18 @@ describe('diagnostic formats', () => {
     });
   });
 
+  it('a place a hint names (where a duplicate was first defined) is named as the file is, and listed in related', () => {
+    const dir = seed();
+    cpSync(path.join(dir, 'in/test/namespace.yaml'), path.join(dir, 'in/test/zz-again.yaml')); // read after it: the duplicate
+    const text = cli(dir, 'validate', 'in');
+    expect(text.code).toBe(1);
+    expect(text.stderr).toMatch(/^in\/test\/zz-again\.yaml:\d+:\d+ - error FEDC2004: .*\n {2}hint: first defined at in\/test\/namespace\.yaml:(\d+):(\d+)\n/m);
+    const json = JSON.parse(cli(dir, 'validate', 'in', '--format', 'json').stdout);
+    const d = json.diagnostics.find((x: { code: string }) => x.code === 'FEDC2004');
+    expect(d.hint).toMatch(/^first defined at test\/namespace\.yaml:\d+:\d+$/);
+    expect(d.related).toEqual([{ file: 'test/namespace.yaml', line: d.line, col: d.col }]);
+  });
+
   it('json on a clean repo is an empty list, not an "ok" line', () => {
     const dir = seed();
     const r = cli(dir, 'validate', 'in', '--format', 'json');

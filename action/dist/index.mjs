@@ -27423,11 +27423,19 @@ var Reporter = class {
   info(code, at, message, hint) {
     this.add("info", code, at, message, hint);
   }
-  /** `file:line:col` of a node, for hints that point at another place. */
+  /**
+   * `file:line:col` of a node, for messages and hints that point at another place. The next
+   * diagnostic added whose text quotes it (where() is called to build it) lists it in `related`,
+   * so that a printer that names files from elsewhere (the working directory) names it so too.
+   */
   where(at) {
     const pos = this.position(at);
-    return `${at.origin.file}:${pos.line}:${pos.col}`;
+    const text = `${at.origin.file}:${pos.line}:${pos.col}`;
+    this.quoted.push([text, { file: at.origin.file, line: pos.line, col: pos.col }]);
+    return text;
   }
+  /** Places where() gave out since the last diagnostic was added. */
+  quoted = [];
   position(at) {
     const path21 = fullPath(at);
     if (path21.length === 0)
@@ -27442,6 +27450,12 @@ var Reporter = class {
       d3.path = formatPath(path21);
     if (hint)
       d3.hint = hint;
+    if (this.quoted.length > 0) {
+      const related = this.quoted.filter(([text]) => message.includes(text) || (hint ?? "").includes(text)).map(([, loc]) => loc);
+      if (related.length > 0)
+        d3.related = related;
+      this.quoted = [];
+    }
     this.diagnostics.push(d3);
   }
 };
@@ -36297,7 +36311,23 @@ function repoFromWorkingDir(repoDir) {
   return shown === "." ? "" : shown.split(path12.sep).join("/");
 }
 function namedFrom(diags, prefix2) {
-  return prefix2 ? diags.map((d3) => d3.file && !path12.posix.isAbsolute(d3.file) ? { ...d3, file: path12.posix.join(prefix2, d3.file) } : d3) : diags;
+  if (!prefix2)
+    return diags;
+  const name = (file) => file && !path12.posix.isAbsolute(file) ? path12.posix.join(prefix2, file) : file;
+  return diags.map((d3) => {
+    const out = { ...d3, file: name(d3.file) };
+    if (!d3.related)
+      return out;
+    for (const r of d3.related) {
+      const from = `${r.file}:${r.line}:${r.col}`;
+      const to = `${name(r.file)}:${r.line}:${r.col}`;
+      out.message = out.message.split(from).join(to);
+      if (out.hint)
+        out.hint = out.hint.split(from).join(to);
+    }
+    out.related = d3.related.map((r) => ({ ...r, file: name(r.file) }));
+    return out;
+  });
 }
 
 // dist/cli/diff-command.js

@@ -52,7 +52,23 @@ export function repoFromWorkingDir(repoDir: string): string {
   return shown === '.' ? '' : shown.split(path.sep).join('/');
 }
 
-/** Diagnostics with their files (named from the repo) named from where `prefix` (the repo's path from there) is seen. */
+/**
+ * Diagnostics with their files (named from the repo) named from where `prefix` (the repo's path
+ * from there) is seen: the file of each, and the places its message and hint quote (`related`).
+ */
 export function namedFrom(diags: readonly Diagnostic[], prefix: string | undefined): readonly Diagnostic[] {
-  return prefix ? diags.map((d) => (d.file && !path.posix.isAbsolute(d.file) ? { ...d, file: path.posix.join(prefix, d.file) } : d)) : diags;
+  if (!prefix) return diags;
+  const name = (file: string) => (file && !path.posix.isAbsolute(file) ? path.posix.join(prefix, file) : file);
+  return diags.map((d) => {
+    const out: Diagnostic = { ...d, file: name(d.file) };
+    if (!d.related) return out;
+    for (const r of d.related) {
+      const from = `${r.file}:${r.line}:${r.col}`;
+      const to = `${name(r.file)}:${r.line}:${r.col}`;
+      out.message = out.message.split(from).join(to);
+      if (out.hint) out.hint = out.hint.split(from).join(to);
+    }
+    out.related = d.related.map((r) => ({ ...r, file: name(r.file) }));
+    return out;
+  });
 }

@@ -13,6 +13,15 @@ export interface Diagnostic {
   /** JSON path of the offending node inside its document, e.g. spec.placement.clusters[1].name */
   path?: string;
   hint?: string;
+  /** Other places the message or hint names (as `file:line:col`), e.g. where an object was first defined. */
+  related?: Location[];
+}
+
+/** A place in a file: repo-relative path, 1-based line and column. */
+export interface Location {
+  file: string;
+  line: number;
+  col: number;
 }
 
 import type { DiagnosticCode } from './codes.js';

@@ -1,7 +1,7 @@
 import type { Origin } from '../model/inputs.js';
 import { formatPath, type NodePath } from '../parse/parsed-document.js';
 import type { Locator } from '../parse/positions.js';
-import type { Diagnostic, DiagnosticCode, Severity } from './diagnostic.js';
+import type { Diagnostic, DiagnosticCode, Location, Severity } from './diagnostic.js';
 
 export interface At {
   origin: Origin;
@@ -28,11 +28,20 @@ export class Reporter {
     this.add('info', code, at, message, hint);
   }
 
-  /** `file:line:col` of a node, for hints that point at another place. */
+  /**
+   * `file:line:col` of a node, for messages and hints that point at another place. The next
+   * diagnostic added whose text quotes it (where() is called to build it) lists it in `related`,
+   * so that a printer that names files from elsewhere (the working directory) names it so too.
+   */
   where(at: At): string {
     const pos = this.position(at);
-    return `${at.origin.file}:${pos.line}:${pos.col}`;
+    const text = `${at.origin.file}:${pos.line}:${pos.col}`;
+    this.quoted.push([text, { file: at.origin.file, line: pos.line, col: pos.col }]);
+    return text;
   }
+
+  /** Places where() gave out since the last diagnostic was added. */
+  private quoted: [text: string, at: Location][] = [];
 
   private position(at: At): { line: number; col: number } {
     const path = fullPath(at);
@@ -46,6 +55,11 @@ export class Reporter {
     const d: Diagnostic = { code, severity, message, file: at.origin.file, line: pos.line, col: pos.col };
     if (path.length > 0) d.path = formatPath(path);
     if (hint) d.hint = hint;
+    if (this.quoted.length > 0) {
+      const related = this.quoted.filter(([text]) => message.includes(text) || (hint ?? '').includes(text)).map(([, loc]) => loc);
+      if (related.length > 0) d.related = related;
+      this.quoted = [];
+    }
     this.diagnostics.push(d);
   }
 }
