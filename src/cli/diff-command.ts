@@ -7,10 +7,10 @@ import { compareSnapshots } from '../diff/compare-snapshots.js';
 import { DIFF_FORMATS, diffFormatters, type DiffFormat } from '../diff/format/index.js';
 import { snapshotOfCompile, snapshotOfTree, type RenderSnapshot } from '../diff/render-snapshot.js';
 import { describeRef, GitError, GitNotFound, gitLocation, mergeBase, resolveCommit } from '../read/git.js';
+import { GENERATED_MARKER, ZONE_GENERATED_MARKER } from '../model/output-contract.js';
 import { listTree } from '../read/list-tree.js';
 import { diskSource, gitSource, missingRevision, UnreadableSource, unreadableRevision, type RepoSource } from '../read/repo-source.js';
 import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
-import { GENERATED_MARKER, ZONE_GENERATED_MARKER } from '../model/output-contract.js';
 import { compileSource } from './load-repo.js';
 import { namedFrom, repoFromWorkingDir } from './print-diagnostics.js';
 
@@ -206,7 +206,7 @@ function treeSides(a: string, b: string, format: string): { base: Side; head: Si
     // output) would compare as holding nothing: "no change", or every cluster gone.
     if (files.size > 0 && rendered === 0) return notRendered(dir, files);
     if (problems.length > 0) {
-      const named = problems.map((d) => ({ ...d, file: path.join(dir, d.file) }));
+      const named = [...namedFrom(problems, dir.split(path.sep).join('/'))];
       process.stderr.write(`fedc diff: ${dir} cannot be read as a rendered output directory:\n${formatDiagnostics(named, 'text')}`);
       if (format === 'json') printFailures([{ label: dir, side: dir === a ? 'base' : 'head', diagnostics: named }]);
       return EXIT_ERRORS;

@@ -344,7 +344,6 @@ function fixCommand(dir: string, out: string, opts: RenderFlags): string {
   return parts.join(' ');
 }
 
-/** A path as the user should read it: relative when under the working directory. */
 function usage(message: string): number {
   process.stderr.write(`error: ${message}\n`);
   return EXIT_USAGE;
