@@ -87,7 +87,8 @@ export function compile(files: readonly SourceFile[], options: CompileOptions = 
     report.info('FEDC3007', { origin: c.origin, path: ['status', 'conditions'] },
       `cluster ${c.name} is not Ready: as KubeFed, fedc propagates nothing to it and leaves its output directory as it is`);
   }
-  nothingToFederate(files, inputs.clusters, inputs.resources, kubefedNamespace, report);
+  const clusterDocuments = parsed.documents.filter((d) => (d.value as { kind?: unknown } | null)?.kind === 'KubeFedCluster').length;
+  nothingToFederate(files, inputs.clusters, clusterDocuments, inputs.resources, kubefedNamespace, report);
   const scheduled = scheduleReplicas(inputs, options.previousReplicas ? { previousReplicas: options.previousReplicas } : {}, report);
   const placed = planPlacement(scheduled, { kubefedNamespace }, report);
   const ready = inputs.clusters.filter((c) => !c.notReady).map((c) => c.name);
@@ -113,14 +114,18 @@ export function compile(files: readonly SourceFile[], options: CompileOptions = 
  * A repo read from the wrong directory, or with its clusters' files left out by fedc.yaml's
  * include globs, compiles: to nothing, and a render then prunes every cluster's output. Said.
  */
-function nothingToFederate(files: readonly SourceFile[], clusters: readonly Cluster[], resources: readonly FederatedResource[], kubefedNamespace: string, report: Reporter): void {
+function nothingToFederate(files: readonly SourceFile[], clusters: readonly Cluster[], clusterDocuments: number, resources: readonly FederatedResource[], kubefedNamespace: string, report: Reporter): void {
   if (files.length === 0) {
     report.diagnostics.push({ code: 'FEDC1018', severity: 'warning', file: '', line: 0, col: 0,
       message: 'no input file: nothing is federated, and a render removes the output of every cluster rendered before',
       hint: 'check the directory given, and the include and exclude globs of fedc.yaml' });
   } else if (clusters.length === 0 && resources.length > 0) {
+    // Declared but none read: each is outside the KubeFed namespace (FEDC2007) or invalid (said there).
+    const none = clusterDocuments === 0 ? 'no KubeFedCluster is declared'
+      : clusterDocuments === 1 ? 'the one KubeFedCluster declared is not read (see its diagnostic)'
+        : `none of the ${clusterDocuments} KubeFedClusters declared is read (see their diagnostics)`;
     report.warning('FEDC3008', { origin: resources[0]!.origin, path: ['kind'] },
-      `no KubeFedCluster is declared, so ${resources.length === 1 ? 'the federated object of the repo goes' : `the ${resources.length} federated objects of the repo go`} to no cluster, and a render removes the output of every cluster rendered before`,
+      `${none}, so ${resources.length === 1 ? 'the federated object of the repo goes' : `the ${resources.length} federated objects of the repo go`} to no cluster, and a render removes the output of every cluster rendered before`,
       `declare the member clusters (core.kubefed.io/v1beta1 KubeFedCluster, in ${kubefedNamespace}), or check that the include globs of fedc.yaml read their files`);
   }
 }

@@ -1117,6 +1117,10 @@ spec:
     const nothing = run({});
     expect(nothing.result.diagnostics.map((d) => `${d.severity} ${d.code} ${d.file}`)).toEqual(['warning FEDC1018 ']);
     expect(run({}, { strict: true }).result.failed).toBe(true);
+    // clusters declared but none read (here: outside the KubeFed namespace, each FEDC2007)
+    const elsewhere = run({ 'clusters.yaml': CLUSTERS.replaceAll('namespace: kube-federation-system', 'namespace: elsewhere'), 'ns.yaml': NS });
+    expect(elsewhere.result.diagnostics.map((d) => d.code)).toEqual(['FEDC2007', 'FEDC2007', 'FEDC3008']);
+    expect(elsewhere.result.diagnostics[2]!.message).toBe('none of the 2 KubeFedClusters declared is read (see their diagnostics), so the federated object of the repo goes to no cluster, and a render removes the output of every cluster rendered before');
     // clusters and nothing to place, or a repo of clusters only, is no mistake
     expect(run({ 'clusters.yaml': CLUSTERS }).result.diagnostics).toEqual([]);
   });

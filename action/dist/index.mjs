@@ -35863,7 +35863,8 @@ function compile(files, options = {}) {
   for (const c of inputs.clusters.filter((c2) => c2.notReady)) {
     report.info("FEDC3007", { origin: c.origin, path: ["status", "conditions"] }, `cluster ${c.name} is not Ready: as KubeFed, fedc propagates nothing to it and leaves its output directory as it is`);
   }
-  nothingToFederate(files, inputs.clusters, inputs.resources, kubefedNamespace, report);
+  const clusterDocuments = parsed.documents.filter((d3) => d3.value?.kind === "KubeFedCluster").length;
+  nothingToFederate(files, inputs.clusters, clusterDocuments, inputs.resources, kubefedNamespace, report);
   const scheduled = scheduleReplicas(inputs, options.previousReplicas ? { previousReplicas: options.previousReplicas } : {}, report);
   const placed = planPlacement(scheduled, { kubefedNamespace }, report);
   const ready = inputs.clusters.filter((c) => !c.notReady).map((c) => c.name);
@@ -35885,7 +35886,7 @@ function compile(files, options = {}) {
     unplaced: unplacedObjects(inputs.resources, rendered)
   };
 }
-function nothingToFederate(files, clusters, resources, kubefedNamespace, report) {
+function nothingToFederate(files, clusters, clusterDocuments, resources, kubefedNamespace, report) {
   if (files.length === 0) {
     report.diagnostics.push({
       code: "FEDC1018",
@@ -35897,7 +35898,8 @@ function nothingToFederate(files, clusters, resources, kubefedNamespace, report)
       hint: "check the directory given, and the include and exclude globs of fedc.yaml"
     });
   } else if (clusters.length === 0 && resources.length > 0) {
-    report.warning("FEDC3008", { origin: resources[0].origin, path: ["kind"] }, `no KubeFedCluster is declared, so ${resources.length === 1 ? "the federated object of the repo goes" : `the ${resources.length} federated objects of the repo go`} to no cluster, and a render removes the output of every cluster rendered before`, `declare the member clusters (core.kubefed.io/v1beta1 KubeFedCluster, in ${kubefedNamespace}), or check that the include globs of fedc.yaml read their files`);
+    const none = clusterDocuments === 0 ? "no KubeFedCluster is declared" : clusterDocuments === 1 ? "the one KubeFedCluster declared is not read (see its diagnostic)" : `none of the ${clusterDocuments} KubeFedClusters declared is read (see their diagnostics)`;
+    report.warning("FEDC3008", { origin: resources[0].origin, path: ["kind"] }, `${none}, so ${resources.length === 1 ? "the federated object of the repo goes" : `the ${resources.length} federated objects of the repo go`} to no cluster, and a render removes the output of every cluster rendered before`, `declare the member clusters (core.kubefed.io/v1beta1 KubeFedCluster, in ${kubefedNamespace}), or check that the include globs of fedc.yaml read their files`);
   }
 }
 function unplacedObjects(resources, rendered) {
