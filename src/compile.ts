@@ -3,7 +3,7 @@ import { hasErrors, promoteWarnings, sortDiagnostics, type Diagnostic } from './
 import { Reporter } from './diagnostics/reporter.js';
 import { planDns, type DnsOptions } from './dns/plan-dns.js';
 import type { DnsOutput } from './dns/dns-types.js';
-import type { Cluster, FederatedResource, Origin } from './model/inputs.js';
+import type { Cluster, FederatedResource, Inputs, Origin } from './model/inputs.js';
 import { parseFile, parseFiles } from './parse/parse-documents.js';
 import { Locator } from './parse/positions.js';
 import { planPlacement } from './plan/plan-placement.js';
@@ -87,8 +87,7 @@ export function compile(files: readonly SourceFile[], options: CompileOptions = 
     report.info('FEDC3007', { origin: c.origin, path: ['status', 'conditions'] },
       `cluster ${c.name} is not Ready: as KubeFed, fedc propagates nothing to it and leaves its output directory as it is`);
   }
-  const clusterDocuments = parsed.documents.filter((d) => (d.value as { kind?: unknown } | null)?.kind === 'KubeFedCluster').length;
-  nothingToFederate(files, inputs.clusters, clusterDocuments, inputs.resources, kubefedNamespace, report);
+  nothingToFederate(files, inputs, kubefedNamespace, report);
   const scheduled = scheduleReplicas(inputs, options.previousReplicas ? { previousReplicas: options.previousReplicas } : {}, report);
   const placed = planPlacement(scheduled, { kubefedNamespace }, report);
   const ready = inputs.clusters.filter((c) => !c.notReady).map((c) => c.name);
@@ -114,7 +113,8 @@ export function compile(files: readonly SourceFile[], options: CompileOptions = 
  * A repo read from the wrong directory, or with its clusters' files left out by fedc.yaml's
  * include globs, compiles: to nothing, and a render then prunes every cluster's output. Said.
  */
-function nothingToFederate(files: readonly SourceFile[], clusters: readonly Cluster[], clusterDocuments: number, resources: readonly FederatedResource[], kubefedNamespace: string, report: Reporter): void {
+function nothingToFederate(files: readonly SourceFile[], inputs: Inputs, kubefedNamespace: string, report: Reporter): void {
+  const { clusters, resources, declaredClusters: clusterDocuments } = inputs;
   if (files.length === 0) {
     report.diagnostics.push({ code: 'FEDC1018', severity: 'warning', file: '', line: 0, col: 0,
       message: 'no input file: nothing is federated, and a render removes the output of every cluster rendered before',

@@ -32862,6 +32862,7 @@ function loadInputs(parsed, options, report) {
   const resources = [];
   const documents = new Map(Object.keys(OTHER_KINDS).map((k2) => [k2, []]));
   const seen = /* @__PURE__ */ new Map();
+  let declaredClusters = 0;
   const namespaceOf = (meta) => {
     const ns = meta.namespace;
     if (typeof ns === "string" && ns !== "")
@@ -32892,6 +32893,7 @@ function loadInputs(parsed, options, report) {
       continue;
     }
     if (d3.kind === "KubeFedCluster") {
+      declaredClusters++;
       if (!schemaOk("kubeFedCluster", d3, report))
         continue;
       const c = toCluster(d3, options, report);
@@ -32920,7 +32922,7 @@ function loadInputs(parsed, options, report) {
       resources.push(r);
   }
   clusters.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-  return { clusters, resources, documents, controlPlane, crds: crds.map((d3) => ({ value: d3.value, origin: d3.origin })) };
+  return { clusters, declaredClusters, resources, documents, controlPlane, crds: crds.map((d3) => ({ value: d3.value, origin: d3.origin })) };
 }
 var HANDLED_KINDS = /* @__PURE__ */ new Set(["FederatedTypeConfig", "EnableTypeDirective", "KubeFedConfig"]);
 function inKubefedNamespace(d3, kind, reads2, options, report) {
@@ -35863,8 +35865,7 @@ function compile(files, options = {}) {
   for (const c of inputs.clusters.filter((c2) => c2.notReady)) {
     report.info("FEDC3007", { origin: c.origin, path: ["status", "conditions"] }, `cluster ${c.name} is not Ready: as KubeFed, fedc propagates nothing to it and leaves its output directory as it is`);
   }
-  const clusterDocuments = parsed.documents.filter((d3) => d3.value?.kind === "KubeFedCluster").length;
-  nothingToFederate(files, inputs.clusters, clusterDocuments, inputs.resources, kubefedNamespace, report);
+  nothingToFederate(files, inputs, kubefedNamespace, report);
   const scheduled = scheduleReplicas(inputs, options.previousReplicas ? { previousReplicas: options.previousReplicas } : {}, report);
   const placed = planPlacement(scheduled, { kubefedNamespace }, report);
   const ready = inputs.clusters.filter((c) => !c.notReady).map((c) => c.name);
@@ -35886,7 +35887,8 @@ function compile(files, options = {}) {
     unplaced: unplacedObjects(inputs.resources, rendered)
   };
 }
-function nothingToFederate(files, clusters, clusterDocuments, resources, kubefedNamespace, report) {
+function nothingToFederate(files, inputs, kubefedNamespace, report) {
+  const { clusters, resources, declaredClusters: clusterDocuments } = inputs;
   if (files.length === 0) {
     report.diagnostics.push({
       code: "FEDC1018",

@@ -55,6 +55,7 @@ export function loadInputs(parsed: readonly ParsedDocument[], options: LoadOptio
   const resources: FederatedResource[] = [];
   const documents = new Map<string, KubeFedDocument[]>(Object.keys(OTHER_KINDS).map((k) => [k, []]));
   const seen = new Map<string, Origin>();
+  let declaredClusters = 0;
   const namespaceOf = (meta: Obj): string => {
     const ns = meta.namespace;
     if (typeof ns === 'string' && ns !== '') return ns;
@@ -81,6 +82,7 @@ export function loadInputs(parsed: readonly ParsedDocument[], options: LoadOptio
       continue;
     }
     if (d.kind === 'KubeFedCluster') {
+      declaredClusters++;
       if (!schemaOk('kubeFedCluster', d, report)) continue;
       const c = toCluster(d, options, report);
       if (c && unique(d, '', c.name, seen, report)) clusters.push(c);
@@ -104,7 +106,7 @@ export function loadInputs(parsed: readonly ParsedDocument[], options: LoadOptio
     if (unique(d, r.namespace, r.name, seen, report)) resources.push(r);
   }
   clusters.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { clusters, resources, documents, controlPlane, crds: crds.map((d) => ({ value: d.value, origin: d.origin })) };
+  return { clusters, declaredClusters, resources, documents, controlPlane, crds: crds.map((d) => ({ value: d.value, origin: d.origin })) };
 }
 
 /** Kinds of core.kubefed.io that are read before the rest (they shape how the rest is read). */

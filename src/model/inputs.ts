@@ -90,6 +90,8 @@ export interface ControlPlane {
 
 export interface Inputs {
   clusters: Cluster[];
+  /** The KubeFedCluster documents read, those left out of `clusters` (another namespace, invalid) included. */
+  declaredClusters: number;
   controlPlane: ControlPlane;
   resources: FederatedResource[];
   /** ReplicaSchedulingPreference, Domain, ServiceDNSRecord, IngressDNSRecord: kind -> documents in input order. */
