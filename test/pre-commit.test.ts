@@ -16,7 +16,7 @@
  * environment is installed. Nothing else leaves the machine.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -295,8 +295,8 @@ describe('.pre-commit-hooks.yaml', () => {
   it('declares fedc-validate and fedc-check: node, the whole repo once, YAML and JSON files', () => {
     const manifest = parse(readFileSync(path.join(ROOT, '.pre-commit-hooks.yaml'), 'utf8')) as Record<string, unknown>[];
     expect(manifest.map((h) => [h.id, h.name, h.entry])).toEqual([
-      ['fedc-validate', VALIDATE, 'fedc validate'],
-      ['fedc-check', CHECK, 'fedc render --check'],
+      ['fedc-validate', VALIDATE, 'fedc validate --staged'],
+      ['fedc-check', CHECK, 'fedc render --check --staged'],
     ]);
     for (const h of manifest) {
       expect(h, String(h.id)).toMatchObject({ language: 'node', pass_filenames: false, require_serial: true, files: '\\.(ya?ml|json)$' });
@@ -313,7 +313,7 @@ describe('pre-commit try-repo', () => {
     expect(r.out).not.toContain('decoy fedc');
     expect(r.code, r.out).toBe(0);
     expect(hook(r, VALIDATE)).toMatchObject({ status: 'Passed', lines: ['ok: 2 clusters, 4 objects'] });
-    expect(hook(r, CHECK)).toMatchObject({ status: 'Passed', lines: ['rendered is up to date (6 files)'] });
+    expect(hook(r, CHECK)).toMatchObject({ status: 'Passed', lines: ['rendered is up to date in the index (6 files)'] });
     expect(hook(r, VALIDATE).meta).toContain('hook id: fedc-validate');
     expect(hook(r, CHECK).meta).toContain('hook id: fedc-check');
   });
@@ -328,7 +328,7 @@ describe('the hooks, as try-repo configures them, from one installed environment
     expect(r.out).not.toContain('Installing environment');
     expect(r.code, r.out).toBe(0);
     expect(hook(r, VALIDATE)).toMatchObject({ status: 'Passed', lines: ['ok: 2 clusters, 4 objects'] });
-    expect(hook(r, CHECK)).toMatchObject({ status: 'Passed', lines: ['rendered is up to date (6 files)'] });
+    expect(hook(r, CHECK)).toMatchObject({ status: 'Passed', lines: ['rendered is up to date in the index (6 files)'] });
   });
 
   it('refuses a YAML syntax error, naming the file', async () => {
@@ -383,15 +383,15 @@ describe('the hooks, as try-repo configures them, from one installed environment
     expect(check.status).toBe('Failed');
     expect(check.lines).toEqual([
       'changed:  clusters/aws/namespaces/shop/configmap-settings.yaml',
-      'fedc - error FEDC5001: rendered is stale: 1 changed, 0 missing, 0 orphaned',
-      'hint: run: fedc render .',
+      'fedc - error FEDC5001: rendered is stale in the index: 1 changed, 0 missing, 0 orphaned',
+      'hint: run: fedc render ., then: git add rendered',
       '1 error, 0 warnings',
     ]);
 
     renderAndCommit(dir); // the fix it names
     const fixed = await runHooks(dir);
     expect(fixed.code, fixed.out).toBe(0);
-    expect(hook(fixed, CHECK)).toMatchObject({ status: 'Passed', lines: ['rendered is up to date (6 files)'] });
+    expect(hook(fixed, CHECK)).toMatchObject({ status: 'Passed', lines: ['rendered is up to date in the index (6 files)'] });
   });
 });
 
@@ -432,8 +432,8 @@ describe('the README configuration: a federation in a subdirectory, real commits
     expect(hooks(stale.out).get(VALIDATE)?.status, stale.out).toBe('Passed');
     const check = hooks(stale.out).get(CHECK);
     expect(check?.status, stale.out).toBe('Failed');
-    expect(check?.lines).toContain('fedc - error FEDC5001: federation/rendered is stale: 1 changed, 0 missing, 0 orphaned');
-    expect(check?.lines).toContain('hint: run: fedc render federation');
+    expect(check?.lines).toContain('fedc - error FEDC5001: federation/rendered is stale in the index: 1 changed, 0 missing, 0 orphaned');
+    expect(check?.lines).toContain('hint: run: fedc render federation, then: git add federation/rendered');
 
     renderAndCommit(dir, 'federation'); // a real commit, through the hooks
     // The file is named from the root of the git repository, where the hooks run: openable as printed.
@@ -446,6 +446,30 @@ describe('the README configuration: a federation in a subdirectory, real commits
       'hint: did you mean "clusters"?',
     ]);
     git(dir, 'checkout', 'HEAD', '--', 'federation/apps/settings.yaml');
+
+    // What is not added is not committed, so the hooks do not read it: a scratch file of the work
+    // tree, broken, is not an error; output rendered but not added is missing from the commit.
+    writeFiles(dir, { 'federation/clusters/oci.yaml': clusterYaml('oci') });
+    git(dir, 'add', 'federation/clusters/oci.yaml');
+    const rendered = spawnSync(installedFedc, ['render', 'federation'], { cwd: dir, env, encoding: 'utf8' });
+    expect(rendered.status, rendered.stderr).toBe(0);
+    writeFiles(dir, { 'federation/scratch.yaml': 'kind: [\n' });
+    const unstaged = await commit('oci, its output not added');
+    expect(unstaged.code, unstaged.out).toBe(1);
+    expect(hooks(unstaged.out).get(VALIDATE)?.status, unstaged.out).toBe('Passed');
+    const missing = hooks(unstaged.out).get(CHECK);
+    // (the ConfigMap names its clusters, oci not among them: oci gets its namespace)
+    expect(missing?.lines, unstaged.out).toEqual([
+      'missing:  clusters/oci/cluster/namespace-shop.yaml',
+      'missing:  clusters/oci/kustomization.yaml',
+      'fedc - error FEDC5001: federation/rendered is stale in the index: 0 changed, 2 missing, 0 orphaned',
+      'hint: run: fedc render federation, then: git add federation/rendered',
+      '1 error, 0 warnings',
+    ]);
+    git(dir, 'add', 'federation/rendered');
+    const added = await commit('oci, with its output');
+    expect(added.code, added.out).toBe(0);
+    rmSync(path.join(dir, 'federation/scratch.yaml'));
 
     writeFiles(dir, { 'notes.txt': 'no YAML here\n' });
     git(dir, 'add', '-A');

@@ -25194,6 +25194,38 @@ function listTree(top, commit, prefix2) {
   }
   return entries;
 }
+function listIndex(top, prefix2) {
+  const out = git(top, ["--literal-pathspecs", "ls-files", "--stage", "-z", "--full-name", "--", prefix2 === "" ? "." : prefix2]).toString("utf8");
+  const entries = [];
+  const unmerged = /* @__PURE__ */ new Set();
+  for (const rec of out.split("\0")) {
+    if (rec === "")
+      continue;
+    const tab = rec.indexOf("	");
+    const [mode, oid, stage] = rec.slice(0, tab).split(" ");
+    const full = rec.slice(tab + 1);
+    if (!full.startsWith(prefix2))
+      continue;
+    const rel = full.slice(prefix2.length);
+    if (stage !== "0")
+      unmerged.add(rel);
+    else
+      entries.push({ mode, oid, size: 0, path: rel });
+  }
+  const blobs = entries.filter((e) => e.mode !== "160000");
+  if (blobs.length > 0) {
+    const sizes = /* @__PURE__ */ new Map();
+    for (const line of git(top, ["cat-file", "--batch-check"], [...new Set(blobs.map((e) => e.oid))].map((o) => `${o}
+`).join("")).toString("utf8").split("\n")) {
+      const [oid, type2, size] = line.split(" ");
+      if (type2 === "blob")
+        sizes.set(oid, Number(size));
+    }
+    for (const e of blobs)
+      e.size = sizes.get(e.oid) ?? 0;
+  }
+  return { entries, unmerged: [...unmerged].sort() };
+}
 function rootTree(top, commit) {
   try {
     return /^tree ([0-9a-f]{40,64})$/m.exec(git(top, ["cat-file", "commit", commit]).toString("utf8"))?.[1];
@@ -32337,7 +32369,8 @@ function diskSource(root) {
   };
 }
 function gitSource(top, prefix2, commit, label) {
-  const unreadable = (file, why, shown = file) => ({ code: "FEDC1017", severity: "error", message: `${shown} at ${label} cannot be read: ${why}`, file, line: 0, col: 0, hint: fetchHint(commit) });
+  const hint = fetchHint(commit);
+  const unreadable = (file, why, shown = file) => ({ code: "FEDC1017", severity: "error", message: `${shown} at ${label} cannot be read: ${why}`, file, line: 0, col: 0, hint });
   let entries;
   try {
     entries = listTree(top, commit, prefix2);
@@ -32346,6 +32379,34 @@ function gitSource(top, prefix2, commit, label) {
       throw err2;
     throw new UnreadableSource([err2.type === "tree" ? unreadable(err2.path, `git object ${err2.oid} (its tree) is missing from the repository`, `${err2.path}/`) : unreadable(err2.path, `git: ${gitSaid(err2)}`)]);
   }
+  return entriesSource(top, entries, label, unreadable);
+}
+function indexSource(top, prefix2) {
+  const { entries, unmerged } = listIndex(top, prefix2);
+  if (unmerged.length > 0)
+    throw new UnreadableSource(unmerged.map((file) => mergeConflict(file, `resolve the conflict, then git add ${file}`)));
+  return entriesSource(top, entries, INDEX, unreadableInIndex);
+}
+var INDEX = "the index";
+var mergeConflict = (file, hint) => ({
+  code: "FEDC1019",
+  severity: "error",
+  file,
+  line: 0,
+  col: 0,
+  message: `${file} has a merge conflict in the index, so what would be committed is not known`,
+  hint
+});
+var unreadableInIndex = (file, why) => ({
+  code: "FEDC1017",
+  severity: "error",
+  file,
+  line: 0,
+  col: 0,
+  message: `${file} in ${INDEX} cannot be read: ${why}`,
+  hint: "the object store is damaged: run git fsck"
+});
+function entriesSource(top, entries, label, unreadable) {
   const byPath = new Map(entries.map((e) => [e.path, e]));
   const read = (chosen) => {
     let got;
@@ -34694,7 +34755,7 @@ var PatchError = class extends Error {
     this.hint = hint;
   }
 };
-var INDEX = /^[+-]?[0-9]+$/;
+var INDEX2 = /^[+-]?[0-9]+$/;
 function applyOverrides(doc, ops) {
   const copies = /* @__PURE__ */ new Set();
   const copy = (v) => {
@@ -34717,7 +34778,7 @@ function applyOverrides(doc, ops) {
       if (next === void 0 || next === null || typeof next !== "object" || next instanceof Date) {
         const missing = "/" + o.path.split("/").slice(1, i + 2).join("/");
         const absent = next === void 0 || next === null;
-        throw new PatchError(index, absent ? `${op} ${o.path}: ${missing} does not exist${op === "add" ? "; KubeFed's add does not create missing parents" : ""}` : `${op} ${o.path}: ${missing} is a ${typeof next === "object" ? "timestamp" : typeof next}, not a map or a list`, absent && op === "add" && i === parentPath.length - 1 ? last === "-" || INDEX.test(last) ? `add the whole list instead: {op: add, path: ${missing}, value: [...]}` : `add the whole map instead: {op: add, path: ${missing}, value: {${last}: ...}}` : void 0);
+        throw new PatchError(index, absent ? `${op} ${o.path}: ${missing} does not exist${op === "add" ? "; KubeFed's add does not create missing parents" : ""}` : `${op} ${o.path}: ${missing} is a ${typeof next === "object" ? "timestamp" : typeof next}, not a map or a list`, absent && op === "add" && i === parentPath.length - 1 ? last === "-" || INDEX2.test(last) ? `add the whole list instead: {op: add, path: ${missing}, value: [...]}` : `add the whole map instead: {op: add, path: ${missing}, value: {${last}: ...}}` : void 0);
       }
       if (!copies.has(next)) {
         next = copy(next);
@@ -34731,7 +34792,7 @@ function applyOverrides(doc, ops) {
       if (op === "add" && last === "-")
         key = "-";
       else {
-        if (!INDEX.test(last))
+        if (!INDEX2.test(last))
           throw new PatchError(index, `${op} ${o.path}: "${last}" is not an array index`);
         let idx = Number(last);
         if (op === "add") {
@@ -36204,6 +36265,19 @@ function envFlag(value) {
 }
 
 // dist/cli/load-repo.js
+function stagedRepo(dir) {
+  let loc;
+  try {
+    loc = gitLocation(dir);
+  } catch (err2) {
+    if (err2 instanceof GitNotFound)
+      return "--staged reads the git index, and git is not installed, or not on PATH";
+    throw err2;
+  }
+  if (!loc)
+    return `--staged reads the git index, and ${dir} is not in a git work tree`;
+  return { source: indexSource(loc.top, loc.prefix), top: loc.top, prefix: loc.prefix };
+}
 async function compileSource(source, flags) {
   const prepared = await prepareCompile(source, flags);
   return { settings: prepared.settings, result: (await prepared.compile()).result };
@@ -37065,7 +37139,15 @@ function clusterDirsOnDisk(outDir) {
   }
 }
 async function diffTree(outDir, tree, known) {
-  const { files: onDisk, symlinks } = known ? knownScopedFiles(outDir, tree, known) : scopedFiles(outDir, tree);
+  return compareListing(known ? knownScopedFiles(outDir, tree, known) : scopedFiles(outDir, tree), tree, known);
+}
+function inTreeScope(tree) {
+  const scopes = tree.scopes.map((s) => s + "/");
+  const keep = tree.keep.map((k2) => k2 + "/");
+  return (rel) => scopes.some((s) => rel.startsWith(s)) && !keep.some((k2) => rel.startsWith(k2));
+}
+function compareListing(listing, tree, known) {
+  const { files: onDisk, symlinks } = listing;
   const added = [];
   const changed = [];
   const foreign = [];
@@ -37093,7 +37175,7 @@ async function diffTree(outDir, tree, known) {
         else
           changed.push(rel);
       } else {
-        const current = readFileSync8(file.abs, "utf8");
+        const current = file.text();
         if (!isGeneratedByFedc(current))
           occupied.push(rel);
         else if (!contentEquals(current, content))
@@ -37108,9 +37190,9 @@ async function diffTree(outDir, tree, known) {
     if (wanted.has(rel))
       continue;
     const said = stamped(file, rel);
-    if (path15.posix.basename(rel).startsWith(".") && rel.endsWith(TMP_SUFFIX))
+    if (file.abs !== void 0 && path15.posix.basename(rel).startsWith(".") && rel.endsWith(TMP_SUFFIX))
       leftovers.push(file.abs);
-    else if (said !== void 0 ? said !== NOT_FEDCS : isGeneratedByFedc(readFileSync8(file.abs, "utf8")))
+    else if (said !== void 0 ? said !== NOT_FEDCS : isGeneratedByFedc(file.text()))
       removed.push(rel);
     else
       notOurs(rel);
@@ -37286,12 +37368,13 @@ function safeJoin(outDir, rel) {
     throw new Error(`refusing to write outside ${root}: ${rel}`);
   return full;
 }
+var diskFile = (abs, st) => ({ abs, ...st ? { st } : {}, text: () => readFileSync8(abs, "utf8") });
 function scopedFiles(outDir, tree) {
   const out = /* @__PURE__ */ new Map();
   const symlinks = [];
   const root = path15.resolve(outDir);
   const relative = relativeToRoot(root);
-  const keep = tree.keep.map((k2) => k2 + "/");
+  const inScope = inTreeScope(tree);
   for (const scope of readableScopes(outDir, tree, symlinks)) {
     let entries;
     try {
@@ -37307,12 +37390,12 @@ function scopedFiles(outDir, tree) {
         continue;
       const abs = childPath(e.parentPath, e.name);
       const rel = relative(abs);
-      if (keep.some((k2) => rel.startsWith(k2)))
+      if (!inScope(rel))
         continue;
       if (link)
         symlinks.push(rel);
       else
-        out.set(rel, { abs });
+        out.set(rel, diskFile(abs));
     }
   }
   return { files: out, symlinks };
@@ -37352,7 +37435,7 @@ function knownScopedFiles(outDir, tree, known) {
       else if (cst.isDirectory())
         walk2(child2, cst);
       else if (cst.isFile())
-        out.set(child2, { abs, st: cst });
+        out.set(child2, diskFile(abs, cst));
     }
   };
   for (const scope of readableScopes(outDir, tree, symlinks)) {
@@ -37616,6 +37699,39 @@ function takeOver(lockPath, staleIno) {
     }
   }
   unlinkSync3(aside);
+}
+
+// dist/read/staged-output.js
+function stagedOutput(top, outPrefix, tree, fileOf) {
+  const inScope = inTreeScope(tree);
+  const { entries, unmerged } = listIndex(top, outPrefix);
+  if (unmerged.length > 0) {
+    throw new UnreadableSource(unmerged.map((rel) => mergeConflict(fileOf(rel), `render again, then git add ${fileOf(rel)}`)));
+  }
+  const chosen = entries.filter((e) => e.mode !== "160000" && inScope(e.path));
+  let blobs;
+  const text = (oid, rel) => {
+    if (!blobs) {
+      const read = readBlobs(top, chosen.filter((e) => e.mode !== "120000").map((e) => e.oid));
+      if (read.unreadable.size > 0) {
+        throw new UnreadableSource(chosen.filter((e) => read.unreadable.has(e.oid)).map((e) => unreadableInIndex(fileOf(e.path), `git object ${e.oid} is missing from the repository`)));
+      }
+      blobs = read.blobs;
+    }
+    const b = blobs.get(oid);
+    if (b === void 0)
+      throw new Error(`${rel}: blob ${oid} was not read`);
+    return b.toString("utf8");
+  };
+  const files = /* @__PURE__ */ new Map();
+  const symlinks = [];
+  for (const e of chosen) {
+    if (e.mode === "120000")
+      symlinks.push(e.path);
+    else
+      files.set(e.path, { text: () => text(e.oid, e.path) });
+  }
+  return { files, symlinks };
 }
 
 // dist/cli/input-dir.js
@@ -37992,6 +38108,8 @@ async function runRender(dir, opts) {
     return usage(`--stdout prints one cluster, and --cluster names ${named.length} (${named.join(", ")}): name one`);
   if (opts.allowEmpty && !opts.stdout)
     return usage("--allow-empty goes with --stdout: a render into a directory may leave a cluster empty without it");
+  if (opts.staged && !opts.check && !opts.stdout)
+    return usage("--staged goes with --check or --stdout: a render writes the output of the files on disk, which git add then stages");
   const bad = await checkInputDir(dir, opts.format);
   if (bad !== void 0)
     return bad;
@@ -38003,7 +38121,19 @@ async function runRender(dir, opts) {
     printAll(d3);
   };
   const root = path18.resolve(dir);
-  const guard = opts.stdout ? void 0 : guardOutput(withPhases(diskSource(root), progress), {
+  let staged;
+  try {
+    const s = opts.staged ? stagedRepo(dir) : void 0;
+    if (typeof s === "string")
+      return usage(s);
+    staged = s;
+  } catch (e) {
+    if (!(e instanceof UnreadableSource))
+      throw e;
+    print(e.diagnostics);
+    return EXIT_ERRORS;
+  }
+  const guard = opts.stdout || staged ? void 0 : guardOutput(withPhases(diskSource(root), progress), {
     root,
     output: opts.output,
     waitMs: waitS * 1e3,
@@ -38015,8 +38145,12 @@ async function runRender(dir, opts) {
     shown: displayPath
   });
   try {
-    return await render2(dir, opts, guard, print, { progress, words, ...shard ? { shard } : {} });
+    return await render2(dir, opts, guard, print, { progress, words, ...shard ? { shard } : {}, ...staged ? { staged } : {} });
   } catch (e) {
+    if (e instanceof UnreadableSource) {
+      print(e.diagnostics);
+      return EXIT_ERRORS;
+    }
     if (!isGuardError(e))
       throw e;
     const shown = displayPath(guard?.outDir ?? path18.resolve(opts.output ?? root));
@@ -38031,9 +38165,9 @@ async function runRender(dir, opts) {
   }
 }
 async function render2(dir, opts, guard, print, run) {
-  const { progress, words, shard } = run;
+  const { progress, words, shard, staged } = run;
   const root = path18.resolve(dir);
-  const prepared = await prepareCompile(guard?.source ?? diskSource(root), opts);
+  const prepared = await prepareCompile(staged?.source ?? guard?.source ?? diskSource(root), opts);
   const { settings: settings2 } = prepared;
   const outDir = outputDirOf(root, opts.output, settings2);
   const shown = displayPath(outDir);
@@ -38145,10 +38279,19 @@ async function render2(dir, opts, guard, print, run) {
   }
   diags.push(...treeDiags);
   let changes;
+  const where2 = staged ? " in the index" : "";
   try {
     progress.phase(opts.check ? "checking" : "comparing");
-    changes = await diffTree(outDir, tree, known);
+    if (staged) {
+      const outPrefix = pathInWorkTree(staged, root, outDir);
+      if (outPrefix === void 0)
+        return usage(`--staged compares the output as staged, and ${shown} is not inside the git work tree ${staged.top}`);
+      changes = compareListing(stagedOutput(staged.top, outPrefix, tree, (rel) => path18.posix.join(path18.relative(root, outDir).split(path18.sep).join("/"), rel)), tree);
+    } else
+      changes = await diffTree(outDir, tree, known);
   } catch (e) {
+    if (e instanceof UnreadableSource)
+      return fail(...e.diagnostics);
     return ioFail(e);
   }
   if (changes.occupied.length > 0) {
@@ -38158,7 +38301,7 @@ async function render2(dir, opts, guard, print, run) {
   const layout = opts.layout ?? settings2.layout;
   if (opts.check) {
     progress.end();
-    const { journal, problem: problem2 } = journalForCheck(outDir);
+    const { journal, problem: problem2 } = staged ? {} : journalForCheck(outDir);
     const unfinished = [
       ...journal ? [unfinishedCommitDiagnostic(journal, lockState(outDir), shown, fixCommand(dir, shown, opts))] : [],
       ...problem2 ? [outputErrorDiagnostic(problem2, shown, fixCommand(dir, shown, opts), "nothing")] : []
@@ -38166,7 +38309,7 @@ async function render2(dir, opts, guard, print, run) {
     const stale = changes.added.length + changes.changed.length + changes.removed.length;
     const foreign = changes.foreign.map((f) => `  foreign:  ${f} (not written by fedc; left alone)`);
     if (stale === 0 && unfinished.length === 0) {
-      const stderr = [...foreign, `${shown} is up to date${shard ? ` for shard ${shardText(shard)}` : ""} (${changes.unchanged} files)`].join("\n") + "\n";
+      const stderr = [...foreign, `${shown} is up to date${where2}${shard ? ` for shard ${shardText(shard)}` : ""} (${changes.unchanged} files)`].join("\n") + "\n";
       return finish({ diagnostics: diags, stderr, said: [] }, tree, changes);
     }
     process.stderr.write([
@@ -38175,7 +38318,7 @@ async function render2(dir, opts, guard, print, run) {
       ...changes.removed.map((f) => `  orphaned: ${f}`),
       ...foreign
     ].map((l) => l + "\n").join(""));
-    return fail(...unfinished, ...stale === 0 ? [] : [cliError("FEDC5001", `${shown} is stale: ${changes.changed.length} changed, ${changes.added.length} missing, ${changes.removed.length} orphaned`, `run: ${fixCommand(dir, shown, opts)}`)]);
+    return fail(...unfinished, ...stale === 0 ? [] : [cliError("FEDC5001", `${shown} is stale${where2}: ${changes.changed.length} changed, ${changes.added.length} missing, ${changes.removed.length} orphaned`, `run: ${fixCommand(dir, shown, opts)}${staged ? `, then: git add ${shown}` : ""}`)]);
   }
   if (layout === "manifest" && changes.foreign.length > 0) {
     let foreign = changes.foreign.map((f) => ({
@@ -38223,6 +38366,14 @@ async function render2(dir, opts, guard, print, run) {
   }
   said.push(`${shown}: ${changes.added.length} added, ${changes.changed.length} changed, ${changes.removed.length} removed, ${changes.unchanged} unchanged`);
   return finish({ diagnostics: diags, said }, tree, changes);
+}
+function pathInWorkTree(staged, root, outDir) {
+  const rel = path18.posix.join(staged.prefix, path18.relative(root, outDir).split(path18.sep).join("/"));
+  if (rel === ".")
+    return "";
+  if (rel === ".." || rel.startsWith("../") || path18.posix.isAbsolute(rel))
+    return void 0;
+  return rel + "/";
 }
 function fixCommand(dir, out, opts) {
   const parts = ["fedc render", path18.isAbsolute(dir) ? displayPath(dir) : dir];

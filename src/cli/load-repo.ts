@@ -5,7 +5,8 @@ import { previousReplicasReader } from '../read/previous-replicas.js';
 import { previousZoneReader } from '../read/previous-zones.js';
 import { compileKey, openCompileCache, recordingOutput, type CompileCache } from '../read/compile-cache.js';
 import type { RepoFiles } from '../read/read-repo.js';
-import { diskSource, type RepoSource } from '../read/repo-source.js';
+import { GitNotFound, gitLocation } from '../read/git.js';
+import { diskSource, indexSource, type RepoSource } from '../read/repo-source.js';
 import { SETTINGS_FILE, type Settings } from '../read/settings.js';
 import { parseKubernetesVersion } from '../validate/kubernetes-versions.js';
 import { envFlag } from './env-flag.js';
@@ -27,10 +28,35 @@ export interface LoadFlags {
 }
 
 /** The IO edge shared by every command: settings, files, then the pure compile. */
-export async function loadAndCompile(dir: string, flags: LoadFlags): Promise<LoadedRepo> {
+export async function loadAndCompile(dir: string, flags: LoadFlags, source: RepoSource = diskSource(path.resolve(dir))): Promise<LoadedRepo> {
   const root = path.resolve(dir);
-  const { settings, result } = await compileSource(diskSource(root), flags);
+  const { settings, result } = await compileSource(source, flags);
   return { settings, result, outDir: flags.output ? path.resolve(flags.output) : path.resolve(root, settings.output) };
+}
+
+/** The repo as `--staged` reads it: from the git index, with where the repo lies in the work tree. */
+export interface StagedRepo {
+  source: RepoSource;
+  top: string;
+  /** The repo directory's path inside the work tree: '' or 'a/b/'. */
+  prefix: string;
+}
+
+/**
+ * The source of `--staged` (the pre-commit hooks): the index below `dir`, so that the files a
+ * commit would hold are read, not the work tree's. A string is the usage error when there is no
+ * index to read. Throws UnreadableSource for a file with a merge conflict.
+ */
+export function stagedRepo(dir: string): StagedRepo | string {
+  let loc: ReturnType<typeof gitLocation>;
+  try {
+    loc = gitLocation(dir);
+  } catch (err) {
+    if (err instanceof GitNotFound) return '--staged reads the git index, and git is not installed, or not on PATH';
+    throw err;
+  }
+  if (!loc) return `--staged reads the git index, and ${dir} is not in a git work tree`;
+  return { source: indexSource(loc.top, loc.prefix), top: loc.top, prefix: loc.prefix };
 }
 
 /**

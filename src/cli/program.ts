@@ -23,6 +23,7 @@ function program(): Command {
     .argument('[dir]', 'federation repo', '.')
     .addOption(format())
     .option('--strict', 'treat warnings as errors')
+    .option('--staged', 'read the files as staged in the git index, as a commit would hold them (the pre-commit hooks)')
     .option('--no-cache', 'compile without reading or writing the compile cache (FEDC_CACHE_DIR)')
     .action(async (dir: string, opts) => {
       const { runValidate } = await import('./validate-command.js');
@@ -38,6 +39,7 @@ function program(): Command {
     .option('--stdout', 'print one cluster as a YAML stream instead of writing files')
     .option('--allow-empty', 'with --stdout, succeed even when the cluster gets no object')
     .option('--check', 'write nothing; exit 1 when the output directory is stale')
+    .option('--staged', 'with --check or --stdout: read inputs (and, with --check, the output) as staged in the git index')
     .option('--shard <i/n>', 'render only the clusters of shard i of n (FNV-1 hash of the name mod n); shard 1 also writes dns/')
     .option('--wait <seconds>', 'when another render is writing the output directory, wait this long for it (default 30; 0: fail at once)')
     .addOption(format())

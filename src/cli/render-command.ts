@@ -6,14 +6,15 @@ import { buildOutputTree, type OutputTree } from '../emit/output-tree.js';
 import { stampTrace } from '../emit/io-faults.js';
 import { asStamp, checkStamp, KnownOutput, stampKey, takeStamp, treeDigests } from '../emit/output-stamp.js';
 import { YamlCache } from '../emit/serialize.js';
-import { clusterDirsOnDisk, diffTree, writeTree, type TreeChanges } from '../emit/write-tree.js';
+import { clusterDirsOnDisk, compareListing, diffTree, writeTree, type TreeChanges } from '../emit/write-tree.js';
 import { lockState } from '../emit/output-lock.js';
 import { DNS_SHARD, inShard, parseShard, shardText, type Shard } from '../emit/shards.js';
 import { someNames } from '../plan/plan-placement.js';
-import { diskSource } from '../read/repo-source.js';
+import { diskSource, UnreadableSource } from '../read/repo-source.js';
+import { stagedOutput } from '../read/staged-output.js';
 import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { checkInputDir } from './input-dir.js';
-import { prepareCompile } from './load-repo.js';
+import { prepareCompile, stagedRepo, type StagedRepo } from './load-repo.js';
 import { guardOutput, isGuardError, journalForCheck, outputDirOf, outputErrorDiagnostic, recoveryDiagnostic, unfinishedCommitDiagnostic, type OutputGuard } from './output-guard.js';
 import { diagnosticsPrinter, displayPath, repoFromWorkingDir } from './print-diagnostics.js';
 import { noProgress, startProgress, wantsProgress, withPhases, type Progress } from './progress.js';
@@ -25,6 +26,8 @@ export interface RenderFlags {
   stdout?: boolean;
   allowEmpty?: boolean;
   check?: boolean;
+  /** With --check or --stdout: read the inputs (and, with --check, the output) from the git index. */
+  staged?: boolean;
   format: Format;
   strict?: boolean;
   /** Seconds to wait for another render writing the output directory (default DEFAULT_WAIT_S). */
@@ -80,6 +83,7 @@ export async function runRender(dir: string, opts: RenderFlags): Promise<number>
   const named = [...new Set(opts.cluster)];
   if (opts.stdout && named.length > 1) return usage(`--stdout prints one cluster, and --cluster names ${named.length} (${named.join(', ')}): name one`);
   if (opts.allowEmpty && !opts.stdout) return usage('--allow-empty goes with --stdout: a render into a directory may leave a cluster empty without it');
+  if (opts.staged && !opts.check && !opts.stdout) return usage('--staged goes with --check or --stdout: a render writes the output of the files on disk, which git add then stages');
   const bad = await checkInputDir(dir, opts.format);
   if (bad !== undefined) return bad;
   // The progress line: a render writing files, text diagnostics, stderr a terminal, not CI.
@@ -93,8 +97,19 @@ export async function runRender(dir: string, opts: RenderFlags): Promise<number>
     printAll(d);
   };
   const root = path.resolve(dir);
-  // Only a render that writes takes the lock; --check waits for one that writes; --stdout neither.
-  const guard = opts.stdout ? undefined : guardOutput(withPhases(diskSource(root), progress), {
+  let staged: StagedRepo | undefined;
+  try {
+    const s = opts.staged ? stagedRepo(dir) : undefined;
+    if (typeof s === 'string') return usage(s);
+    staged = s;
+  } catch (e) {
+    if (!(e instanceof UnreadableSource)) throw e;
+    print(e.diagnostics);
+    return EXIT_ERRORS;
+  }
+  // Only a render that writes takes the lock; --check waits for one that writes; --stdout and
+  // --staged (which reads no output on disk) neither.
+  const guard = opts.stdout || staged ? undefined : guardOutput(withPhases(diskSource(root), progress), {
     root, output: opts.output, waitMs: waitS * 1000, mode: opts.check ? 'check' : 'write',
     say: (line) => {
       progress.log(line);
@@ -103,8 +118,12 @@ export async function runRender(dir: string, opts: RenderFlags): Promise<number>
     shown: displayPath,
   });
   try {
-    return await render(dir, opts, guard, print, { progress, words, ...(shard ? { shard } : {}) });
+    return await render(dir, opts, guard, print, { progress, words, ...(shard ? { shard } : {}), ...(staged ? { staged } : {}) });
   } catch (e) {
+    if (e instanceof UnreadableSource) {
+      print(e.diagnostics);
+      return EXIT_ERRORS;
+    }
     // Taking the lock, recovering or the output path failed: nothing was compiled yet.
     if (!isGuardError(e)) throw e;
     const shown = displayPath(guard?.outDir ?? path.resolve(opts.output ?? root));
@@ -122,12 +141,14 @@ interface RenderRun {
   progress: Progress;
   words: RenderWords;
   shard?: Shard;
+  /** --staged: the index, which the inputs are read from (and, with --check, the output compared with). */
+  staged?: StagedRepo;
 }
 
 async function render(dir: string, opts: RenderFlags, guard: OutputGuard | undefined, print: (d: readonly Diagnostic[]) => void, run: RenderRun): Promise<number> {
-  const { progress, words, shard } = run;
+  const { progress, words, shard, staged } = run;
   const root = path.resolve(dir);
-  const prepared = await prepareCompile(guard?.source ?? diskSource(root), opts);
+  const prepared = await prepareCompile(staged?.source ?? guard?.source ?? diskSource(root), opts);
   const { settings } = prepared;
   const outDir = outputDirOf(root, opts.output, settings);
   const shown = displayPath(outDir);
@@ -245,10 +266,16 @@ async function render(dir: string, opts: RenderFlags, guard: OutputGuard | undef
   }
   diags.push(...treeDiags);
   let changes: TreeChanges;
+  const where = staged ? ' in the index' : '';
   try {
     progress.phase(opts.check ? 'checking' : 'comparing');
-    changes = await diffTree(outDir, tree, known);
+    if (staged) {
+      const outPrefix = pathInWorkTree(staged, root, outDir);
+      if (outPrefix === undefined) return usage(`--staged compares the output as staged, and ${shown} is not inside the git work tree ${staged.top}`);
+      changes = compareListing(stagedOutput(staged.top, outPrefix, tree, (rel) => path.posix.join(path.relative(root, outDir).split(path.sep).join('/'), rel)), tree);
+    } else changes = await diffTree(outDir, tree, known);
   } catch (e) {
+    if (e instanceof UnreadableSource) return fail(...e.diagnostics);
     return ioFail(e);
   }
   if (changes.occupied.length > 0) {
@@ -261,7 +288,8 @@ async function render(dir: string, opts: RenderFlags, guard: OutputGuard | undef
   const layout = opts.layout ?? settings.layout;
   if (opts.check) {
     progress.end();
-    const { journal, problem } = journalForCheck(outDir);
+    // An interrupted commit is the work tree's: the index holds none.
+    const { journal, problem } = staged ? {} : journalForCheck(outDir);
     const unfinished = [
       ...(journal ? [unfinishedCommitDiagnostic(journal, lockState(outDir), shown, fixCommand(dir, shown, opts))] : []),
       ...(problem ? [outputErrorDiagnostic(problem, shown, fixCommand(dir, shown, opts), 'nothing')!] : []),
@@ -270,7 +298,7 @@ async function render(dir: string, opts: RenderFlags, guard: OutputGuard | undef
     // Files fedc did not write are listed, never a failure: fedc leaves them where they are.
     const foreign = changes.foreign.map((f) => `  foreign:  ${f} (not written by fedc; left alone)`);
     if (stale === 0 && unfinished.length === 0) {
-      const stderr = [...foreign, `${shown} is up to date${shard ? ` for shard ${shardText(shard)}` : ''} (${changes.unchanged} files)`].join('\n') + '\n';
+      const stderr = [...foreign, `${shown} is up to date${where}${shard ? ` for shard ${shardText(shard)}` : ''} (${changes.unchanged} files)`].join('\n') + '\n';
       return finish({ diagnostics: diags, stderr, said: [] }, tree, changes);
     }
     process.stderr.write([
@@ -280,8 +308,8 @@ async function render(dir: string, opts: RenderFlags, guard: OutputGuard | undef
       ...foreign,
     ].map((l) => l + '\n').join(''));
     return fail(...unfinished, ...(stale === 0 ? [] : [cliError('FEDC5001',
-      `${shown} is stale: ${changes.changed.length} changed, ${changes.added.length} missing, ${changes.removed.length} orphaned`,
-      `run: ${fixCommand(dir, shown, opts)}`)]));
+      `${shown} is stale${where}: ${changes.changed.length} changed, ${changes.added.length} missing, ${changes.removed.length} orphaned`,
+      `run: ${fixCommand(dir, shown, opts)}${staged ? `, then: git add ${shown}` : ''}`)]));
   }
   if (layout === 'manifest' && changes.foreign.length > 0) {
     // An Argo CD directory application applies every manifest in the directory, fedc's or not.
@@ -331,6 +359,18 @@ interface RunReport {
   diagnostics: Diagnostic[];
   stderr?: string;
   said: string[];
+}
+
+/**
+ * The output directory's path inside the work tree ('' or 'a/b/'), for --staged; undefined
+ * outside it. From the repo's own (git names it without symlinks), so that a repo reached
+ * through a symlink still finds its output.
+ */
+function pathInWorkTree(staged: StagedRepo, root: string, outDir: string): string | undefined {
+  const rel = path.posix.join(staged.prefix, path.relative(root, outDir).split(path.sep).join('/'));
+  if (rel === '.') return '';
+  if (rel === '..' || rel.startsWith('../') || path.posix.isAbsolute(rel)) return undefined;
+  return rel + '/';
 }
 
 function fixCommand(dir: string, out: string, opts: RenderFlags): string {

@@ -104,7 +104,37 @@ export function clusterDirsOnDisk(outDir: string): string[] {
  * group's contents and one file read from disk are held at once.
  */
 export async function diffTree(outDir: string, tree: OutputTree, known?: KnownOutput): Promise<TreeChanges> {
-  const { files: onDisk, symlinks } = known ? knownScopedFiles(outDir, tree, known) : scopedFiles(outDir, tree);
+  return compareListing(known ? knownScopedFiles(outDir, tree, known) : scopedFiles(outDir, tree), tree, known);
+}
+
+/**
+ * The files of an output directory that a tree is compared with: those under its scopes and
+ * under no kept directory (relative path -> file), and the symlinks there. From the disk
+ * (scopedFiles), or from elsewhere (the index: `fedc render --check --staged`).
+ */
+export interface OutputListing {
+  files: Map<string, ListedFile>;
+  symlinks: string[];
+}
+
+export interface ListedFile {
+  /** Where it is on disk; absent for a file that is not (a blob of the index). */
+  abs?: string;
+  /** Its lstat, when the listing took one (with a stamp to compare it with). */
+  st?: BigIntStats;
+  text(): string;
+}
+
+/** Whether a path of an output directory is one the tree is compared with (under a scope, under no kept directory). */
+export function inTreeScope(tree: OutputTree): (rel: string) => boolean {
+  const scopes = tree.scopes.map((s) => s + '/');
+  const keep = tree.keep.map((k) => k + '/');
+  return (rel) => scopes.some((s) => rel.startsWith(s)) && !keep.some((k) => rel.startsWith(k));
+}
+
+/** What writing the tree would change in the listed directory (see diffTree). */
+export function compareListing(listing: OutputListing, tree: OutputTree, known?: KnownOutput): TreeChanges {
+  const { files: onDisk, symlinks } = listing;
   const added: string[] = [];
   const changed: string[] = [];
   const foreign: string[] = [];
@@ -117,7 +147,7 @@ export async function diffTree(outDir: string, tree: OutputTree, known?: KnownOu
     if (APPLIED_IN_CLUSTER_DIR.test(rel)) foreign.push(rel);
   };
   /** What the stamp says the file holds, if its signature holds. */
-  const stamped = (file: DiskFile | undefined, rel: string) => (known && file?.st ? known.content(rel, file.st) : undefined);
+  const stamped = (file: ListedFile | undefined, rel: string) => (known && file?.st ? known.content(rel, file.st) : undefined);
   for (const group of tree.groups) {
     for (const [rel, content] of group.files()) {
       wanted.add(rel);
@@ -129,7 +159,7 @@ export async function diffTree(outDir: string, tree: OutputTree, known?: KnownOu
         else if (said === contentDigest(content)) unchanged++;
         else changed.push(rel);
       } else {
-        const current = readFileSync(file.abs, 'utf8');
+        const current = file.text();
         if (!isGeneratedByFedc(current)) occupied.push(rel);
         else if (!contentEquals(current, content)) changed.push(rel);
         else unchanged++;
@@ -140,8 +170,8 @@ export async function diffTree(outDir: string, tree: OutputTree, known?: KnownOu
   for (const [rel, file] of onDisk) {
     if (wanted.has(rel)) continue;
     const said = stamped(file, rel);
-    if (path.posix.basename(rel).startsWith('.') && rel.endsWith(TMP_SUFFIX)) leftovers.push(file.abs);
-    else if (said !== undefined ? said !== NOT_FEDCS : isGeneratedByFedc(readFileSync(file.abs, 'utf8'))) removed.push(rel);
+    if (file.abs !== undefined && path.posix.basename(rel).startsWith('.') && rel.endsWith(TMP_SUFFIX)) leftovers.push(file.abs);
+    else if (said !== undefined ? said !== NOT_FEDCS : isGeneratedByFedc(file.text())) removed.push(rel);
     else notOurs(rel);
   }
   return { added: added.sort(), changed: changed.sort(), removed: removed.sort(), unchanged, leftovers, foreign: foreign.sort(), occupied: occupied.sort(), symlinks: symlinks.sort() };
@@ -334,23 +364,19 @@ export function safeJoin(outDir: string, rel: string): string {
   return full;
 }
 
-/**
- * Every file under the tree's scopes that is not under a kept directory (relative path ->
- * absolute), and the symlinks there. A scope that is itself a symlink, or lies below one, is not
- * read: it is reported as a symlink.
- */
-interface DiskFile {
-  abs: string;
-  /** Its lstat, when the listing took one (with a stamp to compare it with). */
-  st?: BigIntStats;
-}
+/** A file on disk, read when compared. */
+const diskFile = (abs: string, st?: BigIntStats): ListedFile => ({ abs, ...(st ? { st } : {}), text: () => readFileSync(abs, 'utf8') });
 
-function scopedFiles(outDir: string, tree: OutputTree): { files: Map<string, DiskFile>; symlinks: string[] } {
-  const out = new Map<string, DiskFile>();
+/**
+ * Every file under the tree's scopes that is not under a kept directory, and the symlinks there.
+ * A scope that is itself a symlink, or lies below one, is not read: it is reported as a symlink.
+ */
+function scopedFiles(outDir: string, tree: OutputTree): OutputListing {
+  const out = new Map<string, ListedFile>();
   const symlinks: string[] = [];
   const root = path.resolve(outDir);
   const relative = relativeToRoot(root);
-  const keep = tree.keep.map((k) => k + '/');
+  const inScope = inTreeScope(tree);
   for (const scope of readableScopes(outDir, tree, symlinks)) {
     let entries;
     try {
@@ -364,9 +390,9 @@ function scopedFiles(outDir: string, tree: OutputTree): { files: Map<string, Dis
       if (!link && !e.isFile()) continue;
       const abs = childPath(e.parentPath, e.name);
       const rel = relative(abs);
-      if (keep.some((k) => rel.startsWith(k))) continue;
+      if (!inScope(rel)) continue;
       if (link) symlinks.push(rel);
-      else out.set(rel, { abs });
+      else out.set(rel, diskFile(abs));
     }
   }
   return { files: out, symlinks };
@@ -394,8 +420,8 @@ function readableScopes(outDir: string, tree: OutputTree, symlinks: string[]): s
  * whose signature holds is not read again (its names are the stamp's), so the caller can trust
  * the stamp's word on every file whose signature holds too.
  */
-function knownScopedFiles(outDir: string, tree: OutputTree, known: KnownOutput): { files: Map<string, DiskFile>; symlinks: string[] } {
-  const out = new Map<string, DiskFile>();
+function knownScopedFiles(outDir: string, tree: OutputTree, known: KnownOutput): OutputListing {
+  const out = new Map<string, ListedFile>();
   const symlinks: string[] = [];
   const root = path.resolve(outDir);
   const keep = new Set(tree.keep);
@@ -408,7 +434,7 @@ function knownScopedFiles(outDir: string, tree: OutputTree, known: KnownOutput):
       if (!cst) continue; // gone since the listing
       if (cst.isSymbolicLink()) symlinks.push(child);
       else if (cst.isDirectory()) walk(child, cst);
-      else if (cst.isFile()) out.set(child, { abs, st: cst });
+      else if (cst.isFile()) out.set(child, diskFile(abs, cst));
     }
   };
   for (const scope of readableScopes(outDir, tree, symlinks)) {

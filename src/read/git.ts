@@ -156,6 +156,39 @@ export function listTree(top: string, commit: string, prefix: string): TreeEntry
   return entries;
 }
 
+/**
+ * Every file below `prefix` in the index (what `git commit` would commit), paths relative to
+ * `prefix`, as listTree lists a commit's. Entries of a merge conflict (stages 1 to 3) are
+ * `unmerged`, once per path. Sizes come from `git cat-file --batch-check`; an object the store
+ * lacks has size 0 here, and reading it says so.
+ */
+export function listIndex(top: string, prefix: string): { entries: TreeEntry[]; unmerged: string[] } {
+  const out = git(top, ['--literal-pathspecs', 'ls-files', '--stage', '-z', '--full-name', '--', prefix === '' ? '.' : prefix]).toString('utf8');
+  const entries: TreeEntry[] = [];
+  const unmerged = new Set<string>();
+  for (const rec of out.split('\0')) {
+    if (rec === '') continue;
+    // "<mode> SP <oid> SP <stage> TAB <path>"
+    const tab = rec.indexOf('\t');
+    const [mode, oid, stage] = rec.slice(0, tab).split(' ');
+    const full = rec.slice(tab + 1);
+    if (!full.startsWith(prefix)) continue;
+    const rel = full.slice(prefix.length);
+    if (stage !== '0') unmerged.add(rel);
+    else entries.push({ mode: mode!, oid: oid!, size: 0, path: rel });
+  }
+  const blobs = entries.filter((e) => e.mode !== '160000');
+  if (blobs.length > 0) {
+    const sizes = new Map<string, number>();
+    for (const line of git(top, ['cat-file', '--batch-check'], [...new Set(blobs.map((e) => e.oid))].map((o) => `${o}\n`).join('')).toString('utf8').split('\n')) {
+      const [oid, type, size] = line.split(' ');
+      if (type === 'blob') sizes.set(oid!, Number(size));
+    }
+    for (const e of blobs) e.size = sizes.get(e.oid) ?? 0;
+  }
+  return { entries, unmerged: [...unmerged].sort() };
+}
+
 function rootTree(top: string, commit: string): string | undefined {
   try {
     // read from the commit object: rev-parse <commit>^{tree} would want the tree object itself

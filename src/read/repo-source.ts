@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Minimatch } from 'minimatch';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { isGeneratedByFedc } from '../model/output-contract.js';
-import { GitError, GitObjectUnreadable, listTree, readBlobs, type TreeEntry } from './git.js';
+import { GitError, GitObjectUnreadable, listIndex, listTree, readBlobs, type TreeEntry } from './git.js';
 import { loadSettingsSync, settingsFromBytes } from './load-settings.js';
 import { decodeSource } from './decode-source.js';
 import { diskOutputFiles, type OutputFiles } from './output-files.js';
@@ -83,9 +83,10 @@ export function diskSource(root: string): RepoSource {
  * GitError.
  */
 export function gitSource(top: string, prefix: string, commit: string, label: string): RepoSource {
+  const hint = fetchHint(commit);
   /** FEDC1017 about a file (or, `shown` ending in "/", a directory) of this revision. */
   const unreadable = (file: string, why: string, shown = file): Diagnostic =>
-    ({ code: 'FEDC1017', severity: 'error', message: `${shown} at ${label} cannot be read: ${why}`, file, line: 0, col: 0, hint: fetchHint(commit) });
+    ({ code: 'FEDC1017', severity: 'error', message: `${shown} at ${label} cannot be read: ${why}`, file, line: 0, col: 0, hint });
   let entries: TreeEntry[];
   try {
     entries = listTree(top, commit, prefix);
@@ -95,6 +96,36 @@ export function gitSource(top: string, prefix: string, commit: string, label: st
       ? unreadable(err.path, `git object ${err.oid} (its tree) is missing from the repository`, `${err.path}/`)
       : unreadable(err.path, `git: ${gitSaid(err)}`)]);
   }
+  return entriesSource(top, entries, label, unreadable);
+}
+
+/**
+ * The index below `prefix`: what `git commit` would commit, so that a pre-commit hook checks the
+ * commit rather than the work tree (files not added, and edits not staged, are not read). Only
+ * read: the index and the object store are left as they are. A file with a merge conflict
+ * (FEDC1019) throws UnreadableSource, as a file git cannot give (FEDC1017) does.
+ */
+export function indexSource(top: string, prefix: string): RepoSource {
+  const { entries, unmerged } = listIndex(top, prefix);
+  if (unmerged.length > 0) throw new UnreadableSource(unmerged.map((file) => mergeConflict(file, `resolve the conflict, then git add ${file}`)));
+  return entriesSource(top, entries, INDEX, unreadableInIndex);
+}
+
+const INDEX = 'the index';
+
+/** FEDC1019: a path of the index with a merge conflict (stages 1 to 3, no stage 0). */
+export const mergeConflict = (file: string, hint: string): Diagnostic => ({ code: 'FEDC1019', severity: 'error', file, line: 0, col: 0,
+  message: `${file} has a merge conflict in the index, so what would be committed is not known`, hint });
+
+/** FEDC1017 about a file of the index: its blob is not in the object store. */
+export const unreadableInIndex = (file: string, why: string): Diagnostic => ({ code: 'FEDC1017', severity: 'error', file, line: 0, col: 0,
+  message: `${file} in ${INDEX} cannot be read: ${why}`, hint: 'the object store is damaged: run git fsck' });
+
+/**
+ * A repo made of git blobs: `entries` (paths relative to the repo's directory) read with one
+ * `git cat-file --batch`. Shared by a commit and the index.
+ */
+function entriesSource(top: string, entries: TreeEntry[], label: string, unreadable: (file: string, why: string) => Diagnostic): RepoSource {
   const byPath = new Map(entries.map((e) => [e.path, e]));
   /** The blobs of these entries; throws UnreadableSource naming every one git cannot give. */
   const read = (chosen: readonly TreeEntry[]): Map<string, Buffer> => {

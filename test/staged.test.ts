@@ -1,0 +1,218 @@
+/**
+ * `--staged` (validate, render --check, render --stdout): the repo as the git index holds it, what
+ * a commit would hold, so that the pre-commit hooks judge the commit and not the work tree. Runs
+ * the built CLI in real git repositories.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cleanup, clusterYaml, fedc, tempDir } from './helpers.js';
+
+const configMap = (color: string) => `apiVersion: types.kubefed.io/v1beta1
+kind: FederatedConfigMap
+metadata:
+  name: settings
+  namespace: shop
+spec:
+  template:
+    data:
+      color: ${color}
+  placement:
+    clusterSelector: {}
+`;
+
+const NAMESPACE = `apiVersion: types.kubefed.io/v1beta1
+kind: FederatedNamespace
+metadata:
+  name: shop
+  namespace: shop
+spec:
+  placement:
+    clusterSelector: {}
+`;
+
+let work = '';
+let repo = '';
+
+const env = {
+  ...process.env,
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com',
+};
+
+function git(cwd: string, ...args: string[]): string {
+  const r = spawnSync('git', args, { cwd, env, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+function write(dir: string, files: Record<string, string>): void {
+  for (const [f, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+    writeFileSync(path.join(dir, f), text);
+  }
+}
+
+/** A federation of two clusters under `sub` of a new git repository, rendered and committed. */
+function federation(sub = ''): string {
+  const top = path.join(work, 'repo');
+  const dir = path.join(top, sub);
+  write(dir, { 'clusters/aws.yaml': clusterYaml('aws'), 'clusters/gcp.yaml': clusterYaml('gcp'), 'apps/namespace.yaml': NAMESPACE, 'apps/settings.yaml': configMap('blue') });
+  git(top, 'init', '-q', '-b', 'main');
+  expect(fedc(['render', dir]).code).toBe(0);
+  git(top, 'add', '-A');
+  git(top, 'commit', '-q', '-m', 'rendered');
+  return top;
+}
+
+beforeEach(() => {
+  work = tempDir('fedc-staged-');
+  repo = federation();
+});
+
+afterEach(() => cleanup(work));
+
+describe('fedc validate --staged', () => {
+  it('reads the index: a file not added is not read, the staged text of a file is, with its positions', () => {
+    write(repo, { 'scratch.yaml': 'kind: [\n' });
+    expect(fedc(['validate'], repo).code).toBe(1); // the work tree holds the broken file
+    const clean = fedc(['validate', '--staged'], repo);
+    expect([clean.code, clean.stderr]).toEqual([0, 'ok: 2 clusters, 4 objects\n']);
+
+    // staged broken, then mended on disk only: the commit would hold the broken one
+    write(repo, { 'apps/settings.yaml': configMap('blue').replace('  placement:', '  placment:') });
+    git(repo, 'add', 'apps/settings.yaml');
+    write(repo, { 'apps/settings.yaml': configMap('blue') });
+    expect(fedc(['validate'], repo).code).toBe(1); // scratch.yaml still
+    rmSync(path.join(repo, 'scratch.yaml'));
+    expect(fedc(['validate'], repo).code).toBe(0);
+    const staged = fedc(['validate', '--staged'], repo);
+    expect(staged.code).toBe(1);
+    expect(staged.stderr).toBe([
+      'apps/settings.yaml:10:3 - error FEDC2001: FederatedConfigMap settings: unknown field "placment"',
+      '  hint: did you mean "placement"?',
+      '1 error, 0 warnings',
+      '',
+    ].join('\n'));
+  });
+
+  it('names files from the working directory for a federation in a subdirectory of the work tree', () => {
+    cleanup(work);
+    work = tempDir('fedc-staged-');
+    repo = federation('federation');
+    write(repo, { 'federation/apps/settings.yaml': configMap('blue').replace('  placement:', '  placment:') });
+    git(repo, 'add', '-A');
+    const r = fedc(['validate', '--staged', 'federation'], repo);
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n')[0]).toBe('federation/apps/settings.yaml:10:3 - error FEDC2001: FederatedConfigMap settings: unknown field "placment"');
+  });
+
+  it('a file with a merge conflict is FEDC1019; outside a git work tree, a usage error', () => {
+    git(repo, 'checkout', '-q', '-b', 'red');
+    write(repo, { 'apps/settings.yaml': configMap('red') });
+    git(repo, 'commit', '-q', '-am', 'red');
+    git(repo, 'checkout', '-q', 'main');
+    write(repo, { 'apps/settings.yaml': configMap('green') });
+    git(repo, 'commit', '-q', '-am', 'green');
+    spawnSync('git', ['merge', '-q', 'red'], { cwd: repo, env });
+    const r = fedc(['validate', '--staged'], repo);
+    expect([r.code, r.stderr]).toEqual([1, [
+      'apps/settings.yaml - error FEDC1019: apps/settings.yaml has a merge conflict in the index, so what would be committed is not known',
+      '  hint: resolve the conflict, then git add apps/settings.yaml',
+      '1 error, 0 warnings',
+      '',
+    ].join('\n')]);
+
+    const plain = path.join(work, 'plain');
+    write(plain, { 'clusters/aws.yaml': clusterYaml('aws') });
+    const outside = fedc(['validate', '--staged', plain], work);
+    expect([outside.code, outside.stderr]).toEqual([2, `error: --staged reads the git index, and ${plain} is not in a git work tree\n`]);
+  });
+});
+
+describe('fedc render --check --staged', () => {
+  it('compares the output as staged: output rendered but not added is missing from the commit', () => {
+    write(repo, { 'clusters/oci.yaml': clusterYaml('oci') });
+    git(repo, 'add', 'clusters/oci.yaml');
+    expect(fedc(['render'], repo).code).toBe(0);
+    // On disk everything is up to date; the commit would lack oci's output.
+    expect(fedc(['render', '--check'], repo).stderr).toBe('rendered is up to date (9 files)\n');
+    const r = fedc(['render', '--check', '--staged'], repo);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe([
+      '  missing:  clusters/oci/cluster/namespace-shop.yaml',
+      '  missing:  clusters/oci/kustomization.yaml',
+      '  missing:  clusters/oci/namespaces/shop/configmap-settings.yaml',
+      'fedc - error FEDC5001: rendered is stale in the index: 0 changed, 3 missing, 0 orphaned',
+      '  hint: run: fedc render ., then: git add rendered',
+      '1 error, 0 warnings',
+      '',
+    ].join('\n'));
+    git(repo, 'add', 'rendered');
+    const ok = fedc(['render', '--check', '--staged'], repo);
+    expect([ok.code, ok.stderr]).toEqual([0, 'rendered is up to date in the index (9 files)\n']);
+  });
+
+  it('a change staged without its output is stale; output changed on disk but not staged does not count', () => {
+    write(repo, { 'apps/settings.yaml': configMap('red') });
+    git(repo, 'add', 'apps/settings.yaml');
+    expect(fedc(['render'], repo).code).toBe(0);
+    const r = fedc(['render', '--check', '--staged'], repo);
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n').slice(0, 3)).toEqual([
+      '  changed:  clusters/aws/namespaces/shop/configmap-settings.yaml',
+      '  changed:  clusters/gcp/namespaces/shop/configmap-settings.yaml',
+      'fedc - error FEDC5001: rendered is stale in the index: 2 changed, 0 missing, 0 orphaned',
+    ]);
+    // an orphan: a cluster whose removal is staged, its output still staged
+    git(repo, 'add', 'rendered');
+    git(repo, 'rm', '-q', 'clusters/gcp.yaml');
+    expect(fedc(['render'], repo).code).toBe(0);
+    const orphaned = fedc(['render', '--check', '--staged'], repo);
+    expect(orphaned.stderr.split('\n').filter((l) => l.startsWith('  '))).toEqual([
+      '  orphaned: clusters/gcp/cluster/namespace-shop.yaml',
+      '  orphaned: clusters/gcp/kustomization.yaml',
+      '  orphaned: clusters/gcp/namespaces/shop/configmap-settings.yaml',
+      '  hint: run: fedc render ., then: git add rendered',
+    ]);
+  });
+
+  it('finds the output of a federation in a subdirectory, reached through a symlink too', () => {
+    cleanup(work);
+    work = tempDir('fedc-staged-');
+    repo = federation('federation');
+    const link = path.join(work, 'link');
+    symlinkSync(path.join(repo, 'federation'), link);
+    const ok = fedc(['render', '--check', '--staged', link], work);
+    expect([ok.code, ok.stderr]).toEqual([0, `${path.relative(work, link)}/rendered is up to date in the index (6 files)\n`]);
+    write(repo, { 'federation/apps/settings.yaml': configMap('red') });
+    git(repo, 'add', '-A');
+    const stale = fedc(['render', '--check', '--staged', 'federation'], repo);
+    expect(stale.stderr).toContain('fedc - error FEDC5001: federation/rendered is stale in the index: 2 changed, 0 missing, 0 orphaned\n');
+    expect(stale.stderr).toContain('  hint: run: fedc render federation, then: git add federation/rendered\n');
+  });
+
+  it('--staged without --check or --stdout, and an output directory outside the work tree, are usage errors', () => {
+    const r = fedc(['render', '--staged'], repo);
+    expect([r.code, r.stderr]).toEqual([2, 'error: --staged goes with --check or --stdout: a render writes the output of the files on disk, which git add then stages\n']);
+    const out = path.join(work, 'elsewhere');
+    const o = fedc(['render', '--check', '--staged', '-o', out], repo);
+    expect(o.code).toBe(2);
+    expect(o.stderr).toBe(`error: --staged compares the output as staged, and ${out} is not inside the git work tree ${repo}\n`);
+  });
+});
+
+describe('fedc render --stdout --staged', () => {
+  it('prints the cluster as the staged files render it', () => {
+    write(repo, { 'apps/settings.yaml': configMap('red') });
+    git(repo, 'add', 'apps/settings.yaml');
+    write(repo, { 'apps/settings.yaml': configMap('green') });
+    const staged = fedc(['render', '--stdout', '--staged', '--cluster', 'aws'], repo);
+    expect(staged.code).toBe(0);
+    expect(staged.stdout).toContain('  color: red\n');
+    expect(fedc(['render', '--stdout', '--cluster', 'aws'], repo).stdout).toContain('  color: green\n');
+    expect(readFileSync(path.join(repo, 'rendered/clusters/aws/namespaces/shop/configmap-settings.yaml'), 'utf8')).toContain('  color: blue\n');
+  });
+});
