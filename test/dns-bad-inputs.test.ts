@@ -223,7 +223,12 @@ describe('bad DNS input', () => {
     // the Domain of the same name in the KubeFed namespace is the one the record uses, wherever the other lies
     expect(result.dns.zones.map((z) => z.domain)).toEqual(['example.com']);
     const without = compile(files({ ...BASE, ...WEB, 'rec.yaml': serviceRecord('web'), 'domain.yaml': elsewhere }));
-    expect(without.diagnostics.filter((x) => x.severity === 'error').map((x) => x.code)).toEqual(['FEDC6001']); // its domainRef names no Domain KubeFed reads
+    // its domainRef names no Domain KubeFed reads: said as such, with where the one ignored is
+    const missing = without.diagnostics.filter((x) => x.severity === 'error');
+    expect(missing.map((x) => [where(x), x.message, x.hint])).toEqual([['error FEDC6001 rec.yaml:7:14',
+      'ServiceDNSRecord ns/web references Domain "fed", which is in namespace somewhere-else (at domain.yaml:5:14), where KubeFed does not read Domains',
+      'move the Domain to the KubeFed namespace (see its FEDC2007)']]);
+    expect(missing[0]!.related).toEqual([{ file: 'domain.yaml', line: 5, col: 14 }]);
     // one without a namespace is read, as a KubeFedCluster without one is
     const bare = compile(files({ ...BASE, ...WEB, 'rec.yaml': serviceRecord('web'), 'domain.yaml': DOMAIN.replace('  namespace: kube-federation-system\n', '') }));
     expect(bare.diagnostics.filter((x) => x.severity !== 'info')).toEqual([]);

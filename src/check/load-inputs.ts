@@ -56,6 +56,7 @@ export function loadInputs(parsed: readonly ParsedDocument[], options: LoadOptio
   const documents = new Map<string, KubeFedDocument[]>(Object.keys(OTHER_KINDS).map((k) => [k, []]));
   const seen = new Map<string, Origin>();
   let declaredClusters = 0;
+  const ignoredDomains: KubeFedDocument[] = [];
   const namespaceOf = (meta: Obj): string => {
     const ns = meta.namespace;
     if (typeof ns === 'string' && ns !== '') return ns;
@@ -70,7 +71,6 @@ export function loadInputs(parsed: readonly ParsedDocument[], options: LoadOptio
       if (!schemaOk(other.schema, d, report)) continue;
       const meta = d.value.metadata as Obj;
       // One without a namespace is taken for one in the KubeFed namespace, as a KubeFedCluster is.
-      if (d.kind === 'Domain' && meta.namespace !== undefined && !inKubefedNamespace(d, 'Domain', "KubeFed's DNS controllers read Domains", options, report)) continue;
       const doc: KubeFedDocument = {
         kind: d.kind,
         name: meta.name as string,
@@ -78,6 +78,10 @@ export function loadInputs(parsed: readonly ParsedDocument[], options: LoadOptio
         value: d.value,
         origin: d.origin,
       };
+      if (d.kind === 'Domain' && meta.namespace !== undefined && !inKubefedNamespace(d, 'Domain', "KubeFed's DNS controllers read Domains", options, report)) {
+        ignoredDomains.push(doc);
+        continue;
+      }
       if (unique(d, doc.namespace, doc.name, seen, report)) documents.get(d.kind)!.push(doc);
       continue;
     }
@@ -106,7 +110,7 @@ export function loadInputs(parsed: readonly ParsedDocument[], options: LoadOptio
     if (unique(d, r.namespace, r.name, seen, report)) resources.push(r);
   }
   clusters.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { clusters, declaredClusters, resources, documents, controlPlane, crds: crds.map((d) => ({ value: d.value, origin: d.origin })) };
+  return { clusters, declaredClusters, resources, documents, ignoredDomains, controlPlane, crds: crds.map((d) => ({ value: d.value, origin: d.origin })) };
 }
 
 /** Kinds of core.kubefed.io that are read before the rest (they shape how the rest is read). */

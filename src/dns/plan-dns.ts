@@ -36,6 +36,13 @@ export function planDns(inputs: Inputs, rendered: ReadonlyMap<string, readonly R
     if (!recordNameOk(doc, report)) continue;
     const ref = String((doc.value.spec as Record<string, unknown>).domainRef);
     const domain = domains.get(ref);
+    const elsewhere = domain ? undefined : inputs.ignoredDomains.find((d) => d.name === ref);
+    if (elsewhere) {
+      report.error('FEDC6001', { origin: doc.origin, path: ['spec', 'domainRef'] },
+        `ServiceDNSRecord ${doc.namespace}/${doc.name} references Domain "${ref}", which is in namespace ${elsewhere.namespace} (at ${report.where({ origin: elsewhere.origin, path: ['metadata', 'namespace'] })}), where KubeFed does not read Domains`,
+        'move the Domain to the KubeFed namespace (see its FEDC2007)');
+      continue;
+    }
     if (!domain) {
       const guess = didYouMean(ref, [...domains.keys()]);
       report.error('FEDC6001', { origin: doc.origin, path: ['spec', 'domainRef'] }, `ServiceDNSRecord ${doc.namespace}/${doc.name} references Domain "${ref}", which is not declared`,

@@ -96,6 +96,8 @@ export interface Inputs {
   resources: FederatedResource[];
   /** ReplicaSchedulingPreference, Domain, ServiceDNSRecord, IngressDNSRecord: kind -> documents in input order. */
   documents: Map<string, KubeFedDocument[]>;
+  /** Domains outside the KubeFed namespace (FEDC2007): not read, but named when a record references one. */
+  ignoredDomains: KubeFedDocument[];
   /** The CustomResourceDefinitions among the inputs (never rendered; their schemas check custom resources). */
   crds: { value: Record<string, unknown>; origin: Origin }[];
 }
