@@ -471,6 +471,13 @@ describe('the README configuration: a federation in a subdirectory, real commits
     expect(added.code, added.out).toBe(0);
     rmSync(path.join(dir, 'federation/scratch.yaml'));
 
+    // git commit -a stages into an index of its own (GIT_INDEX_FILE) for the hooks: they read that one.
+    writeFiles(dir, { 'federation/apps/settings.yaml': settings('purple') });
+    const all = await run('git', ['commit', '-a', '-m', 'purple, with -a, not rendered'], dir);
+    expect(all.code, all.out).toBe(1);
+    expect(hooks(all.out).get(CHECK)?.lines, all.out).toContain('fedc - error FEDC5001: federation/rendered is stale in the index: 1 changed, 0 missing, 0 orphaned');
+    git(dir, 'checkout', 'HEAD', '--', 'federation/apps/settings.yaml');
+
     writeFiles(dir, { 'notes.txt': 'no YAML here\n' });
     git(dir, 'add', '-A');
     const skipped = await commit('notes');

@@ -216,3 +216,19 @@ describe('fedc render --stdout --staged', () => {
     expect(readFileSync(path.join(repo, 'rendered/clusters/aws/namespaces/shop/configmap-settings.yaml'), 'utf8')).toContain('  color: blue\n');
   });
 });
+
+describe('fedc diff --staged', () => {
+  it('compares HEAD with the index: what the next commit changes, edits not staged left out', () => {
+    write(repo, { 'apps/settings.yaml': configMap('red') });
+    git(repo, 'add', 'apps/settings.yaml');
+    write(repo, { 'apps/settings.yaml': configMap('green') });
+    const r = fedc(['diff', '--staged', '--no-color'], repo);
+    expect(r.code).toBe(0);
+    const head = git(repo, 'rev-parse', '--short=7', 'HEAD').trim();
+    expect(r.stdout.split('\n').slice(0, 3)).toEqual([`fedc diff: HEAD (${head}) -> the index`, '', '~ v1 ConfigMap shop/settings: changed, on both clusters']);
+    expect(r.stdout).toContain('\n-  color: blue\n+  color: red\n');
+    expect(r.stdout).not.toContain('green');
+    const both = fedc(['diff', '--staged', '--head', 'HEAD'], repo);
+    expect([both.code, both.stderr]).toEqual([2, 'fedc diff: --staged and --head both name the new side: give one\n']);
+  });
+});

@@ -32924,6 +32924,7 @@ function loadInputs(parsed, options, report) {
   const documents = new Map(Object.keys(OTHER_KINDS).map((k2) => [k2, []]));
   const seen = /* @__PURE__ */ new Map();
   let declaredClusters = 0;
+  const ignoredDomains = [];
   const namespaceOf = (meta) => {
     const ns = meta.namespace;
     if (typeof ns === "string" && ns !== "")
@@ -32940,8 +32941,6 @@ function loadInputs(parsed, options, report) {
       if (!schemaOk(other.schema, d3, report))
         continue;
       const meta = d3.value.metadata;
-      if (d3.kind === "Domain" && meta.namespace !== void 0 && !inKubefedNamespace(d3, "Domain", "KubeFed's DNS controllers read Domains", options, report))
-        continue;
       const doc = {
         kind: d3.kind,
         name: meta.name,
@@ -32949,6 +32948,10 @@ function loadInputs(parsed, options, report) {
         value: d3.value,
         origin: d3.origin
       };
+      if (d3.kind === "Domain" && meta.namespace !== void 0 && !inKubefedNamespace(d3, "Domain", "KubeFed's DNS controllers read Domains", options, report)) {
+        ignoredDomains.push(doc);
+        continue;
+      }
       if (unique(d3, doc.namespace, doc.name, seen, report))
         documents.get(d3.kind).push(doc);
       continue;
@@ -32983,7 +32986,7 @@ function loadInputs(parsed, options, report) {
       resources.push(r);
   }
   clusters.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-  return { clusters, declaredClusters, resources, documents, controlPlane, crds: crds.map((d3) => ({ value: d3.value, origin: d3.origin })) };
+  return { clusters, declaredClusters, resources, documents, ignoredDomains, controlPlane, crds: crds.map((d3) => ({ value: d3.value, origin: d3.origin })) };
 }
 var HANDLED_KINDS = /* @__PURE__ */ new Set(["FederatedTypeConfig", "EnableTypeDirective", "KubeFedConfig"]);
 function inKubefedNamespace(d3, kind, reads2, options, report) {
@@ -33921,6 +33924,11 @@ function planDns(inputs, rendered, options, reporter) {
       continue;
     const ref = String(doc.value.spec.domainRef);
     const domain2 = domains.get(ref);
+    const elsewhere = domain2 ? void 0 : inputs.ignoredDomains.find((d3) => d3.name === ref);
+    if (elsewhere) {
+      report.error("FEDC6001", { origin: doc.origin, path: ["spec", "domainRef"] }, `ServiceDNSRecord ${doc.namespace}/${doc.name} references Domain "${ref}", which is in namespace ${elsewhere.namespace} (at ${report.where({ origin: elsewhere.origin, path: ["metadata", "namespace"] })}), where KubeFed does not read Domains`, "move the Domain to the KubeFed namespace (see its FEDC2007)");
+      continue;
+    }
     if (!domain2) {
       const guess = didYouMean(ref, [...domains.keys()]);
       report.error("FEDC6001", { origin: doc.origin, path: ["spec", "domainRef"] }, `ServiceDNSRecord ${doc.namespace}/${doc.name} references Domain "${ref}", which is not declared`, guess ? `did you mean "${guess}"?` : domains.size ? `declared Domains: ${[...domains.keys()].sort().join(", ")}` : "declare a Domain (multiclusterdns.kubefed.io/v1alpha1) with that name");
@@ -36430,6 +36438,8 @@ async function renderRefSides(dir, opts) {
   }
   if (!loc)
     return fail(`${dir} is not in a git work tree; to compare two rendered directories, give both: fedc diff DIR_A DIR_B`);
+  if (opts.staged && opts.head !== void 0)
+    return fail("--staged and --head both name the new side: give one");
   const commit = (ref) => resolveCommit(loc.top, ref);
   const short2 = (sha) => sha.slice(0, 7);
   const noCommit = (ref, side, nothing = `unknown revision ${ref}`) => {
@@ -36461,7 +36471,7 @@ async function renderRefSides(dir, opts) {
   const { top, prefix: prefix2 } = loc;
   const at = (sha, label) => ({ label, commit: sha, open: () => gitSource(top, prefix2, sha, label) });
   const base = at(baseCommit, baseLabel);
-  const head = headCommit ? at(headCommit, `${opts.head} (${short2(headCommit)})`) : { label: "the working tree", open: () => diskSource(dir) };
+  const head = headCommit ? at(headCommit, `${opts.head} (${short2(headCommit)})`) : opts.staged ? { label: "the index", open: () => indexSource(top, prefix2) } : { label: "the working tree", open: () => diskSource(dir) };
   const sides = [];
   const failures = [];
   let headDiagnostics = [];

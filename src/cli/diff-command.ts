@@ -9,7 +9,7 @@ import { snapshotOfCompile, snapshotOfTree, type RenderSnapshot } from '../diff/
 import { describeRef, GitError, GitNotFound, gitLocation, mergeBase, resolveCommit } from '../read/git.js';
 import { GENERATED_MARKER, ZONE_GENERATED_MARKER } from '../model/output-contract.js';
 import { listTree } from '../read/list-tree.js';
-import { diskSource, gitSource, missingRevision, UnreadableSource, unreadableRevision, type RepoSource } from '../read/repo-source.js';
+import { diskSource, gitSource, indexSource, missingRevision, UnreadableSource, unreadableRevision, type RepoSource } from '../read/repo-source.js';
 import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { compileSource } from './load-repo.js';
 import { namedFrom, repoFromWorkingDir } from './print-diagnostics.js';
@@ -17,6 +17,8 @@ import { namedFrom, repoFromWorkingDir } from './print-diagnostics.js';
 export interface DiffFlags {
   base?: string;
   head?: string;
+  /** The new side is the git index: what the next commit would hold. */
+  staged?: boolean;
   mergeBase?: boolean;
   format: DiffFormat;
   /** false with --no-color. */
@@ -46,7 +48,7 @@ export async function runDiff(args: string[], opts: DiffFlags): Promise<number> 
 
   let sides: { base: Side; head: Side } | number;
   if (args.length === 2) {
-    if (opts.base || opts.head || opts.mergeBase) return usage('--base, --head and --merge-base compare git refs of one repo, not two directories');
+    if (opts.base || opts.head || opts.mergeBase || opts.staged) return usage('--base, --head, --merge-base and --staged compare states of one repo, not two directories');
     sides = treeSides(args[0]!, args[1]!, opts.format);
   } else sides = await repoSides(args[0] ?? '.', opts);
   if (typeof sides === 'number') return sides;
@@ -100,6 +102,8 @@ export type RefSidesResult =
 export interface RefOptions {
   base?: string;
   head?: string;
+  /** The head is the index (not with `head`). */
+  staged?: boolean;
   mergeBase?: boolean;
   strict?: boolean;
   /** false (--no-cache): compile without the compile cache. */
@@ -129,6 +133,7 @@ export async function renderRefSides(dir: string, opts: RefOptions): Promise<Ref
     throw err;
   }
   if (!loc) return fail(`${dir} is not in a git work tree; to compare two rendered directories, give both: fedc diff DIR_A DIR_B`);
+  if (opts.staged && opts.head !== undefined) return fail('--staged and --head both name the new side: give one');
   const commit = (ref: string) => resolveCommit(loc.top, ref);
   const short = (sha: string) => sha.slice(0, 7);
 
@@ -161,7 +166,9 @@ export async function renderRefSides(dir: string, opts: RefOptions): Promise<Ref
   type SideSource = { label: string; commit?: string; open: () => RepoSource };
   const at = (sha: string, label: string): SideSource => ({ label, commit: sha, open: () => gitSource(top, prefix, sha, label) });
   const base = at(baseCommit, baseLabel);
-  const head: SideSource = headCommit ? at(headCommit, `${opts.head} (${short(headCommit)})`) : { label: 'the working tree', open: () => diskSource(dir) };
+  const head: SideSource = headCommit ? at(headCommit, `${opts.head} (${short(headCommit)})`)
+    : opts.staged ? { label: 'the index', open: () => indexSource(top, prefix) }
+      : { label: 'the working tree', open: () => diskSource(dir) };
   const sides: Side[] = [];
   const failures: { label: string; side: 'base' | 'head'; errors: Diagnostic[] }[] = [];
   let headDiagnostics: Diagnostic[] = [];

@@ -55,6 +55,7 @@ function program(): Command {
     .argument('[dirs...]', 'federation repo (default .), or two rendered output directories')
     .option('--base <ref>', 'git ref of the old side (default HEAD)')
     .option('--head <ref>', 'git ref of the new side (default: the working tree, uncommitted edits included)')
+    .option('--staged', 'the new side is the git index: what the next commit would hold')
     .option('--merge-base', 'compare against the merge base of --base and --head, as a pull request does')
     .addOption(new Option('--format <format>', 'output format').choices(DIFF_FORMATS).default('text'))
     .option('--no-color', 'no colours (also NO_COLOR=1)')
