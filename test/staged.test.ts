@@ -4,10 +4,10 @@
  * the built CLI in real git repositories.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cleanup, clusterYaml, fedc, tempDir } from './helpers.js';
+import { cleanup, clusterYaml, fedc, ROOT, tempDir } from './helpers.js';
 
 const configMap = (color: string) => `apiVersion: types.kubefed.io/v1beta1
 kind: FederatedConfigMap
@@ -119,11 +119,28 @@ describe('fedc validate --staged', () => {
     spawnSync('git', ['merge', '-q', 'red'], { cwd: repo, env });
     const r = fedc(['validate', '--staged'], repo);
     expect([r.code, r.stderr]).toEqual([1, [
-      'apps/settings.yaml - error FEDC1019: apps/settings.yaml has a merge conflict in the index, so what would be committed is not known',
-      '  hint: resolve the conflict, then git add apps/settings.yaml',
+      'apps/settings.yaml - error FEDC1019: merge conflict in the index: what a commit would hold of this file is not known',
+      '  hint: resolve the conflict (for a rendered file: render again), then git add the file',
       '1 error, 0 warnings',
       '',
     ].join('\n')]);
+    // a conflict in a file that is no input does not concern fedc
+    git(repo, 'checkout', '-q', '--theirs', 'apps/settings.yaml');
+    git(repo, 'add', 'apps/settings.yaml');
+    expect(fedc(['validate', '--staged'], repo).code).toBe(0);
+    git(repo, 'merge', '--abort');
+    git(repo, 'checkout', '-q', '-b', 'notes');
+    write(repo, { 'NOTES.md': 'a\n' });
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-q', '-m', 'notes a');
+    git(repo, 'checkout', '-q', 'main');
+    write(repo, { 'NOTES.md': 'b\n' });
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-q', '-m', 'notes b');
+    spawnSync('git', ['merge', '-q', 'notes'], { cwd: repo, env });
+    expect(git(repo, 'ls-files', '--unmerged')).toContain('NOTES.md');
+    const unrelated = fedc(['validate', '--staged'], repo);
+    expect([unrelated.code, unrelated.stderr]).toEqual([0, 'ok: 2 clusters, 4 objects\n']);
 
     const plain = path.join(work, 'plain');
     write(plain, { 'clusters/aws.yaml': clusterYaml('aws') });
@@ -230,5 +247,77 @@ describe('fedc diff --staged', () => {
     expect(r.stdout).not.toContain('green');
     const both = fedc(['diff', '--staged', '--head', 'HEAD'], repo);
     expect([both.code, both.stderr]).toEqual([2, 'fedc diff: --staged and --head both name the new side: give one\n']);
+  });
+});
+
+describe('--staged reads what git checks out, wherever the repo and its output lie', () => {
+  it('-o naming the output reads its previous SOA serials from the index too', () => {
+    const top = path.join(work, 'dns');
+    mkdirSync(top);
+    cpSync(path.join(ROOT, 'fixtures/dns-multicloud/input'), path.join(top, 'fed'), { recursive: true });
+    git(top, 'init', '-q', '-b', 'main');
+    expect(fedc(['render', 'fed', '-o', 'out'], top).code).toBe(0);
+    git(top, 'add', '-A');
+    git(top, 'commit', '-q', '-m', '1');
+    const web = path.join(top, 'fed/shop/service-web.yaml');
+    writeFileSync(web, readFileSync(web, 'utf8').replace('203.0.113.20', '203.0.113.21'));
+    expect(fedc(['render', 'fed', '-o', 'out'], top).code).toBe(0);
+    git(top, 'add', '-A');
+    git(top, 'commit', '-q', '-m', '2');
+    for (const out of ['out', path.join(top, 'out')]) {
+      const r = fedc(['render', '--check', '--staged', 'fed', '-o', out], top);
+      expect([r.code, r.stderr.split('\n').at(-2)], out).toEqual([0, expect.stringMatching(/ is up to date in the index \(\d+ files\)$/)]);
+    }
+  });
+
+  it('files under a clean/smudge filter are read as checked out', () => {
+    git(repo, 'config', 'filter.b64.clean', 'base64 -w0');
+    git(repo, 'config', 'filter.b64.smudge', 'base64 -d');
+    write(repo, { '.gitattributes': 'apps/settings.yaml filter=b64\n' });
+    git(repo, 'add', '--renormalize', '.');
+    git(repo, 'add', '.gitattributes');
+    git(repo, 'commit', '-q', '-m', 'filtered');
+    expect(git(repo, 'cat-file', '-p', 'HEAD:apps/settings.yaml')).not.toContain('kind:'); // stored encoded
+    const v = fedc(['validate', '--staged'], repo);
+    expect([v.code, v.stderr]).toEqual([0, 'ok: 2 clusters, 4 objects\n']);
+    expect(fedc(['render', '--check', '--staged'], repo).code).toBe(0);
+  });
+
+  it('an output directory that is a symlink, and a repo reached through one with -o its real path', () => {
+    git(repo, 'mv', 'rendered', 'out2');
+    symlinkSync('out2', path.join(repo, 'rendered'));
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-q', '-m', 'linked output');
+    expect(fedc(['render', '--check'], repo).code).toBe(0);
+    const r = fedc(['render', '--check', '--staged'], repo);
+    expect([r.code, r.stderr]).toEqual([0, 'rendered is up to date in the index (6 files)\n']);
+    const link = path.join(work, 'link');
+    symlinkSync(repo, link);
+    expect(fedc(['render', '--check', '--staged', link, '-o', path.join(repo, 'out2')], work).code).toBe(0);
+    expect(fedc(['render', '--check', '--staged', repo, '-o', path.join(link, 'rendered')], work).code).toBe(0);
+  });
+
+  it('a directory the index holds but the disk does not (a sparse checkout) is read; one in neither is FEDC1007', () => {
+    cleanup(work);
+    work = tempDir('fedc-staged-');
+    repo = federation('fed');
+    write(repo, { 'other/a.txt': 'x\n' });
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-q', '-m', 'other');
+    git(repo, 'sparse-checkout', 'set', '--cone', 'other');
+    expect(existsSync(path.join(repo, 'fed'))).toBe(false);
+    const v = fedc(['validate', '--staged', 'fed'], repo);
+    expect([v.code, v.stderr]).toEqual([0, 'ok: 2 clusters, 4 objects\n']);
+    expect(fedc(['render', '--check', '--staged', 'fed'], repo).code).toBe(0);
+    const none = fedc(['validate', '--staged', 'nowhere'], repo);
+    expect([none.code, none.stderr]).toEqual([1, 'fedc - error FEDC1007: nowhere does not exist, on disk or in the index\n1 error, 0 warnings\n']);
+  });
+
+  it('a directory whose name holds a line break', () => {
+    cleanup(work);
+    work = tempDir('fedc-staged-');
+    repo = federation('a\nb');
+    const v = fedc(['validate', '--staged', 'a\nb'], repo);
+    expect([v.code, v.stderr]).toEqual([0, 'ok: 2 clusters, 4 objects\n']);
   });
 });

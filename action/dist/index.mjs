@@ -125,17 +125,17 @@ var require_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path21) {
-      const ctrl = callVisitor(key, node, visitor, path21);
+    function visit_(key, node, visitor, path23) {
+      const ctrl = callVisitor(key, node, visitor, path23);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path21, ctrl);
-        return visit_(key, ctrl, visitor, path21);
+        replaceNode(key, path23, ctrl);
+        return visit_(key, ctrl, visitor, path23);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path21 = Object.freeze(path21.concat(node));
+          path23 = Object.freeze(path23.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path21);
+            const ci = visit_(i, node.items[i], visitor, path23);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -146,13 +146,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path21 = Object.freeze(path21.concat(node));
-          const ck = visit_("key", node.key, visitor, path21);
+          path23 = Object.freeze(path23.concat(node));
+          const ck = visit_("key", node.key, visitor, path23);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path21);
+          const cv = visit_("value", node.value, visitor, path23);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -173,17 +173,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path21) {
-      const ctrl = await callVisitor(key, node, visitor, path21);
+    async function visitAsync_(key, node, visitor, path23) {
+      const ctrl = await callVisitor(key, node, visitor, path23);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path21, ctrl);
-        return visitAsync_(key, ctrl, visitor, path21);
+        replaceNode(key, path23, ctrl);
+        return visitAsync_(key, ctrl, visitor, path23);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path21 = Object.freeze(path21.concat(node));
+          path23 = Object.freeze(path23.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path21);
+            const ci = await visitAsync_(i, node.items[i], visitor, path23);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -194,13 +194,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path21 = Object.freeze(path21.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path21);
+          path23 = Object.freeze(path23.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path23);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path21);
+          const cv = await visitAsync_("value", node.value, visitor, path23);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -227,23 +227,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path21) {
+    function callVisitor(key, node, visitor, path23) {
       if (typeof visitor === "function")
-        return visitor(key, node, path21);
+        return visitor(key, node, path23);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path21);
+        return visitor.Map?.(key, node, path23);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path21);
+        return visitor.Seq?.(key, node, path23);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path21);
+        return visitor.Pair?.(key, node, path23);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path21);
+        return visitor.Scalar?.(key, node, path23);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path21);
+        return visitor.Alias?.(key, node, path23);
       return void 0;
     }
-    function replaceNode(key, path21, node) {
-      const parent = path21[path21.length - 1];
+    function replaceNode(key, path23, node) {
+      const parent = path23[path23.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -855,10 +855,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema2, path21, value) {
+    function collectionFromPath(schema2, path23, value) {
       let v = value;
-      for (let i = path21.length - 1; i >= 0; --i) {
-        const k2 = path21[i];
+      for (let i = path23.length - 1; i >= 0; --i) {
+        const k2 = path23[i];
         if (typeof k2 === "number" && Number.isInteger(k2) && k2 >= 0) {
           const a = [];
           a[k2] = v;
@@ -877,7 +877,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path21) => path21 == null || typeof path21 === "object" && !!path21[Symbol.iterator]().next().done;
+    var isEmptyPath = (path23) => path23 == null || typeof path23 === "object" && !!path23[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type2, schema2) {
         super(type2);
@@ -907,11 +907,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path21, value) {
-        if (isEmptyPath(path21))
+      addIn(path23, value) {
+        if (isEmptyPath(path23))
           this.add(value);
         else {
-          const [key, ...rest] = path21;
+          const [key, ...rest] = path23;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -925,8 +925,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path21) {
-        const [key, ...rest] = path21;
+      deleteIn(path23) {
+        const [key, ...rest] = path23;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -940,8 +940,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path21, keepScalar) {
-        const [key, ...rest] = path21;
+      getIn(path23, keepScalar) {
+        const [key, ...rest] = path23;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -959,8 +959,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path21) {
-        const [key, ...rest] = path21;
+      hasIn(path23) {
+        const [key, ...rest] = path23;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -970,8 +970,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path21, value) {
-        const [key, ...rest] = path21;
+      setIn(path23, value) {
+        const [key, ...rest] = path23;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -3486,9 +3486,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path21, value) {
+      addIn(path23, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path21, value);
+          this.contents.addIn(path23, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3563,14 +3563,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path21) {
-        if (Collection.isEmptyPath(path21)) {
+      deleteIn(path23) {
+        if (Collection.isEmptyPath(path23)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path21) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path23) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3585,10 +3585,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path21, keepScalar) {
-        if (Collection.isEmptyPath(path21))
+      getIn(path23, keepScalar) {
+        if (Collection.isEmptyPath(path23))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path21, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path23, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3599,10 +3599,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path21) {
-        if (Collection.isEmptyPath(path21))
+      hasIn(path23) {
+        if (Collection.isEmptyPath(path23))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path21) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path23) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3619,13 +3619,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path21, value) {
-        if (Collection.isEmptyPath(path21)) {
+      setIn(path23, value) {
+        if (Collection.isEmptyPath(path23)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path21), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path23), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path21, value);
+          this.contents.setIn(path23, value);
         }
       }
       /**
@@ -5586,9 +5586,9 @@ var require_cst_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    visit3.itemAtPath = (cst, path21) => {
+    visit3.itemAtPath = (cst, path23) => {
       let item = cst;
-      for (const [field, index] of path21) {
+      for (const [field, index] of path23) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5597,23 +5597,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit3.parentCollection = (cst, path21) => {
-      const parent = visit3.itemAtPath(cst, path21.slice(0, -1));
-      const field = path21[path21.length - 1][0];
+    visit3.parentCollection = (cst, path23) => {
+      const parent = visit3.itemAtPath(cst, path23.slice(0, -1));
+      const field = path23[path23.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path21, item, visitor) {
-      let ctrl = visitor(item, path21);
+    function _visit(path23, item, visitor) {
+      let ctrl = visitor(item, path23);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path21.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path23.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -5624,10 +5624,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path21);
+            ctrl = ctrl(item, path23);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path21) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path23) : ctrl;
     }
     exports.visit = visit3;
   }
@@ -15301,8 +15301,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path21) {
-      let input = path21;
+    function removeDotSegments(path23) {
+      let input = path23;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -15376,11 +15376,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path21) {
-      if (path21 === "" || path21[0] === "/") {
-        return removeDotSegments(path21);
+    function removeDotSegmentsRelative(path23) {
+      if (path23 === "" || path23[0] === "/") {
+        return removeDotSegments(path23);
       }
-      const segments = path21.split("/");
+      const segments = path23.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -15743,8 +15743,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path21 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path21 && path21 !== "/" ? path21 : void 0;
+        const path23 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path23 && path23 !== "/" ? path23 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -19051,14 +19051,14 @@ var require_helpers = __commonJS({
       return true;
     }
     exports.isInteger = isInteger;
-    function escapePathComponent(path21) {
-      if (path21.indexOf("/") === -1 && path21.indexOf("~") === -1)
-        return path21;
-      return path21.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapePathComponent(path23) {
+      if (path23.indexOf("/") === -1 && path23.indexOf("~") === -1)
+        return path23;
+      return path23.replace(/~/g, "~0").replace(/\//g, "~1");
     }
     exports.escapePathComponent = escapePathComponent;
-    function unescapePathComponent2(path21) {
-      return path21.replace(/~1/g, "/").replace(/~0/g, "~");
+    function unescapePathComponent2(path23) {
+      return path23.replace(/~1/g, "/").replace(/~0/g, "~");
     }
     exports.unescapePathComponent = unescapePathComponent2;
     function _getPathRecursive(root, obj) {
@@ -19082,11 +19082,11 @@ var require_helpers = __commonJS({
       if (root === obj) {
         return "/";
       }
-      var path21 = _getPathRecursive(root, obj);
-      if (path21 === "") {
+      var path23 = _getPathRecursive(root, obj);
+      if (path23 === "") {
         throw new Error("Object not found in root");
       }
-      return "/" + path21;
+      return "/" + path23;
     }
     exports.getPath = getPath;
     function hasUndefined(obj) {
@@ -19281,8 +19281,8 @@ var require_core3 = __commonJS({
         if (!mutateDocument) {
           document = helpers_js_1._deepClone(document);
         }
-        var path21 = operation.path || "";
-        var keys = path21.split("/");
+        var path23 = operation.path || "";
+        var keys = path23.split("/");
         var obj = document;
         var t = 1;
         var len = keys.length;
@@ -19589,7 +19589,7 @@ var require_duplex = __commonJS({
       return temp;
     }
     exports.generate = generate;
-    function _generate(mirror, obj, patches, path21, invertible) {
+    function _generate(mirror, obj, patches, path23, invertible) {
       if (obj === mirror) {
         return;
       }
@@ -19606,27 +19606,27 @@ var require_duplex = __commonJS({
         if (helpers_js_1.hasOwnProperty(obj, key) && !(obj[key] === void 0 && oldVal !== void 0 && Array.isArray(obj) === false)) {
           var newVal = obj[key];
           if (typeof oldVal == "object" && oldVal != null && typeof newVal == "object" && newVal != null && Array.isArray(oldVal) === Array.isArray(newVal)) {
-            _generate(oldVal, newVal, patches, path21 + "/" + helpers_js_1.escapePathComponent(key), invertible);
+            _generate(oldVal, newVal, patches, path23 + "/" + helpers_js_1.escapePathComponent(key), invertible);
           } else {
             if (oldVal !== newVal) {
               changed = true;
               if (invertible) {
-                patches.push({ op: "test", path: path21 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(oldVal) });
+                patches.push({ op: "test", path: path23 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(oldVal) });
               }
-              patches.push({ op: "replace", path: path21 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(newVal) });
+              patches.push({ op: "replace", path: path23 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(newVal) });
             }
           }
         } else if (Array.isArray(mirror) === Array.isArray(obj)) {
           if (invertible) {
-            patches.push({ op: "test", path: path21 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(oldVal) });
+            patches.push({ op: "test", path: path23 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(oldVal) });
           }
-          patches.push({ op: "remove", path: path21 + "/" + helpers_js_1.escapePathComponent(key) });
+          patches.push({ op: "remove", path: path23 + "/" + helpers_js_1.escapePathComponent(key) });
           deleted = true;
         } else {
           if (invertible) {
-            patches.push({ op: "test", path: path21, value: mirror });
+            patches.push({ op: "test", path: path23, value: mirror });
           }
-          patches.push({ op: "replace", path: path21, value: obj });
+          patches.push({ op: "replace", path: path23, value: obj });
           changed = true;
         }
       }
@@ -19636,7 +19636,7 @@ var require_duplex = __commonJS({
       for (var t = 0; t < newKeys.length; t++) {
         var key = newKeys[t];
         if (!helpers_js_1.hasOwnProperty(mirror, key) && obj[key] !== void 0) {
-          patches.push({ op: "add", path: path21 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(obj[key]) });
+          patches.push({ op: "add", path: path23 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(obj[key]) });
         }
       }
     }
@@ -19668,7 +19668,7 @@ var require_fast_json_patch = __commonJS({
 });
 
 // dist/action/run-action.js
-import path20 from "node:path";
+import path22 from "node:path";
 
 // dist/diagnostics/format.js
 function formatDiagnostics(diags, format) {
@@ -19729,7 +19729,8 @@ function summaryText(diags) {
 }
 
 // dist/cli/diff-command.js
-import { readFileSync as readFileSync5, statSync as statSync5 } from "node:fs";
+import { readFileSync as readFileSync5, statSync as statSync6 } from "node:fs";
+import path14 from "node:path";
 
 // node_modules/diff/libesm/diff/base.js
 var Diff = class {
@@ -19831,16 +19832,16 @@ var Diff = class {
       }
     }
   }
-  addToPath(path21, added, removed, oldPosInc, options) {
-    const last = path21.lastComponent;
+  addToPath(path23, added, removed, oldPosInc, options) {
+    const last = path23.lastComponent;
     if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
       return {
-        oldPos: path21.oldPos + oldPosInc,
+        oldPos: path23.oldPos + oldPosInc,
         lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
       };
     } else {
       return {
-        oldPos: path21.oldPos + oldPosInc,
+        oldPos: path23.oldPos + oldPosInc,
         lastComponent: { count: 1, added, removed, previousComponent: last }
       };
     }
@@ -24127,19 +24128,19 @@ function templateActionAt(text) {
 var import_yaml5 = __toESM(require_dist(), 1);
 
 // dist/parse/block-locator.js
-function locateInBlock(text, start, end, path21, atKey, isStringKey) {
+function locateInBlock(text, start, end, path23, atKey, isStringKey) {
   const lines = linesOf(text, start, end);
   let first = 0;
   while (first < lines.length && (lines[first].kind === "blank" || lines[first].kind === "marker"))
     first++;
   if (first === lines.length)
     return void 0;
-  if (path21.length === 0)
+  if (path23.length === 0)
     return lines[first].start + lines[first].indent;
   let node = { from: first, to: lines.length, col: lines[first].indent, firstCol: lines[first].indent };
   for (let i = 0; ; i++) {
-    const seg = path21[i];
-    const last = i === path21.length - 1;
+    const seg = path23[i];
+    const last = i === path23.length - 1;
     const line = lines[node.from];
     const isSeq2 = isDash(text, line.start + node.firstCol, line.end);
     const found = isSeq2 ? typeof seg === "number" ? seqItem(text, lines, node, seg) : void 0 : mapEntry(text, lines, node, String(seg), isStringKey);
@@ -24345,13 +24346,13 @@ var Locator = class {
    * position is the key's rather than the value's. When the path does not exist (a missing
    * field), the position is the key of the deepest map entry that does.
    */
-  locate(file, docIndex, path21, key = false) {
+  locate(file, docIndex, path23, key = false) {
     const text = this.texts.get(file);
     if (text === void 0)
       return { line: 0, col: 0 };
     const span = this.options.parseOnly ? void 0 : this.spans(file, text)?.[docIndex];
     if (span) {
-      const offset2 = locateInBlock(text, span.start, span.end, path21, key, isPlainString);
+      const offset2 = locateInBlock(text, span.start, span.end, path23, key, isPlainString);
       if (offset2 !== void 0)
         return this.lineCol(file, text, offset2);
     }
@@ -24362,8 +24363,8 @@ var Locator = class {
     let offset = doc.contents?.range?.[0] ?? 0;
     let lastKey;
     let resolved = true;
-    for (let i = 0; i < path21.length; i++) {
-      const seg = path21[i];
+    for (let i = 0; i < path23.length; i++) {
+      const seg = path23[i];
       if ((0, import_yaml5.isMap)(node)) {
         const pair = node.items.find((p) => (0, import_yaml5.isPair)(p) && (0, import_yaml5.isScalar)(p.key) && String(p.key.value) === String(seg));
         if (!pair) {
@@ -24371,7 +24372,7 @@ var Locator = class {
           break;
         }
         const keyOffset = pair.key.range?.[0] ?? offset;
-        if (i === path21.length - 1 && key) {
+        if (i === path23.length - 1 && key) {
           offset = keyOffset;
           break;
         }
@@ -25076,11 +25077,11 @@ var GitObjectUnreadable = class extends GitError {
   oid;
   type;
   path;
-  constructor(message, oid, type2, path21) {
+  constructor(message, oid, type2, path23) {
     super(message);
     this.oid = oid;
     this.type = type2;
-    this.path = path21;
+    this.path = path23;
   }
 };
 var GitNotFound = class extends GitError {
@@ -25103,8 +25104,8 @@ function git(cwd, args, input) {
 }
 function gitLocation(dir) {
   try {
-    const [top, prefix2] = git(dir, ["rev-parse", "--show-toplevel", "--show-prefix"]).toString("utf8").split("\n");
-    return { top, prefix: prefix2 ?? "" };
+    const ask = (flag) => git(dir, ["rev-parse", flag]).toString("utf8").replace(/\n$/, "");
+    return { top: ask("--show-toplevel"), prefix: ask("--show-prefix") };
   } catch (err2) {
     if (err2 instanceof GitNotFound)
       throw err2;
@@ -25142,7 +25143,7 @@ function mergeBase(top, a, b) {
   }
 }
 function listTree(top, commit, prefix2) {
-  const list = (flags) => git(top, ["ls-tree", "-r", ...flags, "-z", "--full-tree", commit, "--", prefix2 === "" ? "." : prefix2]).toString("utf8");
+  const list = (flags) => git(top, ["--literal-pathspecs", "ls-tree", "-r", ...flags, "-z", "--full-tree", commit, "--", prefix2 === "" ? "." : prefix2]).toString("utf8");
   let out;
   try {
     out = list(["-t", "-l"]);
@@ -25233,23 +25234,41 @@ function rootTree(top, commit) {
     return void 0;
   }
 }
-function readBlobs(top, oids) {
+var blobKey = (r) => r.path === void 0 ? r.oid : `${r.oid} ${r.path}`;
+function readBlobs(top, requests) {
   const blobs = /* @__PURE__ */ new Map();
   const unreadable = /* @__PURE__ */ new Map();
-  const unique2 = [...new Set(oids)];
-  if (unique2.length === 0)
+  const unique2 = /* @__PURE__ */ new Map();
+  for (const r of requests)
+    unique2.set(blobKey(r), r);
+  const converted = convertedPaths(top, [...unique2.values()].flatMap((r) => r.path === void 0 ? [] : [r.path]));
+  const batch = [];
+  for (const [key, r] of unique2) {
+    if (r.path === void 0 || !converted.has(r.path)) {
+      batch.push([key, r]);
+      continue;
+    }
+    try {
+      blobs.set(key, git(top, ["cat-file", "--filters", `--path=${r.path}`, r.oid]));
+    } catch (err2) {
+      if (!(err2 instanceof GitError) || !/cannot read object|not a valid object/i.test(err2.message))
+        throw err2;
+      unreadable.set(key, "missing");
+    }
+  }
+  if (batch.length === 0)
     return { blobs, unreadable };
-  const buf = git(top, ["cat-file", "--batch"], unique2.map((o) => `${o}
+  const buf = git(top, ["cat-file", "--batch"], batch.map(([, r]) => `${r.oid}
 `).join(""));
   let at = 0;
-  for (const oid of unique2) {
+  for (const [key, { oid }] of batch) {
     const nl = buf.indexOf(10, at);
     const header = buf.subarray(at, nl < 0 ? buf.length : nl).toString("utf8");
     const [, type2, sizeText] = header.split(" ");
     if (nl < 0 || !header.startsWith(`${oid} `))
       throw new GitError(`git cat-file: unexpected output for ${oid}: ${header}`);
     if (type2 === "missing" && sizeText === void 0) {
-      unreadable.set(oid, "missing");
+      unreadable.set(key, "missing");
       at = nl + 1;
       continue;
     }
@@ -25257,12 +25276,24 @@ function readBlobs(top, oids) {
     if (!Number.isInteger(size) || size < 0 || nl + 1 + size > buf.length)
       throw new GitError(`git cat-file: unexpected output for ${oid}: ${header}`);
     if (type2 === "blob")
-      blobs.set(oid, buf.subarray(nl + 1, nl + 1 + size));
+      blobs.set(key, buf.subarray(nl + 1, nl + 1 + size));
     else
-      unreadable.set(oid, type2);
+      unreadable.set(key, type2);
     at = nl + 1 + size + 1;
   }
   return { blobs, unreadable };
+}
+function convertedPaths(top, paths) {
+  const out = /* @__PURE__ */ new Set();
+  if (paths.length === 0)
+    return out;
+  const fields = git(top, ["check-attr", "-z", "--stdin", "filter", "working-tree-encoding"], paths.map((p) => `${p}\0`).join("")).toString("utf8").split("\0");
+  for (let i = 0; i + 2 < fields.length; i += 3) {
+    const value = fields[i + 2];
+    if (value !== "unspecified" && value !== "unset")
+      out.add(fields[i]);
+  }
+  return out;
 }
 
 // dist/read/list-tree.js
@@ -25302,7 +25333,7 @@ function listTree2(dir) {
 
 // dist/read/repo-source.js
 import { createHash } from "node:crypto";
-import path7 from "node:path";
+import path8 from "node:path";
 
 // node_modules/balanced-match/dist/esm/index.js
 var range = (a, b, str2) => {
@@ -27268,9 +27299,80 @@ minimatch.Minimatch = Minimatch;
 minimatch.escape = escape3;
 minimatch.unescape = unescape;
 
+// dist/read/index-files.js
+import { realpathSync } from "node:fs";
+import path4 from "node:path";
+var INDEX = "the index";
+var mergeConflict = (file) => ({
+  code: "FEDC1019",
+  severity: "error",
+  file,
+  line: 0,
+  col: 0,
+  message: "merge conflict in the index: what a commit would hold of this file is not known",
+  hint: "resolve the conflict (for a rendered file: render again), then git add the file"
+});
+var unreadableInIndex = (file, why) => ({
+  code: "FEDC1017",
+  severity: "error",
+  file,
+  line: 0,
+  col: 0,
+  message: `${file} in ${INDEX} cannot be read: ${why}`,
+  hint: "the object store is damaged: run git fsck"
+});
+function workTreePath(top, abs) {
+  let base = path4.resolve(abs);
+  const rest = [];
+  for (; ; ) {
+    try {
+      base = realpathSync(base);
+      break;
+    } catch {
+      const parent = path4.dirname(base);
+      if (parent === base)
+        return void 0;
+      rest.unshift(path4.basename(base));
+      base = parent;
+    }
+  }
+  let realTop;
+  try {
+    realTop = realpathSync(top);
+  } catch {
+    return void 0;
+  }
+  const rel = path4.relative(realTop, path4.join(base, ...rest));
+  if (rel === "")
+    return "";
+  const parts = rel.split(path4.sep);
+  if (parts[0] === ".." || path4.isAbsolute(rel) || parts[0] === ".git")
+    return void 0;
+  return parts.join("/") + "/";
+}
+function stagedFiles(top, prefix2) {
+  const { entries, unmerged } = listIndex(top, prefix2);
+  const files = entries.filter((e) => e.mode === "100644" || e.mode === "100755");
+  const byPath = new Map(files.map((e) => [e.path, e]));
+  let read;
+  const requestOf = (e) => ({ oid: e.oid, path: prefix2 + e.path });
+  const all = () => read ??= readBlobs(top, files.map(requestOf));
+  const text = (e) => all().blobs.get(blobKey(requestOf(e)))?.toString("utf8");
+  return {
+    entries,
+    unmerged,
+    text,
+    missing: () => files.filter((e) => all().unreadable.has(blobKey(requestOf(e)))),
+    read: (rel) => {
+      const e = byPath.get(rel);
+      return e ? text(e) : void 0;
+    }
+  };
+}
+
 // dist/read/load-settings.js
-import { lstatSync as lstatSync3, realpathSync as realpathSync3, statSync as statSync2 } from "node:fs";
-import path5 from "node:path";
+import { lstatSync as lstatSync3, realpathSync as realpathSync4, statSync as statSync2 } from "node:fs";
+import path6 from "node:path";
 
 // dist/check/did-you-mean.js
 function didYouMean(word, candidates) {
@@ -27360,15 +27462,15 @@ function toSchemaErrors(errors) {
   const out = [];
   const seen = /* @__PURE__ */ new Set();
   for (const e of errors) {
-    const path21 = pointerToPath(e.instancePath);
-    const field = path21.length > 0 ? `${formatPath(path21)} ` : "";
+    const path23 = pointerToPath(e.instancePath);
+    const field = path23.length > 0 ? `${formatPath(path23)} ` : "";
     let err2;
     switch (e.keyword) {
       case "additionalProperties": {
         const field2 = String(e.params.additionalProperty);
         const props = e.parentSchema?.properties;
         err2 = {
-          path: [...path21, field2],
+          path: [...path23, field2],
           atKey: true,
           message: `unknown field "${field2}"`,
           unknownField: field2,
@@ -27377,29 +27479,29 @@ function toSchemaErrors(errors) {
         break;
       }
       case "required":
-        err2 = { path: path21, atKey: path21.length > 0, message: `missing required field "${String(e.params.missingProperty)}"` };
+        err2 = { path: path23, atKey: path23.length > 0, message: `missing required field "${String(e.params.missingProperty)}"` };
         break;
       case "type":
-        err2 = { path: path21, atKey: false, message: `${field}must be ${describeType(e.params.type)}, not ${describeValue(e.data)}` };
+        err2 = { path: path23, atKey: false, message: `${field}must be ${describeType(e.params.type)}, not ${describeValue(e.data)}` };
         if (typeof e.data === "boolean" && String(e.params.type).includes("string")) {
           err2.hint = "quote the value: YAML 1.1, as kubectl reads it, takes y, yes, on, n, no and off for booleans";
         }
         break;
       case "enum":
         err2 = {
-          path: path21,
+          path: path23,
           atKey: false,
           message: `${field}must be one of ${e.params.allowedValues.map((x2) => JSON.stringify(x2)).join(", ")}, not ${JSON.stringify(e.data)}`
         };
         break;
       case "const":
-        err2 = { path: path21, atKey: false, message: `${field}must be ${JSON.stringify(e.params.allowedValue)}, not ${JSON.stringify(e.data)}` };
+        err2 = { path: path23, atKey: false, message: `${field}must be ${JSON.stringify(e.params.allowedValue)}, not ${JSON.stringify(e.data)}` };
         break;
       case "pattern":
-        err2 = { path: path21, atKey: false, message: `${field}${JSON.stringify(e.data)} does not match ${String(e.params.pattern)}` };
+        err2 = { path: path23, atKey: false, message: `${field}${JSON.stringify(e.data)} does not match ${String(e.params.pattern)}` };
         break;
       default:
-        err2 = { path: path21, atKey: false, message: `${field}${e.message ?? e.keyword}` };
+        err2 = { path: path23, atKey: false, message: `${field}${e.message ?? e.keyword}` };
     }
     const key = `${err2.path.join("\0")}|${err2.message}`;
     if (seen.has(key))
@@ -27469,17 +27571,17 @@ var Reporter = class {
   /** Places where() gave out since the last diagnostic was added. */
   quoted = [];
   position(at) {
-    const path21 = fullPath(at);
-    if (path21.length === 0)
+    const path23 = fullPath(at);
+    if (path23.length === 0)
       return { line: at.origin.line, col: 1 };
-    return this.locator.locate(at.origin.file, at.origin.docIndex, path21, at.atKey ?? false);
+    return this.locator.locate(at.origin.file, at.origin.docIndex, path23, at.atKey ?? false);
   }
   add(severity, code, at, message, hint) {
-    const path21 = fullPath(at);
+    const path23 = fullPath(at);
     const pos = this.position(at);
     const d3 = { code, severity, message, file: at.origin.file, line: pos.line, col: pos.col };
-    if (path21.length > 0)
-      d3.path = formatPath(path21);
+    if (path23.length > 0)
+      d3.path = formatPath(path23);
     if (hint)
       d3.hint = hint;
     if (this.quoted.length > 0) {
@@ -27593,7 +27695,7 @@ function firstInvalidUtf8(b) {
 }
 
 // dist/read/read-repo.js
-import { closeSync, constants as fsConstants, fstatSync, lstatSync as lstatSync2, openSync, readdirSync as readdirSync3, readFileSync as readFileSync2, realpathSync as realpathSync2, statSync } from "node:fs";
+import { closeSync, constants as fsConstants, fstatSync, lstatSync as lstatSync2, openSync, readdirSync as readdirSync3, readFileSync as readFileSync2, realpathSync as realpathSync3, statSync } from "node:fs";
 
 // dist/emit/io-faults.js
 import { writeSync } from "node:fs";
@@ -27648,7 +27750,7 @@ function stampTrace(event) {
 }
 
 // dist/read/read-repo.js
-import path4 from "node:path";
+import path5 from "node:path";
 
 // node_modules/glob/dist/esm/glob.js
 import { fileURLToPath as fileURLToPath3 } from "node:url";
@@ -29128,13 +29230,13 @@ var Minipass = class extends EventEmitter {
 };
 
 // node_modules/path-scurry/dist/esm/index.js
-var realpathSync = rps.native;
+var realpathSync2 = rps.native;
 var defaultFS = {
   lstatSync,
   readdir: readdirCB,
   readdirSync: readdirSync2,
   readlinkSync,
-  realpathSync,
+  realpathSync: realpathSync2,
   promises: {
     lstat,
     readdir,
@@ -29394,12 +29496,12 @@ var PathBase = class {
   /**
    * Get the Path object referenced by the string path, resolved from this Path
    */
-  resolve(path21) {
-    if (!path21) {
+  resolve(path23) {
+    if (!path23) {
       return this;
     }
-    const rootPath = this.getRootString(path21);
-    const dir = path21.substring(rootPath.length);
+    const rootPath = this.getRootString(path23);
+    const dir = path23.substring(rootPath.length);
     const dirParts = dir.split(this.splitSep);
     const result = rootPath ? this.getRoot(rootPath).#resolveParts(dirParts) : this.#resolveParts(dirParts);
     return result;
@@ -30151,8 +30253,8 @@ var PathWin32 = class _PathWin32 extends PathBase {
   /**
    * @internal
    */
-  getRootString(path21) {
-    return win32.parse(path21).root;
+  getRootString(path23) {
+    return win32.parse(path23).root;
   }
   /**
    * @internal
@@ -30198,8 +30300,8 @@ var PathPosix = class _PathPosix extends PathBase {
   /**
    * @internal
    */
-  getRootString(path21) {
-    return path21.startsWith("/") ? "/" : "";
+  getRootString(path23) {
+    return path23.startsWith("/") ? "/" : "";
   }
   /**
    * @internal
@@ -30288,11 +30390,11 @@ var PathScurryBase = class {
   /**
    * Get the depth of a provided path, string, or the cwd
    */
-  depth(path21 = this.cwd) {
-    if (typeof path21 === "string") {
-      path21 = this.cwd.resolve(path21);
+  depth(path23 = this.cwd) {
+    if (typeof path23 === "string") {
+      path23 = this.cwd.resolve(path23);
     }
-    return path21.depth();
+    return path23.depth();
   }
   /**
    * Return the cache of child entries.  Exposed so subclasses can create
@@ -30779,9 +30881,9 @@ var PathScurryBase = class {
     process2();
     return results;
   }
-  chdir(path21 = this.cwd) {
+  chdir(path23 = this.cwd) {
     const oldCwd = this.cwd;
-    this.cwd = typeof path21 === "string" ? this.cwd.resolve(path21) : path21;
+    this.cwd = typeof path23 === "string" ? this.cwd.resolve(path23) : path23;
     this.cwd[setAsCwd](oldCwd);
   }
 };
@@ -31137,8 +31239,8 @@ var MatchRecord = class {
   }
   // match, absolute, ifdir
   entries() {
-    return [...this.store.entries()].map(([path21, n]) => [
-      path21,
+    return [...this.store.entries()].map(([path23, n]) => [
+      path23,
       !!(n & 2),
       !!(n & 1)
     ]);
@@ -31343,9 +31445,9 @@ var GlobUtil = class {
   signal;
   maxDepth;
   includeChildMatches;
-  constructor(patterns, path21, opts) {
+  constructor(patterns, path23, opts) {
     this.patterns = patterns;
-    this.path = path21;
+    this.path = path23;
     this.opts = opts;
     this.#sep = !opts.posix && opts.platform === "win32" ? "\\" : "/";
     this.includeChildMatches = opts.includeChildMatches !== false;
@@ -31364,11 +31466,11 @@ var GlobUtil = class {
       });
     }
   }
-  #ignored(path21) {
-    return this.seen.has(path21) || !!this.#ignore?.ignored?.(path21);
+  #ignored(path23) {
+    return this.seen.has(path23) || !!this.#ignore?.ignored?.(path23);
   }
-  #childrenIgnored(path21) {
-    return !!this.#ignore?.childrenIgnored?.(path21);
+  #childrenIgnored(path23) {
+    return !!this.#ignore?.childrenIgnored?.(path23);
   }
   // backpressure mechanism
   pause() {
@@ -31583,8 +31685,8 @@ var GlobUtil = class {
 };
 var GlobWalker = class extends GlobUtil {
   matches = /* @__PURE__ */ new Set();
-  constructor(patterns, path21, opts) {
-    super(patterns, path21, opts);
+  constructor(patterns, path23, opts) {
+    super(patterns, path23, opts);
   }
   matchEmit(e) {
     this.matches.add(e);
@@ -31621,8 +31723,8 @@ var GlobWalker = class extends GlobUtil {
 };
 var GlobStream = class extends GlobUtil {
   results;
-  constructor(patterns, path21, opts) {
-    super(patterns, path21, opts);
+  constructor(patterns, path23, opts) {
+    super(patterns, path23, opts);
     this.results = new Minipass({
       signal: this.signal,
       objectMode: true
@@ -31957,8 +32059,8 @@ function ignoreGlobs(settings2) {
 }
 async function readRepo(root, settings2) {
   const diagnostics = [];
-  const absRoot = path4.resolve(root);
-  const realRoot = realpathSync2(absRoot);
+  const absRoot = path5.resolve(root);
+  const realRoot = realpathSync3(absRoot);
   const ignore = ignoreGlobs(settings2);
   const platform = process.platform;
   const nocase = platform === "darwin" || platform === "win32";
@@ -31977,7 +32079,7 @@ async function readRepo(root, settings2) {
   entries.sort((a, b) => a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0);
   const links = new SymlinkedDirs(realRoot, realRoot, settings2.include, ignore);
   links.scan(walk2.scurry.cwd);
-  const expectedPrefix = realRoot + path4.sep;
+  const expectedPrefix = realRoot + path5.sep;
   const files = [];
   for (const { rel, entry } of entries) {
     const abs = entry.fullpath();
@@ -31985,7 +32087,7 @@ async function readRepo(root, settings2) {
     if (read === void 0) {
       let target;
       try {
-        target = realpathSync2(abs);
+        target = realpathSync3(abs);
       } catch (err2) {
         if (links.covers(rel) || links.add(rel))
           continue;
@@ -31993,10 +32095,10 @@ async function readRepo(root, settings2) {
         diagnostics.push(unfollowedSymlink(rel, loop ? "loop" : "nothing"));
         continue;
       }
-      if (target !== expectedPrefix + rel.split("/").join(path4.sep)) {
+      if (target !== expectedPrefix + rel.split("/").join(path5.sep)) {
         if (links.covers(rel) || links.add(rel))
           continue;
-        const inside2 = path4.relative(realRoot, target);
+        const inside2 = path5.relative(realRoot, target);
         if (leavesBase(inside2)) {
           diagnostics.push(unfollowedSymlink(rel, "outside"));
           continue;
@@ -32146,7 +32248,7 @@ var SymlinkedDirs = class {
     const parts = rel.split("/");
     for (let i = 1; i <= parts.length; i++) {
       const sub = parts.slice(0, i).join("/");
-      const abs = path4.join(this.absRoot, ...parts.slice(0, i));
+      const abs = path5.join(this.absRoot, ...parts.slice(0, i));
       let link = false;
       try {
         link = lstatSync2(abs).isSymbolicLink();
@@ -32161,11 +32263,11 @@ var SymlinkedDirs = class {
       try {
         if (!statSync(abs).isDirectory())
           return false;
-        target = realpathSync2(abs);
+        target = realpathSync3(abs);
       } catch {
         return false;
       }
-      const inside2 = path4.relative(this.realRoot, target);
+      const inside2 = path5.relative(this.realRoot, target);
       const outside = leavesBase(inside2);
       this.found.set(sub, { outside, target: outside ? "" : toPosix(inside2) || "." });
       return true;
@@ -32206,21 +32308,21 @@ function fileDiag(code, file, message, hint) {
   return { code, severity: "error", message, file, line: 0, col: 0, ...hint ? { hint } : {} };
 }
 function toPosix(p) {
-  return p.split(path4.sep).join("/");
+  return p.split(path5.sep).join("/");
 }
 
 // dist/read/load-settings.js
 function loadSettingsSync(root) {
   const failedWith = (d3) => ({ settings: { ...DEFAULT_SETTINGS }, diagnostics: [d3] });
-  const file = path5.join(root, SETTINGS_FILE);
+  const file = path6.join(root, SETTINGS_FILE);
   let target = file;
   try {
     const st = lstatSync3(file, { throwIfNoEntry: false });
     if (!st)
       return { settings: { ...DEFAULT_SETTINGS }, diagnostics: [] };
     if (st.isSymbolicLink()) {
-      target = realpathSync3(file);
-      const inside2 = path5.relative(realpathSync3(root), target);
+      target = realpathSync4(file);
+      const inside2 = path6.relative(realpathSync4(root), target);
       if (leavesBase(inside2))
         return failedWith(unfollowedSymlink(SETTINGS_FILE, "outside"));
     }
@@ -32265,7 +32367,7 @@ function parseSettings(text) {
     if (validateDocument("settings", doc.value, origin, "FEDC1006", SETTINGS_FILE, report)) {
       const value = doc.value;
       const out = value.output;
-      if (out !== void 0 && (path5.isAbsolute(out) || leavesBase(path5.posix.normalize(out.replace(/\\/g, "/"))))) {
+      if (out !== void 0 && (path6.isAbsolute(out) || leavesBase(path6.posix.normalize(out.replace(/\\/g, "/"))))) {
         report.error("FEDC1006", { origin, path: ["output"] }, `fedc.yaml: output "${out}" leaves the repository`, "use a path inside the repository, or pass -o on the command line");
       } else
         settings2 = { ...settings2, ...value };
@@ -32276,18 +32378,18 @@ function parseSettings(text) {
 
 // dist/read/output-files.js
 import { lstatSync as lstatSync4 } from "node:fs";
-import path6 from "node:path";
+import path7 from "node:path";
 function diskOutputFiles(outDir) {
   return (rel) => {
     const parts = rel.split("/");
     let at = outDir;
     try {
       for (const part of parts.slice(0, -1)) {
-        at = path6.join(at, part);
+        at = path7.join(at, part);
         if (!lstatSync4(at, { throwIfNoEntry: false })?.isDirectory())
           return void 0;
       }
-      const read = readRegularFile(path6.join(at, parts[parts.length - 1]), Infinity);
+      const read = readRegularFile(path7.join(at, parts[parts.length - 1]), Infinity);
       return read && "bytes" in read ? read.bytes.toString("utf8") : void 0;
     } catch {
       return void 0;
@@ -32360,12 +32462,12 @@ function missingRevision(label, oid) {
   return { code: "FEDC1017", severity: "error", message: `${label} cannot be read: git object ${oid} is missing from the repository`, file: "", line: 0, col: 0, hint: fetchHint(oid) };
 }
 function diskSource(root) {
-  const abs = path7.resolve(root);
+  const abs = path8.resolve(root);
   return {
     label: "the working tree",
     readSettings: () => loadSettingsSync(abs),
     readInputs: (settings2) => readRepo(abs, settings2),
-    output: (dir) => diskOutputFiles(path7.resolve(abs, dir))
+    output: (dir) => diskOutputFiles(path8.resolve(abs, dir))
   };
 }
 function gitSource(top, prefix2, commit, label) {
@@ -32379,53 +32481,45 @@ function gitSource(top, prefix2, commit, label) {
       throw err2;
     throw new UnreadableSource([err2.type === "tree" ? unreadable(err2.path, `git object ${err2.oid} (its tree) is missing from the repository`, `${err2.path}/`) : unreadable(err2.path, `git: ${gitSaid(err2)}`)]);
   }
-  return entriesSource(top, entries, label, unreadable);
+  return entriesSource(top, entries, { label, unreadable });
 }
-function indexSource(top, prefix2) {
+function indexSource(top, prefix2, diskRoot) {
   const { entries, unmerged } = listIndex(top, prefix2);
-  if (unmerged.length > 0)
-    throw new UnreadableSource(unmerged.map((file) => mergeConflict(file, `resolve the conflict, then git add ${file}`)));
-  return entriesSource(top, entries, INDEX, unreadableInIndex);
+  const source = entriesSource(top, entries, { label: INDEX, unreadable: unreadableInIndex, checkedOutAt: prefix2, unmerged });
+  return {
+    ...source,
+    /** Whether the index holds anything below the directory (for one not on disk). */
+    holdsFiles: entries.length + unmerged.length > 0,
+    // The previous output as staged, wherever in the work tree it lies (-o, a symlink to it).
+    output: (dir) => {
+      const at = workTreePath(top, path8.resolve(diskRoot, dir));
+      return at === void 0 ? () => void 0 : stagedFiles(top, at).read;
+    }
+  };
 }
-var INDEX = "the index";
-var mergeConflict = (file, hint) => ({
-  code: "FEDC1019",
-  severity: "error",
-  file,
-  line: 0,
-  col: 0,
-  message: `${file} has a merge conflict in the index, so what would be committed is not known`,
-  hint
-});
-var unreadableInIndex = (file, why) => ({
-  code: "FEDC1017",
-  severity: "error",
-  file,
-  line: 0,
-  col: 0,
-  message: `${file} in ${INDEX} cannot be read: ${why}`,
-  hint: "the object store is damaged: run git fsck"
-});
-function entriesSource(top, entries, label, unreadable) {
+function entriesSource(top, entries, options) {
+  const { label, unreadable, checkedOutAt, unmerged = [] } = options;
   const byPath = new Map(entries.map((e) => [e.path, e]));
+  const request = (e) => checkedOutAt === void 0 ? { oid: e.oid } : { oid: e.oid, path: checkedOutAt + (e.from ?? e.path) };
   const read = (chosen) => {
     let got;
     try {
-      got = readBlobs(top, chosen.map((e) => e.oid));
+      got = readBlobs(top, chosen.map(request));
     } catch (err2) {
       const named = err2 instanceof GitError ? chosen.filter((e) => err2.message.includes(e.oid)) : [];
       if (named.length === 0)
         throw err2;
       throw new UnreadableSource(named.map((e) => unreadable(e.path, `git: ${gitSaid(err2)}`)));
     }
+    const keys = chosen.map((e) => blobKey(request(e)));
     if (got.unreadable.size === 0)
-      return got.blobs;
-    throw new UnreadableSource(chosen.filter((e) => got.unreadable.has(e.oid)).map((e) => {
-      const why = got.unreadable.get(e.oid);
+      return keys.map((k2) => got.blobs.get(k2));
+    throw new UnreadableSource(chosen.filter((_, i) => got.unreadable.has(keys[i])).map((e) => {
+      const why = got.unreadable.get(blobKey(request(e)));
       return unreadable(e.path, `git object ${e.oid} ${why === "missing" ? "is missing from the repository" : `is a ${why}, not a file's contents`}`);
     }));
   };
-  const text = (e) => read([e]).get(e.oid).toString("utf8");
+  const text = (e) => read([e])[0].toString("utf8");
   const dirs = treeDirs(entries);
   const linkTexts = /* @__PURE__ */ new Map();
   const linkText = (e) => {
@@ -32437,7 +32531,7 @@ function entriesSource(top, entries, label, unreadable) {
   const followed = (e) => {
     const t = resolveTreeLink(e.path, byPath, dirs, linkText);
     if (t.kind === "file")
-      return { ...t.entry, path: e.path };
+      return { ...t.entry, path: e.path, from: t.entry.path };
     return t.kind === "dir" ? symlinkedDirectory(e.path, t.path) : unfollowedSymlink(e.path, t.kind);
   };
   const isEntry = (x2) => "oid" in x2;
@@ -32446,9 +32540,20 @@ function entriesSource(top, entries, label, unreadable) {
     const matches = inputMatcher(settings2);
     return sorted.filter((e) => matches(e.path));
   };
+  const inputsFingerprint = (settings2) => {
+    const h = createHash("sha256").update("git-inputs\0");
+    for (const e of matching(settings2)) {
+      const to = e.mode === "120000" ? followed(e) : void 0;
+      h.update(`${e.path}\0${e.mode}\0${e.oid}\0${to === void 0 ? "" : isEntry(to) ? to.oid : to.message}
+`);
+    }
+    return h.digest("hex");
+  };
   return {
     label,
     readSettings() {
+      if (unmerged.includes(SETTINGS_FILE))
+        return { settings: { ...DEFAULT_SETTINGS }, diagnostics: [mergeConflict(SETTINGS_FILE)] };
       const found = byPath.get(SETTINGS_FILE);
       if (!found || found.mode === "160000")
         return { settings: { ...DEFAULT_SETTINGS }, diagnostics: [] };
@@ -32457,19 +32562,12 @@ function entriesSource(top, entries, label, unreadable) {
         const d3 = e.code === "FEDC1015" ? fileDiag("FEDC1006", SETTINGS_FILE, `${SETTINGS_FILE} cannot be read: it is a directory, not a file`) : e;
         return { settings: { ...DEFAULT_SETTINGS }, diagnostics: [d3] };
       }
-      return settingsFromBytes(read([e]).get(e.oid));
+      return settingsFromBytes(read([e])[0]);
     },
-    inputsFingerprint(settings2) {
-      const h = createHash("sha256").update("git-inputs\0");
-      for (const e of matching(settings2)) {
-        const to = e.mode === "120000" ? followed(e) : void 0;
-        h.update(`${e.path}\0${e.mode}\0${e.oid}\0${to === void 0 ? "" : isEntry(to) ? to.oid : to.message}
-`);
-      }
-      return h.digest("hex");
-    },
+    ...checkedOutAt === void 0 ? { inputsFingerprint } : {},
     async readInputs(settings2) {
-      const diagnostics = [];
+      const matches = inputMatcher(settings2);
+      const diagnostics = unmerged.filter(matches).map((file) => mergeConflict(file));
       const chosen = [];
       for (const e of matching(settings2)) {
         if (e.mode === "160000")
@@ -32491,8 +32589,8 @@ function entriesSource(top, entries, label, unreadable) {
       }
       const blobs = read(chosen);
       const files = [];
-      for (const e of chosen) {
-        const blob = blobs.get(e.oid);
+      for (const [i, e] of chosen.entries()) {
+        const blob = blobs[i];
         if (isGeneratedByFedc(blob.subarray(0, 32).toString("latin1")))
           continue;
         const decoded = decodeSource(blob, e.path);
@@ -32504,9 +32602,9 @@ function entriesSource(top, entries, label, unreadable) {
       return { files, diagnostics };
     },
     output(dir) {
-      if (path7.isAbsolute(dir))
+      if (path8.isAbsolute(dir))
         return () => void 0;
-      const base = path7.posix.normalize(dir.split(path7.sep).join("/")).replace(/\/$/, "");
+      const base = path8.posix.normalize(dir.split(path8.sep).join("/")).replace(/\/$/, "");
       return (rel) => {
         const e = byPath.get(base === "." ? rel : `${base}/${rel}`);
         return e && e.mode !== "120000" && e.mode !== "160000" ? text(e) : void 0;
@@ -32526,7 +32624,8 @@ var EXIT_ERRORS = 1;
 var EXIT_USAGE = 2;
 
 // dist/cli/load-repo.js
-import path11 from "node:path";
+import { statSync as statSync5 } from "node:fs";
+import path13 from "node:path";
 
 // dist/model/api-resources.js
 var ROWS = [
@@ -32655,23 +32754,23 @@ function checkOverrideList(doc, origin, report) {
     o.clusterOverrides.forEach((op, j2) => {
       if (!isObj2(op) || typeof op.path !== "string")
         return;
-      const path21 = op.path;
+      const path23 = op.path;
       const pat = at("clusterOverrides", j2, "path");
-      const seen = paths.get(path21);
+      const seen = paths.get(path23);
       if (seen !== void 0) {
-        report.error("FEDC4004", pat, `path "${path21}" appears more than once for cluster "${String(clusterName)}"`, `see clusterOverrides[${seen}]`);
+        report.error("FEDC4004", pat, `path "${path23}" appears more than once for cluster "${String(clusterName)}"`, `see clusterOverrides[${seen}]`);
         ok = false;
       } else
-        paths.set(path21, j2);
-      if (path21 === "") {
+        paths.set(path23, j2);
+      if (path23 === "") {
         report.error("FEDC4001", pat, "override path is empty: it would replace the whole object, which KubeFed refuses", "name a field, for example /spec/replicas");
         ok = false;
-      } else if (!path21.startsWith("/")) {
-        const guess = path21.includes(".") && !path21.includes("/") ? `/${path21.split(".").join("/")}` : `/${path21}`;
-        report.error("FEDC4001", pat, `override path "${path21}" is not a JSON pointer`, `paths start with "/" and use "/" between fields: ${guess}`);
+      } else if (!path23.startsWith("/")) {
+        const guess = path23.includes(".") && !path23.includes("/") ? `/${path23.split(".").join("/")}` : `/${path23}`;
+        report.error("FEDC4001", pat, `override path "${path23}" is not a JSON pointer`, `paths start with "/" and use "/" between fields: ${guess}`);
         ok = false;
-      } else if (PROTECTED_PATHS.includes(path21)) {
-        report.error("FEDC4002", pat, `override path "${path21}" is protected: KubeFed does not allow overriding it`);
+      } else if (PROTECTED_PATHS.includes(path23)) {
+        report.error("FEDC4002", pat, `override path "${path23}" is protected: KubeFed does not allow overriding it`);
         ok = false;
       }
     });
@@ -32688,7 +32787,7 @@ function checkOverrides(r, placed, report) {
 }
 
 // dist/check/classify-documents.js
-import path8 from "node:path";
+import path9 from "node:path";
 var RENAMED_GROUPS = {
   "types.kubefed.k8s.io": { group: "types.kubefed.io", versions: ["v1beta1"] },
   "core.kubefed.k8s.io": { group: "core.kubefed.io", versions: ["v1beta1"] },
@@ -32719,7 +32818,7 @@ function classifyDocuments(parsed, report) {
   };
   const visit3 = (value, origin, inList) => {
     const file = origin.file;
-    const basename = path8.posix.basename(file);
+    const basename = path9.posix.basename(file);
     const isMap2 = typeof value === "object" && value !== null && !Array.isArray(value);
     const obj = isMap2 ? value : void 0;
     const has = (k2) => obj !== void 0 && obj[k2] !== void 0 && obj[k2] !== null && obj[k2] !== "";
@@ -33822,7 +33921,7 @@ function deriveIngressStatus(doc, world, report) {
   return out;
 }
 function clusterPlace(c) {
-  const at = (path21) => ({ origin: c.origin, path: path21 });
+  const at = (path23) => ({ origin: c.origin, path: path23 });
   const regionKey = REGION_LABELS2.find((k2) => c.labels[k2] !== void 0 && c.labels[k2] !== "");
   const zoneKey = ZONE_LABELS2.find((k2) => c.labels[k2] !== void 0 && c.labels[k2] !== "");
   const region = c.region === void 0 || c.region === "" ? void 0 : { text: c.region, at: at(regionKey ? ["metadata", "labels", regionKey] : ["status", "region"]) };
@@ -34247,7 +34346,7 @@ function scheduleReplicas(inputs, options, report) {
   const rewritten = /* @__PURE__ */ new Map();
   for (const doc of preferences) {
     const spec = doc.value.spec;
-    const at = (...path21) => ({ origin: doc.origin, path: ["spec", ...path21] });
+    const at = (...path23) => ({ origin: doc.origin, path: ["spec", ...path23] });
     const targetKind = spec.targetKind;
     if (!SCHEDULABLE_KINDS.includes(targetKind)) {
       report.error("FEDC3102", at("targetKind"), `targetKind ${targetKind} cannot be scheduled: KubeFed schedules only ${SCHEDULABLE_KINDS.join(" and ")}`);
@@ -34444,8 +34543,8 @@ function convertBackend(backend, at, changes, problems) {
   if (present.length === 0)
     return backend;
   const first = [...at, present[0]];
-  const problem2 = (path21, message, hint) => {
-    problems.push(hint ? { path: path21, message, hint } : { path: path21, message });
+  const problem2 = (path23, message, hint) => {
+    problems.push(hint ? { path: path23, message, hint } : { path: path23, message });
     return backend;
   };
   if (Object.hasOwn(backend, "service")) {
@@ -34540,19 +34639,19 @@ function targetIdentity(r) {
 function objectForCluster(r, report) {
   const template = r.template;
   const tmeta = isObj4(template.metadata) ? template.metadata : {};
-  const at = (...path21) => ({ origin: r.origin, path: ["spec", "template", ...path21], atKey: true });
+  const at = (...path23) => ({ origin: r.origin, path: ["spec", "template", ...path23], atKey: true });
   if (isObj4(tmeta.annotations) && Object.keys(tmeta.annotations).length > 0) {
     report.warning("FEDC4007", at("metadata", "annotations"), "annotations in a template are dropped (KubeFed does not propagate them)", "set annotations with an override: {op: add, path: /metadata/annotations, value: {...}}");
   }
   if (Array.isArray(tmeta.finalizers) && tmeta.finalizers.length > 0) {
     report.warning("FEDC4008", at("metadata", "finalizers"), "finalizers in a template are dropped (KubeFed does not propagate them)");
   }
-  for (const [field, forced, path21] of [
+  for (const [field, forced, path23] of [
     ["name", r.name, ["metadata", "name"]],
     ["namespace", r.namespace, ["metadata", "namespace"]]
   ]) {
     if (typeof tmeta[field] === "string" && tmeta[field] !== forced) {
-      report.warning("FEDC4009", at(...path21), `the template's ${field} "${tmeta[field]}" is ignored; the object gets the federated object's ${field} "${forced}"`);
+      report.warning("FEDC4009", at(...path23), `the template's ${field} "${tmeta[field]}" is ignored; the object gets the federated object's ${field} "${forced}"`);
     }
   }
   if (typeof template.kind === "string" && template.kind !== r.type.targetKind) {
@@ -34600,14 +34699,14 @@ function isObj4(v) {
 }
 
 // dist/render/override-paths.js
-function pointer(path21) {
-  return path21.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+function pointer(path23) {
+  return path23.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
-function isPrefix(prefix2, path21) {
-  if (prefix2.length > path21.length)
+function isPrefix(prefix2, path23) {
+  if (prefix2.length > path23.length)
     return false;
   return prefix2.every((seg, i) => {
-    const p = path21[i];
+    const p = path23[i];
     if (String(seg) === String(p))
       return true;
     return typeof p === "number" && (seg === "-" || /^-[0-9]+$/.test(String(seg)));
@@ -34620,8 +34719,8 @@ function lastIndex(list, test) {
   return -1;
 }
 var isRemove = (o) => (o.op || "replace") === "remove";
-function lastWriter(ops, path21, removes = false) {
-  return lastIndex(ops, (o) => (removes || !isRemove(o)) && isPrefix(pointer(o.path), path21));
+function lastWriter(ops, path23, removes = false) {
+  return lastIndex(ops, (o) => (removes || !isRemove(o)) && isPrefix(pointer(o.path), path23));
 }
 function opNode(o, oi, j2) {
   return ["spec", "overrides", oi, "clusterOverrides", j2, isRemove(o) ? "path" : "value"];
@@ -34719,8 +34818,8 @@ var IngressConversions = class {
     return this.baseConversion;
   }
   /** The last add or replace op that wrote the node at `path` (or a parent of it), else the template. */
-  source(path21, ops, oi, cluster) {
-    const j2 = lastWriter(ops, path21);
+  source(path23, ops, oi, cluster) {
+    const j2 = lastWriter(ops, path23);
     return j2 >= 0 ? { op: j2, oi, cluster } : "template";
   }
   /**
@@ -34728,17 +34827,17 @@ var IngressConversions = class {
    * apiVersion (when the template's object is not a v1 Ingress), else the last op that touched the
    * node (removing a pathType, say), else the cluster's last op.
    */
-  fallback(path21, ops, oi, cluster, baseNotV1) {
+  fallback(path23, ops, oi, cluster, baseNotV1) {
     let j2 = baseNotV1 ? lastIndex(ops, (o) => o.path === "/apiVersion") : -1;
     if (j2 < 0)
-      j2 = lastIndex(ops, (o) => isPrefix(path21, pointer(o.path)));
+      j2 = lastIndex(ops, (o) => isPrefix(path23, pointer(o.path)));
     if (j2 < 0)
       j2 = ops.length - 1;
     return { op: j2, oi, cluster };
   }
-  problem(src, path21, message, hint) {
+  problem(src, path23, message, hint) {
     const { r, report } = this;
-    const at = src === "template" ? { origin: r.origin, path: ["spec", "template", ...path21], atKey: true } : { origin: r.origin, path: opNode(r.overrides[src.oi].clusterOverrides[src.op], src.oi, src.op) };
+    const at = src === "template" ? { origin: r.origin, path: ["spec", "template", ...path23], atKey: true } : { origin: r.origin, path: opNode(r.overrides[src.oi].clusterOverrides[src.op], src.oi, src.op) };
     const who = src === "template" ? "" : ` (override ${r.overrides[src.oi].clusterOverrides[src.op].path} for cluster "${src.cluster}")`;
     const key = JSON.stringify([at.path, message]);
     if (this.errors.has(key))
@@ -34820,8 +34919,8 @@ function applyOverrides(doc, ops) {
       throw new PatchError(index, `remove ${o.path}: there is no ${last} to remove`);
     }
     const escaped = [...parentPath, key].map((s) => s.replace(/~/g, "~0").replace(/\//g, "~1"));
-    const path21 = "/" + escaped.join("/");
-    const operation = op === "remove" ? { op, path: path21 } : { op, path: path21, value: structuredClone(o.value ?? null) };
+    const path23 = "/" + escaped.join("/");
+    const operation = op === "remove" ? { op, path: path23 } : { op, path: path23, value: structuredClone(o.value ?? null) };
     try {
       applyOperation(out, operation, false, true, true);
     } catch (err2) {
@@ -34912,8 +35011,8 @@ function keepsIdentity(r, object, oi, cluster, report) {
     return true;
   const ops = r.overrides[oi].clusterOverrides;
   const j2 = Math.max(lastWriter(ops, ["metadata", "name"], true), lastWriter(ops, ["metadata", "namespace"], true));
-  const path21 = j2 >= 0 ? ["spec", "overrides", oi, "clusterOverrides", j2, "path"] : ["spec", "overrides", oi, "clusterOverrides"];
-  report.error("FEDC4011", { origin: r.origin, path: path21 }, `override ${j2 >= 0 ? ops[j2].path : ""} for cluster "${cluster}" changes the object's ${changes.join(" and its ")}: KubeFed creates and finds the object by the name and namespace of ${r.type.federatedKind} ${r.name}, so it could not manage it there`, "override the fields inside metadata (/metadata/labels, /metadata/annotations), not metadata as a whole");
+  const path23 = j2 >= 0 ? ["spec", "overrides", oi, "clusterOverrides", j2, "path"] : ["spec", "overrides", oi, "clusterOverrides"];
+  report.error("FEDC4011", { origin: r.origin, path: path23 }, `override ${j2 >= 0 ? ops[j2].path : ""} for cluster "${cluster}" changes the object's ${changes.join(" and its ")}: KubeFed creates and finds the object by the name and namespace of ${r.type.federatedKind} ${r.name}, so it could not manage it there`, "override the fields inside metadata (/metadata/labels, /metadata/annotations), not metadata as a whole");
   return false;
 }
 function reportPatchError(r, oi, cluster, err2, report) {
@@ -35335,22 +35434,22 @@ function unknownFields(value, node) {
   walk(value, node, [], out);
   return out;
 }
-function walk(value, node, path21, out) {
+function walk(value, node, path23, out) {
   if (node === "" || node === "*" || value === null || typeof value !== "object")
     return;
   if (typeof node === "string") {
     const fields = definition(node).fields;
     if (typeof fields === "string")
-      walk(value, fields, path21, out);
+      walk(value, fields, path23, out);
     else
-      walkObject(value, fields, path21, out);
+      walkObject(value, fields, path23, out);
   } else if ("list" in node) {
     if (!Array.isArray(value))
       return;
     for (let i = 0; i < value.length; i++) {
-      path21.push(i);
-      walk(value[i], node.list, path21, out);
-      path21.pop();
+      path23.push(i);
+      walk(value[i], node.list, path23, out);
+      path23.pop();
     }
   } else if ("map" in node) {
     if (!isObj6(value))
@@ -35358,38 +35457,38 @@ function walk(value, node, path21, out) {
     for (const k2 in value) {
       if (!Object.hasOwn(value, k2))
         continue;
-      path21.push(k2);
-      walk(value[k2], node.map, path21, out);
-      path21.pop();
+      path23.push(k2);
+      walk(value[k2], node.map, path23, out);
+      path23.pop();
     }
   } else if ("fields" in node)
-    walkObject(value, node.fields, path21, out);
+    walkObject(value, node.fields, path23, out);
   else
-    walkSchema(value, node.schema, node.root ?? false, path21, out);
+    walkSchema(value, node.schema, node.root ?? false, path23, out);
 }
-function walkObject(value, fields, path21, out) {
+function walkObject(value, fields, path23, out) {
   if (!isObj6(value))
     return;
   for (const k2 in value) {
     if (!Object.hasOwn(value, k2))
       continue;
     const spec = Object.hasOwn(fields, k2) ? fields[k2] : void 0;
-    path21.push(k2);
+    path23.push(k2);
     if (spec === void 0)
-      out.push({ path: [...path21], field: k2, allowed: Object.keys(fields) });
+      out.push({ path: [...path23], field: k2, allowed: Object.keys(fields) });
     else
-      walk(value[k2], spec, path21, out);
-    path21.pop();
+      walk(value[k2], spec, path23, out);
+    path23.pop();
   }
 }
-function walkSchema(value, schema2, root, path21, out) {
+function walkSchema(value, schema2, root, path23, out) {
   if (Array.isArray(value)) {
     if (!isObj6(schema2.items))
       return;
     for (let i = 0; i < value.length; i++) {
-      path21.push(i);
-      walkSchema(value[i], schema2.items, false, path21, out);
-      path21.pop();
+      path23.push(i);
+      walkSchema(value[i], schema2.items, false, path23, out);
+      path23.pop();
     }
     return;
   }
@@ -35402,17 +35501,17 @@ function walkSchema(value, schema2, root, path21, out) {
   for (const [k2, v] of Object.entries(value)) {
     if (resource && (k2 === "apiVersion" || k2 === "kind"))
       continue;
-    path21.push(k2);
+    path23.push(k2);
     const sub = Object.hasOwn(props, k2) ? props[k2] : void 0;
     if (resource && k2 === "metadata")
-      walk(v, OBJECT_META, path21, out);
+      walk(v, OBJECT_META, path23, out);
     else if (isObj6(sub))
-      walkSchema(v, sub, false, path21, out);
+      walkSchema(v, sub, false, path23, out);
     else if (isObj6(additional))
-      walkSchema(v, additional, false, path21, out);
+      walkSchema(v, additional, false, path23, out);
     else if (!preserve && additional !== true)
-      out.push({ path: [...path21], field: k2, allowed: Object.keys(props) });
-    path21.pop();
+      out.push({ path: [...path23], field: k2, allowed: Object.keys(props) });
+    path23.pop();
   }
 }
 
@@ -35515,9 +35614,9 @@ function servedBy(minor, life) {
 }
 
 // dist/validate/schema-problems.js
-function valueAt(root, path21) {
+function valueAt(root, path23) {
   let v = root;
-  for (const seg of path21) {
+  for (const seg of path23) {
     if (Array.isArray(v) && typeof seg === "number")
       v = v[seg];
     else if (v !== null && typeof v === "object" && !Array.isArray(v) && Object.hasOwn(v, String(seg)))
@@ -35560,40 +35659,40 @@ function schemaProblems(errors, object, secret) {
     const inBranch = [...composite].some((c) => e.keyword !== "oneOf" && e.keyword !== "anyOf" && (e.instancePath === c || e.instancePath.startsWith(`${c}/`)));
     if (inBranch)
       continue;
-    const path21 = pointerToPath(e.instancePath);
-    const data = valueAt(object, path21);
+    const path23 = pointerToPath(e.instancePath);
+    const data = valueAt(object, path23);
     if (e.keyword === "type" && data instanceof Date && String(e.params.type).includes("string"))
       continue;
-    const field = path21.length > 0 ? `${formatPath(path21)} ` : "";
+    const field = path23.length > 0 ? `${formatPath(path23)} ` : "";
     if (e.keyword === "oneOf" || e.keyword === "anyOf") {
-      push(compositeProblem(errors, e, path21, data, field, secret));
+      push(compositeProblem(errors, e, path23, data, field, secret));
       continue;
     }
-    push(problem(e, path21, data, field, secret));
+    push(problem(e, path23, data, field, secret));
   }
   return out;
 }
-function problem(e, path21, data, field, secret) {
+function problem(e, path23, data, field, secret) {
   const p = e.params;
   switch (e.keyword) {
     case "required":
-      return { path: path21, atKey: path21.length > 0, missing: String(p.missingProperty), message: `${formatPath([...path21, String(p.missingProperty)])} is required` };
+      return { path: path23, atKey: path23.length > 0, missing: String(p.missingProperty), message: `${formatPath([...path23, String(p.missingProperty)])} is required` };
     case "type": {
       const hint = typeof data === "boolean" && String(p.type).includes("string") ? "quote the value: YAML 1.1, as kubectl reads it, takes y, yes, on, n, no and off for booleans" : typeof data === "string" && /integer|number/.test(String(p.type)) && /^-?[0-9.]+$/.test(data) ? "write the number without quotes" : void 0;
-      return { path: path21, atKey: false, message: `${field}must be ${describeType2(p.type)}, not ${describeValue3(data, secret)}`, ...hint ? { hint } : {} };
+      return { path: path23, atKey: false, message: `${field}must be ${describeType2(p.type)}, not ${describeValue3(data, secret)}`, ...hint ? { hint } : {} };
     }
     case "enum":
-      return { path: path21, atKey: false, message: `${field}must be one of ${p.allowedValues.map((x2) => JSON.stringify(x2)).join(", ")}, not ${quote2(data, secret)}` };
+      return { path: path23, atKey: false, message: `${field}must be one of ${p.allowedValues.map((x2) => JSON.stringify(x2)).join(", ")}, not ${quote2(data, secret)}` };
     case "const":
-      return { path: path21, atKey: false, message: `${field}must be ${JSON.stringify(p.allowedValue)}, not ${quote2(data, secret)}` };
+      return { path: path23, atKey: false, message: `${field}must be ${JSON.stringify(p.allowedValue)}, not ${quote2(data, secret)}` };
     case "format": {
       const f = KUBERNETES_FORMATS[String(p.format)];
       const what = f ? f.describe : `in format ${String(p.format)}`;
       const hint = p.format === "byte" ? "data holds base64-encoded values; put plain text under stringData instead, or encode it (base64 -w0)" : void 0;
-      return { path: path21, atKey: false, message: `${field}must be ${what}${secret ? "" : `, not ${describeValue3(data, secret)}`}`, ...hint ? { hint } : {} };
+      return { path: path23, atKey: false, message: `${field}must be ${what}${secret ? "" : `, not ${describeValue3(data, secret)}`}`, ...hint ? { hint } : {} };
     }
     case "pattern":
-      return { path: path21, atKey: false, message: `${field}${secret ? "does" : `${quote2(data, secret)} does`} not match ${String(p.pattern)}` };
+      return { path: path23, atKey: false, message: `${field}${secret ? "does" : `${quote2(data, secret)} does`} not match ${String(p.pattern)}` };
     case "minimum":
     case "maximum":
     case "exclusiveMinimum":
@@ -35605,15 +35704,15 @@ function problem(e, path21, data, field, secret) {
     case "minProperties":
     case "maxProperties":
     case "multipleOf":
-      return { path: path21, atKey: false, message: `${field}${LIMITS[e.keyword]} ${String(p.limit ?? p.multipleOf)}${secret ? "" : `, not ${describeValue3(data, secret)}`}` };
+      return { path: path23, atKey: false, message: `${field}${LIMITS[e.keyword]} ${String(p.limit ?? p.multipleOf)}${secret ? "" : `, not ${describeValue3(data, secret)}`}` };
     case "uniqueItems":
-      return { path: path21, atKey: false, message: `${field}must not hold the same item twice (items ${String(p.j)} and ${String(p.i)})` };
+      return { path: path23, atKey: false, message: `${field}must not hold the same item twice (items ${String(p.j)} and ${String(p.i)})` };
     case "additionalProperties":
-      return { path: [...path21, String(p.additionalProperty)], atKey: true, message: `unknown field "${String(p.additionalProperty)}"` };
+      return { path: [...path23, String(p.additionalProperty)], atKey: true, message: `unknown field "${String(p.additionalProperty)}"` };
     case "not":
-      return { path: path21, atKey: false, message: `${field}must not match the schema under "not"` };
+      return { path: path23, atKey: false, message: `${field}must not match the schema under "not"` };
     default:
-      return { path: path21, atKey: false, message: `${field}${e.message ?? `fails ${e.keyword}`}` };
+      return { path: path23, atKey: false, message: `${field}${e.message ?? `fails ${e.keyword}`}` };
   }
 }
 var LIMITS = {
@@ -35629,7 +35728,7 @@ var LIMITS = {
   maxProperties: "must have at most this many fields:",
   multipleOf: "must be a multiple of"
 };
-function compositeProblem(errors, e, path21, data, field, secret) {
+function compositeProblem(errors, e, path23, data, field, secret) {
   const branches = errors.filter((b) => b !== e && b.instancePath === e.instancePath && b.keyword !== "oneOf" && b.keyword !== "anyOf");
   const typeErrors = branches.filter((b) => b.keyword === "type").map((b) => String(b.params.type));
   const specific = branches.find((b) => {
@@ -35639,11 +35738,11 @@ function compositeProblem(errors, e, path21, data, field, secret) {
     return applies === void 0 || !typeErrors.some((t) => applies === "number" ? t === "integer" || t === "number" : t === applies);
   });
   if (specific && branches.some((b) => b.keyword === "type" && !typeMatches(b.params.type, data)))
-    return problem(specific, path21, data, field, secret);
+    return problem(specific, path23, data, field, secret);
   if (typeErrors.length > 0) {
-    return { path: path21, atKey: false, message: `${field}must be ${describeType2(typeErrors.join(","))}, not ${describeValue3(data, secret)}` };
+    return { path: path23, atKey: false, message: `${field}must be ${describeType2(typeErrors.join(","))}, not ${describeValue3(data, secret)}` };
   }
-  return { path: path21, atKey: false, message: `${field}matches none of the forms its schema allows (${e.keyword})` };
+  return { path: path23, atKey: false, message: `${field}matches none of the forms its schema allows (${e.keyword})` };
 }
 function typeMatches(t, data) {
   const list = Array.isArray(t) ? t : String(t).split(",");
@@ -35843,8 +35942,8 @@ var ObjectCheck = class {
    * it (for a missing field, the op that removed it), else the template (apiVersion: else the
    * type's declaration; kind, name and namespace: the federated object, which sets them).
    */
-  source(path21, r, ops, oi, opts) {
-    const full = opts.missing !== void 0 ? [...path21, opts.missing] : path21;
+  source(path23, r, ops, oi, opts) {
+    const full = opts.missing !== void 0 ? [...path23, opts.missing] : path23;
     let j2 = lastWriter(ops, full);
     const removedIt = lastIndex(ops, (o) => isRemove(o) && samePath2(pointer(o.path), full));
     if (removedIt > j2)
@@ -35856,7 +35955,7 @@ var ObjectCheck = class {
         return { at: { origin: op.scheduledBy, path: ["spec", "totalReplicas"] }, cluster, who: ` (the replicas its ReplicaSchedulingPreference plans for cluster "${cluster}")` };
       }
       const node = opNode(op, oi, j2);
-      const rest = path21.slice(pointer(op.path).length);
+      const rest = path23.slice(pointer(op.path).length);
       const who = ` (override ${op.path} for cluster "${cluster}")`;
       if (isRemove(op) || rest.length === 0 && opts.unknown) {
         return { at: { origin: r.origin, path: [...node.slice(0, -1), "path"] }, cluster, who };
@@ -35864,14 +35963,14 @@ var ObjectCheck = class {
       return { at: { origin: r.origin, path: [...node, ...rest], atKey: (opts.unknown || opts.atKey) === true && rest.length > 0 }, cluster, who };
     }
     const template = r.template;
-    if (path21[0] === "apiVersion" && path21.length === 1 && typeof template.apiVersion !== "string") {
+    if (path23[0] === "apiVersion" && path23.length === 1 && typeof template.apiVersion !== "string") {
       const d3 = r.type.declaration;
       return d3 ? { at: { origin: d3.origin, path: d3.versionPath }, who: "", declared: true } : { at: { origin: r.origin, path: ["kind"] }, who: "" };
     }
-    if (path21[0] === "kind" && path21.length === 1 || path21[0] === "metadata" && (path21[1] === "name" || path21[1] === "namespace") && path21.length === 2) {
-      return { at: { origin: r.origin, path: path21[0] === "kind" ? ["kind"] : ["metadata", path21[1]] }, who: "" };
+    if (path23[0] === "kind" && path23.length === 1 || path23[0] === "metadata" && (path23[1] === "name" || path23[1] === "namespace") && path23.length === 2) {
+      return { at: { origin: r.origin, path: path23[0] === "kind" ? ["kind"] : ["metadata", path23[1]] }, who: "" };
     }
-    return { at: { origin: r.origin, path: ["spec", "template", ...path21], atKey: opts.unknown === true || opts.atKey === true }, who: "" };
+    return { at: { origin: r.origin, path: ["spec", "template", ...path23], atKey: opts.unknown === true || opts.atKey === true }, who: "" };
   }
   missingSchema(group, kind, apiVersion, r, why) {
     const key = `${group}/${kind}`;
@@ -36034,12 +36133,12 @@ import { chmodSync, readdirSync as readdirSync4, readFileSync as readFileSync4, 
 
 // dist/emit/make-dirs.js
 import { mkdirSync, statSync as statSync3 } from "node:fs";
-import path9 from "node:path";
+import path10 from "node:path";
 function makeDirs(dir, mode = 511) {
-  const target = path9.resolve(dir);
+  const target = path10.resolve(dir);
   const missing = [];
   let first;
-  for (let d3 = target; ; d3 = path9.dirname(d3)) {
+  for (let d3 = target; ; d3 = path10.dirname(d3)) {
     try {
       mkdirSync(d3, { mode });
       first = d3;
@@ -36048,7 +36147,7 @@ function makeDirs(dir, mode = 511) {
       const code = e.code;
       if (code === "EEXIST" && isDirectory(d3))
         break;
-      if (code !== "ENOENT" || path9.dirname(d3) === d3)
+      if (code !== "ENOENT" || path10.dirname(d3) === d3)
         throw e;
       missing.push(d3);
     }
@@ -36074,30 +36173,30 @@ function isDirectory(d3) {
 
 // dist/read/compile-cache.js
 import { homedir } from "node:os";
-import path10 from "node:path";
+import path11 from "node:path";
 import { fileURLToPath as fileURLToPath5 } from "node:url";
 import { deserialize, serialize } from "node:v8";
 var MAGIC2 = Buffer.from("fedc-cache-2\n");
 var ENTRY = /^[0-9a-f]{64}\.bin$/;
 function cacheDir(env2 = process.env) {
   if (env2.FEDC_CACHE_DIR)
-    return path10.resolve(env2.FEDC_CACHE_DIR);
+    return path11.resolve(env2.FEDC_CACHE_DIR);
   const xdg = env2.XDG_CACHE_HOME;
-  const base = xdg && path10.isAbsolute(xdg) ? xdg : path10.join(homedir(), ".cache");
-  return path10.join(base, "fedc");
+  const base = xdg && path11.isAbsolute(xdg) ? xdg : path11.join(homedir(), ".cache");
+  return path11.join(base, "fedc");
 }
 var sha256 = (data) => createHash3("sha256").update(data).digest("hex");
 var codeId;
 function codeIdentity() {
   if (codeId !== void 0)
     return codeId;
-  const here = path10.dirname(fileURLToPath5(import.meta.url));
-  const root = path10.basename(here) === "read" ? path10.dirname(here) : here;
+  const here = path11.dirname(fileURLToPath5(import.meta.url));
+  const root = path11.basename(here) === "read" ? path11.dirname(here) : here;
   const h = createHash3("sha256");
-  const files = listTree2(root).filter((e) => e.isFile()).map((e) => path10.join(e.parentPath, e.name));
+  const files = listTree2(root).filter((e) => e.isFile()).map((e) => path11.join(e.parentPath, e.name));
   for (const full of files.sort((a, b) => a < b ? -1 : 1)) {
     const s = statSync4(full);
-    h.update(`${path10.relative(root, full)}\0${s.size}\0${s.mtimeMs}
+    h.update(`${path11.relative(root, full)}\0${s.size}\0${s.mtimeMs}
 `);
   }
   return codeId = h.digest("hex");
@@ -36129,7 +36228,7 @@ function openCompileCache(output, env2 = process.env) {
     return void 0;
   }
   const maxBytes = Math.max(1, Number(env2.FEDC_CACHE_MAX_MB) || 512) * 1024 * 1024;
-  const file = (key) => path10.join(dir, `${key}.bin`);
+  const file = (key) => path11.join(dir, `${key}.bin`);
   const read = (key) => {
     let buf;
     try {
@@ -36152,7 +36251,7 @@ function openCompileCache(output, env2 = process.env) {
   const write = (key, value) => {
     const payload = serialize(value);
     const digest2 = createHash3("sha256").update(payload).digest();
-    const tmp = path10.join(dir, `.${key}.${randomBytes(6).toString("hex")}.tmp`);
+    const tmp = path11.join(dir, `.${key}.${randomBytes(6).toString("hex")}.tmp`);
     try {
       writeFileSync2(tmp, Buffer.concat([MAGIC2, digest2, payload]), { mode: 384 });
       renameSync(tmp, file(key));
@@ -36203,7 +36302,7 @@ var TEMP = /^\.[0-9a-f]{64}\.[0-9a-f]{12}\.tmp$/;
 function prune(dir, maxBytes) {
   try {
     const entries = readdirSync4(dir).flatMap((name) => {
-      const full = path10.join(dir, name);
+      const full = path11.join(dir, name);
       try {
         const s = statSync4(full);
         if (TEMP.test(name) && Date.now() - s.mtimeMs > 36e5)
@@ -36266,6 +36365,71 @@ function unpack(p) {
   };
 }
 
+// dist/cli/input-dir.js
+import { stat } from "node:fs/promises";
+
+// dist/cli/print-diagnostics.js
+import path12 from "node:path";
+function diagnosticsPrinter(format, stdoutFree, repoDir, textPrefix) {
+  const stream2 = format !== "text" && stdoutFree ? process.stdout : process.stderr;
+  const prefix2 = repoDir === void 0 ? void 0 : format === "github" ? repoInCheckout(repoDir) : format === "text" ? textPrefix ?? repoFromWorkingDir(repoDir) : void 0;
+  return (diags) => {
+    const text = formatDiagnostics(namedFrom(diags, prefix2), format);
+    if (text)
+      stream2.write(text);
+  };
+}
+function repoInCheckout(repoDir, checkout = process.env.GITHUB_WORKSPACE || process.cwd()) {
+  const rel = path12.relative(path12.resolve(checkout), path12.resolve(repoDir));
+  if (rel === ".." || rel.startsWith(`..${path12.sep}`) || path12.isAbsolute(rel))
+    return void 0;
+  return rel.split(path12.sep).join("/");
+}
+function displayPath(p) {
+  const rel = path12.relative(process.cwd(), p);
+  return rel === "" ? "." : leavesBase(rel) ? p : rel;
+}
+function repoFromWorkingDir(repoDir) {
+  const shown = displayPath(repoDir);
+  return shown === "." ? "" : shown.split(path12.sep).join("/");
+}
+function namedFrom(diags, prefix2) {
+  if (!prefix2)
+    return diags;
+  const name = (file) => file && !path12.posix.isAbsolute(file) ? path12.posix.join(prefix2, file) : file;
+  return diags.map((d3) => {
+    const out = { ...d3, file: name(d3.file) };
+    if (!d3.related)
+      return out;
+    for (const r of d3.related) {
+      const from = `${r.file}:${r.line}:${r.col}`;
+      const to = `${name(r.file)}:${r.line}:${r.col}`;
+      out.message = out.message.split(from).join(to);
+      if (out.hint)
+        out.hint = out.hint.split(from).join(to);
+    }
+    out.related = d3.related.map((r) => ({ ...r, file: name(r.file) }));
+    return out;
+  });
+}
+
+// dist/cli/input-dir.js
+async function checkInputDir(dir, format) {
+  let why = "is not a directory";
+  try {
+    if ((await stat(dir)).isDirectory())
+      return void 0;
+  } catch (e) {
+    const code = e.code;
+    why = code === "ENOENT" ? "does not exist" : code === "ENOTDIR" ? "is not a directory" : `cannot be read: ${readErrorText(code ?? String(e))}`;
+  }
+  diagnosticsPrinter(format, true)([inputDirDiagnostic(dir, why)]);
+  return EXIT_ERRORS;
+}
+function inputDirDiagnostic(dir, why) {
+  return { code: "FEDC1007", severity: "error", message: `${dir} ${why}`, file: "", line: 0, col: 0 };
+}
+
 // dist/cli/env-flag.js
 function envFlag(value) {
   const v = value?.trim().toLowerCase();
@@ -36274,9 +36438,25 @@ function envFlag(value) {
 
 // dist/cli/load-repo.js
 function stagedRepo(dir) {
+  let onDisk = path13.resolve(dir);
+  const rest = [];
+  for (; ; ) {
+    let st;
+    try {
+      st = statSync5(onDisk);
+    } catch {
+      st = void 0;
+    }
+    if (st?.isDirectory())
+      break;
+    if (st || path13.dirname(onDisk) === onDisk)
+      throw new UnreadableSource([inputDirDiagnostic(dir, st ? "is not a directory" : "does not exist")]);
+    rest.unshift(path13.basename(onDisk));
+    onDisk = path13.dirname(onDisk);
+  }
   let loc;
   try {
-    loc = gitLocation(dir);
+    loc = gitLocation(onDisk);
   } catch (err2) {
     if (err2 instanceof GitNotFound)
       return "--staged reads the git index, and git is not installed, or not on PATH";
@@ -36284,7 +36464,11 @@ function stagedRepo(dir) {
   }
   if (!loc)
     return `--staged reads the git index, and ${dir} is not in a git work tree`;
-  return { source: indexSource(loc.top, loc.prefix), top: loc.top, prefix: loc.prefix };
+  const prefix2 = loc.prefix + rest.map((p) => p + "/").join("");
+  const source = indexSource(loc.top, prefix2, path13.resolve(dir));
+  if (rest.length > 0 && !source.holdsFiles)
+    throw new UnreadableSource([inputDirDiagnostic(dir, "does not exist, on disk or in the index")]);
+  return { source, top: loc.top, prefix: prefix2 };
 }
 async function compileSource(source, flags) {
   const prepared = await prepareCompile(source, flags);
@@ -36295,7 +36479,7 @@ async function prepareCompile(source, flags) {
   const strict = flags.strict ?? settings2.strict;
   if (hasErrors(settingsDiags))
     return { settings: settings2, compile: async () => ({ result: failed(settingsDiags), reads: [] }) };
-  const output = source.output(flags.output ? path11.resolve(flags.output) : settings2.output);
+  const output = source.output(flags.output ? path13.resolve(flags.output) : settings2.output);
   const kube = kubernetesVersion(settings2, flags.cluster ?? []);
   const crdSettings = settings2.crds?.length ? { ...settings2, include: settings2.crds, exclude: [] } : void 0;
   const readAll = async () => {
@@ -36371,58 +36555,13 @@ function kubernetesVersion(settings2, selected) {
   };
 }
 
-// dist/cli/print-diagnostics.js
-import path12 from "node:path";
-function diagnosticsPrinter(format, stdoutFree, repoDir, textPrefix) {
-  const stream2 = format !== "text" && stdoutFree ? process.stdout : process.stderr;
-  const prefix2 = repoDir === void 0 ? void 0 : format === "github" ? repoInCheckout(repoDir) : format === "text" ? textPrefix ?? repoFromWorkingDir(repoDir) : void 0;
-  return (diags) => {
-    const text = formatDiagnostics(namedFrom(diags, prefix2), format);
-    if (text)
-      stream2.write(text);
-  };
-}
-function repoInCheckout(repoDir, checkout = process.env.GITHUB_WORKSPACE || process.cwd()) {
-  const rel = path12.relative(path12.resolve(checkout), path12.resolve(repoDir));
-  if (rel === ".." || rel.startsWith(`..${path12.sep}`) || path12.isAbsolute(rel))
-    return void 0;
-  return rel.split(path12.sep).join("/");
-}
-function displayPath(p) {
-  const rel = path12.relative(process.cwd(), p);
-  return rel === "" ? "." : leavesBase(rel) ? p : rel;
-}
-function repoFromWorkingDir(repoDir) {
-  const shown = displayPath(repoDir);
-  return shown === "." ? "" : shown.split(path12.sep).join("/");
-}
-function namedFrom(diags, prefix2) {
-  if (!prefix2)
-    return diags;
-  const name = (file) => file && !path12.posix.isAbsolute(file) ? path12.posix.join(prefix2, file) : file;
-  return diags.map((d3) => {
-    const out = { ...d3, file: name(d3.file) };
-    if (!d3.related)
-      return out;
-    for (const r of d3.related) {
-      const from = `${r.file}:${r.line}:${r.col}`;
-      const to = `${name(r.file)}:${r.line}:${r.col}`;
-      out.message = out.message.split(from).join(to);
-      if (out.hint)
-        out.hint = out.hint.split(from).join(to);
-    }
-    out.related = d3.related.map((r) => ({ ...r, file: name(r.file) }));
-    return out;
-  });
-}
-
 // dist/cli/diff-command.js
 async function renderRefSides(dir, opts) {
   const fail = (message) => ({ ok: false, exit: EXIT_USAGE, message, failures: [] });
   let isDir = false;
   let missing = false;
   try {
-    isDir = statSync5(dir).isDirectory();
+    isDir = statSync6(dir).isDirectory();
   } catch (e) {
     missing = e.code === "ENOENT";
   }
@@ -36471,7 +36610,7 @@ async function renderRefSides(dir, opts) {
   const { top, prefix: prefix2 } = loc;
   const at = (sha, label) => ({ label, commit: sha, open: () => gitSource(top, prefix2, sha, label) });
   const base = at(baseCommit, baseLabel);
-  const head = headCommit ? at(headCommit, `${opts.head} (${short2(headCommit)})`) : opts.staged ? { label: "the index", open: () => indexSource(top, prefix2) } : { label: "the working tree", open: () => diskSource(dir) };
+  const head = headCommit ? at(headCommit, `${opts.head} (${short2(headCommit)})`) : opts.staged ? { label: "the index", open: () => indexSource(top, prefix2, path14.resolve(dir)) } : { label: "the working tree", open: () => diskSource(dir) };
   const sides = [];
   const failures = [];
   let headDiagnostics = [];
@@ -36504,7 +36643,7 @@ async function renderRefSides(dir, opts) {
 }
 
 // dist/cli/render-command.js
-import path18 from "node:path";
+import path20 from "node:path";
 
 // dist/emit/layout.js
 var ORDER_FIRST = [
@@ -36736,25 +36875,25 @@ function buildOutputTree(clusters, options) {
 // dist/emit/output-stamp.js
 import { createHash as createHash4 } from "node:crypto";
 import { lstatSync as lstatSync6, readdirSync as readdirSync5, readFileSync as readFileSync7 } from "node:fs";
-import path14 from "node:path";
+import path16 from "node:path";
 
 // dist/emit/commit-journal.js
-import { closeSync as closeSync2, fsyncSync, lstatSync as lstatSync5, openSync as openSync3, readFileSync as readFileSync6, renameSync as renameSync2, rmSync, statSync as statSync6, unlinkSync as unlinkSync2, writeSync as writeSync2 } from "node:fs";
+import { closeSync as closeSync2, fsyncSync, lstatSync as lstatSync5, openSync as openSync3, readFileSync as readFileSync6, renameSync as renameSync2, rmSync, statSync as statSync7, unlinkSync as unlinkSync2, writeSync as writeSync2 } from "node:fs";
 import { hostname } from "node:os";
-import path13 from "node:path";
+import path15 from "node:path";
 var JOURNAL_FILE = ".fedc-journal";
 var JOURNAL_TMP = `${JOURNAL_FILE}.tmp`;
 var TMP_SUFFIX = ".fedc-tmp";
 var JournalError = class extends Error {
 };
 function tempPath(target) {
-  return path13.join(path13.dirname(target), `.${path13.basename(target)}${TMP_SUFFIX}`);
+  return path15.join(path15.dirname(target), `.${path15.basename(target)}${TMP_SUFFIX}`);
 }
 function newJournal(renames2, deletes) {
   return { fedc: "commit-journal", version: 1, pid: process.pid, hostname: hostname(), started: (/* @__PURE__ */ new Date()).toISOString(), renames: renames2, deletes };
 }
 function writeJournal(outDir, journal) {
-  const tmp = path13.join(outDir, JOURNAL_TMP);
+  const tmp = path15.join(outDir, JOURNAL_TMP);
   const fd = openSync3(tmp, "w", 420);
   try {
     writeSync2(fd, JSON.stringify(journal) + "\n");
@@ -36765,17 +36904,17 @@ function writeJournal(outDir, journal) {
     throw err2;
   }
   closeSync2(fd);
-  renameSync2(tmp, path13.join(outDir, JOURNAL_FILE));
+  renameSync2(tmp, path15.join(outDir, JOURNAL_FILE));
   syncDir(outDir);
 }
 function removeJournal(outDir) {
-  rmSync(path13.join(outDir, JOURNAL_FILE), { force: true });
+  rmSync(path15.join(outDir, JOURNAL_FILE), { force: true });
   syncDir(outDir);
 }
 function readJournal(outDir) {
   let text;
   try {
-    text = readFileSync6(path13.join(outDir, JOURNAL_FILE), "utf8");
+    text = readFileSync6(path15.join(outDir, JOURNAL_FILE), "utf8");
   } catch (err2) {
     if (err2.code === "ENOENT")
       return void 0;
@@ -36842,7 +36981,7 @@ function recoverCommit(outDir) {
   }
   for (const [tmp, target] of pending) {
     renameSync2(tmp, target);
-    dirs.add(path13.dirname(target));
+    dirs.add(path15.dirname(target));
   }
   let deleted = 0;
   for (const rel of journal.deletes) {
@@ -36856,7 +36995,7 @@ function recoverCommit(outDir) {
     if (!isGeneratedByFedc(text))
       continue;
     unlinkSync2(file);
-    dirs.add(path13.dirname(file));
+    dirs.add(path15.dirname(file));
     deleted++;
   }
   for (const d3 of dirs)
@@ -36868,7 +37007,7 @@ function inside(outDir, rel) {
   let dir = outDir;
   const parts = rel.split("/");
   for (const p of parts.slice(0, -1)) {
-    dir = path13.join(dir, p);
+    dir = path15.join(dir, p);
     let link = false;
     try {
       link = lstatSync5(dir).isSymbolicLink();
@@ -36876,9 +37015,9 @@ function inside(outDir, rel) {
       break;
     }
     if (link)
-      throw new JournalError(`it names ${rel}, and ${path13.relative(outDir, dir)} is a symlink`);
+      throw new JournalError(`it names ${rel}, and ${path15.relative(outDir, dir)} is a symlink`);
   }
-  return path13.join(outDir, ...parts);
+  return path15.join(outDir, ...parts);
 }
 function isFile(p) {
   try {
@@ -36930,7 +37069,7 @@ var statOf = (abs) => lstatSync6(abs, { bigint: true, throwIfNoEntry: false });
 var namesDigest = (abs) => sha2562(readdirSync5(abs).sort().join("\0"));
 var fileDigest = (abs) => `fedc:${sha2562(readFileSync7(abs))}`;
 function takeStamp(outDir, compileKey2, scope, wanted, report, now = Date.now()) {
-  const root = path14.resolve(outDir);
+  const root = path16.resolve(outDir);
   const entries = /* @__PURE__ */ new Map();
   const racy = [];
   const keep = new Set(scope.keep);
@@ -36973,7 +37112,7 @@ function takeStamp(outDir, compileKey2, scope, wanted, report, now = Date.now())
         return void 0;
     }
     for (const rel of scope.files) {
-      const st = statOf(path14.join(root, rel));
+      const st = statOf(path16.join(root, rel));
       if (st?.isSymbolicLink())
         return void 0;
       record(rel, st);
@@ -36995,7 +37134,7 @@ function takeStamp(outDir, compileKey2, scope, wanted, report, now = Date.now())
   };
 }
 function checkStamp(outDir, stamp, now = Date.now()) {
-  const root = path14.resolve(outDir);
+  const root = path16.resolve(outDir);
   const stillRacy = [];
   try {
     const { paths, signatures: sigs } = stamp;
@@ -37097,9 +37236,9 @@ function treeDigests(tree) {
 }
 
 // dist/emit/write-tree.js
-import { existsSync as existsSync2, lstatSync as lstatSync7, readdirSync as readdirSync6, readFileSync as readFileSync8, realpathSync as realpathSync4, rmSync as rmSync2, rmdirSync, statSync as statSync7 } from "node:fs";
+import { existsSync as existsSync2, lstatSync as lstatSync7, readdirSync as readdirSync6, readFileSync as readFileSync8, realpathSync as realpathSync5, rmSync as rmSync2, rmdirSync, statSync as statSync8 } from "node:fs";
 import { open, rename, rm } from "node:fs/promises";
-import path15 from "node:path";
+import path17 from "node:path";
 var WRITE_CONCURRENCY = 64;
 var WRITE_BUDGET = 16 << 20;
 async function pool(items, limit, task, size, budget = Infinity) {
@@ -37200,7 +37339,7 @@ function compareListing(listing, tree, known) {
     if (wanted.has(rel))
       continue;
     const said = stamped(file, rel);
-    if (file.abs !== void 0 && path15.posix.basename(rel).startsWith(".") && rel.endsWith(TMP_SUFFIX))
+    if (file.abs !== void 0 && path17.posix.basename(rel).startsWith(".") && rel.endsWith(TMP_SUFFIX))
       leftovers.push(file.abs);
     else if (said !== void 0 ? said !== NOT_FEDCS : isGeneratedByFedc(file.text()))
       removed.push(rel);
@@ -37258,20 +37397,20 @@ async function writeTree(outDir, tree, changes, options = {}) {
   if (temps.length + changes.removed.length + changes.leftovers.length === 0)
     return;
   refuseSymlinks(changes, [...changes.added, ...changes.changed, ...changes.removed]);
-  const root = path15.resolve(outDir);
+  const root = path17.resolve(outDir);
   const touched = /* @__PURE__ */ new Set();
   try {
     const made = /* @__PURE__ */ new Set();
     for (const [, , target] of temps) {
-      const dir = path15.dirname(target);
+      const dir = path17.dirname(target);
       touched.add(dir);
       if (made.has(dir))
         continue;
       made.add(dir);
       const first = makeDirs(dir);
-      for (let d3 = dir; first !== void 0; d3 = path15.dirname(d3)) {
-        touched.add(path15.dirname(d3));
-        if (d3 === first || d3 === root || path15.dirname(d3) === d3)
+      for (let d3 = dir; first !== void 0; d3 = path17.dirname(d3)) {
+        touched.add(path17.dirname(d3));
+        if (d3 === first || d3 === root || path17.dirname(d3) === d3)
           break;
       }
     }
@@ -37281,7 +37420,7 @@ async function writeTree(outDir, tree, changes, options = {}) {
       onWritten?.(rel);
     }, ([, content]) => contentLength(content), WRITE_BUDGET);
     for (const [rel, , target] of temps) {
-      if (statSync7(target, { throwIfNoEntry: false })?.isDirectory())
+      if (statSync8(target, { throwIfNoEntry: false })?.isDirectory())
         throw new Error(`${rel} is a directory`);
     }
     options.lock?.assertHeld();
@@ -37303,7 +37442,7 @@ async function writeTree(outDir, tree, changes, options = {}) {
     for (const rel of changes.removed) {
       const file = safeJoin(outDir, rel);
       rmSync2(file, { force: true });
-      touched.add(path15.dirname(file));
+      touched.add(path17.dirname(file));
     }
   } catch (err2) {
     throw new CommitInterruptedError(err2, done, temps.length);
@@ -37313,7 +37452,7 @@ async function writeTree(outDir, tree, changes, options = {}) {
   await pool([...touched], WRITE_CONCURRENCY, syncDirAsync);
   removeJournal(outDir);
   for (const rel of changes.removed)
-    pruneEmptyDirs(outDir, path15.posix.dirname(rel));
+    pruneEmptyDirs(outDir, path17.posix.dirname(rel));
 }
 async function writeDurable(file, content) {
   const fault2 = writeFault(file);
@@ -37357,24 +37496,24 @@ function refuseSymlinks(changes, paths) {
   }
 }
 function outputLeavesRepo(root, outDir) {
-  const realRoot = realpathSync4(root);
-  let existing = path15.resolve(outDir);
+  const realRoot = realpathSync5(root);
+  let existing = path17.resolve(outDir);
   const rest = [];
   while (!existsSync2(existing)) {
-    rest.unshift(path15.basename(existing));
-    const up = path15.dirname(existing);
+    rest.unshift(path17.basename(existing));
+    const up = path17.dirname(existing);
     if (up === existing)
       break;
     existing = up;
   }
-  const real = path15.join(realpathSync4(existing), ...rest);
-  const rel = path15.relative(realRoot, real);
+  const real = path17.join(realpathSync5(existing), ...rest);
+  const rel = path17.relative(realRoot, real);
   return leavesBase(rel) ? real : void 0;
 }
 function safeJoin(outDir, rel) {
-  const root = path15.resolve(outDir);
-  const full = path15.resolve(root, rel);
-  if (full !== root && !full.startsWith(root.endsWith(path15.sep) ? root : root + path15.sep))
+  const root = path17.resolve(outDir);
+  const full = path17.resolve(root, rel);
+  if (full !== root && !full.startsWith(root.endsWith(path17.sep) ? root : root + path17.sep))
     throw new Error(`refusing to write outside ${root}: ${rel}`);
   return full;
 }
@@ -37382,7 +37521,7 @@ var diskFile = (abs, st) => ({ abs, ...st ? { st } : {}, text: () => readFileSyn
 function scopedFiles(outDir, tree) {
   const out = /* @__PURE__ */ new Map();
   const symlinks = [];
-  const root = path15.resolve(outDir);
+  const root = path17.resolve(outDir);
   const relative = relativeToRoot(root);
   const inScope = inTreeScope(tree);
   for (const scope of readableScopes(outDir, tree, symlinks)) {
@@ -37429,7 +37568,7 @@ function readableScopes(outDir, tree, symlinks) {
 function knownScopedFiles(outDir, tree, known) {
   const out = /* @__PURE__ */ new Map();
   const symlinks = [];
-  const root = path15.resolve(outDir);
+  const root = path17.resolve(outDir);
   const keep = new Set(tree.keep);
   const walk2 = (rel, st) => {
     for (const name of known.names(rel, st) ?? readdirSync6(childPath(root, rel))) {
@@ -37464,15 +37603,15 @@ function pruneEmptyDirs(outDir, relDir) {
     } catch {
       return;
     }
-    rel = path15.posix.dirname(rel);
+    rel = path17.posix.dirname(rel);
   }
 }
 
 // dist/emit/output-lock.js
 import { randomUUID } from "node:crypto";
-import { closeSync as closeSync3, fstatSync as fstatSync2, linkSync, openSync as openSync4, readdirSync as readdirSync7, readFileSync as readFileSync9, readSync as readSync2, renameSync as renameSync3, rmdirSync as rmdirSync2, statSync as statSync8, unlinkSync as unlinkSync3, writeSync as writeSync3 } from "node:fs";
+import { closeSync as closeSync3, fstatSync as fstatSync2, linkSync, openSync as openSync4, readdirSync as readdirSync7, readFileSync as readFileSync9, readSync as readSync2, renameSync as renameSync3, rmdirSync as rmdirSync2, statSync as statSync9, unlinkSync as unlinkSync3, writeSync as writeSync3 } from "node:fs";
 import { hostname as hostname2 } from "node:os";
-import path16 from "node:path";
+import path18 from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 var LOCK_FILE = ".fedc-lock";
 var LockBusyError = class extends Error {
@@ -37494,7 +37633,7 @@ var LockLostError = class extends Error {
 var POLL_MS = 100;
 var UNREADABLE_STALE_MS = 5e3;
 async function acquireLock(outDir, options) {
-  const lockPath = path16.join(outDir, LOCK_FILE);
+  const lockPath = path18.join(outDir, LOCK_FILE);
   const createdFrom = makeDirs(outDir);
   const me = { pid: process.pid, hostname: hostname2(), started: (/* @__PURE__ */ new Date()).toISOString(), token: randomUUID() };
   const procStart = processStart(process.pid);
@@ -37503,7 +37642,7 @@ async function acquireLock(outDir, options) {
   const body = JSON.stringify(me) + "\n";
   const begun = Date.now();
   let waiting = false;
-  const draft = path16.join(outDir, `${LOCK_FILE}.${me.token}`);
+  const draft = path18.join(outDir, `${LOCK_FILE}.${me.token}`);
   const writeDraft = () => {
     const fd = openSync4(draft, "wx", 420);
     try {
@@ -37564,7 +37703,7 @@ async function acquireLock(outDir, options) {
   }
 }
 function lockState(outDir) {
-  return inspect(path16.join(outDir, LOCK_FILE))?.state;
+  return inspect(path18.join(outDir, LOCK_FILE))?.state;
 }
 function held(lockPath, token, outDir, createdFrom) {
   const signals = ["SIGINT", "SIGTERM", "SIGHUP"];
@@ -37611,9 +37750,9 @@ function removeIfEmpty(dir, top) {
     } catch {
       return;
     }
-    if (path16.resolve(d3) === path16.resolve(top))
+    if (path18.resolve(d3) === path18.resolve(top))
       return;
-    const up = path16.dirname(d3);
+    const up = path18.dirname(d3);
     if (up === d3)
       return;
     d3 = up;
@@ -37702,7 +37841,7 @@ function takeOver(lockPath, staleIno) {
       return;
     throw err2;
   }
-  if (statSync8(aside).ino !== staleIno) {
+  if (statSync9(aside).ino !== staleIno) {
     try {
       linkSync(aside, lockPath);
     } catch {
@@ -37714,54 +37853,34 @@ function takeOver(lockPath, staleIno) {
 // dist/read/staged-output.js
 function stagedOutput(top, outPrefix, tree, fileOf) {
   const inScope = inTreeScope(tree);
-  const { entries, unmerged } = listIndex(top, outPrefix);
-  if (unmerged.length > 0) {
-    throw new UnreadableSource(unmerged.map((rel) => mergeConflict(fileOf(rel), `render again, then git add ${fileOf(rel)}`)));
-  }
-  const chosen = entries.filter((e) => e.mode !== "160000" && inScope(e.path));
-  let blobs;
-  const text = (oid, rel) => {
-    if (!blobs) {
-      const read = readBlobs(top, chosen.filter((e) => e.mode !== "120000").map((e) => e.oid));
-      if (read.unreadable.size > 0) {
-        throw new UnreadableSource(chosen.filter((e) => read.unreadable.has(e.oid)).map((e) => unreadableInIndex(fileOf(e.path), `git object ${e.oid} is missing from the repository`)));
-      }
-      blobs = read.blobs;
-    }
-    const b = blobs.get(oid);
-    if (b === void 0)
-      throw new Error(`${rel}: blob ${oid} was not read`);
-    return b.toString("utf8");
-  };
+  const staged = stagedFiles(top, outPrefix);
+  const conflicts = staged.unmerged.filter(inScope);
+  if (conflicts.length > 0)
+    throw new UnreadableSource(conflicts.map((rel) => mergeConflict(fileOf(rel))));
   const files = /* @__PURE__ */ new Map();
   const symlinks = [];
-  for (const e of chosen) {
+  for (const e of staged.entries) {
+    if (e.mode === "160000" || !inScope(e.path))
+      continue;
     if (e.mode === "120000")
       symlinks.push(e.path);
-    else
-      files.set(e.path, { text: () => text(e.oid, e.path) });
+    else {
+      files.set(e.path, {
+        text: () => {
+          const text = staged.text(e);
+          if (text !== void 0)
+            return text;
+          throw new UnreadableSource(staged.missing().filter((m) => inScope(m.path)).map((m) => unreadableInIndex(fileOf(m.path), `git object ${m.oid} is missing from the repository`)));
+        }
+      });
+    }
   }
   return { files, symlinks };
 }
 
-// dist/cli/input-dir.js
-import { stat } from "node:fs/promises";
-async function checkInputDir(dir, format) {
-  let why = "is not a directory";
-  try {
-    if ((await stat(dir)).isDirectory())
-      return void 0;
-  } catch (e) {
-    const code = e.code;
-    why = code === "ENOENT" ? "does not exist" : code === "ENOTDIR" ? "is not a directory" : `cannot be read: ${readErrorText(code ?? String(e))}`;
-  }
-  diagnosticsPrinter(format, true)([{ code: "FEDC1007", severity: "error", message: `${dir} ${why}`, file: "", line: 0, col: 0 }]);
-  return EXIT_ERRORS;
-}
-
 // dist/cli/output-guard.js
 import { hostname as hostname3 } from "node:os";
-import path17 from "node:path";
+import path19 from "node:path";
 var OutputEscapesError = class extends Error {
   outDir;
   real;
@@ -37781,7 +37900,7 @@ var GuardIoError = class extends Error {
   }
 };
 function outputDirOf(root, output, settings2) {
-  return output ? path17.resolve(output) : path17.resolve(root, settings2.output);
+  return output ? path19.resolve(output) : path19.resolve(root, settings2.output);
 }
 function guardOutput(inner, options) {
   const guard = {
@@ -37830,7 +37949,7 @@ async function waitForWriter(outDir, waitMs, onWait) {
       return;
     const waited = Date.now() - begun;
     if (waited >= waitMs)
-      throw new LockBusyError(path17.join(outDir, LOCK_FILE), state, waited, waitMs);
+      throw new LockBusyError(path19.join(outDir, LOCK_FILE), state, waited, waitMs);
     if (!told) {
       told = true;
       onWait(state);
@@ -38120,7 +38239,7 @@ async function runRender(dir, opts) {
     return usage("--allow-empty goes with --stdout: a render into a directory may leave a cluster empty without it");
   if (opts.staged && !opts.check && !opts.stdout)
     return usage("--staged goes with --check or --stdout: a render writes the output of the files on disk, which git add then stages");
-  const bad = await checkInputDir(dir, opts.format);
+  const bad = opts.staged ? void 0 : await checkInputDir(dir, opts.format);
   if (bad !== void 0)
     return bad;
   const progress = !opts.stdout && opts.format === "text" && wantsProgress(process.stderr, process.env) ? startProgress(process.stderr) : noProgress(process.stderr);
@@ -38130,7 +38249,7 @@ async function runRender(dir, opts) {
     progress.end();
     printAll(d3);
   };
-  const root = path18.resolve(dir);
+  const root = path20.resolve(dir);
   let staged;
   try {
     const s = opts.staged ? stagedRepo(dir) : void 0;
@@ -38163,7 +38282,7 @@ async function runRender(dir, opts) {
     }
     if (!isGuardError(e))
       throw e;
-    const shown = displayPath(guard?.outDir ?? path18.resolve(opts.output ?? root));
+    const shown = displayPath(guard?.outDir ?? path20.resolve(opts.output ?? root));
     const d3 = outputErrorDiagnostic(e, shown, fixCommand(dir, shown, opts), guard?.recovery ? "recovered" : "nothing");
     if (!d3)
       throw e;
@@ -38176,7 +38295,7 @@ async function runRender(dir, opts) {
 }
 async function render2(dir, opts, guard, print, run) {
   const { progress, words, shard, staged } = run;
-  const root = path18.resolve(dir);
+  const root = path20.resolve(dir);
   const prepared = await prepareCompile(staged?.source ?? guard?.source ?? diskSource(root), opts);
   const { settings: settings2 } = prepared;
   const outDir = outputDirOf(root, opts.output, settings2);
@@ -38293,10 +38412,10 @@ async function render2(dir, opts, guard, print, run) {
   try {
     progress.phase(opts.check ? "checking" : "comparing");
     if (staged) {
-      const outPrefix = pathInWorkTree(staged, root, outDir);
+      const outPrefix = workTreePath(staged.top, outDir);
       if (outPrefix === void 0)
         return usage(`--staged compares the output as staged, and ${shown} is not inside the git work tree ${staged.top}`);
-      changes = compareListing(stagedOutput(staged.top, outPrefix, tree, (rel) => path18.posix.join(path18.relative(root, outDir).split(path18.sep).join("/"), rel)), tree);
+      changes = compareListing(stagedOutput(staged.top, outPrefix, tree, (rel) => path20.posix.join(path20.relative(root, outDir).split(path20.sep).join("/"), rel)), tree);
     } else
       changes = await diffTree(outDir, tree, known);
   } catch (e) {
@@ -38377,16 +38496,8 @@ async function render2(dir, opts, guard, print, run) {
   said.push(`${shown}: ${changes.added.length} added, ${changes.changed.length} changed, ${changes.removed.length} removed, ${changes.unchanged} unchanged`);
   return finish({ diagnostics: diags, said }, tree, changes);
 }
-function pathInWorkTree(staged, root, outDir) {
-  const rel = path18.posix.join(staged.prefix, path18.relative(root, outDir).split(path18.sep).join("/"));
-  if (rel === ".")
-    return "";
-  if (rel === ".." || rel.startsWith("../") || path18.posix.isAbsolute(rel))
-    return void 0;
-  return rel + "/";
-}
 function fixCommand(dir, out, opts) {
-  const parts = ["fedc render", path18.isAbsolute(dir) ? displayPath(dir) : dir];
+  const parts = ["fedc render", path20.isAbsolute(dir) ? displayPath(dir) : dir];
   if (opts.output)
     parts.push("-o", out);
   if (opts.layout)
@@ -38408,7 +38519,7 @@ function usage(message) {
 // dist/action/runner.js
 import { appendFileSync, readFileSync as readFileSync10, writeFileSync as writeFileSync3 } from "node:fs";
 import os from "node:os";
-import path19 from "node:path";
+import path21 from "node:path";
 var SUMMARY_LIMIT = 1024 * 1024;
 var ANNOTATION_LIMIT = 10;
 function runnerFromEnv(env2 = process.env) {
@@ -38431,7 +38542,7 @@ function runnerFromEnv(env2 = process.env) {
         appendFileSync(env2.GITHUB_STEP_SUMMARY, markdown);
     },
     saveFile(name, text) {
-      const file = path19.join(env2.RUNNER_TEMP || os.tmpdir(), name);
+      const file = path21.join(env2.RUNNER_TEMP || os.tmpdir(), name);
       writeFileSync3(file, text);
       return file;
     },
@@ -38498,7 +38609,7 @@ var ZERO_SHA = /^0+$/;
 async function runAction(runner) {
   const mode = runner.input("mode", "diff");
   const rel = runner.input("path", ".");
-  const dir = path20.resolve(runner.workspace, rel);
+  const dir = path22.resolve(runner.workspace, rel);
   const prefix2 = repoInCheckout(dir, runner.workspace);
   if (mode === "check")
     return check(runner, dir, rel);

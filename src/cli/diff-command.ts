@@ -167,7 +167,7 @@ export async function renderRefSides(dir: string, opts: RefOptions): Promise<Ref
   const at = (sha: string, label: string): SideSource => ({ label, commit: sha, open: () => gitSource(top, prefix, sha, label) });
   const base = at(baseCommit, baseLabel);
   const head: SideSource = headCommit ? at(headCommit, `${opts.head} (${short(headCommit)})`)
-    : opts.staged ? { label: 'the index', open: () => indexSource(top, prefix) }
+    : opts.staged ? { label: 'the index', open: () => indexSource(top, prefix, path.resolve(dir)) }
       : { label: 'the working tree', open: () => diskSource(dir) };
   const sides: Side[] = [];
   const failures: { label: string; side: 'base' | 'head'; errors: Diagnostic[] }[] = [];

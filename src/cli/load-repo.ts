@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { compile, type CompileResult } from '../compile.js';
 import { hasErrors, promoteWarnings, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
@@ -6,7 +7,8 @@ import { previousZoneReader } from '../read/previous-zones.js';
 import { compileKey, openCompileCache, recordingOutput, type CompileCache } from '../read/compile-cache.js';
 import type { RepoFiles } from '../read/read-repo.js';
 import { GitNotFound, gitLocation } from '../read/git.js';
-import { diskSource, indexSource, type RepoSource } from '../read/repo-source.js';
+import { diskSource, indexSource, UnreadableSource, type RepoSource } from '../read/repo-source.js';
+import { inputDirDiagnostic } from './input-dir.js';
 import { SETTINGS_FILE, type Settings } from '../read/settings.js';
 import { parseKubernetesVersion } from '../validate/kubernetes-versions.js';
 import { envFlag } from './env-flag.js';
@@ -44,19 +46,39 @@ export interface StagedRepo {
 
 /**
  * The source of `--staged` (the pre-commit hooks): the index below `dir`, so that the files a
- * commit would hold are read, not the work tree's. A string is the usage error when there is no
- * index to read. Throws UnreadableSource for a file with a merge conflict.
+ * commit would hold are read, not the work tree's. `dir` need not be on disk (a sparse checkout
+ * leaves it out) if the index holds files below it. A string is the usage error when there is no
+ * index to read; a directory that is neither on disk nor in the index throws UnreadableSource
+ * (FEDC1007), as does a file with a merge conflict (FEDC1019).
  */
 export function stagedRepo(dir: string): StagedRepo | string {
+  // The nearest directory on disk, and the rest of the path below it.
+  let onDisk = path.resolve(dir);
+  const rest: string[] = [];
+  for (;;) {
+    let st;
+    try {
+      st = statSync(onDisk);
+    } catch {
+      st = undefined;
+    }
+    if (st?.isDirectory()) break;
+    if (st || path.dirname(onDisk) === onDisk) throw new UnreadableSource([inputDirDiagnostic(dir, st ? 'is not a directory' : 'does not exist')]);
+    rest.unshift(path.basename(onDisk));
+    onDisk = path.dirname(onDisk);
+  }
   let loc: ReturnType<typeof gitLocation>;
   try {
-    loc = gitLocation(dir);
+    loc = gitLocation(onDisk);
   } catch (err) {
     if (err instanceof GitNotFound) return '--staged reads the git index, and git is not installed, or not on PATH';
     throw err;
   }
   if (!loc) return `--staged reads the git index, and ${dir} is not in a git work tree`;
-  return { source: indexSource(loc.top, loc.prefix), top: loc.top, prefix: loc.prefix };
+  const prefix = loc.prefix + rest.map((p) => p + '/').join('');
+  const source = indexSource(loc.top, prefix, path.resolve(dir));
+  if (rest.length > 0 && !source.holdsFiles) throw new UnreadableSource([inputDirDiagnostic(dir, 'does not exist, on disk or in the index')]);
+  return { source, top: loc.top, prefix };
 }
 
 /**

@@ -11,6 +11,7 @@ import { lockState } from '../emit/output-lock.js';
 import { DNS_SHARD, inShard, parseShard, shardText, type Shard } from '../emit/shards.js';
 import { someNames } from '../plan/plan-placement.js';
 import { diskSource, UnreadableSource } from '../read/repo-source.js';
+import { workTreePath } from '../read/index-files.js';
 import { stagedOutput } from '../read/staged-output.js';
 import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { checkInputDir } from './input-dir.js';
@@ -84,7 +85,8 @@ export async function runRender(dir: string, opts: RenderFlags): Promise<number>
   if (opts.stdout && named.length > 1) return usage(`--stdout prints one cluster, and --cluster names ${named.length} (${named.join(', ')}): name one`);
   if (opts.allowEmpty && !opts.stdout) return usage('--allow-empty goes with --stdout: a render into a directory may leave a cluster empty without it');
   if (opts.staged && !opts.check && !opts.stdout) return usage('--staged goes with --check or --stdout: a render writes the output of the files on disk, which git add then stages');
-  const bad = await checkInputDir(dir, opts.format);
+  // --staged reads the directory from the index, where it may be though not on disk (stagedRepo)
+  const bad = opts.staged ? undefined : await checkInputDir(dir, opts.format);
   if (bad !== undefined) return bad;
   // The progress line: a render writing files, text diagnostics, stderr a terminal, not CI.
   const progress = !opts.stdout && opts.format === 'text' && wantsProgress(process.stderr, process.env)
@@ -270,7 +272,7 @@ async function render(dir: string, opts: RenderFlags, guard: OutputGuard | undef
   try {
     progress.phase(opts.check ? 'checking' : 'comparing');
     if (staged) {
-      const outPrefix = pathInWorkTree(staged, root, outDir);
+      const outPrefix = workTreePath(staged.top, outDir);
       if (outPrefix === undefined) return usage(`--staged compares the output as staged, and ${shown} is not inside the git work tree ${staged.top}`);
       changes = compareListing(stagedOutput(staged.top, outPrefix, tree, (rel) => path.posix.join(path.relative(root, outDir).split(path.sep).join('/'), rel)), tree);
     } else changes = await diffTree(outDir, tree, known);
@@ -359,18 +361,6 @@ interface RunReport {
   diagnostics: Diagnostic[];
   stderr?: string;
   said: string[];
-}
-
-/**
- * The output directory's path inside the work tree ('' or 'a/b/'), for --staged; undefined
- * outside it. From the repo's own (git names it without symlinks), so that a repo reached
- * through a symlink still finds its output.
- */
-function pathInWorkTree(staged: StagedRepo, root: string, outDir: string): string | undefined {
-  const rel = path.posix.join(staged.prefix, path.relative(root, outDir).split(path.sep).join('/'));
-  if (rel === '.') return '';
-  if (rel === '..' || rel.startsWith('../') || path.posix.isAbsolute(rel)) return undefined;
-  return rel + '/';
 }
 
 function fixCommand(dir: string, out: string, opts: RenderFlags): string {

@@ -8,7 +8,8 @@ import { loadAndCompile, stagedRepo } from './load-repo.js';
 import { checkInputDir } from './input-dir.js';
 
 export async function runValidate(dir: string, opts: { format: Format; strict?: boolean; staged?: boolean }): Promise<number> {
-  const bad = await checkInputDir(dir, opts.format);
+  // --staged reads the directory from the index, where it may be though not on disk (stagedRepo)
+  const bad = opts.staged ? undefined : await checkInputDir(dir, opts.format);
   if (bad !== undefined) return bad;
   const print = diagnosticsPrinter(opts.format, true, dir);
   let loaded: Awaited<ReturnType<typeof loadAndCompile>>;

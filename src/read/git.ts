@@ -57,8 +57,9 @@ function git(cwd: string, args: string[], input?: string): Buffer {
  */
 export function gitLocation(dir: string): { top: string; prefix: string } | undefined {
   try {
-    const [top, prefix] = git(dir, ['rev-parse', '--show-toplevel', '--show-prefix']).toString('utf8').split('\n');
-    return { top: top!, prefix: prefix ?? '' };
+    // One question each: a path may hold a line break, so two answers on one output could not be told apart.
+    const ask = (flag: string) => git(dir, ['rev-parse', flag]).toString('utf8').replace(/\n$/, '');
+    return { top: ask('--show-toplevel'), prefix: ask('--show-prefix') };
   } catch (err) {
     if (err instanceof GitNotFound) throw err;
     return undefined;
@@ -107,7 +108,7 @@ export function mergeBase(top: string, a: string, b: string): string | undefined
  * when git cannot read a tree of it (or the size of a blob).
  */
 export function listTree(top: string, commit: string, prefix: string): TreeEntry[] {
-  const list = (flags: string[]) => git(top, ['ls-tree', '-r', ...flags, '-z', '--full-tree', commit, '--', prefix === '' ? '.' : prefix]).toString('utf8');
+  const list = (flags: string[]) => git(top, ['--literal-pathspecs', 'ls-tree', '-r', ...flags, '-z', '--full-tree', commit, '--', prefix === '' ? '.' : prefix]).toString('utf8');
   let out: string;
   try {
     // -t: trees are listed too (and skipped below), each before git reads it, so that the
@@ -199,7 +200,7 @@ function rootTree(top: string, commit: string): string | undefined {
 }
 
 export interface BlobsRead {
-  /** The contents of every blob that could be read. */
+  /** The contents of every blob that could be read, by blobKey. */
   blobs: Map<string, Buffer>;
   /**
    * The others, and why: `missing` (not in the object store: a shallow or partial clone, a
@@ -209,29 +210,76 @@ export interface BlobsRead {
   unreadable: Map<string, string>;
 }
 
-/** The contents of blobs, read by one `git cat-file --batch`. */
-export function readBlobs(top: string, oids: readonly string[]): BlobsRead {
+/**
+ * A blob to read: by its id alone (its bytes as stored), or with the file's path in the work tree
+ * (from its top), as a checkout writes it there: through the smudge filter and the encoding the
+ * work tree's attributes and configuration set for that path (git-crypt, sops and other filters,
+ * working-tree-encoding), so that it reads as the file on disk does.
+ */
+export interface BlobRequest {
+  oid: string;
+  path?: string;
+}
+
+/** How BlobsRead keys a request's result. */
+export const blobKey = (r: BlobRequest): string => (r.path === undefined ? r.oid : `${r.oid} ${r.path}`);
+
+/**
+ * The contents of blobs (keyed by blobKey), read by one `git cat-file --batch`, but for requests
+ * whose path has a `filter` or `working-tree-encoding` attribute: each of those is read alone,
+ * with `--filters` (whose --batch form gives the stored size, not the converted one, in git
+ * 2.39, so that its output cannot be split). Line endings are left as stored: they read alike.
+ */
+export function readBlobs(top: string, requests: readonly BlobRequest[]): BlobsRead {
   const blobs = new Map<string, Buffer>();
   const unreadable = new Map<string, string>();
-  const unique = [...new Set(oids)];
-  if (unique.length === 0) return { blobs, unreadable };
-  const buf = git(top, ['cat-file', '--batch'], unique.map((o) => `${o}\n`).join(''));
+  const unique = new Map<string, BlobRequest>();
+  for (const r of requests) unique.set(blobKey(r), r);
+  const converted = convertedPaths(top, [...unique.values()].flatMap((r) => (r.path === undefined ? [] : [r.path])));
+  const batch: [string, BlobRequest][] = [];
+  for (const [key, r] of unique) {
+    if (r.path === undefined || !converted.has(r.path)) {
+      batch.push([key, r]);
+      continue;
+    }
+    try {
+      blobs.set(key, git(top, ['cat-file', '--filters', `--path=${r.path}`, r.oid]));
+    } catch (err) {
+      if (!(err instanceof GitError) || !/cannot read object|not a valid object/i.test(err.message)) throw err;
+      unreadable.set(key, 'missing');
+    }
+  }
+  if (batch.length === 0) return { blobs, unreadable };
+  const buf = git(top, ['cat-file', '--batch'], batch.map(([, r]) => `${r.oid}\n`).join(''));
   let at = 0;
-  for (const oid of unique) {
+  for (const [key, { oid }] of batch) {
     const nl = buf.indexOf(0x0a, at);
     const header = buf.subarray(at, nl < 0 ? buf.length : nl).toString('utf8'); // "<oid> <type> <size>" or "<oid> missing"
     const [, type, sizeText] = header.split(' ');
     if (nl < 0 || !header.startsWith(`${oid} `)) throw new GitError(`git cat-file: unexpected output for ${oid}: ${header}`);
     if (type === 'missing' && sizeText === undefined) {
-      unreadable.set(oid, 'missing');
+      unreadable.set(key, 'missing');
       at = nl + 1;
       continue;
     }
     const size = Number(sizeText);
     if (!Number.isInteger(size) || size < 0 || nl + 1 + size > buf.length) throw new GitError(`git cat-file: unexpected output for ${oid}: ${header}`);
-    if (type === 'blob') blobs.set(oid, buf.subarray(nl + 1, nl + 1 + size));
-    else unreadable.set(oid, type!);
+    if (type === 'blob') blobs.set(key, buf.subarray(nl + 1, nl + 1 + size));
+    else unreadable.set(key, type!);
     at = nl + 1 + size + 1;
   }
   return { blobs, unreadable };
+}
+
+/** The paths a checkout converts beyond line endings: a `filter` or `working-tree-encoding` attribute set. */
+function convertedPaths(top: string, paths: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  if (paths.length === 0) return out;
+  const fields = git(top, ['check-attr', '-z', '--stdin', 'filter', 'working-tree-encoding'], paths.map((p) => `${p}\0`).join('')).toString('utf8').split('\0');
+  // "<path> NUL <attribute> NUL <value> NUL", per path and attribute
+  for (let i = 0; i + 2 < fields.length; i += 3) {
+    const value = fields[i + 2];
+    if (value !== 'unspecified' && value !== 'unset') out.add(fields[i]!);
+  }
+  return out;
 }

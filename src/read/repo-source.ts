@@ -3,7 +3,8 @@ import path from 'node:path';
 import { Minimatch } from 'minimatch';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { isGeneratedByFedc } from '../model/output-contract.js';
-import { GitError, GitObjectUnreadable, listIndex, listTree, readBlobs, type TreeEntry } from './git.js';
+import { blobKey, GitError, GitObjectUnreadable, listIndex, listTree, readBlobs, type BlobRequest, type TreeEntry } from './git.js';
+import { INDEX, mergeConflict, stagedFiles, unreadableInIndex, workTreePath } from './index-files.js';
 import { loadSettingsSync, settingsFromBytes } from './load-settings.js';
 import { decodeSource } from './decode-source.js';
 import { diskOutputFiles, type OutputFiles } from './output-files.js';
@@ -96,42 +97,61 @@ export function gitSource(top: string, prefix: string, commit: string, label: st
       ? unreadable(err.path, `git object ${err.oid} (its tree) is missing from the repository`, `${err.path}/`)
       : unreadable(err.path, `git: ${gitSaid(err)}`)]);
   }
-  return entriesSource(top, entries, label, unreadable);
+  return entriesSource(top, entries, { label, unreadable });
 }
 
 /**
  * The index below `prefix`: what `git commit` would commit, so that a pre-commit hook checks the
  * commit rather than the work tree (files not added, and edits not staged, are not read). Only
- * read: the index and the object store are left as they are. A file with a merge conflict
- * (FEDC1019) throws UnreadableSource, as a file git cannot give (FEDC1017) does.
+ * read: the index and the object store are left as they are. Files are read as checked out
+ * (BlobRequest), as the work tree holds them. An input or fedc.yaml with a merge conflict is
+ * FEDC1019 among the diagnostics of reading; a file git cannot give (FEDC1017) throws
+ * UnreadableSource. `diskRoot` is the repo's directory on disk, where output paths are resolved.
  */
-export function indexSource(top: string, prefix: string): RepoSource {
+export function indexSource(top: string, prefix: string, diskRoot: string): RepoSource & { holdsFiles: boolean } {
   const { entries, unmerged } = listIndex(top, prefix);
-  if (unmerged.length > 0) throw new UnreadableSource(unmerged.map((file) => mergeConflict(file, `resolve the conflict, then git add ${file}`)));
-  return entriesSource(top, entries, INDEX, unreadableInIndex);
+  const source = entriesSource(top, entries, { label: INDEX, unreadable: unreadableInIndex, checkedOutAt: prefix, unmerged });
+  return {
+    ...source,
+    /** Whether the index holds anything below the directory (for one not on disk). */
+    holdsFiles: entries.length + unmerged.length > 0,
+    // The previous output as staged, wherever in the work tree it lies (-o, a symlink to it).
+    output: (dir) => {
+      const at = workTreePath(top, path.resolve(diskRoot, dir));
+      return at === undefined ? () => undefined : stagedFiles(top, at).read;
+    },
+  };
 }
 
-const INDEX = 'the index';
-
-/** FEDC1019: a path of the index with a merge conflict (stages 1 to 3, no stage 0). */
-export const mergeConflict = (file: string, hint: string): Diagnostic => ({ code: 'FEDC1019', severity: 'error', file, line: 0, col: 0,
-  message: `${file} has a merge conflict in the index, so what would be committed is not known`, hint });
-
-/** FEDC1017 about a file of the index: its blob is not in the object store. */
-export const unreadableInIndex = (file: string, why: string): Diagnostic => ({ code: 'FEDC1017', severity: 'error', file, line: 0, col: 0,
-  message: `${file} in ${INDEX} cannot be read: ${why}`, hint: 'the object store is damaged: run git fsck' });
+interface EntriesOptions {
+  /** How messages name the source: "main (1a2b3c4)", "the index". */
+  label: string;
+  /** The diagnostic of a file whose blob git cannot give. */
+  unreadable: (file: string, why: string) => Diagnostic;
+  /**
+   * The repo's directory in the work tree ('' or 'a/b/'), for a source read as checked out there
+   * (BlobRequest: the index, whose files the work tree holds). Such a source has no
+   * inputsFingerprint: what is read depends on filters and settings besides the blob ids.
+   */
+  checkedOutAt?: string;
+  /** Paths (relative to the repo) with a merge conflict: FEDC1019 where they are read. */
+  unmerged?: readonly string[];
+}
 
 /**
- * A repo made of git blobs: `entries` (paths relative to the repo's directory) read with one
- * `git cat-file --batch`. Shared by a commit and the index.
+ * A repo made of git blobs: `entries` (paths relative to the repo's directory, a followed
+ * symlink's with `from`, the path of the file it leads to) read with `git cat-file --batch`.
+ * Shared by a commit and the index.
  */
-function entriesSource(top: string, entries: TreeEntry[], label: string, unreadable: (file: string, why: string) => Diagnostic): RepoSource {
+function entriesSource(top: string, entries: TreeEntry[], options: EntriesOptions): RepoSource {
+  const { label, unreadable, checkedOutAt, unmerged = [] } = options;
   const byPath = new Map(entries.map((e) => [e.path, e]));
-  /** The blobs of these entries; throws UnreadableSource naming every one git cannot give. */
-  const read = (chosen: readonly TreeEntry[]): Map<string, Buffer> => {
+  const request = (e: TreeEntry & { from?: string }): BlobRequest => (checkedOutAt === undefined ? { oid: e.oid } : { oid: e.oid, path: checkedOutAt + (e.from ?? e.path) });
+  /** The blobs of these entries, in their order; throws UnreadableSource naming every one git cannot give. */
+  const read = (chosen: readonly TreeEntry[]): Buffer[] => {
     let got: ReturnType<typeof readBlobs>;
     try {
-      got = readBlobs(top, chosen.map((e) => e.oid));
+      got = readBlobs(top, chosen.map(request));
     } catch (err) {
       // git gave up on an object (a partial clone whose promisor remote cannot be reached):
       // name the files of the objects it names
@@ -139,13 +159,14 @@ function entriesSource(top: string, entries: TreeEntry[], label: string, unreada
       if (named.length === 0) throw err;
       throw new UnreadableSource(named.map((e) => unreadable(e.path, `git: ${gitSaid(err as GitError)}`)));
     }
-    if (got.unreadable.size === 0) return got.blobs;
-    throw new UnreadableSource(chosen.filter((e) => got.unreadable.has(e.oid)).map((e) => {
-      const why = got.unreadable.get(e.oid)!;
+    const keys = chosen.map((e) => blobKey(request(e)));
+    if (got.unreadable.size === 0) return keys.map((k) => got.blobs.get(k)!);
+    throw new UnreadableSource(chosen.filter((_, i) => got.unreadable.has(keys[i]!)).map((e) => {
+      const why = got.unreadable.get(blobKey(request(e)))!;
       return unreadable(e.path, `git object ${e.oid} ${why === 'missing' ? 'is missing from the repository' : `is a ${why}, not a file's contents`}`);
     }));
   };
-  const text = (e: TreeEntry) => read([e]).get(e.oid)!.toString('utf8');
+  const text = (e: TreeEntry) => read([e])[0]!.toString('utf8');
   // Symlinks are followed inside the input directory, as on disk, by the tree's own entries.
   const dirs = treeDirs(entries);
   const linkTexts = new Map<string, string>();
@@ -155,9 +176,9 @@ function entriesSource(top: string, entries: TreeEntry[], label: string, unreada
     return t;
   };
   /** A symlink entry as the file it leads to (under the link's path), or the diagnostic of why not. */
-  const followed = (e: TreeEntry): TreeEntry | Diagnostic => {
+  const followed = (e: TreeEntry): (TreeEntry & { from?: string }) | Diagnostic => {
     const t = resolveTreeLink(e.path, byPath, dirs, linkText);
-    if (t.kind === 'file') return { ...t.entry, path: e.path };
+    if (t.kind === 'file') return { ...t.entry, path: e.path, from: t.entry.path };
     return t.kind === 'dir' ? symlinkedDirectory(e.path, t.path) : unfollowedSymlink(e.path, t.kind);
   };
   const isEntry = (x: TreeEntry | Diagnostic): x is TreeEntry => 'oid' in x;
@@ -167,9 +188,19 @@ function entriesSource(top: string, entries: TreeEntry[], label: string, unreada
     const matches = inputMatcher(settings);
     return sorted.filter((e) => matches(e.path));
   };
+  const inputsFingerprint = (settings: Settings): string => {
+    const h = createHash('sha256').update('git-inputs\0');
+    for (const e of matching(settings)) {
+      // a symlink by what it leads to, whose bytes its own blob id does not name
+      const to = e.mode === '120000' ? followed(e) : undefined;
+      h.update(`${e.path}\0${e.mode}\0${e.oid}\0${to === undefined ? '' : isEntry(to) ? to.oid : to.message}\n`);
+    }
+    return h.digest('hex');
+  };
   return {
     label,
     readSettings() {
+      if (unmerged.includes(SETTINGS_FILE)) return { settings: { ...DEFAULT_SETTINGS }, diagnostics: [mergeConflict(SETTINGS_FILE)] };
       const found = byPath.get(SETTINGS_FILE);
       // A submodule is not part of this repository.
       if (!found || found.mode === '160000') return { settings: { ...DEFAULT_SETTINGS }, diagnostics: [] };
@@ -178,19 +209,12 @@ function entriesSource(top: string, entries: TreeEntry[], label: string, unreada
         const d = e.code === 'FEDC1015' ? fileDiag('FEDC1006', SETTINGS_FILE, `${SETTINGS_FILE} cannot be read: it is a directory, not a file`) : e;
         return { settings: { ...DEFAULT_SETTINGS }, diagnostics: [d] };
       }
-      return settingsFromBytes(read([e]).get(e.oid)!);
+      return settingsFromBytes(read([e])[0]!);
     },
-    inputsFingerprint(settings) {
-      const h = createHash('sha256').update('git-inputs\0');
-      for (const e of matching(settings)) {
-        // a symlink by what it leads to, whose bytes its own blob id does not name
-        const to = e.mode === '120000' ? followed(e) : undefined;
-        h.update(`${e.path}\0${e.mode}\0${e.oid}\0${to === undefined ? '' : isEntry(to) ? to.oid : to.message}\n`);
-      }
-      return h.digest('hex');
-    },
+    ...(checkedOutAt === undefined ? { inputsFingerprint } : {}),
     async readInputs(settings) {
-      const diagnostics: Diagnostic[] = [];
+      const matches = inputMatcher(settings);
+      const diagnostics: Diagnostic[] = unmerged.filter(matches).map((file) => mergeConflict(file));
       const chosen: TreeEntry[] = [];
       for (const e of matching(settings)) {
         if (e.mode === '160000') continue; // a submodule: not part of this repository
@@ -211,8 +235,8 @@ function entriesSource(top: string, entries: TreeEntry[], label: string, unreada
       }
       const blobs = read(chosen);
       const files: SourceFile[] = [];
-      for (const e of chosen) {
-        const blob = blobs.get(e.oid)!;
+      for (const [i, e] of chosen.entries()) {
+        const blob = blobs[i]!;
         if (isGeneratedByFedc(blob.subarray(0, 32).toString('latin1'))) continue;
         // bad bytes are refused as readRepo refuses them, so both sides of a diff compile as render does
         const decoded = decodeSource(blob, e.path);
