@@ -321,3 +321,18 @@ describe('--staged reads what git checks out, wherever the repo and its output l
     expect([v.code, v.stderr]).toEqual([0, 'ok: 2 clusters, 4 objects\n']);
   });
 });
+
+describe('fedc diff --staged before the first commit', () => {
+  it('compares the index with nothing, as git diff --staged does', () => {
+    const fresh = path.join(work, 'fresh');
+    write(fresh, { 'clusters/aws.yaml': clusterYaml('aws'), 'apps/namespace.yaml': NAMESPACE, 'apps/settings.yaml': configMap('blue') });
+    git(fresh, 'init', '-q', '-b', 'main');
+    git(fresh, 'add', '-A');
+    const r = fedc(['diff', '--staged', '--no-color'], fresh);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe('fedc diff: no commit yet -> the index');
+    expect(r.stdout).toContain('1 cluster changed: 2 objects added, 0 changed, 0 removed');
+    const plain = fedc(['diff'], fresh);
+    expect([plain.code, plain.stderr]).toEqual([2, 'fedc diff: the repository has no commit yet (HEAD names none); give --base, or compare the index with --staged\n']);
+  });
+});

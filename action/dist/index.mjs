@@ -25135,6 +25135,9 @@ function describeRef(top, ref) {
     return { shallow };
   return { oid, type: run(["cat-file", "-t", oid]) || "missing", shallow };
 }
+function emptyTree(top) {
+  return git(top, ["hash-object", "-t", "tree", "--stdin"], "").toString("utf8").trim();
+}
 function mergeBase(top, a, b) {
   try {
     return git(top, ["merge-base", a, b]).toString("utf8").trim() || void 0;
@@ -25195,7 +25198,7 @@ function listTree(top, commit, prefix2) {
   }
   return entries;
 }
-function listIndex(top, prefix2) {
+function listIndex(top, prefix2, sizes = true) {
   const out = git(top, ["--literal-pathspecs", "ls-files", "--stage", "-z", "--full-name", "--", prefix2 === "" ? "." : prefix2]).toString("utf8");
   const entries = [];
   const unmerged = /* @__PURE__ */ new Set();
@@ -25214,16 +25217,16 @@ function listIndex(top, prefix2) {
       entries.push({ mode, oid, size: 0, path: rel });
   }
   const blobs = entries.filter((e) => e.mode !== "160000");
-  if (blobs.length > 0) {
-    const sizes = /* @__PURE__ */ new Map();
+  if (sizes && blobs.length > 0) {
+    const sizes2 = /* @__PURE__ */ new Map();
     for (const line of git(top, ["cat-file", "--batch-check"], [...new Set(blobs.map((e) => e.oid))].map((o) => `${o}
 `).join("")).toString("utf8").split("\n")) {
       const [oid, type2, size] = line.split(" ");
       if (type2 === "blob")
-        sizes.set(oid, Number(size));
+        sizes2.set(oid, Number(size));
     }
     for (const e of blobs)
-      e.size = sizes.get(e.oid) ?? 0;
+      e.size = sizes2.get(e.oid) ?? 0;
   }
   return { entries, unmerged: [...unmerged].sort() };
 }
@@ -27351,7 +27354,7 @@ function workTreePath(top, abs) {
   return parts.join("/") + "/";
 }
 function stagedFiles(top, prefix2) {
-  const { entries, unmerged } = listIndex(top, prefix2);
+  const { entries, unmerged } = listIndex(top, prefix2, false);
   const files = entries.filter((e) => e.mode === "100644" || e.mode === "100755");
   const byPath = new Map(files.map((e) => [e.path, e]));
   let read;
@@ -32536,10 +32539,7 @@ function entriesSource(top, entries, options) {
   };
   const isEntry = (x2) => "oid" in x2;
   const sorted = [...entries].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-  const matching = (settings2) => {
-    const matches = inputMatcher(settings2);
-    return sorted.filter((e) => matches(e.path));
-  };
+  const matching = (settings2, matches = inputMatcher(settings2)) => sorted.filter((e) => matches(e.path));
   const inputsFingerprint = (settings2) => {
     const h = createHash("sha256").update("git-inputs\0");
     for (const e of matching(settings2)) {
@@ -32569,7 +32569,7 @@ function entriesSource(top, entries, options) {
       const matches = inputMatcher(settings2);
       const diagnostics = unmerged.filter(matches).map((file) => mergeConflict(file));
       const chosen = [];
-      for (const e of matching(settings2)) {
+      for (const e of matching(settings2, matches)) {
         if (e.mode === "160000")
           continue;
         let file = e;
@@ -36596,9 +36596,13 @@ async function renderRefSides(dir, opts) {
     return noCommit(opts.head, "head");
   const baseRef = opts.base ?? "HEAD";
   let baseCommit = commit(baseRef);
+  let baseLabel = baseCommit ? `${baseRef} (${short2(baseCommit)})` : "";
+  if (!baseCommit && opts.staged && opts.base === void 0 && !opts.mergeBase && !describeRef(loc.top, "HEAD").oid) {
+    baseCommit = emptyTree(loc.top);
+    baseLabel = "no commit yet";
+  }
   if (!baseCommit)
-    return noCommit(baseRef, "base", baseRef === "HEAD" ? "the repository has no commit yet (HEAD names none); give --base" : void 0);
-  let baseLabel = `${baseRef} (${short2(baseCommit)})`;
+    return noCommit(baseRef, "base", baseRef === "HEAD" ? "the repository has no commit yet (HEAD names none); give --base, or compare the index with --staged" : void 0);
   if (opts.mergeBase) {
     const other = headCommit ?? commit("HEAD");
     const mb = other ? mergeBase(loc.top, baseCommit, other) : void 0;

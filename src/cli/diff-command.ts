@@ -6,7 +6,7 @@ import { formatDiagnostics, summarize } from '../diagnostics/format.js';
 import { compareSnapshots } from '../diff/compare-snapshots.js';
 import { DIFF_FORMATS, diffFormatters, type DiffFormat } from '../diff/format/index.js';
 import { snapshotOfCompile, snapshotOfTree, type RenderSnapshot } from '../diff/render-snapshot.js';
-import { describeRef, GitError, GitNotFound, gitLocation, mergeBase, resolveCommit } from '../read/git.js';
+import { describeRef, emptyTree, GitError, GitNotFound, gitLocation, mergeBase, resolveCommit } from '../read/git.js';
 import { GENERATED_MARKER, ZONE_GENERATED_MARKER } from '../model/output-contract.js';
 import { listTree } from '../read/list-tree.js';
 import { diskSource, gitSource, indexSource, missingRevision, UnreadableSource, unreadableRevision, type RepoSource } from '../read/repo-source.js';
@@ -152,8 +152,13 @@ export async function renderRefSides(dir: string, opts: RefOptions): Promise<Ref
   if (opts.head !== undefined && !headCommit) return noCommit(opts.head, 'head');
   const baseRef = opts.base ?? 'HEAD';
   let baseCommit = commit(baseRef);
-  if (!baseCommit) return noCommit(baseRef, 'base', baseRef === 'HEAD' ? 'the repository has no commit yet (HEAD names none); give --base' : undefined);
-  let baseLabel = `${baseRef} (${short(baseCommit)})`;
+  let baseLabel = baseCommit ? `${baseRef} (${short(baseCommit)})` : '';
+  if (!baseCommit && opts.staged && opts.base === undefined && !opts.mergeBase && !describeRef(loc.top, 'HEAD').oid) {
+    // The first commit, as git diff --staged shows it: against nothing.
+    baseCommit = emptyTree(loc.top);
+    baseLabel = 'no commit yet';
+  }
+  if (!baseCommit) return noCommit(baseRef, 'base', baseRef === 'HEAD' ? 'the repository has no commit yet (HEAD names none); give --base, or compare the index with --staged' : undefined);
   if (opts.mergeBase) {
     const other = headCommit ?? commit('HEAD');
     const mb = other ? mergeBase(loc.top, baseCommit, other) : undefined;

@@ -49,7 +49,7 @@ export interface StagedRepo {
  * commit would hold are read, not the work tree's. `dir` need not be on disk (a sparse checkout
  * leaves it out) if the index holds files below it. A string is the usage error when there is no
  * index to read; a directory that is neither on disk nor in the index throws UnreadableSource
- * (FEDC1007), as does a file with a merge conflict (FEDC1019).
+ * (FEDC1007).
  */
 export function stagedRepo(dir: string): StagedRepo | string {
   // The nearest directory on disk, and the rest of the path below it.

@@ -95,6 +95,11 @@ export function describeRef(top: string, ref: string): { oid?: string; type?: st
   return { oid, type: run(['cat-file', '-t', oid]) || 'missing', shallow };
 }
 
+/** The id of the empty tree, in the repository's hash: git knows it without storing it (nothing is written). */
+export function emptyTree(top: string): string {
+  return git(top, ['hash-object', '-t', 'tree', '--stdin'], '').toString('utf8').trim();
+}
+
 export function mergeBase(top: string, a: string, b: string): string | undefined {
   try {
     return git(top, ['merge-base', a, b]).toString('utf8').trim() || undefined;
@@ -160,10 +165,10 @@ export function listTree(top: string, commit: string, prefix: string): TreeEntry
 /**
  * Every file below `prefix` in the index (what `git commit` would commit), paths relative to
  * `prefix`, as listTree lists a commit's. Entries of a merge conflict (stages 1 to 3) are
- * `unmerged`, once per path. Sizes come from `git cat-file --batch-check`; an object the store
- * lacks has size 0 here, and reading it says so.
+ * `unmerged`, once per path. Sizes (unless `sizes` is false: then 0) come from
+ * `git cat-file --batch-check`; an object the store lacks has size 0 here, and reading it says so.
  */
-export function listIndex(top: string, prefix: string): { entries: TreeEntry[]; unmerged: string[] } {
+export function listIndex(top: string, prefix: string, sizes = true): { entries: TreeEntry[]; unmerged: string[] } {
   const out = git(top, ['--literal-pathspecs', 'ls-files', '--stage', '-z', '--full-name', '--', prefix === '' ? '.' : prefix]).toString('utf8');
   const entries: TreeEntry[] = [];
   const unmerged = new Set<string>();
@@ -179,7 +184,7 @@ export function listIndex(top: string, prefix: string): { entries: TreeEntry[]; 
     else entries.push({ mode: mode!, oid: oid!, size: 0, path: rel });
   }
   const blobs = entries.filter((e) => e.mode !== '160000');
-  if (blobs.length > 0) {
+  if (sizes && blobs.length > 0) {
     const sizes = new Map<string, number>();
     for (const line of git(top, ['cat-file', '--batch-check'], [...new Set(blobs.map((e) => e.oid))].map((o) => `${o}\n`).join('')).toString('utf8').split('\n')) {
       const [oid, type, size] = line.split(' ');

@@ -67,7 +67,7 @@ export interface StagedFiles {
 }
 
 export function stagedFiles(top: string, prefix: string): StagedFiles {
-  const { entries, unmerged } = listIndex(top, prefix);
+  const { entries, unmerged } = listIndex(top, prefix, false); // an output's files are compared whole, whatever their size
   const files = entries.filter((e) => e.mode === '100644' || e.mode === '100755');
   const byPath = new Map(files.map((e) => [e.path, e]));
   let read: ReturnType<typeof readBlobs> | undefined;

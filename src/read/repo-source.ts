@@ -184,10 +184,7 @@ function entriesSource(top: string, entries: TreeEntry[], options: EntriesOption
   const isEntry = (x: TreeEntry | Diagnostic): x is TreeEntry => 'oid' in x;
   const sorted = [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   /** The entries the settings' include and exclude select, in path order. */
-  const matching = (settings: Settings): TreeEntry[] => {
-    const matches = inputMatcher(settings);
-    return sorted.filter((e) => matches(e.path));
-  };
+  const matching = (settings: Settings, matches = inputMatcher(settings)): TreeEntry[] => sorted.filter((e) => matches(e.path));
   const inputsFingerprint = (settings: Settings): string => {
     const h = createHash('sha256').update('git-inputs\0');
     for (const e of matching(settings)) {
@@ -216,7 +213,7 @@ function entriesSource(top: string, entries: TreeEntry[], options: EntriesOption
       const matches = inputMatcher(settings);
       const diagnostics: Diagnostic[] = unmerged.filter(matches).map((file) => mergeConflict(file));
       const chosen: TreeEntry[] = [];
-      for (const e of matching(settings)) {
+      for (const e of matching(settings, matches)) {
         if (e.mode === '160000') continue; // a submodule: not part of this repository
         let file = e;
         if (e.mode === '120000') {
