@@ -55,9 +55,9 @@ function write(dir: string, files: Record<string, string>): void {
   }
 }
 
-/** A federation of two clusters under `sub` of a new git repository, rendered and committed. */
-function federation(sub = ''): string {
-  const top = path.join(work, 'repo');
+/** A federation of two clusters under `sub` of a new git repository (`name` in the work directory), rendered and committed. */
+function federation(sub = '', name = 'repo'): string {
+  const top = path.join(work, name);
   const dir = path.join(top, sub);
   write(dir, { 'clusters/aws.yaml': clusterYaml('aws'), 'clusters/gcp.yaml': clusterYaml('gcp'), 'apps/namespace.yaml': NAMESPACE, 'apps/settings.yaml': configMap('blue') });
   git(top, 'init', '-q', '-b', 'main');
@@ -99,9 +99,7 @@ describe('fedc validate --staged', () => {
   });
 
   it('names files from the working directory for a federation in a subdirectory of the work tree', () => {
-    cleanup(work);
-    work = tempDir('fedc-staged-');
-    repo = federation('federation');
+    repo = federation('federation', 'in-sub');
     write(repo, { 'federation/apps/settings.yaml': configMap('blue').replace('  placement:', '  placment:') });
     git(repo, 'add', '-A');
     const r = fedc(['validate', '--staged', 'federation'], repo);
@@ -197,9 +195,7 @@ describe('fedc render --check --staged', () => {
   });
 
   it('finds the output of a federation in a subdirectory, reached through a symlink too', () => {
-    cleanup(work);
-    work = tempDir('fedc-staged-');
-    repo = federation('federation');
+    repo = federation('federation', 'in-sub');
     const link = path.join(work, 'link');
     symlinkSync(path.join(repo, 'federation'), link);
     const ok = fedc(['render', '--check', '--staged', link], work);
@@ -298,9 +294,7 @@ describe('--staged reads what git checks out, wherever the repo and its output l
   });
 
   it('a directory the index holds but the disk does not (a sparse checkout) is read; one in neither is FEDC1007', () => {
-    cleanup(work);
-    work = tempDir('fedc-staged-');
-    repo = federation('fed');
+    repo = federation('fed', 'in-sub');
     write(repo, { 'other/a.txt': 'x\n' });
     git(repo, 'add', '-A');
     git(repo, 'commit', '-q', '-m', 'other');
@@ -314,9 +308,7 @@ describe('--staged reads what git checks out, wherever the repo and its output l
   });
 
   it('a directory whose name holds a line break', () => {
-    cleanup(work);
-    work = tempDir('fedc-staged-');
-    repo = federation('a\nb');
+    repo = federation('a\nb', 'in-sub');
     const v = fedc(['validate', '--staged', 'a\nb'], repo);
     expect([v.code, v.stderr]).toEqual([0, 'ok: 2 clusters, 4 objects\n']);
   });

@@ -32489,15 +32489,22 @@ function gitSource(top, prefix2, commit, label) {
 function indexSource(top, prefix2, diskRoot) {
   const { entries, unmerged } = listIndex(top, prefix2);
   const source = entriesSource(top, entries, { label: INDEX, unreadable: unreadableInIndex, checkedOutAt: prefix2, unmerged });
+  const outputs = /* @__PURE__ */ new Map();
+  const outputAt = (abs) => {
+    const at = workTreePath(top, abs);
+    if (at === void 0)
+      return void 0;
+    let files = outputs.get(at);
+    if (!files)
+      outputs.set(at, files = stagedFiles(top, at));
+    return files;
+  };
   return {
     ...source,
-    /** Whether the index holds anything below the directory (for one not on disk). */
     holdsFiles: entries.length + unmerged.length > 0,
+    outputAt,
     // The previous output as staged, wherever in the work tree it lies (-o, a symlink to it).
-    output: (dir) => {
-      const at = workTreePath(top, path8.resolve(diskRoot, dir));
-      return at === void 0 ? () => void 0 : stagedFiles(top, at).read;
-    }
+    output: (dir) => outputAt(path8.resolve(diskRoot, dir))?.read ?? (() => void 0)
   };
 }
 function entriesSource(top, entries, options) {
@@ -36468,7 +36475,7 @@ function stagedRepo(dir) {
   const source = indexSource(loc.top, prefix2, path13.resolve(dir));
   if (rest.length > 0 && !source.holdsFiles)
     throw new UnreadableSource([inputDirDiagnostic(dir, "does not exist, on disk or in the index")]);
-  return { source, top: loc.top, prefix: prefix2 };
+  return { source, top: loc.top };
 }
 async function compileSource(source, flags) {
   const prepared = await prepareCompile(source, flags);
@@ -37855,9 +37862,8 @@ function takeOver(lockPath, staleIno) {
 }
 
 // dist/read/staged-output.js
-function stagedOutput(top, outPrefix, tree, fileOf) {
+function stagedOutput(staged, tree, fileOf) {
   const inScope = inTreeScope(tree);
-  const staged = stagedFiles(top, outPrefix);
   const conflicts = staged.unmerged.filter(inScope);
   if (conflicts.length > 0)
     throw new UnreadableSource(conflicts.map((rel) => mergeConflict(fileOf(rel))));
@@ -38416,10 +38422,11 @@ async function render2(dir, opts, guard, print, run) {
   try {
     progress.phase(opts.check ? "checking" : "comparing");
     if (staged) {
-      const outPrefix = workTreePath(staged.top, outDir);
-      if (outPrefix === void 0)
+      const files = staged.source.outputAt(outDir);
+      if (files === void 0)
         return usage(`--staged compares the output as staged, and ${shown} is not inside the git work tree ${staged.top}`);
-      changes = compareListing(stagedOutput(staged.top, outPrefix, tree, (rel) => path20.posix.join(path20.relative(root, outDir).split(path20.sep).join("/"), rel)), tree);
+      const named = path20.relative(root, outDir).split(path20.sep).join("/");
+      changes = compareListing(stagedOutput(files, tree, (rel) => path20.posix.join(named, rel)), tree);
     } else
       changes = await diffTree(outDir, tree, known);
   } catch (e) {

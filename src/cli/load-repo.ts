@@ -7,7 +7,7 @@ import { previousZoneReader } from '../read/previous-zones.js';
 import { compileKey, openCompileCache, recordingOutput, type CompileCache } from '../read/compile-cache.js';
 import type { RepoFiles } from '../read/read-repo.js';
 import { GitNotFound, gitLocation } from '../read/git.js';
-import { diskSource, indexSource, UnreadableSource, type RepoSource } from '../read/repo-source.js';
+import { diskSource, indexSource, UnreadableSource, type IndexSource, type RepoSource } from '../read/repo-source.js';
 import { inputDirDiagnostic } from './input-dir.js';
 import { SETTINGS_FILE, type Settings } from '../read/settings.js';
 import { parseKubernetesVersion } from '../validate/kubernetes-versions.js';
@@ -36,12 +36,11 @@ export async function loadAndCompile(dir: string, flags: LoadFlags, source: Repo
   return { settings, result, outDir: flags.output ? path.resolve(flags.output) : path.resolve(root, settings.output) };
 }
 
-/** The repo as `--staged` reads it: from the git index, with where the repo lies in the work tree. */
+/** The repo as `--staged` reads it: from the git index. */
 export interface StagedRepo {
-  source: RepoSource;
+  source: IndexSource;
+  /** The work tree's top directory. */
   top: string;
-  /** The repo directory's path inside the work tree: '' or 'a/b/'. */
-  prefix: string;
 }
 
 /**
@@ -78,7 +77,7 @@ export function stagedRepo(dir: string): StagedRepo | string {
   const prefix = loc.prefix + rest.map((p) => p + '/').join('');
   const source = indexSource(loc.top, prefix, path.resolve(dir));
   if (rest.length > 0 && !source.holdsFiles) throw new UnreadableSource([inputDirDiagnostic(dir, 'does not exist, on disk or in the index')]);
-  return { source, top: loc.top, prefix };
+  return { source, top: loc.top };
 }
 
 /**

@@ -11,7 +11,6 @@ import { lockState } from '../emit/output-lock.js';
 import { DNS_SHARD, inShard, parseShard, shardText, type Shard } from '../emit/shards.js';
 import { someNames } from '../plan/plan-placement.js';
 import { diskSource, UnreadableSource } from '../read/repo-source.js';
-import { workTreePath } from '../read/index-files.js';
 import { stagedOutput } from '../read/staged-output.js';
 import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { checkInputDir } from './input-dir.js';
@@ -272,9 +271,10 @@ async function render(dir: string, opts: RenderFlags, guard: OutputGuard | undef
   try {
     progress.phase(opts.check ? 'checking' : 'comparing');
     if (staged) {
-      const outPrefix = workTreePath(staged.top, outDir);
-      if (outPrefix === undefined) return usage(`--staged compares the output as staged, and ${shown} is not inside the git work tree ${staged.top}`);
-      changes = compareListing(stagedOutput(staged.top, outPrefix, tree, (rel) => path.posix.join(path.relative(root, outDir).split(path.sep).join('/'), rel)), tree);
+      const files = staged.source.outputAt(outDir);
+      if (files === undefined) return usage(`--staged compares the output as staged, and ${shown} is not inside the git work tree ${staged.top}`);
+      const named = path.relative(root, outDir).split(path.sep).join('/');
+      changes = compareListing(stagedOutput(files, tree, (rel) => path.posix.join(named, rel)), tree);
     } else changes = await diffTree(outDir, tree, known);
   } catch (e) {
     if (e instanceof UnreadableSource) return fail(...e.diagnostics);

@@ -4,7 +4,7 @@ import { Minimatch } from 'minimatch';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { isGeneratedByFedc } from '../model/output-contract.js';
 import { blobKey, GitError, GitObjectUnreadable, listIndex, listTree, readBlobs, type BlobRequest, type TreeEntry } from './git.js';
-import { INDEX, mergeConflict, stagedFiles, unreadableInIndex, workTreePath } from './index-files.js';
+import { INDEX, mergeConflict, stagedFiles, unreadableInIndex, workTreePath, type StagedFiles } from './index-files.js';
 import { loadSettingsSync, settingsFromBytes } from './load-settings.js';
 import { decodeSource } from './decode-source.js';
 import { diskOutputFiles, type OutputFiles } from './output-files.js';
@@ -108,19 +108,34 @@ export function gitSource(top: string, prefix: string, commit: string, label: st
  * FEDC1019 among the diagnostics of reading; a file git cannot give (FEDC1017) throws
  * UnreadableSource. `diskRoot` is the repo's directory on disk, where output paths are resolved.
  */
-export function indexSource(top: string, prefix: string, diskRoot: string): RepoSource & { holdsFiles: boolean } {
+export function indexSource(top: string, prefix: string, diskRoot: string): IndexSource {
   const { entries, unmerged } = listIndex(top, prefix);
   const source = entriesSource(top, entries, { label: INDEX, unreadable: unreadableInIndex, checkedOutAt: prefix, unmerged });
+  // One listing (and one read of its blobs) per output directory: the previous replicas and SOA
+  // serials and render --check --staged's comparison read the same files.
+  const outputs = new Map<string, StagedFiles>();
+  const outputAt = (abs: string): StagedFiles | undefined => {
+    const at = workTreePath(top, abs);
+    if (at === undefined) return undefined;
+    let files = outputs.get(at);
+    if (!files) outputs.set(at, (files = stagedFiles(top, at)));
+    return files;
+  };
   return {
     ...source,
-    /** Whether the index holds anything below the directory (for one not on disk). */
     holdsFiles: entries.length + unmerged.length > 0,
+    outputAt,
     // The previous output as staged, wherever in the work tree it lies (-o, a symlink to it).
-    output: (dir) => {
-      const at = workTreePath(top, path.resolve(diskRoot, dir));
-      return at === undefined ? () => undefined : stagedFiles(top, at).read;
-    },
+    output: (dir) => outputAt(path.resolve(diskRoot, dir))?.read ?? (() => undefined),
   };
+}
+
+/** The index as a source, with what `--staged` needs besides. */
+export interface IndexSource extends RepoSource {
+  /** Whether the index holds anything below the repo's directory (for one not on disk). */
+  holdsFiles: boolean;
+  /** The files of the index below a directory on disk (`abs`); undefined when it lies outside the work tree. */
+  outputAt(abs: string): StagedFiles | undefined;
 }
 
 interface EntriesOptions {

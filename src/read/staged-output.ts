@@ -1,19 +1,18 @@
 import { inTreeScope, type ListedFile, type OutputListing } from '../emit/write-tree.js';
 import type { OutputTree } from '../emit/output-tree.js';
-import { mergeConflict, stagedFiles, unreadableInIndex } from './index-files.js';
+import { mergeConflict, unreadableInIndex, type StagedFiles } from './index-files.js';
 import { UnreadableSource } from './repo-source.js';
 
 /**
- * The rendered output as staged: the files of the index below `outPrefix` (the output directory's
- * path inside the work tree, '' or 'a/b/') that the tree is compared with, so that
+ * The rendered output as staged: the files of the index below the output directory (`staged`,
+ * IndexSource.outputAt) that the tree is compared with, so that
  * `fedc render --check --staged` judges the output a commit would hold, not the one on disk.
  * `fileOf` names a file of the output directory in diagnostics (from the repo's directory, as
  * every diagnostic names its file). A conflicted file (FEDC1019) or a blob the object store lacks
  * (FEDC1017) throws UnreadableSource.
  */
-export function stagedOutput(top: string, outPrefix: string, tree: OutputTree, fileOf: (rel: string) => string): OutputListing {
+export function stagedOutput(staged: StagedFiles, tree: OutputTree, fileOf: (rel: string) => string): OutputListing {
   const inScope = inTreeScope(tree);
-  const staged = stagedFiles(top, outPrefix);
   const conflicts = staged.unmerged.filter(inScope);
   if (conflicts.length > 0) throw new UnreadableSource(conflicts.map((rel) => mergeConflict(fileOf(rel))));
   const files = new Map<string, ListedFile>();
