@@ -279,6 +279,19 @@ describe('--staged reads what git checks out, wherever the repo and its output l
     expect(fedc(['render', '--check', '--staged'], repo).code).toBe(0);
   });
 
+  it('a file with working-tree-encoding is read in that encoding, as the file on disk is', () => {
+    // UTF-16 without a byte-order mark: fedc refuses it on disk, and so from the index, whose blob is UTF-8
+    write(repo, { '.gitattributes': 'apps/settings.yaml working-tree-encoding=UTF-16LE text\n' });
+    writeFileSync(path.join(repo, 'apps/settings.yaml'), Buffer.from(configMap('red'), 'utf16le'));
+    git(repo, 'add', '.gitattributes', 'apps/settings.yaml');
+    expect(git(repo, 'cat-file', '-p', ':apps/settings.yaml')).toBe(configMap('red')); // stored as UTF-8
+    const disk = fedc(['validate'], repo);
+    const staged = fedc(['validate', '--staged'], repo);
+    expect(disk.code).toBe(1);
+    expect(disk.stderr).toContain('apps/settings.yaml');
+    expect([staged.code, staged.stderr]).toEqual([disk.code, disk.stderr]);
+  });
+
   it('an output directory that is a symlink, and a repo reached through one with -o its real path', () => {
     git(repo, 'mv', 'rendered', 'out2');
     symlinkSync('out2', path.join(repo, 'rendered'));
