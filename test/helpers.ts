@@ -58,10 +58,10 @@ export interface RunResult {
 }
 
 /** Runs the built CLI as a user would. */
-export function fedc(args: string[], cwd = ROOT): RunResult {
+export function fedc(args: string[], cwd = ROOT, env: NodeJS.ProcessEnv = {}): RunResult {
   // A CLI that hangs (waiting on a FIFO, a lock) fails its test with code -1 instead of stalling the run.
   // GITHUB_WORKSPACE (set when the suite runs in a GitHub job) would move the paths of --format github.
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 120_000, env: { ...process.env, GITHUB_WORKSPACE: undefined } });
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 120_000, env: { ...process.env, GITHUB_WORKSPACE: undefined, ...env } });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -170,6 +170,27 @@ describe('fedc render --check --staged', () => {
     expect([ok.code, ok.stderr]).toEqual([0, 'rendered is up to date in the index (9 files)\n']);
   });
 
+  it('output only intended to be added (git add -N) is missing from the commit; a file staged empty is read empty', () => {
+    write(repo, { 'clusters/oci.yaml': clusterYaml('oci') });
+    git(repo, 'add', 'clusters/oci.yaml');
+    expect(fedc(['render'], repo).code).toBe(0);
+    git(repo, 'add', '-N', 'rendered');
+    expect(git(repo, 'ls-files', '-s', 'rendered/clusters/oci/kustomization.yaml')).toMatch(/^100644 e69de29bb2d1d6434b8b29ae775ad8c2e48c5391 0\t/);
+    const r = fedc(['render', '--check', '--staged'], repo);
+    expect([r.code, r.stderr.split('\n').slice(0, 4)]).toEqual([1, [
+      '  missing:  clusters/oci/cluster/namespace-shop.yaml',
+      '  missing:  clusters/oci/kustomization.yaml',
+      '  missing:  clusters/oci/namespaces/shop/configmap-settings.yaml',
+      'fedc - error FEDC5001: rendered is stale in the index: 0 changed, 3 missing, 0 orphaned',
+    ]]);
+    git(repo, 'add', 'rendered');
+    writeFileSync(path.join(repo, 'rendered/clusters/oci/kustomization.yaml'), '');
+    git(repo, 'add', 'rendered');
+    const empty = fedc(['render', '--check', '--staged'], repo);
+    expect([empty.code, empty.stderr.split('\n')[0]]).toEqual([1, expect.stringContaining('clusters/oci/kustomization.yaml')]);
+    expect(empty.stderr).not.toContain('missing:');
+  });
+
   it('a change staged without its output is stale; output changed on disk but not staged does not count', () => {
     write(repo, { 'apps/settings.yaml': configMap('red') });
     git(repo, 'add', 'apps/settings.yaml');
@@ -243,6 +264,30 @@ describe('fedc diff --staged', () => {
     expect(r.stdout).not.toContain('green');
     const both = fedc(['diff', '--staged', '--head', 'HEAD'], repo);
     expect([both.code, both.stderr]).toEqual([2, 'fedc diff: --staged and --head both name the new side: give one\n']);
+  });
+});
+
+describe('fedc diff reads a commit as checked out', () => {
+  it('a file under a smudge filter compares decoded with its work-tree copy, cached or not', () => {
+    git(repo, 'config', 'filter.b64.clean', 'base64 -w0');
+    git(repo, 'config', 'filter.b64.smudge', 'base64 -d');
+    write(repo, { '.gitattributes': 'apps/settings.yaml filter=b64\n' });
+    git(repo, 'add', '--renormalize', '.');
+    git(repo, 'add', '.gitattributes');
+    git(repo, 'commit', '-q', '-m', 'filtered');
+    expect(git(repo, 'cat-file', '-p', 'HEAD:apps/settings.yaml')).not.toContain('kind:'); // stored encoded
+    const cache = { FEDC_NO_CACHE: '', FEDC_CACHE_DIR: path.join(work, 'cache') };
+    for (const run of ['first', 'cached']) {
+      const r = fedc(['diff', '--no-color'], repo, cache);
+      expect([run, r.code, r.stderr, r.stdout.split('\n').slice(1)]).toEqual([run, 0, '', ['', 'no change', '']]);
+    }
+    write(repo, { 'apps/settings.yaml': configMap('red') });
+    const red = fedc(['diff', '--no-color'], repo, cache);
+    expect(red.stdout).toContain('\n-  color: blue\n+  color: red\n');
+    // The same blobs read through another smudge filter: the cache keys them by what was read.
+    git(repo, 'config', 'filter.b64.smudge', 'base64 -d | sed s/blue/green/');
+    const green = fedc(['diff', '--no-color'], repo, cache);
+    expect(green.stdout).toContain('\n-  color: green\n+  color: red\n');
   });
 });
 

@@ -25200,7 +25200,7 @@ function listTree(top, commit, prefix2) {
 }
 function listIndex(top, prefix2, sizes = true) {
   const out = git(top, ["--literal-pathspecs", "ls-files", "--stage", "-z", "--full-name", "--", prefix2 === "" ? "." : prefix2]).toString("utf8");
-  const entries = [];
+  let entries = [];
   const unmerged = /* @__PURE__ */ new Set();
   for (const rec of out.split("\0")) {
     if (rec === "")
@@ -25216,6 +25216,9 @@ function listIndex(top, prefix2, sizes = true) {
     else
       entries.push({ mode, oid, size: 0, path: rel });
   }
+  const added = intentToAdd(top, entries.filter((e) => EMPTY_BLOBS.has(e.oid)).map((e) => prefix2 + e.path));
+  if (added.size > 0)
+    entries = entries.filter((e) => !added.has(prefix2 + e.path));
   const blobs = entries.filter((e) => e.mode !== "160000");
   if (sizes && blobs.length > 0) {
     const sizes2 = /* @__PURE__ */ new Map();
@@ -25230,6 +25233,19 @@ function listIndex(top, prefix2, sizes = true) {
   }
   return { entries, unmerged: [...unmerged].sort() };
 }
+var EMPTY_BLOBS = /* @__PURE__ */ new Set(["e69de29bb2d1d6434b8b29ae775ad8c2e48c5391", "473a0f4c3be8a93681a267e3b1e9a7dcda1185436fe141f7749120a303721813"]);
+function intentToAdd(top, paths) {
+  const found = /* @__PURE__ */ new Set();
+  if (paths.length === 0)
+    return found;
+  const out = git(top, ["--literal-pathspecs", "status", "--porcelain=v2", "-z", "--untracked-files=no", "--ignore-submodules=all", "--no-renames", "--", ...paths]).toString("utf8");
+  for (const rec of out.split("\0")) {
+    const f = rec.split(" ");
+    if (f[0] === "1" && f[4] === "000000" && f.length >= 9)
+      found.add(f.slice(8).join(" "));
+  }
+  return found;
+}
 function rootTree(top, commit) {
   try {
     return /^tree ([0-9a-f]{40,64})$/m.exec(git(top, ["cat-file", "commit", commit]).toString("utf8"))?.[1];
@@ -25237,17 +25253,17 @@ function rootTree(top, commit) {
     return void 0;
   }
 }
-var blobKey = (r) => r.path === void 0 ? r.oid : `${r.oid} ${r.path}`;
+var blobKey = (r) => `${r.oid} ${r.path}`;
 function readBlobs(top, requests) {
   const blobs = /* @__PURE__ */ new Map();
   const unreadable = /* @__PURE__ */ new Map();
   const unique2 = /* @__PURE__ */ new Map();
   for (const r of requests)
     unique2.set(blobKey(r), r);
-  const converted = convertedPaths(top, [...unique2.values()].flatMap((r) => r.path === void 0 ? [] : [r.path]));
+  const converted = convertedPaths(top, [...unique2.values()].map((r) => r.path));
   const batch = [];
   for (const [key, r] of unique2) {
-    if (r.path === void 0 || !converted.has(r.path)) {
+    if (!converted.has(r.path)) {
       batch.push([key, r]);
       continue;
     }
@@ -32484,7 +32500,7 @@ function gitSource(top, prefix2, commit, label) {
       throw err2;
     throw new UnreadableSource([err2.type === "tree" ? unreadable(err2.path, `git object ${err2.oid} (its tree) is missing from the repository`, `${err2.path}/`) : unreadable(err2.path, `git: ${gitSaid(err2)}`)]);
   }
-  return entriesSource(top, entries, { label, unreadable });
+  return entriesSource(top, entries, { label, unreadable, checkedOutAt: prefix2 });
 }
 function indexSource(top, prefix2, diskRoot) {
   const { entries, unmerged } = listIndex(top, prefix2);
@@ -32510,7 +32526,7 @@ function indexSource(top, prefix2, diskRoot) {
 function entriesSource(top, entries, options) {
   const { label, unreadable, checkedOutAt, unmerged = [] } = options;
   const byPath = new Map(entries.map((e) => [e.path, e]));
-  const request = (e) => checkedOutAt === void 0 ? { oid: e.oid } : { oid: e.oid, path: checkedOutAt + (e.from ?? e.path) };
+  const request = (e) => ({ oid: e.oid, path: checkedOutAt + (e.from ?? e.path) });
   const read = (chosen) => {
     let got;
     try {
@@ -32549,12 +32565,14 @@ function entriesSource(top, entries, options) {
   const matching = (settings2, matches = inputMatcher(settings2)) => sorted.filter((e) => matches(e.path));
   const inputsFingerprint = (settings2) => {
     const h = createHash("sha256").update("git-inputs\0");
+    const paths = [];
     for (const e of matching(settings2)) {
       const to = e.mode === "120000" ? followed(e) : void 0;
       h.update(`${e.path}\0${e.mode}\0${e.oid}\0${to === void 0 ? "" : isEntry(to) ? to.oid : to.message}
 `);
+      paths.push(request(to !== void 0 && isEntry(to) ? to : e).path);
     }
-    return h.digest("hex");
+    return convertedPaths(top, paths).size > 0 ? void 0 : h.digest("hex");
   };
   return {
     label,
@@ -32571,7 +32589,7 @@ function entriesSource(top, entries, options) {
       }
       return settingsFromBytes(read([e])[0]);
     },
-    ...checkedOutAt === void 0 ? { inputsFingerprint } : {},
+    inputsFingerprint,
     async readInputs(settings2) {
       const matches = inputMatcher(settings2);
       const diagnostics = unmerged.filter(matches).map((file) => mergeConflict(file));
@@ -36505,7 +36523,8 @@ async function prepareCompile(source, flags) {
     ...kube.clusters ? { clusterKubernetesVersions: kube.clusters } : {}
   };
   const cache = flags.cache === false || envFlag(process.env.FEDC_NO_CACHE) ? void 0 : openCompileCache(output);
-  const fingerprint = cache && source.inputsFingerprint ? { inputs: source.inputsFingerprint(settings2), crds: crdSettings ? source.inputsFingerprint(crdSettings) : null } : void 0;
+  const named = cache && source.inputsFingerprint ? { inputs: source.inputsFingerprint(settings2), crds: crdSettings ? source.inputsFingerprint(crdSettings) : null } : void 0;
+  const fingerprint = named?.inputs !== void 0 && named.crds !== void 0 ? named : void 0;
   let inputs = fingerprint ? void 0 : await readAll();
   const key = !cache ? void 0 : fingerprint ? compileKey({ options, settings: settings2, fingerprint }, void 0, []) : compileKey({ options, settings: settings2 }, void 0, [...inputs.read.files, ...inputs.crds.files.map((f) => ({ path: `crds:${f.path}`, text: f.text }))]);
   let readDiagnostics = [];

@@ -128,12 +128,13 @@ export async function prepareCompile(source: RepoSource, flags: LoadFlags): Prom
   // A compile seen before (the same code, options, settings and input bytes, and the same
   // previous output where it was read) is taken from the cache; the result is the same either way.
   const cache = flags.cache === false || envFlag(process.env.FEDC_NO_CACHE) ? undefined : openCompileCache(output);
-  // A source that names its inputs' bytes without reading them (a git commit: blob ids) is keyed
-  // by that name and read only on a miss; its entry then holds the diagnostics of reading too,
-  // which that name decides. The disk is read and its files hashed.
-  const fingerprint = cache && source.inputsFingerprint
+  // A source that names its inputs' bytes without reading them (git: blob ids) is keyed by that
+  // name and read only on a miss; its entry then holds the diagnostics of reading too, which that
+  // name decides. The disk, and git files that a filter converts, are read and their text hashed.
+  const named = cache && source.inputsFingerprint
     ? { inputs: source.inputsFingerprint(settings), crds: crdSettings ? source.inputsFingerprint(crdSettings) : null }
     : undefined;
+  const fingerprint = named?.inputs !== undefined && named.crds !== undefined ? named : undefined;
   let inputs = fingerprint ? undefined : await readAll();
   const key = !cache ? undefined : fingerprint
     ? compileKey({ options, settings, fingerprint }, undefined, [])

@@ -165,12 +165,13 @@ export function listTree(top: string, commit: string, prefix: string): TreeEntry
 /**
  * Every file below `prefix` in the index (what `git commit` would commit), paths relative to
  * `prefix`, as listTree lists a commit's. Entries of a merge conflict (stages 1 to 3) are
- * `unmerged`, once per path. Sizes (unless `sizes` is false: then 0) come from
+ * `unmerged`, once per path. An intent-to-add entry (`git add -N`) is left out, as a commit leaves
+ * it out. Sizes (unless `sizes` is false: then 0) come from
  * `git cat-file --batch-check`; an object the store lacks has size 0 here, and reading it says so.
  */
 export function listIndex(top: string, prefix: string, sizes = true): { entries: TreeEntry[]; unmerged: string[] } {
   const out = git(top, ['--literal-pathspecs', 'ls-files', '--stage', '-z', '--full-name', '--', prefix === '' ? '.' : prefix]).toString('utf8');
-  const entries: TreeEntry[] = [];
+  let entries: TreeEntry[] = [];
   const unmerged = new Set<string>();
   for (const rec of out.split('\0')) {
     if (rec === '') continue;
@@ -183,6 +184,8 @@ export function listIndex(top: string, prefix: string, sizes = true): { entries:
     if (stage !== '0') unmerged.add(rel);
     else entries.push({ mode: mode!, oid: oid!, size: 0, path: rel });
   }
+  const added = intentToAdd(top, entries.filter((e) => EMPTY_BLOBS.has(e.oid)).map((e) => prefix + e.path));
+  if (added.size > 0) entries = entries.filter((e) => !added.has(prefix + e.path));
   const blobs = entries.filter((e) => e.mode !== '160000');
   if (sizes && blobs.length > 0) {
     const sizes = new Map<string, number>();
@@ -193,6 +196,26 @@ export function listIndex(top: string, prefix: string, sizes = true): { entries:
     for (const e of blobs) e.size = sizes.get(e.oid) ?? 0;
   }
   return { entries, unmerged: [...unmerged].sort() };
+}
+
+/** The empty blob's id, in SHA-1 and in SHA-256 repositories. */
+const EMPTY_BLOBS = new Set(['e69de29bb2d1d6434b8b29ae775ad8c2e48c5391', '473a0f4c3be8a93681a267e3b1e9a7dcda1185436fe141f7749120a303721813']);
+
+/**
+ * Which of these paths (from the top) the index holds as intent-to-add (`git add -N`): listed by
+ * ls-files with the empty blob's id, but no part of a commit. `git status --porcelain=v2`, a
+ * format git keeps stable, tells them from files staged empty: their index mode is 000000.
+ */
+function intentToAdd(top: string, paths: readonly string[]): Set<string> {
+  const found = new Set<string>();
+  if (paths.length === 0) return found;
+  const out = git(top, ['--literal-pathspecs', 'status', '--porcelain=v2', '-z', '--untracked-files=no', '--ignore-submodules=all', '--no-renames', '--', ...paths]).toString('utf8');
+  // "1 <XY> <sub> <mH> <mI> <mW> <hH> <hI> <path>"; other records (renames are off) do not apply
+  for (const rec of out.split('\0')) {
+    const f = rec.split(' ');
+    if (f[0] === '1' && f[4] === '000000' && f.length >= 9) found.add(f.slice(8).join(' '));
+  }
+  return found;
 }
 
 function rootTree(top: string, commit: string): string | undefined {
@@ -216,18 +239,18 @@ export interface BlobsRead {
 }
 
 /**
- * A blob to read: by its id alone (its bytes as stored), or with the file's path in the work tree
- * (from its top), as a checkout writes it there: through the smudge filter and the encoding the
- * work tree's attributes and configuration set for that path (git-crypt, sops and other filters,
- * working-tree-encoding), so that it reads as the file on disk does.
+ * A blob to read, with the file's path in the work tree (from its top): it is read as a checkout
+ * writes it there, through the smudge filter and the encoding the work tree's attributes and
+ * configuration set for that path (git-crypt, sops and other filters, working-tree-encoding), so
+ * that it reads as the file on disk does.
  */
 export interface BlobRequest {
   oid: string;
-  path?: string;
+  path: string;
 }
 
 /** How BlobsRead keys a request's result. */
-export const blobKey = (r: BlobRequest): string => (r.path === undefined ? r.oid : `${r.oid} ${r.path}`);
+export const blobKey = (r: BlobRequest): string => `${r.oid} ${r.path}`;
 
 /**
  * The contents of blobs (keyed by blobKey), read by one `git cat-file --batch`, but for requests
@@ -240,10 +263,10 @@ export function readBlobs(top: string, requests: readonly BlobRequest[]): BlobsR
   const unreadable = new Map<string, string>();
   const unique = new Map<string, BlobRequest>();
   for (const r of requests) unique.set(blobKey(r), r);
-  const converted = convertedPaths(top, [...unique.values()].flatMap((r) => (r.path === undefined ? [] : [r.path])));
+  const converted = convertedPaths(top, [...unique.values()].map((r) => r.path));
   const batch: [string, BlobRequest][] = [];
   for (const [key, r] of unique) {
-    if (r.path === undefined || !converted.has(r.path)) {
+    if (!converted.has(r.path)) {
       batch.push([key, r]);
       continue;
     }
@@ -277,7 +300,7 @@ export function readBlobs(top: string, requests: readonly BlobRequest[]): BlobsR
 }
 
 /** The paths a checkout converts beyond line endings: a `filter` or `working-tree-encoding` attribute set. */
-function convertedPaths(top: string, paths: readonly string[]): Set<string> {
+export function convertedPaths(top: string, paths: readonly string[]): Set<string> {
   const out = new Set<string>();
   if (paths.length === 0) return out;
   const fields = git(top, ['check-attr', '-z', '--stdin', 'filter', 'working-tree-encoding'], paths.map((p) => `${p}\0`).join('')).toString('utf8').split('\0');

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Minimatch } from 'minimatch';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { isGeneratedByFedc } from '../model/output-contract.js';
-import { blobKey, GitError, GitObjectUnreadable, listIndex, listTree, readBlobs, type BlobRequest, type TreeEntry } from './git.js';
+import { blobKey, convertedPaths, GitError, GitObjectUnreadable, listIndex, listTree, readBlobs, type BlobRequest, type TreeEntry } from './git.js';
 import { INDEX, mergeConflict, stagedFiles, unreadableInIndex, workTreePath, type StagedFiles } from './index-files.js';
 import { loadSettingsSync, settingsFromBytes } from './load-settings.js';
 import { decodeSource } from './decode-source.js';
@@ -26,11 +26,12 @@ export interface RepoSource {
   readInputs(settings: Settings): Promise<RepoFiles>;
   /**
    * A digest naming the bytes of every file readInputs(settings) would read, known without
-   * reading them (a commit's paths, modes and blob ids: a blob id hashes its bytes), so that a
-   * compile seen before is found without reading its inputs. Sources that must read to know
-   * (the disk) have none.
+   * reading them (git's paths, modes and blob ids: a blob id hashes its bytes), so that a
+   * compile seen before is found without reading its inputs. Undefined when the blob ids do not
+   * name those bytes: a file a checkout converts (a smudge filter, working-tree-encoding) reads as
+   * the filter and its configuration make it. Sources that must read to know (the disk) have none.
    */
-  inputsFingerprint?(settings: Settings): string;
+  inputsFingerprint?(settings: Settings): string | undefined;
   /** The files of an output directory: relative to the repo root, or absolute (on disk only). */
   output(dir: string): OutputFiles;
 }
@@ -79,9 +80,12 @@ export function diskSource(root: string): RepoSource {
 
 /**
  * A commit's tree below `prefix` (the repo's directory inside the git work tree), read from git
- * objects: nothing on disk, in the index or in the refs is touched. Reading a file or directory
- * whose object git cannot give throws UnreadableSource; a git command that fails otherwise throws
- * GitError.
+ * objects: nothing on disk, in the index or in the refs is touched. Files are read as a checkout
+ * of the commit writes them (BlobRequest), as the work tree holds them, so that both sides of a
+ * diff read alike: a file git-crypt encrypts compares decrypted with its decrypted work-tree
+ * copy. The filters are the work tree's (its attributes and configuration), not the commit's.
+ * Reading a file or directory whose object git cannot give throws UnreadableSource; a git
+ * command that fails otherwise throws GitError.
  */
 export function gitSource(top: string, prefix: string, commit: string, label: string): RepoSource {
   const hint = fetchHint(commit);
@@ -97,7 +101,7 @@ export function gitSource(top: string, prefix: string, commit: string, label: st
       ? unreadable(err.path, `git object ${err.oid} (its tree) is missing from the repository`, `${err.path}/`)
       : unreadable(err.path, `git: ${gitSaid(err)}`)]);
   }
-  return entriesSource(top, entries, { label, unreadable });
+  return entriesSource(top, entries, { label, unreadable, checkedOutAt: prefix });
 }
 
 /**
@@ -143,12 +147,8 @@ interface EntriesOptions {
   label: string;
   /** The diagnostic of a file whose blob git cannot give. */
   unreadable: (file: string, why: string) => Diagnostic;
-  /**
-   * The repo's directory in the work tree ('' or 'a/b/'), for a source read as checked out there
-   * (BlobRequest: the index, whose files the work tree holds). Such a source has no
-   * inputsFingerprint: what is read depends on filters and settings besides the blob ids.
-   */
-  checkedOutAt?: string;
+  /** The repo's directory in the work tree ('' or 'a/b/'), where its files are read as checked out (BlobRequest). */
+  checkedOutAt: string;
   /** Paths (relative to the repo) with a merge conflict: FEDC1019 where they are read. */
   unmerged?: readonly string[];
 }
@@ -161,7 +161,7 @@ interface EntriesOptions {
 function entriesSource(top: string, entries: TreeEntry[], options: EntriesOptions): RepoSource {
   const { label, unreadable, checkedOutAt, unmerged = [] } = options;
   const byPath = new Map(entries.map((e) => [e.path, e]));
-  const request = (e: TreeEntry & { from?: string }): BlobRequest => (checkedOutAt === undefined ? { oid: e.oid } : { oid: e.oid, path: checkedOutAt + (e.from ?? e.path) });
+  const request = (e: TreeEntry & { from?: string }): BlobRequest => ({ oid: e.oid, path: checkedOutAt + (e.from ?? e.path) });
   /** The blobs of these entries, in their order; throws UnreadableSource naming every one git cannot give. */
   const read = (chosen: readonly TreeEntry[]): Buffer[] => {
     let got: ReturnType<typeof readBlobs>;
@@ -200,14 +200,16 @@ function entriesSource(top: string, entries: TreeEntry[], options: EntriesOption
   const sorted = [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   /** The entries the settings' include and exclude select, in path order. */
   const matching = (settings: Settings, matches = inputMatcher(settings)): TreeEntry[] => sorted.filter((e) => matches(e.path));
-  const inputsFingerprint = (settings: Settings): string => {
+  const inputsFingerprint = (settings: Settings): string | undefined => {
     const h = createHash('sha256').update('git-inputs\0');
+    const paths: string[] = [];
     for (const e of matching(settings)) {
       // a symlink by what it leads to, whose bytes its own blob id does not name
       const to = e.mode === '120000' ? followed(e) : undefined;
       h.update(`${e.path}\0${e.mode}\0${e.oid}\0${to === undefined ? '' : isEntry(to) ? to.oid : to.message}\n`);
+      paths.push(request(to !== undefined && isEntry(to) ? to : e).path);
     }
-    return h.digest('hex');
+    return convertedPaths(top, paths).size > 0 ? undefined : h.digest('hex');
   };
   return {
     label,
@@ -223,7 +225,7 @@ function entriesSource(top: string, entries: TreeEntry[], options: EntriesOption
       }
       return settingsFromBytes(read([e])[0]!);
     },
-    ...(checkedOutAt === undefined ? { inputsFingerprint } : {}),
+    inputsFingerprint,
     async readInputs(settings) {
       const matches = inputMatcher(settings);
       const diagnostics: Diagnostic[] = unmerged.filter(matches).map((file) => mergeConflict(file));
