@@ -4,7 +4,7 @@
  * environment Argo CD sets; `fedc` is on PATH as an npm install puts it there.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
@@ -14,7 +14,12 @@ interface Plugin {
   apiVersion: string;
   kind: string;
   metadata: { name: string };
-  spec: { version: string; generate: { command: string[]; args?: string[] }; parameters?: { static?: { name: string }[] } };
+  spec: {
+    version: string;
+    generate: { command: string[]; args?: string[] };
+    discover: { fileName?: string; find?: { command: string[]; args?: string[] } };
+    parameters?: { static?: { name: string }[] };
+  };
 }
 
 const plugin = parseYaml(readTree(ROOT).get('plugin.yaml')!) as Plugin;
@@ -22,9 +27,9 @@ let dir = '';
 let repo = '';
 let bin = '';
 
-/** Runs the generate command as argocd-cmp-server does: exec (no shell) in the app directory. */
-function generate(appPath: string, extraEnv: Record<string, string>) {
-  const [cmd, ...args] = [...plugin.spec.generate.command, ...(plugin.spec.generate.args ?? [])];
+/** Runs one of plugin.yaml's commands as argocd-cmp-server does: exec (no shell) in the app directory. */
+function run(command: { command: string[]; args?: string[] }, appPath: string, extraEnv: Record<string, string>) {
+  const [cmd, ...args] = [...command.command, ...(command.args ?? [])];
   const r = spawnSync(cmd!, args, {
     cwd: path.join(repo, appPath),
     encoding: 'utf8',
@@ -44,6 +49,15 @@ function generate(appPath: string, extraEnv: Record<string, string>) {
     },
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+const generate = (appPath: string, extraEnv: Record<string, string>) => run(plugin.spec.generate, appPath, extraEnv);
+
+/** Whether argocd-cmp-server's discovery takes the app: its find command exits 0 and prints something. */
+function discovers(appPath: string, extraEnv: Record<string, string> = {}): boolean {
+  const r = run(plugin.spec.discover.find!, appPath, extraEnv);
+  expect([r.code, r.stderr]).toEqual([0, '']);
+  return r.stdout.trim() !== '';
 }
 
 type Obj = Record<string, any>;
@@ -73,6 +87,26 @@ describe('plugin.yaml', () => {
     expect(plugin.spec.generate.command).toEqual(['fedc', 'argocd', 'generate']);
     expect(plugin.spec.generate.command.concat(plugin.spec.generate.args ?? []).join(' ')).not.toMatch(/\b(sh|bash)\b|[|;&$`]/);
     expect(plugin.spec.parameters?.static?.map((p) => p.name)).toEqual(['cluster']);
+  });
+
+  it('discovers an app whose path is in or below a directory with a fedc.yaml, and no other', () => {
+    // fileName would match the app path only, and a plugin name does not bypass discovery
+    expect(plugin.spec.discover.fileName).toBeUndefined();
+    expect(plugin.spec.discover.find?.command).toEqual(['fedc', 'argocd', 'discover']);
+    expect(existsSync(path.join(repo, 'fleet/fedc.yaml'))).toBe(true);
+    expect(run(plugin.spec.discover.find!, 'fleet/apps', {}).stdout).toBe('fleet/fedc.yaml\n');
+    expect(discovers('fleet')).toBe(true);
+    mkdirSync(path.join(repo, 'plain'), { recursive: true });
+    writeFileSync(path.join(repo, 'plain/deployment.yaml'), 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n');
+    expect(discovers('plain')).toBe(false);
+    // a fedc.yaml above the repository's root (the copy's directory) is not the app's
+    writeFileSync(path.join(dir, 'fedc.yaml'), '{}\n');
+    try {
+      expect(discovers('plain')).toBe(false);
+      expect(discovers('plain', { ARGOCD_APP_SOURCE_PATH: '' })).toBe(false);
+    } finally {
+      rmSync(path.join(dir, 'fedc.yaml'));
+    }
   });
 });
 

@@ -3,7 +3,7 @@
  * fixtures/seed-001-eks/input (two clusters, a FederatedNamespace and a FederatedDeployment) or
  * on small repos written here. Every run is checked for stack traces.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -449,6 +449,23 @@ describe('render --stdout', () => {
     expect(r.stdout).toContain('  replicas: 5\n');
     expect(readdirSync(dir)).toEqual(['in']);
     expect(readdirSync(path.join(dir, 'in')).sort()).toEqual(['clusters', 'test']);
+  });
+
+  it('a reader that closes the pipe early (| head) ends it with exit 141 and no stack trace', async () => {
+    const dir = seed();
+    const run = (args: string[]) => new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [CLI, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout.destroy(); // the read end closes before fedc writes anything
+      let stderr = '';
+      child.stderr.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+    expect(await run(['render', 'in', '--stdout', '--cluster', 'cluster2'])).toEqual({ code: 141, stderr: '' });
+    expect(await run(['validate', 'in', '--format', 'json'])).toEqual({ code: 141, stderr: '' });
+    // errors found keep their exit code
+    writeFileSync(path.join(dir, 'in/broken.yaml'), 'kind: [\n');
+    const failed = await run(['validate', 'in', '--format', 'json']);
+    expect([failed.code, failed.stderr]).toEqual([1, '']);
   });
 
   it('two different --cluster names are a usage error before any compile (an input error is not even read)', () => {

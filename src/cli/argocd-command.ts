@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { SETTINGS_FILE } from '../read/settings.js';
+import { federationRoot, repositoryRoot } from './argocd-paths.js';
 import { EXIT_USAGE } from './exit-codes.js';
 import { runRender } from './render-command.js';
 
@@ -33,26 +32,3 @@ export async function runArgoGenerate(env: NodeJS.ProcessEnv = process.env): Pro
     },
   });
 }
-
-/**
- * The federation repo an application path belongs to: the nearest directory, from the app's
- * directory up to the repository's root, that holds a fedc.yaml; else the app's directory.
- */
-export function federationRoot(appDir: string, sourcePath: string | undefined): string {
-  let dir = path.resolve(appDir);
-  for (let i = 0; i <= depthOf(sourcePath); i++) {
-    if (existsSync(path.join(dir, SETTINGS_FILE))) return dir;
-    dir = path.dirname(dir);
-  }
-  return path.resolve(appDir);
-}
-
-/** The root of the repository's copy: the app's directory is ARGOCD_APP_SOURCE_PATH below it. */
-function repositoryRoot(appDir: string, sourcePath: string | undefined): string {
-  let dir = path.resolve(appDir);
-  for (let i = 0; i < depthOf(sourcePath); i++) dir = path.dirname(dir);
-  return dir;
-}
-
-/** How many directories the app's lies below the repository's root (`a/../b` is one). */
-const depthOf = (sourcePath: string | undefined) => (sourcePath ? path.posix.normalize(sourcePath).split('/').filter((s) => s !== '' && s !== '.').length : 0);

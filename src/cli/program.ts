@@ -2,7 +2,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { FORMATS } from '../diagnostics/format.js';
 import { DIFF_FORMATS } from '../diff/format/index.js';
-import { EXIT_USAGE } from './exit-codes.js';
+import { runArgoDiscover } from './argocd-paths.js';
+import { EXIT_INTERNAL, EXIT_OK, EXIT_READER_GONE, EXIT_USAGE } from './exit-codes.js';
 
 // Each command's implementation (and the compiler, the YAML libraries, git, diff... under it) is
 // imported when the command runs, so that --help, --version and one command do not load them all.
@@ -69,16 +70,38 @@ function program(): Command {
       process.exitCode = await runDiff(dirs, opts);
     });
 
-  p.command('argocd')
-    .description("Argo CD config-management plugin (plugin.yaml)")
-    .command('generate')
+  const argocd = p.command('argocd').description('Argo CD config-management plugin (plugin.yaml)');
+  argocd.command('generate')
     .description('print the objects of the cluster named by ARGOCD_ENV_FEDC_CLUSTER (or the plugin parameter cluster), as argocd-cmp-server runs it')
     .action(async () => {
       const { runArgoGenerate } = await import('./argocd-command.js');
       process.exitCode = await runArgoGenerate();
     });
+  argocd.command('discover')
+    .description("print the fedc.yaml of the application's federation repo, nothing when there is none (plugin.yaml's discover command)")
+    .action(() => {
+      process.exitCode = runArgoDiscover();
+    });
   return p;
 }
+
+// A reader that stops early (`fedc render --stdout | head`) closes the pipe: what is left to print
+// has no one to read it, so it is dropped, the command finishes (files it writes are never left
+// half-written), and fedc exits 141 as a program stopped by SIGPIPE does, unless it failed anyway.
+let readerGone = false;
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') {
+      readerGone = true;
+      return;
+    }
+    if (stream !== process.stderr) process.stderr.write(`fedc: cannot write to stdout: ${err.message}\n`);
+    process.exit(EXIT_INTERNAL);
+  });
+}
+process.on('exit', (code) => {
+  if (readerGone && code === EXIT_OK) process.exitCode = EXIT_READER_GONE;
+});
 
 try {
   const p = program();
@@ -93,6 +116,6 @@ try {
     process.exitCode = err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0 ? 0 : EXIT_USAGE;
   } else {
     process.stderr.write(`fedc: internal error: ${(err as Error).message}\n`);
-    process.exitCode = 3;
+    process.exitCode = EXIT_INTERNAL;
   }
 }
