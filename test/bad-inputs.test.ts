@@ -659,6 +659,18 @@ describe('overrides that cannot be applied (FEDC4005)', () => {
     expect(c.result.failed).toBe(true);
   });
 
+  it('an empty annotations map or finalizers list in the template stays, as in KubeFed, so an add below it applies', () => {
+    const c = run({
+      ...BASE,
+      'd.yaml': withOverrides('  - clusterName: aws\n    clusterOverrides:\n    - op: add\n      path: /metadata/annotations/owner\n      value: team-a\n'
+        + '    - op: add\n      path: /metadata/finalizers/-\n      value: example.com/keep\n').replace('      labels: {app: web}\n', '      labels: {app: web}\n      annotations: {}\n      finalizers: []\n'),
+    });
+    expect(c.result.diagnostics).toEqual([]);
+    const meta = (cluster: string) => c.result.clusters.find((x) => x.name === cluster)!.objects[1]!.object.metadata;
+    expect(meta('aws')).toEqual({ name: 'app', namespace: 'web', labels: { app: 'web', 'kubefed.io/managed': 'true' }, annotations: { owner: 'team-a' }, finalizers: ['example.com/keep'] });
+    expect(meta('gke')).toEqual({ name: 'app', namespace: 'web', labels: { app: 'web', 'kubefed.io/managed': 'true' }, annotations: {}, finalizers: [] });
+  });
+
   it('remove of a key that is not there, as the second op of a cluster', () => {
     const c = run({
       ...BASE,

@@ -57,6 +57,16 @@ describe('applying a ReplicaSchedulingPreference', () => {
     expect(r.result.clusters.find((c) => c.name === 'a')!.objects.find((o) => o.kind === 'Deployment')!.scheduledBy?.file).toBe('rsp.yaml');
   });
 
+  it('clusters named like what every object has (constructor, tostring, hasownproperty) are scheduled as any other', () => {
+    const names = ['constructor', 'tostring', 'hasownproperty'];
+    const src = { 'c.yaml': names.map((n) => cluster(n)).join('---\n'), 'ns.yaml': NS, 'd.yaml': deployment() };
+    expect(run({ ...src, 'rsp.yaml': rsp('  targetKind: FederatedDeployment\n  totalReplicas: 9\n') }).replicas)
+      .toEqual({ constructor: 3, tostring: 3, hasownproperty: 3 });
+    // without a preference of its own, constructor takes the "*" one
+    const r = run({ ...src, 'rsp.yaml': rsp('  targetKind: FederatedDeployment\n  totalReplicas: 9\n  clusters:\n    "*": {minReplicas: 4, weight: 1}\n    tostring: {weight: 1}\n') });
+    expect([r.where, r.replicas]).toEqual([[], { constructor: 4, tostring: 1, hasownproperty: 4 }]);
+  });
+
   it('an empty clusters map spreads evenly', () => {
     expect(run({ 'c.yaml': ABC, 'ns.yaml': NS, 'd.yaml': deployment(), 'rsp.yaml': rsp('  targetKind: FederatedDeployment\n  totalReplicas: 50\n') }).replicas)
       .toEqual({ a: 16, b: 17, c: 17 }); // the hash with key web/app decides who gets the rounding surplus

@@ -47,13 +47,19 @@ interface Pref {
   max: number | undefined;
 }
 
+/**
+ * A record keyed by cluster name with no prototype: a cluster may be named "constructor" or
+ * "toString", which a plain object would answer for before the cluster has an entry.
+ */
+export const byCluster = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
+
 export function planReplicas(input: PlanInput): Plan {
   const key = input.key ?? '';
   const current = input.currentReplicas ?? {};
   const capacity = input.estimatedCapacity ?? {};
   const has = (m: Record<string, number>, c: string) => Object.hasOwn(m, c);
-  const plan: Record<string, number> = {};
-  const overflow: Record<string, number> = {};
+  const plan = byCluster<number>();
+  const overflow = byCluster<number>();
 
   let prefs: Pref[] = [];
   for (const name of input.availableClusters) {
@@ -76,7 +82,7 @@ export function planReplicas(input: PlanInput): Plan {
   }
 
   // Without rebalance, replicas a cluster already runs stay there as far as the rules allow.
-  const prealloc: Record<string, number> = {};
+  const prealloc = byCluster<number>();
   if (!input.rebalance) {
     for (const p of prefs) {
       if (!has(current, p.name) || current[p.name]! <= plan[p.name]!) continue;
@@ -124,7 +130,7 @@ export function planReplicas(input: PlanInput): Plan {
   }
 
   if (input.rebalance) return { plan, overflow };
-  const kept: Record<string, number> = {};
+  const kept = byCluster<number>();
   for (const [c, v] of Object.entries(overflow)) {
     const o = Math.min(v, remaining);
     if (o > 0) kept[c] = o;

@@ -2,7 +2,7 @@ import type { Reporter } from '../diagnostics/reporter.js';
 import type { Cluster, ClusterOverride, FederatedResource, Inputs, KubeFedDocument, Override } from '../model/inputs.js';
 import { federatedNamespaces } from './federated-namespaces.js';
 import { compileSelector } from './label-selector.js';
-import { planReplicas, type ClusterPreference } from './plan-replicas.js';
+import { byCluster, planReplicas, type ClusterPreference } from './plan-replicas.js';
 
 /** The kinds KubeFed's scheduling plugin handles. */
 export const SCHEDULABLE_KINDS = ['FederatedDeployment', 'FederatedReplicaSet'];
@@ -75,14 +75,15 @@ export function scheduleReplicas(inputs: Inputs, options: ScheduleOptions, repor
     if (available === undefined) continue;
 
     const rebalance = spec.rebalance === true;
-    const current: Record<string, number> = {};
+    const current = byCluster<number>();
     if (!rebalance && options.previousReplicas) {
       for (const c of available) {
         const n = options.previousReplicas(c, { kind: target.type.targetKind, namespace: target.namespace, name: target.name });
         if (n !== undefined) current[c] = n;
       }
     }
-    const minSum = available.reduce((s, c) => s + ((prefs[c] ?? prefs['*'])?.minReplicas ?? 0), 0);
+    const prefOf = (c: string) => (Object.hasOwn(prefs, c) ? prefs[c] : Object.hasOwn(prefs, '*') ? prefs['*'] : undefined);
+    const minSum = available.reduce((s, c) => s + (prefOf(c)?.minReplicas ?? 0), 0);
     if (minSum > total) {
       report.warning('FEDC3104', at('totalReplicas'), `minReplicas add up to ${minSum} over the available clusters, more than totalReplicas ${total}; the heaviest clusters get their minimum first`);
     }
@@ -94,7 +95,7 @@ export function scheduleReplicas(inputs: Inputs, options: ScheduleOptions, repor
       currentReplicas: current,
       key: `${target.namespace}/${target.name}`,
     });
-    const result: Record<string, number> = {};
+    const result = byCluster<number>();
     for (const c of Object.keys(current)) result[c] = 0;
     Object.assign(result, plan);
     for (const [c, n] of Object.entries(overflow)) result[c] = (result[c] ?? 0) + n;

@@ -8,7 +8,7 @@ export const MANAGED_LABEL = 'kubefed.io/managed';
 
 /**
  * KubeFed's ObjectForCluster (KUBEFED-SEMANTICS.md §c): a copy of the template with name,
- * namespace and kind forced, apiVersion defaulted, annotations and finalizers dropped. It does not
+ * namespace and kind forced, apiVersion defaulted, annotations and finalizers dropped (unless empty). It does not
  * depend on the cluster, so it is built once per federated object. Below its top level and its
  * metadata it shares the template's values: rendered objects are read-only, and applyOverrides
  * copies before it changes anything.
@@ -32,12 +32,16 @@ export function objectForCluster(r: FederatedResource, report: Reporter): Obj {
   const template = r.template as Obj;
   const tmeta = isObj(template.metadata) ? template.metadata : {};
   const at = (...path: string[]) => ({ origin: r.origin, path: ['spec', 'template', ...path], atKey: true });
-  if (isObj(tmeta.annotations) && Object.keys(tmeta.annotations).length > 0) {
+  // Dropped only when there is something to drop, as KubeFed does: an empty map or list stays, so
+  // that an override may add to it.
+  const dropAnnotations = isObj(tmeta.annotations) && Object.keys(tmeta.annotations).length > 0;
+  const dropFinalizers = Array.isArray(tmeta.finalizers) && tmeta.finalizers.length > 0;
+  if (dropAnnotations) {
     report.warning('FEDC4007', at('metadata', 'annotations'),
       'annotations in a template are dropped (KubeFed does not propagate them)',
       'set annotations with an override: {op: add, path: /metadata/annotations, value: {...}}');
   }
-  if (Array.isArray(tmeta.finalizers) && tmeta.finalizers.length > 0) {
+  if (dropFinalizers) {
     report.warning('FEDC4008', at('metadata', 'finalizers'), 'finalizers in a template are dropped (KubeFed does not propagate them)');
   }
   for (const [field, forced, path] of [
@@ -56,7 +60,7 @@ export function objectForCluster(r: FederatedResource, report: Reporter): Obj {
   const metadata: Obj = { name: id.name };
   if (id.namespace !== '') metadata.namespace = id.namespace;
   for (const [k, v] of Object.entries(tmeta)) {
-    if (k === 'name' || k === 'namespace' || k === 'annotations' || k === 'finalizers') continue;
+    if (k === 'name' || k === 'namespace' || (k === 'annotations' && dropAnnotations) || (k === 'finalizers' && dropFinalizers)) continue;
     metadata[k] = v;
   }
   const obj: Obj = {
