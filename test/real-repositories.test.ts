@@ -209,6 +209,36 @@ spec:
     expect(cluster.diagnostics.map((d) => d.code)).toEqual(['FEDC3003']);
   });
 
+  it("scope: Namespaced: intersectWithClusterSelector still needs the FederatedNamespace, as KubeFed's scheduler reads it first", () => {
+    const deployment = `apiVersion: types.kubefed.io/v1beta1
+kind: FederatedDeployment
+metadata: {name: web, namespace: kube-federation-system}
+spec:
+  template:
+    spec:
+      replicas: 3
+      selector: {matchLabels: {app: web}}
+      template:
+        metadata: {labels: {app: web}}
+        spec: {containers: [{name: web, image: nginx}]}
+  placement:
+    clusters: [{name: aws}]
+    clusterSelector: {}
+`;
+    const rsp = `apiVersion: scheduling.kubefed.io/v1alpha1
+kind: ReplicaSchedulingPreference
+metadata: {name: web, namespace: kube-federation-system}
+spec: {targetKind: FederatedDeployment, totalReplicas: 10, intersectWithClusterSelector: true}
+`;
+    const r = run({ ...CLUSTERS, 'config.yaml': config('Namespaced'), 'd.yaml': deployment, 'rsp.yaml': rsp });
+    expect(r.diagnostics.map(where)).toEqual(['warning FEDC3107 rsp.yaml:4:90']);
+    expect(r.diagnostics[0]!.message).toBe('intersectWithClusterSelector needs the FederatedNamespace of kube-federation-system, and there is none; KubeFed schedules nothing');
+    // left as written: the object's own placement and replicas
+    expect(objectsOf(r)).toEqual({ aws: ['Deployment/kube-federation-system/web'], gke: [] });
+    const replicas = r.clusters.find((c) => c.name === 'aws')!.objects[0]!.object.spec as { replicas: number };
+    expect(replicas.replicas).toBe(3);
+  });
+
   it('a KubeFedConfig is schema-checked, and one outside the KubeFed namespace is ignored', () => {
     const bad = run({ ...CLUSTERS, 'config.yaml': config('Global') });
     expect(bad.diagnostics.map(where)).toEqual(['error FEDC2001 config.yaml:7:10']);

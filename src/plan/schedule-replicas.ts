@@ -71,7 +71,7 @@ export function scheduleReplicas(inputs: Inputs, options: ScheduleOptions, repor
       }
     }
 
-    const available = availableClusters(target, doc, ready, inputs.resources, spec.intersectWithClusterSelector === true, inputs.controlPlane.scope === 'Namespaced', report);
+    const available = availableClusters(target, doc, ready, inputs.resources, spec.intersectWithClusterSelector === true, report);
     if (available === undefined) continue;
 
     const rebalance = spec.rebalance === true;
@@ -119,28 +119,28 @@ function availableClusters(
   ready: Cluster[],
   resources: FederatedResource[],
   intersect: boolean,
-  limitedScope: boolean,
   report: Reporter,
 ): string[] | undefined {
   let available = ready.map((c) => c.name);
   if (intersect) {
     const fedNs = federatedNamespaces(resources).get(target.namespace);
-    // A namespace-scoped control plane needs no FederatedNamespace: then the object's selector alone.
-    if (!fedNs && !limitedScope) {
+    // KubeFed's scheduler fetches the FederatedNamespace first, and fails without one, even where
+    // a namespace-scoped control plane propagates without it.
+    if (!fedNs) {
       report.warning('FEDC3107', { origin: doc.origin, path: ['spec', 'intersectWithClusterSelector'] },
         `intersectWithClusterSelector needs the FederatedNamespace of ${target.namespace}, and there is none; KubeFed schedules nothing`);
       return undefined;
     }
     // compileSelector reports no problems here: planPlacement reports them for both objects.
     const own = compileSelector(target.placement.clusterSelector).matcher;
-    const ns = fedNs ? compileSelector(fedNs.placement.clusterSelector).matcher : () => true;
+    const ns = compileSelector(fedNs.placement.clusterSelector).matcher;
     available = ready.filter((c) => own(c.labels) && ns(c.labels)).map((c) => c.name);
   }
   if (available.length === 0) {
     // Why none: no cluster is Ready, or the selectors intersectWithClusterSelector applies select none of them.
     const why = ready.length === 0 || !intersect
       ? `no Ready cluster to schedule ${target.namespace}/${target.name} on`
-      : `with intersectWithClusterSelector, no Ready cluster to schedule ${target.namespace}/${target.name} on: the clusterSelector of ${target.type.federatedKind} ${target.name}${federatedNamespaces(resources).has(target.namespace) ? ` and that of the FederatedNamespace ${target.namespace}` : ''} select none (a placement.clusters list does not count)`;
+      : `with intersectWithClusterSelector, no Ready cluster to schedule ${target.namespace}/${target.name} on: the clusterSelector of ${target.type.federatedKind} ${target.name} and that of the FederatedNamespace ${target.namespace} select none (a placement.clusters list does not count)`;
     report.warning('FEDC3107', { origin: doc.origin, path: intersect && ready.length > 0 ? ['spec', 'intersectWithClusterSelector'] : ['spec'] }, `${why}; KubeFed leaves it as it is`);
     return undefined;
   }
