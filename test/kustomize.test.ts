@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { canonical, cleanup, fedc, readTree, ROOT, tempDir } from './helpers.js';
+import { canonical, cleanup, clusterYaml, fedc, readTree, ROOT, tempDir } from './helpers.js';
 
 /** kubectl kustomize must build every rendered cluster directory into exactly its objects. */
 const FIXTURES = path.join(ROOT, 'fixtures');
@@ -66,6 +66,70 @@ describe('strings Kubernetes would read as something else are written quoted', (
       // kustomize (kyaml) drops a `<<` key even quoted, where kubectl apply (go-yaml v2) keeps it
       expect(built.data).toEqual(Object.fromEntries(strings.flatMap((v, i) => [...(v === '<<' ? [] : [[v, v]]), [`k${i}`, v]])));
       expect(built.metadata.labels).toMatchObject({ a: '0o12', b: '0X0A' });
+    } finally {
+      cleanup(dir);
+    }
+  });
+});
+
+describe("the apply order is kustomize's", () => {
+  const ftc = (kind: string, group: string, plural: string) => `apiVersion: core.kubefed.io/v1beta1
+kind: FederatedTypeConfig
+metadata: {name: ${plural}${group ? `.${group}` : ''}, namespace: kube-federation-system}
+spec:
+  federatedType: {group: types.kubefed.io, kind: Federated${kind}, pluralName: federated${plural}, scope: Namespaced, version: v1beta1}
+  propagation: Enabled
+  targetType: {${group ? `group: ${group}, ` : ''}kind: ${kind}, pluralName: ${plural}, scope: Namespaced, version: v1}
+`;
+  const federated = (kind: string, name: string, namespace: string, template: string) => `apiVersion: types.kubefed.io/v1beta1
+kind: Federated${kind}
+metadata: {name: ${name}, namespace: ${namespace}}
+spec:
+  template: ${template}
+  placement: {clusterSelector: {}}
+`;
+  const namespace = (name: string) => `apiVersion: types.kubefed.io/v1beta1
+kind: FederatedNamespace
+metadata: {name: ${name}, namespace: ${name}}
+spec:
+  placement: {clusterSelector: {}}
+`;
+
+  it('core kinds outside its list after grouped ones, namespaces compared as "namespace|name": fedc lists objects as kubectl kustomize builds them', () => {
+    const dir = tempDir('fedc-order-');
+    try {
+      const pod = '{spec: {containers: [{name: c, image: nginx}]}}';
+      const files: Record<string, string> = {
+        'clusters.yaml': clusterYaml('a'),
+        'types.yaml': [ftc('Pod', '', 'pods'), ftc('Schedule', 'velero.io', 'schedules'), ftc('Widget', 'apps2.x', 'widgets')].join('---\n'),
+        'namespaces.yaml': [namespace('team'), namespace('team-a')].join('---\n'),
+        'objects.yaml': [
+          federated('ConfigMap', 'z', 'team', '{data: {k: v}}'),
+          federated('ConfigMap', 'a', 'team-a', '{data: {k: v}}'),
+          federated('Pod', 'p', 'team', pod),
+          federated('Pod', 'p', 'team-a', pod),
+          federated('Job', 'j', 'team', `{spec: {template: {spec: {restartPolicy: Never, containers: [{name: c, image: nginx}]}}}}`),
+          federated('Schedule', 's', 'team', '{spec: {schedule: "@daily"}}'),
+          federated('Widget', 'w', 'team', '{spec: {}}'),
+        ].join('---\n'),
+      };
+      for (const [f, text] of Object.entries(files)) {
+        mkdirSync(path.join(dir, 'in'), { recursive: true });
+        writeFileSync(path.join(dir, 'in', f), text);
+      }
+      expect(fedc(['render', 'in', '-o', 'objects'], dir).code).toBe(0);
+      expect(fedc(['render', 'in', '-o', 'manifest', '--layout', 'manifest'], dir).code).toBe(0);
+      const ids = (text: string) => parseAllDocuments(text, { version: '1.1' }).map((d) => d.toJS() as Record<string, any>).filter(Boolean).map(key);
+      const k = spawnSync('kubectl', ['kustomize', path.join(dir, 'objects/clusters/a')], { encoding: 'utf8' });
+      expect([k.status, k.stderr]).toEqual([0, '']);
+      const built = ids(k.stdout);
+      expect(built).toEqual([
+        'Namespace//team', 'Namespace//team-a', 'ConfigMap/team-a/a', 'ConfigMap/team/z',
+        'Widget/team/w', 'Job/team/j', 'Schedule/team/s', 'Pod/team-a/p', 'Pod/team/p',
+      ]);
+      expect(ids(readFileSync(path.join(dir, 'manifest/clusters/a/manifest.yaml'), 'utf8'))).toEqual(built);
+      const listed = (readFileSync(path.join(dir, 'objects/clusters/a/kustomization.yaml'), 'utf8').match(/^- .*$/gm) ?? []).map((l) => l.slice(2));
+      expect(listed.map((f) => ids(readFileSync(path.join(dir, 'objects/clusters/a', f), 'utf8'))[0])).toEqual(built);
     } finally {
       cleanup(dir);
     }

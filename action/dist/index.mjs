@@ -34270,13 +34270,14 @@ function fnv1_32(text) {
   }
   return h;
 }
+var byCluster = () => /* @__PURE__ */ Object.create(null);
 function planReplicas(input) {
   const key = input.key ?? "";
   const current = input.currentReplicas ?? {};
   const capacity = input.estimatedCapacity ?? {};
   const has = (m, c) => Object.hasOwn(m, c);
-  const plan = {};
-  const overflow = {};
+  const plan = byCluster();
+  const overflow = byCluster();
   let prefs = [];
   for (const name of input.availableClusters) {
     const p = (Object.hasOwn(input.clusters, name) ? input.clusters[name] : void 0) ?? (Object.hasOwn(input.clusters, "*") ? input.clusters["*"] : void 0);
@@ -34295,7 +34296,7 @@ function planReplicas(input) {
     remaining -= m;
     plan[p.name] = m;
   }
-  const prealloc = {};
+  const prealloc = byCluster();
   if (!input.rebalance) {
     for (const p of prefs) {
       if (!has(current, p.name) || current[p.name] <= plan[p.name])
@@ -34349,7 +34350,7 @@ function planReplicas(input) {
   }
   if (input.rebalance)
     return { plan, overflow };
-  const kept = {};
+  const kept = byCluster();
   for (const [c, v] of Object.entries(overflow)) {
     const o = Math.min(v, remaining);
     if (o > 0)
@@ -34395,11 +34396,11 @@ function scheduleReplicas(inputs, options, report) {
         report.warning("FEDC3105", at("clusters", name, "minReplicas"), `minReplicas ${p.minReplicas} is above maxReplicas ${p.maxReplicas}: KubeFed grants the minimum first and applies the maximum only when it adds more, so ${name} may get more than ${p.maxReplicas}`);
       }
     }
-    const available = availableClusters(target, doc, ready, inputs.resources, spec.intersectWithClusterSelector === true, inputs.controlPlane.scope === "Namespaced", report);
+    const available = availableClusters(target, doc, ready, inputs.resources, spec.intersectWithClusterSelector === true, report);
     if (available === void 0)
       continue;
     const rebalance = spec.rebalance === true;
-    const current = {};
+    const current = byCluster();
     if (!rebalance && options.previousReplicas) {
       for (const c of available) {
         const n = options.previousReplicas(c, { kind: target.type.targetKind, namespace: target.namespace, name: target.name });
@@ -34407,7 +34408,8 @@ function scheduleReplicas(inputs, options, report) {
           current[c] = n;
       }
     }
-    const minSum = available.reduce((s, c) => s + ((prefs[c] ?? prefs["*"])?.minReplicas ?? 0), 0);
+    const prefOf = (c) => Object.hasOwn(prefs, c) ? prefs[c] : Object.hasOwn(prefs, "*") ? prefs["*"] : void 0;
+    const minSum = available.reduce((s, c) => s + (prefOf(c)?.minReplicas ?? 0), 0);
     if (minSum > total) {
       report.warning("FEDC3104", at("totalReplicas"), `minReplicas add up to ${minSum} over the available clusters, more than totalReplicas ${total}; the heaviest clusters get their minimum first`);
     }
@@ -34419,7 +34421,7 @@ function scheduleReplicas(inputs, options, report) {
       currentReplicas: current,
       key: `${target.namespace}/${target.name}`
     });
-    const result = {};
+    const result = byCluster();
     for (const c of Object.keys(current))
       result[c] = 0;
     Object.assign(result, plan);
@@ -34433,20 +34435,20 @@ function scheduleReplicas(inputs, options, report) {
   }
   return { ...inputs, resources: inputs.resources.map((r) => rewritten.get(r) ?? r) };
 }
-function availableClusters(target, doc, ready, resources, intersect, limitedScope, report) {
+function availableClusters(target, doc, ready, resources, intersect, report) {
   let available = ready.map((c) => c.name);
   if (intersect) {
     const fedNs = federatedNamespaces(resources).get(target.namespace);
-    if (!fedNs && !limitedScope) {
+    if (!fedNs) {
       report.warning("FEDC3107", { origin: doc.origin, path: ["spec", "intersectWithClusterSelector"] }, `intersectWithClusterSelector needs the FederatedNamespace of ${target.namespace}, and there is none; KubeFed schedules nothing`);
       return void 0;
     }
     const own = compileSelector(target.placement.clusterSelector).matcher;
-    const ns = fedNs ? compileSelector(fedNs.placement.clusterSelector).matcher : () => true;
+    const ns = compileSelector(fedNs.placement.clusterSelector).matcher;
     available = ready.filter((c) => own(c.labels) && ns(c.labels)).map((c) => c.name);
   }
   if (available.length === 0) {
-    const why = ready.length === 0 || !intersect ? `no Ready cluster to schedule ${target.namespace}/${target.name} on` : `with intersectWithClusterSelector, no Ready cluster to schedule ${target.namespace}/${target.name} on: the clusterSelector of ${target.type.federatedKind} ${target.name}${federatedNamespaces(resources).has(target.namespace) ? ` and that of the FederatedNamespace ${target.namespace}` : ""} select none (a placement.clusters list does not count)`;
+    const why = ready.length === 0 || !intersect ? `no Ready cluster to schedule ${target.namespace}/${target.name} on` : `with intersectWithClusterSelector, no Ready cluster to schedule ${target.namespace}/${target.name} on: the clusterSelector of ${target.type.federatedKind} ${target.name} and that of the FederatedNamespace ${target.namespace} select none (a placement.clusters list does not count)`;
     report.warning("FEDC3107", { origin: doc.origin, path: intersect && ready.length > 0 ? ["spec", "intersectWithClusterSelector"] : ["spec"] }, `${why}; KubeFed leaves it as it is`);
     return void 0;
   }
@@ -34665,10 +34667,12 @@ function objectForCluster(r, report) {
   const template = r.template;
   const tmeta = isObj4(template.metadata) ? template.metadata : {};
   const at = (...path23) => ({ origin: r.origin, path: ["spec", "template", ...path23], atKey: true });
-  if (isObj4(tmeta.annotations) && Object.keys(tmeta.annotations).length > 0) {
+  const dropAnnotations = isObj4(tmeta.annotations) && Object.keys(tmeta.annotations).length > 0;
+  const dropFinalizers = Array.isArray(tmeta.finalizers) && tmeta.finalizers.length > 0;
+  if (dropAnnotations) {
     report.warning("FEDC4007", at("metadata", "annotations"), "annotations in a template are dropped (KubeFed does not propagate them)", "set annotations with an override: {op: add, path: /metadata/annotations, value: {...}}");
   }
-  if (Array.isArray(tmeta.finalizers) && tmeta.finalizers.length > 0) {
+  if (dropFinalizers) {
     report.warning("FEDC4008", at("metadata", "finalizers"), "finalizers in a template are dropped (KubeFed does not propagate them)");
   }
   for (const [field, forced, path23] of [
@@ -34687,7 +34691,7 @@ function objectForCluster(r, report) {
   if (id.namespace !== "")
     metadata.namespace = id.namespace;
   for (const [k2, v] of Object.entries(tmeta)) {
-    if (k2 === "name" || k2 === "namespace" || k2 === "annotations" || k2 === "finalizers")
+    if (k2 === "name" || k2 === "namespace" || k2 === "annotations" && dropAnnotations || k2 === "finalizers" && dropFinalizers)
       continue;
     metadata[k2] = v;
   }
@@ -36709,9 +36713,16 @@ function rank(kind) {
   return j2 >= 0 ? 1e3 + j2 : 500;
 }
 var cmp5 = (a, b) => a < b ? -1 : a > b ? 1 : 0;
+function typeSortKey(apiVersion, kind) {
+  const slash = apiVersion.indexOf("/");
+  const group = slash < 0 ? "" : apiVersion.slice(0, slash);
+  const version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
+  return `${group || "~G"}_${version || "~V"}_${kind || "~K"}`;
+}
+var idSortKey = (namespace, name) => `${namespace || "~X"}|${name || "~N"}`;
 function sortForApply(objects) {
-  const keyed = objects.map((o) => ({ o, rank: rank(o.kind), type: `${o.apiVersion}/${o.kind}` }));
-  keyed.sort((a, b) => a.rank - b.rank || cmp5(a.type, b.type) || cmp5(a.o.namespace, b.o.namespace) || cmp5(a.o.name, b.o.name));
+  const keyed = objects.map((o) => ({ o, rank: rank(o.kind), type: typeSortKey(o.apiVersion, o.kind), id: idSortKey(o.namespace, o.name) }));
+  keyed.sort((a, b) => a.rank - b.rank || cmp5(a.type, b.type) || cmp5(a.id, b.id));
   for (let i = 0; i < keyed.length; i++)
     objects[i] = keyed[i].o;
   return objects;

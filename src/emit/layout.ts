@@ -30,13 +30,28 @@ export function rank(kind: string): number {
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
- * Apply order: by kind rank, then apiVersion/kind, namespace, name. Sorts in place. Each object's
- * rank and `apiVersion/kind` are computed once, not in every comparison (which built two strings
- * each time): every render sorts each cluster's objects, twice when it writes.
+ * kustomize's legacy sort key of a type: `group_version_kind`, the core group as `~G`, so that
+ * core kinds outside its list (Pod) come after the grouped ones, and `apps2.x` before `apps`.
+ */
+export function typeSortKey(apiVersion: string, kind: string): string {
+  const slash = apiVersion.indexOf('/');
+  const group = slash < 0 ? '' : apiVersion.slice(0, slash);
+  const version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
+  return `${group || '~G'}_${version || '~V'}_${kind || '~K'}`;
+}
+
+/** kustomize's legacy sort key of an object within its type: `namespace|name` (`team-a|x` before `team|x`). */
+export const idSortKey = (namespace: string, name: string): string => `${namespace || '~X'}|${name || '~N'}`;
+
+/**
+ * Apply order, as kustomize's legacy order sorts (its SortOrderTransformer): by kind rank, then
+ * typeSortKey, then idSortKey, each compared as bytes. Sorts in place, stably. Each object's keys
+ * are computed once, not in every comparison: every render sorts each cluster's objects, twice
+ * when it writes.
  */
 export function sortForApply(objects: RenderedObject[]): RenderedObject[] {
-  const keyed = objects.map((o) => ({ o, rank: rank(o.kind), type: `${o.apiVersion}/${o.kind}` }));
-  keyed.sort((a, b) => a.rank - b.rank || cmp(a.type, b.type) || cmp(a.o.namespace, b.o.namespace) || cmp(a.o.name, b.o.name));
+  const keyed = objects.map((o) => ({ o, rank: rank(o.kind), type: typeSortKey(o.apiVersion, o.kind), id: idSortKey(o.namespace, o.name) }));
+  keyed.sort((a, b) => a.rank - b.rank || cmp(a.type, b.type) || cmp(a.id, b.id));
   for (let i = 0; i < keyed.length; i++) objects[i] = keyed[i]!.o;
   return objects;
 }
