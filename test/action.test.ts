@@ -172,7 +172,7 @@ describe('the committed bundle', () => {
   it('action.yml runs it on node24 and declares the inputs and outputs it reads', () => {
     const action = parseYaml(readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as { runs: { using: string; main: string }; inputs: Record<string, unknown>; outputs: Record<string, unknown> };
     expect(action.runs).toEqual({ using: 'node24', main: 'action/dist/index.mjs' });
-    expect(Object.keys(action.inputs).sort()).toEqual(['base', 'comment', 'head', 'mode', 'path', 'token']);
+    expect(Object.keys(action.inputs).sort()).toEqual(['base', 'comment', 'comment-author', 'head', 'mode', 'path', 'token']);
     expect(Object.keys(action.outputs).sort()).toEqual(['changed-clusters', 'comment-file', 'has-changes', 'objects-added', 'objects-changed', 'objects-removed', 'stale']);
     const source = readFileSync(path.join(ROOT, 'src/action/run-action.ts'), 'utf8');
     for (const name of Object.keys(action.inputs)) expect(source, name).toContain(`input('${name}'`);
@@ -262,6 +262,50 @@ describe('mode: diff on a pull request', () => {
     }
   });
 
+  it('keeps the summary within GitHub\'s 1 MiB in bytes, not characters, the notes after the diff included', async () => {
+    fleet.git('checkout', '-q', '-b', 'wide', 'feature');
+    // 3 bytes per character: some 400,000 characters of diff, 1.2 MB
+    const wide = '語'.repeat(2000);
+    for (let i = 0; i < 200; i++) fleet.write(`shop/wide-${i}.yaml`, configMap(`wide-${i}`, `${wide}-${i}`));
+    fleet.git('add', '-A');
+    fleet.git('commit', '-qm', 'wide');
+    api.readOnly = true;
+    try {
+      const event = prEvent();
+      event.pull_request.head.sha = sha('wide');
+      const r = await runAction(DIFF, event);
+      expect(r.code).toBe(0);
+      expect(r.summary.length).toBeLessThan(1024 * 1024);
+      expect(Buffer.byteLength(r.summary)).toBeLessThanOrEqual(1024 * 1024);
+      expect(r.summary).toContain('<code>+ v1 ConfigMap shop/wide-199</code>');
+      expect(r.summary).toMatch(/_The diffs are left out: they do not fit in \d+ bytes\./);
+      expect(r.summary).toContain('fedc did not comment on the pull request');
+    } finally {
+      api.readOnly = false;
+      fleet.git('checkout', '-q', 'feature');
+    }
+  });
+
+  it('never takes over a comment that starts with the marker but is not the token\'s account\'s (comment-author)', async () => {
+    const forged = { id: 1, body: `${MARKER}\nsomeone else's words`, user: { login: 'mallory' } };
+    const saved = api.comments;
+    api.comments = [forged];
+    api.calls = [];
+    try {
+      const r = await runAction(DIFF, prEvent());
+      expect(r.code).toBe(0);
+      expect(api.calls.map((c) => c.method)).toEqual(['GET', 'POST']);
+      expect(forged.body).toBe(`${MARKER}\nsomeone else's words`);
+      // a bot account's token: its comments are the ones to edit
+      api.calls = [];
+      const bot = await runAction({ ...DIFF, 'comment-author': 'mallory' }, prEvent());
+      expect(bot.code).toBe(0);
+      expect(api.calls.map((c) => `${c.method} ${c.url}`)).toEqual(['GET /repos/acme/fleet/issues/7/comments?per_page=100&page=1', 'PATCH /repos/acme/fleet/issues/comments/1']);
+    } finally {
+      api.comments = saved;
+    }
+  });
+
   it('a fork\'s read-only token gets the summary and a notice instead of a failed job', async () => {
     api.readOnly = true;
     api.calls = [];
@@ -306,6 +350,8 @@ describe('mode: diff on a pull request', () => {
       expect(r.stdout).not.toContain('::error');
       expect(r.summary).toContain('does not compile: 1 error.');
       expect(r.summary).toContain(`compiles: there is no diff to show against a base that does not.`);
+      // its outputs are those of a head compared with nothing: a workflow gated on has-changes deploys it
+      expect(r.outputs).toEqual({ 'has-changes': 'true', 'changed-clusters': 'aws,azure,gke', 'objects-added': expect.stringMatching(/^[1-9]\d*$/), 'objects-changed': '0', 'objects-removed': '0' });
       // the other way round, the head's errors fail it, annotated
       event.pull_request.base.sha = sha('fixes-base');
       event.pull_request.head.sha = sha('broken-base');

@@ -24718,6 +24718,7 @@ function firstLine(s) {
 }
 
 // dist/diff/render-snapshot.js
+var emptySnapshot = () => ({ clusters: /* @__PURE__ */ new Map(), notCompared: /* @__PURE__ */ new Set(), zones: /* @__PURE__ */ new Map(), endpoints: /* @__PURE__ */ new Map() });
 var objectKey = (o) => `${o.apiVersion}\0${o.kind}\0${o.namespace}\0${o.name}`;
 function snapshotOfCompile(result) {
   const clusters = /* @__PURE__ */ new Map();
@@ -24991,11 +24992,13 @@ function secretKeys(c) {
 
 // dist/diff/format/markdown.js
 var markdownFormat = {
-  format(report, { maxChars }) {
+  format(report, { maxChars, maxBytes }) {
+    const budget = maxBytes === void 0 ? `${maxChars} characters` : `${Math.min(maxChars, maxBytes)} bytes`;
+    const fits = (t) => t.length <= maxChars && (maxBytes === void 0 || Buffer.byteLength(t, "utf8") <= maxBytes);
     let text = "";
     for (const level of LEVELS) {
-      text = render(report, level, maxChars);
-      if (text.length <= maxChars)
+      text = render(report, level, budget);
+      if (fits(text))
         break;
     }
     return text;
@@ -25012,7 +25015,7 @@ function render({ base, head, result: r }, level, budget) {
   }
   if (level === "counts" || level === "bare" || level === "heading") {
     const left = { counts: "The per-cluster table", bare: "The compared refs, the per-cluster table", heading: "The compared refs, the counts" }[level];
-    out.push("", `_${left} and the ${r.objects.length + r.zones.length + r.endpoints.length} changes are left out: they do not fit in ${budget} characters. Run \`fedc diff\` locally to see them._`);
+    out.push("", `_${left} and the ${r.objects.length + r.zones.length + r.endpoints.length} changes are left out: they do not fit in ${budget}. Run \`fedc diff\` locally to see them._`);
     return out.join("\n") + "\n";
   }
   if (r.counts.length > 0)
@@ -25048,7 +25051,7 @@ function render({ base, head, result: r }, level, budget) {
     for (const c of changes)
       out.push("", `<details><summary>${c.title}</summary>`, "", ...c.body, "", "</details>");
   } else {
-    out.push("", ...changes.map((c) => `- ${c.title}`), "", `_The diffs are left out: they do not fit in ${budget} characters. Run \`fedc diff\` locally to see them._`);
+    out.push("", ...changes.map((c) => `- ${c.title}`), "", `_The diffs are left out: they do not fit in ${budget}. Run \`fedc diff\` locally to see them._`);
   }
   return out.join("\n") + "\n";
 }
@@ -36648,6 +36651,7 @@ async function renderRefSides(dir, opts) {
   const sides = [];
   const failures = [];
   let headDiagnostics = [];
+  let headSide;
   for (const side of [base, head]) {
     const which = side === head ? "head" : "base";
     let result;
@@ -36665,13 +36669,15 @@ async function renderRefSides(dir, opts) {
     }
     if (result.failed)
       failures.push({ label: side.label, side: which, errors: result.diagnostics.filter((d3) => d3.severity === "error") });
-    if (side === head)
-      headDiagnostics = result.diagnostics;
     sides.push({ label: side.label, snapshot: snapshotOfCompile(result) });
+    if (side === head) {
+      headDiagnostics = result.diagnostics;
+      headSide = sides.at(-1);
+    }
   }
   if (failures.length > 0) {
     const headCompiled = !failures.some((f) => f.side === "head");
-    return { ok: false, exit: EXIT_ERRORS, failures, ...headCompiled ? { headDiagnostics } : {} };
+    return { ok: false, exit: EXIT_ERRORS, failures, ...headCompiled && headSide ? { headDiagnostics, head: headSide } : {} };
   }
   return { ok: true, base: sides[0], head: sides[1], headDiagnostics };
 }
@@ -38562,8 +38568,20 @@ import { appendFileSync, readFileSync as readFileSync10, writeFileSync as writeF
 import os from "node:os";
 import path21 from "node:path";
 var SUMMARY_LIMIT = 1024 * 1024;
+var SUMMARY_RESERVE = 4096;
+var SUMMARY_FULL = "\n\n_(cut here: GitHub keeps 1 MiB of a job summary)_\n";
+function clipUtf8(text, bytes) {
+  const buf = Buffer.from(text, "utf8");
+  if (buf.length <= bytes)
+    return text;
+  let end = Math.max(0, bytes);
+  while (end > 0 && (buf[end] & 192) === 128)
+    end--;
+  return buf.subarray(0, end).toString("utf8");
+}
 var ANNOTATION_LIMIT = 10;
 function runnerFromEnv(env2 = process.env) {
+  let summaryBytes = 0;
   const escape4 = (s) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
   return {
     // The runner upper-cases input names and keeps their dashes: INPUT_MAX-CHARS.
@@ -38579,8 +38597,12 @@ function runnerFromEnv(env2 = process.env) {
 `);
     },
     summary(markdown) {
-      if (env2.GITHUB_STEP_SUMMARY)
-        appendFileSync(env2.GITHUB_STEP_SUMMARY, markdown);
+      if (!env2.GITHUB_STEP_SUMMARY)
+        return;
+      const room = SUMMARY_LIMIT - summaryBytes;
+      const text = Buffer.byteLength(markdown, "utf8") <= room ? markdown : room > SUMMARY_FULL.length ? clipUtf8(markdown, room - SUMMARY_FULL.length) + SUMMARY_FULL : "";
+      summaryBytes += Buffer.byteLength(text, "utf8");
+      appendFileSync(env2.GITHUB_STEP_SUMMARY, text);
     },
     saveFile(name, text) {
       const file = path21.join(env2.RUNNER_TEMP || os.tmpdir(), name);
@@ -38605,7 +38627,7 @@ function runnerFromEnv(env2 = process.env) {
 // dist/action/sticky-comment.js
 var COMMENT_MARKER = "<!-- fedc-diff: this comment is updated on every push -->";
 var COMMENT_LIMIT = 65536;
-async function upsertComment(apiUrl, repository, issue, token, body) {
+async function upsertComment(apiUrl, repository, issue, token, body, author) {
   const headers = {
     accept: "application/vnd.github+json",
     authorization: `Bearer ${token}`,
@@ -38621,7 +38643,7 @@ async function upsertComment(apiUrl, repository, issue, token, body) {
       if (!res2.ok)
         return { posted: false, reason: `listing the pull request's comments failed: ${res2.status} ${res2.statusText}` };
       const list = await res2.json();
-      existing = list.find((c) => c.body?.startsWith(COMMENT_MARKER));
+      existing = list.find((c) => c.user?.login === author && c.body?.startsWith(COMMENT_MARKER));
       if (list.length < 100)
         break;
     }
@@ -38698,6 +38720,8 @@ fedc could not compare: ${sides.message}.${history}
 
 **${head}** compiles: there is no diff to show against a base that does not.` : "") + "\n\n" + fenced2(sides.failures.map((f) => formatDiagnostics(namedFrom(f.errors, prefix2), "text")).join("")) + "\n";
     }
+    if (headCompiled && sides.head)
+      setOutputs(runner, compareSnapshots(emptySnapshot(), sides.head.snapshot));
     runner.summary(body);
     await publish(runner, pr?.number, `${COMMENT_MARKER}
 ${clip(body, COMMENT_LIMIT - COMMENT_MARKER.length - 1)}`);
@@ -38712,7 +38736,8 @@ ${clip(body, COMMENT_LIMIT - COMMENT_MARKER.length - 1)}`);
 
 ${fenced2(formatDiagnostics(namedFrom(overflow, prefix2), "text"))}
 ` : "";
-  runner.summary(markdownFormat.format(report, { color: false, maxChars: SUMMARY_LIMIT - rest.length - 1 }) + rest);
+  const room = SUMMARY_LIMIT - SUMMARY_RESERVE - Buffer.byteLength(rest, "utf8");
+  runner.summary(markdownFormat.format(report, { color: false, maxChars: room, maxBytes: room }) + rest);
   setOutputs(runner, result);
   runner.log(`fedc diff: ${report.base} -> ${report.head}: ${result.changed ? `${result.counts.length} clusters changed` : "no change"}`);
   await publish(runner, pr?.number, `${COMMENT_MARKER}
@@ -38730,7 +38755,7 @@ async function comment(runner, issue, body) {
     runner.notice("no token: the diff is in the job summary only");
     return;
   }
-  const outcome = await upsertComment(runner.apiUrl, runner.repository, issue, token, body);
+  const outcome = await upsertComment(runner.apiUrl, runner.repository, issue, token, body, runner.input("comment-author", "github-actions[bot]"));
   if (outcome.posted)
     runner.log(`fedc: comment ${outcome.posted}${outcome.url ? `: ${outcome.url}` : ""}`);
   else {

@@ -4,8 +4,9 @@ import { renderRefSides } from '../cli/diff-command.js';
 import { namedFrom, repoInCheckout } from '../cli/print-diagnostics.js';
 import { runRender } from '../cli/render-command.js';
 import { compareSnapshots, type DiffResult } from '../diff/compare-snapshots.js';
+import { emptySnapshot } from '../diff/render-snapshot.js';
 import { markdownFormat } from '../diff/format/markdown.js';
-import { ANNOTATION_LIMIT, SUMMARY_LIMIT, type Runner } from './runner.js';
+import { ANNOTATION_LIMIT, SUMMARY_LIMIT, SUMMARY_RESERVE, type Runner } from './runner.js';
 import { COMMENT_LIMIT, COMMENT_MARKER, upsertComment } from './sticky-comment.js';
 
 const ZERO_SHA = /^0+$/;
@@ -61,6 +62,9 @@ export async function runAction(runner: Runner): Promise<number> {
         (headCompiled ? `\n\n**${head}** compiles: there is no diff to show against a base that does not.` : '') +
         '\n\n' + fenced(sides.failures.map((f) => formatDiagnostics(namedFrom(f.errors, prefix), 'text')).join('')) + '\n';
     }
+    // The head's outputs as against a base that renders nothing, so that a workflow gated on
+    // has-changes still deploys a head that fixes its base.
+    if (headCompiled && sides.head) setOutputs(runner, compareSnapshots(emptySnapshot(), sides.head.snapshot));
     runner.summary(body);
     await publish(runner, pr?.number, `${COMMENT_MARKER}\n${clip(body, COMMENT_LIMIT - COMMENT_MARKER.length - 1)}`);
     return headCompiled ? 0 : 1;
@@ -71,7 +75,8 @@ export async function runAction(runner: Runner): Promise<number> {
   runner.annotate(sides.headDiagnostics, prefix);
   const overflow = (['error', 'warning', 'info'] as const).flatMap((s) => sides.headDiagnostics.filter((d) => d.severity === s).slice(ANNOTATION_LIMIT));
   const rest = overflow.length ? `\n#### Diagnostics beyond the ${ANNOTATION_LIMIT} annotations GitHub shows per kind\n\n${fenced(formatDiagnostics(namedFrom(overflow, prefix), 'text'))}\n` : '';
-  runner.summary(markdownFormat.format(report, { color: false, maxChars: SUMMARY_LIMIT - rest.length - 1 }) + rest);
+  const room = SUMMARY_LIMIT - SUMMARY_RESERVE - Buffer.byteLength(rest, 'utf8');
+  runner.summary(markdownFormat.format(report, { color: false, maxChars: room, maxBytes: room }) + rest);
   setOutputs(runner, result);
   runner.log(`fedc diff: ${report.base} -> ${report.head}: ${result.changed ? `${result.counts.length} clusters changed` : 'no change'}`);
 
@@ -95,7 +100,7 @@ async function comment(runner: Runner, issue: number, body: string): Promise<voi
     runner.notice('no token: the diff is in the job summary only');
     return;
   }
-  const outcome = await upsertComment(runner.apiUrl, runner.repository, issue, token, body);
+  const outcome = await upsertComment(runner.apiUrl, runner.repository, issue, token, body, runner.input('comment-author', 'github-actions[bot]'));
   if (outcome.posted) runner.log(`fedc: comment ${outcome.posted}${outcome.url ? `: ${outcome.url}` : ''}`);
   else {
     runner.notice(`not commenting: ${outcome.reason}. The diff is in the job summary.`);

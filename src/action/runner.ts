@@ -19,6 +19,7 @@ export interface Runner {
   workspace: string;
   apiUrl: string;
   setOutput(name: string, value: string): void;
+  /** Appends to the job summary; what would take it past SUMMARY_LIMIT is cut, with a note. */
   summary(markdown: string): void;
   /** Writes a file for the job's later steps (in RUNNER_TEMP) and returns its path. */
   saveFile(name: string, text: string): string;
@@ -29,13 +30,28 @@ export interface Runner {
   log(line: string): void;
 }
 
-/** GitHub's limit for one step's summary. */
+/** GitHub's limit for one step's summary, in bytes: a step that writes more loses all of it. */
 export const SUMMARY_LIMIT = 1024 * 1024;
+
+/** What the diff report leaves of the summary for the notes written after it. */
+export const SUMMARY_RESERVE = 4096;
+
+const SUMMARY_FULL = '\n\n_(cut here: GitHub keeps 1 MiB of a job summary)_\n';
+
+/** The longest start of `text` that takes at most `bytes` bytes in UTF-8, cut between characters. */
+export function clipUtf8(text: string, bytes: number): string {
+  const buf = Buffer.from(text, 'utf8');
+  if (buf.length <= bytes) return text;
+  let end = Math.max(0, bytes);
+  while (end > 0 && (buf[end]! & 0xc0) === 0x80) end--; // not inside a character
+  return buf.subarray(0, end).toString('utf8');
+}
 
 /** Annotations GitHub shows per step and severity; the rest go to the summary. */
 export const ANNOTATION_LIMIT = 10;
 
 export function runnerFromEnv(env: NodeJS.ProcessEnv = process.env): Runner {
+  let summaryBytes = 0;
   const escape = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
   return {
     // The runner upper-cases input names and keeps their dashes: INPUT_MAX-CHARS.
@@ -49,7 +65,11 @@ export function runnerFromEnv(env: NodeJS.ProcessEnv = process.env): Runner {
       if (env.GITHUB_OUTPUT) appendFileSync(env.GITHUB_OUTPUT, `${name}=${value.replace(/[\r\n]/g, ' ')}\n`);
     },
     summary(markdown) {
-      if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, markdown);
+      if (!env.GITHUB_STEP_SUMMARY) return;
+      const room = SUMMARY_LIMIT - summaryBytes;
+      const text = Buffer.byteLength(markdown, 'utf8') <= room ? markdown : room > SUMMARY_FULL.length ? clipUtf8(markdown, room - SUMMARY_FULL.length) + SUMMARY_FULL : '';
+      summaryBytes += Buffer.byteLength(text, 'utf8');
+      appendFileSync(env.GITHUB_STEP_SUMMARY, text);
     },
     saveFile(name, text) {
       const file = path.join(env.RUNNER_TEMP || os.tmpdir(), name);

@@ -10,14 +10,17 @@ interface Comment {
   id: number;
   body?: string;
   html_url?: string;
+  user?: { login?: string } | null;
 }
 
 /**
  * One comment per pull request, created on the first run and edited in place on every later one:
- * the first comment of the issue whose body starts with the marker. A token that may not write
- * (a fork's pull request: 403) is no failure: the caller says so and keeps the summary.
+ * the first comment of the issue by `author` (the token's account) whose body starts with the
+ * marker. Anyone may write the marker: a comment of another author is never taken over. A token
+ * that may not write (a fork's pull request: 403) is no failure: the caller says so and keeps the
+ * summary.
  */
-export async function upsertComment(apiUrl: string, repository: string, issue: number, token: string, body: string): Promise<CommentOutcome> {
+export async function upsertComment(apiUrl: string, repository: string, issue: number, token: string, body: string, author: string): Promise<CommentOutcome> {
   const headers = {
     accept: 'application/vnd.github+json',
     authorization: `Bearer ${token}`,
@@ -32,7 +35,7 @@ export async function upsertComment(apiUrl: string, repository: string, issue: n
       const res = await fetch(`${base}/issues/${issue}/comments?per_page=100&page=${page}`, { headers });
       if (!res.ok) return { posted: false, reason: `listing the pull request's comments failed: ${res.status} ${res.statusText}` };
       const list = (await res.json()) as Comment[];
-      existing = list.find((c) => c.body?.startsWith(COMMENT_MARKER));
+      existing = list.find((c) => c.user?.login === author && c.body?.startsWith(COMMENT_MARKER));
       if (list.length < 100) break;
     }
     const res = existing

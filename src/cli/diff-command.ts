@@ -95,8 +95,9 @@ export type RefSidesResult =
     message?: string;
     /** Each side that does not compile: its errors. */
     failures: { label: string; side: 'base' | 'head'; errors: Diagnostic[] }[];
-    /** When only the base fails: the head's diagnostics (it compiled). */
+    /** When only the base fails: the head's diagnostics and render (it compiled). */
     headDiagnostics?: Diagnostic[];
+    head?: Side;
   };
 
 export interface RefOptions {
@@ -177,6 +178,7 @@ export async function renderRefSides(dir: string, opts: RefOptions): Promise<Ref
   const sides: Side[] = [];
   const failures: { label: string; side: 'base' | 'head'; errors: Diagnostic[] }[] = [];
   let headDiagnostics: Diagnostic[] = [];
+  let headSide: Side | undefined;
   for (const side of [base, head]) {
     const which = side === head ? 'head' : 'base';
     let result: CompileResult;
@@ -194,12 +196,15 @@ export async function renderRefSides(dir: string, opts: RefOptions): Promise<Ref
       continue;
     }
     if (result.failed) failures.push({ label: side.label, side: which, errors: result.diagnostics.filter((d) => d.severity === 'error') });
-    if (side === head) headDiagnostics = result.diagnostics;
     sides.push({ label: side.label, snapshot: snapshotOfCompile(result) });
+    if (side === head) {
+      headDiagnostics = result.diagnostics;
+      headSide = sides.at(-1);
+    }
   }
   if (failures.length > 0) {
     const headCompiled = !failures.some((f) => f.side === 'head');
-    return { ok: false, exit: EXIT_ERRORS, failures, ...(headCompiled ? { headDiagnostics } : {}) };
+    return { ok: false, exit: EXIT_ERRORS, failures, ...(headCompiled && headSide ? { headDiagnostics, head: headSide } : {}) };
   }
   return { ok: true, base: sides[0]!, head: sides[1]!, headDiagnostics };
 }

@@ -40,6 +40,9 @@ export interface RenderSnapshot {
   unplaced?: Set<string>;
 }
 
+/** The snapshot of a render that placed nothing: what a side that does not compile is compared as. */
+export const emptySnapshot = (): RenderSnapshot => ({ clusters: new Map(), notCompared: new Set(), zones: new Map(), endpoints: new Map() });
+
 export const objectKey = (o: Pick<SnapshotObject, 'apiVersion' | 'kind' | 'namespace' | 'name'>) =>
   `${o.apiVersion}\u0000${o.kind}\u0000${o.namespace}\u0000${o.name}`;
 

@@ -12,6 +12,8 @@ export interface FormatOptions {
   color: boolean;
   /** Markdown only: the most characters the output may have. */
   maxChars: number;
+  /** Markdown only: the most UTF-8 bytes it may have besides (GitHub's job summary counts bytes). */
+  maxBytes?: number;
 }
 
 /** One output format of `fedc diff`: a report in, the bytes to print out. */

@@ -10,11 +10,13 @@ import { secretKeys } from './text.js';
  * `fedc diff --max-chars` takes.
  */
 export const markdownFormat: DiffFormatter = {
-  format(report, { maxChars }) {
+  format(report, { maxChars, maxBytes }) {
+    const budget = maxBytes === undefined ? `${maxChars} characters` : `${Math.min(maxChars, maxBytes)} bytes`;
+    const fits = (t: string) => t.length <= maxChars && (maxBytes === undefined || Buffer.byteLength(t, 'utf8') <= maxBytes);
     let text = '';
     for (const level of LEVELS) {
-      text = render(report, level, maxChars);
-      if (text.length <= maxChars) break;
+      text = render(report, level, budget);
+      if (fits(text)) break;
     }
     return text;
   },
@@ -23,7 +25,7 @@ export const markdownFormat: DiffFormatter = {
 const LEVELS = ['full', 'summary', 'counts', 'bare', 'heading'] as const;
 type Level = (typeof LEVELS)[number];
 
-function render({ base, head, result: r }: DiffReport, level: Level, budget: number): string {
+function render({ base, head, result: r }: DiffReport, level: Level, budget: string): string {
   const out: string[] = ['### fedc diff'];
   if (level !== 'heading') out.push('', level === 'bare' ? `**${summaryLine(r)}**` : `\`${base}\` → \`${head}\`: **${summaryLine(r)}**`);
   if (!r.changed) {
@@ -32,7 +34,7 @@ function render({ base, head, result: r }: DiffReport, level: Level, budget: num
   }
   if (level === 'counts' || level === 'bare' || level === 'heading') {
     const left = { counts: 'The per-cluster table', bare: 'The compared refs, the per-cluster table', heading: 'The compared refs, the counts' }[level];
-    out.push('', `_${left} and the ${r.objects.length + r.zones.length + r.endpoints.length} changes are left out: they do not fit in ${budget} characters. Run \`fedc diff\` locally to see them._`);
+    out.push('', `_${left} and the ${r.objects.length + r.zones.length + r.endpoints.length} changes are left out: they do not fit in ${budget}. Run \`fedc diff\` locally to see them._`);
     return out.join('\n') + '\n';
   }
   // no cluster's objects changed (only zones, DNSEndpoints, or clusters not compared): no table
@@ -57,7 +59,7 @@ function render({ base, head, result: r }: DiffReport, level: Level, budget: num
   if (level === 'full') {
     for (const c of changes) out.push('', `<details><summary>${c.title}</summary>`, '', ...c.body, '', '</details>');
   } else {
-    out.push('', ...changes.map((c) => `- ${c.title}`), '', `_The diffs are left out: they do not fit in ${budget} characters. Run \`fedc diff\` locally to see them._`);
+    out.push('', ...changes.map((c) => `- ${c.title}`), '', `_The diffs are left out: they do not fit in ${budget}. Run \`fedc diff\` locally to see them._`);
   }
   return out.join('\n') + '\n';
 }
