@@ -693,6 +693,16 @@ describe('fedc validate and fedc render', () => {
     expect(gke.stderr).toMatch(/error FEDC7003: .*so cluster gke \(Kubernetes 1\.31\) refuses it/);
     // without a selection KUBE_VERSION is every unlabelled cluster's, as before
     expect(cli(['validate', dir], { KUBE_VERSION: '1.31' }).code).toBe(1);
+    // a label on the selected cluster is what the repo says; KUBE_VERSION is what Argo CD measured there
+    writeFileSync(path.join(dir, 'clusters.yaml'), clusterYaml('aws', {}) + '---\n' + clusterYaml('gke', { 'fedc.dev/kubernetes-version': '1.22' }));
+    const stale = cli(['render', dir, '--stdout', '--cluster', 'gke', '--format', 'json'], { KUBE_VERSION: 'v1.31.4-eks-1234' });
+    expect(stale.code).toBe(1);
+    const found = JSON.parse(stale.stderr).diagnostics as Diagnostic[];
+    expect(found.map((d) => `${d.severity} ${d.code}`)).toEqual(['info FEDC7009', 'error FEDC7003']);
+    expect(found[0]!.message).toBe('cluster gke: fedc.dev/kubernetes-version says Kubernetes 1.22, but KUBE_VERSION (the version Argo CD measured) is 1.31: its objects are checked against 1.31');
+    expect(found[0]!.hint).toBe('set the label to "1.31"');
+    // the label still decides where the run does not select that cluster
+    expect(cli(['render', dir, '--stdout', '--cluster', 'aws'], { KUBE_VERSION: '1.31' }).code).toBe(0);
   });
 
   it('a kubernetesVersion that is no version is an error in fedc.yaml', () => {

@@ -35831,16 +35831,18 @@ function clusterVersions(clusters, fallback, own, report) {
     const label = c.labels[KUBERNETES_VERSION_LABEL];
     const mine = Object.hasOwn(own, c.name) ? parseKubernetesVersion(own[c.name]) : void 0;
     let minor = mine ?? base;
-    if (mine !== void 0 && label === void 0)
+    if (mine !== void 0)
       tooNew(mine, void 0);
     if (label !== void 0) {
       const at = { origin: c.origin, path: ["metadata", "labels", KUBERNETES_VERSION_LABEL] };
       const v = parseKubernetesVersion(String(label));
       if (v === void 0) {
         report.error("FEDC7006", at, `cluster ${c.name}: ${KUBERNETES_VERSION_LABEL} "${String(label)}" is not a Kubernetes version`, "write it as 1.30 (or v1.30.2)");
-      } else {
+      } else if (mine === void 0) {
         minor = v;
         tooNew(v, at);
+      } else if (v !== mine) {
+        report.info("FEDC7009", at, `cluster ${c.name}: ${KUBERNETES_VERSION_LABEL} says Kubernetes ${showVersion(v)}, but KUBE_VERSION (the version Argo CD measured) is ${showVersion(mine)}: its objects are checked against ${showVersion(mine)}`, `set the label to "${showVersion(mine)}"`);
       }
     }
     out.set(c.name, minor);

@@ -101,6 +101,7 @@ export const CODES = {
   FEDC7006: 'invalid Kubernetes version',
   FEDC7007: 'CustomResourceDefinition schema cannot be used',
   FEDC7008: 'target Kubernetes version newer than the bundled schemas',
+  FEDC7009: "a cluster's version label differs from the KUBE_VERSION measured for it",
 } as const;
 
 export type DiagnosticCode = keyof typeof CODES;

@@ -59,8 +59,9 @@ export function checkKubernetesSchemas(
 }
 
 /**
- * Each cluster's target minor: its label, else its own version (KUBE_VERSION for a selected
- * cluster), else the default (KUBE_VERSION or fedc.yaml), else fedc's default.
+ * Each cluster's target minor: its own version (KUBE_VERSION for a selected cluster: Argo CD
+ * measured it, so it wins over a label that may be stale, with FEDC7009 when they differ), else
+ * its label, else the default (KUBE_VERSION or fedc.yaml), else fedc's default.
  */
 function clusterVersions(clusters: readonly Cluster[], fallback: string | undefined, own: Readonly<Record<string, string>>, report: Reporter): Map<string, number> {
   const bundled = parseKubernetesVersion(schemaKubernetesVersion())!;
@@ -87,15 +88,17 @@ function clusterVersions(clusters: readonly Cluster[], fallback: string | undefi
     const label = c.labels[KUBERNETES_VERSION_LABEL];
     const mine = Object.hasOwn(own, c.name) ? parseKubernetesVersion(own[c.name]!) : undefined;
     let minor = mine ?? base;
-    if (mine !== undefined && label === undefined) tooNew(mine, undefined);
+    if (mine !== undefined) tooNew(mine, undefined);
     if (label !== undefined) {
       const at = { origin: c.origin, path: ['metadata', 'labels', KUBERNETES_VERSION_LABEL] };
       const v = parseKubernetesVersion(String(label));
       if (v === undefined) {
         report.error('FEDC7006', at, `cluster ${c.name}: ${KUBERNETES_VERSION_LABEL} "${String(label)}" is not a Kubernetes version`, 'write it as 1.30 (or v1.30.2)');
-      } else {
+      } else if (mine === undefined) {
         minor = v;
         tooNew(v, at);
+      } else if (v !== mine) {
+        report.info('FEDC7009', at, `cluster ${c.name}: ${KUBERNETES_VERSION_LABEL} says Kubernetes ${showVersion(v)}, but KUBE_VERSION (the version Argo CD measured) is ${showVersion(mine)}: its objects are checked against ${showVersion(mine)}`, `set the label to "${showVersion(mine)}"`);
       }
     }
     out.set(c.name, minor);
