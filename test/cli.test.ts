@@ -525,6 +525,16 @@ describe('render --stdout', () => {
     expect(allowed.code).toBe(0);
     expect(allowed.stdout).toBe('');
     expect(allowed.stderr).toBe('');
+    // written to disk, the empty directory gets a warning (a pruning sync of it deletes everything), from validate too
+    const warning = 'fedc - warning FEDC5015: cluster cluster3 gets no object: clusters/cluster3/kustomization.yaml lists nothing, and a Flux Kustomization or Argo CD Application that syncs it with pruning on deletes everything it applied there\n' +
+      '  hint: place an object on the cluster, or stop syncing its directory\n';
+    const written = cli(dir, 'render', 'in', '-o', 'out');
+    expect(written.code).toBe(0);
+    expect(written.stderr.startsWith(warning)).toBe(true);
+    expect(readFileSync(path.join(dir, 'out/clusters/cluster3/kustomization.yaml'), 'utf8')).toContain('resources: []');
+    const validated = cli(dir, 'validate', 'in');
+    expect([validated.code, validated.stderr]).toEqual([0, `${warning}0 errors, 1 warning\nok: 3 clusters, 4 objects\n`]);
+    expect(cli(dir, 'validate', 'in', '--strict').code).toBe(1);
   });
 
   it('a cluster that is not Ready fails with FEDC5002 too', () => {

@@ -36878,6 +36878,22 @@ function collisionDiagnostic(col) {
     hint: "two target types share a kind name; rename one of the objects"
   };
 }
+function emptyClusterDiagnostic(cluster) {
+  return {
+    code: "FEDC5015",
+    severity: "warning",
+    file: "",
+    line: 0,
+    col: 0,
+    message: `cluster ${cluster} gets no object: ${CLUSTERS_DIR}/${cluster}/kustomization.yaml lists nothing, and a Flux Kustomization or Argo CD Application that syncs it with pruning on deletes everything it applied there`,
+    hint: "place an object on the cluster, or stop syncing its directory"
+  };
+}
+function clusterFindings(c, layout) {
+  if (c.objects.length === 0)
+    return [emptyClusterDiagnostic(c.name)];
+  return layout === "object" ? objectFileCollisions(c.name, c.objects).map(collisionDiagnostic) : [];
+}
 function buildOutputTree(clusters, options) {
   const yaml2 = new YamlCache();
   const groups2 = [];
@@ -36896,9 +36912,7 @@ function buildOutputTree(clusters, options) {
     }
     if (!whole)
       scopes.push(dir);
-    if (options.layout === "object")
-      for (const col of objectFileCollisions(c.name, c.objects))
-        diagnostics.push(collisionDiagnostic(col));
+    diagnostics.push(...clusterFindings(c, options.layout));
     groups2.push({ dir, files: () => layoutCluster(c.name, c.objects, options.layout, yaml2) });
   }
   if (shard) {

@@ -1,6 +1,6 @@
 import { hasErrors, promoteWarnings, sortDiagnostics } from '../diagnostics/diagnostic.js';
 import { count, type Format } from '../diagnostics/format.js';
-import { outputCollisions } from '../emit/output-tree.js';
+import { outputFindings } from '../emit/output-tree.js';
 import { diagnosticsPrinter } from './print-diagnostics.js';
 import { UnreadableSource } from '../read/repo-source.js';
 import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
@@ -27,10 +27,10 @@ export async function runValidate(dir: string, opts: { format: Format; strict?: 
   }
   const { settings, result } = loaded;
   // What render would refuse when it lays the files out is an error here too.
-  const found = result.failed ? [] : outputCollisions(result.clusters, settings.layout);
-  const collisions = opts.strict ?? settings.strict ? promoteWarnings(found) : found;
-  const failed = result.failed || hasErrors(collisions);
-  print(sortDiagnostics([...result.diagnostics, ...collisions]));
+  const found = result.failed ? [] : outputFindings(result.clusters, settings.layout);
+  const findings = opts.strict ?? settings.strict ? promoteWarnings(found) : found;
+  const failed = result.failed || hasErrors(findings);
+  print(sortDiagnostics([...result.diagnostics, ...findings]));
   if (opts.format === 'text' && !failed) {
     const objects = result.clusters.reduce((n, c) => n + c.objects.length, 0);
     process.stderr.write(`ok: ${count(result.clusters.length, 'cluster')}, ${count(objects, 'object')}\n`);

@@ -77,6 +77,7 @@ export const CODES = {
   FEDC5012: 'symlink in the output path',
   FEDC5013: 'a file fedc did not write is where fedc writes',
   FEDC5014: 'output file names that differ only in case',
+  FEDC5015: 'a Ready cluster gets no object',
   FEDC6001: 'DNS record names an unknown Domain',
   FEDC6002: 'invalid IP address',
   FEDC6003: 'invalid DNS name',

@@ -80,12 +80,29 @@ function collisionDiagnostic(col: FileCollision): Diagnostic {
 }
 
 /**
- * The FEDC5003 diagnostics buildOutputTree would give, from file names alone (nothing is
- * serialized): what `fedc validate` reports, so validate and render agree on what is an error.
+ * FEDC5015: a Ready cluster gets no object, so its directory lists nothing. A GitOps tool syncing
+ * that directory with pruning on (Flux's prune: true, Argo CD's automated prune) deletes everything
+ * it applied there: worth a word before it is committed.
  */
-export function outputCollisions(clusters: readonly ClusterOutput[], layout: Layout): Diagnostic[] {
-  if (layout === 'manifest') return [];
-  return clusters.filter((c) => c.ready).flatMap((c) => objectFileCollisions(c.name, c.objects).map(collisionDiagnostic));
+function emptyClusterDiagnostic(cluster: string): Diagnostic {
+  return {
+    code: 'FEDC5015', severity: 'warning', file: '', line: 0, col: 0,
+    message: `cluster ${cluster} gets no object: ${CLUSTERS_DIR}/${cluster}/kustomization.yaml lists nothing, and a Flux Kustomization or Argo CD Application that syncs it with pruning on deletes everything it applied there`,
+    hint: 'place an object on the cluster, or stop syncing its directory',
+  };
+}
+
+/**
+ * The findings buildOutputTree would give for every cluster, from file names alone (nothing is
+ * serialized): what `fedc validate` reports, so that validate and render agree.
+ */
+export function outputFindings(clusters: readonly ClusterOutput[], layout: Layout): Diagnostic[] {
+  return clusters.filter((c) => c.ready).flatMap((c) => clusterFindings(c, layout));
+}
+
+function clusterFindings(c: ClusterOutput, layout: Layout): Diagnostic[] {
+  if (c.objects.length === 0) return [emptyClusterDiagnostic(c.name)];
+  return layout === 'object' ? objectFileCollisions(c.name, c.objects).map(collisionDiagnostic) : [];
 }
 
 export function buildOutputTree(clusters: readonly ClusterOutput[], options: TreeOptions): OutputTree {
@@ -107,8 +124,8 @@ export function buildOutputTree(clusters: readonly ClusterOutput[], options: Tre
       continue;
     }
     if (!whole) scopes.push(dir);
-    // Collisions come from file names alone: nothing is serialized until the files are asked for.
-    if (options.layout === 'object') for (const col of objectFileCollisions(c.name, c.objects)) diagnostics.push(collisionDiagnostic(col));
+    // Findings come from file names alone: nothing is serialized until the files are asked for.
+    diagnostics.push(...clusterFindings(c, options.layout));
     groups.push({ dir, files: () => layoutCluster(c.name, c.objects, options.layout, yaml) });
   }
   if (shard) {
