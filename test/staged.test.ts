@@ -67,6 +67,17 @@ function federation(sub = '', name = 'repo'): string {
   return top;
 }
 
+/** Puts apps/settings.yaml under a clean/smudge filter that stores it base64-encoded, and commits that. */
+function filterSettings(top: string): void {
+  git(top, 'config', 'filter.b64.clean', 'base64 -w0');
+  git(top, 'config', 'filter.b64.smudge', 'base64 -d');
+  write(top, { '.gitattributes': 'apps/settings.yaml filter=b64\n' });
+  git(top, 'add', '--renormalize', '.');
+  git(top, 'add', '.gitattributes');
+  git(top, 'commit', '-q', '-m', 'filtered');
+  expect(git(top, 'cat-file', '-p', 'HEAD:apps/settings.yaml')).not.toContain('kind:'); // stored encoded
+}
+
 beforeEach(() => {
   work = tempDir('fedc-staged-');
   repo = federation();
@@ -269,13 +280,7 @@ describe('fedc diff --staged', () => {
 
 describe('fedc diff reads a commit as checked out', () => {
   it('a file under a smudge filter compares decoded with its work-tree copy, cached or not', () => {
-    git(repo, 'config', 'filter.b64.clean', 'base64 -w0');
-    git(repo, 'config', 'filter.b64.smudge', 'base64 -d');
-    write(repo, { '.gitattributes': 'apps/settings.yaml filter=b64\n' });
-    git(repo, 'add', '--renormalize', '.');
-    git(repo, 'add', '.gitattributes');
-    git(repo, 'commit', '-q', '-m', 'filtered');
-    expect(git(repo, 'cat-file', '-p', 'HEAD:apps/settings.yaml')).not.toContain('kind:'); // stored encoded
+    filterSettings(repo);
     const cache = { FEDC_NO_CACHE: '', FEDC_CACHE_DIR: path.join(work, 'cache') };
     for (const run of ['first', 'cached']) {
       const r = fedc(['diff', '--no-color'], repo, cache);
@@ -312,13 +317,7 @@ describe('--staged reads what git checks out, wherever the repo and its output l
   });
 
   it('files under a clean/smudge filter are read as checked out', () => {
-    git(repo, 'config', 'filter.b64.clean', 'base64 -w0');
-    git(repo, 'config', 'filter.b64.smudge', 'base64 -d');
-    write(repo, { '.gitattributes': 'apps/settings.yaml filter=b64\n' });
-    git(repo, 'add', '--renormalize', '.');
-    git(repo, 'add', '.gitattributes');
-    git(repo, 'commit', '-q', '-m', 'filtered');
-    expect(git(repo, 'cat-file', '-p', 'HEAD:apps/settings.yaml')).not.toContain('kind:'); // stored encoded
+    filterSettings(repo);
     const v = fedc(['validate', '--staged'], repo);
     expect([v.code, v.stderr]).toEqual([0, 'ok: 2 clusters, 4 objects\n']);
     expect(fedc(['render', '--check', '--staged'], repo).code).toBe(0);
