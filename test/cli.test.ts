@@ -122,6 +122,13 @@ describe('exit codes', () => {
     expect(existsSync(path.join(dir, 'in/rendered'))).toBe(false);
   });
 
+  it('fedc help help prints the usage, as fedc help does', () => {
+    const dir = seed();
+    const help = cli(dir, 'help');
+    expect([help.code, help.stdout.split('\n')[0]]).toEqual([0, 'Usage: fedc [options] [command]']);
+    expect(cli(dir, 'help', 'help')).toEqual(help);
+  });
+
   it.each([['validate'], ['render']])('%s: an input directory that does not exist is FEDC1007, exit 1', (cmd) => {
     const dir = seed();
     const r = cli(dir, cmd, 'nope');

@@ -110,7 +110,8 @@ try {
   if (first === 'help' && second !== undefined && !second.startsWith('-') && second !== 'help' && !p.commands.some((c) => c.name() === second)) {
     p.error(`error: unknown command '${second}'`);
   }
-  await p.parseAsync(process.argv);
+  // `fedc help help`: commander prints the general help as an error; it is a request for help
+  await p.parseAsync(first === 'help' && second === 'help' ? [...process.argv.slice(0, 2), 'help', ...process.argv.slice(4)] : process.argv);
 } catch (err) {
   if (err instanceof CommanderError) {
     process.exitCode = err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0 ? 0 : EXIT_USAGE;
