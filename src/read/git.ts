@@ -184,7 +184,8 @@ export function listIndex(top: string, prefix: string, sizes = true): { entries:
     if (stage !== '0') unmerged.add(rel);
     else entries.push({ mode: mode!, oid: oid!, size: 0, path: rel });
   }
-  const added = intentToAdd(top, entries.filter((e) => EMPTY_BLOBS.has(e.oid)).map((e) => prefix + e.path));
+  // only an entry with the empty blob's id can be one
+  const added = entries.some((e) => EMPTY_BLOBS.has(e.oid)) ? intentToAdd(top, prefix) : new Set<string>();
   if (added.size > 0) entries = entries.filter((e) => !added.has(prefix + e.path));
   const blobs = entries.filter((e) => e.mode !== '160000');
   if (sizes && blobs.length > 0) {
@@ -202,14 +203,14 @@ export function listIndex(top: string, prefix: string, sizes = true): { entries:
 const EMPTY_BLOBS = new Set(['e69de29bb2d1d6434b8b29ae775ad8c2e48c5391', '473a0f4c3be8a93681a267e3b1e9a7dcda1185436fe141f7749120a303721813']);
 
 /**
- * Which of these paths (from the top) the index holds as intent-to-add (`git add -N`): listed by
- * ls-files with the empty blob's id, but no part of a commit. `git status --porcelain=v2`, a
- * format git keeps stable, tells them from files staged empty: their index mode is 000000.
+ * The paths (from the top) below `prefix` that the index holds as intent-to-add (`git add -N`):
+ * listed by ls-files with the empty blob's id, but no part of a commit. `git status
+ * --porcelain=v2`, a format git keeps stable, tells them from files staged empty: their index mode
+ * is 000000. It lists only entries that differ from HEAD or the work tree, as these always do.
  */
-function intentToAdd(top: string, paths: readonly string[]): Set<string> {
+function intentToAdd(top: string, prefix: string): Set<string> {
   const found = new Set<string>();
-  if (paths.length === 0) return found;
-  const out = git(top, ['--literal-pathspecs', 'status', '--porcelain=v2', '-z', '--untracked-files=no', '--ignore-submodules=all', '--no-renames', '--', ...paths]).toString('utf8');
+  const out = git(top, ['--literal-pathspecs', 'status', '--porcelain=v2', '-z', '--untracked-files=no', '--ignore-submodules=all', '--no-renames', '--', prefix === '' ? '.' : prefix]).toString('utf8');
   // "1 <XY> <sub> <mH> <mI> <mW> <hH> <hI> <path>"; other records (renames are off) do not apply
   for (const rec of out.split('\0')) {
     const f = rec.split(' ');
