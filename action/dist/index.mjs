@@ -25219,7 +25219,7 @@ function listIndex(top, prefix2, sizes = true) {
     else
       entries.push({ mode, oid, size: 0, path: rel });
   }
-  const added = intentToAdd(top, entries.filter((e) => EMPTY_BLOBS.has(e.oid)).map((e) => prefix2 + e.path));
+  const added = entries.some((e) => EMPTY_BLOBS.has(e.oid)) ? intentToAdd(top, prefix2) : /* @__PURE__ */ new Set();
   if (added.size > 0)
     entries = entries.filter((e) => !added.has(prefix2 + e.path));
   const blobs = entries.filter((e) => e.mode !== "160000");
@@ -25237,11 +25237,9 @@ function listIndex(top, prefix2, sizes = true) {
   return { entries, unmerged: [...unmerged].sort() };
 }
 var EMPTY_BLOBS = /* @__PURE__ */ new Set(["e69de29bb2d1d6434b8b29ae775ad8c2e48c5391", "473a0f4c3be8a93681a267e3b1e9a7dcda1185436fe141f7749120a303721813"]);
-function intentToAdd(top, paths) {
+function intentToAdd(top, prefix2) {
   const found = /* @__PURE__ */ new Set();
-  if (paths.length === 0)
-    return found;
-  const out = git(top, ["--literal-pathspecs", "status", "--porcelain=v2", "-z", "--untracked-files=no", "--ignore-submodules=all", "--no-renames", "--", ...paths]).toString("utf8");
+  const out = git(top, ["--literal-pathspecs", "status", "--porcelain=v2", "-z", "--untracked-files=no", "--ignore-submodules=all", "--no-renames", "--", prefix2 === "" ? "." : prefix2]).toString("utf8");
   for (const rec of out.split("\0")) {
     const f = rec.split(" ");
     if (f[0] === "1" && f[4] === "000000" && f.length >= 9)
