@@ -157,6 +157,14 @@ describe('bad DNS input', () => {
     expect(at).toBe('lb.example.net}]}}');
   });
 
+  it('a name server given as an IP address is FEDC6003: NS and SOA records name a host', () => {
+    const result = compile(files({ ...BASE, 'domain.yaml': DOMAIN.replace('nameServer: ns1.example.net', 'nameServer: 192.0.2.1'), ...WEB, 'rec.yaml': serviceRecord('web') }));
+    const d = result.diagnostics.find((x) => x.code === 'FEDC6003')!;
+    expect(where(d)).toBe('error FEDC6003 domain.yaml:7:13');
+    expect(d.message).toBe('name server "192.0.2.1" is an IP address, not a host name: NS and SOA records name a host');
+    expect(result.failed).toBe(true);
+  });
+
   it('a zone without a name server gets no zone file, with a warning; its DNSEndpoints are still written', () => {
     const result = compile(files({ ...BASE, 'domain.yaml': DOMAIN.replace('nameServer: ns1.example.net\n', ''), ...WEB, 'rec.yaml': serviceRecord('web') }));
     const d = result.diagnostics.find((x) => x.code === 'FEDC6014')!;

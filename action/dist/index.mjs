@@ -33721,6 +33721,9 @@ function readDomains(docs, report) {
       if (isNameProblem(n)) {
         report.problem(n);
         ok = false;
+      } else if (/^\d+$/.test(n.name.slice(n.name.lastIndexOf(".") + 1))) {
+        report.error("FEDC6003", { origin, path: ["nameServer"] }, `name server "${text}" is an IP address, not a host name: NS and SOA records name a host`, "name the server (ns1.example.net); give its address in a record of its own zone");
+        ok = false;
       } else if (!nameServers.includes(n.name))
         nameServers.push(n.name);
     }

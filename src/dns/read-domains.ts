@@ -31,6 +31,10 @@ export function readDomains(docs: readonly KubeFedDocument[], report: DnsReport)
       if (isNameProblem(n)) {
         report.problem(n);
         ok = false;
+      } else if (/^\d+$/.test(n.name.slice(n.name.lastIndexOf('.') + 1))) {
+        // NS and SOA MNAME name a host (RFC 1035 3.3.11, 3.3.13); an all-numeric top label is an address (RFC 1123 2.1)
+        report.error('FEDC6003', { origin, path: ['nameServer'] }, `name server "${text}" is an IP address, not a host name: NS and SOA records name a host`, 'name the server (ns1.example.net); give its address in a record of its own zone');
+        ok = false;
       } else if (!nameServers.includes(n.name)) nameServers.push(n.name);
     }
     if (!ok) continue;
