@@ -165,6 +165,17 @@ describe('bad DNS input', () => {
     expect(result.failed).toBe(true);
   });
 
+  it('a Domain refused with an error is the only finding: no record is said to reference an undeclared Domain or to be under none', () => {
+    const badServer = DOMAIN.replace('nameServer: ns1.example.net', 'nameServer: 192.0.2.1');
+    const badDomain = DOMAIN.replace('domain: example.com', 'domain: exa_mple.com');
+    const dnsFindings = (src: Src) => compile(files({ ...BASE, ...WEB, 'rec.yaml': serviceRecord('web'), ...src })).diagnostics.filter((d) => d.code.startsWith('FEDC6')).map(where);
+    expect(dnsFindings({ 'domain.yaml': badServer, 'ing.yaml': ingressRecord('shop', 'shop.example.com') })).toEqual(['error FEDC6003 domain.yaml:7:13']);
+    expect(dnsFindings({ 'domain.yaml': badDomain })).toEqual(['error FEDC6003 domain.yaml:6:9']);
+    // A Domain's refusal hides nothing under another domain.
+    const result = compile(files({ ...BASE, 'domain.yaml': badServer, 'ing.yaml': ingressRecord('shop', 'shop.example.org') }));
+    expect(result.diagnostics.filter((d) => d.code.startsWith('FEDC6')).map(where)).toEqual(['error FEDC6003 domain.yaml:7:13', 'warning FEDC6010 ing.yaml:8:5']);
+  });
+
   it('a zone without a name server gets no zone file, with a warning; its DNSEndpoints are still written', () => {
     const result = compile(files({ ...BASE, 'domain.yaml': DOMAIN.replace('nameServer: ns1.example.net\n', ''), ...WEB, 'rec.yaml': serviceRecord('web') }));
     const d = result.diagnostics.find((x) => x.code === 'FEDC6014')!;

@@ -33,9 +33,10 @@ const TYPE_ORDER = ['NS', 'A', 'AAAA', 'CNAME'];
 /**
  * Puts every endpoint into the zone of the Domain whose domain is its longest suffix, checks what
  * a zone allows (one TTL per RRset, nothing beside a CNAME, a name server for every zone), and
- * writes each zone file with its SOA serial.
+ * writes each zone file with its SOA serial. `refused`: the domains of Domains refused with an
+ * error; an ingress host under one is not also reported as under no Domain.
  */
-export function buildZones(domains: readonly DomainZone[], endpoints: readonly Placed[], settings: ZoneSettings, report: DnsReport): Zone[] {
+export function buildZones(domains: readonly DomainZone[], refused: readonly string[], endpoints: readonly Placed[], settings: ZoneSettings, report: DnsReport): Zone[] {
   const byApex = [...domains].sort((a, b) => b.domain.length - a.domain.length);
   const sets = new Map<string, Map<string, Map<string, Entry>>>(domains.map((d) => [d.domain, new Map()]));
   // Data before CNAMEs, so a conflict is reported at the CNAME (a dnsPrefix, say); then by record.
@@ -43,7 +44,7 @@ export function buildZones(domains: readonly DomainZone[], endpoints: readonly P
   for (const e of ordered) {
     const d = byApex.find((z) => isUnder(e.dnsName, z.domain));
     if (!d) {
-      if (e.ingress) {
+      if (e.ingress && !refused.some((z) => isUnder(e.dnsName, z))) {
         report.warning('FEDC6010', e.at, `ingress host ${e.dnsName} is under no Domain: it goes only into the DNSEndpoint of ${e.record}, not into a zone file`,
           `Domains: ${domains.map((z) => z.domain).join(', ') || 'none'}; declare a Domain for its zone if fedc should serve it`);
       }

@@ -27,7 +27,7 @@ function byOrigin(docs: readonly KubeFedDocument[] | undefined): KubeFedDocument
  */
 export function planDns(inputs: Inputs, rendered: ReadonlyMap<string, readonly RenderedObject[]>, options: DnsOptions, reporter: Reporter): DnsOutput {
   const report = new DnsReport(reporter);
-  const domains = readDomains(byOrigin(inputs.documents.get('Domain')), report);
+  const { zones: domains, refused } = readDomains(byOrigin(inputs.documents.get('Domain')), report);
   const world = new RenderedWorld(inputs.clusters, inputs.resources, rendered);
   const placed: Placed[] = [];
   const objects: DnsEndpointObject[] = [];
@@ -36,6 +36,7 @@ export function planDns(inputs: Inputs, rendered: ReadonlyMap<string, readonly R
     if (!recordNameOk(doc, report)) continue;
     const ref = String((doc.value.spec as Record<string, unknown>).domainRef);
     const domain = domains.get(ref);
+    if (!domain && refused.has(ref)) continue; // the Domain's own error says why it makes no zone
     const elsewhere = domain ? undefined : inputs.ignoredDomains.find((d) => d.name === ref);
     if (elsewhere) {
       report.error('FEDC6001', { origin: doc.origin, path: ['spec', 'domainRef'] },
@@ -64,7 +65,7 @@ export function planDns(inputs: Inputs, rendered: ReadonlyMap<string, readonly R
     placed.push(...endpoints.map((e) => ({ ...e, record: `IngressDNSRecord ${doc.namespace}/${doc.name}`, ingress: true })));
   }
 
-  const zones = buildZones([...domains.values()], placed, options, report);
+  const zones = buildZones([...domains.values()], [...refused.values()], placed, options, report);
   objects.sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.name, b.name));
   return { zones, endpoints: objects };
 }

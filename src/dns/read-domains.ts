@@ -1,5 +1,5 @@
 import type { KubeFedDocument, Origin } from '../model/inputs.js';
-import { buildName, isNameProblem } from './dns-names.js';
+import { buildName, isNameProblem, normalizeName } from './dns-names.js';
 import type { DnsReport } from './dns-report.js';
 
 export interface DomainZone {
@@ -12,15 +12,31 @@ export interface DomainZone {
   origin: Origin;
 }
 
-/** Reads and checks the Domains: valid zone names, valid name servers, one Domain per zone. By metadata.name. */
-export function readDomains(docs: readonly KubeFedDocument[], report: DnsReport): Map<string, DomainZone> {
+export interface Domains {
+  /** The Domains that make a zone, by metadata.name. */
+  zones: Map<string, DomainZone>;
+  /**
+   * The Domains refused with an error, by metadata.name: their domain, as written (lowercase, no
+   * trailing dot). What refers to one, or lies under it, is not reported again.
+   */
+  refused: Map<string, string>;
+}
+
+/** Reads and checks the Domains: valid zone names, valid name servers, one Domain per zone. */
+export function readDomains(docs: readonly KubeFedDocument[], report: DnsReport): Domains {
   const byName = new Map<string, DomainZone>();
   const byDomain = new Map<string, DomainZone>();
+  const refused = new Map<string, string>();
   for (const d of docs) {
     const origin = d.origin;
-    const built = buildName([{ text: String(d.value.domain), at: { origin, path: ['domain'] } }]);
+    const written = String(d.value.domain);
+    const refuse = () => {
+      if (!byName.has(d.name)) refused.set(d.name, normalizeName(written));
+    };
+    const built = buildName([{ text: written, at: { origin, path: ['domain'] } }]);
     if (isNameProblem(built)) {
       report.problem(built);
+      refuse();
       continue;
     }
     const nameServers: string[] = [];
@@ -37,16 +53,20 @@ export function readDomains(docs: readonly KubeFedDocument[], report: DnsReport)
         ok = false;
       } else if (!nameServers.includes(n.name)) nameServers.push(n.name);
     }
-    if (!ok) continue;
+    if (!ok) {
+      refuse();
+      continue;
+    }
     const zone: DomainZone = { name: d.name, domain: built.name, nameServers, origin };
     const first = byDomain.get(zone.domain);
     if (first) {
       report.error('FEDC6015', { origin, path: ['domain'] }, `Domains ${first.name} and ${d.name} both declare the zone ${zone.domain}`,
         `the other is at ${report.where({ origin: first.origin, path: ['domain'] })}; keep one Domain per zone`);
+      refuse();
       continue;
     }
     byDomain.set(zone.domain, zone);
     if (!byName.has(d.name)) byName.set(d.name, zone);
   }
-  return byName;
+  return { zones: byName, refused };
 }
