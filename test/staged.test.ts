@@ -282,9 +282,14 @@ describe('fedc diff reads a commit as checked out', () => {
   it('a file under a smudge filter compares decoded with its work-tree copy, cached or not', () => {
     filterSettings(repo);
     const cache = { FEDC_NO_CACHE: '', FEDC_CACHE_DIR: path.join(work, 'cache') };
+    const trace = path.join(work, 'git-trace');
     for (const run of ['first', 'cached']) {
-      const r = fedc(['diff', '--no-color'], repo, cache);
+      const r = fedc(['diff', '--no-color'], repo, { ...cache, GIT_TRACE: trace });
       expect([run, r.code, r.stderr, r.stdout.split('\n').slice(1)]).toEqual([run, 0, '', ['', 'no change', '']]);
+      // HEAD's attributes are asked of git once, for the cache's key and the read alike
+      const asked = readFileSync(trace, 'utf8').split('\n').filter((l) => /built-in: git check-attr /.test(l));
+      expect([run, asked.length]).toEqual([run, 1]);
+      rmSync(trace);
     }
     write(repo, { 'apps/settings.yaml': configMap('red') });
     const red = fedc(['diff', '--no-color'], repo, cache);

@@ -258,13 +258,14 @@ export const blobKey = (r: BlobRequest): string => `${r.oid} ${r.path}`;
  * whose path has a `filter` or `working-tree-encoding` attribute: each of those is read alone,
  * with `--filters` (whose --batch form gives the stored size, not the converted one, in git
  * 2.39, so that its output cannot be split). Line endings are left as stored: they read alike.
+ * `converts` tells those paths (convertedPaths, unless the caller already knows some).
  */
-export function readBlobs(top: string, requests: readonly BlobRequest[]): BlobsRead {
+export function readBlobs(top: string, requests: readonly BlobRequest[], converts: (paths: readonly string[]) => Set<string> = (p) => convertedPaths(top, p)): BlobsRead {
   const blobs = new Map<string, Buffer>();
   const unreadable = new Map<string, string>();
   const unique = new Map<string, BlobRequest>();
   for (const r of requests) unique.set(blobKey(r), r);
-  const converted = convertedPaths(top, [...unique.values()].map((r) => r.path));
+  const converted = converts([...unique.values()].map((r) => r.path));
   const batch: [string, BlobRequest][] = [];
   for (const [key, r] of unique) {
     if (!converted.has(r.path)) {

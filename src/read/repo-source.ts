@@ -162,11 +162,20 @@ function entriesSource(top: string, entries: TreeEntry[], options: EntriesOption
   const { label, unreadable, checkedOutAt, unmerged = [] } = options;
   const byPath = new Map(entries.map((e) => [e.path, e]));
   const request = (e: TreeEntry & { from?: string }): BlobRequest => ({ oid: e.oid, path: checkedOutAt + (e.from ?? e.path) });
+  // Which paths a checkout converts, asked of git once per path: the cache's fingerprint and the
+  // read both need it.
+  const convertedByPath = new Map<string, boolean>();
+  const converts = (paths: readonly string[]): Set<string> => {
+    const ask = paths.filter((p) => !convertedByPath.has(p));
+    const found = convertedPaths(top, ask);
+    for (const p of ask) convertedByPath.set(p, found.has(p));
+    return new Set(paths.filter((p) => convertedByPath.get(p)));
+  };
   /** The blobs of these entries, in their order; throws UnreadableSource naming every one git cannot give. */
   const read = (chosen: readonly TreeEntry[]): Buffer[] => {
     let got: ReturnType<typeof readBlobs>;
     try {
-      got = readBlobs(top, chosen.map(request));
+      got = readBlobs(top, chosen.map(request), converts);
     } catch (err) {
       // git gave up on an object (a partial clone whose promisor remote cannot be reached):
       // name the files of the objects it names
@@ -209,7 +218,7 @@ function entriesSource(top: string, entries: TreeEntry[], options: EntriesOption
       h.update(`${e.path}\0${e.mode}\0${e.oid}\0${to === undefined ? '' : isEntry(to) ? to.oid : to.message}\n`);
       paths.push(request(to !== undefined && isEntry(to) ? to : e).path);
     }
-    return convertedPaths(top, paths).size > 0 ? undefined : h.digest('hex');
+    return converts(paths).size > 0 ? undefined : h.digest('hex');
   };
   return {
     label,
