@@ -982,6 +982,19 @@ describe('fedc.yaml (FEDC1006)', () => {
     expect(parseSettings('kubefedNamespace: ""\n').diagnostics.map((d) => d.message)).toEqual(['fedc.yaml: kubefedNamespace must NOT have fewer than 1 characters']);
   });
 
+  it('dns.nameServers are host names, as a Domain\'s nameServer; dns.hostmaster has no empty label (named-checkzone refuses both)', () => {
+    const fields = (yaml: string) => parseSettings(yaml).diagnostics.map((d) => `${where(d)} ${d.message.split(' does not match ')[0]}`);
+    expect(fields('dns: {nameServers: [ns_1.example.net, 192.0.2.53, ns.example.123., ns1.example.net, ns-2.example.net.]}\n')).toEqual([
+      'error FEDC1006 fedc.yaml:1:21 fedc.yaml: dns.nameServers[0] "ns_1.example.net"',
+      'error FEDC1006 fedc.yaml:1:39 fedc.yaml: dns.nameServers[1] "192.0.2.53"',
+      'error FEDC1006 fedc.yaml:1:51 fedc.yaml: dns.nameServers[2] "ns.example.123."',
+    ]);
+    expect(fields('dns: {hostmaster: a..example.com}\n')).toEqual(['error FEDC1006 fedc.yaml:1:19 fedc.yaml: dns.hostmaster "a..example.com"']);
+    for (const ok of ['first.last@example.com', 'dns+ops@example.com', 'hostmaster.example.com.']) {
+      expect([ok, fields(`dns: {hostmaster: '${ok}'}\n`)]).toEqual([ok, []]);
+    }
+  });
+
   it('two documents', () => {
     const { diagnostics } = parseSettings('output: a\n---\noutput: b\n');
     expect(diagnostics.map(where)).toEqual(['error FEDC1006 fedc.yaml:3:1']);
