@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../src/compile.js';
 import type { Diagnostic } from '../src/diagnostics/diagnostic.js';
-import { BASE, cluster, DOMAIN, lbIps, service, serviceRecord, type Src } from './dns-fixtures.js';
+import { BASE, cluster, compileDns, DOMAIN, lbIps, records, service, serviceRecord, type Src } from './dns-fixtures.js';
 import { cleanup, fedc, files, tempDir } from './helpers.js';
 
 const where = (d: Diagnostic) => `${d.severity} ${d.code} ${d.file}:${d.line}:${d.col}`;
@@ -136,6 +136,13 @@ describe('bad DNS input', () => {
     expect(at).toBe('c2');
   });
 
+  it('a cluster that is not Ready needs no region or zone: KubeFed fills status.dns from Ready clusters', () => {
+    const notReady = cluster('c2', undefined, undefined) + 'status:\n  conditions:\n  - type: Ready\n    status: "False"\n';
+    const result = compileDns({ ...BASE, 'clusters.yaml': [cluster('c1', 'r1', 'r1a'), notReady].join('---\n'), ...WEB, 'rec.yaml': serviceRecord('web') });
+    expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(records(result).filter((r) => r.includes('10.0.0.1'))).not.toEqual([]);
+  });
+
   it('a status.dns entry without region', () => {
     const { d } = theError({ ...BASE, ...WEB, 'rec.yaml': serviceRecord('web', '', 'status:\n  dns:\n  - cluster: c1\n    zones: [r1a]\n') });
     expect(where(d)).toBe('error FEDC6003 rec.yaml:10:5');
@@ -174,6 +181,34 @@ describe('bad DNS input', () => {
     // A Domain's refusal hides nothing under another domain.
     const result = compile(files({ ...BASE, 'domain.yaml': badServer, 'ing.yaml': ingressRecord('shop', 'shop.example.org') }));
     expect(result.diagnostics.filter((d) => d.code.startsWith('FEDC6')).map(where)).toEqual(['error FEDC6003 domain.yaml:7:13', 'warning FEDC6010 ing.yaml:8:5']);
+  });
+
+  it('every bad name server of a Domain is in its one FEDC6003; a nameServer written with quotes says so', () => {
+    const bad = (nameServer: string) => {
+      const result = compile(files({ ...BASE, 'domain.yaml': DOMAIN.replace('nameServer: ns1.example.net', `nameServer: ${nameServer}`) }));
+      return result.diagnostics.filter((d) => d.code.startsWith('FEDC6')).map((d) => [where(d), d.message, d.hint]);
+    };
+    expect(bad('ns_1.example.net, 192.0.2.1, ns.example.123')).toEqual([['error FEDC6003 domain.yaml:7:13',
+      'label "ns_1" of "ns_1.example.net" is not a valid host name label: use letters, digits and "-", not starting or ending with "-"; ' +
+      'name server "192.0.2.1" is an IP address, not a host name: NS and SOA records name a host; ' +
+      'name server "ns.example.123" ends in an all-numeric label, so it is no host name (RFC 1123 2.1): NS and SOA records name a host',
+      'name the server (ns1.example.net); give its address in a record of its own zone']]);
+    expect(bad(`'"ns1.example.net", "ns2.example.net"'`)).toEqual([['error FEDC6003 domain.yaml:7:13',
+      'nameServer "\\"ns1.example.net\\", \\"ns2.example.net\\"" holds quotes: it is one string of names, not a list',
+      'write the names bare, separated by commas: ns1.example.net, ns2.example.net']]);
+  });
+
+  it('a name is checked as written: a character that lowercases to an ASCII letter (the Kelvin sign) is no letter', () => {
+    const { d } = theError({ ...BASE, 'domain.yaml': DOMAIN.replace('domain: example.com', 'domain: "\\u212Aelvin.example.com"') });
+    expect(where(d)).toBe('error FEDC6003 domain.yaml:6:9');
+    expect(d.message).toBe('label "\u212Aelvin" of "\u212Aelvin.example.com" is not a valid host name label: use letters, digits and "-", not starting or ending with "-"');
+  });
+
+  it('an IPv4-mapped IPv6 address is no AAAA record', () => {
+    const { d, at } = theError({ ...BASE, 'rec.yaml': ingressRecord('shop', 'shop.example.com').replace('- ip: 192.0.2.1', '- ip: 192.0.2.1\n      - ip: "::ffff:192.0.2.9"') });
+    expect(where(d)).toBe('error FEDC6002 rec.yaml:15:13');
+    expect(at).toBe('"::ffff:192.0.2.9"');
+    expect([d.message, d.hint]).toEqual(['load-balancer ip "::ffff:192.0.2.9" is an IPv4-mapped IPv6 address (RFC 4291 2.5.5.2), which no AAAA record should carry', 'write the IPv4 address 192.0.2.9']);
   });
 
   it('a zone without a name server gets no zone file, with a warning; its DNSEndpoints are still written', () => {

@@ -270,6 +270,11 @@ describe('SOA serial (RFC 1982)', () => {
     expect(zoneOf(src, second.text).serial).toBe(3);
   });
 
+  it('a previous zone file checked out with CRLF line ends (git autocrlf) is no change', () => {
+    const first = zoneOf(src);
+    expect(zoneOf(src, first.text.replace(/\n/g, '\r\n')).serial).toBe(1);
+  });
+
   it('wraps from 4294967295 to 1, which RFC 1982 counts as greater', () => {
     const first = zoneOf(src);
     const old = first.text.replace(/ 1 3600 600 /, ' 4294967295 3600 600 ').replace('10.0.0.1', '10.0.0.7');

@@ -7,8 +7,12 @@ import type { NamePart } from './dns-types.js';
 export const MAX_LABEL = 63;
 export const MAX_NAME = 253;
 
-/** RFC 1123 host name labels: named-checkzone (check-names fail, BIND's default for primary zones) refuses others. */
-const LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+/**
+ * RFC 1123 host name labels: named-checkzone (check-names fail, BIND's default for primary zones)
+ * refuses others. Tested before lowercasing, which turns some other characters into ASCII letters
+ * (the Kelvin sign into k); without the u flag, /i matches no other character to an ASCII one.
+ */
+const LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/i;
 
 export interface NameProblem {
   code: DiagnosticCode;
@@ -29,7 +33,7 @@ export function normalizeName(name: string): string {
 export function buildName(parts: readonly NamePart[], options: { wildcard?: boolean } = {}): { name: string } | NameProblem {
   const texts: string[] = [];
   for (const [i, p] of parts.entries()) {
-    const text = i === parts.length - 1 ? p.text.toLowerCase().replace(/\.$/, '') : p.text.toLowerCase();
+    const text = i === parts.length - 1 ? p.text.replace(/\.$/, '') : p.text;
     const labels = text.split('.');
     for (const [j, label] of labels.entries()) {
       if (label === '') return { code: 'FEDC6003', message: `${quote(p.text)} has an empty label`, at: p.at };
@@ -41,7 +45,7 @@ export function buildName(parts: readonly NamePart[], options: { wildcard?: bool
         return { code: 'FEDC6003', message: `label "${short(label)}" of ${quote(p.text)} is not a valid host name label: use letters, digits and "-", not starting or ending with "-"`, at: p.at };
       }
     }
-    texts.push(text);
+    texts.push(text.toLowerCase());
   }
   const name = texts.join('.');
   if (name.length > MAX_NAME) {

@@ -19,6 +19,13 @@ export function ipTarget(value: unknown, at: At, report: DnsReport, what: string
     report.error('FEDC6002', at, `${what} "${text}" is not a valid IPv4 or IPv6 address`, 'write an address such as 192.0.2.10 or 2001:db8::10');
     return undefined;
   }
+  // ::ffff:192.0.2.1 is how a host's stack shows an IPv4 peer; DNS gives the IPv4 address, in an A record
+  const mapped = ip.v6 ? /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(ip.ip) : null;
+  if (mapped) {
+    const v4 = [mapped[1]!, mapped[2]!].flatMap((g) => [parseInt(g, 16) >> 8, parseInt(g, 16) & 0xff]).join('.');
+    report.error('FEDC6002', at, `${what} "${text}" is an IPv4-mapped IPv6 address (RFC 4291 2.5.5.2), which no AAAA record should carry`, `write the IPv4 address ${v4}`);
+    return undefined;
+  }
   return { kind: 'ip', value: ip.ip, at };
 }
 

@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+import type { DiagnosticCode } from '../diagnostics/codes.js';
 import type { KubeFedDocument, Origin } from '../model/inputs.js';
 import { buildName, isNameProblem, normalizeName } from './dns-names.js';
 import type { DnsReport } from './dns-report.js';
@@ -40,20 +42,28 @@ export function readDomains(docs: readonly KubeFedDocument[], report: DnsReport)
       continue;
     }
     const nameServers: string[] = [];
-    let ok = true;
     const ns = typeof d.value.nameServer === 'string' ? d.value.nameServer : '';
-    for (const text of ns.split(/[\s,]+/).filter(Boolean)) {
-      const n = buildName([{ text, at: { origin, path: ['nameServer'] } }]);
+    const at = { origin, path: ['nameServer'] };
+    // Every bad name at once, in one diagnostic: they are all at the one nameServer value.
+    const problems: { code: DiagnosticCode; message: string }[] = [];
+    let hint: string | undefined;
+    if (/["']/.test(ns)) {
+      problems.push({ code: 'FEDC6003', message: `nameServer ${JSON.stringify(ns)} holds quotes: it is one string of names, not a list` });
+      hint = `write the names bare, separated by commas: ${ns.replace(/["']/g, '')}`;
+    }
+    for (const text of problems.length ? [] : ns.split(/[\s,]+/).filter(Boolean)) {
+      const n = buildName([{ text, at }]);
       if (isNameProblem(n)) {
-        report.problem(n);
-        ok = false;
+        problems.push(n);
       } else if (/^\d+$/.test(n.name.slice(n.name.lastIndexOf('.') + 1))) {
         // NS and SOA MNAME name a host (RFC 1035 3.3.11, 3.3.13); an all-numeric top label is an address (RFC 1123 2.1)
-        report.error('FEDC6003', { origin, path: ['nameServer'] }, `name server "${text}" is an IP address, not a host name: NS and SOA records name a host`, 'name the server (ns1.example.net); give its address in a record of its own zone');
-        ok = false;
+        const what = isIP(n.name) ? 'is an IP address, not a host name' : 'ends in an all-numeric label, so it is no host name (RFC 1123 2.1)';
+        problems.push({ code: 'FEDC6003', message: `name server "${text}" ${what}: NS and SOA records name a host` });
+        hint ??= 'name the server (ns1.example.net); give its address in a record of its own zone';
       } else if (!nameServers.includes(n.name)) nameServers.push(n.name);
     }
-    if (!ok) {
+    if (problems.length > 0) {
+      report.error(problems[0]!.code, at, problems.map((p) => p.message).join('; '), hint);
       refuse();
       continue;
     }

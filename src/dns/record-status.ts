@@ -72,8 +72,8 @@ export function declaredStatus(doc: KubeFedDocument, report: DnsReport, withPlac
 /**
  * status.dns of a ServiceDNSRecord derived as KubeFed's controller fills it: every cluster, by
  * name, with its region and zones, and the load-balancer addresses of the Service rendered for it
- * (none for a cluster that is not Ready or does not get the Service). Undefined when a cluster
- * has no region or zone: KubeFed then skips the whole record, fedc reports it.
+ * (none for a cluster that is not Ready or does not get the Service). Undefined when a Ready
+ * cluster has no region or zone: KubeFed then skips the whole record, fedc reports it.
  */
 export function deriveServiceStatus(doc: KubeFedDocument, world: RenderedWorld, report: DnsReport): ClusterDns[] | undefined {
   const resource = world.resource('Service', doc.namespace, doc.name);
@@ -87,6 +87,9 @@ export function deriveServiceStatus(doc: KubeFedDocument, world: RenderedWorld, 
   for (const c of world.clusters) {
     const place = clusterPlace(c);
     if (!place.region || place.zones.length === 0) {
+      // KubeFed fills status.dns from Ready clusters; one that is not keeps the entry it had,
+      // without addresses, and one without region or zone never had one.
+      if (c.notReady) continue;
       const missing = !place.region ? (place.zones.length === 0 ? 'region or zone' : 'region') : 'zone';
       report.error('FEDC6007', { origin: c.origin, path: ['metadata', 'name'] },
         `cluster ${c.name} has no ${missing}, so ServiceDNSRecord ${doc.namespace}/${doc.name} cannot name its records (KubeFed skips such a record)`,

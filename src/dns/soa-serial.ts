@@ -32,7 +32,7 @@ export function chooseSerial(render: (serial: number) => string, previous: strin
   return records(render(prev)) === records(previous) ? prev : nextSerial(prev);
 }
 
-/** The lines that carry records: comments and blank lines aside. */
+/** The lines that carry records: comments, blank lines and line ends (a checkout may make them CRLF) aside. */
 function records(text: string): string {
-  return text.split('\n').filter((l) => l.trim() !== '' && !l.startsWith(';')).join('\n');
+  return text.split(/\r?\n/).filter((l) => l.trim() !== '' && !l.startsWith(';')).join('\n');
 }
