@@ -208,6 +208,37 @@ describe('ingress records (KubeFed getIngressDNSEndpoints)', () => {
     ]);
   });
 
+  it('a delegation\'s name server inside the zone around it needs an address there, of its own, not a CNAME (FEDC6016)', () => {
+    const inner = sub.replace('nameServer: ns1.example.net', 'nameServer: ns.example.com');
+    const diag = (r: ReturnType<typeof compile>) => r.diagnostics.filter((d) => d.code.startsWith('FEDC6')).map((d) => `${d.severity} ${d.code} ${d.file}:${d.line}:${d.col} ${d.message}`);
+    const addressed = compileDns({ ...BASE, 'clusters.yaml': clusters, 'sub.yaml': inner, 'ing.yaml': INGRESS, 'rec.yaml': ingressRecord(['ns.example.com']) });
+    expect(diag(addressed)).toEqual([]);
+    expect(records(addressed)).toContain('sub.example.com. 3600 NS ns.example.com.');
+    const none = compile(files({ ...BASE, 'clusters.yaml': clusters, 'sub.yaml': inner }));
+    expect(diag(none)).toEqual(['error FEDC6016 sub.yaml:7:13 name server ns.example.com is inside zone example.com, which fedc writes, but that zone has no address record for it']);
+    const lb = ingressRecord(['ns.example.com'], 'status:\n  dns:\n  - cluster: c1\n    loadBalancer:\n      ingress:\n      - hostname: lb.example.net\n');
+    const alias = compile(files({ ...BASE, 'clusters.yaml': clusters, 'sub.yaml': inner, 'rec.yaml': lb }));
+    expect(diag(alias).filter((d) => d.includes('FEDC6016'))).toEqual(['error FEDC6016 sub.yaml:7:13 name server ns.example.com is a CNAME (to lb.example.net, from IngressDNSRecord ns/shop) in zone example.com: a name server needs address records of its own (RFC 2181 10.3)']);
+  });
+
+  it('a zone without a name server inside one fedc writes, or whose zone file is in the output, is an error (FEDC6017)', () => {
+    const nameless = sub.replace('nameServer: ns1.example.net\n', '');
+    const diag = (r: ReturnType<typeof compile>) => r.diagnostics.filter((d) => d.code.startsWith('FEDC6')).map((d) => `${d.severity} ${d.code} ${d.file}:${d.line}:${d.col} ${d.message}`);
+    // example.com would answer NXDOMAIN for shop.sub.example.com: no cut, and not its record
+    expect(diag(compile(files({ ...BASE, 'clusters.yaml': clusters, 'sub.yaml': nameless, 'ing.yaml': INGRESS, 'rec.yaml': ingressRecord(['shop.sub.example.com']) })))).toEqual([
+      'error FEDC6017 sub.yaml:1:1 zone sub.example.com (Domain sub) has no name server for its SOA and NS records: zone example.com, which fedc writes, can neither delegate it nor hold its names, and would answer that they do not exist',
+    ]);
+    // alone it is only a warning, unless that would delete the zone file rendered before
+    const alone = { ...BASE, 'clusters.yaml': clusters, 'domain.yaml': DOMAIN.replace('nameServer: ns1.example.net\n', '') };
+    expect(diag(compile(files(alone)))).toEqual([
+      'warning FEDC6014 domain.yaml:1:1 zone example.com (Domain fed) has no name server for its SOA and NS records, so no zone file is written for it; its DNSEndpoints are',
+    ]);
+    const before = compileDns({ ...BASE, 'clusters.yaml': clusters }).dns.zones[0]!.text.replace(/ 1 3600 600 /, ' 7 3600 600 ');
+    expect(diag(compile(files(alone), { dns: { previousZone: (d) => (d === 'example.com' ? before : undefined) } }))).toEqual([
+      'error FEDC6017 domain.yaml:1:1 zone example.com (Domain fed) has no name server for its SOA and NS records: its zone file in the output, at serial 7, would be deleted, and its serial lost',
+    ]);
+  });
+
   it('a host with no address gets no record, with a warning (FEDC6013)', () => {
     const r = compileDns({ ...BASE, 'ing.yaml': INGRESS, 'rec.yaml': ingressRecord(['shop.example.com']) });
     expect(r.failed, JSON.stringify(r.diagnostics, null, 1)).toBe(false);

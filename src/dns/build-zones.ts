@@ -85,6 +85,8 @@ export function buildZones(domains: readonly DomainZone[], refused: readonly str
 
   const fromSettings = [...new Set((settings.nameServers ?? []).map(normalizeName))];
   const nameServersOf = (d: DomainZone) => (d.nameServers.length > 0 ? d.nameServers : fromSettings);
+  /** The zone with a name server (so a file) nearest above `name`, or at it; `except` aside. */
+  const holderOf = (name: string, except?: DomainZone) => byApex.find((z) => z !== except && nameServersOf(z).length > 0 && isUnder(name, z.domain));
   // A Domain inside another is delegated from it: NS records at the cut, with glue for name
   // servers inside the child zone.
   for (const child of domains) {
@@ -111,15 +113,39 @@ export function buildZones(domains: readonly DomainZone[], refused: readonly str
     const nameServers = nameServersOf(d);
     const nsAt: At = { origin: d.origin, path: ['nameServer'] };
     if (nameServers.length === 0) {
-      // KubeFed's own external-dns workflow needs no name server: DNSEndpoints are still written.
-      report.warning('FEDC6014', nsAt, `zone ${d.domain} (Domain ${d.name}) has no name server for its SOA and NS records, so no zone file is written for it; its DNSEndpoints are`,
-        'for a zone file, set nameServer on the Domain (several names may be separated by commas), or dns.nameServers in fedc.yaml');
+      const nameless = `zone ${d.domain} (Domain ${d.name}) has no name server for its SOA and NS records`;
+      const hint = 'set nameServer on the Domain (several names may be separated by commas), or dns.nameServers in fedc.yaml';
+      // Without a zone cut, the zone around it answers for its names, and has none of them.
+      const around = holderOf(d.domain, d);
+      const previous = settings.previousZone?.(d.domain);
+      if (around) {
+        report.error('FEDC6017', nsAt, `${nameless}: zone ${around.domain}, which fedc writes, can neither delegate it nor hold its names, and would answer that they do not exist`, hint);
+      } else if (previous !== undefined) {
+        // Its secondaries keep the zone at its serial, and a zone written again starts at 1.
+        report.error('FEDC6017', nsAt, `${nameless}: its zone file in the output, at serial ${readZoneSerial(previous) ?? '?'}, would be deleted, and its serial lost`,
+          `${hint}; to retire the zone, delete the Domain`);
+      } else {
+        // KubeFed's own external-dns workflow needs no name server: DNSEndpoints are still written.
+        report.warning('FEDC6014', nsAt, `${nameless}, so no zone file is written for it; its DNSEndpoints are`, `for a zone file, ${hint}`);
+      }
       continue;
     }
-    const glueless = nameServers.filter((ns) => isUnder(ns, d.domain) && !['A', 'AAAA'].some((t) => names.get(ns)?.has(t)));
-    if (glueless.length > 0) {
-      report.error('FEDC6016', nsAt, `name server ${glueless.join(', ')} is inside zone ${d.domain} but the zone has no address record for it`,
-        'use name servers outside the zone, or publish their addresses (an IngressDNSRecord host, say)');
+    // Each name server's addresses, in the zone fedc writes that holds its name (RFC 2181 10.3:
+    // not a CNAME), so that resolvers can reach the zone.
+    const unreachable: string[] = [];
+    for (const ns of nameServers) {
+      const z = holderOf(ns);
+      const types = z && sets.get(z.domain)!.get(ns);
+      const alias = types?.get('CNAME');
+      if (!z || (!alias && ['A', 'AAAA'].some((t) => types?.has(t)))) continue;
+      unreachable.push(alias
+        ? `name server ${ns} is a CNAME (to ${alias.rr.data[0]}, from ${alias.record}) in zone ${z.domain}: a name server needs address records of its own (RFC 2181 10.3)`
+        : z === d ? `name server ${ns} is inside zone ${d.domain} but the zone has no address record for it`
+          : `name server ${ns} is inside zone ${z.domain}, which fedc writes, but that zone has no address record for it`);
+    }
+    if (unreachable.length > 0) {
+      report.error('FEDC6016', nsAt, unreachable.join('; '),
+        'use name servers outside the zones fedc writes, or publish their addresses (an IngressDNSRecord host, say)');
       continue;
     }
     const rrsets: RRset[] = [{ name: d.domain, type: 'NS', ttl: ZONE_TTL, data: nameServers }];
