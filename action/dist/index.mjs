@@ -9434,7 +9434,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
               let data14 = data13[i3];
               if (typeof data14 === "string") {
                 if (!pattern6.test(data14)) {
-                  const err24 = { instancePath: instancePath + "/dns/nameServers/" + i3, schemaPath: "#/properties/dns/properties/nameServers/items/pattern", keyword: "pattern", params: { pattern: "^(?=.{1,254}$)([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$" }, message: 'must match pattern "^(?=.{1,254}$)([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$"', schema: "^(?=.{1,254}$)([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$", parentSchema: schema18.properties.dns.properties.nameServers.items, data: data14 };
+                  const err24 = { instancePath: instancePath + "/dns/nameServers/" + i3, schemaPath: "#/properties/dns/properties/nameServers/items/pattern", keyword: "pattern", params: { pattern: "^(?=.{1,254}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)*(?![0-9]+\\.?$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.?$" }, message: 'must match pattern "^(?=.{1,254}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)*(?![0-9]+\\.?$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.?$"', schema: "^(?=.{1,254}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)*(?![0-9]+\\.?$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.?$", parentSchema: schema18.properties.dns.properties.nameServers.items, data: data14 };
                   if (vErrors === null) {
                     vErrors = [err24];
                   } else {
@@ -9466,7 +9466,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
           let data15 = data12.hostmaster;
           if (typeof data15 === "string") {
             if (!pattern7.test(data15)) {
-              const err27 = { instancePath: instancePath + "/dns/hostmaster", schemaPath: "#/properties/dns/properties/hostmaster/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9._+-]+(@|\\.)[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*\\.?$" }, message: 'must match pattern "^[A-Za-z0-9._+-]+(@|\\.)[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*\\.?$"', schema: "^[A-Za-z0-9._+-]+(@|\\.)[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*\\.?$", parentSchema: schema18.properties.dns.properties.hostmaster, data: data15 };
+              const err27 = { instancePath: instancePath + "/dns/hostmaster", schemaPath: "#/properties/dns/properties/hostmaster/pattern", keyword: "pattern", params: { pattern: "^([A-Za-z0-9_+-]+(\\.[A-Za-z0-9_+-]+)*@[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*|[A-Za-z0-9_+-]+(\\.[A-Za-z0-9_-]+)+)\\.?$" }, message: 'must match pattern "^([A-Za-z0-9_+-]+(\\.[A-Za-z0-9_+-]+)*@[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*|[A-Za-z0-9_+-]+(\\.[A-Za-z0-9_-]+)+)\\.?$"', schema: "^([A-Za-z0-9_+-]+(\\.[A-Za-z0-9_+-]+)*@[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*|[A-Za-z0-9_+-]+(\\.[A-Za-z0-9_-]+)+)\\.?$", parentSchema: schema18.properties.dns.properties.hostmaster, data: data15 };
               if (vErrors === null) {
                 vErrors = [err27];
               } else {
@@ -12049,13 +12049,13 @@ var init_validators_generated = __esm({
     schema15 = { "type": "object", "required": ["kind", "pluralName", "scope", "version"], "properties": { "group": { "type": "string" }, "version": { "type": "string" }, "kind": { "type": "string", "pattern": "^[A-Z][A-Za-z0-9]*$" }, "pluralName": { "type": "string" }, "scope": { "type": "string", "enum": ["Namespaced", "Cluster"] } } };
     pattern1 = new RegExp("^[A-Z][A-Za-z0-9]*$", "u");
     settings = validate13;
-    schema18 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://fedc.dev/schemas/fedc-settings.json", "title": "fedc.yaml", "description": "Optional settings at the root of a federation repo. Command-line flags win over these.", "type": "object", "additionalProperties": false, "properties": { "include": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "Globs of input files, relative to the repo root. Default: all *.yaml, *.yml and *.json files." }, "exclude": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "Globs of files that are not inputs (for example a kustomize base kept in the same repo)." }, "output": { "type": "string", "minLength": 1, "description": "Output directory, relative to the repo root. Default: rendered" }, "strict": { "type": "boolean", "description": "Treat warnings as errors." }, "layout": { "type": "string", "enum": ["object", "manifest"], "description": "object: one file per object; manifest: one manifest.yaml per cluster." }, "kubefedNamespace": { "type": "string", "minLength": 1, "description": "The KubeFed system namespace. Default: kube-federation-system" }, "defaultNamespace": { "type": "string", "maxLength": 63, "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "description": "Namespace of namespaced objects without metadata.namespace, as `kubectl apply -n NS` would give them one. Default: none; such objects are errors." }, "kubernetesVersion": { "type": "string", "pattern": "^v?1\\.(0|[1-9][0-9]?)(\\.[0-9]+)?$", "description": `Kubernetes version of the member clusters (quote it: "1.30"), for checking rendered objects against Kubernetes' schemas and API versions. A KubeFedCluster's fedc.dev/kubernetes-version label wins, then KUBE_VERSION (Argo CD). Default: 1.36` }, "crds": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "Globs of files of CustomResourceDefinitions (they may lie outside include), read only for their schemas, which check the custom resources fedc renders; never rendered." }, "dns": { "type": "object", "additionalProperties": false, "description": "Zone files under <output>/dns/zones/.", "properties": { "nameServers": { "type": "array", "minItems": 1, "items": { "type": "string", "pattern": "^(?=.{1,254}$)([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$" }, "description": "NS records (the first is the SOA MNAME) of zones whose Domain has no nameServer." }, "hostmaster": { "type": "string", "pattern": "^[A-Za-z0-9._+-]+(@|\\.)[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*\\.?$", "description": "SOA RNAME: an email address (hostmaster@example.com) or its DNS form. Default: hostmaster.<zone>" } } } } };
+    schema18 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://fedc.dev/schemas/fedc-settings.json", "title": "fedc.yaml", "description": "Optional settings at the root of a federation repo. Command-line flags win over these.", "type": "object", "additionalProperties": false, "properties": { "include": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "Globs of input files, relative to the repo root. Default: all *.yaml, *.yml and *.json files." }, "exclude": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "Globs of files that are not inputs (for example a kustomize base kept in the same repo)." }, "output": { "type": "string", "minLength": 1, "description": "Output directory, relative to the repo root. Default: rendered" }, "strict": { "type": "boolean", "description": "Treat warnings as errors." }, "layout": { "type": "string", "enum": ["object", "manifest"], "description": "object: one file per object; manifest: one manifest.yaml per cluster." }, "kubefedNamespace": { "type": "string", "minLength": 1, "description": "The KubeFed system namespace. Default: kube-federation-system" }, "defaultNamespace": { "type": "string", "maxLength": 63, "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "description": "Namespace of namespaced objects without metadata.namespace, as `kubectl apply -n NS` would give them one. Default: none; such objects are errors." }, "kubernetesVersion": { "type": "string", "pattern": "^v?1\\.(0|[1-9][0-9]?)(\\.[0-9]+)?$", "description": `Kubernetes version of the member clusters (quote it: "1.30"), for checking rendered objects against Kubernetes' schemas and API versions. A KubeFedCluster's fedc.dev/kubernetes-version label wins, then KUBE_VERSION (Argo CD). Default: 1.36` }, "crds": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "Globs of files of CustomResourceDefinitions (they may lie outside include), read only for their schemas, which check the custom resources fedc renders; never rendered." }, "dns": { "type": "object", "additionalProperties": false, "description": "Zone files under <output>/dns/zones/.", "properties": { "nameServers": { "type": "array", "minItems": 1, "items": { "type": "string", "pattern": "^(?=.{1,254}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)*(?![0-9]+\\.?$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.?$" }, "description": "NS records (the first is the SOA MNAME) of zones whose Domain has no nameServer." }, "hostmaster": { "type": "string", "pattern": "^([A-Za-z0-9_+-]+(\\.[A-Za-z0-9_+-]+)*@[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*|[A-Za-z0-9_+-]+(\\.[A-Za-z0-9_-]+)+)\\.?$", "description": "SOA RNAME: an email address (hostmaster@example.com) or its DNS form. Default: hostmaster.<zone>" } } } } };
     func2 = Object.prototype.hasOwnProperty;
     func3 = __codePointLength;
     pattern4 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
     pattern5 = new RegExp("^v?1\\.(0|[1-9][0-9]?)(\\.[0-9]+)?$", "u");
-    pattern6 = new RegExp("^(?=.{1,254}$)([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?$", "u");
-    pattern7 = new RegExp("^[A-Za-z0-9._+-]+(@|\\.)[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*\\.?$", "u");
+    pattern6 = new RegExp("^(?=.{1,254}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)*(?![0-9]+\\.?$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.?$", "u");
+    pattern7 = new RegExp("^([A-Za-z0-9_+-]+(\\.[A-Za-z0-9_+-]+)*@[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*|[A-Za-z0-9_+-]+(\\.[A-Za-z0-9_-]+)+)\\.?$", "u");
     replicaSchedulingPreference = validate14;
     schema19 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://fedc.dev/schemas/replicaschedulingpreference.json", "title": "ReplicaSchedulingPreference (scheduling.kubefed.io/v1alpha1)", "description": "Splits totalReplicas of the FederatedDeployment or FederatedReplicaSet with the same namespace and name over clusters, as KubeFed's scheduler does.", "type": "object", "required": ["apiVersion", "kind", "metadata", "spec"], "properties": { "apiVersion": { "const": "scheduling.kubefed.io/v1alpha1" }, "kind": { "const": "ReplicaSchedulingPreference" }, "metadata": { "type": "object", "required": ["name"], "properties": { "name": { "type": "string" }, "namespace": { "type": "string" }, "labels": { "type": ["object", "null"], "additionalProperties": { "type": "string" } }, "annotations": { "type": ["object", "null"], "additionalProperties": { "type": "string" } } } }, "spec": { "type": "object", "additionalProperties": false, "required": ["targetKind", "totalReplicas"], "properties": { "targetKind": { "type": "string", "description": "FederatedDeployment or FederatedReplicaSet" }, "totalReplicas": { "type": "integer", "minimum": 0, "maximum": 2147483647 }, "rebalance": { "type": "boolean" }, "intersectWithClusterSelector": { "type": "boolean" }, "clusters": { "type": ["object", "null"], "description": 'cluster name or "*" -> preferences', "additionalProperties": { "type": "object", "additionalProperties": false, "properties": { "minReplicas": { "type": "integer", "minimum": 0 }, "maxReplicas": { "type": "integer", "minimum": 0 }, "weight": { "type": "integer", "minimum": 0 } } } } } }, "status": { "type": "object" } } };
     domain = validate15;
@@ -15410,8 +15410,8 @@ var require_utils = __commonJS({
     var HOST_DELIMS = { "@": "%40", "/": "%2F", "?": "%3F", "#": "%23", ":": "%3A" };
     var HOST_DELIM_RE = /[@/?#:]/g;
     var HOST_DELIM_NO_COLON_RE = /[@/?#]/g;
-    function reescapeHostDelimiters(host, isIP) {
-      const re = isIP ? HOST_DELIM_NO_COLON_RE : HOST_DELIM_RE;
+    function reescapeHostDelimiters(host, isIP2) {
+      const re = isIP2 ? HOST_DELIM_NO_COLON_RE : HOST_DELIM_RE;
       re.lastIndex = 0;
       return host.replace(re, (ch) => HOST_DELIMS[ch]);
     }
@@ -16108,12 +16108,12 @@ var require_fast_uri = __commonJS({
       const host = matches[4];
       return hasMalformedPercentEncoding(matches[3]) || host !== void 0 && !isIPLiteral(host) && hasMalformedPercentEncoding(host) || hasMalformedPercentEncoding(matches[6]) || hasMalformedPercentEncoding(matches[7]) || hasMalformedPercentEncoding(matches[8]);
     }
-    function canonicalizeHost(parsed, options, schemeHandler, isIP) {
-      if (hasForbiddenDomainHost(parsed, options, schemeHandler, isIP)) {
+    function canonicalizeHost(parsed, options, schemeHandler, isIP2) {
+      if (hasForbiddenDomainHost(parsed, options, schemeHandler, isIP2)) {
         parsed.error = parsed.error || MALFORMED_HOST_ERROR;
         return true;
       }
-      if (!options.unicodeSupport && (!schemeHandler || !schemeHandler.unicodeSupport) && parsed.host && !isIPLiteral(parsed.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && isIP === false && nonSimpleDomain(parsed.host)) {
+      if (!options.unicodeSupport && (!schemeHandler || !schemeHandler.unicodeSupport) && parsed.host && !isIPLiteral(parsed.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && isIP2 === false && nonSimpleDomain(parsed.host)) {
         let url;
         try {
           url = new URL("http://" + parsed.host);
@@ -16129,9 +16129,9 @@ var require_fast_uri = __commonJS({
       }
       return false;
     }
-    function hasForbiddenDomainHost(parsed, options, schemeHandler, isIP) {
+    function hasForbiddenDomainHost(parsed, options, schemeHandler, isIP2) {
       return Boolean(
-        parsed.host && isIP === false && !isIPLiteral(parsed.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && FORBIDDEN_DOMAIN_HOST_CHARACTER.test(parsed.host)
+        parsed.host && isIP2 === false && !isIPLiteral(parsed.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && FORBIDDEN_DOMAIN_HOST_CHARACTER.test(parsed.host)
       );
     }
     function isHostOnlyURL(url) {
@@ -16154,7 +16154,7 @@ var require_fast_uri = __commonJS({
       let malformedHost = false;
       let malformedIPLiteral = false;
       let malformedScheme = false;
-      let isIP = false;
+      let isIP2 = false;
       if (options.reference === "suffix") {
         if (options.scheme) {
           uri = options.scheme + ":" + uri;
@@ -16216,15 +16216,15 @@ var require_fast_uri = __commonJS({
             const bracketedIPLiteral = isIPLiteral(parsed.host);
             const hasIPLiteralBracket = parsed.host.indexOf("[") !== -1 || parsed.host.indexOf("]") !== -1;
             const ipv6result = normalizeIPv6(parsed.host);
-            isIP = ipv6result.isIPV6 || ipv6result.isIPVFuture === true;
+            isIP2 = ipv6result.isIPV6 || ipv6result.isIPVFuture === true;
             malformedIPLiteral = hasIPLiteralBracket && (!bracketedIPLiteral || ipv6result.error === true);
-            parsed.host = isIP ? ipv6result.host : ipv6result.host.toLowerCase();
+            parsed.host = isIP2 ? ipv6result.host : ipv6result.host.toLowerCase();
             if (malformedIPLiteral) {
               parsed.error = parsed.error || MALFORMED_HOST_ERROR;
               malformedAuthorityOrPort = true;
             }
           } else {
-            isIP = true;
+            isIP2 = true;
           }
         }
         if (parsed.scheme === void 0 && parsed.userinfo === void 0 && parsed.host === void 0 && parsed.port === void 0 && parsed.query === void 0 && !parsed.path) {
@@ -16241,14 +16241,14 @@ var require_fast_uri = __commonJS({
         }
         const schemeHandler = getSchemeHandler(options.scheme || parsed.scheme);
         if (!malformedIPLiteral) {
-          malformedHost = canonicalizeHost(parsed, options, schemeHandler, isIP);
+          malformedHost = canonicalizeHost(parsed, options, schemeHandler, isIP2);
         }
         if (uri.indexOf("%") !== -1 && parsed.host !== void 0 && !malformedIPLiteral) {
-          let host = isIP ? parsed.host : normalizePercentEncoding(parsed.host, true);
-          if (!isIP) {
+          let host = isIP2 ? parsed.host : normalizePercentEncoding(parsed.host, true);
+          if (!isIP2) {
             host = normalizePercentEncoding(host.toLowerCase());
           }
-          parsed.host = isIP || options.scheme !== "null" ? reescapeHostDelimiters(host, isIP) : host;
+          parsed.host = isIP2 || options.scheme !== "null" ? reescapeHostDelimiters(host, isIP2) : host;
         }
         if (!schemeHandler || schemeHandler && !schemeHandler.skipNormalize) {
           if (parsed.path) {
@@ -25255,13 +25255,13 @@ function rootTree(top, commit) {
   }
 }
 var blobKey = (r) => `${r.oid} ${r.path}`;
-function readBlobs(top, requests) {
+function readBlobs(top, requests, converts = (p) => convertedPaths(top, p)) {
   const blobs = /* @__PURE__ */ new Map();
   const unreadable = /* @__PURE__ */ new Map();
   const unique2 = /* @__PURE__ */ new Map();
   for (const r of requests)
     unique2.set(blobKey(r), r);
-  const converted = convertedPaths(top, [...unique2.values()].map((r) => r.path));
+  const converted = converts([...unique2.values()].map((r) => r.path));
   const batch = [];
   for (const [key, r] of unique2) {
     if (!converted.has(r.path)) {
@@ -32528,10 +32528,18 @@ function entriesSource(top, entries, options) {
   const { label, unreadable, checkedOutAt, unmerged = [] } = options;
   const byPath = new Map(entries.map((e) => [e.path, e]));
   const request = (e) => ({ oid: e.oid, path: checkedOutAt + (e.from ?? e.path) });
+  const convertedByPath = /* @__PURE__ */ new Map();
+  const converts = (paths) => {
+    const ask = paths.filter((p) => !convertedByPath.has(p));
+    const found = convertedPaths(top, ask);
+    for (const p of ask)
+      convertedByPath.set(p, found.has(p));
+    return new Set(paths.filter((p) => convertedByPath.get(p)));
+  };
   const read = (chosen) => {
     let got;
     try {
-      got = readBlobs(top, chosen.map(request));
+      got = readBlobs(top, chosen.map(request), converts);
     } catch (err2) {
       const named = err2 instanceof GitError ? chosen.filter((e) => err2.message.includes(e.oid)) : [];
       if (named.length === 0)
@@ -32573,7 +32581,7 @@ function entriesSource(top, entries, options) {
 `);
       paths.push(request(to !== void 0 && isEntry(to) ? to : e).path);
     }
-    return convertedPaths(top, paths).size > 0 ? void 0 : h.digest("hex");
+    return converts(paths).size > 0 ? void 0 : h.digest("hex");
   };
   return {
     label,
@@ -33376,14 +33384,14 @@ function promoteWarnings(diags) {
 import { isIPv4, isIPv6 } from "node:net";
 var MAX_LABEL = 63;
 var MAX_NAME = 253;
-var LABEL2 = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+var LABEL2 = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/i;
 function normalizeName(name) {
   return name.toLowerCase().replace(/\.$/, "");
 }
 function buildName(parts, options = {}) {
   const texts2 = [];
   for (const [i, p] of parts.entries()) {
-    const text = i === parts.length - 1 ? p.text.toLowerCase().replace(/\.$/, "") : p.text.toLowerCase();
+    const text = i === parts.length - 1 ? p.text.replace(/\.$/, "") : p.text;
     const labels = text.split(".");
     for (const [j2, label] of labels.entries()) {
       if (label === "")
@@ -33397,7 +33405,7 @@ function buildName(parts, options = {}) {
         return { code: "FEDC6003", message: `label "${short(label)}" of ${quote(p.text)} is not a valid host name label: use letters, digits and "-", not starting or ending with "-"`, at: p.at };
       }
     }
-    texts2.push(text);
+    texts2.push(text.toLowerCase());
   }
   const name = texts2.join(".");
   if (name.length > MAX_NAME) {
@@ -33498,19 +33506,19 @@ function chooseSerial(render3, previous, readSerial) {
   return records(render3(prev)) === records(previous) ? prev : nextSerial(prev);
 }
 function records(text) {
-  return text.split("\n").filter((l) => l.trim() !== "" && !l.startsWith(";")).join("\n");
+  return text.split(/\r?\n/).filter((l) => l.trim() !== "" && !l.startsWith(";")).join("\n");
 }
 
 // dist/dns/build-zones.js
 var TYPE_ORDER = ["NS", "A", "AAAA", "CNAME"];
-function buildZones(domains, endpoints, settings2, report) {
+function buildZones(domains, refused, endpoints, settings2, report) {
   const byApex = [...domains].sort((a, b) => b.domain.length - a.domain.length);
   const sets = new Map(domains.map((d3) => [d3.domain, /* @__PURE__ */ new Map()]));
   const ordered = [...endpoints].sort((a, b) => Number(a.recordType === "CNAME") - Number(b.recordType === "CNAME"));
   for (const e of ordered) {
     const d3 = byApex.find((z) => isUnder(e.dnsName, z.domain));
     if (!d3) {
-      if (e.ingress) {
+      if (e.ingress && !refused.some((z) => isUnder(e.dnsName, z))) {
         report.warning("FEDC6010", e.at, `ingress host ${e.dnsName} is under no Domain: it goes only into the DNSEndpoint of ${e.record}, not into a zone file`, `Domains: ${domains.map((z) => z.domain).join(", ") || "none"}; declare a Domain for its zone if fedc should serve it`);
       }
       continue;
@@ -33545,6 +33553,7 @@ function buildZones(domains, endpoints, settings2, report) {
   }
   const fromSettings = [...new Set((settings2.nameServers ?? []).map(normalizeName))];
   const nameServersOf = (d3) => d3.nameServers.length > 0 ? d3.nameServers : fromSettings;
+  const holderOf = (name, except) => byApex.find((z) => z !== except && nameServersOf(z).length > 0 && isUnder(name, z.domain));
   for (const child2 of domains) {
     const parent = byApex.find((z) => z !== child2 && isUnder(child2.domain, z.domain));
     const ns = nameServersOf(child2);
@@ -33571,12 +33580,30 @@ function buildZones(domains, endpoints, settings2, report) {
     const nameServers = nameServersOf(d3);
     const nsAt = { origin: d3.origin, path: ["nameServer"] };
     if (nameServers.length === 0) {
-      report.warning("FEDC6014", nsAt, `zone ${d3.domain} (Domain ${d3.name}) has no name server for its SOA and NS records, so no zone file is written for it; its DNSEndpoints are`, "for a zone file, set nameServer on the Domain (several names may be separated by commas), or dns.nameServers in fedc.yaml");
+      const nameless = `zone ${d3.domain} (Domain ${d3.name}) has no name server for its SOA and NS records`;
+      const hint = "set nameServer on the Domain (several names may be separated by commas), or dns.nameServers in fedc.yaml";
+      const around = holderOf(d3.domain, d3);
+      const previous = settings2.previousZone?.(d3.domain);
+      if (around) {
+        report.error("FEDC6017", nsAt, `${nameless}: zone ${around.domain}, which fedc writes, can neither delegate it nor hold its names, and would answer that they do not exist`, hint);
+      } else if (previous !== void 0) {
+        report.error("FEDC6017", nsAt, `${nameless}: its zone file in the output, at serial ${readZoneSerial(previous) ?? "?"}, would be deleted, and its serial lost`, `${hint}; to retire the zone, delete the Domain`);
+      } else {
+        report.warning("FEDC6014", nsAt, `${nameless}, so no zone file is written for it; its DNSEndpoints are`, `for a zone file, ${hint}`);
+      }
       continue;
     }
-    const glueless = nameServers.filter((ns) => isUnder(ns, d3.domain) && !["A", "AAAA"].some((t) => names.get(ns)?.has(t)));
-    if (glueless.length > 0) {
-      report.error("FEDC6016", nsAt, `name server ${glueless.join(", ")} is inside zone ${d3.domain} but the zone has no address record for it`, "use name servers outside the zone, or publish their addresses (an IngressDNSRecord host, say)");
+    const unreachable = [];
+    for (const ns of nameServers) {
+      const z = holderOf(ns);
+      const types3 = z && sets.get(z.domain).get(ns);
+      const alias = types3?.get("CNAME");
+      if (!z || !alias && ["A", "AAAA"].some((t) => types3?.has(t)))
+        continue;
+      unreachable.push(alias ? `name server ${ns} is a CNAME (to ${alias.rr.data[0]}, from ${alias.record}) in zone ${z.domain}: a name server needs address records of its own (RFC 2181 10.3)` : z === d3 ? `name server ${ns} is inside zone ${d3.domain} but the zone has no address record for it` : `name server ${ns} is inside zone ${z.domain}, which fedc writes, but that zone has no address record for it`);
+    }
+    if (unreachable.length > 0) {
+      report.error("FEDC6016", nsAt, unreachable.join("; "), "use name servers outside the zones fedc writes, or publish their addresses (an IngressDNSRecord host, say)");
       continue;
     }
     const rrsets = [{ name: d3.domain, type: "NS", ttl: ZONE_TTL, data: nameServers }];
@@ -33703,43 +33730,61 @@ function resolveEndpoints(merged, report) {
 }
 
 // dist/dns/read-domains.js
+import { isIP } from "node:net";
 function readDomains(docs, report) {
   const byName = /* @__PURE__ */ new Map();
   const byDomain = /* @__PURE__ */ new Map();
+  const refused = /* @__PURE__ */ new Map();
   for (const d3 of docs) {
     const origin = d3.origin;
-    const built2 = buildName([{ text: String(d3.value.domain), at: { origin, path: ["domain"] } }]);
+    const written = String(d3.value.domain);
+    const refuse2 = () => {
+      if (!byName.has(d3.name))
+        refused.set(d3.name, normalizeName(written));
+    };
+    const built2 = buildName([{ text: written, at: { origin, path: ["domain"] } }]);
     if (isNameProblem(built2)) {
       report.problem(built2);
+      refuse2();
       continue;
     }
     const nameServers = [];
-    let ok = true;
     const ns = typeof d3.value.nameServer === "string" ? d3.value.nameServer : "";
-    for (const text of ns.split(/[\s,]+/).filter(Boolean)) {
-      const n = buildName([{ text, at: { origin, path: ["nameServer"] } }]);
+    const at = { origin, path: ["nameServer"] };
+    const problems = [];
+    let hint;
+    if (/["']/.test(ns)) {
+      problems.push({ code: "FEDC6003", message: `nameServer ${JSON.stringify(ns)} holds quotes: it is one string of names, not a list` });
+      hint = `write the names bare, separated by commas: ${ns.replace(/["']/g, "")}`;
+    }
+    for (const text of problems.length ? [] : ns.split(/[\s,]+/).filter(Boolean)) {
+      const n = buildName([{ text, at }]);
       if (isNameProblem(n)) {
-        report.problem(n);
-        ok = false;
+        problems.push(n);
       } else if (/^\d+$/.test(n.name.slice(n.name.lastIndexOf(".") + 1))) {
-        report.error("FEDC6003", { origin, path: ["nameServer"] }, `name server "${text}" is an IP address, not a host name: NS and SOA records name a host`, "name the server (ns1.example.net); give its address in a record of its own zone");
-        ok = false;
+        const what = isIP(n.name) ? "is an IP address, not a host name" : "ends in an all-numeric label, so it is no host name (RFC 1123 2.1)";
+        problems.push({ code: "FEDC6003", message: `name server "${text}" ${what}: NS and SOA records name a host` });
+        hint ??= "name the server (ns1.example.net); give its address in a record of its own zone";
       } else if (!nameServers.includes(n.name))
         nameServers.push(n.name);
     }
-    if (!ok)
+    if (problems.length > 0) {
+      report.error(problems[0].code, at, problems.map((p) => p.message).join("; "), hint);
+      refuse2();
       continue;
+    }
     const zone = { name: d3.name, domain: built2.name, nameServers, origin };
     const first = byDomain.get(zone.domain);
     if (first) {
       report.error("FEDC6015", { origin, path: ["domain"] }, `Domains ${first.name} and ${d3.name} both declare the zone ${zone.domain}`, `the other is at ${report.where({ origin: first.origin, path: ["domain"] })}; keep one Domain per zone`);
+      refuse2();
       continue;
     }
     byDomain.set(zone.domain, zone);
     if (!byName.has(d3.name))
       byName.set(d3.name, zone);
   }
-  return byName;
+  return { zones: byName, refused };
 }
 
 // dist/dns/lb-targets.js
@@ -33749,6 +33794,12 @@ function ipTarget(value, at, report, what) {
   const ip = parseIp(text);
   if (!ip) {
     report.error("FEDC6002", at, `${what} "${text}" is not a valid IPv4 or IPv6 address`, "write an address such as 192.0.2.10 or 2001:db8::10");
+    return void 0;
+  }
+  const mapped = ip.v6 ? /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(ip.ip) : null;
+  if (mapped) {
+    const v4 = [mapped[1], mapped[2]].flatMap((g) => [parseInt(g, 16) >> 8, parseInt(g, 16) & 255]).join(".");
+    report.error("FEDC6002", at, `${what} "${text}" is an IPv4-mapped IPv6 address (RFC 4291 2.5.5.2), which no AAAA record should carry`, `write the IPv4 address ${v4}`);
     return void 0;
   }
   return { kind: "ip", value: ip.ip, at };
@@ -33925,6 +33976,8 @@ function deriveServiceStatus(doc, world, report) {
   for (const c of world.clusters) {
     const place = clusterPlace(c);
     if (!place.region || place.zones.length === 0) {
+      if (c.notReady)
+        continue;
       const missing = !place.region ? place.zones.length === 0 ? "region or zone" : "region" : "zone";
       report.error("FEDC6007", { origin: c.origin, path: ["metadata", "name"] }, `cluster ${c.name} has no ${missing}, so ServiceDNSRecord ${doc.namespace}/${doc.name} cannot name its records (KubeFed skips such a record)`, "label the KubeFedCluster with topology.kubernetes.io/region and topology.kubernetes.io/zone (or set status.region and status.zones), or declare status.dns in the record");
       complete = false;
@@ -34043,7 +34096,7 @@ function byOrigin(docs) {
 }
 function planDns(inputs, rendered, options, reporter) {
   const report = new DnsReport(reporter);
-  const domains = readDomains(byOrigin(inputs.documents.get("Domain")), report);
+  const { zones: domains, refused } = readDomains(byOrigin(inputs.documents.get("Domain")), report);
   const world = new RenderedWorld(inputs.clusters, inputs.resources, rendered);
   const placed = [];
   const objects = [];
@@ -34052,6 +34105,8 @@ function planDns(inputs, rendered, options, reporter) {
       continue;
     const ref = String(doc.value.spec.domainRef);
     const domain2 = domains.get(ref);
+    if (!domain2 && refused.has(ref))
+      continue;
     const elsewhere = domain2 ? void 0 : inputs.ignoredDomains.find((d3) => d3.name === ref);
     if (elsewhere) {
       report.error("FEDC6001", { origin: doc.origin, path: ["spec", "domainRef"] }, `ServiceDNSRecord ${doc.namespace}/${doc.name} references Domain "${ref}", which is in namespace ${elsewhere.namespace} (at ${report.where({ origin: elsewhere.origin, path: ["metadata", "namespace"] })}), where KubeFed does not read Domains`, "move the Domain to the KubeFed namespace (see its FEDC2007)");
@@ -34077,7 +34132,7 @@ function planDns(inputs, rendered, options, reporter) {
     objects.push({ name: `ingress-${doc.name}`, namespace: doc.namespace, endpoints, source: doc.origin });
     placed.push(...endpoints.map((e) => ({ ...e, record: `IngressDNSRecord ${doc.namespace}/${doc.name}`, ingress: true })));
   }
-  const zones = buildZones([...domains.values()], placed, options, report);
+  const zones = buildZones([...domains.values()], [...refused.values()], placed, options, report);
   objects.sort((a, b) => cmp4(a.namespace, b.namespace) || cmp4(a.name, b.name));
   return { zones, endpoints: objects };
 }
