@@ -62,7 +62,8 @@ describe('the compile cache', () => {
     const i = v.result.objects.findIndex((x) => x.kind === 'Deployment');
     (v.result.objects[i]!.metadata as Record<string, unknown>).name = 'from-the-cache';
     const payload = serialize(v);
-    writeFileSync(file, Buffer.concat([magic, createHash('sha256').update(payload).digest(), payload]));
+    const key = name!.replace(/\.bin$/, '');
+    writeFileSync(file, Buffer.concat([magic, createHash('sha256').update(`${key}\0`).update(payload).digest(), payload]));
     expect(run(args, cache).stdout).toContain('name: from-the-cache');
     expect(run([...args, '--no-cache'], cache).stdout).toBe(truth);
     // A flipped byte (the digest no longer matches) and a truncated entry are ignored.
@@ -143,6 +144,27 @@ describe('the compile cache', () => {
     expect(touched).not.toBe(first);
     writeFileSync(path.join(copy, 'dist/emit/extra.js'), '');
     expect(key()).not.toBe(touched);
+  });
+
+  it('an entry under another key\'s name, or no regular file in an entry\'s place (a FIFO, /dev/zero), is no entry, never a hang', () => {
+    const cache = path.join(dir, 'cache-misplaced');
+    const microbot = ['render', path.join(ROOT, 'fixtures/seed-000-microbot/input'), '--stdout', '--cluster', 'aws'];
+    const other = ['render', path.join(ROOT, 'fixtures/dns-multicloud/input'), '--stdout', '--cluster', 'aws'];
+    const truth = run(microbot, cache);
+    const [mine] = entries(cache);
+    expect(run(other, cache).code).toBe(0);
+    const [theirs] = entries(cache).filter((f) => f !== mine);
+    // A whole, valid entry copied (or renamed, or linked) to microbot's key: not microbot's result
+    cpSync(path.join(cache, theirs!), path.join(cache, mine!));
+    expect(run(microbot, cache)).toEqual(truth);
+    for (const [what, place] of [['a FIFO', (f: string) => spawnSync('mkfifo', [f])], ['a symlink to /dev/zero', (f: string) => symlinkSync('/dev/zero', f)]] as const) {
+      const file = path.join(cache, mine!);
+      rmSync(file, { force: true });
+      place(file);
+      const r = spawnSync(process.execPath, [CLI, ...microbot], { encoding: 'utf8', timeout: 20_000, env: { ...process.env, FEDC_CACHE_DIR: cache } });
+      expect([what, r.status, r.signal, r.stdout, r.stderr]).toEqual([what, 0, null, truth.stdout, truth.stderr]);
+      expect([what, statSync(file).isFile()]).toEqual([what, true]); // replaced by the entry this run wrote
+    }
   });
 
   it('a directory the user names keeps its mode, and only fedc\'s own stale temporary files are deleted from it', () => {

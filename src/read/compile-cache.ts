@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, readdirSync, statSync, renameSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { makeDirs } from '../emit/make-dirs.js';
 import { homedir } from 'node:os';
 import path from 'node:path';
@@ -9,6 +9,7 @@ import type { CompileResult } from '../compile.js';
 import type { RenderedObject } from '../render/render-clusters.js';
 import { listTree } from './list-tree.js';
 import type { OutputFiles } from './output-files.js';
+import { readRegularFile } from './read-repo.js';
 
 /**
  * A content-addressed cache of compile results, so that a run whose inputs were seen before (the
@@ -25,7 +26,9 @@ import type { OutputFiles } from './output-files.js';
  *   directory is the user's only (0700), entries too (0600): they hold parsed inputs, Secrets
  *   included.
  * - Safe: entries are written to a temporary file and renamed, so a reader sees a whole entry or
- *   none; each carries the SHA-256 of its payload and a corrupt or truncated one is ignored.
+ *   none; each carries the SHA-256 of its key and payload, and a corrupt or truncated one, or one
+ *   under another key's name (copied, renamed), is ignored. Only a regular file no larger than
+ *   the bound is read: a symlink, a FIFO or a device in its place is no entry.
  * - Bounded: FEDC_CACHE_MAX_MB MiB (default 512, also for 0 or not a number; at least 1): after a
  *   write over it, the least recently used entries go until it is at 80%.
  * - Any IO problem disables the cache for the run; it never fails one.
@@ -42,7 +45,7 @@ export interface CompileCache {
 /** Files of the previous output the compile read: relative path -> SHA-256 of the text, or null when absent. */
 export type OutputReads = Map<string, string | null>;
 
-const MAGIC = Buffer.from('fedc-cache-2\n');
+const MAGIC = Buffer.from('fedc-cache-3\n');
 const ENTRY = /^[0-9a-f]{64}\.bin$/;
 
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -104,13 +107,14 @@ export function openCompileCache(output: OutputFiles, env: NodeJS.ProcessEnv = p
   const file = (key: string) => path.join(dir, `${key}.bin`);
   /** The payload of an entry; undefined when absent, and when damaged (it is deleted then). */
   const read = (key: string): unknown => {
-    let buf: Buffer;
-    try {
-      buf = readFileSync(file(key));
-    } catch {
+    const got = readRegularFile(file(key), maxBytes);
+    if (got === undefined || 'size' in got) {
+      // not a regular file (a symlink, a FIFO) or too large: in the way of a real entry
+      tryUnlink(file(key));
       return undefined;
     }
-    const value = decode(buf);
+    if ('error' in got) return undefined;
+    const value = decode(key, got.bytes);
     if (value === undefined) {
       tryUnlink(file(key));
       return undefined;
@@ -125,7 +129,7 @@ export function openCompileCache(output: OutputFiles, env: NodeJS.ProcessEnv = p
   };
   const write = (key: string, value: unknown): void => {
     const payload = serialize(value);
-    const digest = createHash('sha256').update(payload).digest();
+    const digest = entryDigest(key, payload);
     const tmp = path.join(dir, `.${key}.${randomBytes(6).toString('hex')}.tmp`);
     try {
       writeFileSync(tmp, Buffer.concat([MAGIC, digest, payload]), { mode: 0o600 });
@@ -159,11 +163,16 @@ export function openCompileCache(output: OutputFiles, env: NodeJS.ProcessEnv = p
   };
 }
 
-function decode(buf: Buffer): unknown {
+/** What an entry carries after its magic: the SHA-256 of the key it is stored under and its payload. */
+function entryDigest(key: string, payload: Uint8Array): Buffer {
+  return createHash('sha256').update(`${key}\0`).update(payload).digest();
+}
+
+function decode(key: string, buf: Buffer): unknown {
   if (buf.length < MAGIC.length + 32 || !buf.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
   const digest = buf.subarray(MAGIC.length, MAGIC.length + 32);
   const payload = buf.subarray(MAGIC.length + 32);
-  if (!createHash('sha256').update(payload).digest().equals(digest)) return undefined;
+  if (!entryDigest(key, payload).equals(digest)) return undefined;
   try {
     return deserialize(payload);
   } catch {
@@ -180,17 +189,24 @@ function prune(dir: string, maxBytes: number): void {
     const entries = readdirSync(dir).flatMap((name) => {
       const full = path.join(dir, name);
       try {
-        const s = statSync(full);
-        // only fedc's own temporary files (write() names them so), never another file of the directory
-        if (TEMP.test(name) && Date.now() - s.mtimeMs > 3600_000) tryUnlink(full);
-        return ENTRY.test(name) ? [{ full, size: s.size, used: s.mtimeMs }] : [];
+        // the name itself, not what a symlink leads to: only regular files hold bytes of the cache
+        const s = lstatSync(full);
+        if (!s.isFile()) return [];
+        // only fedc's own temporary files (write() names them so), never another file of the
+        // directory; a writer killed before its rename leaves one, which counts until it goes
+        if (TEMP.test(name)) {
+          if (Date.now() - s.mtimeMs <= 3600_000) return [{ full, size: s.size, used: s.mtimeMs, writing: true }];
+          tryUnlink(full);
+          return [];
+        }
+        return ENTRY.test(name) ? [{ full, size: s.size, used: s.mtimeMs, writing: false }] : [];
       } catch {
         return [];
       }
     });
     let total = entries.reduce((n, e) => n + e.size, 0);
     if (total <= maxBytes) return;
-    for (const e of entries.sort((a, b) => a.used - b.used)) {
+    for (const e of entries.filter((x) => !x.writing).sort((a, b) => a.used - b.used)) {
       if (total <= maxBytes * 0.8) break;
       tryUnlink(e.full);
       total -= e.size;
