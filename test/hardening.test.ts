@@ -188,6 +188,36 @@ describe('one writer at a time', () => {
     expect(existsSync(path.join(dir, 'out/.fedc-lock'))).toBe(false);
   });
 
+  it('a render stopped while it waits (a cancelled job, Ctrl-C) leaves nothing in the output; a draft of one killed mid-attempt goes with the next render', async () => {
+    const dir = seed();
+    expect(cli(dir, ['render', 'in', '-o', 'out']).code).toBe(0);
+    const holder = sleeper();
+    try {
+      write(dir, 'out/.fedc-lock', lockFile({ pid: holder.pid }));
+      for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+        const waiter = start(dir, ['render', 'in', '-o', 'out', '--wait', '60']);
+        await until('the render to wait', () => waiter.stderr().includes('waiting up to 60 s'));
+        waiter.child.kill(signal);
+        const r = await waiter.done;
+        expect([signal, r.signal]).toEqual([signal, signal]);
+        expect([signal, readdirSync(path.join(dir, 'out')).filter((f) => f.startsWith('.'))]).toEqual([signal, ['.fedc-lock']]);
+      }
+    } finally {
+      holder.kill('SIGKILL');
+    }
+    await new Promise((r) => holder.once('exit', r));
+    rmSync(path.join(dir, 'out/.fedc-lock'));
+    const orphan = path.join(dir, 'out/.fedc-lock.0b4d3c2a-1e5f-4a6b-9c8d-7e6f5a4b3c2d');
+    const fresh = path.join(dir, 'out/.fedc-lock.1b4d3c2a-1e5f-4a6b-9c8d-7e6f5a4b3c2d');
+    write(dir, 'out/.fedc-lock.0b4d3c2a-1e5f-4a6b-9c8d-7e6f5a4b3c2d', lockFile({ pid: 1 }));
+    write(dir, 'out/.fedc-lock.1b4d3c2a-1e5f-4a6b-9c8d-7e6f5a4b3c2d', lockFile({ pid: 1 }));
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(orphan, old, old);
+    expect(cli(dir, ['render', 'in', '-o', 'out']).code).toBe(0);
+    // a draft a moment old may be another render's attempt under way: left
+    expect([existsSync(orphan), existsSync(fresh)]).toEqual([false, true]);
+  });
+
   it('a stale lock is taken over: its process is gone, its pid now names another process, or it was never written out', () => {
     const dir = seed();
     const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });

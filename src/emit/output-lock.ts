@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, fstatSync, linkSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmdirSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, linkSync, lstatSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmdirSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { makeDirs } from './make-dirs.js';
 import { hostname } from 'node:os';
 import path from 'node:path';
@@ -71,16 +71,10 @@ export async function acquireLock(outDir: string, options: LockOptions): Promise
   const begun = Date.now();
   let waiting = false;
   // The lock's content is written to a file of this render's first, then linked into place: a
-  // link fails when the lock exists, as O_EXCL does, and a waiting render never sees it half written.
+  // link fails when the lock exists, as O_EXCL does, and a waiting render never sees it half
+  // written. The draft lives only for the attempt, never while waiting: a render stopped then
+  // (a cancelled CI job, Ctrl-C) leaves nothing behind.
   const draft = path.join(outDir, `${LOCK_FILE}.${me.token}`);
-  const writeDraft = () => {
-    const fd = openSync(draft, 'wx', 0o644);
-    try {
-      writeSync(fd, body);
-    } finally {
-      closeSync(fd);
-    }
-  };
   const dropDraft = () => {
     try {
       unlinkSync(draft);
@@ -88,51 +82,80 @@ export async function acquireLock(outDir: string, options: LockOptions): Promise
       // already gone
     }
   };
-  try {
-    writeDraft();
-  } catch (err) {
-    // a full disk or an unwritable directory: leave nothing behind
-    dropDraft();
-    if (createdFrom !== undefined) removeIfEmpty(outDir, createdFrom);
-    throw err;
-  }
-  for (;;) {
+  /** One attempt to link the lock into place: undefined when it is ours, else the link's error. */
+  const attempt = (): NodeJS.ErrnoException | undefined => {
+    const fd = openSync(draft, 'wx', 0o644);
+    try {
+      writeSync(fd, body);
+    } finally {
+      closeSync(fd);
+    }
     try {
       linkSync(draft, lockPath);
+      return undefined;
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') {
-        // Another render that had created the directory just removed it again.
-        makeDirs(outDir);
-        writeDraft();
-        continue;
-      }
-      if (code !== 'EEXIST') {
-        dropDraft();
-        throw err;
-      }
-      const seen = inspect(lockPath);
-      if (!seen) continue; // released meanwhile
-      if (seen.stale) {
-        takeOver(lockPath, seen.ino);
-        continue;
-      }
-      const waited = Date.now() - begun;
-      if (waited >= options.waitMs) {
-        dropDraft();
-        throw new LockBusyError(lockPath, seen.state, waited, options.waitMs);
-      }
-      if (!waiting) {
-        waiting = true;
-        options.onWait?.(seen.state);
-      }
-      await sleep(Math.min(POLL_MS, options.waitMs - waited));
+      return err as NodeJS.ErrnoException;
+    } finally {
+      dropDraft();
+    }
+  };
+  let first = true;
+  for (;;) {
+    let failed: NodeJS.ErrnoException | undefined;
+    try {
+      failed = attempt();
+    } catch (err) {
+      dropDraft();
+      // a full disk or an unwritable directory: leave nothing behind
+      if (first && createdFrom !== undefined) removeIfEmpty(outDir, createdFrom);
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      failed = err as NodeJS.ErrnoException;
+    }
+    first = false;
+    if (failed === undefined) return held(lockPath, me.token, outDir, createdFrom);
+    if (failed.code === 'ENOENT') {
+      // Another render that had created the directory just removed it again.
+      makeDirs(outDir);
       continue;
     }
-    dropDraft();
-    return held(lockPath, me.token, outDir, createdFrom);
+    if (failed.code !== 'EEXIST') throw failed;
+    const seen = inspect(lockPath);
+    if (!seen) continue; // released meanwhile
+    if (seen.stale) {
+      takeOver(lockPath, seen.ino);
+      continue;
+    }
+    const waited = Date.now() - begun;
+    if (waited >= options.waitMs) throw new LockBusyError(lockPath, seen.state, waited, options.waitMs);
+    if (!waiting) {
+      waiting = true;
+      options.onWait?.(seen.state);
+    }
+    await sleep(Math.min(POLL_MS, options.waitMs - waited));
   }
 }
+
+/**
+ * Drafts (`.fedc-lock.<token>`) left by renders killed (SIGKILL) in the instant of an attempt: a
+ * draft lives a moment, so one this old is nobody's. The holder removes them.
+ */
+function removeOrphanedDrafts(outDir: string): void {
+  const now = Date.now();
+  try {
+    for (const name of readdirSync(outDir)) {
+      if (!DRAFT.test(name)) continue;
+      const file = path.join(outDir, name);
+      try {
+        if (now - lstatSync(file).mtimeMs > UNREADABLE_STALE_MS) unlinkSync(file);
+      } catch {
+        // gone meanwhile
+      }
+    }
+  } catch {
+    // an unreadable directory: the render fails on it anyway
+  }
+}
+const DRAFT = /^\.fedc-lock\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** The lock of an output directory as `--check` sees it, or undefined when there is none. */
 export function lockState(outDir: string): LockState | undefined {
@@ -140,6 +163,7 @@ export function lockState(outDir: string): LockState | undefined {
 }
 
 function held(lockPath: string, token: string, outDir: string, createdFrom: string | undefined): OutputLock {
+  removeOrphanedDrafts(outDir);
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   let released = false;
   const mine = () => readHolder(lockPath)?.token === token;
