@@ -102,6 +102,21 @@ function snapshot(dir: string): Map<string, string> {
   return out;
 }
 
+/** Every directory under dir, relative, sorted. */
+function listDirs(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (rel: string) => {
+    for (const e of readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      if (!e.isDirectory()) continue;
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      out.push(r);
+      walk(r);
+    }
+  };
+  walk('');
+  return out.sort();
+}
+
 function age(dir: string): void {
   const old = new Date('2001-01-01T00:00:00Z');
   for (const rel of readTree(dir).keys()) utimesSync(path.join(dir, rel), old, old);
@@ -734,6 +749,30 @@ describe('full and unwritable disks', () => {
     expect(r.stderr).toContain(`fedc - error ${code}: ${message}`);
     expect(r.stderr).toContain('  hint: the previous output was left as it was\n');
     expect(snapshot(path.join(dir, 'out'))).toEqual(before);
+  });
+
+  it('a write that fails takes the directories it made with it, and a commit finished by the next render the directories it emptied', async () => {
+    const { dir } = rendered6();
+    const out = path.join(dir, 'out');
+    const dirs = () => listDirs(out);
+    const cluster3 = readFileSync(path.join(dir, 'in/clusters/cluster2.yaml'), 'utf8').replace(/cluster2/g, 'cluster3');
+    write(dir, 'in/clusters/cluster3.yaml', cluster3);
+    const before = dirs();
+    const failed = cli(dir, ['render', 'in', '-o', 'out'], { FEDC_TEST_FAIL_WRITE: 'ENOSPC:3' });
+    expect(failed.stderr).toContain('error FEDC5009');
+    expect(dirs()).toEqual(before);
+    expect(cli(dir, ['render', 'in', '-o', 'out']).code).toBe(0);
+    expect(dirs()).toContain('clusters/cluster3');
+    // cluster3 goes; the render is killed before its commit's deletes, and the next one finishes it
+    rmSync(path.join(dir, 'in/clusters/cluster3.yaml'));
+    write(dir, 'in/test/cm-0.yaml', configMap('cm-0', 'changed'));
+    const run = start(dir, ['render', 'in', '-o', 'out'], { FEDC_TEST_CRASH_AFTER_RENAMES: '0' });
+    await until('the crash point', () => run.stderr().includes('fedc-test: stopped after 0 renames'));
+    run.child.kill('SIGKILL');
+    await run.done;
+    const again = cli(dir, ['render', 'in', '-o', 'out']);
+    expect(again.stderr).toContain('info FEDC5010');
+    expect(dirs()).toEqual(before);
   });
 
   it.each([

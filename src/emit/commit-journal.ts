@@ -1,6 +1,7 @@
 import { closeSync, fsyncSync, lstatSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
+import { removeEmptyDirs } from './make-dirs.js';
 import { CLUSTERS_DIR, DNS_DIR, isGeneratedByFedc } from '../model/output-contract.js';
 
 /**
@@ -126,7 +127,10 @@ export function recoverCommit(outDir: string): Recovery | undefined {
   }
   const dirs = new Set<string>();
   if (lost) {
-    for (const [tmp] of pending) rmSync(tmp, { force: true });
+    for (const [tmp] of pending) {
+      rmSync(tmp, { force: true });
+      removeEmptyDirs(path.dirname(tmp), outDir);
+    }
     removeJournal(outDir);
     return { outcome: 'rolled back', journal, files: pending.length, deleted: 0 };
   }
@@ -150,6 +154,8 @@ export function recoverCommit(outDir: string): Recovery | undefined {
   }
   for (const d of dirs) syncDir(d);
   removeJournal(outDir);
+  // as the commit would have: the directories its deletes emptied go too
+  for (const d of dirs) removeEmptyDirs(d, outDir);
   return { outcome: 'finished', journal, files: pending.length, deleted };
 }
 

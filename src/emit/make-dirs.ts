@@ -1,4 +1,4 @@
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, rmdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -43,5 +43,21 @@ function isDirectory(d: string): boolean {
     return statSync(d).isDirectory();
   } catch {
     return false;
+  }
+}
+
+/**
+ * mkdir -p's inverse: removes `dir`, then its parents, while they are empty, never `above` or
+ * anything not below it. Absolute paths. Stops at the first that is not empty, or not there.
+ */
+export function removeEmptyDirs(dir: string, above: string): void {
+  const stop = path.resolve(above);
+  const under = stop.endsWith(path.sep) ? stop : stop + path.sep;
+  for (let d = path.resolve(dir); d.startsWith(under); d = path.dirname(d)) {
+    try {
+      rmdirSync(d);
+    } catch {
+      return;
+    }
   }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, fstatSync, linkSync, lstatSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmdirSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { makeDirs } from './make-dirs.js';
+import { closeSync, fstatSync, linkSync, lstatSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { makeDirs, removeEmptyDirs } from './make-dirs.js';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -107,7 +107,7 @@ export async function acquireLock(outDir: string, options: LockOptions): Promise
     } catch (err) {
       dropDraft();
       // a full disk or an unwritable directory: leave nothing behind
-      if (first && createdFrom !== undefined) removeIfEmpty(outDir, createdFrom);
+      if (first && createdFrom !== undefined) removeEmptyDirs(outDir, path.dirname(createdFrom));
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       failed = err as NodeJS.ErrnoException;
     }
@@ -177,7 +177,7 @@ function held(lockPath: string, token: string, outDir: string, createdFrom: stri
     } catch {
       // already gone
     }
-    if (createdFrom !== undefined) removeIfEmpty(outDir, createdFrom);
+    if (createdFrom !== undefined) removeEmptyDirs(outDir, path.dirname(createdFrom));
   };
   // A cancelled CI job or a Ctrl-C: give the lock back before going (a journal, if any, stays for
   // the next render to recover), then die of the same signal.
@@ -196,22 +196,6 @@ function held(lockPath: string, token: string, outDir: string, createdFrom: stri
   };
 }
 
-/** Removes `dir` and its parents up to `top` (the first directory mkdir created) while they are empty. */
-function removeIfEmpty(dir: string, top: string): void {
-  let d = dir;
-  for (;;) {
-    try {
-      if (readdirSync(d).length > 0) return;
-      rmdirSync(d);
-    } catch {
-      return;
-    }
-    if (path.resolve(d) === path.resolve(top)) return;
-    const up = path.dirname(d);
-    if (up === d) return;
-    d = up;
-  }
-}
 
 interface Seen {
   state: LockState;

@@ -1,5 +1,5 @@
 import { existsSync, lstatSync, type BigIntStats, readdirSync, readFileSync, realpathSync, rmSync, rmdirSync, statSync } from 'node:fs';
-import { makeDirs } from './make-dirs.js';
+import { makeDirs, removeEmptyDirs } from './make-dirs.js';
 import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { CLUSTERS_DIR, isGeneratedByFedc } from '../model/output-contract.js';
@@ -241,6 +241,8 @@ export async function writeTree(outDir: string, tree: OutputTree, changes: TreeC
   const root = path.resolve(outDir);
   // Directories whose entries change: flushed before the journal goes.
   const touched = new Set<string>();
+  // Directories this render made: a failure before the commit removes them with its files.
+  const created = new Set<string>();
   try {
     const made = new Set<string>();
     for (const [, , target] of temps) {
@@ -251,6 +253,7 @@ export async function writeTree(outDir: string, tree: OutputTree, changes: TreeC
       const first = makeDirs(dir);
       // Every directory from `first` down to `dir` is new: its parent gained an entry.
       for (let d = dir; first !== undefined; d = path.dirname(d)) {
+        created.add(d);
         touched.add(path.dirname(d));
         if (d === first || d === root || path.dirname(d) === d) break;
       }
@@ -268,6 +271,8 @@ export async function writeTree(outDir: string, tree: OutputTree, changes: TreeC
     writeJournal(outDir, newJournal(temps.map(([rel]) => rel), changes.removed));
   } catch (err) {
     await pool(temps, WRITE_CONCURRENCY, ([, tmp]) => rm(tmp, { force: true }));
+    // deepest first, so that a directory is empty when its turn comes
+    for (const d of [...created].sort((a, b) => b.length - a.length)) removeEmptyDirs(d, path.dirname(d));
     throw err;
   }
   let done = 0;
@@ -290,7 +295,10 @@ export async function writeTree(outDir: string, tree: OutputTree, changes: TreeC
   for (const abs of changes.leftovers) rmSync(abs, { force: true });
   await pool([...touched], WRITE_CONCURRENCY, syncDirAsync);
   removeJournal(outDir);
-  for (const rel of changes.removed) pruneEmptyDirs(outDir, path.posix.dirname(rel));
+  // what the commit emptied: the directories of files it deleted, and of the temporary files of an
+  // earlier render killed before its commit (which made directories for them)
+  for (const rel of changes.removed) removeEmptyDirs(path.dirname(safeJoin(outDir, rel)), root);
+  for (const abs of changes.leftovers) removeEmptyDirs(path.dirname(abs), root);
 }
 
 /** Writes a file and flushes its data to disk, so a rename of it can never expose an empty file. */
@@ -447,14 +455,3 @@ function knownScopedFiles(outDir: string, tree: OutputTree, known: KnownOutput):
 /** A file Argo CD would apply, in a cluster's directory (not clusters/ itself). */
 const APPLIED_IN_CLUSTER_DIR = new RegExp(`^${CLUSTERS_DIR}/[^/]+/.+\\.(ya?ml|json)$`);
 
-function pruneEmptyDirs(outDir: string, relDir: string): void {
-  let rel = relDir;
-  while (rel && rel !== '.') {
-    try {
-      rmdirSync(safeJoin(outDir, rel));
-    } catch {
-      return; // not empty, or already gone
-    }
-    rel = path.posix.dirname(rel);
-  }
-}
