@@ -56,7 +56,7 @@ describe('block-parse.ts', () => {
       'just a scalar\n', 'a: 1\n- x\n', 'a:\n  b: 1\n c: 2\n', '- a\n  b: 1\n', 'a: b: c\n', 'a: b:\n', 'a: - x\n', 'a: "x" y\n', 'a: "x"#c\n', 'a:#c\n',
       'a:\n    b: 1\n  c: 2\n', '- x\n  - y\n', 'a: |\n    x\n  y\n', 'a: 1\n  b: 2\n', 'a: @x\n', 'a: `x`\n', 'a: %x\n', 'a: ? x\n',
       // characters
-      'a: 1\r\n', '\ufeffa: 1\n', 'a: \u00a0x\n', 'a: \x07\n', 'a: \ud800\n',
+      'a: 1\r\n', '\ufeffa: 1\n', 'a: \u00a0x\n', 'a: \x07\n', 'a: \ud800\n', 'a: x\udc00\n', 'a: \udc00\ud800\n',
     ];
     expect(declined.filter((text) => block(text) !== undefined)).toEqual([]);
   });

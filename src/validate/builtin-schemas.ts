@@ -156,7 +156,35 @@ function build(id: string, d: Definition): void {
   // The factory only refers to other definitions (reference()), so nothing is built under it.
   factory(id)!(d, reference, KUBERNETES_FORMATS);
   if (d.validate === stub) throw new Error(`fedc: the Kubernetes schema definition ${id} has no validator`);
+  d.validate = remembering(d.validate as Validator);
   built.add(id);
+}
+
+/** A factory's validator, with its context passed positionally (scripts/kubernetes-validators.mjs). */
+type Validator = ((data: unknown, instancePath?: string, parentData?: unknown, parentDataProperty?: string | number, rootData?: unknown) => boolean) & { errors?: ErrorObject[] | null };
+
+/**
+ * A definition's validator that remembers the objects and arrays it passed, and passes them again
+ * without a look. Clusters share the unchanged parts of an object (applyOverrides copies only the
+ * path an override changes), so the pod template under twenty clusters' Deployments that differ
+ * in replicas is checked once, not twenty times. Sound because a validator's result depends on
+ * its data alone (no $data, no defaults, pure formats) and rendered objects are never changed;
+ * only a pass is remembered, as errors name the instancePath they were found at.
+ */
+function remembering(inner: Validator): Validator {
+  const passed = new WeakSet<object>();
+  const v: Validator = (data, instancePath, parentData, parentDataProperty, rootData) => {
+    const remember = typeof data === 'object' && data !== null;
+    if (remember && passed.has(data)) {
+      v.errors = null;
+      return true;
+    }
+    const ok = inner(data, instancePath, parentData, parentDataProperty, rootData);
+    v.errors = inner.errors;
+    if (ok && remember) passed.add(data);
+    return ok;
+  };
+  return v;
 }
 
 /** One word for how the factories compiled: the worst of them, "accepted" when every one the cache has was (none compiled: "none"). */

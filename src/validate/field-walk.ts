@@ -17,6 +17,9 @@ export interface UnknownField {
 
 const OBJECT_META = 'IoK8sApimachineryPkgApisMetaV1ObjectMeta';
 
+/** Definition id -> the values found to have no unknown field under it. */
+const cleanValues = new Map<string, WeakSet<object>>();
+
 /**
  * The fields of a value that its schema does not declare: what the API server's field validation
  * reports as unknown (and drops). Only walks where the value has the shape the schema expects;
@@ -32,9 +35,18 @@ export function unknownFields(value: unknown, node: FieldNode): UnknownField[] {
 function walk(value: unknown, node: FieldNode, path: (string | number)[], out: UnknownField[]): void {
   if (node === '' || node === '*' || value === null || typeof value !== 'object') return;
   if (typeof node === 'string') {
+    // As the validators do (builtin-schemas.ts), a value shared by clusters' objects is walked once
+    // per definition: what had no unknown field then has none now.
+    let clean = cleanValues.get(node);
+    if (clean?.has(value)) return;
+    const found = out.length;
     const fields = definition(node).fields;
     if (typeof fields === 'string') walk(value, fields, path, out);
     else walkObject(value, fields, path, out);
+    if (out.length === found) {
+      if (!clean) cleanValues.set(node, (clean = new WeakSet()));
+      clean.add(value);
+    }
   } else if ('list' in node) {
     if (!Array.isArray(value)) return;
     for (let i = 0; i < value.length; i++) {
