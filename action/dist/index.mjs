@@ -19729,7 +19729,7 @@ function summaryText(diags) {
 }
 
 // dist/cli/diff-command.js
-import { readFileSync as readFileSync5, statSync as statSync6 } from "node:fs";
+import { readFileSync as readFileSync4, statSync as statSync6 } from "node:fs";
 import path14 from "node:path";
 
 // node_modules/diff/libesm/diff/base.js
@@ -23628,7 +23628,7 @@ var import_yaml4 = __toESM(require_dist(), 1);
 
 // dist/parse/block-parse.js
 function blockParse(text, spans, maxDepth, resolve) {
-  if (UNSUPPORTED.test(text))
+  if (UNSUPPORTED.test(text) || !text.isWellFormed())
     return void 0;
   const values = [];
   try {
@@ -23641,7 +23641,7 @@ function blockParse(text, spans, maxDepth, resolve) {
   }
   return values;
 }
-var UNSUPPORTED = /[\r\ufeff\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?:[^\ud800-\udbff]|^)[\udc00-\udfff]/;
+var UNSUPPORTED = /[\r\ufeff\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]/;
 var DECLINE = new Error("block-parse: declined");
 var decline = () => {
   throw DECLINE;
@@ -35504,7 +35504,24 @@ function build(id, d3) {
   factory(id)(d3, reference, KUBERNETES_FORMATS);
   if (d3.validate === stub)
     throw new Error(`fedc: the Kubernetes schema definition ${id} has no validator`);
+  d3.validate = remembering(d3.validate);
   built.add(id);
+}
+function remembering(inner) {
+  const passed = /* @__PURE__ */ new WeakSet();
+  const v = (data, instancePath, parentData, parentDataProperty, rootData) => {
+    const remember = typeof data === "object" && data !== null;
+    if (remember && passed.has(data)) {
+      v.errors = null;
+      return true;
+    }
+    const ok = inner(data, instancePath, parentData, parentDataProperty, rootData);
+    v.errors = inner.errors;
+    if (ok && remember)
+      passed.add(data);
+    return ok;
+  };
+  return v;
 }
 function summary(uses) {
   const all = new Set(uses.values());
@@ -35517,6 +35534,7 @@ function summary(uses) {
 // dist/validate/field-walk.js
 var isObj6 = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
 var OBJECT_META = "IoK8sApimachineryPkgApisMetaV1ObjectMeta";
+var cleanValues = /* @__PURE__ */ new Map();
 function unknownFields(value, node) {
   const out = [];
   walk(value, node, [], out);
@@ -35526,11 +35544,20 @@ function walk(value, node, path23, out) {
   if (node === "" || node === "*" || value === null || typeof value !== "object")
     return;
   if (typeof node === "string") {
+    let clean = cleanValues.get(node);
+    if (clean?.has(value))
+      return;
+    const found = out.length;
     const fields = definition(node).fields;
     if (typeof fields === "string")
       walk(value, fields, path23, out);
     else
       walkObject(value, fields, path23, out);
+    if (out.length === found) {
+      if (!clean)
+        cleanValues.set(node, clean = /* @__PURE__ */ new WeakSet());
+      clean.add(value);
+    }
   } else if ("list" in node) {
     if (!Array.isArray(value))
       return;
@@ -36219,10 +36246,10 @@ function previousZoneReader(output) {
 
 // dist/read/compile-cache.js
 import { createHash as createHash3, randomBytes } from "node:crypto";
-import { chmodSync, readdirSync as readdirSync4, readFileSync as readFileSync4, renameSync, statSync as statSync4, unlinkSync, utimesSync, writeFileSync as writeFileSync2 } from "node:fs";
+import { chmodSync, lstatSync as lstatSync5, readdirSync as readdirSync4, statSync as statSync4, renameSync, unlinkSync, utimesSync, writeFileSync as writeFileSync2 } from "node:fs";
 
 // dist/emit/make-dirs.js
-import { mkdirSync, statSync as statSync3 } from "node:fs";
+import { mkdirSync, rmdirSync, statSync as statSync3 } from "node:fs";
 import path10 from "node:path";
 function makeDirs(dir, mode = 511) {
   const target = path10.resolve(dir);
@@ -36260,13 +36287,24 @@ function isDirectory(d3) {
     return false;
   }
 }
+function removeEmptyDirs(dir, above) {
+  const stop = path10.resolve(above);
+  const under = stop.endsWith(path10.sep) ? stop : stop + path10.sep;
+  for (let d3 = path10.resolve(dir); d3.startsWith(under); d3 = path10.dirname(d3)) {
+    try {
+      rmdirSync(d3);
+    } catch {
+      return;
+    }
+  }
+}
 
 // dist/read/compile-cache.js
 import { homedir } from "node:os";
 import path11 from "node:path";
 import { fileURLToPath as fileURLToPath5 } from "node:url";
 import { deserialize, serialize } from "node:v8";
-var MAGIC2 = Buffer.from("fedc-cache-2\n");
+var MAGIC2 = Buffer.from("fedc-cache-3\n");
 var ENTRY = /^[0-9a-f]{64}\.bin$/;
 function cacheDir(env2 = process.env) {
   if (env2.FEDC_CACHE_DIR)
@@ -36320,13 +36358,14 @@ function openCompileCache(output, env2 = process.env) {
   const maxBytes = Math.max(1, Number(env2.FEDC_CACHE_MAX_MB) || 512) * 1024 * 1024;
   const file = (key) => path11.join(dir, `${key}.bin`);
   const read = (key) => {
-    let buf;
-    try {
-      buf = readFileSync4(file(key));
-    } catch {
+    const got = readRegularFile(file(key), maxBytes);
+    if (got === void 0 || "size" in got) {
+      tryUnlink(file(key));
       return void 0;
     }
-    const value = decode(buf);
+    if ("error" in got)
+      return void 0;
+    const value = decode(key, got.bytes);
     if (value === void 0) {
       tryUnlink(file(key));
       return void 0;
@@ -36340,7 +36379,7 @@ function openCompileCache(output, env2 = process.env) {
   };
   const write = (key, value) => {
     const payload = serialize(value);
-    const digest2 = createHash3("sha256").update(payload).digest();
+    const digest2 = entryDigest(key, payload);
     const tmp = path11.join(dir, `.${key}.${randomBytes(6).toString("hex")}.tmp`);
     try {
       writeFileSync2(tmp, Buffer.concat([MAGIC2, digest2, payload]), { mode: 384 });
@@ -36375,12 +36414,15 @@ function openCompileCache(output, env2 = process.env) {
     putRecord: write
   };
 }
-function decode(buf) {
+function entryDigest(key, payload) {
+  return createHash3("sha256").update(`${key}\0`).update(payload).digest();
+}
+function decode(key, buf) {
   if (buf.length < MAGIC2.length + 32 || !buf.subarray(0, MAGIC2.length).equals(MAGIC2))
     return void 0;
   const digest2 = buf.subarray(MAGIC2.length, MAGIC2.length + 32);
   const payload = buf.subarray(MAGIC2.length + 32);
-  if (!createHash3("sha256").update(payload).digest().equals(digest2))
+  if (!entryDigest(key, payload).equals(digest2))
     return void 0;
   try {
     return deserialize(payload);
@@ -36394,10 +36436,16 @@ function prune(dir, maxBytes) {
     const entries = readdirSync4(dir).flatMap((name) => {
       const full = path11.join(dir, name);
       try {
-        const s = statSync4(full);
-        if (TEMP.test(name) && Date.now() - s.mtimeMs > 36e5)
+        const s = lstatSync5(full);
+        if (!s.isFile())
+          return [];
+        if (TEMP.test(name)) {
+          if (Date.now() - s.mtimeMs <= 36e5)
+            return [{ full, size: s.size, used: s.mtimeMs, writing: true }];
           tryUnlink(full);
-        return ENTRY.test(name) ? [{ full, size: s.size, used: s.mtimeMs }] : [];
+          return [];
+        }
+        return ENTRY.test(name) ? [{ full, size: s.size, used: s.mtimeMs, writing: false }] : [];
       } catch {
         return [];
       }
@@ -36405,7 +36453,7 @@ function prune(dir, maxBytes) {
     let total = entries.reduce((n, e) => n + e.size, 0);
     if (total <= maxBytes)
       return;
-    for (const e of entries.sort((a, b) => a.used - b.used)) {
+    for (const e of entries.filter((x2) => !x2.writing).sort((a, b) => a.used - b.used)) {
       if (total <= maxBytes * 0.8)
         break;
       tryUnlink(e.full);
@@ -36993,11 +37041,11 @@ function buildOutputTree(clusters, options) {
 
 // dist/emit/output-stamp.js
 import { createHash as createHash4 } from "node:crypto";
-import { lstatSync as lstatSync6, readdirSync as readdirSync5, readFileSync as readFileSync7 } from "node:fs";
+import { lstatSync as lstatSync7, readdirSync as readdirSync5, readFileSync as readFileSync6 } from "node:fs";
 import path16 from "node:path";
 
 // dist/emit/commit-journal.js
-import { closeSync as closeSync2, fsyncSync, lstatSync as lstatSync5, openSync as openSync3, readFileSync as readFileSync6, renameSync as renameSync2, rmSync, statSync as statSync7, unlinkSync as unlinkSync2, writeSync as writeSync2 } from "node:fs";
+import { closeSync as closeSync2, fsyncSync, lstatSync as lstatSync6, openSync as openSync3, readFileSync as readFileSync5, renameSync as renameSync2, rmSync, statSync as statSync7, unlinkSync as unlinkSync2, writeSync as writeSync2 } from "node:fs";
 import { hostname } from "node:os";
 import path15 from "node:path";
 var JOURNAL_FILE = ".fedc-journal";
@@ -37033,7 +37081,7 @@ function removeJournal(outDir) {
 function readJournal(outDir) {
   let text;
   try {
-    text = readFileSync6(path15.join(outDir, JOURNAL_FILE), "utf8");
+    text = readFileSync5(path15.join(outDir, JOURNAL_FILE), "utf8");
   } catch (err2) {
     if (err2.code === "ENOENT")
       return void 0;
@@ -37093,8 +37141,10 @@ function recoverCommit(outDir) {
   }
   const dirs = /* @__PURE__ */ new Set();
   if (lost) {
-    for (const [tmp] of pending)
+    for (const [tmp] of pending) {
       rmSync(tmp, { force: true });
+      removeEmptyDirs(path15.dirname(tmp), outDir);
+    }
     removeJournal(outDir);
     return { outcome: "rolled back", journal, files: pending.length, deleted: 0 };
   }
@@ -37107,7 +37157,7 @@ function recoverCommit(outDir) {
     const file = inside(outDir, rel);
     let text;
     try {
-      text = readFileSync6(file, "utf8");
+      text = readFileSync5(file, "utf8");
     } catch {
       continue;
     }
@@ -37120,6 +37170,8 @@ function recoverCommit(outDir) {
   for (const d3 of dirs)
     syncDir(d3);
   removeJournal(outDir);
+  for (const d3 of dirs)
+    removeEmptyDirs(d3, outDir);
   return { outcome: "finished", journal, files: pending.length, deleted };
 }
 function inside(outDir, rel) {
@@ -37129,7 +37181,7 @@ function inside(outDir, rel) {
     dir = path15.join(dir, p);
     let link = false;
     try {
-      link = lstatSync5(dir).isSymbolicLink();
+      link = lstatSync6(dir).isSymbolicLink();
     } catch {
       break;
     }
@@ -37140,7 +37192,7 @@ function inside(outDir, rel) {
 }
 function isFile(p) {
   try {
-    return lstatSync5(p).isFile();
+    return lstatSync6(p).isFile();
   } catch {
     return false;
   }
@@ -37184,9 +37236,9 @@ function signature(st) {
   const type2 = st.isFile() ? "f" : st.isDirectory() ? "d" : st.isSymbolicLink() ? "l" : "o";
   return `${type2}:${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}:${st.dev}`;
 }
-var statOf = (abs) => lstatSync6(abs, { bigint: true, throwIfNoEntry: false });
+var statOf = (abs) => lstatSync7(abs, { bigint: true, throwIfNoEntry: false });
 var namesDigest = (abs) => sha2562(readdirSync5(abs).sort().join("\0"));
-var fileDigest = (abs) => `fedc:${sha2562(readFileSync7(abs))}`;
+var fileDigest = (abs) => `fedc:${sha2562(readFileSync6(abs))}`;
 function takeStamp(outDir, compileKey2, scope, wanted, report, now = Date.now()) {
   const root = path16.resolve(outDir);
   const entries = /* @__PURE__ */ new Map();
@@ -37355,7 +37407,7 @@ function treeDigests(tree) {
 }
 
 // dist/emit/write-tree.js
-import { existsSync as existsSync2, lstatSync as lstatSync7, readdirSync as readdirSync6, readFileSync as readFileSync8, realpathSync as realpathSync5, rmSync as rmSync2, rmdirSync, statSync as statSync8 } from "node:fs";
+import { existsSync as existsSync2, lstatSync as lstatSync8, readdirSync as readdirSync6, readFileSync as readFileSync7, realpathSync as realpathSync5, rmSync as rmSync2, statSync as statSync8 } from "node:fs";
 import { open, rename, rm } from "node:fs/promises";
 import path17 from "node:path";
 var WRITE_CONCURRENCY = 64;
@@ -37518,6 +37570,7 @@ async function writeTree(outDir, tree, changes, options = {}) {
   refuseSymlinks(changes, [...changes.added, ...changes.changed, ...changes.removed]);
   const root = path17.resolve(outDir);
   const touched = /* @__PURE__ */ new Set();
+  const created = /* @__PURE__ */ new Set();
   try {
     const made = /* @__PURE__ */ new Set();
     for (const [, , target] of temps) {
@@ -37528,6 +37581,7 @@ async function writeTree(outDir, tree, changes, options = {}) {
       made.add(dir);
       const first = makeDirs(dir);
       for (let d3 = dir; first !== void 0; d3 = path17.dirname(d3)) {
+        created.add(d3);
         touched.add(path17.dirname(d3));
         if (d3 === first || d3 === root || path17.dirname(d3) === d3)
           break;
@@ -37546,6 +37600,8 @@ async function writeTree(outDir, tree, changes, options = {}) {
     writeJournal(outDir, newJournal(temps.map(([rel]) => rel), changes.removed));
   } catch (err2) {
     await pool(temps, WRITE_CONCURRENCY, ([, tmp]) => rm(tmp, { force: true }));
+    for (const d3 of [...created].sort((a, b) => b.length - a.length))
+      removeEmptyDirs(d3, path17.dirname(d3));
     throw err2;
   }
   let done = 0;
@@ -37571,7 +37627,9 @@ async function writeTree(outDir, tree, changes, options = {}) {
   await pool([...touched], WRITE_CONCURRENCY, syncDirAsync);
   removeJournal(outDir);
   for (const rel of changes.removed)
-    pruneEmptyDirs(outDir, path17.posix.dirname(rel));
+    removeEmptyDirs(path17.dirname(safeJoin(outDir, rel)), root);
+  for (const abs of changes.leftovers)
+    removeEmptyDirs(path17.dirname(abs), root);
 }
 async function writeDurable(file, content) {
   const fault2 = writeFault(file);
@@ -37636,7 +37694,7 @@ function safeJoin(outDir, rel) {
     throw new Error(`refusing to write outside ${root}: ${rel}`);
   return full;
 }
-var diskFile = (abs, st) => ({ abs, ...st ? { st } : {}, text: () => readFileSync8(abs, "utf8") });
+var diskFile = (abs, st) => ({ abs, ...st ? { st } : {}, text: () => readFileSync7(abs, "utf8") });
 function scopedFiles(outDir, tree) {
   const out = /* @__PURE__ */ new Map();
   const symlinks = [];
@@ -37674,7 +37732,7 @@ function readableScopes(outDir, tree, symlinks) {
     const parts = scope.split("/");
     for (let i = 1; i <= parts.length; i++) {
       const sub = parts.slice(0, i).join("/");
-      if (lstatSync7(safeJoin(outDir, sub), { throwIfNoEntry: false })?.isSymbolicLink()) {
+      if (lstatSync8(safeJoin(outDir, sub), { throwIfNoEntry: false })?.isSymbolicLink()) {
         if (!symlinks.includes(sub))
           symlinks.push(sub);
         continue scopes;
@@ -37695,7 +37753,7 @@ function knownScopedFiles(outDir, tree, known) {
       if (keep.has(child2))
         continue;
       const abs = childPath(root, child2);
-      const cst = lstatSync7(abs, { bigint: true, throwIfNoEntry: false });
+      const cst = lstatSync8(abs, { bigint: true, throwIfNoEntry: false });
       if (!cst)
         continue;
       if (cst.isSymbolicLink())
@@ -37707,28 +37765,17 @@ function knownScopedFiles(outDir, tree, known) {
     }
   };
   for (const scope of readableScopes(outDir, tree, symlinks)) {
-    const st = lstatSync7(safeJoin(outDir, scope), { bigint: true, throwIfNoEntry: false });
+    const st = lstatSync8(safeJoin(outDir, scope), { bigint: true, throwIfNoEntry: false });
     if (st?.isDirectory())
       walk2(scope, st);
   }
   return { files: out, symlinks };
 }
 var APPLIED_IN_CLUSTER_DIR = new RegExp(`^${CLUSTERS_DIR}/[^/]+/.+\\.(ya?ml|json)$`);
-function pruneEmptyDirs(outDir, relDir) {
-  let rel = relDir;
-  while (rel && rel !== ".") {
-    try {
-      rmdirSync(safeJoin(outDir, rel));
-    } catch {
-      return;
-    }
-    rel = path17.posix.dirname(rel);
-  }
-}
 
 // dist/emit/output-lock.js
 import { randomUUID } from "node:crypto";
-import { closeSync as closeSync3, fstatSync as fstatSync2, linkSync, openSync as openSync4, readdirSync as readdirSync7, readFileSync as readFileSync9, readSync as readSync2, renameSync as renameSync3, rmdirSync as rmdirSync2, statSync as statSync9, unlinkSync as unlinkSync3, writeSync as writeSync3 } from "node:fs";
+import { closeSync as closeSync3, fstatSync as fstatSync2, linkSync, lstatSync as lstatSync9, openSync as openSync4, readdirSync as readdirSync7, readFileSync as readFileSync8, readSync as readSync2, renameSync as renameSync3, statSync as statSync9, unlinkSync as unlinkSync3, writeSync as writeSync3 } from "node:fs";
 import { hostname as hostname2 } from "node:os";
 import path18 from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -37762,69 +37809,89 @@ async function acquireLock(outDir, options) {
   const begun = Date.now();
   let waiting = false;
   const draft = path18.join(outDir, `${LOCK_FILE}.${me.token}`);
-  const writeDraft = () => {
-    const fd = openSync4(draft, "wx", 420);
-    try {
-      writeSync3(fd, body);
-    } finally {
-      closeSync3(fd);
-    }
-  };
   const dropDraft = () => {
     try {
       unlinkSync3(draft);
     } catch {
     }
   };
-  try {
-    writeDraft();
-  } catch (err2) {
-    dropDraft();
-    if (createdFrom !== void 0)
-      removeIfEmpty(outDir, createdFrom);
-    throw err2;
-  }
-  for (; ; ) {
+  const attempt = () => {
+    const fd = openSync4(draft, "wx", 420);
+    try {
+      writeSync3(fd, body);
+    } finally {
+      closeSync3(fd);
+    }
     try {
       linkSync(draft, lockPath);
+      return void 0;
     } catch (err2) {
-      const code = err2.code;
-      if (code === "ENOENT") {
-        makeDirs(outDir);
-        writeDraft();
-        continue;
-      }
-      if (code !== "EEXIST") {
-        dropDraft();
+      return err2;
+    } finally {
+      dropDraft();
+    }
+  };
+  let first = true;
+  for (; ; ) {
+    let failed2;
+    try {
+      failed2 = attempt();
+    } catch (err2) {
+      dropDraft();
+      if (first && createdFrom !== void 0)
+        removeEmptyDirs(outDir, path18.dirname(createdFrom));
+      if (err2.code !== "ENOENT")
         throw err2;
-      }
-      const seen = inspect(lockPath);
-      if (!seen)
-        continue;
-      if (seen.stale) {
-        takeOver(lockPath, seen.ino);
-        continue;
-      }
-      const waited = Date.now() - begun;
-      if (waited >= options.waitMs) {
-        dropDraft();
-        throw new LockBusyError(lockPath, seen.state, waited, options.waitMs);
-      }
-      if (!waiting) {
-        waiting = true;
-        options.onWait?.(seen.state);
-      }
-      await sleep(Math.min(POLL_MS, options.waitMs - waited));
+      failed2 = err2;
+    }
+    first = false;
+    if (failed2 === void 0)
+      return held(lockPath, me.token, outDir, createdFrom);
+    if (failed2.code === "ENOENT") {
+      makeDirs(outDir);
       continue;
     }
-    dropDraft();
-    return held(lockPath, me.token, outDir, createdFrom);
+    if (failed2.code !== "EEXIST")
+      throw failed2;
+    const seen = inspect(lockPath);
+    if (!seen)
+      continue;
+    if (seen.stale) {
+      takeOver(lockPath, seen.ino);
+      continue;
+    }
+    const waited = Date.now() - begun;
+    if (waited >= options.waitMs)
+      throw new LockBusyError(lockPath, seen.state, waited, options.waitMs);
+    if (!waiting) {
+      waiting = true;
+      options.onWait?.(seen.state);
+    }
+    await sleep(Math.min(POLL_MS, options.waitMs - waited));
   }
 }
+function removeOrphanedDrafts(outDir) {
+  const now = Date.now();
+  try {
+    for (const name of readdirSync7(outDir)) {
+      if (!DRAFT.test(name))
+        continue;
+      const file = path18.join(outDir, name);
+      try {
+        if (now - lstatSync9(file).mtimeMs > UNREADABLE_STALE_MS)
+          unlinkSync3(file);
+      } catch {
+      }
+    }
+  } catch {
+  }
+}
+var DRAFT = /^\.fedc-lock\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 function lockState(outDir) {
   return inspect(path18.join(outDir, LOCK_FILE))?.state;
 }
 function held(lockPath, token, outDir, createdFrom) {
+  removeOrphanedDrafts(outDir);
   const signals = ["SIGINT", "SIGTERM", "SIGHUP"];
   let released = false;
   const mine = () => readHolder(lockPath)?.token === token;
@@ -37841,7 +37908,7 @@ function held(lockPath, token, outDir, createdFrom) {
     } catch {
     }
     if (createdFrom !== void 0)
-      removeIfEmpty(outDir, createdFrom);
+      removeEmptyDirs(outDir, path18.dirname(createdFrom));
   };
   const onSignal = (signal) => {
     release();
@@ -37858,24 +37925,6 @@ function held(lockPath, token, outDir, createdFrom) {
     },
     release
   };
-}
-function removeIfEmpty(dir, top) {
-  let d3 = dir;
-  for (; ; ) {
-    try {
-      if (readdirSync7(d3).length > 0)
-        return;
-      rmdirSync2(d3);
-    } catch {
-      return;
-    }
-    if (path18.resolve(d3) === path18.resolve(top))
-      return;
-    const up = path18.dirname(d3);
-    if (up === d3)
-      return;
-    d3 = up;
-  }
 }
 function inspect(lockPath) {
   let fd;
@@ -37909,7 +37958,7 @@ function inspect(lockPath) {
 }
 function readHolder(lockPath) {
   try {
-    return parseHolder(readFileSync9(lockPath, "utf8"));
+    return parseHolder(readFileSync8(lockPath, "utf8"));
   } catch {
     return void 0;
   }
@@ -37944,7 +37993,7 @@ function isAlive(h) {
 function processStart(pid) {
   let stat2;
   try {
-    stat2 = readFileSync9(`/proc/${pid}/stat`, "utf8");
+    stat2 = readFileSync8(`/proc/${pid}/stat`, "utf8");
   } catch {
     return void 0;
   }
@@ -38636,7 +38685,7 @@ function usage(message) {
 }
 
 // dist/action/runner.js
-import { appendFileSync, readFileSync as readFileSync10, writeFileSync as writeFileSync3 } from "node:fs";
+import { appendFileSync, readFileSync as readFileSync9, writeFileSync as writeFileSync3 } from "node:fs";
 import os from "node:os";
 import path21 from "node:path";
 var SUMMARY_LIMIT = 1024 * 1024;
@@ -38658,7 +38707,7 @@ function runnerFromEnv(env2 = process.env) {
   return {
     // The runner upper-cases input names and keeps their dashes: INPUT_MAX-CHARS.
     input: (name, fallback = "") => (env2[`INPUT_${name.toUpperCase()}`] ?? "").trim() || fallback,
-    event: () => env2.GITHUB_EVENT_PATH ? JSON.parse(readFileSync10(env2.GITHUB_EVENT_PATH, "utf8")) : {},
+    event: () => env2.GITHUB_EVENT_PATH ? JSON.parse(readFileSync9(env2.GITHUB_EVENT_PATH, "utf8")) : {},
     eventName: env2.GITHUB_EVENT_NAME ?? "",
     repository: env2.GITHUB_REPOSITORY ?? "",
     workspace: env2.GITHUB_WORKSPACE ?? process.cwd(),
