@@ -341,6 +341,30 @@ spec:
 });
 
 describe('Helm templates and other templated YAML', () => {
+  it('a file YAML refuses is a template only when it parses without its actions: {{ }} as data beside a real mistake is that mistake (FEDC1001)', () => {
+    const alert = (extra: string) => `apiVersion: types.kubefed.io/v1beta1
+kind: FederatedConfigMap
+metadata: {name: alerts, namespace: web}
+spec:
+  template:
+    data:
+      summary: "Instance {{ $labels.instance }} down"
+${extra}  placement: {clusters: [{name: aws}]}
+`;
+    const dup = run({ ...CLUSTERS, 'ns.yaml': NS('web'), 'a.yaml': alert('      summary: "dup key"\n') });
+    expect(dup.diagnostics.filter((d) => d.severity === 'error').map((d) => `${where(d)} ${d.message}`)).toEqual([expect.stringMatching(/^error FEDC1001 a\.yaml:8:7 /)]);
+    const comment = run({ ...CLUSTERS, 'ns.yaml': NS('web'), 'c.yaml': '# owner: {{ .Values.owner }}\na: b: c\n' });
+    expect(comment.diagnostics.map(where)).toEqual([expect.stringMatching(/^error FEDC1001 c\.yaml:2:/)]);
+    const block = run({ ...CLUSTERS, 'ns.yaml': NS('web'), 'b.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: t\ndata:\n  slack.tmpl: |\n    {{ define "slack.text" }}x{{ end }}\n   bad: indentation\n' });
+    expect(block.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).toEqual(['FEDC1001']);
+    // the same data without the mistake is read, templates and all
+    const fine = run({ ...CLUSTERS, 'ns.yaml': NS('web'), 'a.yaml': alert('') });
+    expect([fine.failed, fine.diagnostics.filter((d) => d.code === 'FEDC1010')]).toEqual([false, []]);
+    // a real template with control structures on their own lines still is one
+    const tpl = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-web\ndata:\n  {{- if .Values.debug }}\n  debug: "true"\n  {{- end }}\n  a: {{ .Values.a | quote }}\n';
+    expect(run({ ...CLUSTERS, 't.yaml': tpl }).diagnostics.map(where)).toEqual(['warning FEDC1010 t.yaml:4:9']);
+  });
+
   it('a Go template outside a chart is skipped with one warning at its first action; a map key that is a map otherwise is an error', () => {
     const tpl = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  namespace: {{ .Release.Namespace }}\n';
     const r = run({ ...CLUSTERS, 'tpl.yaml': tpl });

@@ -26,3 +26,23 @@ export function templateActionAt(text: string): number {
   const m = ACTION.exec(text);
   return m ? m.index : -1;
 }
+
+/** A Go template action, over several lines too (a comment action, say). */
+const ACTIONS = /\{\{[\s\S]*?\}\}/g;
+
+/**
+ * The text with its Go template actions taken out, to tell a template from YAML with a mistake:
+ * an action alone on its lines (`{{- if .Values.x }}`) becomes blank, one within a line
+ * (`name: {{ .Release.Name }}-web`) the word `x`. A file YAML refuses is a template only when
+ * this parses; one that holds `{{ }}` as data (an Alertmanager template in a ConfigMap) and a
+ * real mistake still fails, and its mistake is reported.
+ */
+export function withoutActions(text: string): string {
+  return text.replace(ACTIONS, (action: string, at: number) => {
+    const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+    const nl = text.indexOf('\n', at + action.length);
+    const lineEnd = nl === -1 ? text.length : nl;
+    const alone = text.slice(lineStart, at).trim() === '' && text.slice(at + action.length, lineEnd).trim() === '';
+    return alone ? action.replace(/[^\n]/g, ' ') : 'x';
+  });
+}

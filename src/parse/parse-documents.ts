@@ -3,7 +3,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { SourceFile } from '../read/source-file.js';
 import { YAML_OPTIONS, type ParsedDocument } from './parsed-document.js';
 import { fastParse } from './fast-parse.js';
-import { chartOf, helmChartRoots, templateActionAt } from './helm-files.js';
+import { chartOf, helmChartRoots, templateActionAt, withoutActions } from './helm-files.js';
 import { lineCol } from './positions.js';
 
 const LONG_DIGITS = /[0-9]{16}/;
@@ -51,7 +51,7 @@ export function parseWithYaml(file: SourceFile): ParseResult {
   const broken = list.some((d) => d.errors.length > 0) || (mayHaveCollectionKeys && list.some((d) => collectionKeyAt(d) !== -1));
   if (broken) {
     const action = templateActionAt(file.text);
-    if (action !== -1) return { documents, diagnostics: [helmTemplate(file, action)] };
+    if (action !== -1 && isTemplated(file.text)) return { documents, diagnostics: [helmTemplate(file, action)] };
   }
   // Both once per file, not per document: a file of 10,000 documents is read in linear time.
   const longDigits = LONG_DIGITS.test(file.text);
@@ -247,6 +247,13 @@ function collectionKeyAt(doc: Document): number {
 }
 
 const excludeHint = (glob: string) => `fedc does not run Helm: render the chart with \`helm template\` into federated objects, or exclude it in fedc.yaml (exclude: ["${glob}"])`;
+
+/** Whether YAML refuses the text for its template actions alone: without them, it parses, with no map or list for a key. */
+function isTemplated(text: string): boolean {
+  const docs = parseAllDocuments(withoutActions(text), YAML_OPTIONS);
+  const list = Array.isArray(docs) ? docs : [docs];
+  return list.every((d) => d.errors.length === 0 && collectionKeyAt(d) === -1);
+}
 
 function helmTemplate(file: SourceFile, offset: number): Diagnostic {
   const { line, col } = lineCol(file.text, offset);
