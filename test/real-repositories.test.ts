@@ -341,6 +341,15 @@ spec:
 });
 
 describe('Helm templates and other templated YAML', () => {
+  it('a null map key (null:, ~:, an empty key) is FEDC1012: Kubernetes reads YAML as JSON and refuses it; a quoted "null" is a name', () => {
+    const cm = (data: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: default}\n${data}\n`;
+    for (const [data, at] of [['data: {null: "f"}', 'n.yaml:4:8'], ['data:\n  ~: f', 'n.yaml:5:3'], ['data:\n  Null: f', 'n.yaml:5:3'], ['data:\n  : f', 'n.yaml:5:3']] as const) {
+      const r = run({ ...CLUSTERS, 'n.yaml': cm(data) });
+      expect([data, r.diagnostics.map(where)]).toEqual([data, [`error FEDC1012 ${at}`]]);
+    }
+    expect(run({ ...CLUSTERS, 'n.yaml': cm('data:\n  "null": f') }).diagnostics.filter((d) => d.code === 'FEDC1012')).toEqual([]);
+  });
+
   it('a file YAML refuses is a template only when it parses without its actions: {{ }} as data beside a real mistake is that mistake (FEDC1001)', () => {
     const alert = (extra: string) => `apiVersion: types.kubefed.io/v1beta1
 kind: FederatedConfigMap

@@ -1,4 +1,4 @@
-import { isAlias, isCollection, isPair, parseAllDocuments, visit, type Alias, type Document, type YAMLError } from 'yaml';
+import { isAlias, isCollection, isNode, isPair, isScalar, parseAllDocuments, visit, type Alias, type Document, type YAMLError } from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { SourceFile } from '../read/source-file.js';
 import { YAML_OPTIONS, type ParsedDocument } from './parsed-document.js';
@@ -18,6 +18,8 @@ export interface ParseResult {
 
 /** Only text with one of these can hold a map key that is itself a map or a list. */
 const MAYBE_COLLECTION_KEY = /\{\{|\?\s|[\]}]\s*:/;
+/** A null or empty key (`null:`, `~:`, `: x`), which fastParse leaves to the `yaml` path too; or an explicit key (`? `). */
+const MAYBE_NULL_KEY = /(?:^|[\s{,[])(?:~|[Nn]ull|NULL)?:(?=\s|$)|\?\s/m;
 
 /**
  * YAML text to plain values, one per non-empty document; syntax errors become diagnostics. A file
@@ -48,6 +50,7 @@ export function parseWithYaml(file: SourceFile): ParseResult {
   const docs = parseAllDocuments(file.text, YAML_OPTIONS);
   const list = Array.isArray(docs) ? docs : [docs];
   const mayHaveCollectionKeys = MAYBE_COLLECTION_KEY.test(file.text);
+  const mayHaveNullKeys = MAYBE_NULL_KEY.test(file.text);
   const broken = list.some((d) => d.errors.length > 0) || (mayHaveCollectionKeys && list.some((d) => collectionKeyAt(d) !== -1));
   if (broken) {
     const action = templateActionAt(file.text);
@@ -71,6 +74,16 @@ export function parseWithYaml(file: SourceFile): ParseResult {
         code: 'FEDC1012', severity: 'error', file: file.path, line, col,
         message: 'this map key is itself a map or a list; Kubernetes objects have string keys',
         hint: 'quote the key, or write it as a plain string',
+      });
+      return;
+    }
+    const nullAt = mayHaveNullKeys ? nullKeyAt(doc) : -1;
+    if (nullAt !== -1) {
+      const { line, col } = lineCol(file.text, nullAt);
+      diagnostics.push({
+        code: 'FEDC1012', severity: 'error', file: file.path, line, col,
+        message: 'this map key is null (null, ~ or nothing): Kubernetes reads YAML as JSON, whose keys are strings, and refuses it',
+        hint: 'quote the key ("null") if it is a name',
       });
       return;
     }
@@ -238,6 +251,22 @@ function collectionKeyAt(doc: Document): number {
     Pair(_key, pair) {
       if (isCollection(pair.key)) {
         at = pair.key.range?.[0] ?? 0;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return at;
+}
+
+/** Offset of the first map key in the document that is null (`null:`, `~:`, an empty key), or -1. */
+function nullKeyAt(doc: Document): number {
+  let at = -1;
+  visit(doc, {
+    Pair(_key, pair) {
+      const key = pair.key;
+      if (key === null || (isScalar(key) && key.value === null)) {
+        at = (isScalar(key) ? key.range?.[0] : undefined) ?? (isNode(pair.value) ? pair.value.range?.[0] : undefined) ?? 0;
         return visit.BREAK;
       }
       return undefined;
