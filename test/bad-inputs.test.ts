@@ -357,6 +357,13 @@ describe('schema: wrong types and unknown fields (FEDC2001)', () => {
     expect(c.result.failed).toBe(true);
   });
 
+  it('an unknown field beside spec is one too: the API server drops it (and kubectl refuses it), as it does spec.placment', () => {
+    const src = deployment('    clusterSelector: {}\n').replace('spec:\n', 'spek:\n  replicas: 2\nspec:\n');
+    const c = run({ ...BASE, 'd.yaml': src });
+    const d = only(c);
+    expect([where(d), d.message, d.hint, textAt(c.src, d)]).toEqual(['error FEDC2001 d.yaml:6:1', 'FederatedDeployment app: unknown field "spek"', 'did you mean "spec"?', 'spek:']);
+  });
+
   it('a federated object without metadata', () => {
     const c = run({ ...BASE, 'a.yaml': 'apiVersion: types.kubefed.io/v1beta1\nkind: FederatedConfigMap\nspec: {}\n' });
     const d = only(c);
