@@ -63,7 +63,7 @@ var require_identity = __commonJS({
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
     var isMap2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isScalar5 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection2(node) {
       if (node && typeof node === "object")
@@ -74,7 +74,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    function isNode(node) {
+    function isNode2(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
           case ALIAS:
@@ -85,7 +85,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar4(node) || isCollection2(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar5(node) || isCollection2(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -98,9 +98,9 @@ var require_identity = __commonJS({
     exports.isCollection = isCollection2;
     exports.isDocument = isDocument;
     exports.isMap = isMap2;
-    exports.isNode = isNode;
+    exports.isNode = isNode2;
     exports.isPair = isPair3;
-    exports.isScalar = isScalar4;
+    exports.isScalar = isScalar5;
     exports.isSeq = isSeq2;
   }
 });
@@ -5645,7 +5645,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection2 = (token) => !!token && "items" in token;
-    var isScalar4 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar5 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -5729,7 +5729,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection2;
-    exports.isScalar = isScalar4;
+    exports.isScalar = isScalar5;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -7438,10 +7438,9 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
       }
       errors++;
     }
-    if (data.apiVersion !== void 0) {
-      let data0 = data.apiVersion;
-      if (typeof data0 !== "string") {
-        const err4 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.apiVersion.type, parentSchema: schema11.properties.apiVersion, data: data0 };
+    for (const key0 in data) {
+      if (!(key0 === "apiVersion" || key0 === "kind" || key0 === "metadata" || key0 === "spec" || key0 === "status")) {
+        const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11, data };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -7450,10 +7449,10 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.kind !== void 0) {
-      let data1 = data.kind;
-      if (typeof data1 !== "string") {
-        const err5 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.kind.type, parentSchema: schema11.properties.kind, data: data1 };
+    if (data.apiVersion !== void 0) {
+      let data0 = data.apiVersion;
+      if (typeof data0 !== "string") {
+        const err5 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.apiVersion.type, parentSchema: schema11.properties.apiVersion, data: data0 };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -7462,34 +7461,34 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
+    if (data.kind !== void 0) {
+      let data1 = data.kind;
+      if (typeof data1 !== "string") {
+        const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.kind.type, parentSchema: schema11.properties.kind, data: data1 };
+        if (vErrors === null) {
+          vErrors = [err6];
+        } else {
+          vErrors.push(err6);
+        }
+        errors++;
+      }
+    }
     if (data.metadata !== void 0) {
       let data2 = data.metadata;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.name === void 0) {
-          const err6 = { instancePath: instancePath + "/metadata", schemaPath: "#/definitions/objectMeta/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema12.required, parentSchema: schema12, data: data2 };
+          const err7 = { instancePath: instancePath + "/metadata", schemaPath: "#/definitions/objectMeta/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema12.required, parentSchema: schema12, data: data2 };
           if (vErrors === null) {
-            vErrors = [err6];
+            vErrors = [err7];
           } else {
-            vErrors.push(err6);
+            vErrors.push(err7);
           }
           errors++;
         }
         if (data2.name !== void 0) {
           let data3 = data2.name;
           if (typeof data3 !== "string") {
-            const err7 = { instancePath: instancePath + "/metadata/name", schemaPath: "#/definitions/objectMeta/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema12.properties.name.type, parentSchema: schema12.properties.name, data: data3 };
-            if (vErrors === null) {
-              vErrors = [err7];
-            } else {
-              vErrors.push(err7);
-            }
-            errors++;
-          }
-        }
-        if (data2.namespace !== void 0) {
-          let data4 = data2.namespace;
-          if (typeof data4 !== "string") {
-            const err8 = { instancePath: instancePath + "/metadata/namespace", schemaPath: "#/definitions/objectMeta/properties/namespace/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema12.properties.namespace.type, parentSchema: schema12.properties.namespace, data: data4 };
+            const err8 = { instancePath: instancePath + "/metadata/name", schemaPath: "#/definitions/objectMeta/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema12.properties.name.type, parentSchema: schema12.properties.name, data: data3 };
             if (vErrors === null) {
               vErrors = [err8];
             } else {
@@ -7498,10 +7497,10 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data2.labels !== void 0) {
-          let data5 = data2.labels;
-          if (!(data5 && typeof data5 == "object" && !Array.isArray(data5)) && data5 !== null) {
-            const err9 = { instancePath: instancePath + "/metadata/labels", schemaPath: "#/definitions/objectMeta/properties/labels/type", keyword: "type", params: { type: schema12.properties.labels.type }, message: "must be object,null", schema: schema12.properties.labels.type, parentSchema: schema12.properties.labels, data: data5 };
+        if (data2.namespace !== void 0) {
+          let data4 = data2.namespace;
+          if (typeof data4 !== "string") {
+            const err9 = { instancePath: instancePath + "/metadata/namespace", schemaPath: "#/definitions/objectMeta/properties/namespace/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema12.properties.namespace.type, parentSchema: schema12.properties.namespace, data: data4 };
             if (vErrors === null) {
               vErrors = [err9];
             } else {
@@ -7509,15 +7508,27 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
+        }
+        if (data2.labels !== void 0) {
+          let data5 = data2.labels;
+          if (!(data5 && typeof data5 == "object" && !Array.isArray(data5)) && data5 !== null) {
+            const err10 = { instancePath: instancePath + "/metadata/labels", schemaPath: "#/definitions/objectMeta/properties/labels/type", keyword: "type", params: { type: schema12.properties.labels.type }, message: "must be object,null", schema: schema12.properties.labels.type, parentSchema: schema12.properties.labels, data: data5 };
+            if (vErrors === null) {
+              vErrors = [err10];
+            } else {
+              vErrors.push(err10);
+            }
+            errors++;
+          }
           if (data5 && typeof data5 == "object" && !Array.isArray(data5)) {
-            for (const key0 in data5) {
-              let data6 = data5[key0];
+            for (const key1 in data5) {
+              let data6 = data5[key1];
               if (typeof data6 !== "string") {
-                const err10 = { instancePath: instancePath + "/metadata/labels/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/objectMeta/properties/labels/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema12.properties.labels.additionalProperties.type, parentSchema: schema12.properties.labels.additionalProperties, data: data6 };
+                const err11 = { instancePath: instancePath + "/metadata/labels/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/objectMeta/properties/labels/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema12.properties.labels.additionalProperties.type, parentSchema: schema12.properties.labels.additionalProperties, data: data6 };
                 if (vErrors === null) {
-                  vErrors = [err10];
+                  vErrors = [err11];
                 } else {
-                  vErrors.push(err10);
+                  vErrors.push(err11);
                 }
                 errors++;
               }
@@ -7527,23 +7538,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         if (data2.annotations !== void 0) {
           let data7 = data2.annotations;
           if (!(data7 && typeof data7 == "object" && !Array.isArray(data7)) && data7 !== null) {
-            const err11 = { instancePath: instancePath + "/metadata/annotations", schemaPath: "#/definitions/objectMeta/properties/annotations/type", keyword: "type", params: { type: schema12.properties.annotations.type }, message: "must be object,null", schema: schema12.properties.annotations.type, parentSchema: schema12.properties.annotations, data: data7 };
+            const err12 = { instancePath: instancePath + "/metadata/annotations", schemaPath: "#/definitions/objectMeta/properties/annotations/type", keyword: "type", params: { type: schema12.properties.annotations.type }, message: "must be object,null", schema: schema12.properties.annotations.type, parentSchema: schema12.properties.annotations, data: data7 };
             if (vErrors === null) {
-              vErrors = [err11];
+              vErrors = [err12];
             } else {
-              vErrors.push(err11);
+              vErrors.push(err12);
             }
             errors++;
           }
           if (data7 && typeof data7 == "object" && !Array.isArray(data7)) {
-            for (const key1 in data7) {
-              let data8 = data7[key1];
+            for (const key2 in data7) {
+              let data8 = data7[key2];
               if (typeof data8 !== "string") {
-                const err12 = { instancePath: instancePath + "/metadata/annotations/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/objectMeta/properties/annotations/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema12.properties.annotations.additionalProperties.type, parentSchema: schema12.properties.annotations.additionalProperties, data: data8 };
+                const err13 = { instancePath: instancePath + "/metadata/annotations/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/objectMeta/properties/annotations/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema12.properties.annotations.additionalProperties.type, parentSchema: schema12.properties.annotations.additionalProperties, data: data8 };
                 if (vErrors === null) {
-                  vErrors = [err12];
+                  vErrors = [err13];
                 } else {
-                  vErrors.push(err12);
+                  vErrors.push(err13);
                 }
                 errors++;
               }
@@ -7551,11 +7562,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err13 = { instancePath: instancePath + "/metadata", schemaPath: "#/definitions/objectMeta/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema12.type, parentSchema: schema12, data: data2 };
+        const err14 = { instancePath: instancePath + "/metadata", schemaPath: "#/definitions/objectMeta/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema12.type, parentSchema: schema12, data: data2 };
         if (vErrors === null) {
-          vErrors = [err13];
+          vErrors = [err14];
         } else {
-          vErrors.push(err13);
+          vErrors.push(err14);
         }
         errors++;
       }
@@ -7563,21 +7574,9 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.spec !== void 0) {
       let data9 = data.spec;
       if (data9 && typeof data9 == "object" && !Array.isArray(data9)) {
-        for (const key2 in data9) {
-          if (!(key2 === "template" || key2 === "placement" || key2 === "overrides" || key2 === "retainReplicas")) {
-            const err14 = { instancePath: instancePath + "/spec", schemaPath: "#/properties/spec/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.spec, data: data9 };
-            if (vErrors === null) {
-              vErrors = [err14];
-            } else {
-              vErrors.push(err14);
-            }
-            errors++;
-          }
-        }
-        if (data9.template !== void 0) {
-          let data10 = data9.template;
-          if (!(data10 && typeof data10 == "object" && !Array.isArray(data10))) {
-            const err15 = { instancePath: instancePath + "/spec/template", schemaPath: "#/properties/spec/properties/template/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.spec.properties.template.type, parentSchema: schema11.properties.spec.properties.template, data: data10 };
+        for (const key3 in data9) {
+          if (!(key3 === "template" || key3 === "placement" || key3 === "overrides" || key3 === "retainReplicas")) {
+            const err15 = { instancePath: instancePath + "/spec", schemaPath: "#/properties/spec/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.spec, data: data9 };
             if (vErrors === null) {
               vErrors = [err15];
             } else {
@@ -7586,16 +7585,28 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
+        if (data9.template !== void 0) {
+          let data10 = data9.template;
+          if (!(data10 && typeof data10 == "object" && !Array.isArray(data10))) {
+            const err16 = { instancePath: instancePath + "/spec/template", schemaPath: "#/properties/spec/properties/template/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.spec.properties.template.type, parentSchema: schema11.properties.spec.properties.template, data: data10 };
+            if (vErrors === null) {
+              vErrors = [err16];
+            } else {
+              vErrors.push(err16);
+            }
+            errors++;
+          }
+        }
         if (data9.placement !== void 0) {
           let data11 = data9.placement;
           if (data11 && typeof data11 == "object" && !Array.isArray(data11)) {
-            for (const key3 in data11) {
-              if (!(key3 === "clusters" || key3 === "clusterSelector")) {
-                const err16 = { instancePath: instancePath + "/spec/placement", schemaPath: "#/properties/spec/properties/placement/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.spec.properties.placement, data: data11 };
+            for (const key4 in data11) {
+              if (!(key4 === "clusters" || key4 === "clusterSelector")) {
+                const err17 = { instancePath: instancePath + "/spec/placement", schemaPath: "#/properties/spec/properties/placement/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.spec.properties.placement, data: data11 };
                 if (vErrors === null) {
-                  vErrors = [err16];
+                  vErrors = [err17];
                 } else {
-                  vErrors.push(err16);
+                  vErrors.push(err17);
                 }
                 errors++;
               }
@@ -7603,11 +7614,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             if (data11.clusters !== void 0) {
               let data12 = data11.clusters;
               if (!Array.isArray(data12) && data12 !== null) {
-                const err17 = { instancePath: instancePath + "/spec/placement/clusters", schemaPath: "#/properties/spec/properties/placement/properties/clusters/type", keyword: "type", params: { type: schema11.properties.spec.properties.placement.properties.clusters.type }, message: "must be array,null", schema: schema11.properties.spec.properties.placement.properties.clusters.type, parentSchema: schema11.properties.spec.properties.placement.properties.clusters, data: data12 };
+                const err18 = { instancePath: instancePath + "/spec/placement/clusters", schemaPath: "#/properties/spec/properties/placement/properties/clusters/type", keyword: "type", params: { type: schema11.properties.spec.properties.placement.properties.clusters.type }, message: "must be array,null", schema: schema11.properties.spec.properties.placement.properties.clusters.type, parentSchema: schema11.properties.spec.properties.placement.properties.clusters, data: data12 };
                 if (vErrors === null) {
-                  vErrors = [err17];
+                  vErrors = [err18];
                 } else {
-                  vErrors.push(err17);
+                  vErrors.push(err18);
                 }
                 errors++;
               }
@@ -7617,29 +7628,17 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data13 = data12[i0];
                   if (data13 && typeof data13 == "object" && !Array.isArray(data13)) {
                     if (data13.name === void 0) {
-                      const err18 = { instancePath: instancePath + "/spec/placement/clusters/" + i0, schemaPath: "#/properties/spec/properties/placement/properties/clusters/items/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema11.properties.spec.properties.placement.properties.clusters.items.required, parentSchema: schema11.properties.spec.properties.placement.properties.clusters.items, data: data13 };
+                      const err19 = { instancePath: instancePath + "/spec/placement/clusters/" + i0, schemaPath: "#/properties/spec/properties/placement/properties/clusters/items/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema11.properties.spec.properties.placement.properties.clusters.items.required, parentSchema: schema11.properties.spec.properties.placement.properties.clusters.items, data: data13 };
                       if (vErrors === null) {
-                        vErrors = [err18];
+                        vErrors = [err19];
                       } else {
-                        vErrors.push(err18);
+                        vErrors.push(err19);
                       }
                       errors++;
                     }
-                    for (const key4 in data13) {
-                      if (!(key4 === "name")) {
-                        const err19 = { instancePath: instancePath + "/spec/placement/clusters/" + i0, schemaPath: "#/properties/spec/properties/placement/properties/clusters/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.spec.properties.placement.properties.clusters.items, data: data13 };
-                        if (vErrors === null) {
-                          vErrors = [err19];
-                        } else {
-                          vErrors.push(err19);
-                        }
-                        errors++;
-                      }
-                    }
-                    if (data13.name !== void 0) {
-                      let data14 = data13.name;
-                      if (typeof data14 !== "string") {
-                        const err20 = { instancePath: instancePath + "/spec/placement/clusters/" + i0 + "/name", schemaPath: "#/properties/spec/properties/placement/properties/clusters/items/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.spec.properties.placement.properties.clusters.items.properties.name.type, parentSchema: schema11.properties.spec.properties.placement.properties.clusters.items.properties.name, data: data14 };
+                    for (const key5 in data13) {
+                      if (!(key5 === "name")) {
+                        const err20 = { instancePath: instancePath + "/spec/placement/clusters/" + i0, schemaPath: "#/properties/spec/properties/placement/properties/clusters/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.spec.properties.placement.properties.clusters.items, data: data13 };
                         if (vErrors === null) {
                           vErrors = [err20];
                         } else {
@@ -7648,12 +7647,24 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                         errors++;
                       }
                     }
+                    if (data13.name !== void 0) {
+                      let data14 = data13.name;
+                      if (typeof data14 !== "string") {
+                        const err21 = { instancePath: instancePath + "/spec/placement/clusters/" + i0 + "/name", schemaPath: "#/properties/spec/properties/placement/properties/clusters/items/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.spec.properties.placement.properties.clusters.items.properties.name.type, parentSchema: schema11.properties.spec.properties.placement.properties.clusters.items.properties.name, data: data14 };
+                        if (vErrors === null) {
+                          vErrors = [err21];
+                        } else {
+                          vErrors.push(err21);
+                        }
+                        errors++;
+                      }
+                    }
                   } else {
-                    const err21 = { instancePath: instancePath + "/spec/placement/clusters/" + i0, schemaPath: "#/properties/spec/properties/placement/properties/clusters/items/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.spec.properties.placement.properties.clusters.items.type, parentSchema: schema11.properties.spec.properties.placement.properties.clusters.items, data: data13 };
+                    const err22 = { instancePath: instancePath + "/spec/placement/clusters/" + i0, schemaPath: "#/properties/spec/properties/placement/properties/clusters/items/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.spec.properties.placement.properties.clusters.items.type, parentSchema: schema11.properties.spec.properties.placement.properties.clusters.items, data: data13 };
                     if (vErrors === null) {
-                      vErrors = [err21];
+                      vErrors = [err22];
                     } else {
-                      vErrors.push(err21);
+                      vErrors.push(err22);
                     }
                     errors++;
                   }
@@ -7663,30 +7674,18 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             if (data11.clusterSelector !== void 0) {
               let data15 = data11.clusterSelector;
               if (!(data15 && typeof data15 == "object" && !Array.isArray(data15)) && data15 !== null) {
-                const err22 = { instancePath: instancePath + "/spec/placement/clusterSelector", schemaPath: "#/properties/spec/properties/placement/properties/clusterSelector/type", keyword: "type", params: { type: schema11.properties.spec.properties.placement.properties.clusterSelector.type }, message: "must be object,null", schema: schema11.properties.spec.properties.placement.properties.clusterSelector.type, parentSchema: schema11.properties.spec.properties.placement.properties.clusterSelector, data: data15 };
+                const err23 = { instancePath: instancePath + "/spec/placement/clusterSelector", schemaPath: "#/properties/spec/properties/placement/properties/clusterSelector/type", keyword: "type", params: { type: schema11.properties.spec.properties.placement.properties.clusterSelector.type }, message: "must be object,null", schema: schema11.properties.spec.properties.placement.properties.clusterSelector.type, parentSchema: schema11.properties.spec.properties.placement.properties.clusterSelector, data: data15 };
                 if (vErrors === null) {
-                  vErrors = [err22];
+                  vErrors = [err23];
                 } else {
-                  vErrors.push(err22);
+                  vErrors.push(err23);
                 }
                 errors++;
               }
               if (data15 && typeof data15 == "object" && !Array.isArray(data15)) {
-                for (const key5 in data15) {
-                  if (!(key5 === "matchLabels" || key5 === "matchExpressions")) {
-                    const err23 = { instancePath: instancePath + "/spec/placement/clusterSelector", schemaPath: "#/properties/spec/properties/placement/properties/clusterSelector/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.spec.properties.placement.properties.clusterSelector, data: data15 };
-                    if (vErrors === null) {
-                      vErrors = [err23];
-                    } else {
-                      vErrors.push(err23);
-                    }
-                    errors++;
-                  }
-                }
-                if (data15.matchLabels !== void 0) {
-                  let data16 = data15.matchLabels;
-                  if (!(data16 && typeof data16 == "object" && !Array.isArray(data16)) && data16 !== null) {
-                    const err24 = { instancePath: instancePath + "/spec/placement/clusterSelector/matchLabels", schemaPath: "#/properties/spec/properties/placement/properties/clusterSelector/properties/matchLabels/type", keyword: "type", params: { type: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchLabels.type }, message: "must be object,null", schema: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchLabels.type, parentSchema: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchLabels, data: data16 };
+                for (const key6 in data15) {
+                  if (!(key6 === "matchLabels" || key6 === "matchExpressions")) {
+                    const err24 = { instancePath: instancePath + "/spec/placement/clusterSelector", schemaPath: "#/properties/spec/properties/placement/properties/clusterSelector/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.spec.properties.placement.properties.clusterSelector, data: data15 };
                     if (vErrors === null) {
                       vErrors = [err24];
                     } else {
@@ -7694,15 +7693,27 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                     errors++;
                   }
+                }
+                if (data15.matchLabels !== void 0) {
+                  let data16 = data15.matchLabels;
+                  if (!(data16 && typeof data16 == "object" && !Array.isArray(data16)) && data16 !== null) {
+                    const err25 = { instancePath: instancePath + "/spec/placement/clusterSelector/matchLabels", schemaPath: "#/properties/spec/properties/placement/properties/clusterSelector/properties/matchLabels/type", keyword: "type", params: { type: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchLabels.type }, message: "must be object,null", schema: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchLabels.type, parentSchema: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchLabels, data: data16 };
+                    if (vErrors === null) {
+                      vErrors = [err25];
+                    } else {
+                      vErrors.push(err25);
+                    }
+                    errors++;
+                  }
                   if (data16 && typeof data16 == "object" && !Array.isArray(data16)) {
-                    for (const key6 in data16) {
-                      let data17 = data16[key6];
+                    for (const key7 in data16) {
+                      let data17 = data16[key7];
                       if (typeof data17 !== "string") {
-                        const err25 = { instancePath: instancePath + "/spec/placement/clusterSelector/matchLabels/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/placement/properties/clusterSelector/properties/matchLabels/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchLabels.additionalProperties.type, parentSchema: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchLabels.additionalProperties, data: data17 };
+                        const err26 = { instancePath: instancePath + "/spec/placement/clusterSelector/matchLabels/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/spec/properties/placement/properties/clusterSelector/properties/matchLabels/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchLabels.additionalProperties.type, parentSchema: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchLabels.additionalProperties, data: data17 };
                         if (vErrors === null) {
-                          vErrors = [err25];
+                          vErrors = [err26];
                         } else {
-                          vErrors.push(err25);
+                          vErrors.push(err26);
                         }
                         errors++;
                       }
@@ -7712,11 +7723,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (data15.matchExpressions !== void 0) {
                   let data18 = data15.matchExpressions;
                   if (!Array.isArray(data18) && data18 !== null) {
-                    const err26 = { instancePath: instancePath + "/spec/placement/clusterSelector/matchExpressions", schemaPath: "#/properties/spec/properties/placement/properties/clusterSelector/properties/matchExpressions/type", keyword: "type", params: { type: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchExpressions.type }, message: "must be array,null", schema: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchExpressions.type, parentSchema: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchExpressions, data: data18 };
+                    const err27 = { instancePath: instancePath + "/spec/placement/clusterSelector/matchExpressions", schemaPath: "#/properties/spec/properties/placement/properties/clusterSelector/properties/matchExpressions/type", keyword: "type", params: { type: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchExpressions.type }, message: "must be array,null", schema: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchExpressions.type, parentSchema: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchExpressions, data: data18 };
                     if (vErrors === null) {
-                      vErrors = [err26];
+                      vErrors = [err27];
                     } else {
-                      vErrors.push(err26);
+                      vErrors.push(err27);
                     }
                     errors++;
                   }
@@ -7726,16 +7737,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       let data19 = data18[i1];
                       if (data19 && typeof data19 == "object" && !Array.isArray(data19)) {
                         if (data19.key === void 0) {
-                          const err27 = { instancePath: instancePath + "/spec/placement/clusterSelector/matchExpressions/" + i1, schemaPath: "#/properties/spec/properties/placement/properties/clusterSelector/properties/matchExpressions/items/required", keyword: "required", params: { missingProperty: "key" }, message: "must have required property 'key'", schema: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchExpressions.items.required, parentSchema: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchExpressions.items, data: data19 };
-                          if (vErrors === null) {
-                            vErrors = [err27];
-                          } else {
-                            vErrors.push(err27);
-                          }
-                          errors++;
-                        }
-                        if (data19.operator === void 0) {
-                          const err28 = { instancePath: instancePath + "/spec/placement/clusterSelector/matchExpressions/" + i1, schemaPath: "#/properties/spec/properties/placement/properties/clusterSelector/properties/matchExpressions/items/required", keyword: "required", params: { missingProperty: "operator" }, message: "must have required property 'operator'", schema: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchExpressions.items.required, parentSchema: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchExpressions.items, data: data19 };
+                          const err28 = { instancePath: instancePath + "/spec/placement/clusterSelector/matchExpressions/" + i1, schemaPath: "#/properties/spec/properties/placement/properties/clusterSelector/properties/matchExpressions/items/required", keyword: "required", params: { missingProperty: "key" }, message: "must have required property 'key'", schema: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchExpressions.items.required, parentSchema: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchExpressions.items, data: data19 };
                           if (vErrors === null) {
                             vErrors = [err28];
                           } else {
@@ -7743,21 +7745,18 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                           }
                           errors++;
                         }
-                        for (const key7 in data19) {
-                          if (!(key7 === "key" || key7 === "operator" || key7 === "values")) {
-                            const err29 = { instancePath: instancePath + "/spec/placement/clusterSelector/matchExpressions/" + i1, schemaPath: "#/properties/spec/properties/placement/properties/clusterSelector/properties/matchExpressions/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchExpressions.items, data: data19 };
-                            if (vErrors === null) {
-                              vErrors = [err29];
-                            } else {
-                              vErrors.push(err29);
-                            }
-                            errors++;
+                        if (data19.operator === void 0) {
+                          const err29 = { instancePath: instancePath + "/spec/placement/clusterSelector/matchExpressions/" + i1, schemaPath: "#/properties/spec/properties/placement/properties/clusterSelector/properties/matchExpressions/items/required", keyword: "required", params: { missingProperty: "operator" }, message: "must have required property 'operator'", schema: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchExpressions.items.required, parentSchema: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchExpressions.items, data: data19 };
+                          if (vErrors === null) {
+                            vErrors = [err29];
+                          } else {
+                            vErrors.push(err29);
                           }
+                          errors++;
                         }
-                        if (data19.key !== void 0) {
-                          let data20 = data19.key;
-                          if (typeof data20 !== "string") {
-                            const err30 = { instancePath: instancePath + "/spec/placement/clusterSelector/matchExpressions/" + i1 + "/key", schemaPath: "#/properties/spec/properties/placement/properties/clusterSelector/properties/matchExpressions/items/properties/key/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchExpressions.items.properties.key.type, parentSchema: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchExpressions.items.properties.key, data: data20 };
+                        for (const key8 in data19) {
+                          if (!(key8 === "key" || key8 === "operator" || key8 === "values")) {
+                            const err30 = { instancePath: instancePath + "/spec/placement/clusterSelector/matchExpressions/" + i1, schemaPath: "#/properties/spec/properties/placement/properties/clusterSelector/properties/matchExpressions/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchExpressions.items, data: data19 };
                             if (vErrors === null) {
                               vErrors = [err30];
                             } else {
@@ -7766,10 +7765,10 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                             errors++;
                           }
                         }
-                        if (data19.operator !== void 0) {
-                          let data21 = data19.operator;
-                          if (typeof data21 !== "string") {
-                            const err31 = { instancePath: instancePath + "/spec/placement/clusterSelector/matchExpressions/" + i1 + "/operator", schemaPath: "#/properties/spec/properties/placement/properties/clusterSelector/properties/matchExpressions/items/properties/operator/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchExpressions.items.properties.operator.type, parentSchema: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchExpressions.items.properties.operator, data: data21 };
+                        if (data19.key !== void 0) {
+                          let data20 = data19.key;
+                          if (typeof data20 !== "string") {
+                            const err31 = { instancePath: instancePath + "/spec/placement/clusterSelector/matchExpressions/" + i1 + "/key", schemaPath: "#/properties/spec/properties/placement/properties/clusterSelector/properties/matchExpressions/items/properties/key/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchExpressions.items.properties.key.type, parentSchema: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchExpressions.items.properties.key, data: data20 };
                             if (vErrors === null) {
                               vErrors = [err31];
                             } else {
@@ -7777,8 +7776,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                             }
                             errors++;
                           }
-                          if (!(data21 === "In" || data21 === "NotIn" || data21 === "Exists" || data21 === "DoesNotExist")) {
-                            const err32 = { instancePath: instancePath + "/spec/placement/clusterSelector/matchExpressions/" + i1 + "/operator", schemaPath: "#/properties/spec/properties/placement/properties/clusterSelector/properties/matchExpressions/items/properties/operator/enum", keyword: "enum", params: { allowedValues: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchExpressions.items.properties.operator.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchExpressions.items.properties.operator.enum, parentSchema: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchExpressions.items.properties.operator, data: data21 };
+                        }
+                        if (data19.operator !== void 0) {
+                          let data21 = data19.operator;
+                          if (typeof data21 !== "string") {
+                            const err32 = { instancePath: instancePath + "/spec/placement/clusterSelector/matchExpressions/" + i1 + "/operator", schemaPath: "#/properties/spec/properties/placement/properties/clusterSelector/properties/matchExpressions/items/properties/operator/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchExpressions.items.properties.operator.type, parentSchema: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchExpressions.items.properties.operator, data: data21 };
                             if (vErrors === null) {
                               vErrors = [err32];
                             } else {
@@ -7786,15 +7788,24 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                             }
                             errors++;
                           }
-                        }
-                        if (data19.values !== void 0) {
-                          let data22 = data19.values;
-                          if (!Array.isArray(data22) && data22 !== null) {
-                            const err33 = { instancePath: instancePath + "/spec/placement/clusterSelector/matchExpressions/" + i1 + "/values", schemaPath: "#/properties/spec/properties/placement/properties/clusterSelector/properties/matchExpressions/items/properties/values/type", keyword: "type", params: { type: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchExpressions.items.properties.values.type }, message: "must be array,null", schema: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchExpressions.items.properties.values.type, parentSchema: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchExpressions.items.properties.values, data: data22 };
+                          if (!(data21 === "In" || data21 === "NotIn" || data21 === "Exists" || data21 === "DoesNotExist")) {
+                            const err33 = { instancePath: instancePath + "/spec/placement/clusterSelector/matchExpressions/" + i1 + "/operator", schemaPath: "#/properties/spec/properties/placement/properties/clusterSelector/properties/matchExpressions/items/properties/operator/enum", keyword: "enum", params: { allowedValues: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchExpressions.items.properties.operator.enum }, message: "must be equal to one of the allowed values", schema: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchExpressions.items.properties.operator.enum, parentSchema: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchExpressions.items.properties.operator, data: data21 };
                             if (vErrors === null) {
                               vErrors = [err33];
                             } else {
                               vErrors.push(err33);
+                            }
+                            errors++;
+                          }
+                        }
+                        if (data19.values !== void 0) {
+                          let data22 = data19.values;
+                          if (!Array.isArray(data22) && data22 !== null) {
+                            const err34 = { instancePath: instancePath + "/spec/placement/clusterSelector/matchExpressions/" + i1 + "/values", schemaPath: "#/properties/spec/properties/placement/properties/clusterSelector/properties/matchExpressions/items/properties/values/type", keyword: "type", params: { type: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchExpressions.items.properties.values.type }, message: "must be array,null", schema: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchExpressions.items.properties.values.type, parentSchema: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchExpressions.items.properties.values, data: data22 };
+                            if (vErrors === null) {
+                              vErrors = [err34];
+                            } else {
+                              vErrors.push(err34);
                             }
                             errors++;
                           }
@@ -7803,11 +7814,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                             for (let i2 = 0; i2 < len2; i2++) {
                               let data23 = data22[i2];
                               if (typeof data23 !== "string") {
-                                const err34 = { instancePath: instancePath + "/spec/placement/clusterSelector/matchExpressions/" + i1 + "/values/" + i2, schemaPath: "#/properties/spec/properties/placement/properties/clusterSelector/properties/matchExpressions/items/properties/values/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchExpressions.items.properties.values.items.type, parentSchema: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchExpressions.items.properties.values.items, data: data23 };
+                                const err35 = { instancePath: instancePath + "/spec/placement/clusterSelector/matchExpressions/" + i1 + "/values/" + i2, schemaPath: "#/properties/spec/properties/placement/properties/clusterSelector/properties/matchExpressions/items/properties/values/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchExpressions.items.properties.values.items.type, parentSchema: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchExpressions.items.properties.values.items, data: data23 };
                                 if (vErrors === null) {
-                                  vErrors = [err34];
+                                  vErrors = [err35];
                                 } else {
-                                  vErrors.push(err34);
+                                  vErrors.push(err35);
                                 }
                                 errors++;
                               }
@@ -7815,11 +7826,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                           }
                         }
                       } else {
-                        const err35 = { instancePath: instancePath + "/spec/placement/clusterSelector/matchExpressions/" + i1, schemaPath: "#/properties/spec/properties/placement/properties/clusterSelector/properties/matchExpressions/items/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchExpressions.items.type, parentSchema: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchExpressions.items, data: data19 };
+                        const err36 = { instancePath: instancePath + "/spec/placement/clusterSelector/matchExpressions/" + i1, schemaPath: "#/properties/spec/properties/placement/properties/clusterSelector/properties/matchExpressions/items/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchExpressions.items.type, parentSchema: schema11.properties.spec.properties.placement.properties.clusterSelector.properties.matchExpressions.items, data: data19 };
                         if (vErrors === null) {
-                          vErrors = [err35];
+                          vErrors = [err36];
                         } else {
-                          vErrors.push(err35);
+                          vErrors.push(err36);
                         }
                         errors++;
                       }
@@ -7829,11 +7840,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           } else {
-            const err36 = { instancePath: instancePath + "/spec/placement", schemaPath: "#/properties/spec/properties/placement/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.spec.properties.placement.type, parentSchema: schema11.properties.spec.properties.placement, data: data11 };
+            const err37 = { instancePath: instancePath + "/spec/placement", schemaPath: "#/properties/spec/properties/placement/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.spec.properties.placement.type, parentSchema: schema11.properties.spec.properties.placement, data: data11 };
             if (vErrors === null) {
-              vErrors = [err36];
+              vErrors = [err37];
             } else {
-              vErrors.push(err36);
+              vErrors.push(err37);
             }
             errors++;
           }
@@ -7841,11 +7852,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         if (data9.overrides !== void 0) {
           let data24 = data9.overrides;
           if (!Array.isArray(data24) && data24 !== null) {
-            const err37 = { instancePath: instancePath + "/spec/overrides", schemaPath: "#/properties/spec/properties/overrides/type", keyword: "type", params: { type: schema11.properties.spec.properties.overrides.type }, message: "must be array,null", schema: schema11.properties.spec.properties.overrides.type, parentSchema: schema11.properties.spec.properties.overrides, data: data24 };
+            const err38 = { instancePath: instancePath + "/spec/overrides", schemaPath: "#/properties/spec/properties/overrides/type", keyword: "type", params: { type: schema11.properties.spec.properties.overrides.type }, message: "must be array,null", schema: schema11.properties.spec.properties.overrides.type, parentSchema: schema11.properties.spec.properties.overrides, data: data24 };
             if (vErrors === null) {
-              vErrors = [err37];
+              vErrors = [err38];
             } else {
-              vErrors.push(err37);
+              vErrors.push(err38);
             }
             errors++;
           }
@@ -7855,29 +7866,17 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               let data25 = data24[i3];
               if (data25 && typeof data25 == "object" && !Array.isArray(data25)) {
                 if (data25.clusterName === void 0) {
-                  const err38 = { instancePath: instancePath + "/spec/overrides/" + i3, schemaPath: "#/properties/spec/properties/overrides/items/required", keyword: "required", params: { missingProperty: "clusterName" }, message: "must have required property 'clusterName'", schema: schema11.properties.spec.properties.overrides.items.required, parentSchema: schema11.properties.spec.properties.overrides.items, data: data25 };
+                  const err39 = { instancePath: instancePath + "/spec/overrides/" + i3, schemaPath: "#/properties/spec/properties/overrides/items/required", keyword: "required", params: { missingProperty: "clusterName" }, message: "must have required property 'clusterName'", schema: schema11.properties.spec.properties.overrides.items.required, parentSchema: schema11.properties.spec.properties.overrides.items, data: data25 };
                   if (vErrors === null) {
-                    vErrors = [err38];
+                    vErrors = [err39];
                   } else {
-                    vErrors.push(err38);
+                    vErrors.push(err39);
                   }
                   errors++;
                 }
-                for (const key8 in data25) {
-                  if (!(key8 === "clusterName" || key8 === "clusterOverrides")) {
-                    const err39 = { instancePath: instancePath + "/spec/overrides/" + i3, schemaPath: "#/properties/spec/properties/overrides/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.spec.properties.overrides.items, data: data25 };
-                    if (vErrors === null) {
-                      vErrors = [err39];
-                    } else {
-                      vErrors.push(err39);
-                    }
-                    errors++;
-                  }
-                }
-                if (data25.clusterName !== void 0) {
-                  let data26 = data25.clusterName;
-                  if (typeof data26 !== "string") {
-                    const err40 = { instancePath: instancePath + "/spec/overrides/" + i3 + "/clusterName", schemaPath: "#/properties/spec/properties/overrides/items/properties/clusterName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.spec.properties.overrides.items.properties.clusterName.type, parentSchema: schema11.properties.spec.properties.overrides.items.properties.clusterName, data: data26 };
+                for (const key9 in data25) {
+                  if (!(key9 === "clusterName" || key9 === "clusterOverrides")) {
+                    const err40 = { instancePath: instancePath + "/spec/overrides/" + i3, schemaPath: "#/properties/spec/properties/overrides/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key9 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.spec.properties.overrides.items, data: data25 };
                     if (vErrors === null) {
                       vErrors = [err40];
                     } else {
@@ -7886,14 +7885,26 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (data25.clusterOverrides !== void 0) {
-                  let data27 = data25.clusterOverrides;
-                  if (!Array.isArray(data27) && data27 !== null) {
-                    const err41 = { instancePath: instancePath + "/spec/overrides/" + i3 + "/clusterOverrides", schemaPath: "#/properties/spec/properties/overrides/items/properties/clusterOverrides/type", keyword: "type", params: { type: schema11.properties.spec.properties.overrides.items.properties.clusterOverrides.type }, message: "must be array,null", schema: schema11.properties.spec.properties.overrides.items.properties.clusterOverrides.type, parentSchema: schema11.properties.spec.properties.overrides.items.properties.clusterOverrides, data: data27 };
+                if (data25.clusterName !== void 0) {
+                  let data26 = data25.clusterName;
+                  if (typeof data26 !== "string") {
+                    const err41 = { instancePath: instancePath + "/spec/overrides/" + i3 + "/clusterName", schemaPath: "#/properties/spec/properties/overrides/items/properties/clusterName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.spec.properties.overrides.items.properties.clusterName.type, parentSchema: schema11.properties.spec.properties.overrides.items.properties.clusterName, data: data26 };
                     if (vErrors === null) {
                       vErrors = [err41];
                     } else {
                       vErrors.push(err41);
+                    }
+                    errors++;
+                  }
+                }
+                if (data25.clusterOverrides !== void 0) {
+                  let data27 = data25.clusterOverrides;
+                  if (!Array.isArray(data27) && data27 !== null) {
+                    const err42 = { instancePath: instancePath + "/spec/overrides/" + i3 + "/clusterOverrides", schemaPath: "#/properties/spec/properties/overrides/items/properties/clusterOverrides/type", keyword: "type", params: { type: schema11.properties.spec.properties.overrides.items.properties.clusterOverrides.type }, message: "must be array,null", schema: schema11.properties.spec.properties.overrides.items.properties.clusterOverrides.type, parentSchema: schema11.properties.spec.properties.overrides.items.properties.clusterOverrides, data: data27 };
+                    if (vErrors === null) {
+                      vErrors = [err42];
+                    } else {
+                      vErrors.push(err42);
                     }
                     errors++;
                   }
@@ -7903,21 +7914,21 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       let data28 = data27[i4];
                       if (data28 && typeof data28 == "object" && !Array.isArray(data28)) {
                         if (data28.path === void 0) {
-                          const err42 = { instancePath: instancePath + "/spec/overrides/" + i3 + "/clusterOverrides/" + i4, schemaPath: "#/properties/spec/properties/overrides/items/properties/clusterOverrides/items/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'", schema: schema11.properties.spec.properties.overrides.items.properties.clusterOverrides.items.required, parentSchema: schema11.properties.spec.properties.overrides.items.properties.clusterOverrides.items, data: data28 };
+                          const err43 = { instancePath: instancePath + "/spec/overrides/" + i3 + "/clusterOverrides/" + i4, schemaPath: "#/properties/spec/properties/overrides/items/properties/clusterOverrides/items/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'", schema: schema11.properties.spec.properties.overrides.items.properties.clusterOverrides.items.required, parentSchema: schema11.properties.spec.properties.overrides.items.properties.clusterOverrides.items, data: data28 };
                           if (vErrors === null) {
-                            vErrors = [err42];
+                            vErrors = [err43];
                           } else {
-                            vErrors.push(err42);
+                            vErrors.push(err43);
                           }
                           errors++;
                         }
-                        for (const key9 in data28) {
-                          if (!(key9 === "op" || key9 === "path" || key9 === "value")) {
-                            const err43 = { instancePath: instancePath + "/spec/overrides/" + i3 + "/clusterOverrides/" + i4, schemaPath: "#/properties/spec/properties/overrides/items/properties/clusterOverrides/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key9 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.spec.properties.overrides.items.properties.clusterOverrides.items, data: data28 };
+                        for (const key10 in data28) {
+                          if (!(key10 === "op" || key10 === "path" || key10 === "value")) {
+                            const err44 = { instancePath: instancePath + "/spec/overrides/" + i3 + "/clusterOverrides/" + i4, schemaPath: "#/properties/spec/properties/overrides/items/properties/clusterOverrides/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key10 }, message: "must NOT have additional properties", schema: false, parentSchema: schema11.properties.spec.properties.overrides.items.properties.clusterOverrides.items, data: data28 };
                             if (vErrors === null) {
-                              vErrors = [err43];
+                              vErrors = [err44];
                             } else {
-                              vErrors.push(err43);
+                              vErrors.push(err44);
                             }
                             errors++;
                           }
@@ -7926,28 +7937,16 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                           let data29 = data28.op;
                           if (typeof data29 === "string") {
                             if (!pattern0.test(data29)) {
-                              const err44 = { instancePath: instancePath + "/spec/overrides/" + i3 + "/clusterOverrides/" + i4 + "/op", schemaPath: "#/properties/spec/properties/overrides/items/properties/clusterOverrides/items/properties/op/pattern", keyword: "pattern", params: { pattern: "^(add|remove|replace)?$" }, message: 'must match pattern "^(add|remove|replace)?$"', schema: "^(add|remove|replace)?$", parentSchema: schema11.properties.spec.properties.overrides.items.properties.clusterOverrides.items.properties.op, data: data29 };
+                              const err45 = { instancePath: instancePath + "/spec/overrides/" + i3 + "/clusterOverrides/" + i4 + "/op", schemaPath: "#/properties/spec/properties/overrides/items/properties/clusterOverrides/items/properties/op/pattern", keyword: "pattern", params: { pattern: "^(add|remove|replace)?$" }, message: 'must match pattern "^(add|remove|replace)?$"', schema: "^(add|remove|replace)?$", parentSchema: schema11.properties.spec.properties.overrides.items.properties.clusterOverrides.items.properties.op, data: data29 };
                               if (vErrors === null) {
-                                vErrors = [err44];
+                                vErrors = [err45];
                               } else {
-                                vErrors.push(err44);
+                                vErrors.push(err45);
                               }
                               errors++;
                             }
                           } else {
-                            const err45 = { instancePath: instancePath + "/spec/overrides/" + i3 + "/clusterOverrides/" + i4 + "/op", schemaPath: "#/properties/spec/properties/overrides/items/properties/clusterOverrides/items/properties/op/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.spec.properties.overrides.items.properties.clusterOverrides.items.properties.op.type, parentSchema: schema11.properties.spec.properties.overrides.items.properties.clusterOverrides.items.properties.op, data: data29 };
-                            if (vErrors === null) {
-                              vErrors = [err45];
-                            } else {
-                              vErrors.push(err45);
-                            }
-                            errors++;
-                          }
-                        }
-                        if (data28.path !== void 0) {
-                          let data30 = data28.path;
-                          if (typeof data30 !== "string") {
-                            const err46 = { instancePath: instancePath + "/spec/overrides/" + i3 + "/clusterOverrides/" + i4 + "/path", schemaPath: "#/properties/spec/properties/overrides/items/properties/clusterOverrides/items/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.spec.properties.overrides.items.properties.clusterOverrides.items.properties.path.type, parentSchema: schema11.properties.spec.properties.overrides.items.properties.clusterOverrides.items.properties.path, data: data30 };
+                            const err46 = { instancePath: instancePath + "/spec/overrides/" + i3 + "/clusterOverrides/" + i4 + "/op", schemaPath: "#/properties/spec/properties/overrides/items/properties/clusterOverrides/items/properties/op/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.spec.properties.overrides.items.properties.clusterOverrides.items.properties.op.type, parentSchema: schema11.properties.spec.properties.overrides.items.properties.clusterOverrides.items.properties.op, data: data29 };
                             if (vErrors === null) {
                               vErrors = [err46];
                             } else {
@@ -7956,12 +7955,24 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                             errors++;
                           }
                         }
+                        if (data28.path !== void 0) {
+                          let data30 = data28.path;
+                          if (typeof data30 !== "string") {
+                            const err47 = { instancePath: instancePath + "/spec/overrides/" + i3 + "/clusterOverrides/" + i4 + "/path", schemaPath: "#/properties/spec/properties/overrides/items/properties/clusterOverrides/items/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.properties.spec.properties.overrides.items.properties.clusterOverrides.items.properties.path.type, parentSchema: schema11.properties.spec.properties.overrides.items.properties.clusterOverrides.items.properties.path, data: data30 };
+                            if (vErrors === null) {
+                              vErrors = [err47];
+                            } else {
+                              vErrors.push(err47);
+                            }
+                            errors++;
+                          }
+                        }
                       } else {
-                        const err47 = { instancePath: instancePath + "/spec/overrides/" + i3 + "/clusterOverrides/" + i4, schemaPath: "#/properties/spec/properties/overrides/items/properties/clusterOverrides/items/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.spec.properties.overrides.items.properties.clusterOverrides.items.type, parentSchema: schema11.properties.spec.properties.overrides.items.properties.clusterOverrides.items, data: data28 };
+                        const err48 = { instancePath: instancePath + "/spec/overrides/" + i3 + "/clusterOverrides/" + i4, schemaPath: "#/properties/spec/properties/overrides/items/properties/clusterOverrides/items/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.spec.properties.overrides.items.properties.clusterOverrides.items.type, parentSchema: schema11.properties.spec.properties.overrides.items.properties.clusterOverrides.items, data: data28 };
                         if (vErrors === null) {
-                          vErrors = [err47];
+                          vErrors = [err48];
                         } else {
-                          vErrors.push(err47);
+                          vErrors.push(err48);
                         }
                         errors++;
                       }
@@ -7969,11 +7980,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err48 = { instancePath: instancePath + "/spec/overrides/" + i3, schemaPath: "#/properties/spec/properties/overrides/items/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.spec.properties.overrides.items.type, parentSchema: schema11.properties.spec.properties.overrides.items, data: data25 };
+                const err49 = { instancePath: instancePath + "/spec/overrides/" + i3, schemaPath: "#/properties/spec/properties/overrides/items/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.spec.properties.overrides.items.type, parentSchema: schema11.properties.spec.properties.overrides.items, data: data25 };
                 if (vErrors === null) {
-                  vErrors = [err48];
+                  vErrors = [err49];
                 } else {
-                  vErrors.push(err48);
+                  vErrors.push(err49);
                 }
                 errors++;
               }
@@ -7983,29 +7994,17 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         if (data9.retainReplicas !== void 0) {
           let data32 = data9.retainReplicas;
           if (typeof data32 !== "boolean") {
-            const err49 = { instancePath: instancePath + "/spec/retainReplicas", schemaPath: "#/properties/spec/properties/retainReplicas/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema11.properties.spec.properties.retainReplicas.type, parentSchema: schema11.properties.spec.properties.retainReplicas, data: data32 };
+            const err50 = { instancePath: instancePath + "/spec/retainReplicas", schemaPath: "#/properties/spec/properties/retainReplicas/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema11.properties.spec.properties.retainReplicas.type, parentSchema: schema11.properties.spec.properties.retainReplicas, data: data32 };
             if (vErrors === null) {
-              vErrors = [err49];
+              vErrors = [err50];
             } else {
-              vErrors.push(err49);
+              vErrors.push(err50);
             }
             errors++;
           }
         }
       } else {
-        const err50 = { instancePath: instancePath + "/spec", schemaPath: "#/properties/spec/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.spec.type, parentSchema: schema11.properties.spec, data: data9 };
-        if (vErrors === null) {
-          vErrors = [err50];
-        } else {
-          vErrors.push(err50);
-        }
-        errors++;
-      }
-    }
-    if (data.status !== void 0) {
-      let data33 = data.status;
-      if (!(data33 && typeof data33 == "object" && !Array.isArray(data33))) {
-        const err51 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.status.type, parentSchema: schema11.properties.status, data: data33 };
+        const err51 = { instancePath: instancePath + "/spec", schemaPath: "#/properties/spec/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.spec.type, parentSchema: schema11.properties.spec, data: data9 };
         if (vErrors === null) {
           vErrors = [err51];
         } else {
@@ -8014,12 +8013,24 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
+    if (data.status !== void 0) {
+      let data33 = data.status;
+      if (!(data33 && typeof data33 == "object" && !Array.isArray(data33))) {
+        const err52 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.properties.status.type, parentSchema: schema11.properties.status, data: data33 };
+        if (vErrors === null) {
+          vErrors = [err52];
+        } else {
+          vErrors.push(err52);
+        }
+        errors++;
+      }
+    }
   } else {
-    const err52 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.type, parentSchema: schema11, data };
+    const err53 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema11.type, parentSchema: schema11, data };
     if (vErrors === null) {
-      vErrors = [err52];
+      vErrors = [err53];
     } else {
-      vErrors.push(err52);
+      vErrors.push(err53);
     }
     errors++;
   }
@@ -12039,7 +12050,7 @@ var init_validators_generated = __esm({
   "dist/check/validators.generated.js"() {
     "use strict";
     federatedResource = validate10;
-    schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://fedc.dev/schemas/federated-resource.json", "title": "Federated resource (any Federated<Kind> of types.kubefed.io/v1beta1)", "description": "Shape shared by every federated type, after the CRD schema that kubefedctl enable generates: a template, a placement and per-cluster overrides.", "type": "object", "required": ["apiVersion", "kind", "metadata", "spec"], "properties": { "apiVersion": { "type": "string" }, "kind": { "type": "string" }, "metadata": { "$ref": "#/definitions/objectMeta" }, "spec": { "type": "object", "additionalProperties": false, "properties": { "template": { "type": "object", "description": "The object to propagate, without apiVersion, kind, name and namespace (fedc sets them). Annotations and finalizers are dropped, as KubeFed does.", "x-kubernetes-preserve-unknown-fields": true }, "placement": { "type": "object", "additionalProperties": false, "description": "A non-null clusters list wins over clusterSelector. No clusters and no selector selects no cluster; an empty selector selects every cluster.", "properties": { "clusters": { "type": ["array", "null"], "items": { "type": "object", "required": ["name"], "additionalProperties": false, "properties": { "name": { "type": "string" } } } }, "clusterSelector": { "type": ["object", "null"], "additionalProperties": false, "properties": { "matchLabels": { "type": ["object", "null"], "additionalProperties": { "type": "string" } }, "matchExpressions": { "type": ["array", "null"], "items": { "type": "object", "required": ["key", "operator"], "additionalProperties": false, "properties": { "key": { "type": "string" }, "operator": { "type": "string", "enum": ["In", "NotIn", "Exists", "DoesNotExist"] }, "values": { "type": ["array", "null"], "items": { "type": "string" } } } } } } } } }, "overrides": { "type": ["array", "null"], "items": { "type": "object", "required": ["clusterName"], "additionalProperties": false, "properties": { "clusterName": { "type": "string" }, "clusterOverrides": { "type": ["array", "null"], "items": { "type": "object", "required": ["path"], "additionalProperties": false, "properties": { "op": { "type": "string", "pattern": "^(add|remove|replace)?$" }, "path": { "type": "string" }, "value": { "x-kubernetes-preserve-unknown-fields": true } } } } } } }, "retainReplicas": { "type": "boolean" } } }, "status": { "type": "object" } }, "definitions": { "objectMeta": { "type": "object", "required": ["name"], "properties": { "name": { "type": "string" }, "namespace": { "type": "string" }, "labels": { "type": ["object", "null"], "additionalProperties": { "type": "string" } }, "annotations": { "type": ["object", "null"], "additionalProperties": { "type": "string" } } } } } };
+    schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://fedc.dev/schemas/federated-resource.json", "title": "Federated resource (any Federated<Kind> of types.kubefed.io/v1beta1)", "description": "Shape shared by every federated type, after the CRD schema that kubefedctl enable generates: a template, a placement and per-cluster overrides.", "type": "object", "required": ["apiVersion", "kind", "metadata", "spec"], "additionalProperties": false, "properties": { "apiVersion": { "type": "string" }, "kind": { "type": "string" }, "metadata": { "$ref": "#/definitions/objectMeta" }, "spec": { "type": "object", "additionalProperties": false, "properties": { "template": { "type": "object", "description": "The object to propagate, without apiVersion, kind, name and namespace (fedc sets them). Annotations and finalizers are dropped, as KubeFed does.", "x-kubernetes-preserve-unknown-fields": true }, "placement": { "type": "object", "additionalProperties": false, "description": "A non-null clusters list wins over clusterSelector. No clusters and no selector selects no cluster; an empty selector selects every cluster.", "properties": { "clusters": { "type": ["array", "null"], "items": { "type": "object", "required": ["name"], "additionalProperties": false, "properties": { "name": { "type": "string" } } } }, "clusterSelector": { "type": ["object", "null"], "additionalProperties": false, "properties": { "matchLabels": { "type": ["object", "null"], "additionalProperties": { "type": "string" } }, "matchExpressions": { "type": ["array", "null"], "items": { "type": "object", "required": ["key", "operator"], "additionalProperties": false, "properties": { "key": { "type": "string" }, "operator": { "type": "string", "enum": ["In", "NotIn", "Exists", "DoesNotExist"] }, "values": { "type": ["array", "null"], "items": { "type": "string" } } } } } } } } }, "overrides": { "type": ["array", "null"], "items": { "type": "object", "required": ["clusterName"], "additionalProperties": false, "properties": { "clusterName": { "type": "string" }, "clusterOverrides": { "type": ["array", "null"], "items": { "type": "object", "required": ["path"], "additionalProperties": false, "properties": { "op": { "type": "string", "pattern": "^(add|remove|replace)?$" }, "path": { "type": "string" }, "value": { "x-kubernetes-preserve-unknown-fields": true } } } } } } }, "retainReplicas": { "type": "boolean" } } }, "status": { "type": "object" } }, "definitions": { "objectMeta": { "type": "object", "required": ["name"], "properties": { "name": { "type": "string" }, "namespace": { "type": "string" }, "labels": { "type": ["object", "null"], "additionalProperties": { "type": "string" } }, "annotations": { "type": ["object", "null"], "additionalProperties": { "type": "string" } } } } } };
     schema12 = { "type": "object", "required": ["name"], "properties": { "name": { "type": "string" }, "namespace": { "type": "string" }, "labels": { "type": ["object", "null"], "additionalProperties": { "type": "string" } }, "annotations": { "type": ["object", "null"], "additionalProperties": { "type": "string" } } } };
     pattern0 = new RegExp("^(add|remove|replace)?$", "u");
     kubeFedCluster = validate11;
@@ -24123,6 +24134,16 @@ function templateActionAt(text) {
   const m = ACTION.exec(text);
   return m ? m.index : -1;
 }
+var ACTIONS = /\{\{[\s\S]*?\}\}/g;
+function withoutActions(text) {
+  return text.replace(ACTIONS, (action, at) => {
+    const lineStart = text.lastIndexOf("\n", at - 1) + 1;
+    const nl = text.indexOf("\n", at + action.length);
+    const lineEnd = nl === -1 ? text.length : nl;
+    const alone = text.slice(lineStart, at).trim() === "" && text.slice(at + action.length, lineEnd).trim() === "";
+    return alone ? action.replace(/[^\n]/g, " ") : "x";
+  });
+}
 
 // dist/parse/positions.js
 var import_yaml5 = __toESM(require_dist(), 1);
@@ -24431,6 +24452,7 @@ var Locator = class {
 var LONG_DIGITS = /[0-9]{16}/;
 var MAX_ALIAS_COUNT = 100;
 var MAYBE_COLLECTION_KEY = /\{\{|\?\s|[\]}]\s*:/;
+var MAYBE_NULL_KEY = /(?:^|[\s{,[])(?:~|[Nn]ull|NULL)?:(?=\s|$)|\?\s/m;
 function parseFile(file) {
   try {
     return parseFileUnguarded(file);
@@ -24452,10 +24474,11 @@ function parseWithYaml(file) {
   const docs = (0, import_yaml6.parseAllDocuments)(file.text, YAML_OPTIONS);
   const list = Array.isArray(docs) ? docs : [docs];
   const mayHaveCollectionKeys = MAYBE_COLLECTION_KEY.test(file.text);
+  const mayHaveNullKeys = MAYBE_NULL_KEY.test(file.text);
   const broken = list.some((d3) => d3.errors.length > 0) || mayHaveCollectionKeys && list.some((d3) => collectionKeyAt(d3) !== -1);
   if (broken) {
     const action = templateActionAt(file.text);
-    if (action !== -1)
+    if (action !== -1 && isTemplated(file.text))
       return { documents, diagnostics: [helmTemplate(file, action)] };
   }
   const longDigits = LONG_DIGITS.test(file.text);
@@ -24479,6 +24502,20 @@ function parseWithYaml(file) {
         col,
         message: "this map key is itself a map or a list; Kubernetes objects have string keys",
         hint: "quote the key, or write it as a plain string"
+      });
+      return;
+    }
+    const nullAt = mayHaveNullKeys ? nullKeyAt(doc) : -1;
+    if (nullAt !== -1) {
+      const { line, col } = lineCol(file.text, nullAt);
+      diagnostics.push({
+        code: "FEDC1012",
+        severity: "error",
+        file: file.path,
+        line,
+        col,
+        message: "this map key is null (null, ~ or nothing): Kubernetes reads YAML as JSON, whose keys are strings, and refuses it",
+        hint: 'quote the key ("null") if it is a name'
       });
       return;
     }
@@ -24656,7 +24693,26 @@ function collectionKeyAt(doc) {
   });
   return at;
 }
+function nullKeyAt(doc) {
+  let at = -1;
+  (0, import_yaml6.visit)(doc, {
+    Pair(_key, pair) {
+      const key = pair.key;
+      if (key === null || (0, import_yaml6.isScalar)(key) && key.value === null) {
+        at = ((0, import_yaml6.isScalar)(key) ? key.range?.[0] : void 0) ?? ((0, import_yaml6.isNode)(pair.value) ? pair.value.range?.[0] : void 0) ?? 0;
+        return import_yaml6.visit.BREAK;
+      }
+      return void 0;
+    }
+  });
+  return at;
+}
 var excludeHint = (glob2) => `fedc does not run Helm: render the chart with \`helm template\` into federated objects, or exclude it in fedc.yaml (exclude: ["${glob2}"])`;
+function isTemplated(text) {
+  const docs = (0, import_yaml6.parseAllDocuments)(withoutActions(text), YAML_OPTIONS);
+  const list = Array.isArray(docs) ? docs : [docs];
+  return list.every((d3) => d3.errors.length === 0 && collectionKeyAt(d3) === -1);
+}
 function helmTemplate(file, offset) {
   const { line, col } = lineCol(file.text, offset);
   return {
