@@ -150,11 +150,13 @@ describe('one writer at a time', () => {
     expect(refs.a.size).toBeGreaterThan(300);
     // twice: into a directory that does not exist yet, then over the result of the first round
     for (const round of [1, 2]) {
-      // b starts once a holds the lock; without the compile cache a then still compiles for a
-      // while, so the two overlap in time even on a loaded machine.
-      const a = start(dir, ['render', 'a', '-o', 'shared', '--no-cache']);
-      await until('the first render to take the lock', () => existsSync(path.join(dir, 'shared/.fedc-lock')));
+      // a stops (SIGSTOP, a test hook) holding the lock, its commit journaled; b starts and
+      // waits; then a goes on. So the two overlap however loaded the machine is.
+      const a = start(dir, ['render', 'a', '-o', 'shared', '--no-cache'], { FEDC_TEST_CRASH_AFTER_RENAMES: '0' });
+      await until('the first render to stop holding the lock', () => a.stderr().includes('fedc-test: stopped after 0 renames'));
       const b = start(dir, ['render', 'b', '-o', 'shared', '--no-cache']);
+      await until('the second render to wait', () => b.stderr().includes('waiting up to 30 s'));
+      a.child.kill('SIGCONT');
       const [ra, rb] = await Promise.all([a.done, b.done]);
       for (const r of [ra, rb]) {
         noCrash(r);
