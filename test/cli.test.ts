@@ -288,6 +288,12 @@ describe('render -o', () => {
     expect(readdirSync(path.join(dir, 'in')).sort()).toEqual(['clusters', 'test']);
   });
 
+  it('counts in words: one object, two objects', () => {
+    const dir = seed();
+    rmSync(path.join(dir, 'in/test/deployment.yaml'));
+    expect(cli(dir, 'render', 'in', '-o', 'out').stdout).toBe('cluster1: 1 object\ncluster2: 1 object\nout: 4 added, 0 changed, 0 removed, 0 unchanged\n');
+  });
+
   it('without -o writes <dir>/rendered and does not read it back as input', () => {
     const dir = seed();
     expect(cli(dir, 'render', 'in').stdout).toBe('cluster1: 2 objects\ncluster2: 2 objects\nin/rendered: 6 added, 0 changed, 0 removed, 0 unchanged\n');

@@ -341,7 +341,7 @@ async function render(dir: string, opts: RenderFlags, guard: OutputGuard | undef
   const said: string[] = [];
   for (const c of result.clusters) {
     if (!owns(c.name)) continue;
-    said.push(`${c.name}: ${c.ready ? `${c.objects.length} objects` : 'not Ready, left as it was'}`);
+    said.push(`${c.name}: ${c.ready ? `${c.objects.length} ${c.objects.length === 1 ? 'object' : 'objects'}` : 'not Ready, left as it was'}`);
   }
   const { zones, endpoints } = result.dns;
   const dnsHere = !opts.cluster.length && (!shard || shard.index === DNS_SHARD) && zones.length + endpoints.length > 0;

@@ -34,7 +34,8 @@ function render({ base, head, result: r }: DiffReport, level: Level, budget: str
   }
   if (level === 'counts' || level === 'bare' || level === 'heading') {
     const left = { counts: 'The per-cluster table', bare: 'The compared refs, the per-cluster table', heading: 'The compared refs, the counts' }[level];
-    out.push('', `_${left} and the ${r.objects.length + r.zones.length + r.endpoints.length} changes are left out: they do not fit in ${budget}. Run \`fedc diff\` locally to see them._`);
+    const n = r.objects.length + r.zones.length + r.endpoints.length;
+    out.push('', `_${left} and the ${n === 1 ? 'one change' : `${n} changes`} are left out: they do not fit in ${budget}. Run \`fedc diff\` locally to see them._`);
     return out.join('\n') + '\n';
   }
   // no cluster's objects changed (only zones, DNSEndpoints, or clusters not compared): no table
