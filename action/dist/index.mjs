@@ -61,10 +61,10 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
     var isScalar5 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isSeq3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection2(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -97,11 +97,11 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias2;
     exports.isCollection = isCollection2;
     exports.isDocument = isDocument;
-    exports.isMap = isMap2;
+    exports.isMap = isMap3;
     exports.isNode = isNode2;
     exports.isPair = isPair3;
     exports.isScalar = isScalar5;
-    exports.isSeq = isSeq2;
+    exports.isSeq = isSeq3;
   }
 });
 
@@ -4209,9 +4209,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap2 = fc.start.source === "{";
-      const fcName = isMap2 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap2 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap3 = fc.start.source === "{";
+      const fcName = isMap3 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap3 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -4247,7 +4247,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap3 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -4287,7 +4287,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep2 && !props.found) {
+        if (!isMap3 && !sep2 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -4310,7 +4310,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap2 && !props.found && ctx.options.strict) {
+            if (!isMap3 && !props.found && ctx.options.strict) {
               if (sep2)
                 for (const st of sep2) {
                   if (st === valueProps.found)
@@ -4342,7 +4342,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap2) {
+          if (isMap3) {
             const map2 = coll;
             if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -4358,7 +4358,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap2 ? "}" : "]";
+      const expectedEnd = isMap3 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -24163,12 +24163,12 @@ function locateInBlock(text, start, end, path23, atKey, isStringKey) {
     const seg = path23[i];
     const last = i === path23.length - 1;
     const line = lines[node.from];
-    const isSeq2 = isDash(text, line.start + node.firstCol, line.end);
-    const found = isSeq2 ? typeof seg === "number" ? seqItem(text, lines, node, seg) : void 0 : mapEntry(text, lines, node, String(seg), isStringKey);
+    const isSeq3 = isDash(text, line.start + node.firstCol, line.end);
+    const found = isSeq3 ? typeof seg === "number" ? seqItem(text, lines, node, seg) : void 0 : mapEntry(text, lines, node, String(seg), isStringKey);
     if (!found)
       return void 0;
     if (last)
-      return atKey && !isSeq2 ? found.key : found.value;
+      return atKey && !isSeq3 ? found.key : found.value;
     if (!found.child)
       return void 0;
     node = found.child;
@@ -24238,8 +24238,8 @@ function seqItem(text, lines, node, index) {
     return void 0;
   const itemCol = v - line.start;
   const to = blockEnd(text, lines, l + 1, node.to, node.col, false);
-  const isMap2 = /^[^:\s]+:(?= |$)/.test(text.slice(v, line.end));
-  return { key: v, value: v, ...isMap2 ? { child: { from: l, to, col: itemCol, firstCol: itemCol } } : {} };
+  const isMap3 = /^[^:\s]+:(?= |$)/.test(text.slice(v, line.end));
+  return { key: v, value: v, ...isMap3 ? { child: { from: l, to, col: itemCol, firstCol: itemCol } } : {} };
 }
 function itemLines(text, lines, node) {
   let seqs = sequences.get(lines);
@@ -24450,7 +24450,45 @@ var Locator = class {
 
 // dist/parse/parse-documents.js
 var LONG_DIGITS = /[0-9]{16}/;
-var MAX_ALIAS_COUNT = 100;
+var ALIAS_LIMIT = { aliased: 100, decoded: 1e3, low: 4e5, high: 4e6 };
+function allowedAliasShare(decoded) {
+  if (decoded <= ALIAS_LIMIT.low)
+    return 0.99;
+  if (decoded >= ALIAS_LIMIT.high)
+    return 0.1;
+  return 0.99 - 0.89 * ((decoded - ALIAS_LIMIT.low) / (ALIAS_LIMIT.high - ALIAS_LIMIT.low));
+}
+var ExcessiveAliasing = class extends Error {
+};
+function excessiveAliasing(doc) {
+  let decoded = 0;
+  let aliased = 0;
+  const expanding = /* @__PURE__ */ new Set();
+  const over = (n) => {
+    decoded++;
+    if (expanding.size > 0)
+      aliased++;
+    if (aliased > ALIAS_LIMIT.aliased && decoded > ALIAS_LIMIT.decoded && aliased / decoded > allowedAliasShare(decoded))
+      return true;
+    if ((0, import_yaml6.isAlias)(n)) {
+      const target = n.resolve(doc);
+      if (target === void 0)
+        return false;
+      if (expanding.has(target))
+        return true;
+      expanding.add(target);
+      const r = over(target);
+      expanding.delete(target);
+      return r;
+    }
+    if ((0, import_yaml6.isMap)(n))
+      return n.items.some((p) => over(p.key) || over(p.value));
+    if ((0, import_yaml6.isSeq)(n))
+      return n.items.some((item) => over(item));
+    return false;
+  };
+  return over(doc.contents);
+}
 var MAYBE_COLLECTION_KEY = /\{\{|\?\s|[\]}]\s*:/;
 var MAYBE_NULL_KEY = /(?:^|[\s{,[])(?:~|[Nn]ull|NULL)?:(?=\s|$)|\?\s/m;
 function parseFile(file) {
@@ -24522,13 +24560,15 @@ function parseWithYaml(file) {
     const start = doc.contents.range?.[0] ?? 0;
     let value;
     try {
-      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT + 1 });
+      if (excessiveAliasing(doc))
+        throw new ExcessiveAliasing();
+      value = doc.toJS({ maxAliasCount: -1 });
     } catch (err2) {
       if (err2 instanceof RangeError) {
         diagnostics.push(tooDeep(file, start, index));
         return;
       }
-      const unresolved = unresolvedAlias(doc);
+      const unresolved = err2 instanceof ExcessiveAliasing ? void 0 : unresolvedAlias(doc);
       if (unresolved) {
         const { line: line2, col: col2 } = lineCol(file.text, unresolved.range?.[0] ?? start);
         diagnostics.push({
@@ -24546,7 +24586,7 @@ function parseWithYaml(file) {
       diagnostics.push({
         code: "FEDC1003",
         severity: "error",
-        message: `document ${index + 1} expands more than ${MAX_ALIAS_COUNT} YAML aliases; refusing to expand it`,
+        message: `document ${index + 1} is an alias bomb: its aliases would make most of what it holds, which Kubernetes' YAML reader refuses too; refusing to expand it`,
         file: file.path,
         line,
         col,
@@ -25071,7 +25111,8 @@ function render({ base, head, result: r }, level, budget) {
   }
   if (level === "counts" || level === "bare" || level === "heading") {
     const left = { counts: "The per-cluster table", bare: "The compared refs, the per-cluster table", heading: "The compared refs, the counts" }[level];
-    out.push("", `_${left} and the ${r.objects.length + r.zones.length + r.endpoints.length} changes are left out: they do not fit in ${budget}. Run \`fedc diff\` locally to see them._`);
+    const n = r.objects.length + r.zones.length + r.endpoints.length;
+    out.push("", `_${left} and the ${n === 1 ? "one change" : `${n} changes`} are left out: they do not fit in ${budget}. Run \`fedc diff\` locally to see them._`);
     return out.join("\n") + "\n";
   }
   if (r.counts.length > 0)
@@ -32909,8 +32950,8 @@ function classifyDocuments(parsed, report) {
   const visit3 = (value, origin, inList) => {
     const file = origin.file;
     const basename = path9.posix.basename(file);
-    const isMap2 = typeof value === "object" && value !== null && !Array.isArray(value);
-    const obj = isMap2 ? value : void 0;
+    const isMap3 = typeof value === "object" && value !== null && !Array.isArray(value);
+    const obj = isMap3 ? value : void 0;
     const has = (k2) => obj !== void 0 && obj[k2] !== void 0 && obj[k2] !== null && obj[k2] !== "";
     if (!inList && KUSTOMIZATION_FILES.has(basename) && obj && !has("kind")) {
       noteOf(file).kustomization ??= origin;
@@ -38706,7 +38747,7 @@ async function render2(dir, opts, guard, print, run) {
   for (const c of result.clusters) {
     if (!owns(c.name))
       continue;
-    said.push(`${c.name}: ${c.ready ? `${c.objects.length} objects` : "not Ready, left as it was"}`);
+    said.push(`${c.name}: ${c.ready ? `${c.objects.length} ${c.objects.length === 1 ? "object" : "objects"}` : "not Ready, left as it was"}`);
   }
   const { zones, endpoints } = result.dns;
   const dnsHere = !opts.cluster.length && (!shard || shard.index === DNS_SHARD) && zones.length + endpoints.length > 0;
