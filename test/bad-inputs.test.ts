@@ -201,7 +201,7 @@ metadata:
     });
     const d = only(c);
     expect(where(d)).toBe('error FEDC1001 a.yaml:6:3');
-    expect(d.message).toBe('YAML: Map keys must be unique');
+    expect(d.message).toBe('YAML: map key name is given twice in this map; map keys must be unique');
     expect(textAt(c.src, d)).toBe('name: other');
     expect(c.result.failed).toBe(true);
   });
@@ -233,7 +233,7 @@ metadata:
     const c = run({ ...BASE, 'a.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: default}\ndata:\n  ${first}\n  ${second}\n` });
     const d = only(c);
     expect(where(d)).toBe('error FEDC1001 a.yaml:6:3');
-    expect(d.message).toBe('YAML: Map keys must be unique');
+    expect(d.message).toBe(`YAML: map key ${second.slice(0, second.lastIndexOf(':'))} is given twice in this map; map keys must be unique`);
   });
 
   it('a syntax error in one document leaves the other documents of the file checked', () => {

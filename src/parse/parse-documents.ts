@@ -375,8 +375,13 @@ function yamlError(file: SourceFile, errors: readonly YAMLError[]): Diagnostic {
   }
   const err = errors[0]!;
   const { line, col } = lineCol(file.text, err.pos[0]);
-  return { code: 'FEDC1001', severity: 'error', message: `YAML: ${firstLine(err.message)}`, file: file.path, line, col };
+  const key = err.code === 'DUPLICATE_KEY' ? KEY_AS_WRITTEN.exec(file.text.slice(err.pos[0], err.pos[0] + 1100))?.[1]?.trim() : undefined;
+  const message = key ? `YAML: map key ${key} is given twice in this map; map keys must be unique` : `YAML: ${firstLine(err.message)}`;
+  return { code: 'FEDC1001', severity: 'error', message, file: file.path, line, col };
 }
+
+/** A map key as written, quoted or plain, before its `:`. */
+const KEY_AS_WRITTEN = /^("(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[^\n:,{}[\]]{1,1024}?)\s*:/;
 
 function firstLine(s: string): string {
   return s.split('\n')[0]!.trim();
