@@ -24807,8 +24807,11 @@ function yamlError(file, errors) {
   }
   const err2 = errors[0];
   const { line, col } = lineCol(file.text, err2.pos[0]);
-  return { code: "FEDC1001", severity: "error", message: `YAML: ${firstLine(err2.message)}`, file: file.path, line, col };
+  const key = err2.code === "DUPLICATE_KEY" ? KEY_AS_WRITTEN.exec(file.text.slice(err2.pos[0], err2.pos[0] + 1100))?.[1]?.trim() : void 0;
+  const message = key ? `YAML: map key ${key} is given twice in this map; map keys must be unique` : `YAML: ${firstLine(err2.message)}`;
+  return { code: "FEDC1001", severity: "error", message, file: file.path, line, col };
 }
+var KEY_AS_WRITTEN = /^("(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[^\n:,{}[\]]{1,1024}?)\s*:/;
 function firstLine(s) {
   return s.split("\n")[0].trim();
 }
