@@ -460,6 +460,19 @@ describe('symlinks at a revision', () => {
     expect(fedc(['diff', '--format', 'json'], r.repo).stdout).toContain('"name": "web"');
   });
 
+  it('a symlink to another input is read there, once (FEDC1015), on disk and at a revision alike', () => {
+    const r = linked('links-twice');
+    r.link('web.yaml', 'shop/web-again.yaml');
+    const head = r.commit();
+    const said = 'shop/web-again.yaml - info FEDC1015: symlink shop/web-again.yaml leads to shop/web.yaml, an input itself: it is read there, once';
+    const disk = fedc(['validate', '.'], r.repo);
+    expect([disk.code, disk.stderr.split('\n').filter((l) => l.includes('FEDC1015') || l.includes(' - error '))]).toEqual([0, [said]]);
+    // HEAD reads it as the work tree does: no change, no duplicate
+    const d = fedc(['diff', '--exit-code', '--no-color'], r.repo);
+    expect([d.code, d.stdout.split('\n').slice(1)]).toEqual([0, ['', 'no change', '']]);
+    expect(head).not.toBe('');
+  });
+
   it('that leave the input directory, lead nowhere or loop are FEDC1004 at a revision as on disk', () => {
     const r = linked('links-bad');
     writeFileSync(path.join(dir, 'outside.yaml'), readFileSync(path.join(r.repo, 'shop/web.yaml')));

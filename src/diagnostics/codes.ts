@@ -18,7 +18,7 @@ export const CODES = {
   FEDC1012: 'map key is not a string',
   FEDC1013: 'file is not valid UTF-8',
   FEDC1014: 'character YAML does not allow (NUL, control character)',
-  FEDC1015: 'symlinked directory is not followed',
+  FEDC1015: 'symlink inside the repo not followed: a directory, or a file that is an input itself',
   FEDC1016: 'nesting too deep',
   FEDC1017: 'git object of a compared revision or of the index cannot be read',
   FEDC1018: 'no input file',

@@ -54,6 +54,7 @@ export async function readRepo(root: string, settings: Settings): Promise<RepoFi
   const direct = new DirectEntries(walk.scurry.cwd);
   const entries = walk.walkSync().map((entry) => ({ rel: entry.relativePosix(), entry }));
   entries.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  const walked = new Set(entries.map((e) => e.rel));
   const links = new SymlinkedDirs(realRoot, realRoot, settings.include, ignore);
   links.scan(walk.scurry.cwd);
   const expectedPrefix = realRoot + path.sep;
@@ -82,6 +83,13 @@ export async function readRepo(root: string, settings: Settings): Promise<RepoFi
         const inside = path.relative(realRoot, target);
         if (leavesBase(inside)) {
           diagnostics.push(unfollowedSymlink(rel, 'outside'));
+          continue;
+        }
+        // A link to another input: that file is read where it is, once, as a symlinked
+        // directory's files are (read twice, its objects would be defined twice).
+        const to = inside.split(path.sep).join('/');
+        if (walked.has(to)) {
+          diagnostics.push(symlinkedInput(rel, to));
           continue;
         }
       }
@@ -293,6 +301,15 @@ export function unfollowedSymlink(rel: string, why: 'outside' | 'nothing' | 'loo
   const what = `${dir ? 'symlinked directory' : 'symlink'} ${rel}`;
   return fileDiag('FEDC1004', rel, why === 'outside' ? `${what} points outside the input directory; it is not followed`
     : why === 'loop' ? `${what} is a symlink loop; it is not followed` : `${what} points to nothing`);
+}
+
+/** FEDC1015: a symlinked file inside the repo whose target is an input too: read there, not twice. */
+export function symlinkedInput(rel: string, target: string): Diagnostic {
+  return {
+    code: 'FEDC1015', severity: 'info', file: rel, line: 0, col: 0,
+    message: `symlink ${rel} leads to ${target}, an input itself: it is read there, once`,
+    hint: `to read it under this name instead, exclude ${target} in fedc.yaml`,
+  };
 }
 
 /** FEDC1015: a symlinked directory inside the repo (to `target`), which fedc does not walk. */

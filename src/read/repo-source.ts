@@ -9,7 +9,7 @@ import { loadSettingsSync, settingsFromBytes } from './load-settings.js';
 import { decodeSource } from './decode-source.js';
 import { diskOutputFiles, type OutputFiles } from './output-files.js';
 import { screened } from './glob-screen.js';
-import { fileDiag, ignoreGlobs, MAX_FILE_BYTES, readRepo, symlinkedDirectory, tooLarge, unfollowedSymlink, type RepoFiles } from './read-repo.js';
+import { fileDiag, ignoreGlobs, MAX_FILE_BYTES, readRepo, symlinkedDirectory, symlinkedInput, tooLarge, unfollowedSymlink, type RepoFiles } from './read-repo.js';
 import { DEFAULT_SETTINGS, SETTINGS_FILE, type Settings } from './settings.js';
 import type { SourceFile } from './source-file.js';
 import { resolveTreeLink, treeDirs } from './tree-symlinks.js';
@@ -246,6 +246,11 @@ function entriesSource(top: string, entries: TreeEntry[], options: EntriesOption
           const to = followed(e);
           if (!isEntry(to)) {
             diagnostics.push(to);
+            continue;
+          }
+          // a link to another input: read there, once (readRepo does the same)
+          if (to.from !== undefined && matches(to.from)) {
+            diagnostics.push(symlinkedInput(e.path, to.from));
             continue;
           }
           file = to;
