@@ -32197,6 +32197,7 @@ async function readRepo(root, settings2) {
   const direct = new DirectEntries(walk2.scurry.cwd);
   const entries = walk2.walkSync().map((entry) => ({ rel: entry.relativePosix(), entry }));
   entries.sort((a, b) => a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0);
+  const walked = new Set(entries.map((e) => e.rel));
   const links = new SymlinkedDirs(realRoot, realRoot, settings2.include, ignore);
   links.scan(walk2.scurry.cwd);
   const expectedPrefix = realRoot + path5.sep;
@@ -32221,6 +32222,11 @@ async function readRepo(root, settings2) {
         const inside2 = path5.relative(realRoot, target);
         if (leavesBase(inside2)) {
           diagnostics.push(unfollowedSymlink(rel, "outside"));
+          continue;
+        }
+        const to = inside2.split(path5.sep).join("/");
+        if (walked.has(to)) {
+          diagnostics.push(symlinkedInput(rel, to));
           continue;
         }
       }
@@ -32412,6 +32418,17 @@ var SymlinkedDirs = class {
 function unfollowedSymlink(rel, why, dir = false) {
   const what = `${dir ? "symlinked directory" : "symlink"} ${rel}`;
   return fileDiag("FEDC1004", rel, why === "outside" ? `${what} points outside the input directory; it is not followed` : why === "loop" ? `${what} is a symlink loop; it is not followed` : `${what} points to nothing`);
+}
+function symlinkedInput(rel, target) {
+  return {
+    code: "FEDC1015",
+    severity: "info",
+    file: rel,
+    line: 0,
+    col: 0,
+    message: `symlink ${rel} leads to ${target}, an input itself: it is read there, once`,
+    hint: `to read it under this name instead, exclude ${target} in fedc.yaml`
+  };
 }
 function symlinkedDirectory(rel, target) {
   return {
@@ -32711,6 +32728,10 @@ function entriesSource(top, entries, options) {
           const to = followed(e);
           if (!isEntry(to)) {
             diagnostics.push(to);
+            continue;
+          }
+          if (to.from !== void 0 && matches(to.from)) {
+            diagnostics.push(symlinkedInput(e.path, to.from));
             continue;
           }
           file = to;
