@@ -93,7 +93,7 @@ export function parseWithYaml(file: SourceFile): ParseResult {
   const list = Array.isArray(docs) ? docs : [docs];
   const mayHaveCollectionKeys = MAYBE_COLLECTION_KEY.test(file.text);
   const mayHaveNullKeys = MAYBE_NULL_KEY.test(file.text);
-  const broken = list.some((d) => d.errors.length > 0) || (mayHaveCollectionKeys && list.some((d) => collectionKeyAt(d) !== -1));
+  const broken = list.some((d) => d.errors.length > 0) || (mayHaveCollectionKeys && list.some((d) => badKey(d, COLLECTIONS) !== undefined));
   if (broken) {
     const action = templateActionAt(file.text);
     if (action !== -1 && isTemplated(file.text)) return { documents, diagnostics: [helmTemplate(file, action)] };
@@ -109,24 +109,10 @@ export function parseWithYaml(file: SourceFile): ParseResult {
       return;
     }
     if (doc.contents === null) return; // empty document, e.g. a trailing `---`
-    const keyAt = mayHaveCollectionKeys ? collectionKeyAt(doc) : -1;
-    if (keyAt !== -1) {
-      const { line, col } = lineCol(file.text, keyAt);
-      diagnostics.push({
-        code: 'FEDC1012', severity: 'error', file: file.path, line, col,
-        message: 'this map key is itself a map or a list; Kubernetes objects have string keys',
-        hint: 'quote the key, or write it as a plain string',
-      });
-      return;
-    }
-    const nullAt = mayHaveNullKeys ? nullKeyAt(doc) : -1;
-    if (nullAt !== -1) {
-      const { line, col } = lineCol(file.text, nullAt);
-      diagnostics.push({
-        code: 'FEDC1012', severity: 'error', file: file.path, line, col,
-        message: 'this map key is null (null, ~ or nothing): Kubernetes reads YAML as JSON, whose keys are strings, and refuses it',
-        hint: 'quote the key ("null") if it is a name',
-      });
+    const bad = mayHaveCollectionKeys || mayHaveNullKeys ? badKey(doc, { collections: mayHaveCollectionKeys, nulls: mayHaveNullKeys }) : undefined;
+    if (bad) {
+      const { line, col } = lineCol(file.text, bad.at);
+      diagnostics.push({ code: 'FEDC1012', severity: 'error', file: file.path, line, col, ...BAD_KEYS[bad.kind] });
       return;
     }
     const start = doc.contents.range?.[0] ?? 0;
@@ -286,35 +272,32 @@ export function parseFiles(files: readonly SourceFile[]): ParseResult {
   return { documents, diagnostics };
 }
 
-/** Offset of the first map key in the document that is a map or a list, or -1. */
-function collectionKeyAt(doc: Document): number {
-  let at = -1;
-  visit(doc, {
-    Pair(_key, pair) {
-      if (isCollection(pair.key)) {
-        at = pair.key.range?.[0] ?? 0;
-        return visit.BREAK;
-      }
-      return undefined;
-    },
-  });
-  return at;
-}
 
-/** Offset of the first map key in the document that is null (`null:`, `~:`, an empty key), or -1. */
-function nullKeyAt(doc: Document): number {
-  let at = -1;
+const COLLECTIONS = { collections: true, nulls: false } as const;
+
+/** What a map key Kubernetes cannot read is, for FEDC1012. */
+const BAD_KEYS = {
+  collection: { message: 'this map key is itself a map or a list; Kubernetes objects have string keys', hint: 'quote the key, or write it as a plain string' },
+  null: { message: 'this map key is null (null, ~ or nothing): Kubernetes reads YAML as JSON, whose keys are strings, and refuses it', hint: 'quote the key ("null") if it is a name' },
+} as const;
+
+/**
+ * The first map key of the document, in document order, that Kubernetes cannot read: a map or a
+ * list (with `collections`), or null (`null:`, `~:`, an empty key; with `nulls`).
+ */
+function badKey(doc: Document, look: { collections: boolean; nulls: boolean }): { at: number; kind: keyof typeof BAD_KEYS } | undefined {
+  let found: { at: number; kind: keyof typeof BAD_KEYS } | undefined;
   visit(doc, {
     Pair(_key, pair) {
       const key = pair.key;
-      if (key === null || (isScalar(key) && key.value === null)) {
-        at = (isScalar(key) ? key.range?.[0] : undefined) ?? (isNode(pair.value) ? pair.value.range?.[0] : undefined) ?? 0;
-        return visit.BREAK;
+      if (look.collections && isCollection(key)) found = { at: key.range?.[0] ?? 0, kind: 'collection' };
+      else if (look.nulls && (key === null || (isScalar(key) && key.value === null))) {
+        found = { at: (isScalar(key) ? key.range?.[0] : undefined) ?? (isNode(pair.value) ? pair.value.range?.[0] : undefined) ?? 0, kind: 'null' };
       }
-      return undefined;
+      return found ? visit.BREAK : undefined;
     },
   });
-  return at;
+  return found;
 }
 
 const excludeHint = (glob: string) => `fedc does not run Helm: render the chart with \`helm template\` into federated objects, or exclude it in fedc.yaml (exclude: ["${glob}"])`;
@@ -323,7 +306,7 @@ const excludeHint = (glob: string) => `fedc does not run Helm: render the chart 
 function isTemplated(text: string): boolean {
   const docs = parseAllDocuments(withoutActions(text), YAML_OPTIONS);
   const list = Array.isArray(docs) ? docs : [docs];
-  return list.every((d) => d.errors.length === 0 && collectionKeyAt(d) === -1);
+  return list.every((d) => d.errors.length === 0 && badKey(d, COLLECTIONS) === undefined);
 }
 
 function helmTemplate(file: SourceFile, offset: number): Diagnostic {
