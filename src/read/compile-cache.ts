@@ -109,8 +109,9 @@ export function openCompileCache(output: OutputFiles, env: NodeJS.ProcessEnv = p
   const read = (key: string): unknown => {
     const got = readRegularFile(file(key), maxBytes);
     if (got === undefined || 'size' in got) {
-      // not a regular file (a symlink, a FIFO) or too large: in the way of a real entry
-      tryUnlink(file(key));
+      // not a regular file (a symlink, a FIFO) or too large: in the way of a real entry. Absent
+      // (a miss) is left alone: a concurrent run may be renaming its entry into place.
+      if (got !== undefined || notRegular(file(key))) tryUnlink(file(key));
       return undefined;
     }
     if ('error' in got) return undefined;
@@ -213,6 +214,15 @@ function prune(dir: string, maxBytes: number): void {
     }
   } catch {
     // a cache that cannot be pruned still works
+  }
+}
+
+/** Whether something other than a regular file is at `p` (false when nothing is). */
+function notRegular(p: string): boolean {
+  try {
+    return !lstatSync(p).isFile();
+  } catch {
+    return false;
   }
 }
 
