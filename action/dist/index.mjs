@@ -24513,7 +24513,7 @@ function parseWithYaml(file) {
   const list = Array.isArray(docs) ? docs : [docs];
   const mayHaveCollectionKeys = MAYBE_COLLECTION_KEY.test(file.text);
   const mayHaveNullKeys = MAYBE_NULL_KEY.test(file.text);
-  const broken = list.some((d3) => d3.errors.length > 0) || mayHaveCollectionKeys && list.some((d3) => collectionKeyAt(d3) !== -1);
+  const broken = list.some((d3) => d3.errors.length > 0) || mayHaveCollectionKeys && list.some((d3) => badKey(d3, COLLECTIONS) !== void 0);
   if (broken) {
     const action = templateActionAt(file.text);
     if (action !== -1 && isTemplated(file.text))
@@ -24529,32 +24529,10 @@ function parseWithYaml(file) {
     }
     if (doc.contents === null)
       return;
-    const keyAt = mayHaveCollectionKeys ? collectionKeyAt(doc) : -1;
-    if (keyAt !== -1) {
-      const { line, col } = lineCol(file.text, keyAt);
-      diagnostics.push({
-        code: "FEDC1012",
-        severity: "error",
-        file: file.path,
-        line,
-        col,
-        message: "this map key is itself a map or a list; Kubernetes objects have string keys",
-        hint: "quote the key, or write it as a plain string"
-      });
-      return;
-    }
-    const nullAt = mayHaveNullKeys ? nullKeyAt(doc) : -1;
-    if (nullAt !== -1) {
-      const { line, col } = lineCol(file.text, nullAt);
-      diagnostics.push({
-        code: "FEDC1012",
-        severity: "error",
-        file: file.path,
-        line,
-        col,
-        message: "this map key is null (null, ~ or nothing): Kubernetes reads YAML as JSON, whose keys are strings, and refuses it",
-        hint: 'quote the key ("null") if it is a name'
-      });
+    const bad = mayHaveCollectionKeys || mayHaveNullKeys ? badKey(doc, { collections: mayHaveCollectionKeys, nulls: mayHaveNullKeys }) : void 0;
+    if (bad) {
+      const { line, col } = lineCol(file.text, bad.at);
+      diagnostics.push({ code: "FEDC1012", severity: "error", file: file.path, line, col, ...BAD_KEYS[bad.kind] });
       return;
     }
     const start = doc.contents.range?.[0] ?? 0;
@@ -24601,7 +24579,7 @@ function parseWithYaml(file) {
       return;
     }
     if (longDigits) {
-      let bad = false;
+      let bad2 = false;
       (0, import_yaml6.visit)(doc, {
         Scalar(_key, node) {
           if (typeof node.value === "number" && Number.isInteger(node.value) && !Number.isSafeInteger(node.value)) {
@@ -24616,11 +24594,11 @@ function parseWithYaml(file) {
               message: "integer beyond 2^53: it would not be kept exactly",
               hint: "quote it if it is a string; fedc cannot carry integers this large"
             });
-            bad = true;
+            bad2 = true;
           }
         }
       });
-      if (bad)
+      if (bad2)
         return;
     }
     documents.push({ file: file.path, index, line: lineOf(start), value });
@@ -24720,38 +24698,31 @@ function parseFiles(files) {
   }
   return { documents, diagnostics };
 }
-function collectionKeyAt(doc) {
-  let at = -1;
-  (0, import_yaml6.visit)(doc, {
-    Pair(_key, pair) {
-      if ((0, import_yaml6.isCollection)(pair.key)) {
-        at = pair.key.range?.[0] ?? 0;
-        return import_yaml6.visit.BREAK;
-      }
-      return void 0;
-    }
-  });
-  return at;
-}
-function nullKeyAt(doc) {
-  let at = -1;
+var COLLECTIONS = { collections: true, nulls: false };
+var BAD_KEYS = {
+  collection: { message: "this map key is itself a map or a list; Kubernetes objects have string keys", hint: "quote the key, or write it as a plain string" },
+  null: { message: "this map key is null (null, ~ or nothing): Kubernetes reads YAML as JSON, whose keys are strings, and refuses it", hint: 'quote the key ("null") if it is a name' }
+};
+function badKey(doc, look) {
+  let found;
   (0, import_yaml6.visit)(doc, {
     Pair(_key, pair) {
       const key = pair.key;
-      if (key === null || (0, import_yaml6.isScalar)(key) && key.value === null) {
-        at = ((0, import_yaml6.isScalar)(key) ? key.range?.[0] : void 0) ?? ((0, import_yaml6.isNode)(pair.value) ? pair.value.range?.[0] : void 0) ?? 0;
-        return import_yaml6.visit.BREAK;
+      if (look.collections && (0, import_yaml6.isCollection)(key))
+        found = { at: key.range?.[0] ?? 0, kind: "collection" };
+      else if (look.nulls && (key === null || (0, import_yaml6.isScalar)(key) && key.value === null)) {
+        found = { at: ((0, import_yaml6.isScalar)(key) ? key.range?.[0] : void 0) ?? ((0, import_yaml6.isNode)(pair.value) ? pair.value.range?.[0] : void 0) ?? 0, kind: "null" };
       }
-      return void 0;
+      return found ? import_yaml6.visit.BREAK : void 0;
     }
   });
-  return at;
+  return found;
 }
 var excludeHint = (glob2) => `fedc does not run Helm: render the chart with \`helm template\` into federated objects, or exclude it in fedc.yaml (exclude: ["${glob2}"])`;
 function isTemplated(text) {
   const docs = (0, import_yaml6.parseAllDocuments)(withoutActions(text), YAML_OPTIONS);
   const list = Array.isArray(docs) ? docs : [docs];
-  return list.every((d3) => d3.errors.length === 0 && collectionKeyAt(d3) === -1);
+  return list.every((d3) => d3.errors.length === 0 && badKey(d3, COLLECTIONS) === void 0);
 }
 function helmTemplate(file, offset) {
   const { line, col } = lineCol(file.text, offset);
@@ -36481,7 +36452,8 @@ function openCompileCache(output, env2 = process.env) {
   const read = (key) => {
     const got = readRegularFile(file(key), maxBytes);
     if (got === void 0 || "size" in got) {
-      tryUnlink(file(key));
+      if (got !== void 0 || notRegular(file(key)))
+        tryUnlink(file(key));
       return void 0;
     }
     if ("error" in got)
@@ -36581,6 +36553,13 @@ function prune(dir, maxBytes) {
       total -= e.size;
     }
   } catch {
+  }
+}
+function notRegular(p) {
+  try {
+    return !lstatSync5(p).isFile();
+  } catch {
+    return false;
   }
 }
 function tryUnlink(p) {
