@@ -4,10 +4,10 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
-import { AJV_OPTIONS, SCHEMA_FILES } from '../dist/check/schema-files.js';
+import { AJV_KEYWORDS, AJV_OPTIONS, SCHEMA_FILES } from '../dist/check/schema-files.js';
 
 const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true, esm: true } });
-ajv.addKeyword({ keyword: 'x-kubernetes-preserve-unknown-fields' });
+for (const keyword of AJV_KEYWORDS) ajv.addKeyword({ keyword });
 const refs = {};
 for (const [name, file] of Object.entries(SCHEMA_FILES)) {
   const schema = JSON.parse(readFileSync(new URL(`../schemas/${file}`, import.meta.url), 'utf8'));

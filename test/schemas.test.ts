@@ -4,13 +4,14 @@ import { Ajv } from 'ajv';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { kindSchemaFiles } from '../src/check/kind-schemas.js';
+import { AJV_KEYWORDS } from '../src/check/schema-files.js';
 import { ROOT } from './helpers.js';
 
 const SCHEMAS = path.join(ROOT, 'schemas');
 
 function editorAjv(): Ajv {
   const ajv = new Ajv({ allErrors: true, strict: true });
-  ajv.addKeyword({ keyword: 'x-kubernetes-preserve-unknown-fields' });
+  for (const keyword of AJV_KEYWORDS) ajv.addKeyword({ keyword });
   return ajv;
 }
 

@@ -3,14 +3,14 @@ import { pathToFileURL } from 'node:url';
 import { Ajv } from 'ajv';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { AJV_OPTIONS, SCHEMA_FILES, type SchemaName } from '../src/check/schema-files.js';
+import { AJV_KEYWORDS, AJV_OPTIONS, SCHEMA_FILES, type SchemaName } from '../src/check/schema-files.js';
 import { ROOT } from './helpers.js';
 
 /** The CLI uses validators precompiled at build time; they must judge exactly as the schemas do. */
 describe('precompiled validators (dist/check/validators.generated.js)', async () => {
   const precompiled = await import(pathToFileURL(path.join(ROOT, 'dist/check/validators.generated.js')).href);
   const ajv = new Ajv(AJV_OPTIONS);
-  ajv.addKeyword({ keyword: 'x-kubernetes-preserve-unknown-fields' });
+  for (const keyword of AJV_KEYWORDS) ajv.addKeyword({ keyword });
   for (const file of Object.values(SCHEMA_FILES)) ajv.addSchema(JSON.parse(readFileSync(path.join(ROOT, 'schemas', file), 'utf8')));
 
   const samples: [SchemaName, unknown][] = [

@@ -14,5 +14,13 @@ export const SCHEMA_FILES = {
 
 export type SchemaName = keyof typeof SCHEMA_FILES;
 
+/**
+ * Annotations the schemas carry beside JSON Schema's own keywords, registered with ajv (strict
+ * mode refuses unknown ones) by the runtime compiler and the precompiler alike:
+ * x-kubernetes-preserve-unknown-fields, and x-fedc-means, what a `pattern` stands for in words,
+ * which a diagnostic says instead of the regular expression.
+ */
+export const AJV_KEYWORDS = ['x-kubernetes-preserve-unknown-fields', 'x-fedc-means'] as const;
+
 /** Shared by the runtime compiler and the build-time precompiler, so both validate alike. */
 export const AJV_OPTIONS = { allErrors: true, strict: true, verbose: true } as const;

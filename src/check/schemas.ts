@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { formatPath, type NodePath } from '../parse/parsed-document.js';
 
-import { AJV_OPTIONS, SCHEMA_FILES, type SchemaName } from './schema-files.js';
+import { AJV_KEYWORDS, AJV_OPTIONS, SCHEMA_FILES, type SchemaName } from './schema-files.js';
 
 export { SCHEMA_FILES, type SchemaName };
 
@@ -38,7 +38,7 @@ function validator(name: SchemaName): ValidateFunction {
   if (v) return v;
   if (!ajv) {
     ajv = new AjvClass!(AJV_OPTIONS);
-    ajv.addKeyword({ keyword: 'x-kubernetes-preserve-unknown-fields' });
+    for (const keyword of AJV_KEYWORDS) ajv.addKeyword({ keyword });
     for (const file of Object.values(SCHEMA_FILES)) {
       ajv.addSchema(JSON.parse(readFileSync(fileURLToPath(new URL(file, schemaDir)), 'utf8')));
     }
@@ -97,9 +97,11 @@ function toSchemaErrors(errors: ErrorObject[]): SchemaError[] {
       case 'const':
         err = { path, atKey: false, message: `${field}must be ${JSON.stringify(e.params.allowedValue)}, not ${JSON.stringify(e.data)}` };
         break;
-      case 'pattern':
-        err = { path, atKey: false, message: `${field}${JSON.stringify(e.data)} does not match ${String(e.params.pattern)}` };
+      case 'pattern': {
+        const means = (e.parentSchema as { 'x-fedc-means'?: string } | undefined)?.['x-fedc-means'];
+        err = { path, atKey: false, message: means ? `${field}must be ${means}, not ${JSON.stringify(e.data)}` : `${field}${JSON.stringify(e.data)} does not match ${String(e.params.pattern)}` };
         break;
+      }
       default:
         // ajv's own words (minItems, minLength, minimum...), after the field they are about
         err = { path, atKey: false, message: `${field}${e.message ?? e.keyword}` };
