@@ -754,6 +754,13 @@ spec:
     expect(c.result.failed).toBe(true);
   });
 
+  it('a duplicate beside a kustomization (a kustomize patch) gets a hint to leave the overlay out', () => {
+    const c = run({ ...BASE, 'a.yaml': cm('cfg'), 'overlays/prod/patch.yaml': cm('cfg'), 'overlays/prod/kustomization.yaml': 'resources: [../../a.yaml]\npatches: [{path: patch.yaml}]\n' });
+    const d = c.result.diagnostics.find((x) => x.code === 'FEDC2004')!;
+    expect(where(d)).toBe('error FEDC2004 overlays/prod/patch.yaml:4:9');
+    expect(d.hint).toBe('first defined at a.yaml:4:9; overlays/prod/patch.yaml lies beside a kustomization, so it may be a kustomize patch, which fedc reads as an object: to leave the overlay out, exclude: ["overlays/prod/**"] in fedc.yaml');
+  });
+
   it('the same object in two files points at the later file', () => {
     const c = run({ ...BASE, 'a.yaml': cm('cfg'), 'b.yaml': '# copy\n' + cm('cfg') });
     const d = only(c);

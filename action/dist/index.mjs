@@ -125,17 +125,17 @@ var require_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path23) {
-      const ctrl = callVisitor(key, node, visitor, path23);
+    function visit_(key, node, visitor, path24) {
+      const ctrl = callVisitor(key, node, visitor, path24);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path23, ctrl);
-        return visit_(key, ctrl, visitor, path23);
+        replaceNode(key, path24, ctrl);
+        return visit_(key, ctrl, visitor, path24);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path23 = Object.freeze(path23.concat(node));
+          path24 = Object.freeze(path24.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path23);
+            const ci = visit_(i, node.items[i], visitor, path24);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -146,13 +146,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path23 = Object.freeze(path23.concat(node));
-          const ck = visit_("key", node.key, visitor, path23);
+          path24 = Object.freeze(path24.concat(node));
+          const ck = visit_("key", node.key, visitor, path24);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path23);
+          const cv = visit_("value", node.value, visitor, path24);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -173,17 +173,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path23) {
-      const ctrl = await callVisitor(key, node, visitor, path23);
+    async function visitAsync_(key, node, visitor, path24) {
+      const ctrl = await callVisitor(key, node, visitor, path24);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path23, ctrl);
-        return visitAsync_(key, ctrl, visitor, path23);
+        replaceNode(key, path24, ctrl);
+        return visitAsync_(key, ctrl, visitor, path24);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path23 = Object.freeze(path23.concat(node));
+          path24 = Object.freeze(path24.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path23);
+            const ci = await visitAsync_(i, node.items[i], visitor, path24);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -194,13 +194,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path23 = Object.freeze(path23.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path23);
+          path24 = Object.freeze(path24.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path24);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path23);
+          const cv = await visitAsync_("value", node.value, visitor, path24);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -227,23 +227,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path23) {
+    function callVisitor(key, node, visitor, path24) {
       if (typeof visitor === "function")
-        return visitor(key, node, path23);
+        return visitor(key, node, path24);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path23);
+        return visitor.Map?.(key, node, path24);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path23);
+        return visitor.Seq?.(key, node, path24);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path23);
+        return visitor.Pair?.(key, node, path24);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path23);
+        return visitor.Scalar?.(key, node, path24);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path23);
+        return visitor.Alias?.(key, node, path24);
       return void 0;
     }
-    function replaceNode(key, path23, node) {
-      const parent = path23[path23.length - 1];
+    function replaceNode(key, path24, node) {
+      const parent = path24[path24.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -855,10 +855,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema2, path23, value) {
+    function collectionFromPath(schema2, path24, value) {
       let v = value;
-      for (let i = path23.length - 1; i >= 0; --i) {
-        const k2 = path23[i];
+      for (let i = path24.length - 1; i >= 0; --i) {
+        const k2 = path24[i];
         if (typeof k2 === "number" && Number.isInteger(k2) && k2 >= 0) {
           const a = [];
           a[k2] = v;
@@ -877,7 +877,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path23) => path23 == null || typeof path23 === "object" && !!path23[Symbol.iterator]().next().done;
+    var isEmptyPath = (path24) => path24 == null || typeof path24 === "object" && !!path24[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type2, schema2) {
         super(type2);
@@ -907,11 +907,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path23, value) {
-        if (isEmptyPath(path23))
+      addIn(path24, value) {
+        if (isEmptyPath(path24))
           this.add(value);
         else {
-          const [key, ...rest] = path23;
+          const [key, ...rest] = path24;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -925,8 +925,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path23) {
-        const [key, ...rest] = path23;
+      deleteIn(path24) {
+        const [key, ...rest] = path24;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -940,8 +940,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path23, keepScalar) {
-        const [key, ...rest] = path23;
+      getIn(path24, keepScalar) {
+        const [key, ...rest] = path24;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -959,8 +959,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path23) {
-        const [key, ...rest] = path23;
+      hasIn(path24) {
+        const [key, ...rest] = path24;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -970,8 +970,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path23, value) {
-        const [key, ...rest] = path23;
+      setIn(path24, value) {
+        const [key, ...rest] = path24;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -3486,9 +3486,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path23, value) {
+      addIn(path24, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path23, value);
+          this.contents.addIn(path24, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3563,14 +3563,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path23) {
-        if (Collection.isEmptyPath(path23)) {
+      deleteIn(path24) {
+        if (Collection.isEmptyPath(path24)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path23) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path24) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3585,10 +3585,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path23, keepScalar) {
-        if (Collection.isEmptyPath(path23))
+      getIn(path24, keepScalar) {
+        if (Collection.isEmptyPath(path24))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path23, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path24, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3599,10 +3599,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path23) {
-        if (Collection.isEmptyPath(path23))
+      hasIn(path24) {
+        if (Collection.isEmptyPath(path24))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path23) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path24) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3619,13 +3619,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path23, value) {
-        if (Collection.isEmptyPath(path23)) {
+      setIn(path24, value) {
+        if (Collection.isEmptyPath(path24)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path23), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path24), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path23, value);
+          this.contents.setIn(path24, value);
         }
       }
       /**
@@ -5586,9 +5586,9 @@ var require_cst_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    visit3.itemAtPath = (cst, path23) => {
+    visit3.itemAtPath = (cst, path24) => {
       let item = cst;
-      for (const [field, index] of path23) {
+      for (const [field, index] of path24) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5597,23 +5597,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit3.parentCollection = (cst, path23) => {
-      const parent = visit3.itemAtPath(cst, path23.slice(0, -1));
-      const field = path23[path23.length - 1][0];
+    visit3.parentCollection = (cst, path24) => {
+      const parent = visit3.itemAtPath(cst, path24.slice(0, -1));
+      const field = path24[path24.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path23, item, visitor) {
-      let ctrl = visitor(item, path23);
+    function _visit(path24, item, visitor) {
+      let ctrl = visitor(item, path24);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path23.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path24.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -5624,10 +5624,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path23);
+            ctrl = ctrl(item, path24);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path23) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path24) : ctrl;
     }
     exports.visit = visit3;
   }
@@ -15312,8 +15312,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path23) {
-      let input = path23;
+    function removeDotSegments(path24) {
+      let input = path24;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -15387,11 +15387,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path23) {
-      if (path23 === "" || path23[0] === "/") {
-        return removeDotSegments(path23);
+    function removeDotSegmentsRelative(path24) {
+      if (path24 === "" || path24[0] === "/") {
+        return removeDotSegments(path24);
       }
-      const segments = path23.split("/");
+      const segments = path24.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -15754,8 +15754,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path23 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path23 && path23 !== "/" ? path23 : void 0;
+        const path24 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path24 && path24 !== "/" ? path24 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -19062,14 +19062,14 @@ var require_helpers = __commonJS({
       return true;
     }
     exports.isInteger = isInteger;
-    function escapePathComponent(path23) {
-      if (path23.indexOf("/") === -1 && path23.indexOf("~") === -1)
-        return path23;
-      return path23.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapePathComponent(path24) {
+      if (path24.indexOf("/") === -1 && path24.indexOf("~") === -1)
+        return path24;
+      return path24.replace(/~/g, "~0").replace(/\//g, "~1");
     }
     exports.escapePathComponent = escapePathComponent;
-    function unescapePathComponent2(path23) {
-      return path23.replace(/~1/g, "/").replace(/~0/g, "~");
+    function unescapePathComponent2(path24) {
+      return path24.replace(/~1/g, "/").replace(/~0/g, "~");
     }
     exports.unescapePathComponent = unescapePathComponent2;
     function _getPathRecursive(root, obj) {
@@ -19093,11 +19093,11 @@ var require_helpers = __commonJS({
       if (root === obj) {
         return "/";
       }
-      var path23 = _getPathRecursive(root, obj);
-      if (path23 === "") {
+      var path24 = _getPathRecursive(root, obj);
+      if (path24 === "") {
         throw new Error("Object not found in root");
       }
-      return "/" + path23;
+      return "/" + path24;
     }
     exports.getPath = getPath;
     function hasUndefined(obj) {
@@ -19292,8 +19292,8 @@ var require_core3 = __commonJS({
         if (!mutateDocument) {
           document = helpers_js_1._deepClone(document);
         }
-        var path23 = operation.path || "";
-        var keys = path23.split("/");
+        var path24 = operation.path || "";
+        var keys = path24.split("/");
         var obj = document;
         var t = 1;
         var len = keys.length;
@@ -19600,7 +19600,7 @@ var require_duplex = __commonJS({
       return temp;
     }
     exports.generate = generate;
-    function _generate(mirror, obj, patches, path23, invertible) {
+    function _generate(mirror, obj, patches, path24, invertible) {
       if (obj === mirror) {
         return;
       }
@@ -19617,27 +19617,27 @@ var require_duplex = __commonJS({
         if (helpers_js_1.hasOwnProperty(obj, key) && !(obj[key] === void 0 && oldVal !== void 0 && Array.isArray(obj) === false)) {
           var newVal = obj[key];
           if (typeof oldVal == "object" && oldVal != null && typeof newVal == "object" && newVal != null && Array.isArray(oldVal) === Array.isArray(newVal)) {
-            _generate(oldVal, newVal, patches, path23 + "/" + helpers_js_1.escapePathComponent(key), invertible);
+            _generate(oldVal, newVal, patches, path24 + "/" + helpers_js_1.escapePathComponent(key), invertible);
           } else {
             if (oldVal !== newVal) {
               changed = true;
               if (invertible) {
-                patches.push({ op: "test", path: path23 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(oldVal) });
+                patches.push({ op: "test", path: path24 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(oldVal) });
               }
-              patches.push({ op: "replace", path: path23 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(newVal) });
+              patches.push({ op: "replace", path: path24 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(newVal) });
             }
           }
         } else if (Array.isArray(mirror) === Array.isArray(obj)) {
           if (invertible) {
-            patches.push({ op: "test", path: path23 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(oldVal) });
+            patches.push({ op: "test", path: path24 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(oldVal) });
           }
-          patches.push({ op: "remove", path: path23 + "/" + helpers_js_1.escapePathComponent(key) });
+          patches.push({ op: "remove", path: path24 + "/" + helpers_js_1.escapePathComponent(key) });
           deleted = true;
         } else {
           if (invertible) {
-            patches.push({ op: "test", path: path23, value: mirror });
+            patches.push({ op: "test", path: path24, value: mirror });
           }
-          patches.push({ op: "replace", path: path23, value: obj });
+          patches.push({ op: "replace", path: path24, value: obj });
           changed = true;
         }
       }
@@ -19647,7 +19647,7 @@ var require_duplex = __commonJS({
       for (var t = 0; t < newKeys.length; t++) {
         var key = newKeys[t];
         if (!helpers_js_1.hasOwnProperty(mirror, key) && obj[key] !== void 0) {
-          patches.push({ op: "add", path: path23 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(obj[key]) });
+          patches.push({ op: "add", path: path24 + "/" + helpers_js_1.escapePathComponent(key), value: helpers_js_1._deepClone(obj[key]) });
         }
       }
     }
@@ -19679,7 +19679,7 @@ var require_fast_json_patch = __commonJS({
 });
 
 // dist/action/run-action.js
-import path22 from "node:path";
+import path23 from "node:path";
 
 // dist/diagnostics/format.js
 function formatDiagnostics(diags, format) {
@@ -19741,7 +19741,7 @@ function summaryText(diags) {
 
 // dist/cli/diff-command.js
 import { readFileSync as readFileSync4, statSync as statSync6 } from "node:fs";
-import path14 from "node:path";
+import path15 from "node:path";
 
 // node_modules/diff/libesm/diff/base.js
 var Diff = class {
@@ -19843,16 +19843,16 @@ var Diff = class {
       }
     }
   }
-  addToPath(path23, added, removed, oldPosInc, options) {
-    const last = path23.lastComponent;
+  addToPath(path24, added, removed, oldPosInc, options) {
+    const last = path24.lastComponent;
     if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
       return {
-        oldPos: path23.oldPos + oldPosInc,
+        oldPos: path24.oldPos + oldPosInc,
         lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
       };
     } else {
       return {
-        oldPos: path23.oldPos + oldPosInc,
+        oldPos: path24.oldPos + oldPosInc,
         lastComponent: { count: 1, added, removed, previousComponent: last }
       };
     }
@@ -24149,19 +24149,19 @@ function withoutActions(text) {
 var import_yaml5 = __toESM(require_dist(), 1);
 
 // dist/parse/block-locator.js
-function locateInBlock(text, start, end, path23, atKey, isStringKey) {
+function locateInBlock(text, start, end, path24, atKey, isStringKey) {
   const lines = linesOf(text, start, end);
   let first = 0;
   while (first < lines.length && (lines[first].kind === "blank" || lines[first].kind === "marker"))
     first++;
   if (first === lines.length)
     return void 0;
-  if (path23.length === 0)
+  if (path24.length === 0)
     return lines[first].start + lines[first].indent;
   let node = { from: first, to: lines.length, col: lines[first].indent, firstCol: lines[first].indent };
   for (let i = 0; ; i++) {
-    const seg = path23[i];
-    const last = i === path23.length - 1;
+    const seg = path24[i];
+    const last = i === path24.length - 1;
     const line = lines[node.from];
     const isSeq3 = isDash(text, line.start + node.firstCol, line.end);
     const found = isSeq3 ? typeof seg === "number" ? seqItem(text, lines, node, seg) : void 0 : mapEntry(text, lines, node, String(seg), isStringKey);
@@ -24367,13 +24367,13 @@ var Locator = class {
    * position is the key's rather than the value's. When the path does not exist (a missing
    * field), the position is the key of the deepest map entry that does.
    */
-  locate(file, docIndex, path23, key = false) {
+  locate(file, docIndex, path24, key = false) {
     const text = this.texts.get(file);
     if (text === void 0)
       return { line: 0, col: 0 };
     const span = this.options.parseOnly ? void 0 : this.spans(file, text)?.[docIndex];
     if (span) {
-      const offset2 = locateInBlock(text, span.start, span.end, path23, key, isPlainString);
+      const offset2 = locateInBlock(text, span.start, span.end, path24, key, isPlainString);
       if (offset2 !== void 0)
         return this.lineCol(file, text, offset2);
     }
@@ -24384,8 +24384,8 @@ var Locator = class {
     let offset = doc.contents?.range?.[0] ?? 0;
     let lastKey;
     let resolved = true;
-    for (let i = 0; i < path23.length; i++) {
-      const seg = path23[i];
+    for (let i = 0; i < path24.length; i++) {
+      const seg = path24[i];
       if ((0, import_yaml5.isMap)(node)) {
         const pair = node.items.find((p) => (0, import_yaml5.isPair)(p) && (0, import_yaml5.isScalar)(p.key) && String(p.key.value) === String(seg));
         if (!pair) {
@@ -24393,7 +24393,7 @@ var Locator = class {
           break;
         }
         const keyOffset = pair.key.range?.[0] ?? offset;
-        if (i === path23.length - 1 && key) {
+        if (i === path24.length - 1 && key) {
           offset = keyOffset;
           break;
         }
@@ -25151,11 +25151,11 @@ var GitObjectUnreadable = class extends GitError {
   oid;
   type;
   path;
-  constructor(message, oid, type2, path23) {
+  constructor(message, oid, type2, path24) {
     super(message);
     this.oid = oid;
     this.type = type2;
-    this.path = path23;
+    this.path = path24;
   }
 };
 var GitNotFound = class extends GitError {
@@ -25329,12 +25329,12 @@ var blobKey = (r) => `${r.oid} ${r.path}`;
 function readBlobs(top, requests, converts = (p) => convertedPaths(top, p)) {
   const blobs = /* @__PURE__ */ new Map();
   const unreadable = /* @__PURE__ */ new Map();
-  const unique2 = /* @__PURE__ */ new Map();
+  const unique = /* @__PURE__ */ new Map();
   for (const r of requests)
-    unique2.set(blobKey(r), r);
-  const converted = converts([...unique2.values()].map((r) => r.path));
+    unique.set(blobKey(r), r);
+  const converted = converts([...unique.values()].map((r) => r.path));
   const batch = [];
-  for (const [key, r] of unique2) {
+  for (const [key, r] of unique) {
     if (!converted.has(r.path)) {
       batch.push([key, r]);
       continue;
@@ -27555,15 +27555,15 @@ function toSchemaErrors(errors) {
   const out = [];
   const seen = /* @__PURE__ */ new Set();
   for (const e of errors) {
-    const path23 = pointerToPath(e.instancePath);
-    const field = path23.length > 0 ? `${formatPath(path23)} ` : "";
+    const path24 = pointerToPath(e.instancePath);
+    const field = path24.length > 0 ? `${formatPath(path24)} ` : "";
     let err2;
     switch (e.keyword) {
       case "additionalProperties": {
         const field2 = String(e.params.additionalProperty);
         const props = e.parentSchema?.properties;
         err2 = {
-          path: [...path23, field2],
+          path: [...path24, field2],
           atKey: true,
           message: `unknown field "${field2}"`,
           unknownField: field2,
@@ -27572,31 +27572,31 @@ function toSchemaErrors(errors) {
         break;
       }
       case "required":
-        err2 = { path: path23, atKey: path23.length > 0, message: `missing required field "${String(e.params.missingProperty)}"` };
+        err2 = { path: path24, atKey: path24.length > 0, message: `missing required field "${String(e.params.missingProperty)}"` };
         break;
       case "type":
-        err2 = { path: path23, atKey: false, message: `${field}must be ${describeType(e.params.type)}, not ${describeValue(e.data)}` };
+        err2 = { path: path24, atKey: false, message: `${field}must be ${describeType(e.params.type)}, not ${describeValue(e.data)}` };
         if (typeof e.data === "boolean" && String(e.params.type).includes("string")) {
           err2.hint = "quote the value: YAML 1.1, as kubectl reads it, takes y, yes, on, n, no and off for booleans";
         }
         break;
       case "enum":
         err2 = {
-          path: path23,
+          path: path24,
           atKey: false,
           message: `${field}must be one of ${e.params.allowedValues.map((x2) => JSON.stringify(x2)).join(", ")}, not ${JSON.stringify(e.data)}`
         };
         break;
       case "const":
-        err2 = { path: path23, atKey: false, message: `${field}must be ${JSON.stringify(e.params.allowedValue)}, not ${JSON.stringify(e.data)}` };
+        err2 = { path: path24, atKey: false, message: `${field}must be ${JSON.stringify(e.params.allowedValue)}, not ${JSON.stringify(e.data)}` };
         break;
       case "pattern": {
         const means = e.parentSchema?.["x-fedc-means"];
-        err2 = { path: path23, atKey: false, message: means ? `${field}must be ${means}, not ${JSON.stringify(e.data)}` : `${field}${JSON.stringify(e.data)} does not match ${String(e.params.pattern)}` };
+        err2 = { path: path24, atKey: false, message: means ? `${field}must be ${means}, not ${JSON.stringify(e.data)}` : `${field}${JSON.stringify(e.data)} does not match ${String(e.params.pattern)}` };
         break;
       }
       default:
-        err2 = { path: path23, atKey: false, message: `${field}${e.message ?? e.keyword}` };
+        err2 = { path: path24, atKey: false, message: `${field}${e.message ?? e.keyword}` };
     }
     const key = `${err2.path.join("\0")}|${err2.message}`;
     if (seen.has(key))
@@ -27666,17 +27666,17 @@ var Reporter = class {
   /** Places where() gave out since the last diagnostic was added. */
   quoted = [];
   position(at) {
-    const path23 = fullPath(at);
-    if (path23.length === 0)
+    const path24 = fullPath(at);
+    if (path24.length === 0)
       return { line: at.origin.line, col: 1 };
-    return this.locator.locate(at.origin.file, at.origin.docIndex, path23, at.atKey ?? false);
+    return this.locator.locate(at.origin.file, at.origin.docIndex, path24, at.atKey ?? false);
   }
   add(severity, code, at, message, hint) {
-    const path23 = fullPath(at);
+    const path24 = fullPath(at);
     const pos = this.position(at);
     const d3 = { code, severity, message, file: at.origin.file, line: pos.line, col: pos.col };
-    if (path23.length > 0)
-      d3.path = formatPath(path23);
+    if (path24.length > 0)
+      d3.path = formatPath(path24);
     if (hint)
       d3.hint = hint;
     if (this.quoted.length > 0) {
@@ -29591,12 +29591,12 @@ var PathBase = class {
   /**
    * Get the Path object referenced by the string path, resolved from this Path
    */
-  resolve(path23) {
-    if (!path23) {
+  resolve(path24) {
+    if (!path24) {
       return this;
     }
-    const rootPath = this.getRootString(path23);
-    const dir = path23.substring(rootPath.length);
+    const rootPath = this.getRootString(path24);
+    const dir = path24.substring(rootPath.length);
     const dirParts = dir.split(this.splitSep);
     const result = rootPath ? this.getRoot(rootPath).#resolveParts(dirParts) : this.#resolveParts(dirParts);
     return result;
@@ -30348,8 +30348,8 @@ var PathWin32 = class _PathWin32 extends PathBase {
   /**
    * @internal
    */
-  getRootString(path23) {
-    return win32.parse(path23).root;
+  getRootString(path24) {
+    return win32.parse(path24).root;
   }
   /**
    * @internal
@@ -30395,8 +30395,8 @@ var PathPosix = class _PathPosix extends PathBase {
   /**
    * @internal
    */
-  getRootString(path23) {
-    return path23.startsWith("/") ? "/" : "";
+  getRootString(path24) {
+    return path24.startsWith("/") ? "/" : "";
   }
   /**
    * @internal
@@ -30485,11 +30485,11 @@ var PathScurryBase = class {
   /**
    * Get the depth of a provided path, string, or the cwd
    */
-  depth(path23 = this.cwd) {
-    if (typeof path23 === "string") {
-      path23 = this.cwd.resolve(path23);
+  depth(path24 = this.cwd) {
+    if (typeof path24 === "string") {
+      path24 = this.cwd.resolve(path24);
     }
-    return path23.depth();
+    return path24.depth();
   }
   /**
    * Return the cache of child entries.  Exposed so subclasses can create
@@ -30976,9 +30976,9 @@ var PathScurryBase = class {
     process2();
     return results;
   }
-  chdir(path23 = this.cwd) {
+  chdir(path24 = this.cwd) {
     const oldCwd = this.cwd;
-    this.cwd = typeof path23 === "string" ? this.cwd.resolve(path23) : path23;
+    this.cwd = typeof path24 === "string" ? this.cwd.resolve(path24) : path24;
     this.cwd[setAsCwd](oldCwd);
   }
 };
@@ -31334,8 +31334,8 @@ var MatchRecord = class {
   }
   // match, absolute, ifdir
   entries() {
-    return [...this.store.entries()].map(([path23, n]) => [
-      path23,
+    return [...this.store.entries()].map(([path24, n]) => [
+      path24,
       !!(n & 2),
       !!(n & 1)
     ]);
@@ -31540,9 +31540,9 @@ var GlobUtil = class {
   signal;
   maxDepth;
   includeChildMatches;
-  constructor(patterns, path23, opts) {
+  constructor(patterns, path24, opts) {
     this.patterns = patterns;
-    this.path = path23;
+    this.path = path24;
     this.opts = opts;
     this.#sep = !opts.posix && opts.platform === "win32" ? "\\" : "/";
     this.includeChildMatches = opts.includeChildMatches !== false;
@@ -31561,11 +31561,11 @@ var GlobUtil = class {
       });
     }
   }
-  #ignored(path23) {
-    return this.seen.has(path23) || !!this.#ignore?.ignored?.(path23);
+  #ignored(path24) {
+    return this.seen.has(path24) || !!this.#ignore?.ignored?.(path24);
   }
-  #childrenIgnored(path23) {
-    return !!this.#ignore?.childrenIgnored?.(path23);
+  #childrenIgnored(path24) {
+    return !!this.#ignore?.childrenIgnored?.(path24);
   }
   // backpressure mechanism
   pause() {
@@ -31780,8 +31780,8 @@ var GlobUtil = class {
 };
 var GlobWalker = class extends GlobUtil {
   matches = /* @__PURE__ */ new Set();
-  constructor(patterns, path23, opts) {
-    super(patterns, path23, opts);
+  constructor(patterns, path24, opts) {
+    super(patterns, path24, opts);
   }
   matchEmit(e) {
     this.matches.add(e);
@@ -31818,8 +31818,8 @@ var GlobWalker = class extends GlobUtil {
 };
 var GlobStream = class extends GlobUtil {
   results;
-  constructor(patterns, path23, opts) {
-    super(patterns, path23, opts);
+  constructor(patterns, path24, opts) {
+    super(patterns, path24, opts);
     this.results = new Minipass({
       signal: this.signal,
       objectMode: true
@@ -32755,7 +32755,10 @@ var EXIT_USAGE = 2;
 
 // dist/cli/load-repo.js
 import { statSync as statSync5 } from "node:fs";
-import path13 from "node:path";
+import path14 from "node:path";
+
+// dist/check/load-inputs.js
+import path10 from "node:path";
 
 // dist/model/api-resources.js
 var ROWS = [
@@ -32884,23 +32887,23 @@ function checkOverrideList(doc, origin, report) {
     o.clusterOverrides.forEach((op, j2) => {
       if (!isObj2(op) || typeof op.path !== "string")
         return;
-      const path23 = op.path;
+      const path24 = op.path;
       const pat = at("clusterOverrides", j2, "path");
-      const seen = paths.get(path23);
+      const seen = paths.get(path24);
       if (seen !== void 0) {
-        report.error("FEDC4004", pat, `path "${path23}" appears more than once for cluster "${String(clusterName)}"`, `see clusterOverrides[${seen}]`);
+        report.error("FEDC4004", pat, `path "${path24}" appears more than once for cluster "${String(clusterName)}"`, `see clusterOverrides[${seen}]`);
         ok = false;
       } else
-        paths.set(path23, j2);
-      if (path23 === "") {
+        paths.set(path24, j2);
+      if (path24 === "") {
         report.error("FEDC4001", pat, "override path is empty: it would replace the whole object, which KubeFed refuses", "name a field, for example /spec/replicas");
         ok = false;
-      } else if (!path23.startsWith("/")) {
-        const guess = path23.includes(".") && !path23.includes("/") ? `/${path23.split(".").join("/")}` : `/${path23}`;
-        report.error("FEDC4001", pat, `override path "${path23}" is not a JSON pointer`, `paths start with "/" and use "/" between fields: ${guess}`);
+      } else if (!path24.startsWith("/")) {
+        const guess = path24.includes(".") && !path24.includes("/") ? `/${path24.split(".").join("/")}` : `/${path24}`;
+        report.error("FEDC4001", pat, `override path "${path24}" is not a JSON pointer`, `paths start with "/" and use "/" between fields: ${guess}`);
         ok = false;
-      } else if (PROTECTED_PATHS.includes(path23)) {
-        report.error("FEDC4002", pat, `override path "${path23}" is protected: KubeFed does not allow overriding it`);
+      } else if (PROTECTED_PATHS.includes(path24)) {
+        report.error("FEDC4002", pat, `override path "${path24}" is protected: KubeFed does not allow overriding it`);
         ok = false;
       }
     });
@@ -33151,7 +33154,7 @@ function loadInputs(parsed, options, report) {
   const clusters = [];
   const resources = [];
   const documents = new Map(Object.keys(OTHER_KINDS).map((k2) => [k2, []]));
-  const seen = /* @__PURE__ */ new Map();
+  const unique = uniqueness(parsed, report);
   let declaredClusters = 0;
   const ignoredDomains = [];
   const namespaceOf = (meta) => {
@@ -33181,7 +33184,7 @@ function loadInputs(parsed, options, report) {
         ignoredDomains.push(doc);
         continue;
       }
-      if (unique(d3, doc.namespace, doc.name, seen, report))
+      if (unique(d3, doc.namespace, doc.name))
         documents.get(d3.kind).push(doc);
       continue;
     }
@@ -33190,7 +33193,7 @@ function loadInputs(parsed, options, report) {
       if (!schemaOk("kubeFedCluster", d3, report))
         continue;
       const c = toCluster(d3, options, report);
-      if (c && unique(d3, "", c.name, seen, report))
+      if (c && unique(d3, "", c.name))
         clusters.push(c);
       continue;
     }
@@ -33211,7 +33214,7 @@ function loadInputs(parsed, options, report) {
       continue;
     if (!overridesOk)
       r.invalidOverrides = true;
-    if (unique(d3, r.namespace, r.name, seen, report))
+    if (unique(d3, r.namespace, r.name))
       resources.push(r);
   }
   clusters.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
@@ -33247,16 +33250,22 @@ function schemaOk(schema2, d3, report) {
   const label = typeof name === "string" && name !== "" ? `${d3.kind} ${name}` : d3.kind;
   return validateDocument(schema2, d3.value, d3.origin, "FEDC2001", label, report);
 }
-function unique(d3, namespace, name, seen, report) {
-  const key = `${d3.kind}/${namespace}/${name}`;
-  const first = seen.get(key);
-  if (first) {
+function uniqueness(parsed, report) {
+  const seen = /* @__PURE__ */ new Map();
+  const kustomized = new Set(parsed.filter((p) => KUSTOMIZATION_FILES.has(path10.posix.basename(p.file))).map((p) => path10.posix.dirname(p.file)));
+  return (d3, namespace, name) => {
+    const key = `${d3.kind}/${namespace}/${name}`;
+    const first = seen.get(key);
+    if (!first) {
+      seen.set(key, d3.origin);
+      return true;
+    }
     const shown = namespace ? `${namespace}/${name}` : name;
-    report.error("FEDC2004", { origin: d3.origin, path: ["metadata", "name"] }, `${d3.kind} ${shown} is defined twice`, `first defined at ${report.where({ origin: first, path: ["metadata", "name"] })}`);
+    const dir = path10.posix.dirname(d3.origin.file);
+    const overlay = kustomized.has(dir) ? `; ${d3.origin.file} lies beside a kustomization, so it may be a kustomize patch, which fedc reads as an object: to leave the overlay out, exclude: ["${dir === "." ? "" : `${dir}/`}**"] in fedc.yaml` : "";
+    report.error("FEDC2004", { origin: d3.origin, path: ["metadata", "name"] }, `${d3.kind} ${shown} is defined twice`, `first defined at ${report.where({ origin: first, path: ["metadata", "name"] })}${overlay}`);
     return false;
-  }
-  seen.set(key, d3.origin);
-  return true;
+  };
 }
 function buildTypeRegistry(ftcs, directives, crds, report) {
   const types3 = new Map(BUILTIN_TYPES.map((t) => [t.federatedKind, t]));
@@ -34099,7 +34108,7 @@ function deriveIngressStatus(doc, world, report) {
   return out;
 }
 function clusterPlace(c) {
-  const at = (path23) => ({ origin: c.origin, path: path23 });
+  const at = (path24) => ({ origin: c.origin, path: path24 });
   const regionKey = REGION_LABELS2.find((k2) => c.labels[k2] !== void 0 && c.labels[k2] !== "");
   const zoneKey = ZONE_LABELS2.find((k2) => c.labels[k2] !== void 0 && c.labels[k2] !== "");
   const region = c.region === void 0 || c.region === "" ? void 0 : { text: c.region, at: at(regionKey ? ["metadata", "labels", regionKey] : ["status", "region"]) };
@@ -34527,7 +34536,7 @@ function scheduleReplicas(inputs, options, report) {
   const rewritten = /* @__PURE__ */ new Map();
   for (const doc of preferences) {
     const spec = doc.value.spec;
-    const at = (...path23) => ({ origin: doc.origin, path: ["spec", ...path23] });
+    const at = (...path24) => ({ origin: doc.origin, path: ["spec", ...path24] });
     const targetKind = spec.targetKind;
     if (!SCHEDULABLE_KINDS.includes(targetKind)) {
       report.error("FEDC3102", at("targetKind"), `targetKind ${targetKind} cannot be scheduled: KubeFed schedules only ${SCHEDULABLE_KINDS.join(" and ")}`);
@@ -34725,8 +34734,8 @@ function convertBackend(backend, at, changes, problems) {
   if (present.length === 0)
     return backend;
   const first = [...at, present[0]];
-  const problem2 = (path23, message, hint) => {
-    problems.push(hint ? { path: path23, message, hint } : { path: path23, message });
+  const problem2 = (path24, message, hint) => {
+    problems.push(hint ? { path: path24, message, hint } : { path: path24, message });
     return backend;
   };
   if (Object.hasOwn(backend, "service")) {
@@ -34821,7 +34830,7 @@ function targetIdentity(r) {
 function objectForCluster(r, report) {
   const template = r.template;
   const tmeta = isObj4(template.metadata) ? template.metadata : {};
-  const at = (...path23) => ({ origin: r.origin, path: ["spec", "template", ...path23], atKey: true });
+  const at = (...path24) => ({ origin: r.origin, path: ["spec", "template", ...path24], atKey: true });
   const dropAnnotations = isObj4(tmeta.annotations) && Object.keys(tmeta.annotations).length > 0;
   const dropFinalizers = Array.isArray(tmeta.finalizers) && tmeta.finalizers.length > 0;
   if (dropAnnotations) {
@@ -34830,12 +34839,12 @@ function objectForCluster(r, report) {
   if (dropFinalizers) {
     report.warning("FEDC4008", at("metadata", "finalizers"), "finalizers in a template are dropped (KubeFed does not propagate them)");
   }
-  for (const [field, forced, path23] of [
+  for (const [field, forced, path24] of [
     ["name", r.name, ["metadata", "name"]],
     ["namespace", r.namespace, ["metadata", "namespace"]]
   ]) {
     if (typeof tmeta[field] === "string" && tmeta[field] !== forced) {
-      report.warning("FEDC4009", at(...path23), `the template's ${field} "${tmeta[field]}" is ignored; the object gets the federated object's ${field} "${forced}"`);
+      report.warning("FEDC4009", at(...path24), `the template's ${field} "${tmeta[field]}" is ignored; the object gets the federated object's ${field} "${forced}"`);
     }
   }
   if (typeof template.kind === "string" && template.kind !== r.type.targetKind) {
@@ -34883,14 +34892,14 @@ function isObj4(v) {
 }
 
 // dist/render/override-paths.js
-function pointer(path23) {
-  return path23.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+function pointer(path24) {
+  return path24.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
-function isPrefix(prefix2, path23) {
-  if (prefix2.length > path23.length)
+function isPrefix(prefix2, path24) {
+  if (prefix2.length > path24.length)
     return false;
   return prefix2.every((seg, i) => {
-    const p = path23[i];
+    const p = path24[i];
     if (String(seg) === String(p))
       return true;
     return typeof p === "number" && (seg === "-" || /^-[0-9]+$/.test(String(seg)));
@@ -34903,8 +34912,8 @@ function lastIndex(list, test) {
   return -1;
 }
 var isRemove = (o) => (o.op || "replace") === "remove";
-function lastWriter(ops, path23, removes = false) {
-  return lastIndex(ops, (o) => (removes || !isRemove(o)) && isPrefix(pointer(o.path), path23));
+function lastWriter(ops, path24, removes = false) {
+  return lastIndex(ops, (o) => (removes || !isRemove(o)) && isPrefix(pointer(o.path), path24));
 }
 function opNode(o, oi, j2) {
   return ["spec", "overrides", oi, "clusterOverrides", j2, isRemove(o) ? "path" : "value"];
@@ -35002,8 +35011,8 @@ var IngressConversions = class {
     return this.baseConversion;
   }
   /** The last add or replace op that wrote the node at `path` (or a parent of it), else the template. */
-  source(path23, ops, oi, cluster) {
-    const j2 = lastWriter(ops, path23);
+  source(path24, ops, oi, cluster) {
+    const j2 = lastWriter(ops, path24);
     return j2 >= 0 ? { op: j2, oi, cluster } : "template";
   }
   /**
@@ -35011,17 +35020,17 @@ var IngressConversions = class {
    * apiVersion (when the template's object is not a v1 Ingress), else the last op that touched the
    * node (removing a pathType, say), else the cluster's last op.
    */
-  fallback(path23, ops, oi, cluster, baseNotV1) {
+  fallback(path24, ops, oi, cluster, baseNotV1) {
     let j2 = baseNotV1 ? lastIndex(ops, (o) => o.path === "/apiVersion") : -1;
     if (j2 < 0)
-      j2 = lastIndex(ops, (o) => isPrefix(path23, pointer(o.path)));
+      j2 = lastIndex(ops, (o) => isPrefix(path24, pointer(o.path)));
     if (j2 < 0)
       j2 = ops.length - 1;
     return { op: j2, oi, cluster };
   }
-  problem(src, path23, message, hint) {
+  problem(src, path24, message, hint) {
     const { r, report } = this;
-    const at = src === "template" ? { origin: r.origin, path: ["spec", "template", ...path23], atKey: true } : { origin: r.origin, path: opNode(r.overrides[src.oi].clusterOverrides[src.op], src.oi, src.op) };
+    const at = src === "template" ? { origin: r.origin, path: ["spec", "template", ...path24], atKey: true } : { origin: r.origin, path: opNode(r.overrides[src.oi].clusterOverrides[src.op], src.oi, src.op) };
     const who = src === "template" ? "" : ` (override ${r.overrides[src.oi].clusterOverrides[src.op].path} for cluster "${src.cluster}")`;
     const key = JSON.stringify([at.path, message]);
     if (this.errors.has(key))
@@ -35103,8 +35112,8 @@ function applyOverrides(doc, ops) {
       throw new PatchError(index, `remove ${o.path}: there is no ${last} to remove`);
     }
     const escaped = [...parentPath, key].map((s) => s.replace(/~/g, "~0").replace(/\//g, "~1"));
-    const path23 = "/" + escaped.join("/");
-    const operation = op === "remove" ? { op, path: path23 } : { op, path: path23, value: structuredClone(o.value ?? null) };
+    const path24 = "/" + escaped.join("/");
+    const operation = op === "remove" ? { op, path: path24 } : { op, path: path24, value: structuredClone(o.value ?? null) };
     try {
       applyOperation(out, operation, false, true, true);
     } catch (err2) {
@@ -35195,8 +35204,8 @@ function keepsIdentity(r, object, oi, cluster, report) {
     return true;
   const ops = r.overrides[oi].clusterOverrides;
   const j2 = Math.max(lastWriter(ops, ["metadata", "name"], true), lastWriter(ops, ["metadata", "namespace"], true));
-  const path23 = j2 >= 0 ? ["spec", "overrides", oi, "clusterOverrides", j2, "path"] : ["spec", "overrides", oi, "clusterOverrides"];
-  report.error("FEDC4011", { origin: r.origin, path: path23 }, `override ${j2 >= 0 ? ops[j2].path : ""} for cluster "${cluster}" changes the object's ${changes.join(" and its ")}: KubeFed creates and finds the object by the name and namespace of ${r.type.federatedKind} ${r.name}, so it could not manage it there`, "override the fields inside metadata (/metadata/labels, /metadata/annotations), not metadata as a whole");
+  const path24 = j2 >= 0 ? ["spec", "overrides", oi, "clusterOverrides", j2, "path"] : ["spec", "overrides", oi, "clusterOverrides"];
+  report.error("FEDC4011", { origin: r.origin, path: path24 }, `override ${j2 >= 0 ? ops[j2].path : ""} for cluster "${cluster}" changes the object's ${changes.join(" and its ")}: KubeFed creates and finds the object by the name and namespace of ${r.type.federatedKind} ${r.name}, so it could not manage it there`, "override the fields inside metadata (/metadata/labels, /metadata/annotations), not metadata as a whole");
   return false;
 }
 function reportPatchError(r, oi, cluster, err2, report) {
@@ -35636,7 +35645,7 @@ function unknownFields(value, node) {
   walk(value, node, [], out);
   return out;
 }
-function walk(value, node, path23, out) {
+function walk(value, node, path24, out) {
   if (node === "" || node === "*" || value === null || typeof value !== "object")
     return;
   if (typeof node === "string") {
@@ -35646,9 +35655,9 @@ function walk(value, node, path23, out) {
     const found = out.length;
     const fields = definition(node).fields;
     if (typeof fields === "string")
-      walk(value, fields, path23, out);
+      walk(value, fields, path24, out);
     else
-      walkObject(value, fields, path23, out);
+      walkObject(value, fields, path24, out);
     if (out.length === found) {
       if (!clean)
         cleanValues.set(node, clean = /* @__PURE__ */ new WeakSet());
@@ -35658,9 +35667,9 @@ function walk(value, node, path23, out) {
     if (!Array.isArray(value))
       return;
     for (let i = 0; i < value.length; i++) {
-      path23.push(i);
-      walk(value[i], node.list, path23, out);
-      path23.pop();
+      path24.push(i);
+      walk(value[i], node.list, path24, out);
+      path24.pop();
     }
   } else if ("map" in node) {
     if (!isObj6(value))
@@ -35668,38 +35677,38 @@ function walk(value, node, path23, out) {
     for (const k2 in value) {
       if (!Object.hasOwn(value, k2))
         continue;
-      path23.push(k2);
-      walk(value[k2], node.map, path23, out);
-      path23.pop();
+      path24.push(k2);
+      walk(value[k2], node.map, path24, out);
+      path24.pop();
     }
   } else if ("fields" in node)
-    walkObject(value, node.fields, path23, out);
+    walkObject(value, node.fields, path24, out);
   else
-    walkSchema(value, node.schema, node.root ?? false, path23, out);
+    walkSchema(value, node.schema, node.root ?? false, path24, out);
 }
-function walkObject(value, fields, path23, out) {
+function walkObject(value, fields, path24, out) {
   if (!isObj6(value))
     return;
   for (const k2 in value) {
     if (!Object.hasOwn(value, k2))
       continue;
     const spec = Object.hasOwn(fields, k2) ? fields[k2] : void 0;
-    path23.push(k2);
+    path24.push(k2);
     if (spec === void 0)
-      out.push({ path: [...path23], field: k2, allowed: Object.keys(fields) });
+      out.push({ path: [...path24], field: k2, allowed: Object.keys(fields) });
     else
-      walk(value[k2], spec, path23, out);
-    path23.pop();
+      walk(value[k2], spec, path24, out);
+    path24.pop();
   }
 }
-function walkSchema(value, schema2, root, path23, out) {
+function walkSchema(value, schema2, root, path24, out) {
   if (Array.isArray(value)) {
     if (!isObj6(schema2.items))
       return;
     for (let i = 0; i < value.length; i++) {
-      path23.push(i);
-      walkSchema(value[i], schema2.items, false, path23, out);
-      path23.pop();
+      path24.push(i);
+      walkSchema(value[i], schema2.items, false, path24, out);
+      path24.pop();
     }
     return;
   }
@@ -35712,17 +35721,17 @@ function walkSchema(value, schema2, root, path23, out) {
   for (const [k2, v] of Object.entries(value)) {
     if (resource && (k2 === "apiVersion" || k2 === "kind"))
       continue;
-    path23.push(k2);
+    path24.push(k2);
     const sub = Object.hasOwn(props, k2) ? props[k2] : void 0;
     if (resource && k2 === "metadata")
-      walk(v, OBJECT_META, path23, out);
+      walk(v, OBJECT_META, path24, out);
     else if (isObj6(sub))
-      walkSchema(v, sub, false, path23, out);
+      walkSchema(v, sub, false, path24, out);
     else if (isObj6(additional))
-      walkSchema(v, additional, false, path23, out);
+      walkSchema(v, additional, false, path24, out);
     else if (!preserve && additional !== true)
-      out.push({ path: [...path23], field: k2, allowed: Object.keys(props) });
-    path23.pop();
+      out.push({ path: [...path24], field: k2, allowed: Object.keys(props) });
+    path24.pop();
   }
 }
 
@@ -35825,9 +35834,9 @@ function servedBy(minor, life) {
 }
 
 // dist/validate/schema-problems.js
-function valueAt(root, path23) {
+function valueAt(root, path24) {
   let v = root;
-  for (const seg of path23) {
+  for (const seg of path24) {
     if (Array.isArray(v) && typeof seg === "number")
       v = v[seg];
     else if (v !== null && typeof v === "object" && !Array.isArray(v) && Object.hasOwn(v, String(seg)))
@@ -35870,40 +35879,40 @@ function schemaProblems(errors, object, secret) {
     const inBranch = [...composite].some((c) => e.keyword !== "oneOf" && e.keyword !== "anyOf" && (e.instancePath === c || e.instancePath.startsWith(`${c}/`)));
     if (inBranch)
       continue;
-    const path23 = pointerToPath(e.instancePath);
-    const data = valueAt(object, path23);
+    const path24 = pointerToPath(e.instancePath);
+    const data = valueAt(object, path24);
     if (e.keyword === "type" && data instanceof Date && String(e.params.type).includes("string"))
       continue;
-    const field = path23.length > 0 ? `${formatPath(path23)} ` : "";
+    const field = path24.length > 0 ? `${formatPath(path24)} ` : "";
     if (e.keyword === "oneOf" || e.keyword === "anyOf") {
-      push(compositeProblem(errors, e, path23, data, field, secret));
+      push(compositeProblem(errors, e, path24, data, field, secret));
       continue;
     }
-    push(problem(e, path23, data, field, secret));
+    push(problem(e, path24, data, field, secret));
   }
   return out;
 }
-function problem(e, path23, data, field, secret) {
+function problem(e, path24, data, field, secret) {
   const p = e.params;
   switch (e.keyword) {
     case "required":
-      return { path: path23, atKey: path23.length > 0, missing: String(p.missingProperty), message: `${formatPath([...path23, String(p.missingProperty)])} is required` };
+      return { path: path24, atKey: path24.length > 0, missing: String(p.missingProperty), message: `${formatPath([...path24, String(p.missingProperty)])} is required` };
     case "type": {
       const hint = typeof data === "boolean" && String(p.type).includes("string") ? "quote the value: YAML 1.1, as kubectl reads it, takes y, yes, on, n, no and off for booleans" : typeof data === "string" && /integer|number/.test(String(p.type)) && /^-?[0-9.]+$/.test(data) ? "write the number without quotes" : void 0;
-      return { path: path23, atKey: false, message: `${field}must be ${describeType2(p.type)}, not ${describeValue3(data, secret)}`, ...hint ? { hint } : {} };
+      return { path: path24, atKey: false, message: `${field}must be ${describeType2(p.type)}, not ${describeValue3(data, secret)}`, ...hint ? { hint } : {} };
     }
     case "enum":
-      return { path: path23, atKey: false, message: `${field}must be one of ${p.allowedValues.map((x2) => JSON.stringify(x2)).join(", ")}, not ${quote2(data, secret)}` };
+      return { path: path24, atKey: false, message: `${field}must be one of ${p.allowedValues.map((x2) => JSON.stringify(x2)).join(", ")}, not ${quote2(data, secret)}` };
     case "const":
-      return { path: path23, atKey: false, message: `${field}must be ${JSON.stringify(p.allowedValue)}, not ${quote2(data, secret)}` };
+      return { path: path24, atKey: false, message: `${field}must be ${JSON.stringify(p.allowedValue)}, not ${quote2(data, secret)}` };
     case "format": {
       const f = KUBERNETES_FORMATS[String(p.format)];
       const what = f ? f.describe : `in format ${String(p.format)}`;
       const hint = p.format === "byte" ? "data holds base64-encoded values; put plain text under stringData instead, or encode it (base64 -w0)" : void 0;
-      return { path: path23, atKey: false, message: `${field}must be ${what}${secret ? "" : `, not ${describeValue3(data, secret)}`}`, ...hint ? { hint } : {} };
+      return { path: path24, atKey: false, message: `${field}must be ${what}${secret ? "" : `, not ${describeValue3(data, secret)}`}`, ...hint ? { hint } : {} };
     }
     case "pattern":
-      return { path: path23, atKey: false, message: `${field}${secret ? "does" : `${quote2(data, secret)} does`} not match ${String(p.pattern)}` };
+      return { path: path24, atKey: false, message: `${field}${secret ? "does" : `${quote2(data, secret)} does`} not match ${String(p.pattern)}` };
     case "minimum":
     case "maximum":
     case "exclusiveMinimum":
@@ -35915,15 +35924,15 @@ function problem(e, path23, data, field, secret) {
     case "minProperties":
     case "maxProperties":
     case "multipleOf":
-      return { path: path23, atKey: false, message: `${field}${LIMITS[e.keyword]} ${String(p.limit ?? p.multipleOf)}${secret ? "" : `, not ${describeValue3(data, secret)}`}` };
+      return { path: path24, atKey: false, message: `${field}${LIMITS[e.keyword]} ${String(p.limit ?? p.multipleOf)}${secret ? "" : `, not ${describeValue3(data, secret)}`}` };
     case "uniqueItems":
-      return { path: path23, atKey: false, message: `${field}must not hold the same item twice (items ${String(p.j)} and ${String(p.i)})` };
+      return { path: path24, atKey: false, message: `${field}must not hold the same item twice (items ${String(p.j)} and ${String(p.i)})` };
     case "additionalProperties":
-      return { path: [...path23, String(p.additionalProperty)], atKey: true, message: `unknown field "${String(p.additionalProperty)}"` };
+      return { path: [...path24, String(p.additionalProperty)], atKey: true, message: `unknown field "${String(p.additionalProperty)}"` };
     case "not":
-      return { path: path23, atKey: false, message: `${field}must not match the schema under "not"` };
+      return { path: path24, atKey: false, message: `${field}must not match the schema under "not"` };
     default:
-      return { path: path23, atKey: false, message: `${field}${e.message ?? `fails ${e.keyword}`}` };
+      return { path: path24, atKey: false, message: `${field}${e.message ?? `fails ${e.keyword}`}` };
   }
 }
 var LIMITS = {
@@ -35939,7 +35948,7 @@ var LIMITS = {
   maxProperties: "must have at most this many fields:",
   multipleOf: "must be a multiple of"
 };
-function compositeProblem(errors, e, path23, data, field, secret) {
+function compositeProblem(errors, e, path24, data, field, secret) {
   const branches = errors.filter((b) => b !== e && b.instancePath === e.instancePath && b.keyword !== "oneOf" && b.keyword !== "anyOf");
   const typeErrors = branches.filter((b) => b.keyword === "type").map((b) => String(b.params.type));
   const specific = branches.find((b) => {
@@ -35949,11 +35958,11 @@ function compositeProblem(errors, e, path23, data, field, secret) {
     return applies === void 0 || !typeErrors.some((t) => applies === "number" ? t === "integer" || t === "number" : t === applies);
   });
   if (specific && branches.some((b) => b.keyword === "type" && !typeMatches(b.params.type, data)))
-    return problem(specific, path23, data, field, secret);
+    return problem(specific, path24, data, field, secret);
   if (typeErrors.length > 0) {
-    return { path: path23, atKey: false, message: `${field}must be ${describeType2(typeErrors.join(","))}, not ${describeValue3(data, secret)}` };
+    return { path: path24, atKey: false, message: `${field}must be ${describeType2(typeErrors.join(","))}, not ${describeValue3(data, secret)}` };
   }
-  return { path: path23, atKey: false, message: `${field}matches none of the forms its schema allows (${e.keyword})` };
+  return { path: path24, atKey: false, message: `${field}matches none of the forms its schema allows (${e.keyword})` };
 }
 function typeMatches(t, data) {
   const list = Array.isArray(t) ? t : String(t).split(",");
@@ -36155,8 +36164,8 @@ var ObjectCheck = class {
    * it (for a missing field, the op that removed it), else the template (apiVersion: else the
    * type's declaration; kind, name and namespace: the federated object, which sets them).
    */
-  source(path23, r, ops, oi, opts) {
-    const full = opts.missing !== void 0 ? [...path23, opts.missing] : path23;
+  source(path24, r, ops, oi, opts) {
+    const full = opts.missing !== void 0 ? [...path24, opts.missing] : path24;
     let j2 = lastWriter(ops, full);
     const removedIt = lastIndex(ops, (o) => isRemove(o) && samePath2(pointer(o.path), full));
     if (removedIt > j2)
@@ -36168,7 +36177,7 @@ var ObjectCheck = class {
         return { at: { origin: op.scheduledBy, path: ["spec", "totalReplicas"] }, cluster, who: ` (the replicas its ReplicaSchedulingPreference plans for cluster "${cluster}")` };
       }
       const node = opNode(op, oi, j2);
-      const rest = path23.slice(pointer(op.path).length);
+      const rest = path24.slice(pointer(op.path).length);
       const who = ` (override ${op.path} for cluster "${cluster}")`;
       if (isRemove(op) || rest.length === 0 && opts.unknown) {
         return { at: { origin: r.origin, path: [...node.slice(0, -1), "path"] }, cluster, who };
@@ -36176,14 +36185,14 @@ var ObjectCheck = class {
       return { at: { origin: r.origin, path: [...node, ...rest], atKey: (opts.unknown || opts.atKey) === true && rest.length > 0 }, cluster, who };
     }
     const template = r.template;
-    if (path23[0] === "apiVersion" && path23.length === 1 && typeof template.apiVersion !== "string") {
+    if (path24[0] === "apiVersion" && path24.length === 1 && typeof template.apiVersion !== "string") {
       const d3 = r.type.declaration;
       return d3 ? { at: { origin: d3.origin, path: d3.versionPath }, who: "", declared: true } : { at: { origin: r.origin, path: ["kind"] }, who: "" };
     }
-    if (path23[0] === "kind" && path23.length === 1 || path23[0] === "metadata" && (path23[1] === "name" || path23[1] === "namespace") && path23.length === 2) {
-      return { at: { origin: r.origin, path: path23[0] === "kind" ? ["kind"] : ["metadata", path23[1]] }, who: "" };
+    if (path24[0] === "kind" && path24.length === 1 || path24[0] === "metadata" && (path24[1] === "name" || path24[1] === "namespace") && path24.length === 2) {
+      return { at: { origin: r.origin, path: path24[0] === "kind" ? ["kind"] : ["metadata", path24[1]] }, who: "" };
     }
-    return { at: { origin: r.origin, path: ["spec", "template", ...path23], atKey: opts.unknown === true || opts.atKey === true }, who: "" };
+    return { at: { origin: r.origin, path: ["spec", "template", ...path24], atKey: opts.unknown === true || opts.atKey === true }, who: "" };
   }
   missingSchema(group, kind, apiVersion, r, why) {
     const key = `${group}/${kind}`;
@@ -36346,12 +36355,12 @@ import { chmodSync, lstatSync as lstatSync5, readdirSync as readdirSync4, statSy
 
 // dist/emit/make-dirs.js
 import { mkdirSync, rmdirSync, statSync as statSync3 } from "node:fs";
-import path10 from "node:path";
+import path11 from "node:path";
 function makeDirs(dir, mode = 511) {
-  const target = path10.resolve(dir);
+  const target = path11.resolve(dir);
   const missing = [];
   let first;
-  for (let d3 = target; ; d3 = path10.dirname(d3)) {
+  for (let d3 = target; ; d3 = path11.dirname(d3)) {
     try {
       mkdirSync(d3, { mode });
       first = d3;
@@ -36360,7 +36369,7 @@ function makeDirs(dir, mode = 511) {
       const code = e.code;
       if (code === "EEXIST" && isDirectory(d3))
         break;
-      if (code !== "ENOENT" || path10.dirname(d3) === d3)
+      if (code !== "ENOENT" || path11.dirname(d3) === d3)
         throw e;
       missing.push(d3);
     }
@@ -36384,9 +36393,9 @@ function isDirectory(d3) {
   }
 }
 function removeEmptyDirs(dir, above) {
-  const stop = path10.resolve(above);
-  const under = stop.endsWith(path10.sep) ? stop : stop + path10.sep;
-  for (let d3 = path10.resolve(dir); d3.startsWith(under); d3 = path10.dirname(d3)) {
+  const stop = path11.resolve(above);
+  const under = stop.endsWith(path11.sep) ? stop : stop + path11.sep;
+  for (let d3 = path11.resolve(dir); d3.startsWith(under); d3 = path11.dirname(d3)) {
     try {
       rmdirSync(d3);
     } catch {
@@ -36397,30 +36406,30 @@ function removeEmptyDirs(dir, above) {
 
 // dist/read/compile-cache.js
 import { homedir } from "node:os";
-import path11 from "node:path";
+import path12 from "node:path";
 import { fileURLToPath as fileURLToPath5 } from "node:url";
 import { deserialize, serialize } from "node:v8";
 var MAGIC2 = Buffer.from("fedc-cache-3\n");
 var ENTRY = /^[0-9a-f]{64}\.bin$/;
 function cacheDir(env2 = process.env) {
   if (env2.FEDC_CACHE_DIR)
-    return path11.resolve(env2.FEDC_CACHE_DIR);
+    return path12.resolve(env2.FEDC_CACHE_DIR);
   const xdg = env2.XDG_CACHE_HOME;
-  const base = xdg && path11.isAbsolute(xdg) ? xdg : path11.join(homedir(), ".cache");
-  return path11.join(base, "fedc");
+  const base = xdg && path12.isAbsolute(xdg) ? xdg : path12.join(homedir(), ".cache");
+  return path12.join(base, "fedc");
 }
 var sha256 = (data) => createHash3("sha256").update(data).digest("hex");
 var codeId;
 function codeIdentity() {
   if (codeId !== void 0)
     return codeId;
-  const here = path11.dirname(fileURLToPath5(import.meta.url));
-  const root = path11.basename(here) === "read" ? path11.dirname(here) : here;
+  const here = path12.dirname(fileURLToPath5(import.meta.url));
+  const root = path12.basename(here) === "read" ? path12.dirname(here) : here;
   const h = createHash3("sha256");
-  const files = listTree2(root).filter((e) => e.isFile()).map((e) => path11.join(e.parentPath, e.name));
+  const files = listTree2(root).filter((e) => e.isFile()).map((e) => path12.join(e.parentPath, e.name));
   for (const full of files.sort((a, b) => a < b ? -1 : 1)) {
     const s = statSync4(full);
-    h.update(`${path11.relative(root, full)}\0${s.size}\0${s.mtimeMs}
+    h.update(`${path12.relative(root, full)}\0${s.size}\0${s.mtimeMs}
 `);
   }
   return codeId = h.digest("hex");
@@ -36452,7 +36461,7 @@ function openCompileCache(output, env2 = process.env) {
     return void 0;
   }
   const maxBytes = Math.max(1, Number(env2.FEDC_CACHE_MAX_MB) || 512) * 1024 * 1024;
-  const file = (key) => path11.join(dir, `${key}.bin`);
+  const file = (key) => path12.join(dir, `${key}.bin`);
   const read = (key) => {
     const got = readRegularFile(file(key), maxBytes);
     if (got === void 0 || "size" in got) {
@@ -36477,7 +36486,7 @@ function openCompileCache(output, env2 = process.env) {
   const write = (key, value) => {
     const payload = serialize(value);
     const digest2 = entryDigest(key, payload);
-    const tmp = path11.join(dir, `.${key}.${randomBytes(6).toString("hex")}.tmp`);
+    const tmp = path12.join(dir, `.${key}.${randomBytes(6).toString("hex")}.tmp`);
     try {
       writeFileSync2(tmp, Buffer.concat([MAGIC2, digest2, payload]), { mode: 384 });
       renameSync(tmp, file(key));
@@ -36531,7 +36540,7 @@ var TEMP = /^\.[0-9a-f]{64}\.[0-9a-f]{12}\.tmp$/;
 function prune(dir, maxBytes) {
   try {
     const entries = readdirSync4(dir).flatMap((name) => {
-      const full = path11.join(dir, name);
+      const full = path12.join(dir, name);
       try {
         const s = lstatSync5(full);
         if (!s.isFile())
@@ -36611,7 +36620,7 @@ function unpack(p) {
 import { stat } from "node:fs/promises";
 
 // dist/cli/print-diagnostics.js
-import path12 from "node:path";
+import path13 from "node:path";
 function diagnosticsPrinter(format, stdoutFree, repoDir, textPrefix) {
   const stream2 = format !== "text" && stdoutFree ? process.stdout : process.stderr;
   const prefix2 = repoDir === void 0 ? void 0 : format === "github" ? repoInCheckout(repoDir) : format === "text" ? textPrefix ?? repoFromWorkingDir(repoDir) : void 0;
@@ -36622,23 +36631,23 @@ function diagnosticsPrinter(format, stdoutFree, repoDir, textPrefix) {
   };
 }
 function repoInCheckout(repoDir, checkout = process.env.GITHUB_WORKSPACE || process.cwd()) {
-  const rel = path12.relative(path12.resolve(checkout), path12.resolve(repoDir));
-  if (rel === ".." || rel.startsWith(`..${path12.sep}`) || path12.isAbsolute(rel))
+  const rel = path13.relative(path13.resolve(checkout), path13.resolve(repoDir));
+  if (rel === ".." || rel.startsWith(`..${path13.sep}`) || path13.isAbsolute(rel))
     return void 0;
-  return rel.split(path12.sep).join("/");
+  return rel.split(path13.sep).join("/");
 }
 function displayPath(p) {
-  const rel = path12.relative(process.cwd(), p);
+  const rel = path13.relative(process.cwd(), p);
   return rel === "" ? "." : leavesBase(rel) ? p : rel;
 }
 function repoFromWorkingDir(repoDir) {
   const shown = displayPath(repoDir);
-  return shown === "." ? "" : shown.split(path12.sep).join("/");
+  return shown === "." ? "" : shown.split(path13.sep).join("/");
 }
 function namedFrom(diags, prefix2) {
   if (!prefix2)
     return diags;
-  const name = (file) => file && !path12.posix.isAbsolute(file) ? path12.posix.join(prefix2, file) : file;
+  const name = (file) => file && !path13.posix.isAbsolute(file) ? path13.posix.join(prefix2, file) : file;
   return diags.map((d3) => {
     const out = { ...d3, file: name(d3.file) };
     if (!d3.related)
@@ -36680,7 +36689,7 @@ function envFlag(value) {
 
 // dist/cli/load-repo.js
 function stagedRepo(dir) {
-  let onDisk = path13.resolve(dir);
+  let onDisk = path14.resolve(dir);
   const rest = [];
   for (; ; ) {
     let st;
@@ -36691,10 +36700,10 @@ function stagedRepo(dir) {
     }
     if (st?.isDirectory())
       break;
-    if (st || path13.dirname(onDisk) === onDisk)
+    if (st || path14.dirname(onDisk) === onDisk)
       throw new UnreadableSource([inputDirDiagnostic(dir, st ? "is not a directory" : "does not exist")]);
-    rest.unshift(path13.basename(onDisk));
-    onDisk = path13.dirname(onDisk);
+    rest.unshift(path14.basename(onDisk));
+    onDisk = path14.dirname(onDisk);
   }
   let loc;
   try {
@@ -36707,7 +36716,7 @@ function stagedRepo(dir) {
   if (!loc)
     return `--staged reads the git index, and ${dir} is not in a git work tree`;
   const prefix2 = loc.prefix + rest.map((p) => p + "/").join("");
-  const source = indexSource(loc.top, prefix2, path13.resolve(dir));
+  const source = indexSource(loc.top, prefix2, path14.resolve(dir));
   if (rest.length > 0 && !source.holdsFiles)
     throw new UnreadableSource([inputDirDiagnostic(dir, "does not exist, on disk or in the index")]);
   return { source, top: loc.top };
@@ -36721,7 +36730,7 @@ async function prepareCompile(source, flags) {
   const strict = flags.strict ?? settings2.strict;
   if (hasErrors(settingsDiags))
     return { settings: settings2, compile: async () => ({ result: failed(settingsDiags), reads: [] }) };
-  const output = source.output(flags.output ? path13.resolve(flags.output) : settings2.output);
+  const output = source.output(flags.output ? path14.resolve(flags.output) : settings2.output);
   const kube = kubernetesVersion(settings2, flags.cluster ?? []);
   const crdSettings = settings2.crds?.length ? { ...settings2, include: settings2.crds, exclude: [] } : void 0;
   const readAll = async () => {
@@ -36857,7 +36866,7 @@ async function renderRefSides(dir, opts) {
   const { top, prefix: prefix2 } = loc;
   const at = (sha, label) => ({ label, commit: sha, open: () => gitSource(top, prefix2, sha, label) });
   const base = at(baseCommit, baseLabel);
-  const head = headCommit ? at(headCommit, `${opts.head} (${short2(headCommit)})`) : opts.staged ? { label: "the index", open: () => indexSource(top, prefix2, path14.resolve(dir)) } : { label: "the working tree", open: () => diskSource(dir) };
+  const head = headCommit ? at(headCommit, `${opts.head} (${short2(headCommit)})`) : opts.staged ? { label: "the index", open: () => indexSource(top, prefix2, path15.resolve(dir)) } : { label: "the working tree", open: () => diskSource(dir) };
   const sides = [];
   const failures = [];
   let headDiagnostics = [];
@@ -36893,7 +36902,7 @@ async function renderRefSides(dir, opts) {
 }
 
 // dist/cli/render-command.js
-import path20 from "node:path";
+import path21 from "node:path";
 
 // dist/emit/layout.js
 var ORDER_FIRST = [
@@ -37146,25 +37155,25 @@ function buildOutputTree(clusters, options) {
 // dist/emit/output-stamp.js
 import { createHash as createHash4 } from "node:crypto";
 import { lstatSync as lstatSync7, readdirSync as readdirSync5, readFileSync as readFileSync6 } from "node:fs";
-import path16 from "node:path";
+import path17 from "node:path";
 
 // dist/emit/commit-journal.js
 import { closeSync as closeSync2, fsyncSync, lstatSync as lstatSync6, openSync as openSync3, readFileSync as readFileSync5, renameSync as renameSync2, rmSync, statSync as statSync7, unlinkSync as unlinkSync2, writeSync as writeSync2 } from "node:fs";
 import { hostname } from "node:os";
-import path15 from "node:path";
+import path16 from "node:path";
 var JOURNAL_FILE = ".fedc-journal";
 var JOURNAL_TMP = `${JOURNAL_FILE}.tmp`;
 var TMP_SUFFIX = ".fedc-tmp";
 var JournalError = class extends Error {
 };
 function tempPath(target) {
-  return path15.join(path15.dirname(target), `.${path15.basename(target)}${TMP_SUFFIX}`);
+  return path16.join(path16.dirname(target), `.${path16.basename(target)}${TMP_SUFFIX}`);
 }
 function newJournal(renames2, deletes) {
   return { fedc: "commit-journal", version: 1, pid: process.pid, hostname: hostname(), started: (/* @__PURE__ */ new Date()).toISOString(), renames: renames2, deletes };
 }
 function writeJournal(outDir, journal) {
-  const tmp = path15.join(outDir, JOURNAL_TMP);
+  const tmp = path16.join(outDir, JOURNAL_TMP);
   const fd = openSync3(tmp, "w", 420);
   try {
     writeSync2(fd, JSON.stringify(journal) + "\n");
@@ -37175,17 +37184,17 @@ function writeJournal(outDir, journal) {
     throw err2;
   }
   closeSync2(fd);
-  renameSync2(tmp, path15.join(outDir, JOURNAL_FILE));
+  renameSync2(tmp, path16.join(outDir, JOURNAL_FILE));
   syncDir(outDir);
 }
 function removeJournal(outDir) {
-  rmSync(path15.join(outDir, JOURNAL_FILE), { force: true });
+  rmSync(path16.join(outDir, JOURNAL_FILE), { force: true });
   syncDir(outDir);
 }
 function readJournal(outDir) {
   let text;
   try {
-    text = readFileSync5(path15.join(outDir, JOURNAL_FILE), "utf8");
+    text = readFileSync5(path16.join(outDir, JOURNAL_FILE), "utf8");
   } catch (err2) {
     if (err2.code === "ENOENT")
       return void 0;
@@ -37247,14 +37256,14 @@ function recoverCommit(outDir) {
   if (lost) {
     for (const [tmp] of pending) {
       rmSync(tmp, { force: true });
-      removeEmptyDirs(path15.dirname(tmp), outDir);
+      removeEmptyDirs(path16.dirname(tmp), outDir);
     }
     removeJournal(outDir);
     return { outcome: "rolled back", journal, files: pending.length, deleted: 0 };
   }
   for (const [tmp, target] of pending) {
     renameSync2(tmp, target);
-    dirs.add(path15.dirname(target));
+    dirs.add(path16.dirname(target));
   }
   let deleted = 0;
   for (const rel of journal.deletes) {
@@ -37268,7 +37277,7 @@ function recoverCommit(outDir) {
     if (!isGeneratedByFedc(text))
       continue;
     unlinkSync2(file);
-    dirs.add(path15.dirname(file));
+    dirs.add(path16.dirname(file));
     deleted++;
   }
   for (const d3 of dirs)
@@ -37282,7 +37291,7 @@ function inside(outDir, rel) {
   let dir = outDir;
   const parts = rel.split("/");
   for (const p of parts.slice(0, -1)) {
-    dir = path15.join(dir, p);
+    dir = path16.join(dir, p);
     let link = false;
     try {
       link = lstatSync6(dir).isSymbolicLink();
@@ -37290,9 +37299,9 @@ function inside(outDir, rel) {
       break;
     }
     if (link)
-      throw new JournalError(`it names ${rel}, and ${path15.relative(outDir, dir)} is a symlink`);
+      throw new JournalError(`it names ${rel}, and ${path16.relative(outDir, dir)} is a symlink`);
   }
-  return path15.join(outDir, ...parts);
+  return path16.join(outDir, ...parts);
 }
 function isFile(p) {
   try {
@@ -37344,7 +37353,7 @@ var statOf = (abs) => lstatSync7(abs, { bigint: true, throwIfNoEntry: false });
 var namesDigest = (abs) => sha2562(readdirSync5(abs).sort().join("\0"));
 var fileDigest = (abs) => `fedc:${sha2562(readFileSync6(abs))}`;
 function takeStamp(outDir, compileKey2, scope, wanted, report, now = Date.now()) {
-  const root = path16.resolve(outDir);
+  const root = path17.resolve(outDir);
   const entries = /* @__PURE__ */ new Map();
   const racy = [];
   const keep = new Set(scope.keep);
@@ -37387,7 +37396,7 @@ function takeStamp(outDir, compileKey2, scope, wanted, report, now = Date.now())
         return void 0;
     }
     for (const rel of scope.files) {
-      const st = statOf(path16.join(root, rel));
+      const st = statOf(path17.join(root, rel));
       if (st?.isSymbolicLink())
         return void 0;
       record(rel, st);
@@ -37409,7 +37418,7 @@ function takeStamp(outDir, compileKey2, scope, wanted, report, now = Date.now())
   };
 }
 function checkStamp(outDir, stamp, now = Date.now()) {
-  const root = path16.resolve(outDir);
+  const root = path17.resolve(outDir);
   const stillRacy = [];
   try {
     const { paths, signatures: sigs } = stamp;
@@ -37513,7 +37522,7 @@ function treeDigests(tree) {
 // dist/emit/write-tree.js
 import { existsSync as existsSync2, lstatSync as lstatSync8, readdirSync as readdirSync6, readFileSync as readFileSync7, realpathSync as realpathSync5, rmSync as rmSync2, statSync as statSync8 } from "node:fs";
 import { open, rename, rm } from "node:fs/promises";
-import path17 from "node:path";
+import path18 from "node:path";
 var WRITE_CONCURRENCY = 64;
 var WRITE_BUDGET = 16 << 20;
 async function pool(items, limit, task, size, budget = Infinity) {
@@ -37614,7 +37623,7 @@ function compareListing(listing, tree, known) {
     if (wanted.has(rel))
       continue;
     const said = stamped(file, rel);
-    if (file.abs !== void 0 && path17.posix.basename(rel).startsWith(".") && rel.endsWith(TMP_SUFFIX))
+    if (file.abs !== void 0 && path18.posix.basename(rel).startsWith(".") && rel.endsWith(TMP_SUFFIX))
       leftovers.push(file.abs);
     else if (said !== void 0 ? said !== NOT_FEDCS : isGeneratedByFedc(file.text()))
       removed.push(rel);
@@ -37672,22 +37681,22 @@ async function writeTree(outDir, tree, changes, options = {}) {
   if (temps.length + changes.removed.length + changes.leftovers.length === 0)
     return;
   refuseSymlinks(changes, [...changes.added, ...changes.changed, ...changes.removed]);
-  const root = path17.resolve(outDir);
+  const root = path18.resolve(outDir);
   const touched = /* @__PURE__ */ new Set();
   const created = /* @__PURE__ */ new Set();
   try {
     const made = /* @__PURE__ */ new Set();
     for (const [, , target] of temps) {
-      const dir = path17.dirname(target);
+      const dir = path18.dirname(target);
       touched.add(dir);
       if (made.has(dir))
         continue;
       made.add(dir);
       const first = makeDirs(dir);
-      for (let d3 = dir; first !== void 0; d3 = path17.dirname(d3)) {
+      for (let d3 = dir; first !== void 0; d3 = path18.dirname(d3)) {
         created.add(d3);
-        touched.add(path17.dirname(d3));
-        if (d3 === first || d3 === root || path17.dirname(d3) === d3)
+        touched.add(path18.dirname(d3));
+        if (d3 === first || d3 === root || path18.dirname(d3) === d3)
           break;
       }
     }
@@ -37705,7 +37714,7 @@ async function writeTree(outDir, tree, changes, options = {}) {
   } catch (err2) {
     await pool(temps, WRITE_CONCURRENCY, ([, tmp]) => rm(tmp, { force: true }));
     for (const d3 of [...created].sort((a, b) => b.length - a.length))
-      removeEmptyDirs(d3, path17.dirname(d3));
+      removeEmptyDirs(d3, path18.dirname(d3));
     throw err2;
   }
   let done = 0;
@@ -37721,7 +37730,7 @@ async function writeTree(outDir, tree, changes, options = {}) {
     for (const rel of changes.removed) {
       const file = safeJoin(outDir, rel);
       rmSync2(file, { force: true });
-      touched.add(path17.dirname(file));
+      touched.add(path18.dirname(file));
     }
   } catch (err2) {
     throw new CommitInterruptedError(err2, done, temps.length);
@@ -37731,9 +37740,9 @@ async function writeTree(outDir, tree, changes, options = {}) {
   await pool([...touched], WRITE_CONCURRENCY, syncDirAsync);
   removeJournal(outDir);
   for (const rel of changes.removed)
-    removeEmptyDirs(path17.dirname(safeJoin(outDir, rel)), root);
+    removeEmptyDirs(path18.dirname(safeJoin(outDir, rel)), root);
   for (const abs of changes.leftovers)
-    removeEmptyDirs(path17.dirname(abs), root);
+    removeEmptyDirs(path18.dirname(abs), root);
 }
 async function writeDurable(file, content) {
   const fault2 = writeFault(file);
@@ -37778,23 +37787,23 @@ function refuseSymlinks(changes, paths) {
 }
 function outputLeavesRepo(root, outDir) {
   const realRoot = realpathSync5(root);
-  let existing = path17.resolve(outDir);
+  let existing = path18.resolve(outDir);
   const rest = [];
   while (!existsSync2(existing)) {
-    rest.unshift(path17.basename(existing));
-    const up = path17.dirname(existing);
+    rest.unshift(path18.basename(existing));
+    const up = path18.dirname(existing);
     if (up === existing)
       break;
     existing = up;
   }
-  const real = path17.join(realpathSync5(existing), ...rest);
-  const rel = path17.relative(realRoot, real);
+  const real = path18.join(realpathSync5(existing), ...rest);
+  const rel = path18.relative(realRoot, real);
   return leavesBase(rel) ? real : void 0;
 }
 function safeJoin(outDir, rel) {
-  const root = path17.resolve(outDir);
-  const full = path17.resolve(root, rel);
-  if (full !== root && !full.startsWith(root.endsWith(path17.sep) ? root : root + path17.sep))
+  const root = path18.resolve(outDir);
+  const full = path18.resolve(root, rel);
+  if (full !== root && !full.startsWith(root.endsWith(path18.sep) ? root : root + path18.sep))
     throw new Error(`refusing to write outside ${root}: ${rel}`);
   return full;
 }
@@ -37802,7 +37811,7 @@ var diskFile = (abs, st) => ({ abs, ...st ? { st } : {}, text: () => readFileSyn
 function scopedFiles(outDir, tree) {
   const out = /* @__PURE__ */ new Map();
   const symlinks = [];
-  const root = path17.resolve(outDir);
+  const root = path18.resolve(outDir);
   const relative = relativeToRoot(root);
   const inScope = inTreeScope(tree);
   for (const scope of readableScopes(outDir, tree, symlinks)) {
@@ -37849,7 +37858,7 @@ function readableScopes(outDir, tree, symlinks) {
 function knownScopedFiles(outDir, tree, known) {
   const out = /* @__PURE__ */ new Map();
   const symlinks = [];
-  const root = path17.resolve(outDir);
+  const root = path18.resolve(outDir);
   const keep = new Set(tree.keep);
   const walk2 = (rel, st) => {
     for (const name of known.names(rel, st) ?? readdirSync6(childPath(root, rel))) {
@@ -37881,7 +37890,7 @@ var APPLIED_IN_CLUSTER_DIR = new RegExp(`^${CLUSTERS_DIR}/[^/]+/.+\\.(ya?ml|json
 import { randomUUID } from "node:crypto";
 import { closeSync as closeSync3, fstatSync as fstatSync2, linkSync, lstatSync as lstatSync9, openSync as openSync4, readdirSync as readdirSync7, readFileSync as readFileSync8, readSync as readSync2, renameSync as renameSync3, statSync as statSync9, unlinkSync as unlinkSync3, writeSync as writeSync3 } from "node:fs";
 import { hostname as hostname2 } from "node:os";
-import path18 from "node:path";
+import path19 from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 var LOCK_FILE = ".fedc-lock";
 var LockBusyError = class extends Error {
@@ -37903,7 +37912,7 @@ var LockLostError = class extends Error {
 var POLL_MS = 100;
 var UNREADABLE_STALE_MS = 5e3;
 async function acquireLock(outDir, options) {
-  const lockPath = path18.join(outDir, LOCK_FILE);
+  const lockPath = path19.join(outDir, LOCK_FILE);
   const createdFrom = makeDirs(outDir);
   const me = { pid: process.pid, hostname: hostname2(), started: (/* @__PURE__ */ new Date()).toISOString(), token: randomUUID() };
   const procStart = processStart(process.pid);
@@ -37912,7 +37921,7 @@ async function acquireLock(outDir, options) {
   const body = JSON.stringify(me) + "\n";
   const begun = Date.now();
   let waiting = false;
-  const draft = path18.join(outDir, `${LOCK_FILE}.${me.token}`);
+  const draft = path19.join(outDir, `${LOCK_FILE}.${me.token}`);
   const dropDraft = () => {
     try {
       unlinkSync3(draft);
@@ -37943,7 +37952,7 @@ async function acquireLock(outDir, options) {
     } catch (err2) {
       dropDraft();
       if (first && createdFrom !== void 0)
-        removeEmptyDirs(outDir, path18.dirname(createdFrom));
+        removeEmptyDirs(outDir, path19.dirname(createdFrom));
       if (err2.code !== "ENOENT")
         throw err2;
       failed2 = err2;
@@ -37980,7 +37989,7 @@ function removeOrphanedDrafts(outDir) {
     for (const name of readdirSync7(outDir)) {
       if (!DRAFT.test(name))
         continue;
-      const file = path18.join(outDir, name);
+      const file = path19.join(outDir, name);
       try {
         if (now - lstatSync9(file).mtimeMs > UNREADABLE_STALE_MS)
           unlinkSync3(file);
@@ -37992,7 +38001,7 @@ function removeOrphanedDrafts(outDir) {
 }
 var DRAFT = /^\.fedc-lock\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 function lockState(outDir) {
-  return inspect(path18.join(outDir, LOCK_FILE))?.state;
+  return inspect(path19.join(outDir, LOCK_FILE))?.state;
 }
 function held(lockPath, token, outDir, createdFrom) {
   removeOrphanedDrafts(outDir);
@@ -38012,7 +38021,7 @@ function held(lockPath, token, outDir, createdFrom) {
     } catch {
     }
     if (createdFrom !== void 0)
-      removeEmptyDirs(outDir, path18.dirname(createdFrom));
+      removeEmptyDirs(outDir, path19.dirname(createdFrom));
   };
   const onSignal = (signal) => {
     release();
@@ -38151,7 +38160,7 @@ function stagedOutput(staged, tree, fileOf) {
 
 // dist/cli/output-guard.js
 import { hostname as hostname3 } from "node:os";
-import path19 from "node:path";
+import path20 from "node:path";
 var OutputEscapesError = class extends Error {
   outDir;
   real;
@@ -38171,7 +38180,7 @@ var GuardIoError = class extends Error {
   }
 };
 function outputDirOf(root, output, settings2) {
-  return output ? path19.resolve(output) : path19.resolve(root, settings2.output);
+  return output ? path20.resolve(output) : path20.resolve(root, settings2.output);
 }
 function guardOutput(inner, options) {
   const guard = {
@@ -38220,7 +38229,7 @@ async function waitForWriter(outDir, waitMs, onWait) {
       return;
     const waited = Date.now() - begun;
     if (waited >= waitMs)
-      throw new LockBusyError(path19.join(outDir, LOCK_FILE), state, waited, waitMs);
+      throw new LockBusyError(path20.join(outDir, LOCK_FILE), state, waited, waitMs);
     if (!told) {
       told = true;
       onWait(state);
@@ -38520,7 +38529,7 @@ async function runRender(dir, opts) {
     progress.end();
     printAll(d3);
   };
-  const root = path20.resolve(dir);
+  const root = path21.resolve(dir);
   let staged;
   try {
     const s = opts.staged ? stagedRepo(dir) : void 0;
@@ -38553,7 +38562,7 @@ async function runRender(dir, opts) {
     }
     if (!isGuardError(e))
       throw e;
-    const shown = displayPath(guard?.outDir ?? path20.resolve(opts.output ?? root));
+    const shown = displayPath(guard?.outDir ?? path21.resolve(opts.output ?? root));
     const d3 = outputErrorDiagnostic(e, shown, fixCommand(dir, shown, opts), guard?.recovery ? "recovered" : "nothing");
     if (!d3)
       throw e;
@@ -38566,7 +38575,7 @@ async function runRender(dir, opts) {
 }
 async function render2(dir, opts, guard, print, run) {
   const { progress, words, shard, staged } = run;
-  const root = path20.resolve(dir);
+  const root = path21.resolve(dir);
   const prepared = await prepareCompile(staged?.source ?? guard?.source ?? diskSource(root), opts);
   const { settings: settings2 } = prepared;
   const outDir = outputDirOf(root, opts.output, settings2);
@@ -38686,8 +38695,8 @@ async function render2(dir, opts, guard, print, run) {
       const files = staged.source.outputAt(outDir);
       if (files === void 0)
         return usage(`--staged compares the output as staged, and ${shown} is not inside the git work tree ${staged.top}`);
-      const named = path20.relative(root, outDir).split(path20.sep).join("/");
-      changes = compareListing(stagedOutput(files, tree, (rel) => path20.posix.join(named, rel)), tree);
+      const named = path21.relative(root, outDir).split(path21.sep).join("/");
+      changes = compareListing(stagedOutput(files, tree, (rel) => path21.posix.join(named, rel)), tree);
     } else
       changes = await diffTree(outDir, tree, known);
   } catch (e) {
@@ -38769,7 +38778,7 @@ async function render2(dir, opts, guard, print, run) {
   return finish({ diagnostics: diags, said }, tree, changes);
 }
 function fixCommand(dir, out, opts) {
-  const parts = ["fedc render", path20.isAbsolute(dir) ? displayPath(dir) : dir];
+  const parts = ["fedc render", path21.isAbsolute(dir) ? displayPath(dir) : dir];
   if (opts.output)
     parts.push("-o", out);
   if (opts.layout)
@@ -38791,7 +38800,7 @@ function usage(message) {
 // dist/action/runner.js
 import { appendFileSync, readFileSync as readFileSync9, writeFileSync as writeFileSync3 } from "node:fs";
 import os from "node:os";
-import path21 from "node:path";
+import path22 from "node:path";
 var SUMMARY_LIMIT = 1024 * 1024;
 var SUMMARY_RESERVE = 4096;
 var SUMMARY_FULL = "\n\n_(cut here: GitHub keeps 1 MiB of a job summary)_\n";
@@ -38830,7 +38839,7 @@ function runnerFromEnv(env2 = process.env) {
       appendFileSync(env2.GITHUB_STEP_SUMMARY, text);
     },
     saveFile(name, text) {
-      const file = path21.join(env2.RUNNER_TEMP || os.tmpdir(), name);
+      const file = path22.join(env2.RUNNER_TEMP || os.tmpdir(), name);
       writeFileSync3(file, text);
       return file;
     },
@@ -38897,7 +38906,7 @@ var ZERO_SHA = /^0+$/;
 async function runAction(runner) {
   const mode = runner.input("mode", "diff");
   const rel = runner.input("path", ".");
-  const dir = path22.resolve(runner.workspace, rel);
+  const dir = path23.resolve(runner.workspace, rel);
   const prefix2 = repoInCheckout(dir, runner.workspace);
   if (mode === "check")
     return check(runner, dir, rel);

@@ -25,7 +25,8 @@ const RENAMED_GROUPS: Record<string, { group: string; versions: string[] }> = {
 };
 
 const KUSTOMIZE_GROUP = 'kustomize.config.k8s.io';
-const KUSTOMIZATION_FILES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
+/** The names kustomize reads a directory's kustomization from. */
+export const KUSTOMIZATION_FILES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
 
 /** Groups of federation v2's alpha releases (2018) and KubeFed before v0.1. */
 function isAlphaEra(group: string, version: string): boolean {

@@ -1,10 +1,11 @@
+import path from 'node:path';
 import type { Reporter } from '../diagnostics/reporter.js';
 import { BUILTIN_API_RESOURCES, groupQualifiedName, matchApiResources, type ApiResource } from '../model/api-resources.js';
 import { BUILTIN_TYPES, FEDERATED_API_VERSION, type FederatedType, type Scope } from '../model/federated-types.js';
 import type { Cluster, ControlPlane, FederatedResource, Inputs, KubeFedDocument, Labels, Origin, Override, Placement } from '../model/inputs.js';
 import type { ParsedDocument } from '../parse/parsed-document.js';
 import { checkOverrideList } from '../render/check-overrides.js';
-import { classifyDocuments, type ObjectDoc } from './classify-documents.js';
+import { classifyDocuments, KUSTOMIZATION_FILES, type ObjectDoc } from './classify-documents.js';
 import { didYouMean } from './did-you-mean.js';
 import { checkDnsLabel, checkDnsSubdomain, checkObjectName } from './names.js';
 import type { SchemaName } from './schemas.js';
@@ -54,7 +55,7 @@ export function loadInputs(parsed: readonly ParsedDocument[], options: LoadOptio
   const clusters: Cluster[] = [];
   const resources: FederatedResource[] = [];
   const documents = new Map<string, KubeFedDocument[]>(Object.keys(OTHER_KINDS).map((k) => [k, []]));
-  const seen = new Map<string, Origin>();
+  const unique = uniqueness(parsed, report);
   let declaredClusters = 0;
   const ignoredDomains: KubeFedDocument[] = [];
   const namespaceOf = (meta: Obj): string => {
@@ -82,14 +83,14 @@ export function loadInputs(parsed: readonly ParsedDocument[], options: LoadOptio
         ignoredDomains.push(doc);
         continue;
       }
-      if (unique(d, doc.namespace, doc.name, seen, report)) documents.get(d.kind)!.push(doc);
+      if (unique(d, doc.namespace, doc.name)) documents.get(d.kind)!.push(doc);
       continue;
     }
     if (d.kind === 'KubeFedCluster') {
       declaredClusters++;
       if (!schemaOk('kubeFedCluster', d, report)) continue;
       const c = toCluster(d, options, report);
-      if (c && unique(d, '', c.name, seen, report)) clusters.push(c);
+      if (c && unique(d, '', c.name)) clusters.push(c);
       continue;
     }
     const type = types.get(d.kind);
@@ -107,7 +108,7 @@ export function loadInputs(parsed: readonly ParsedDocument[], options: LoadOptio
     const r = toResource(d, type, namespaceOf(d.value.metadata as Obj), report);
     if (!r) continue;
     if (!overridesOk) r.invalidOverrides = true;
-    if (unique(d, r.namespace, r.name, seen, report)) resources.push(r);
+    if (unique(d, r.namespace, r.name)) resources.push(r);
   }
   clusters.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { clusters, declaredClusters, resources, documents, ignoredDomains, controlPlane, crds: crds.map((d) => ({ value: d.value, origin: d.origin })) };
@@ -154,17 +155,30 @@ function schemaOk(schema: SchemaName, d: Doc, report: Reporter): boolean {
   return validateDocument(schema, d.value, d.origin, 'FEDC2001', label, report);
 }
 
-/** False, with FEDC2004, when an object of this kind, namespace and name was already read. */
-function unique(d: Doc, namespace: string, name: string, seen: Map<string, Origin>, report: Reporter): boolean {
-  const key = `${d.kind}/${namespace}/${name}`;
-  const first = seen.get(key);
-  if (first) {
+/**
+ * The check that an object of this kind, namespace and name was not read before (false, with
+ * FEDC2004, when it was). A duplicate that lies in a directory with a kustomization is most
+ * likely a kustomize patch, which fedc reads as an object: the hint says how to leave the
+ * overlay out.
+ */
+function uniqueness(parsed: readonly ParsedDocument[], report: Reporter): (d: Doc, namespace: string, name: string) => boolean {
+  const seen = new Map<string, Origin>();
+  const kustomized = new Set(parsed.filter((p) => KUSTOMIZATION_FILES.has(path.posix.basename(p.file))).map((p) => path.posix.dirname(p.file)));
+  return (d, namespace, name) => {
+    const key = `${d.kind}/${namespace}/${name}`;
+    const first = seen.get(key);
+    if (!first) {
+      seen.set(key, d.origin);
+      return true;
+    }
     const shown = namespace ? `${namespace}/${name}` : name;
-    report.error('FEDC2004', { origin: d.origin, path: ['metadata', 'name'] }, `${d.kind} ${shown} is defined twice`, `first defined at ${report.where({ origin: first, path: ['metadata', 'name'] })}`);
+    const dir = path.posix.dirname(d.origin.file);
+    const overlay = kustomized.has(dir)
+      ? `; ${d.origin.file} lies beside a kustomization, so it may be a kustomize patch, which fedc reads as an object: to leave the overlay out, exclude: ["${dir === '.' ? '' : `${dir}/`}**"] in fedc.yaml`
+      : '';
+    report.error('FEDC2004', { origin: d.origin, path: ['metadata', 'name'] }, `${d.kind} ${shown} is defined twice`, `first defined at ${report.where({ origin: first, path: ['metadata', 'name'] })}${overlay}`);
     return false;
-  }
-  seen.set(key, d.origin);
-  return true;
+  };
 }
 
 function buildTypeRegistry(ftcs: Doc[], directives: Doc[], crds: Doc[], report: Reporter): Map<string, FederatedType> {
