@@ -63,8 +63,10 @@ describe('bad DNS input', () => {
   it('an invalid IP in a template points at the template field', () => {
     const src = { ...BASE, 'web.yaml': service('web').replace('      type: LoadBalancer\n', '      type: LoadBalancer\n      externalIPs: [192.0.2.1, "fe80::1%eth0"]\n'), 'rec.yaml': serviceRecord('web') };
     const { d, at } = theError(src);
-    expect(where(d)).toBe('error FEDC6002 web.yaml:10:32');
+    // the Kubernetes checks say it, as the API server refuses the Service; DNS does not say it again
+    expect(where(d)).toBe('error FEDC7001 web.yaml:10:32');
     expect(at).toBe('"fe80::1%eth0"]');
+    expect(d.message).toBe('FederatedService web: spec.externalIPs[1] must be an IP address, not "fe80::1%eth0"');
   });
 
   it('an invalid ingress address on a KubeFedCluster', () => {

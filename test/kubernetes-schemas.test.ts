@@ -119,6 +119,34 @@ describe('built-in kinds: the template', () => {
   });
 });
 
+describe('what the API server checks beyond the schema', () => {
+  it("a Service's externalIPs and clusterIP must be IP addresses (ValidateService), where they are written", () => {
+    const svc = `apiVersion: types.kubefed.io/v1beta1
+kind: FederatedService
+metadata: {name: web, namespace: web}
+spec:
+  template:
+    spec:
+      clusterIP: None
+      externalIPs: [192.0.2.1, 300.1.1.1, "2001:db8::1"]
+      ports: [{port: 80}]
+  placement:
+    clusterSelector: {}
+  overrides:
+  - clusterName: gke
+    clusterOverrides:
+    - path: /spec/clusterIP
+      value: 10.0.0.x
+`;
+    const src = { ...BASE, 's.yaml': svc };
+    const r = run(src);
+    expect(k8s(r).map((d) => [where(d), d.message, textAt(src, d)])).toEqual([
+      ['error FEDC7001 s.yaml:8:32', 'FederatedService web: spec.externalIPs[1] must be an IP address, not "300.1.1.1"', '300.1.1.1, "2001:db8::1"]'],
+      ['error FEDC7001 s.yaml:16:14', 'FederatedService web (override /spec/clusterIP for cluster "gke"): spec.clusterIP must be an IP address, not "10.0.0.x"', '10.0.0.x'],
+    ]);
+  });
+});
+
 describe('built-in kinds: overrides', () => {
   it('containerPort: eighty set by one cluster\'s override is reported at that value, naming the cluster', () => {
     const src = { ...BASE, 'd.yaml': deployment('', `  overrides:

@@ -11,12 +11,15 @@ export const INGRESS_ADDRESSES_ANNOTATION = 'fedc.dev/ingress-addresses';
 
 type Obj = Record<string, unknown>;
 
-/** An address that must be an IP. */
-export function ipTarget(value: unknown, at: At, report: DnsReport, what: string): Target | undefined {
+/**
+ * An address that must be an IP. `reported`: one that is no IP at all was reported already (the
+ * Kubernetes checks' FEDC7001, api-server-checks.ts), so only what DNS adds is said here.
+ */
+export function ipTarget(value: unknown, at: At, report: DnsReport, what: string, reported = false): Target | undefined {
   const text = String(value);
   const ip = parseIp(text);
   if (!ip) {
-    report.error('FEDC6002', at, `${what} "${text}" is not a valid IPv4 or IPv6 address`, 'write an address such as 192.0.2.10 or 2001:db8::10');
+    if (!reported) report.error('FEDC6002', at, `${what} "${text}" is not a valid IPv4 or IPv6 address`, 'write an address such as 192.0.2.10 or 2001:db8::10');
     return undefined;
   }
   // ::ffff:192.0.2.1 is how a host's stack shows an IPv4 peer; DNS gives the IPv4 address, in an A record
@@ -95,7 +98,7 @@ export function serviceTargets(obj: RenderedObject, resource: FederatedResource 
   const external = spec.externalIPs;
   if (Array.isArray(external)) {
     for (const [j, ip] of external.entries()) {
-      const t = ipTarget(ip, at(['spec', 'externalIPs', j]), report, 'spec.externalIPs entry');
+      const t = ipTarget(ip, at(['spec', 'externalIPs', j]), report, 'spec.externalIPs entry', true);
       if (t) out.push(t);
     }
   }

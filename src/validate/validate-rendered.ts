@@ -13,6 +13,7 @@ import { unknownFields, type FieldNode } from './field-walk.js';
 import {
   apiLifecycle, DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSION_LABEL, parseKubernetesVersion, servedBy, showVersion, type ApiLifecycle,
 } from './kubernetes-versions.js';
+import { apiServerProblems } from './api-server-checks.js';
 import { schemaProblems, type SchemaProblem } from './schema-problems.js';
 
 export interface KubernetesCheckOptions {
@@ -194,7 +195,7 @@ class ObjectCheck {
     }
 
     const secret = kind === 'Secret' && group === '';
-    for (const p of schemaProblems(errors, obj, secret)) this.problem(p, r, ops, oi, label);
+    for (const p of [...schemaProblems(errors, obj, secret), ...apiServerProblems(group, kind, obj)]) this.problem(p, r, ops, oi, label);
     for (const u of unknownFields(obj, fields)) {
       const guess = didYouMean(u.field, u.allowed);
       const src = this.source(u.path, r, ops, oi, { unknown: true });
