@@ -169,6 +169,8 @@ describe('fedc diff between git refs', () => {
     expect([unknown.code, unknown.stderr]).toEqual([2, 'fedc diff: unknown revision no-such-branch\n']);
     expect(diff('--base', '--help=x').code).toBe(2);
     expect(diff('--max-chars', 'ten').code).toBe(2);
+    // the default is a number, and the help says so as one
+    expect(fedc(['diff', '--help'], repo).stdout).toMatch(/--max-chars <n> +markdown: the most characters to print, at least 200\s+\(default: 65000\)/);
     write('shop/broken.yaml', 'apiVersion: types.kubefed.io/v1beta1\nkind: FederatedConfigMap\nmetadata: {name: broken, namespace: shop}\nspec:\n  placement: {clusters: aws}\n');
     try {
       const r = diff();

@@ -23,7 +23,7 @@ export interface DiffFlags {
   format: DiffFormat;
   /** false with --no-color. */
   color: boolean;
-  maxChars: string;
+  maxChars: string | number;
   showSecrets?: boolean;
   exitCode?: boolean;
   strict?: boolean;

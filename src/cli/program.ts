@@ -60,7 +60,7 @@ function program(): Command {
     .option('--merge-base', 'compare against the merge base of --base and --head, as a pull request does')
     .addOption(new Option('--format <format>', 'output format').choices(DIFF_FORMATS).default('text'))
     .option('--no-color', 'no colours (also NO_COLOR=1)')
-    .option('--max-chars <n>', 'markdown: the most characters to print, at least 200', '65000')
+    .addOption(new Option('--max-chars <n>', 'markdown: the most characters to print, at least 200').default(65000))
     .option('--show-secrets', 'show the values of Secrets (local use only)')
     .option('--exit-code', 'exit 1 when anything changed, 0 when nothing did')
     .option('--strict', 'treat warnings as errors')
