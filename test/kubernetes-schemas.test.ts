@@ -119,6 +119,14 @@ describe('built-in kinds: the template', () => {
   });
 });
 
+describe('values in messages', () => {
+  it('.inf, -.inf and .nan are named as YAML writes them, not as JSON\'s null', () => {
+    const src = { ...BASE, 'd.yaml': deployment('            workingDir: .inf\n', '', '      replicas: .nan\n') };
+    const messages = k8s(run(src)).map((d) => d.message.replace(/^FederatedDeployment web: /, ''));
+    expect(messages).toEqual(['spec.replicas must be an integer, not number .nan', 'spec.template.spec.containers[0].workingDir must be a string, not number .inf']);
+  });
+});
+
 describe('what the API server checks beyond the schema', () => {
   it("a Service's externalIPs and clusterIP must be IP addresses (ValidateService), where they are written", () => {
     const svc = `apiVersion: types.kubefed.io/v1beta1

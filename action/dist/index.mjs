@@ -27618,7 +27618,10 @@ function describeValue(v) {
     return "a list";
   if (typeof v === "object")
     return "a map";
-  return `${typeof v} ${JSON.stringify(v)}`;
+  return `${typeof v} ${typeof v === "number" ? numberText(v) : JSON.stringify(v)}`;
+}
+function numberText(n) {
+  return Number.isFinite(n) ? JSON.stringify(n) : Number.isNaN(n) ? ".nan" : n < 0 ? "-.inf" : ".inf";
 }
 function pointerToPath(pointer2) {
   if (!pointer2)
@@ -35885,7 +35888,7 @@ function describeValue3(v, secret) {
     return "a map";
   if (secret)
     return an(typeof v);
-  const s = JSON.stringify(v);
+  const s = typeof v === "number" ? numberText(v) : JSON.stringify(v);
   return `${typeof v} ${s.length > 60 ? `${s.slice(0, 40)}..."` : s}`;
 }
 var quote2 = (v, secret) => secret ? "the value" : JSON.stringify(v);

@@ -124,7 +124,12 @@ function describeValue(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a map';
-  return `${typeof v} ${JSON.stringify(v)}`;
+  return `${typeof v} ${typeof v === 'number' ? numberText(v) : JSON.stringify(v)}`;
+}
+
+/** A number as YAML writes it: JSON has no spelling for .inf, -.inf and .nan (it gives null). */
+export function numberText(n: number): string {
+  return Number.isFinite(n) ? JSON.stringify(n) : Number.isNaN(n) ? '.nan' : n < 0 ? '-.inf' : '.inf';
 }
 
 /** An ajv instancePath (a JSON pointer) as a node path; list indexes become numbers. */

@@ -1,5 +1,5 @@
 import type { ErrorObject } from 'ajv';
-import { pointerToPath } from '../check/schemas.js';
+import { numberText, pointerToPath } from '../check/schemas.js';
 import { formatPath, type NodePath } from '../parse/parsed-document.js';
 import { KUBERNETES_FORMATS } from './kubernetes-formats.js';
 
@@ -43,7 +43,7 @@ function describeValue(v: unknown, secret: boolean): string {
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a map';
   if (secret) return an(typeof v);
-  const s = JSON.stringify(v);
+  const s = typeof v === 'number' ? numberText(v) : JSON.stringify(v);
   return `${typeof v} ${s.length > 60 ? `${s.slice(0, 40)}..."` : s}`;
 }
 
