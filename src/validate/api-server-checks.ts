@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { parseIp } from '../dns/dns-names.js';
 import { formatPath, type NodePath } from '../parse/parsed-document.js';
 import type { SchemaProblem } from './schema-problems.js';
 
@@ -15,8 +15,8 @@ export function apiServerProblems(group: string, kind: string, obj: Obj): Schema
   const spec = obj.spec;
   const out: SchemaProblem[] = [];
   const ip = (v: unknown, path: NodePath, allowed: readonly string[]) => {
-    // a zone (fe80::1%eth0) is no address the API server takes
-    if (typeof v !== 'string' || allowed.includes(v) || (isIP(v) !== 0 && !v.includes('%'))) return;
+    // parseIp, as the DNS stage reads addresses: what this reports, DNS need not say again
+    if (typeof v !== 'string' || allowed.includes(v) || parseIp(v) !== undefined) return;
     out.push({ path, atKey: false, message: `${formatPath(path)} must be an IP address, not ${JSON.stringify(v)}`, hint: 'the API server refuses the Service otherwise' });
   };
   const list = (field: string, allowed: readonly string[]) => {
