@@ -166,6 +166,33 @@ describe('the fast path gives what the yaml path gives', () => {
     const bomb = { path: 'b.yaml', text: 'a: &x [1]\nb: *x\n' };
     expect(fastParse(bomb)).toBeUndefined();
   });
+
+  it('takes collections nested 256 deep and leaves 257 to the yaml path, which refuses them (FEDC1016)', () => {
+    // `levels` block maps, one inside the other, the innermost holding `leaf`.
+    const maps = (levels: number, leaf: string) =>
+      Array.from({ length: levels }, (_, i) => `${'  '.repeat(i)}a:${i === levels - 1 ? ` ${leaf}` : ''}`).join('\n') + '\n';
+    // The same in block lists, which the block path reads, and with a flow map at the top, which sends the file to js-yaml.
+    const lists = (levels: number, leaf: string) => Array.from({ length: levels }, (_, i) => `${'  '.repeat(i)}-${i === levels - 1 ? ` ${leaf}` : ''}`).join('\n') + '\n';
+    const flow = (levels: number, leaf: string) => `f: {x: 1}\n${maps(levels, leaf)}`;
+    const codes = (f: SourceFile) => parseFile(f).diagnostics.map((d) => d.code);
+    for (const [name, nest] of [['maps', maps], ['lists', lists]] as const) {
+      const fine = { path: `${name}-256.yaml`, text: nest(256, 'x') };
+      expect(parseBlockYaml(fine), name).toEqual(parseWithYaml(fine).documents);
+      expect(codes(fine), name).toEqual([]);
+      for (const text of [nest(257, 'x'), nest(256, '{}'), nest(256, '[x]')]) {
+        const deep = { path: `${name}-257.yaml`, text };
+        expect(parseBlockYaml(deep), name).toBeUndefined();
+        expect(fastParse(deep), name).toBeUndefined();
+        expect(codes(deep), name).toEqual(['FEDC1016']);
+      }
+    }
+    // js-yaml stops at 100 levels of its own accord (its maxDepth); what it reads is measured too.
+    const fine = { path: 'flow-50.yaml', text: flow(50, 'x') };
+    expect([parseBlockYaml(fine), parseWithJsyaml(fine)]).toEqual([undefined, parseWithYaml(fine).documents]);
+    const deep = { path: 'flow-257.yaml', text: flow(256, '{}') };
+    expect(parseWithJsyaml(deep)).toBeUndefined();
+    expect(codes(deep)).toEqual(['FEDC1016']);
+  });
 });
 
 /** Every node of a document with its range, in document order, the ranges moved by `base`. */

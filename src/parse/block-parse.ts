@@ -12,7 +12,7 @@
  * - keys that YAML 1.1 reads as anything but a string (`yes`, `1`), keys that start with an
  *   indicator, `__proto__`, duplicate keys, keys over 1024 characters;
  * - a document that is a scalar, content after the root node, indentation YAML would refuse,
- *   nesting deeper than `maxDepth`;
+ *   collections nested deeper than `maxDepth` (the root is at depth 1);
  * - carriage returns, a byte order mark and characters YAML does not allow in a stream.
  *
  * What fastParse declines before (directives, merge keys, tabs...) never gets here. `spans` are
@@ -226,7 +226,6 @@ class BlockParser {
    * scalar's lines are below it.
    */
   private scalarValue(parent: number, depth: number): unknown {
-    if (depth > this.maxDepth) decline();
     const t = this.text;
     const c = t.charCodeAt(this.at);
     let value: unknown;
@@ -236,10 +235,11 @@ class BlockParser {
       value = text;
       this.endOfLine(this.at + text.length + 2);
     } else if (c === 0x5b) {
+      if (depth > this.maxDepth) decline();
       value = this.flowSeq();
     } else if (c === 0x7b) {
       // {: only the empty map
-      if (t.charCodeAt(this.at + 1) !== 0x7d) decline();
+      if (t.charCodeAt(this.at + 1) !== 0x7d || depth > this.maxDepth) decline();
       value = {};
       this.endOfLine(this.at + 2);
     } else {

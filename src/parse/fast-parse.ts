@@ -2,6 +2,7 @@ import jsyaml from 'js-yaml';
 import { Document, isScalar } from 'yaml';
 import type { SourceFile } from '../read/source-file.js';
 import { blockParse, isMarker } from './block-parse.js';
+import { MAX_DEPTH, nestedDeeper } from './nesting-depth.js';
 import { YAML_OPTIONS, type ParsedDocument } from './parsed-document.js';
 
 /**
@@ -16,6 +17,8 @@ import { YAML_OPTIONS, type ParsedDocument } from './parsed-document.js';
  *   2^53), `...` and content on a `---` line; js-yaml, which would expand an alias bomb, takes no
  *   file with `&`, `*` or `!` anywhere, where block-parse.ts declines anchors, aliases and tags
  *   where they start a node and reads those characters as text elsewhere (`"*"`, `a&b`);
+ * - nothing they give nests deeper than MAX_DEPTH: block-parse.ts declines at that depth, and
+ *   js-yaml's values are measured, so a file the `yaml` path refuses as too deep never passes;
  * - whatever they refuse (duplicate keys, syntax errors) goes to the `yaml` path, which says
  *   where and why. Positions are never needed here: diagnostics recover them on demand.
  *
@@ -50,12 +53,13 @@ function plainParse(file: SourceFile, values: (spans: readonly DocumentSpan[]) =
   return out;
 }
 
-const blockValues = (file: SourceFile, spans: readonly DocumentSpan[]) => blockParse(file.text, spans, BLOCK_DEPTH, resolvePlainScalar);
+// It counts depth as nestedDeeper does, so what it returns needs no second walk.
+const blockValues = (file: SourceFile, spans: readonly DocumentSpan[]) => blockParse(file.text, spans, MAX_DEPTH, resolvePlainScalar);
 
-/** Nesting block-parse.ts reads before it declines (the callers' limit is lower: they then say so). */
-const BLOCK_DEPTH = 1000;
-
-/** js-yaml's values of the file's `count` documents, or undefined when it refuses it, counts otherwise, or may meet an anchor, alias or tag. */
+/**
+ * js-yaml's values of the file's `count` documents, or undefined when it refuses it, counts
+ * otherwise, may meet an anchor, alias or tag, or gives a value nested too deep.
+ */
 function jsyamlValues(file: SourceFile, count: number): unknown[] | undefined {
   if (NODE_PROPERTIES.test(file.text)) return undefined;
   const values: unknown[] = [];
@@ -66,7 +70,7 @@ function jsyamlValues(file: SourceFile, count: number): unknown[] | undefined {
   }
   // A comment-only file is no document to `yaml`, one empty document to js-yaml.
   if (count === 0 && values.every((v) => v === null || v === undefined)) return [];
-  return values.length === count ? values : undefined;
+  return values.length === count && !values.some((v) => nestedDeeper(v, MAX_DEPTH)) ? values : undefined;
 }
 
 /**
